@@ -1,0 +1,49 @@
+// Composes the CRM from its ports: one place that wires store, services and routes,
+// called by the Lambda composition roots and by local mode alike.
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type UserTokenVerifier, createAuthenticate } from './auth/authenticate.ts';
+import { createRecordService } from './crm/records.ts';
+import { createWorkspaceService } from './crm/workspace.ts';
+import { createApi } from './http/api.ts';
+import { crmRoutes } from './http/crm-routes.ts';
+import { openApiRoute } from './http/openapi.ts';
+import type { Route } from './http/router.ts';
+import type { Clock, Ids, Logger, TableRef } from './ports.ts';
+import { createStore } from './store/index.ts';
+import { IDEMPOTENCY_PK } from './store/keys.ts';
+
+export interface AppDeps {
+  table: TableRef;
+  /** The low-level client behind `table.client`, for Powertools idempotency. */
+  dynamoClient: DynamoDBClient;
+  clock: Clock;
+  ids: Ids;
+  logger: Logger;
+  externalTokens?: UserTokenVerifier;
+  /** Routes only one runtime has (local mode's clock and outbox). */
+  extraRoutes?: Route[];
+}
+
+export function createApp(deps: AppDeps) {
+  const store = createStore(deps.table, deps.clock, deps.ids);
+  const records = createRecordService(store, deps.clock);
+  const workspace = createWorkspaceService(store);
+  const routes: Route[] = [
+    ...crmRoutes({ records, workspace, exceptions: store.exceptions }),
+    ...(deps.extraRoutes ?? []),
+  ];
+  routes.push(openApiRoute(() => routes));
+  const idempotencyStore = new DynamoDBPersistenceLayer({
+    tableName: deps.table.tableName,
+    keyAttr: 'pk',
+    sortKeyAttr: 'sk',
+    staticPkValue: IDEMPOTENCY_PK,
+    awsSdkV3Client: deps.dynamoClient,
+  });
+  const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
+  const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });
+  return { store, records, workspace, routes, authenticate, api };
+}
+
+export type App = ReturnType<typeof createApp>;

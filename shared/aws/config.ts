@@ -1,0 +1,35 @@
+// Composition-root helpers for Lambda: read configuration once, fail fast when it
+// is missing, and build SDK clients at module scope (no network at init).
+import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Logger, TableRef } from '#shared/ports.ts';
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing environment variable ${name}: the stack sets it on every function.`);
+  return value;
+}
+
+export function awsTable(): { table: TableRef; dynamoClient: DynamoDBClient } {
+  const dynamoClient = new DynamoDBClient({});
+  return {
+    dynamoClient,
+    table: {
+      tableName: requiredEnv('TABLE_NAME'),
+      client: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
+    },
+  };
+}
+
+/** The Powertools logger, and the same logger seen through the Logger port. */
+export function awsLogger(serviceName: string): { powertools: PowertoolsLogger; logger: Logger } {
+  const powertools = new PowertoolsLogger({ serviceName });
+  const logger: Logger = {
+    debug: (message, extra) => powertools.debug(message, extra ?? {}),
+    info: (message, extra) => powertools.info(message, extra ?? {}),
+    warn: (message, extra) => powertools.warn(message, extra ?? {}),
+    error: (message, extra) => (extra instanceof Error ? powertools.error(message, extra) : powertools.error(message, extra ?? {})),
+  };
+  return { powertools, logger };
+}

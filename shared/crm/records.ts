@@ -1,0 +1,192 @@
+// Use cases on CRM records: validate a request against its schema and the rules
+// that need other records (a deal's stage belongs to its pipeline, links point at
+// records that exist), then write through the store.
+import type { z } from 'zod';
+import { BUTLER_ID } from '#shared/domain/actors.ts';
+import {
+  type Entity,
+  type EntityType,
+  Pipeline,
+  createSchemas,
+  patchSchemas,
+  stageOf,
+} from '#shared/domain/entities.ts';
+import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldIssue } from '#shared/errors.ts';
+import type { Clock } from '#shared/ports.ts';
+import type { Store } from '#shared/store/index.ts';
+import type { ListOptions } from '#shared/store/records.ts';
+import { type Caller, writeContextOf } from './context.ts';
+
+export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline'>;
+
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues: FieldIssue[] = result.error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    return { path: path || '(body)', message: issue.message };
+  });
+  throw new ValidationFailed(issues, `Invalid ${issues.map((issue) => issue.path).join(', ')}.`);
+}
+
+/** Fields a PATCH may clear by sending null (JSON merge patch); required fields cannot be cleared. */
+function applyPatch(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const next: Record<string, unknown> = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null || value === undefined) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+/** Splits a raw patch into the nulls (clears) and the values to validate. */
+function splitClears(raw: unknown): { values: unknown; clears: string[] } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { values: raw, clears: [] };
+  const values: Record<string, unknown> = {};
+  const clears: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === null) clears.push(key);
+    else values[key] = value;
+  }
+  return { values, clears };
+}
+
+const requiredFields: Record<EntityType, string[]> = {
+  contact: ['name'],
+  company: ['name'],
+  lead: ['title', 'stageId'],
+  deal: ['title', 'pipelineId', 'stageId'],
+  activity: ['subject', 'activityType', 'dueAt', 'responsibleId', 'entityType', 'entityId', 'status'],
+  document: ['title', 'entityType', 'entityId'],
+  user: ['name', 'role'],
+  pipeline: ['name', 'stages'],
+};
+
+export function createRecordService(store: Store, clock: Clock) {
+  const { records } = store;
+
+  async function pipeline(id: string): Promise<Pipeline | undefined> {
+    const record = await records.get('pipeline', id);
+    return record ? Pipeline.parse(record) : undefined;
+  }
+
+  /** Checks links to other records; every broken one is named by its field path. */
+  async function checkLinks(type: EntityType, data: Record<string, unknown>, changed: Set<string>): Promise<void> {
+    const issues: FieldIssue[] = [];
+    const mustExist = async (field: string, target: EntityType) => {
+      const id = data[field];
+      if (typeof id !== 'string' || !changed.has(field)) return;
+      if (!(await records.get(target, id))) issues.push({ path: field, message: `no ${target} with id ${id}` });
+    };
+    await mustExist('responsibleId', 'user');
+    if (type === 'contact') await mustExist('companyId', 'company');
+    if (type === 'deal') {
+      await Promise.all([mustExist('contactId', 'contact'), mustExist('companyId', 'company')]);
+      if (changed.has('pipelineId') || changed.has('stageId')) {
+        const found = await pipeline(String(data.pipelineId));
+        if (!found) issues.push({ path: 'pipelineId', message: `no pipeline with id ${String(data.pipelineId)}` });
+        else if (!stageOf(found, String(data.stageId)))
+          issues.push({
+            path: 'stageId',
+            message: `pipeline ${found.id} has no stage ${String(data.stageId)} (its stages: ${found.stages.map((s) => s.id).join(', ')})`,
+          });
+      }
+    }
+    if ((type === 'activity' || type === 'document') && (changed.has('entityType') || changed.has('entityId'))) {
+      const owner = await records.get(data.entityType as EntityType, String(data.entityId));
+      if (!owner) issues.push({ path: 'entityId', message: `no ${String(data.entityType)} with id ${String(data.entityId)}` });
+    }
+    if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+  }
+
+  /** An activity planned on a deal remembers the stage it was planned in (auto-completion reads it). */
+  async function plannedStage(data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (data.entityType !== 'deal' || data.plannedInStageId !== undefined) return data;
+    const deal = await records.get('deal', String(data.entityId));
+    return deal ? { ...data, plannedInStageId: deal.stageId } : data;
+  }
+
+  async function create(type: CrmRecordType, input: unknown, caller: Caller): Promise<Entity> {
+    let data = parseWith(createSchemas[type], input) as Record<string, unknown>;
+    await checkLinks(type, data, new Set(Object.keys(data)));
+    if (type === 'activity') data = await plannedStage(data);
+    return records.create(type, data, writeContextOf(caller));
+  }
+
+  async function update(type: CrmRecordType, id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {
+    const { values, clears } = splitClears(input);
+    const patch = clears.length > 0 && isEmpty(values) ? {} : parseWith(patchSchemas[type], values);
+    const unknown = clears.filter((field) => !(field in createSchemas[type].shape));
+    if (unknown.length > 0) throw new ValidationFailed(unknown.map((path) => ({ path, message: 'not a field of this record' })));
+    const required = clears.filter((field) => requiredFields[type].includes(field));
+    if (required.length > 0) throw new ValidationFailed(required.map((path) => ({ path, message: 'required; it cannot be cleared' })));
+    const full = { ...(patch as Record<string, unknown>), ...Object.fromEntries(clears.map((key) => [key, null])) };
+    return writePatch(type, id, full, caller, expectedVersion);
+  }
+
+  async function writePatch(type: EntityType, id: string, patch: Record<string, unknown>, caller: Caller, expectedVersion?: number) {
+    // Without If-Match a concurrent write is retried on the fresh record; with it, the caller decides.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const current = await records.require(type, id);
+        const next = applyPatch(current, patch);
+        await checkLinks(type, next, new Set(Object.keys(patch)));
+        return await records.update(type, id, () => next, writeContextOf(caller), {
+          expectedVersion: expectedVersion ?? current.version,
+        });
+      } catch (error) {
+        const retry = expectedVersion === undefined && attempt < 3 && (error as { code?: string }).code === 'VERSION_MISMATCH';
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  async function remove(type: CrmRecordType, id: string, caller: Caller, expectedVersion?: number): Promise<void> {
+    await records.remove(type, id, writeContextOf(caller), expectedVersion === undefined ? {} : { expectedVersion });
+  }
+
+  async function get(type: EntityType, id: string): Promise<Entity> {
+    return records.require(type, id);
+  }
+
+  async function list(type: EntityType, options: ListOptions): Promise<{ items: Entity[]; cursor?: string }> {
+    return records.list(type, options);
+  }
+
+  async function history(type: EntityType, id: string, options: { limit?: number; cursor?: string }) {
+    const page = await records.history(type, id, options);
+    if (page.items.length === 0 && !options.cursor) throw new NotFound(type, id);
+    return page;
+  }
+
+  /** A signature by one party; signing twice changes nothing. */
+  async function sign(id: string, party: 'sender' | 'recipient', caller: Caller): Promise<Entity> {
+    const field = party === 'sender' ? 'signedBySenderAt' : 'signedByRecipientAt';
+    const current = await records.require('document', id);
+    if (current[field]) return current;
+    return writePatch('document', id, { [field]: clock.now().toISOString() }, caller);
+  }
+
+  async function view(id: string, caller: Caller): Promise<Entity> {
+    const current = await records.require('document', id);
+    const views = typeof current.viewCount === 'number' ? current.viewCount : 0;
+    return writePatch('document', id, { viewedAt: clock.now().toISOString(), viewCount: views + 1 }, caller);
+  }
+
+  return { create, update, remove, get, list, history, sign, view, pipeline, writePatch, checkLinks };
+}
+
+function isEmpty(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
+
+export type RecordService = ReturnType<typeof createRecordService>;
+
+export const assertNotButler = (id: string) => {
+  if (id === BUTLER_ID) throw new Conflict('BUTLER_UNDELETABLE', 'The Butler cannot be deleted.');
+};
+
+export const requireAdmin = (caller: Caller) => {
+  if (caller.kind !== 'user' || caller.role !== 'admin') throw new Forbidden('Only an admin may do this.');
+};
+

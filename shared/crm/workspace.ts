@@ -1,0 +1,135 @@
+// Users (with the Butler), pipelines, the exceptions list and activity statistics:
+// the workspace around the CRM records.
+import { z } from 'zod';
+import { BUTLER_ID } from '#shared/domain/actors.ts';
+import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
+import { type Entity, Pipeline, createSchemas, patchSchemas } from '#shared/domain/entities.ts';
+import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
+import type { Store } from '#shared/store/index.ts';
+import type { ActionCounts } from '#shared/store/lookups.ts';
+import { type Caller, actorOf, writeContextOf } from './context.ts';
+import { assertNotButler, parseWith, requireAdmin } from './records.ts';
+
+export const ButlerPatch = z
+  .strictObject({ name: z.string().trim().min(1).max(200).optional(), icon: z.string().max(2000).optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
+
+export const ExceptionInput = z.strictObject({ value: z.string().min(1).max(320), reason: z.string().max(500).optional() });
+
+export const StatsQuery = z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
+
+export const butlerRecord = { name: 'Butler', kind: 'butler', role: 'member', icon: '🤵' } as const;
+
+export function createWorkspaceService(store: Store) {
+  const { records } = store;
+  const system = writeContextOf({ kind: 'integration', integrationId: 'system' });
+
+  /** The Butler exists from the first start; creating it again is harmless. */
+  async function ensureButler(): Promise<Entity> {
+    const existing = await records.get('user', BUTLER_ID);
+    if (existing) return existing;
+    try {
+      return await records.create('user', { ...butlerRecord }, system, { id: BUTLER_ID });
+    } catch (error) {
+      if (error instanceof Conflict) return records.require('user', BUTLER_ID);
+      throw error;
+    }
+  }
+
+  async function createUser(input: unknown, caller: Caller): Promise<Entity> {
+    requireAdmin(caller);
+    const data = parseWith(createSchemas.user, input);
+    return records.create('user', { ...data, kind: 'human' }, writeContextOf(caller));
+  }
+
+  async function updateUser(id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {
+    const isSelf = caller.kind === 'user' && caller.userId === id;
+    if (!isSelf) requireAdmin(caller);
+    const patch = id === BUTLER_ID ? parseWith(ButlerPatch, input) : parseWith(patchSchemas.user, input);
+    if (isSelf && caller.kind === 'user' && caller.role !== 'admin' && 'role' in patch) {
+      throw ValidationFailed.field('role', 'only an admin may change roles');
+    }
+    const current = await records.require('user', id);
+    return records.update('user', id, () => ({ ...current, ...patch }), writeContextOf(caller), {
+      expectedVersion: expectedVersion ?? current.version,
+    });
+  }
+
+  async function deleteUser(id: string, caller: Caller, expectedVersion?: number): Promise<void> {
+    requireAdmin(caller);
+    assertNotButler(id);
+    if (caller.kind === 'user' && caller.userId === id) throw new Conflict('CANNOT_DELETE_SELF', 'You cannot delete your own user.');
+    await records.remove('user', id, writeContextOf(caller), expectedVersion === undefined ? {} : { expectedVersion });
+  }
+
+  async function createPipeline(input: unknown, caller: Caller): Promise<Entity> {
+    requireAdmin(caller);
+    const data = parseWith(createSchemas.pipeline, input);
+    const { id, ...rest } = data;
+    return records.create('pipeline', rest, writeContextOf(caller), id ? { id } : {});
+  }
+
+  /** Stages may be renamed, reordered and added; a stage that still holds deals cannot be removed. */
+  async function updatePipeline(id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {
+    requireAdmin(caller);
+    const patch = parseWith(patchSchemas.pipeline, input);
+    const current = Pipeline.parse(await records.require('pipeline', id));
+    if (patch.stages) {
+      const kept = new Set(patch.stages.map((stage) => stage.id));
+      for (const stage of current.stages) {
+        if (kept.has(stage.id)) continue;
+        const deals = await records.list('deal', { filter: { by: 'board', pipelineId: id, stageId: stage.id }, limit: 1 });
+        if (deals.items.length > 0) {
+          throw new Conflict('STAGE_IN_USE', `Stage ${stage.id} still holds deals; move them before removing it.`, [{ stageId: stage.id }]);
+        }
+      }
+    }
+    const record = await records.require('pipeline', id);
+    return records.update('pipeline', id, () => ({ ...record, ...patch }), writeContextOf(caller), {
+      expectedVersion: expectedVersion ?? record.version,
+    });
+  }
+
+  async function addException(input: unknown, caller: Caller) {
+    const data = parseWith(ExceptionInput, input);
+    const point = normaliseContactPoint(data.value);
+    if (!point) throw ValidationFailed.field('value', 'neither an e-mail address nor a phone number in international format');
+    return store.exceptions.add(point, data.reason, actorOf(caller));
+  }
+
+  async function removeException(raw: string): Promise<void> {
+    const point = normaliseContactPoint(raw);
+    const removed = point ? await store.exceptions.remove(point.value) : false;
+    if (!removed) throw new NotFound('exception', raw);
+  }
+
+  /** Humans and the Butler counted apart, so automation never inflates a person's figures. */
+  async function activityStats(query: unknown) {
+    const { from, to } = parseWith(StatsQuery, query);
+    const fromIso = new Date(from).toISOString();
+    const toIso = new Date(to).toISOString();
+    if (fromIso >= toIso) throw ValidationFailed.field('to', 'must be after from');
+    const users: Entity[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await records.list('user', { limit: 100, ...(cursor ? { cursor } : {}) });
+      users.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor);
+    const humans = await Promise.all(
+      users
+        .filter((user) => user.kind === 'human')
+        .map(async (user) => ({ userId: user.id, name: user.name as string, ...toFigures(await store.lookups.actionCounts(user.id, fromIso, toIso)) })),
+    );
+    const butler = toFigures(await store.lookups.actionCounts(BUTLER_ID, fromIso, toIso));
+    return { from: fromIso, to: toIso, humans, butler };
+  }
+
+  return { ensureButler, createUser, updateUser, deleteUser, createPipeline, updatePipeline, addException, removeException, activityStats };
+}
+
+function toFigures(counts: ActionCounts) {
+  return { created: counts.created, updated: counts.updated, deleted: counts.deleted, stageChanges: counts.stageChanged };
+}
+
+export type WorkspaceService = ReturnType<typeof createWorkspaceService>;

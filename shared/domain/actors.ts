@@ -1,0 +1,30 @@
+// Who made a write. Humans act as themselves; integrations and automations act as
+// the Butler, a virtual user kept apart in history and statistics (DESIGN §4).
+
+export const BUTLER_ID = 'butler';
+
+export type Via = { automationId: string; runId: string } | { integrationId: string };
+
+export type Actor = { kind: 'user'; id: string } | { kind: 'butler'; id: typeof BUTLER_ID; via?: Via };
+
+/** How many automation hops led to a write; `automationId: "none"` for people and integrations. */
+export interface Cause {
+  automationId: string;
+  depth: number;
+}
+
+export const noCause: Cause = { automationId: 'none', depth: 0 };
+
+export const humanActor = (userId: string): Actor => ({ kind: 'user', id: userId });
+
+export const integrationActor = (integrationId: string): Actor => ({
+  kind: 'butler',
+  id: BUTLER_ID,
+  via: { integrationId },
+});
+
+export const automationActor = (automationId: string, runId: string): Actor => ({
+  kind: 'butler',
+  id: BUTLER_ID,
+  via: { automationId, runId },
+});

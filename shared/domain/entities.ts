@@ -1,0 +1,218 @@
+// The CRM's records as zod schemas: what a caller may send (create/patch) and the
+// pure rules on them. The same schemas validate requests and generate /openapi.json.
+import { z } from 'zod';
+import { normaliseEmail, normalisePhone } from './contact-points.ts';
+
+export const entityTypes = ['contact', 'company', 'lead', 'deal', 'activity', 'document', 'user', 'pipeline'] as const;
+export type EntityType = (typeof entityTypes)[number];
+
+/** Records an activity or document can hang on. */
+export const ownerTypes = ['contact', 'company', 'lead', 'deal'] as const;
+export type OwnerType = (typeof ownerTypes)[number];
+
+export const leadStages = ['new', 'in_progress', 'converted', 'junk'] as const;
+export const activityTypes = ['call', 'meeting', 'task', 'email'] as const;
+export const stageKinds = ['open', 'won', 'lost'] as const;
+export const userRoles = ['admin', 'member'] as const;
+
+/** Most contact points a record may carry: keeps each write inside one transaction. */
+export const MAX_CONTACT_POINTS = 10;
+
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" and "-" only');
+const Slug = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "_" and "-", starting with a letter or digit');
+const Name = z.string().trim().min(1).max(200);
+
+const Email = z.string().transform((value, ctx) => {
+  const email = normaliseEmail(value);
+  if (!email) {
+    ctx.addIssue({ code: 'custom', message: 'not an e-mail address' });
+    return z.NEVER;
+  }
+  return email;
+});
+
+const Phone = z.string().transform((value, ctx) => {
+  const phone = normalisePhone(value);
+  if (!phone) {
+    ctx.addIssue({ code: 'custom', message: 'not a phone number in international format (+ and country code)' });
+    return z.NEVER;
+  }
+  return phone;
+});
+
+const uniqueList = <T extends z.ZodType<string>>(item: T) =>
+  z
+    .array(item)
+    .max(MAX_CONTACT_POINTS)
+    .transform((values) => [...new Set(values as string[])]);
+
+const CustomFields = z
+  .record(z.string().min(1).max(64), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(), z.array(z.string().max(1000)).max(100)]))
+  .refine((fields) => Object.keys(fields).length <= 100, 'at most 100 custom fields');
+
+const DateTime = z.iso.datetime({ offset: true });
+const CalendarDate = z.iso.date();
+
+const contactFields = {
+  name: Name,
+  emails: uniqueList(Email).default([]),
+  phones: uniqueList(Phone).default([]),
+  companyId: Id.optional(),
+  responsibleId: Id.optional(),
+  fields: CustomFields.optional(),
+};
+
+const companyFields = {
+  name: Name,
+  emails: uniqueList(Email).default([]),
+  phones: uniqueList(Phone).default([]),
+  responsibleId: Id.optional(),
+  fields: CustomFields.optional(),
+};
+
+const leadFields = {
+  title: Name,
+  name: Name.optional(),
+  emails: uniqueList(Email).default([]),
+  phones: uniqueList(Phone).default([]),
+  source: z.string().max(200).optional(),
+  stageId: z.enum(leadStages).default('new'),
+  responsibleId: Id.optional(),
+  fields: CustomFields.optional(),
+};
+
+const dealFields = {
+  title: Name,
+  pipelineId: Slug,
+  stageId: Slug,
+  amount: z.number().nonnegative().finite().optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
+    .optional(),
+  contactId: Id.optional(),
+  companyId: Id.optional(),
+  responsibleId: Id.optional(),
+  closeDate: CalendarDate.optional(),
+  fields: CustomFields.optional(),
+};
+
+const activityFields = {
+  subject: Name,
+  activityType: z.enum(activityTypes),
+  dueAt: DateTime,
+  responsibleId: Id,
+  entityType: z.enum(ownerTypes),
+  entityId: Id,
+  status: z.enum(['open', 'completed']).default('open'),
+  autoComplete: z.boolean().optional(),
+  plannedInStageId: Slug.optional(),
+  fields: CustomFields.optional(),
+};
+
+const documentFields = {
+  title: Name,
+  templateId: Id.optional(),
+  entityType: z.enum(ownerTypes),
+  entityId: Id,
+  fields: CustomFields.optional(),
+};
+
+const userFields = {
+  name: Name,
+  email: Email.optional(),
+  icon: z.string().max(2000).optional(),
+  role: z.enum(userRoles).default('member'),
+};
+
+export const Stage = z.strictObject({ id: Slug, name: Name, kind: z.enum(stageKinds).default('open') });
+export type Stage = z.infer<typeof Stage>;
+
+const Stages = z
+  .array(Stage)
+  .min(1)
+  .max(50)
+  .superRefine((stages, ctx) => {
+    const seen = new Set<string>();
+    stages.forEach((stage, index) => {
+      if (seen.has(stage.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `stage id "${stage.id}" is used twice` });
+      seen.add(stage.id);
+    });
+  });
+
+const pipelineFields = { id: Slug.optional(), name: Name, stages: Stages };
+
+/** Keys of a record that a caller never writes directly. */
+export const systemFields = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'] as const;
+
+function patchOf<T extends z.ZodRawShape>(shape: T) {
+  // A patch may name any writable field; defaults apply only on create.
+  const entries = Object.entries(shape).map(([key, schema]) => {
+    const inner = schema instanceof z.ZodDefault ? (schema.def.innerType as z.ZodType) : (schema as z.ZodType);
+    return [key, inner.optional()];
+  });
+  return z
+    .strictObject(Object.fromEntries(entries) as { [K in keyof T]: z.ZodOptional<z.ZodType<z.output<T[K]>, z.input<T[K]>>> })
+    .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
+}
+
+export const createSchemas = {
+  contact: z.strictObject(contactFields),
+  company: z.strictObject(companyFields),
+  lead: z.strictObject(leadFields),
+  deal: z.strictObject(dealFields),
+  activity: z.strictObject(activityFields),
+  document: z.strictObject(documentFields),
+  user: z.strictObject(userFields),
+  pipeline: z.strictObject(pipelineFields),
+} as const;
+
+export const patchSchemas = {
+  contact: patchOf(contactFields),
+  company: patchOf(companyFields),
+  lead: patchOf(leadFields),
+  deal: patchOf(dealFields),
+  activity: patchOf(activityFields),
+  document: patchOf(documentFields),
+  user: patchOf(userFields),
+  pipeline: patchOf({ name: Name, stages: Stages }),
+} as const;
+
+export type CreateInput<T extends EntityType> = z.output<(typeof createSchemas)[T]>;
+
+/** What every stored record carries besides its own fields. */
+export interface RecordMeta {
+  id: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  createdBy: string;
+  updatedBy: string;
+}
+
+export type Entity = RecordMeta & Record<string, unknown>;
+
+export const Pipeline = z.object({ id: Slug, name: Name, stages: z.array(Stage) });
+export type Pipeline = z.infer<typeof Pipeline>;
+
+export function stageOf(pipeline: Pipeline, stageId: string): Stage | undefined {
+  return pipeline.stages.find((stage) => stage.id === stageId);
+}
+
+/** Position of a stage in its pipeline; moveToStage and "forward only" rules read it. */
+export function stageIndex(pipeline: Pipeline, stageId: string): number {
+  return pipeline.stages.findIndex((stage) => stage.id === stageId);
+}
+
+/** Fields of a record that carry e-mails and phones (for duplicates and the exceptions list). */
+export const contactPointTypes: readonly EntityType[] = ['contact', 'company', 'lead'];
+/** Records refused when they carry an excepted e-mail or phone (DESIGN §7). */
+export const exceptionCheckedTypes: readonly EntityType[] = ['contact', 'lead'];

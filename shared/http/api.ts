@@ -1,0 +1,159 @@
+// The HTTP API as one function of API Gateway v2 events: authenticate, route,
+// validate, run the use case, shape the reply. Local mode calls the same function.
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Authenticate } from '#shared/auth/authenticate.ts';
+import type { Caller } from '#shared/crm/context.ts';
+import { PayloadTooLarge, ValidationFailed } from '#shared/errors.ts';
+import type { Logger } from '#shared/ports.ts';
+import { type ErrorReply, errorReply, internalErrorReply, replyForError } from './errors.ts';
+import { type Reply, type Route, type RouteRequest, createRouter } from './router.ts';
+
+/** API Gateway accepts up to 10 MB; a CRM record never needs more than this, and DynamoDB items stop at 400 KB. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface ApiDeps {
+  routes: Route[];
+  authenticate: Authenticate;
+  idempotencyStore: BasePersistenceLayer;
+  logger: Logger;
+}
+
+interface IdempotentPayload {
+  principal: string;
+  key: string;
+  method: string;
+  path: string;
+  body: string;
+}
+
+function principalOf(caller: Caller): string {
+  switch (caller.kind) {
+    case 'user':
+      return `user:${caller.userId}`;
+    case 'integration':
+      return `integration:${caller.integrationId}`;
+    case 'automation':
+      return `automation:${caller.automationId}`;
+  }
+}
+
+function parseBody(event: APIGatewayProxyEventV2): unknown {
+  if (!event.body) return undefined;
+  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (raw.byteLength > MAX_BODY_BYTES) {
+    throw new PayloadTooLarge(`The body has ${raw.byteLength} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
+  }
+  const contentType = event.headers['content-type'];
+  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) {
+    throw ValidationFailed.field('(headers).content-type', 'send application/json');
+  }
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw ValidationFailed.field('(body)', 'not valid JSON');
+  }
+}
+
+/** `If-Match: "3"`, `3` or `W/"3"`: the version the caller last read. */
+function parseIfMatch(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value.trim());
+  if (!match) throw ValidationFailed.field('(headers).if-match', 'a record version, as in its ETag ("3")');
+  return Number(match[1]);
+}
+
+function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) if (value !== undefined) result[name.toLowerCase()] = value;
+  return result;
+}
+
+function toResult(reply: Reply | ErrorReply, requestId: string): APIGatewayProxyStructuredResultV2 {
+  const headers: Record<string, string> = { 'x-request-id': requestId, ...('headers' in reply ? reply.headers : {}) };
+  if (reply.body === undefined) return { statusCode: reply.status, headers };
+  return {
+    statusCode: reply.status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(reply.body),
+  };
+}
+
+export function createApi({ routes, authenticate, idempotencyStore, logger }: ApiDeps) {
+  const router = createRouter(routes);
+
+  // A retried POST with the same Idempotency-Key gets the first 2xx reply and writes
+  // nothing again. Failures are not remembered (the record is released), so a caller
+  // may correct a 4xx and retry with the same key.
+  const runIdempotent = makeIdempotent(async (_payload: IdempotentPayload, route: Route, request: RouteRequest) => route.handle(request), {
+    persistenceStore: idempotencyStore,
+    dataIndexArgument: 0,
+    keyPrefix: 'api',
+    config: new IdempotencyConfig({
+      eventKeyJmesPath: '[principal, key]',
+      payloadValidationJmesPath: '[method, path, body]',
+      expiresAfterSeconds: 24 * 3600,
+      throwOnNoIdempotencyKey: true,
+      responseHook: (response) => {
+        const reply = response as unknown as Reply;
+        return { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } } as never;
+      },
+    }),
+  });
+
+  async function dispatch(event: APIGatewayProxyEventV2): Promise<Reply> {
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath;
+    const found = router.match(method, path);
+    if (!found) return errorReply('NOT_FOUND', `No route ${method} ${path}.`);
+    if ('allowed' in found) {
+      const reply = errorReply('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${found.allowed.join(', ')}.`);
+      return { ...reply, headers: { allow: found.allowed.join(', ') } };
+    }
+    const headers = lowerCaseHeaders(event.headers);
+    const caller = found.route.open ? ({ kind: 'integration', integrationId: 'anonymous' } as const) : await authenticate(headers);
+    const body = parseBody(event);
+    const request: RouteRequest = {
+      params: found.params,
+      query: { ...(event.queryStringParameters as Record<string, string> | undefined) },
+      body,
+      headers,
+      caller,
+      expectedVersion: parseIfMatch(headers['if-match']),
+    };
+    const key = headers['idempotency-key'];
+    if (method !== 'POST' || key === undefined) return found.route.handle(request);
+    if (key.length < 1 || key.length > 255) throw ValidationFailed.field('(headers).idempotency-key', '1 to 255 characters');
+    const payload: IdempotentPayload = { principal: principalOf(caller), key, method, path, body: JSON.stringify(body ?? null) };
+    try {
+      return await runIdempotent(payload, found.route, request);
+    } catch (error) {
+      if (error instanceof IdempotencyValidationError) {
+        return errorReply('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request; use a new key.');
+      }
+      if (error instanceof IdempotencyAlreadyInProgressError) {
+        return { ...errorReply('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still running; retry shortly.'), headers: { 'retry-after': '1' } };
+      }
+      throw error;
+    }
+  }
+
+  return async function handleApiRequest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+    const requestId = event.requestContext.requestId;
+    try {
+      return toResult(await dispatch(event), requestId);
+    } catch (error) {
+      const known = replyForError(error);
+      if (known) return toResult(known, requestId);
+      logger.error('request failed', { requestId, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+      return toResult(internalErrorReply(requestId), requestId);
+    }
+  };
+}
+
+export type ApiHandler = ReturnType<typeof createApi>;

@@ -1,0 +1,379 @@
+// The CRM part of the HTTP API (DESIGN §8): records, history, documents' signatures,
+// pipelines, users with the Butler, the exceptions list and activity statistics.
+import { z } from 'zod';
+import { type CrmRecordType, type RecordService, parseWith } from '#shared/crm/records.ts';
+import { ButlerPatch, ExceptionInput, StatsQuery, type WorkspaceService } from '#shared/crm/workspace.ts';
+import { BUTLER_ID } from '#shared/domain/actors.ts';
+import { type Entity, type EntityType, Id, createSchemas, ownerTypes, patchSchemas } from '#shared/domain/entities.ts';
+import type { ListOptions } from '#shared/store/records.ts';
+import type { Reply, Route } from './router.ts';
+
+export const collections: Record<CrmRecordType, string> = {
+  contact: 'contacts',
+  company: 'companies',
+  lead: 'leads',
+  deal: 'deals',
+  activity: 'activities',
+  document: 'documents',
+};
+
+const Limit = z.coerce.number().int().min(1).max(100).optional();
+const Cursor = z.string().max(2000).optional();
+const ListQuery = z.strictObject({ limit: Limit, cursor: Cursor });
+const DealListQuery = z
+  .strictObject({ limit: Limit, cursor: Cursor, pipelineId: z.string().optional(), stageId: z.string().optional() })
+  .refine((query) => !query.stageId || query.pipelineId, { path: ['stageId'], message: 'filter by stageId together with pipelineId' });
+const ActivityListQuery = z
+  .strictObject({
+    limit: Limit,
+    cursor: Cursor,
+    entityType: z.enum(ownerTypes).optional(),
+    entityId: Id.optional(),
+    status: z.enum(['open', 'completed']).optional(),
+  })
+  .refine((query) => Boolean(query.entityType) === Boolean(query.entityId), {
+    path: ['entityId'],
+    message: 'entityType and entityId go together',
+  });
+const HistoryQuery = ListQuery;
+const SignInput = z.strictObject({ party: z.enum(['sender', 'recipient']) });
+
+const Actor = z.object({ kind: z.enum(['user', 'butler']), id: z.string(), via: z.record(z.string(), z.string()).optional() });
+const HistoryEntry = z.object({
+  at: z.string(),
+  actor: Actor,
+  action: z.enum(['created', 'updated', 'deleted', 'stageChanged']),
+  changes: z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional() })),
+});
+const meta = {
+  id: z.string(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  createdBy: z.string(),
+  updatedBy: z.string(),
+};
+const recordResponse = (type: EntityType) => (createSchemas[type] as z.ZodObject).extend(meta);
+const pageOf = (item: z.ZodType) => z.object({ items: z.array(item), cursor: z.string().optional() });
+
+/** `If-Match` travels as an ETag: the version in quotes. */
+const etag = (record: Entity) => ({ etag: `"${record.version}"` });
+
+const ok = (body: unknown, status = 200, headers?: Record<string, string>): Reply => ({ status, body, ...(headers ? { headers } : {}) });
+
+function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListOptions {
+  const base = { ...(query.limit ? { limit: Number(query.limit) } : {}), ...(query.cursor ? { cursor: String(query.cursor) } : {}) };
+  if (type === 'deal' && query.pipelineId) {
+    return {
+      ...base,
+      filter: query.stageId
+        ? { by: 'board', pipelineId: String(query.pipelineId), stageId: String(query.stageId) }
+        : { by: 'pipeline', pipelineId: String(query.pipelineId) },
+    };
+  }
+  if (type === 'activity' && query.entityId) {
+    return {
+      ...base,
+      filter: {
+        by: 'owner',
+        ownerType: String(query.entityType),
+        ownerId: String(query.entityId),
+        ...(query.status ? { status: String(query.status) } : {}),
+      },
+    };
+  }
+  if (type === 'activity' && query.status) return { ...base, where: { status: String(query.status) } };
+  return base;
+}
+
+const listQueries: Partial<Record<CrmRecordType, z.ZodType>> = { deal: DealListQuery, activity: ActivityListQuery };
+
+function recordRoutes(type: CrmRecordType, records: RecordService): Route[] {
+  const path = `/${collections[type]}`;
+  const tag = collections[type];
+  const listQuery = listQueries[type] ?? ListQuery;
+  return [
+    {
+      method: 'POST',
+      path,
+      tag,
+      summary: `Create a ${type}`,
+      body: createSchemas[type],
+      response: recordResponse(type),
+      status: 201,
+      handle: async (request) => {
+        const record = await records.create(type, request.body, request.caller);
+        return ok(record, 201, { ...etag(record), location: `${path}/${record.id}` });
+      },
+    },
+    {
+      method: 'GET',
+      path,
+      tag,
+      summary: `List ${collections[type]}, newest first`,
+      query: listQuery,
+      response: pageOf(recordResponse(type)),
+      status: 200,
+      handle: async (request) => ok(await records.list(type, listOptions(type, parseWith(listQuery, request.query, "query") as Record<string, unknown>))),
+    },
+    {
+      method: 'GET',
+      path: `${path}/{id}`,
+      tag,
+      summary: `Read a ${type}`,
+      response: recordResponse(type),
+      status: 200,
+      handle: async (request) => {
+        const record = await records.get(type, request.params.id!);
+        return ok(record, 200, etag(record));
+      },
+    },
+    {
+      method: 'PATCH',
+      path: `${path}/{id}`,
+      tag,
+      summary: type === 'deal' ? 'Change a deal; a stage move is {"stageId": "…"}' : `Change a ${type}; null clears an optional field`,
+      body: patchSchemas[type],
+      response: recordResponse(type),
+      status: 200,
+      handle: async (request) => {
+        const record = await records.update(type, request.params.id!, request.body, request.caller, request.expectedVersion);
+        return ok(record, 200, etag(record));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${path}/{id}`,
+      tag,
+      summary: `Delete a ${type}; its history stays readable`,
+      status: 204,
+      handle: async (request) => {
+        await records.remove(type, request.params.id!, request.caller, request.expectedVersion);
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'GET',
+      path: `${path}/{id}/history`,
+      tag,
+      summary: `History of a ${type}, newest first (also after it was deleted)`,
+      query: HistoryQuery,
+      response: pageOf(HistoryEntry),
+      status: 200,
+      handle: async (request) => {
+        const query = parseWith(HistoryQuery, request.query, 'query');
+        const page = await records.history(type, request.params.id!, query);
+        return ok({ items: page.items.map(({ cause: _cause, ...entry }) => entry), ...(page.cursor ? { cursor: page.cursor } : {}) });
+      },
+    },
+  ];
+}
+
+function documentRoutes(records: RecordService): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/documents/{id}/sign',
+      tag: 'documents',
+      summary: 'Sign a document as sender or recipient; signing twice changes nothing',
+      body: SignInput,
+      response: recordResponse('document'),
+      status: 200,
+      handle: async (request) => {
+        const { party } = parseWith(SignInput, request.body);
+        return ok(await records.sign(request.params.id!, party, request.caller));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/documents/{id}/view',
+      tag: 'documents',
+      summary: 'Record that the recipient viewed a document',
+      response: recordResponse('document'),
+      status: 200,
+      handle: async (request) => ok(await records.view(request.params.id!, request.caller)),
+    },
+  ];
+}
+
+function pipelineRoutes(records: RecordService, workspace: WorkspaceService): Route[] {
+  const Pipeline = recordResponse('pipeline').extend({ id: z.string() });
+  return [
+    {
+      method: 'GET',
+      path: '/pipelines',
+      tag: 'pipelines',
+      summary: 'List pipelines',
+      query: ListQuery,
+      response: pageOf(Pipeline),
+      status: 200,
+      handle: async (request) => ok(await records.list('pipeline', parseWith(ListQuery, request.query, 'query'))),
+    },
+    {
+      method: 'POST',
+      path: '/pipelines',
+      tag: 'pipelines',
+      summary: 'Create a pipeline with ordered stages (admins)',
+      body: createSchemas.pipeline,
+      response: Pipeline,
+      status: 201,
+      handle: async (request) => ok(await workspace.createPipeline(request.body, request.caller), 201),
+    },
+    {
+      method: 'GET',
+      path: '/pipelines/{id}',
+      tag: 'pipelines',
+      summary: 'Read a pipeline',
+      response: Pipeline,
+      status: 200,
+      handle: async (request) => ok(await records.get('pipeline', request.params.id!)),
+    },
+    {
+      method: 'PATCH',
+      path: '/pipelines/{id}',
+      tag: 'pipelines',
+      summary: 'Rename a pipeline or change its stages (admins); a stage holding deals stays',
+      body: patchSchemas.pipeline,
+      response: Pipeline,
+      status: 200,
+      handle: async (request) => ok(await workspace.updatePipeline(request.params.id!, request.body, request.caller, request.expectedVersion)),
+    },
+  ];
+}
+
+function userRoutes(records: RecordService, workspace: WorkspaceService): Route[] {
+  const User = recordResponse('user').extend({ kind: z.enum(['human', 'butler']) });
+  return [
+    {
+      method: 'GET',
+      path: '/users',
+      tag: 'users',
+      summary: 'List users, the Butler among them',
+      query: ListQuery,
+      response: pageOf(User),
+      status: 200,
+      handle: async (request) => ok(await records.list('user', parseWith(ListQuery, request.query, 'query'))),
+    },
+    {
+      method: 'POST',
+      path: '/users',
+      tag: 'users',
+      summary: 'Create a user (admins)',
+      body: createSchemas.user,
+      response: User,
+      status: 201,
+      handle: async (request) => ok(await workspace.createUser(request.body, request.caller), 201),
+    },
+    {
+      method: 'GET',
+      path: '/users/{id}',
+      tag: 'users',
+      summary: 'Read a user; /users/butler always exists',
+      response: User,
+      status: 200,
+      handle: async (request) => ok(await records.get('user', request.params.id!)),
+    },
+    {
+      method: 'PATCH',
+      path: '/users/{id}',
+      tag: 'users',
+      summary: 'Change a user; the Butler takes only name and icon',
+      body: z.union([patchSchemas.user, ButlerPatch]),
+      response: User,
+      status: 200,
+      handle: async (request) =>
+        ok(await workspace.updateUser(request.params.id!, request.body, request.caller, request.expectedVersion)),
+    },
+    {
+      method: 'DELETE',
+      path: '/users/{id}',
+      tag: 'users',
+      summary: `Delete a user (admins); the Butler (id "${BUTLER_ID}") cannot be deleted`,
+      status: 204,
+      handle: async (request) => {
+        await workspace.deleteUser(request.params.id!, request.caller, request.expectedVersion);
+        return { status: 204 };
+      },
+    },
+  ];
+}
+
+function exceptionRoutes(workspace: WorkspaceService, exceptions: { list: (o: { limit?: number; cursor?: string }) => Promise<unknown> }): Route[] {
+  const Exception = z.object({
+    value: z.string(),
+    kind: z.enum(['email', 'phone']),
+    reason: z.string().optional(),
+    addedAt: z.string(),
+    addedBy: Actor,
+  });
+  return [
+    {
+      method: 'GET',
+      path: '/exceptions',
+      tag: 'exceptions',
+      summary: 'List the exceptions list',
+      query: ListQuery,
+      response: pageOf(Exception),
+      status: 200,
+      handle: async (request) => ok(await exceptions.list(parseWith(ListQuery, request.query, 'query'))),
+    },
+    {
+      method: 'POST',
+      path: '/exceptions',
+      tag: 'exceptions',
+      summary: 'Put an e-mail or phone on the exceptions list (200 when it was there already)',
+      body: ExceptionInput,
+      response: Exception,
+      status: 201,
+      handle: async (request) => {
+        const { entry, created } = await workspace.addException(request.body, request.caller);
+        return ok(entry, created ? 201 : 200);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/exceptions/{value}',
+      tag: 'exceptions',
+      summary: 'Take an e-mail or phone off the exceptions list',
+      status: 204,
+      handle: async (request) => {
+        await workspace.removeException(request.params.value!);
+        return { status: 204 };
+      },
+    },
+  ];
+}
+
+function statsRoutes(workspace: WorkspaceService): Route[] {
+  const Figures = z.object({ created: z.number(), updated: z.number(), deleted: z.number(), stageChanges: z.number() });
+  return [
+    {
+      method: 'GET',
+      path: '/stats/activity',
+      tag: 'stats',
+      summary: 'Writes per person in [from, to), with the Butler counted apart',
+      query: StatsQuery,
+      response: z.object({ humans: z.array(Figures.extend({ userId: z.string(), name: z.string() })), butler: Figures }),
+      status: 200,
+      handle: async (request) => ok(await workspace.activityStats(request.query)),
+    },
+  ];
+}
+
+export interface CrmRouteDeps {
+  records: RecordService;
+  workspace: WorkspaceService;
+  exceptions: { list: (options: { limit?: number; cursor?: string }) => Promise<unknown> };
+}
+
+export function crmRoutes({ records, workspace, exceptions }: CrmRouteDeps): Route[] {
+  const types = Object.keys(collections) as CrmRecordType[];
+  return [
+    ...types.flatMap((type) => recordRoutes(type, records)),
+    ...documentRoutes(records),
+    ...pipelineRoutes(records, workspace),
+    ...userRoutes(records, workspace),
+    ...exceptionRoutes(workspace, exceptions),
+    ...statsRoutes(workspace),
+  ];
+}

@@ -1,0 +1,92 @@
+// /openapi.json: the OpenAPI 3.1 document, generated from the route table and the
+// zod schemas that validate the requests, so the two cannot drift apart.
+import { z } from 'zod';
+import type { Route } from './router.ts';
+
+const ErrorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }),
+});
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  return rest;
+}
+
+function queryParameters(schema: z.ZodType | undefined) {
+  if (!schema) return [];
+  const json = jsonSchema(schema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema: property,
+  }));
+}
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+export function openApiDocument(routes: Route[], info: { title: string; version: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
+      name: match[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    const headerParameters = [
+      ...(route.method === 'POST' ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
+      ...(route.method === 'PATCH' || route.method === 'DELETE'
+        ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The version last read ("3"); another gets 412.' }]
+        : []),
+    ];
+    const success = route.response
+      ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
+      : { description: 'Success' };
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.open ? { security: [] } : {}),
+      parameters: [...pathParameters, ...queryParameters(route.query), ...headerParameters],
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+      responses: {
+        [String(route.status)]: success,
+        ...(route.body || route.query ? { 400: errorResponse('VALIDATION_FAILED: details name each bad field path') } : {}),
+        ...(route.open ? {} : { 401: errorResponse('No valid credentials') }),
+        ...(route.path.includes('{') ? { 404: errorResponse('NOT_FOUND') } : {}),
+        ...(route.method === 'PATCH' || route.method === 'DELETE' ? { 412: errorResponse('VERSION_MISMATCH') } : {}),
+        ...(route.body ? { 409: errorResponse('A conflict, e.g. CONTACT_EXCEPTED'), 413: errorResponse('PAYLOAD_TOO_LARGE') } : {}),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info,
+    paths,
+    components: {
+      schemas: { Error: jsonSchema(ErrorBody, 'output') },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'A person: acts as that user.' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An integration: acts as the Butler.' },
+      },
+    },
+    security: [{ bearer: [] }, { apiKey: [] }],
+  };
+}
+
+export function openApiRoute(routes: () => Route[]): Route {
+  let document: unknown;
+  return {
+    method: 'GET',
+    path: '/openapi.json',
+    tag: 'meta',
+    summary: 'This document',
+    status: 200,
+    open: true,
+    handle: async () => {
+      document ??= openApiDocument(routes(), { title: 'Stagecraft API', version: '1' });
+      return { status: 200, body: document };
+    },
+  };
+}

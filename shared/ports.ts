@@ -1,0 +1,25 @@
+// Interfaces for the outside world. Business code depends on these; shared/aws/* and
+// infra/local/* implement them, and handler factories take them as arguments.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Ids {
+  /** A new ULID: unique, and sorted by creation time. */
+  next(): string;
+}
+
+export interface Logger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown> | Error): void;
+}
+
+/** Where the table lives; the same repository code serves AWS and DynamoDB Local. */
+export interface TableRef {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}

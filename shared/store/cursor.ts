@@ -1,0 +1,24 @@
+// Page cursors: DynamoDB's LastEvaluatedKey as opaque base64url, checked on the way back in.
+import { ValidationFailed } from '#shared/errors.ts';
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+export function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const valid =
+      typeof key === 'object' && key !== null && !Array.isArray(key) && Object.values(key).every((value) => typeof value === 'string');
+    if (valid && 'pk' in key && 'sk' in key) return key as Record<string, string>;
+  } catch {
+    // fall through to the validation error
+  }
+  throw ValidationFailed.field('cursor', 'not a cursor returned by this API');
+}

@@ -1,0 +1,18 @@
+// The single-table repository: everything that reads or writes the table goes through here.
+import type { Clock, Ids, TableRef } from '#shared/ports.ts';
+import { createCredentials } from './credentials.ts';
+import { createExceptions } from './exceptions.ts';
+import { createLookups } from './lookups.ts';
+import { createRecords } from './records.ts';
+
+export function createStore(table: TableRef, clock: Clock, ids: Ids) {
+  return {
+    table,
+    records: createRecords(table, clock, ids),
+    exceptions: createExceptions(table, clock),
+    lookups: createLookups(table),
+    credentials: createCredentials(table, clock),
+  };
+}
+
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,68 @@
+// The only code that builds keys. Item kinds and what each index serves:
+//   entity        pk `<type>#<id>`, sk `entity`
+//                 gsi1 `type#<type>` / id            — a page of one type, newest first (ULIDs sort by time)
+//                 gsi2 `board#<pipeline>#<stage>` / id  (deals: a board column)
+//                      `owner#<type>#<id>` / `<status>#<id>` (activities of a record, open first-class)
+//                 gsi3 `pipeline#<pipeline>` / id      (deals of a pipeline)
+//   history       pk `<type>#<id>`, sk `history#<ulid>` — kept after the entity is deleted
+//                 gsi1 `actor#<actorId>` / `<at>#<ulid>` — actions per actor in a date range
+//   contactPoint  pk `cp#<email|phone>#<value>`, sk `<type>#<id>` — records by e-mail or phone
+//   exception     pk `exception#<value>`, sk `exception`; gsi1 `exceptions` / value
+//   credential    pk `credential#<sha256>`, sk `credential` — API keys and local tokens, hashed
+//   idempotency   pk `idempotency#api`, sk <hash> — Powertools idempotency records
+import type { ContactPointKind } from '#shared/domain/contact-points.ts';
+import type { EntityType } from '#shared/domain/entities.ts';
+
+export type Key = { pk: string; sk: string };
+
+export const ENTITY_SK = 'entity';
+
+export const entityKey = (type: EntityType, id: string): Key => ({ pk: `${type}#${id}`, sk: ENTITY_SK });
+export const typeIndexKey = (type: EntityType) => `type#${type}`;
+export const boardKey = (pipelineId: string, stageId: string) => `board#${pipelineId}#${stageId}`;
+export const pipelineDealsKey = (pipelineId: string) => `pipeline#${pipelineId}`;
+export const ownerKey = (type: string, id: string) => `owner#${type}#${id}`;
+
+export const HISTORY_PREFIX = 'history#';
+export const historyKey = (type: EntityType, id: string, historyId: string): Key => ({
+  pk: `${type}#${id}`,
+  sk: `${HISTORY_PREFIX}${historyId}`,
+});
+export const actorIndexKey = (actorId: string) => `actor#${actorId}`;
+
+export const contactPointKey = (kind: ContactPointKind, value: string, type: EntityType, id: string): Key => ({
+  pk: `cp#${kind}#${value}`,
+  sk: `${type}#${id}`,
+});
+export const contactPointPartition = (kind: ContactPointKind, value: string) => `cp#${kind}#${value}`;
+
+export const exceptionKey = (value: string): Key => ({ pk: `exception#${value}`, sk: 'exception' });
+export const EXCEPTIONS_INDEX_KEY = 'exceptions';
+
+export const credentialKey = (hash: string): Key => ({ pk: `credential#${hash}`, sk: 'credential' });
+
+export const IDEMPOTENCY_PK = 'idempotency#api';
+
+/** Index attributes an entity item carries; removed on delete so the record leaves every listing. */
+export function entityIndexAttributes(type: EntityType, record: Record<string, unknown>): Record<string, string> {
+  const id = String(record.id);
+  const attributes: Record<string, string> = { gsi1pk: typeIndexKey(type), gsi1sk: id };
+  if (type === 'deal') {
+    attributes.gsi2pk = boardKey(String(record.pipelineId), String(record.stageId));
+    attributes.gsi2sk = id;
+    attributes.gsi3pk = pipelineDealsKey(String(record.pipelineId));
+    attributes.gsi3sk = id;
+  }
+  if (type === 'activity') {
+    attributes.gsi2pk = ownerKey(String(record.entityType), String(record.entityId));
+    attributes.gsi2sk = `${String(record.status)}#${id}`;
+  }
+  if (type === 'document') {
+    attributes.gsi2pk = ownerKey(String(record.entityType), String(record.entityId));
+    attributes.gsi2sk = `document#${id}`;
+  }
+  return attributes;
+}
+
+export const indexAttributeNames = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+export const keyAttributeNames = ['pk', 'sk', ...indexAttributeNames] as const;

@@ -1,0 +1,436 @@
+// The CRM records in the single table: every write is conditional on `version` and
+// goes in one transaction with its history entry, its e-mail/phone lookup items and
+// the exceptions-list checks, so data, history and lookups never disagree.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Actor, Cause } from '#shared/domain/actors.ts';
+import type { ContactPointKind } from '#shared/domain/contact-points.ts';
+import { contactPointTypes, exceptionCheckedTypes, type Entity, type EntityType } from '#shared/domain/entities.ts';
+import { Conflict, ContactExcepted, NotFound, VersionMismatch } from '#shared/errors.ts';
+import type { Clock, Ids, TableRef } from '#shared/ports.ts';
+import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import {
+  ENTITY_SK,
+  HISTORY_PREFIX,
+  actorIndexKey,
+  boardKey,
+  contactPointKey,
+  entityIndexAttributes,
+  entityKey,
+  exceptionKey,
+  historyKey,
+  indexAttributeNames,
+  ownerKey,
+  pipelineDealsKey,
+  typeIndexKey,
+} from './keys.ts';
+
+export interface WriteContext {
+  actor: Actor;
+  cause: Cause;
+}
+
+export type HistoryAction = 'created' | 'updated' | 'deleted' | 'stageChanged';
+
+export interface HistoryEntry {
+  at: string;
+  actor: Actor;
+  action: HistoryAction;
+  changes: Record<string, { from?: unknown; to?: unknown }>;
+  cause: Cause;
+}
+
+export type ListFilter =
+  | { by: 'type' }
+  | { by: 'board'; pipelineId: string; stageId: string }
+  | { by: 'pipeline'; pipelineId: string }
+  | { by: 'owner'; ownerType: string; ownerId: string; status?: string };
+
+export interface ListOptions {
+  limit?: number;
+  cursor?: string;
+  filter?: ListFilter;
+  /** Applied after the key condition (never a Scan): e.g. activities by status alone. */
+  where?: Record<string, string>;
+}
+
+export interface WriteOptions {
+  /** The version the caller last read (If-Match); another current version fails with 412. */
+  expectedVersion?: number;
+  /** A caller-chosen id (pipelines, ids derived from a run step); fails with 409 when taken. */
+  id?: string;
+}
+
+/** Attributes that describe the item rather than the record; never shown, never diffed. */
+const itemOnlyAttributes = new Set<string>([
+  'pk',
+  'sk',
+  ...indexAttributeNames,
+  'recordType',
+  'lastWrite',
+  'deletedAt',
+  'deletedBy',
+  'expiresAt',
+]);
+const metaAttributes = new Set(['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy']);
+
+/** Tombstones of deleted records stay this long so their stream record can name the deleter. */
+const TOMBSTONE_SECONDS = 7 * 24 * 3600;
+
+export function toRecord(item: Record<string, unknown>): Entity {
+  const record: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(item)) if (!itemOnlyAttributes.has(key)) record[key] = value;
+  return record as Entity;
+}
+
+function recordFields(record: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record))
+    if (!itemOnlyAttributes.has(key) && !metaAttributes.has(key)) fields[key] = value;
+  return fields;
+}
+
+export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): HistoryEntry['changes'] {
+  const changes: HistoryEntry['changes'] = {};
+  const a = recordFields(before);
+  const b = recordFields(after);
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) changes[key] = { from: a[key] ?? null, to: b[key] ?? null };
+  }
+  return changes;
+}
+
+function contactPointsOf(type: EntityType, record: Record<string, unknown>): Array<{ kind: ContactPointKind; value: string }> {
+  if (!contactPointTypes.includes(type)) return [];
+  const emails = Array.isArray(record.emails) ? (record.emails as string[]) : [];
+  const phones = Array.isArray(record.phones) ? (record.phones as string[]) : [];
+  return [
+    ...emails.map((value) => ({ kind: 'email' as const, value })),
+    ...phones.map((value) => ({ kind: 'phone' as const, value })),
+  ];
+}
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
+  const { client, tableName } = table;
+
+  async function getItem(type: EntityType, id: string, consistent = true) {
+    const result = await client.send(new GetCommand({ TableName: tableName, Key: entityKey(type, id), ConsistentRead: consistent }));
+    return result.Item;
+  }
+
+  async function get(type: EntityType, id: string): Promise<Entity | undefined> {
+    const item = await getItem(type, id);
+    if (!item || item.deletedAt) return undefined;
+    return toRecord(item);
+  }
+
+  async function require(type: EntityType, id: string): Promise<Entity> {
+    const record = await get(type, id);
+    if (!record) throw new NotFound(type, id);
+    return record;
+  }
+
+  function historyPut(type: EntityType, id: string, entry: HistoryEntry): TransactItem {
+    const historyId = ids.next();
+    return {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...historyKey(type, id, historyId),
+          kind: 'history',
+          recordType: type,
+          recordId: id,
+          ...entry,
+          gsi1pk: actorIndexKey(entry.actor.id),
+          gsi1sk: `${entry.at}#${historyId}`,
+        },
+      },
+    };
+  }
+
+  /** Lookup puts and deletes for the e-mails/phones that changed, and exceptions checks for every value kept. */
+  function contactPointItems(
+    type: EntityType,
+    id: string,
+    before: Record<string, unknown> | undefined,
+    after: Record<string, unknown> | undefined,
+  ): { items: TransactItem[]; checked: string[] } {
+    const old = before ? contactPointsOf(type, before) : [];
+    const next = after ? contactPointsOf(type, after) : [];
+    const has = (list: typeof old, point: (typeof old)[number]) => list.some((p) => p.kind === point.kind && p.value === point.value);
+    const items: TransactItem[] = [];
+    for (const point of old)
+      if (!has(next, point)) items.push({ Delete: { TableName: tableName, Key: contactPointKey(point.kind, point.value, type, id) } });
+    for (const point of next)
+      if (!has(old, point))
+        items.push({
+          Put: {
+            TableName: tableName,
+            Item: { ...contactPointKey(point.kind, point.value, type, id), kind: 'contactPoint', recordType: type, recordId: id },
+          },
+        });
+    const checked: string[] = [];
+    if (after && exceptionCheckedTypes.includes(type)) {
+      for (const point of next) {
+        checked.push(point.value);
+        items.push({
+          ConditionCheck: {
+            TableName: tableName,
+            Key: exceptionKey(point.value),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        });
+      }
+    }
+    return { items, checked };
+  }
+
+  /**
+   * Runs one record write. The record's own item is always first in the
+   * transaction, so its cancellation reason tells a version conflict apart from
+   * an excepted e-mail or phone.
+   */
+  async function transact(items: TransactItem[], checked: string[], onRecordConflict: () => Promise<never>): Promise<void> {
+    try {
+      await client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') await onRecordConflict();
+      const checkOffset = items.length - checked.length;
+      const excepted = checked.filter((_, index) => reasons[checkOffset + index]?.Code === 'ConditionalCheckFailed');
+      if (excepted.length > 0) throw new ContactExcepted(excepted);
+      throw error;
+    }
+  }
+
+  function lastWrite(context: WriteContext, action: HistoryAction, at: string) {
+    return { actor: context.actor, cause: context.cause, action, at };
+  }
+
+  async function create(type: EntityType, data: Record<string, unknown>, context: WriteContext, options: WriteOptions = {}): Promise<Entity> {
+    const at = clock.now().toISOString();
+    const id = options.id ?? ids.next();
+    const record: Record<string, unknown> = {
+      ...recordFields(data),
+      id,
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: context.actor.id,
+      updatedBy: context.actor.id,
+    };
+    const item = {
+      ...entityKey(type, id),
+      kind: 'entity',
+      recordType: type,
+      ...record,
+      ...entityIndexAttributes(type, record),
+      lastWrite: lastWrite(context, 'created', at),
+    };
+    const points = contactPointItems(type, id, undefined, record);
+    const items: TransactItem[] = [
+      { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      historyPut(type, id, { at, actor: context.actor, action: 'created', changes: diffFields({}, record), cause: context.cause }),
+      ...points.items,
+    ];
+    await transact(items, points.checked, async () => {
+      throw new Conflict('ALREADY_EXISTS', `A ${type} with id ${id} exists already.`);
+    });
+    return toRecord(item);
+  }
+
+  async function update(
+    type: EntityType,
+    id: string,
+    change: (current: Entity) => Record<string, unknown>,
+    context: WriteContext,
+    options: WriteOptions = {},
+  ): Promise<Entity> {
+    const current = await require(type, id);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
+      throw new VersionMismatch(options.expectedVersion, current.version);
+    }
+    const at = clock.now().toISOString();
+    const nextFields = change(current);
+    const record: Record<string, unknown> = {
+      ...nextFields,
+      id,
+      version: current.version + 1,
+      createdAt: current.createdAt,
+      createdBy: current.createdBy,
+      updatedAt: at,
+      updatedBy: context.actor.id,
+    };
+    const changes = diffFields(current, record);
+    if (Object.keys(changes).length === 0) return current;
+    const action: HistoryAction = 'stageId' in changes ? 'stageChanged' : 'updated';
+    const item = {
+      ...entityKey(type, id),
+      kind: 'entity',
+      recordType: type,
+      ...record,
+      ...entityIndexAttributes(type, record),
+      lastWrite: lastWrite(context, action, at),
+    };
+    const points = contactPointItems(type, id, current, record);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: 'version = :version AND attribute_not_exists(deletedAt)',
+          ExpressionAttributeValues: { ':version': current.version },
+        },
+      },
+      historyPut(type, id, { at, actor: context.actor, action, changes, cause: context.cause }),
+      ...points.items,
+    ];
+    await transact(items, points.checked, async () => {
+      const now = await get(type, id);
+      if (!now) throw new NotFound(type, id);
+      throw new VersionMismatch(options.expectedVersion ?? current.version, now.version);
+    });
+    return toRecord(item);
+  }
+
+  /**
+   * Deletes by leaving a tombstone without index keys: the record leaves every
+   * listing, and its stream record still names who deleted it. TTL removes it later.
+   */
+  async function remove(type: EntityType, id: string, context: WriteContext, options: WriteOptions = {}): Promise<Entity> {
+    const current = await require(type, id);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
+      throw new VersionMismatch(options.expectedVersion, current.version);
+    }
+    const at = clock.now();
+    const tombstone = {
+      ...entityKey(type, id),
+      kind: 'entity',
+      recordType: type,
+      ...current,
+      version: current.version + 1,
+      updatedAt: at.toISOString(),
+      updatedBy: context.actor.id,
+      deletedAt: at.toISOString(),
+      deletedBy: context.actor.id,
+      lastWrite: lastWrite(context, 'deleted', at.toISOString()),
+      expiresAt: Math.floor(at.getTime() / 1000) + TOMBSTONE_SECONDS,
+    };
+    const points = contactPointItems(type, id, current, undefined);
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: tableName,
+          Item: tombstone,
+          ConditionExpression: 'version = :version AND attribute_not_exists(deletedAt)',
+          ExpressionAttributeValues: { ':version': current.version },
+        },
+      },
+      historyPut(type, id, {
+        at: at.toISOString(),
+        actor: context.actor,
+        action: 'deleted',
+        changes: diffFields(current, {}),
+        cause: context.cause,
+      }),
+      ...points.items,
+    ];
+    await transact(items, [], async () => {
+      const now = await get(type, id);
+      if (!now) throw new NotFound(type, id);
+      throw new VersionMismatch(options.expectedVersion ?? current.version, now.version);
+    });
+    return current;
+  }
+
+  function listQuery(type: EntityType, filter: ListFilter): Pick<QueryCommandInput, 'IndexName' | 'KeyConditionExpression' | 'ExpressionAttributeValues'> {
+    switch (filter.by) {
+      case 'type':
+        return { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': typeIndexKey(type) } };
+      case 'board':
+        return {
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': boardKey(filter.pipelineId, filter.stageId) },
+        };
+      case 'pipeline':
+        return { IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': pipelineDealsKey(filter.pipelineId) } };
+      case 'owner':
+        return filter.status
+          ? {
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :status)',
+              ExpressionAttributeValues: { ':pk': ownerKey(filter.ownerType, filter.ownerId), ':status': `${filter.status}#` },
+            }
+          : { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': ownerKey(filter.ownerType, filter.ownerId) } };
+    }
+  }
+
+  async function list(type: EntityType, options: ListOptions = {}): Promise<Page<Entity>> {
+    const limit = options.limit ?? 50;
+    const query = listQuery(type, options.filter ?? { by: 'type' });
+    const where = Object.entries(options.where ?? {});
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ...query.ExpressionAttributeValues, ':recordType': type };
+    const conditions = ['recordType = :recordType'];
+    where.forEach(([field, value], index) => {
+      names[`#w${index}`] = field;
+      values[`:w${index}`] = value;
+      conditions.push(`#w${index} = :w${index}`);
+    });
+    // A filter can leave a page short; keep reading until it is full or the index ends.
+    const items: Record<string, unknown>[] = [];
+    let startKey = decodeCursor(options.cursor);
+    do {
+      const result = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          ...query,
+          ExpressionAttributeValues: values,
+          ...(where.length > 0 ? { ExpressionAttributeNames: names } : {}),
+          FilterExpression: conditions.join(' AND '),
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return { items: items.map(toRecord), cursor: encodeCursor(startKey) };
+  }
+
+  async function history(type: EntityType, id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<HistoryEntry>> {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': entityKey(type, id).pk, ':prefix': HISTORY_PREFIX },
+        ScanIndexForward: false,
+        Limit: options.limit ?? 50,
+        ExclusiveStartKey: decodeCursor(options.cursor),
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => ({
+      at: item.at as string,
+      actor: item.actor as Actor,
+      action: item.action as HistoryAction,
+      changes: item.changes as HistoryEntry['changes'],
+      cause: item.cause as Cause,
+    }));
+    return { items, cursor: encodeCursor(result.LastEvaluatedKey) };
+  }
+
+  /** Whether any history entry exists: tells "deleted" apart from "never existed". */
+  async function hasHistory(type: EntityType, id: string): Promise<boolean> {
+    const page = await history(type, id, { limit: 1 });
+    return page.items.length > 0;
+  }
+
+  return { get, require, create, update, remove, list, history, hasHistory, ENTITY_SK };
+}
+
+export type Records = ReturnType<typeof createRecords>;

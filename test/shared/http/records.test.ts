@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '#test/support/app.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+
+describe('POST /contacts', () => {
+  it('creates a contact with normalised e-mails and phones, authored by the caller', async () => {
+    const created = await t.call('POST', '/contacts', { name: 'Grace', emails: [' Grace@Example.COM '], phones: ['+1 (415) 555-2671'] });
+
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'Grace', emails: ['grace@example.com'], phones: ['+14155552671'], version: 1, createdBy: t.admin.id });
+    expect(created.headers.etag).toBe('"1"');
+  });
+
+  it('acts as the Butler when called with an integration key', async () => {
+    const created = await t.call('POST', '/contacts', { name: 'From a form' }, { apiKey: t.integrationKey });
+
+    expect(created.status).toBe(201);
+    expect(created.body.createdBy).toBe('butler');
+  });
+
+  it('names every bad field in a 400', async () => {
+    const result = await t.call('POST', '/contacts', { name: '', emails: ['nope'], extra: 1 });
+
+    expect(result.status).toBe(400);
+    expect(result.body.error.code).toBe('VALIDATION_FAILED');
+    expect(result.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['(body)', 'emails.0', 'name']);
+  });
+});
+
+describe('deals', () => {
+  it('refuses a stage that is not in the pipeline', async () => {
+    const result = await t.call('POST', '/deals', { title: 'Big', pipelineId: 'sales', stageId: 'nowhere' });
+
+    expect(result.status).toBe(400);
+    expect(result.body.error.details).toEqual([expect.objectContaining({ path: 'stageId' })]);
+  });
+
+  it('moves between stages and records a stageChanged history entry', async () => {
+    const deal = await t.call('POST', '/deals', { title: 'Big', pipelineId: 'sales', stageId: 'new', amount: 500 });
+
+    const moved = await t.call('PATCH', `/deals/${deal.body.id}`, { stageId: 'contract' });
+    const history = await t.call('GET', `/deals/${deal.body.id}/history`);
+
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ stageId: 'contract', version: 2 });
+    expect(history.body.items.map((entry: { action: string }) => entry.action)).toEqual(['stageChanged', 'created']);
+    expect(history.body.items[0].changes.stageId).toEqual({ from: 'new', to: 'contract' });
+  });
+});
