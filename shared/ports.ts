@@ -23,3 +23,22 @@ export interface TableRef {
   client: DynamoDBDocumentClient;
   tableName: string;
 }
+
+/** An event as PutEvents takes it (source "stagecraft.crm", detail-type from the catalogue). */
+export interface BusEvent {
+  source: string;
+  detailType: string;
+  detail: Record<string, unknown>;
+  /** When the change happened (the stream record's time). */
+  time?: Date;
+}
+
+export interface PutEventsResult {
+  /** Entries the bus refused, by their index in the call, with its error. */
+  failed: Array<{ index: number; errorCode: string; errorMessage: string }>;
+}
+
+/** EventBridge on AWS; the local bus (infra/local) on one machine. */
+export interface EventBus {
+  putEvents(events: BusEvent[]): Promise<PutEventsResult>;
+}
