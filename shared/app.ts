@@ -10,7 +10,7 @@ import { crmRoutes } from './http/crm-routes.ts';
 import { openApiRoute } from './http/openapi.ts';
 import type { Route } from './http/router.ts';
 import type { Clock, Ids, Logger, TableRef } from './ports.ts';
-import { createStore } from './store/index.ts';
+import { type Store, createStore } from './store/index.ts';
 import { IDEMPOTENCY_PK } from './store/keys.ts';
 
 export interface AppDeps {
@@ -21,8 +21,8 @@ export interface AppDeps {
   ids: Ids;
   logger: Logger;
   externalTokens?: UserTokenVerifier;
-  /** Routes only one runtime has (local mode's clock and outbox). */
-  extraRoutes?: Route[];
+  /** Routes only one runtime has (local mode's clock and events), given the store. */
+  extraRoutes?: (parts: { store: Store }) => Route[];
 }
 
 export function createApp(deps: AppDeps) {
@@ -31,7 +31,7 @@ export function createApp(deps: AppDeps) {
   const workspace = createWorkspaceService(store);
   const routes: Route[] = [
     ...crmRoutes({ records, workspace, exceptions: store.exceptions }),
-    ...(deps.extraRoutes ?? []),
+    ...(deps.extraRoutes?.({ store }) ?? []),
   ];
   routes.push(openApiRoute(() => routes));
   const idempotencyStore = new DynamoDBPersistenceLayer({

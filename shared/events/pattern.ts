@@ -496,9 +496,9 @@ function parseCidr(text: string, path: string): { family: 4 | 6; first: bigint; 
 
 function matchesObject(node: ObjectNode, value: unknown): boolean {
   if (Array.isArray(value)) {
-    const elements = value.flat(Number.POSITIVE_INFINITY) as unknown[];
+    // Nested arrays recurse here too, so [[a, b], [c]] behaves like [a, b, c].
     const matchesElement = (element: unknown) => matchesObject(node, element);
-    return node.absenceOnly ? elements.every(matchesElement) : elements.some(matchesElement);
+    return node.absenceOnly ? value.every(matchesElement) : value.some(matchesElement);
   }
   const fields = isRecord(value) ? value : {};
   return (

@@ -28,7 +28,7 @@ export function createCredentials(table: TableRef, clock: Clock) {
     await client.send(
       new PutCommand({
         TableName: tableName,
-        Item: { ...credentialKey(hashSecret(secret)), kind: 'credential', principal, name, createdAt: clock.now().toISOString() },
+        Item: { ...credentialKey(hashSecret(secret)), itemKind: 'credential', principal, name, createdAt: clock.now().toISOString() },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );

@@ -35,7 +35,7 @@ export function createExceptions(table: TableRef, clock: Clock) {
   ): Promise<{ entry: ExceptionEntry; created: boolean }> {
     const item = {
       ...exceptionKey(point.value),
-      kind: 'exception',
+      itemKind: 'exception',
       value: point.value,
       valueKind: point.kind,
       ...(reason ? { reason } : {}),

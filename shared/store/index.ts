@@ -4,6 +4,7 @@ import { createCredentials } from './credentials.ts';
 import { createExceptions } from './exceptions.ts';
 import { createLookups } from './lookups.ts';
 import { createRecords } from './records.ts';
+import { createSettings } from './settings.ts';
 
 export function createStore(table: TableRef, clock: Clock, ids: Ids) {
   return {
@@ -12,6 +13,7 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     exceptions: createExceptions(table, clock),
     lookups: createLookups(table),
     credentials: createCredentials(table, clock),
+    settings: createSettings(table),
   };
 }
 

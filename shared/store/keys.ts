@@ -1,4 +1,5 @@
-// The only code that builds keys. Item kinds and what each index serves:
+// The only code that builds keys. Every item says what it is in `itemKind`; the kinds
+// and what each index serves:
 //   entity        pk `<type>#<id>`, sk `entity`
 //                 gsi1 `type#<type>` / id            — a page of one type, newest first (ULIDs sort by time)
 //                 gsi2 `board#<pipeline>#<stage>` / id  (deals: a board column)
@@ -66,3 +67,6 @@ export function entityIndexAttributes(type: EntityType, record: Record<string, u
 
 export const indexAttributeNames = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
 export const keyAttributeNames = ['pk', 'sk', ...indexAttributeNames] as const;
+
+/** Workspace bookkeeping (seed marker, settings): never an event, never listed. */
+export const settingKey = (name: string): Key => ({ pk: 'workspace', sk: `setting#${name}` });

@@ -66,6 +66,7 @@ const itemOnlyAttributes = new Set<string>([
   'pk',
   'sk',
   ...indexAttributeNames,
+  'itemKind',
   'recordType',
   'lastWrite',
   'deletedAt',
@@ -139,7 +140,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
         TableName: tableName,
         Item: {
           ...historyKey(type, id, historyId),
-          kind: 'history',
+          itemKind: 'history',
           recordType: type,
           recordId: id,
           ...entry,
@@ -168,7 +169,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
         items.push({
           Put: {
             TableName: tableName,
-            Item: { ...contactPointKey(point.kind, point.value, type, id), kind: 'contactPoint', recordType: type, recordId: id },
+            Item: { ...contactPointKey(point.kind, point.value, type, id), itemKind: 'contactPoint', recordType: type, recordId: id },
           },
         });
     const checked: string[] = [];
@@ -224,7 +225,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     };
     const item = {
       ...entityKey(type, id),
-      kind: 'entity',
+      itemKind: 'entity',
       recordType: type,
       ...record,
       ...entityIndexAttributes(type, record),
@@ -269,7 +270,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     const action: HistoryAction = 'stageId' in changes ? 'stageChanged' : 'updated';
     const item = {
       ...entityKey(type, id),
-      kind: 'entity',
+      itemKind: 'entity',
       recordType: type,
       ...record,
       ...entityIndexAttributes(type, record),
@@ -308,7 +309,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     const at = clock.now();
     const tombstone = {
       ...entityKey(type, id),
-      kind: 'entity',
+      itemKind: 'entity',
       recordType: type,
       ...current,
       version: current.version + 1,

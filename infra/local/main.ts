@@ -1,0 +1,72 @@
+// `npm start`: the whole system on this machine until Ctrl-C.
+import '#shared/polyfills.ts';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { JavaMissingError } from './dynamodb-local.ts';
+import { type LocalSystem, startLocalSystem } from './system.ts';
+
+const powertools = new Logger({ serviceName: 'stagecraft-local', logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN' });
+const logger = {
+  debug: (message: string, extra?: Record<string, unknown>) => powertools.debug(message, extra ?? {}),
+  info: (message: string, extra?: Record<string, unknown>) => powertools.info(message, extra ?? {}),
+  warn: (message: string, extra?: Record<string, unknown>) => powertools.warn(message, extra ?? {}),
+  error: (message: string, extra?: Record<string, unknown> | Error) =>
+    extra instanceof Error ? powertools.error(message, extra) : powertools.error(message, extra ?? {}),
+};
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined || value === '') return 3000;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`PORT must be a port number, got "${value}".`);
+    process.exit(2);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  let system: LocalSystem;
+  try {
+    system = await startLocalSystem({ home: process.env.STAGECRAFT_HOME, port: parsePort(process.env.PORT), logger });
+  } catch (error) {
+    if (error instanceof JavaMissingError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      console.error(`Port ${process.env.PORT ?? 3000} is in use; start with PORT=<free port> npm start.`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { credentials, home, firstStart } = system;
+  console.log(
+    [
+      '',
+      `Stagecraft is running on ${credentials.apiUrl}${firstStart ? ' (new demo workspace seeded)' : ''}`,
+      `  data:            ${home}`,
+      `  admin token:     ${credentials.adminToken}`,
+      `  integration key: ${credentials.integrationKey}`,
+      `  (also in ${home}/credentials.json)`,
+      '',
+      `  try: curl -H "Authorization: Bearer ${credentials.adminToken}" ${credentials.apiUrl}/pipelines`,
+      `       curl ${credentials.apiUrl}/openapi.json`,
+      '',
+      'Ctrl-C stops it.',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await system.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
