@@ -1,0 +1,105 @@
+// The whole local system as a newcomer runs it: start, call the API over HTTP, stop, start again.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { silentLogger } from '#test/support/table.ts';
+
+let home: string;
+let system: LocalSystem | undefined;
+
+async function http(method: string, path: string, options: { token?: string; apiKey?: string; body?: unknown } = {}) {
+  if (!system) throw new Error('system not started');
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.apiKey) headers['x-api-key'] = options.apiKey;
+  const response = await fetch(`${system.http.url}${path}`, {
+    method,
+    headers,
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'stagecraft-e2e-'));
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('a first start', () => {
+  it('writes credentials.json with the API URL, admin token and integration key', () => {
+    const saved = JSON.parse(readFileSync(join(home, 'credentials.json'), 'utf8'));
+
+    expect(saved).toEqual({
+      apiUrl: system?.http.url,
+      adminToken: expect.stringMatching(/^sc_user_/),
+      adminUserId: 'admin',
+      integrationKey: expect.stringMatching(/^sc_key_/),
+    });
+  });
+
+  it('seeds the demo pipelines with the stage ids of the design', async () => {
+    const sales = await http('GET', '/pipelines/sales', { token: system?.credentials.adminToken });
+    const installation = await http('GET', '/pipelines/installation', { token: system?.credentials.adminToken });
+
+    expect(sales.body.stages.map((stage: { id: string; kind: string }) => `${stage.id}:${stage.kind}`)).toEqual([
+      'new:open',
+      'contract:open',
+      'invoice:open',
+      'won:won',
+      'lost:lost',
+      'spam:lost',
+    ]);
+    expect(installation.body.stages.map((stage: { id: string }) => stage.id)).toEqual(['new', 'scheduled', 'done']);
+  });
+});
+
+describe('a newcomer’s first session', () => {
+  it('creates a contact as the Butler, a deal as the admin, moves, deletes and reads history', async () => {
+    const { adminToken, integrationKey } = system!.credentials;
+    const contact = await http('POST', '/contacts', { apiKey: integrationKey, body: { name: 'Jane Roe', emails: ['jane@example.com'] } });
+    const deal = await http('POST', '/deals', {
+      token: adminToken,
+      body: { title: 'Solar roof', pipelineId: 'sales', stageId: 'new', contactId: contact.body.id, amount: 12000 },
+    });
+
+    const moved = await http('PATCH', `/deals/${deal.body.id}`, { token: adminToken, body: { stageId: 'contract' } });
+    const deleted = await http('DELETE', `/deals/${deal.body.id}`, { token: adminToken });
+    const history = await http('GET', `/deals/${deal.body.id}/history`, { token: adminToken });
+    const gone = await http('GET', `/deals/${deal.body.id}`, { token: adminToken });
+
+    expect(contact.body.createdBy).toBe('butler');
+    expect(deal.body.createdBy).toBe('admin');
+    expect(moved.body.stageId).toBe('contract');
+    expect(deleted.status).toBe(204);
+    expect(gone.status).toBe(404);
+    expect(history.body.items.map((entry: { action: string; actor: { id: string } }) => `${entry.action} by ${entry.actor.id}`)).toEqual([
+      'deleted by admin',
+      'stageChanged by admin',
+      'created by admin',
+    ]);
+  });
+});
+
+describe('a restart', () => {
+  it('keeps every record and the same credentials', async () => {
+    const { adminToken } = system!.credentials;
+    const contact = await http('POST', '/contacts', { token: adminToken, body: { name: 'Kept' } });
+
+    await system?.stop();
+    system = await startLocalSystem({ home, port: 0, logger: silentLogger });
+    const again = await http('GET', `/contacts/${contact.body.id}`, { token: adminToken });
+
+    expect(system.firstStart).toBe(false);
+    expect(system.credentials.adminToken).toBe(adminToken);
+    expect(again.body.name).toBe('Kept');
+    expect(existsSync(join(home, 'dynamodb'))).toBe(true);
+  });
+});
