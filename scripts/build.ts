@@ -35,7 +35,7 @@ export const bundleOptions = {
   format: 'esm',
   minify: true,
   sourcemap: true,
-  mainFields: ['module', 'main'],
+  mainFields: ['module', 'main'] as string[],
   // ESM bundles still meet CommonJS dependencies that call require().
   banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   // The Lambda Node.js 22 runtime ships AWS SDK v3 (the CDK default for NodejsFunction, too).

@@ -42,3 +42,18 @@ export interface PutEventsResult {
 export interface EventBus {
   putEvents(events: BusEvent[]): Promise<PutEventsResult>;
 }
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  /** Reply-To, or where bounces are traced to. */
+  replyTo?: string;
+  /** Free-form tags (automation id, run id) carried to SES as message tags. */
+  tags?: Record<string, string>;
+}
+
+/** SES on AWS; .eml files in the local outbox on one machine. */
+export interface Mailer {
+  send(message: MailMessage): Promise<{ messageId: string }>;
+}
