@@ -70,3 +70,16 @@ export const keyAttributeNames = ['pk', 'sk', ...indexAttributeNames] as const;
 
 /** Workspace bookkeeping (seed marker, settings): never an event, never listed. */
 export const settingKey = (name: string): Key => ({ pk: 'workspace', sk: `setting#${name}` });
+
+// Local mode's state-machine runner (infra/local/workflows.ts) keeps its executions here:
+//   stateMachine  pk `stateMachine#<name>`, sk `version#<000n>` — each published definition
+//   execution     pk `execution#<id>`, sk `execution`          — status, steps, checkpoint
+//   wait          pk `execution#<id>`, sk `wait`; gsi1 `waits` / `<dueAt>#<id>` — durable timers
+export const stateMachineVersionKey = (name: string, version: number): Key => ({
+  pk: `stateMachine#${name}`,
+  sk: `version#${String(version).padStart(6, '0')}`,
+});
+export const stateMachinePartition = (name: string) => `stateMachine#${name}`;
+export const executionKey = (executionId: string): Key => ({ pk: `execution#${executionId}`, sk: 'execution' });
+export const waitKey = (executionId: string): Key => ({ pk: `execution#${executionId}`, sk: 'wait' });
+export const WAITS_INDEX_KEY = 'waits';

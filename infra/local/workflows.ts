@@ -1,0 +1,397 @@
+// Step Functions on one machine: the same ASL run by aws-local-stepfunctions, each Task
+// bound by its Resource to the local implementation (Lambda functions, DynamoDB Local,
+// nested executions). Wait states become durable timers kept in the table: the runner
+// pauses the run there and resumes the same definition version from the next state
+// when the (movable) clock says it is due — across restarts, and past the interpreter's
+// 24.8-day timer limit.
+import '#shared/polyfills.ts';
+import {
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { Clock, Logger, TableRef } from '#shared/ports.ts';
+import { type ExecutionRecord, type ExecutionStep, type Executions, createExecutions } from '#shared/store/executions.ts';
+
+export type LocalFunction = (payload: unknown) => Promise<unknown>;
+
+export interface LocalWorkflowsDeps {
+  table: TableRef;
+  dynamoClient: DynamoDBClient;
+  clock: Clock;
+  logger: Logger;
+  /** Lambda functions by name; a Task names them by ARN or by a substituted placeholder. */
+  functions: Record<string, LocalFunction>;
+  /** `${Name}` placeholders in definitions, as DefinitionSubstitutions fills them on AWS. */
+  substitutions?: Record<string, string>;
+  /** How often due waits are looked for; the clock's advance also triggers a look. */
+  tickMs?: number;
+  onExecutionChanged?: (record: ExecutionRecord) => void | Promise<void>;
+}
+
+type States = Record<string, Record<string, unknown>>;
+interface Definition {
+  StartAt: string;
+  States: States;
+  [key: string]: unknown;
+}
+
+const PAUSE = '__stagecraftPause';
+export const LOCAL_ACCOUNT = '000000000000';
+export const LOCAL_REGION = 'local';
+
+export const executionArn = (stateMachine: string, name: string) =>
+  `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${stateMachine}:${name}`;
+export const stateMachineArn = (stateMachine: string) => `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${stateMachine}`;
+export const localFunctionArn = (name: string) => `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${name}`;
+
+const dynamoCommands = {
+  putItem: PutItemCommand,
+  getItem: GetItemCommand,
+  updateItem: UpdateItemCommand,
+  deleteItem: DeleteItemCommand,
+  query: QueryCommand,
+} as const;
+
+/** The error a Task reports, named the way Step Functions names it so Retry/Catch match alike. */
+class TaskError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
+}
+
+function substitute(definition: unknown, substitutions: Record<string, string>): unknown {
+  const text = JSON.stringify(definition).replace(/\$\{(\w+)\}/g, (whole, name: string) => substitutions[name] ?? whole);
+  return JSON.parse(text);
+}
+
+/** Replaces each Wait with a Pass that ends the segment and names where to resume. */
+function withPausingWaits(definition: Definition, startAt: string): Definition {
+  const states: States = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type !== 'Wait') {
+      states[name] = state;
+      continue;
+    }
+    if (state.OutputPath !== undefined && state.OutputPath !== '$') {
+      throw new Error(`Wait state "${name}": OutputPath is not supported by the local runner`);
+    }
+    states[name] = {
+      Type: 'Pass',
+      ...(state.InputPath !== undefined ? { InputPath: state.InputPath } : {}),
+      Parameters: { [PAUSE]: { state: name, next: state.Next ?? null }, 'input.$': '$' },
+      End: true,
+    };
+  }
+  return { ...definition, StartAt: startAt, States: states };
+}
+
+function readPath(input: unknown, path: string): unknown {
+  if (path === '$') return input;
+  let value: unknown = input;
+  for (const part of path.replace(/^\$\.?/, '').split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+function dueAtOf(wait: Record<string, unknown>, input: unknown, now: Date): Date {
+  if (typeof wait.Seconds === 'number') return new Date(now.getTime() + wait.Seconds * 1000);
+  if (typeof wait.Timestamp === 'string') return new Date(wait.Timestamp);
+  if (typeof wait.SecondsPath === 'string') return new Date(now.getTime() + Number(readPath(input, wait.SecondsPath)) * 1000);
+  if (typeof wait.TimestampPath === 'string') return new Date(String(readPath(input, wait.TimestampPath)));
+  throw new Error('Wait state without Seconds, Timestamp, SecondsPath or TimestampPath');
+}
+
+const functionNameOf = (nameOrArn: string) => nameOrArn.split(':function:').pop()?.split(':')[0] ?? nameOrArn;
+const stateMachineNameOf = (arn: string) => arn.split(':stateMachine:').pop()?.split(':')[0] ?? arn;
+
+export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
+  const executions: Executions = createExecutions(deps.table);
+  const machines = new Map<string, StateMachine>();
+  const definitions = new Map<string, Definition>();
+  const inFlight = new Set<Promise<void>>();
+  const substitutions = { TableName: deps.table.tableName, ...deps.substitutions };
+  let timer: NodeJS.Timeout | undefined;
+  let ticking = false;
+
+  async function definitionOf(name: string, version: number): Promise<Definition> {
+    const key = `${name}@${version}`;
+    const cached = definitions.get(key);
+    if (cached) return cached;
+    const stored = await executions.definitionAt(name, version);
+    if (!stored) throw new Error(`No version ${version} of state machine ${name}`);
+    const definition = substitute(stored, substitutions) as Definition;
+    definitions.set(key, definition);
+    return definition;
+  }
+
+  /**
+   * One machine per version and entry state. The definition as published is validated
+   * once (100-200 ms); its segments leave states unreachable by design, so they are not.
+   */
+  async function machineFor(name: string, version: number, startAt: string): Promise<{ machine: StateMachine; definition: Definition }> {
+    const definition = await definitionOf(name, version);
+    const validated = `${name}@${version}`;
+    if (!machines.has(validated)) {
+      machines.set(validated, new StateMachine(definition as unknown as StateMachineDefinition, { validationOptions: { checkArn: false } }));
+    }
+    const key = `${name}@${version}@${startAt}`;
+    let machine = machines.get(key);
+    if (!machine) {
+      machine = new StateMachine(withPausingWaits(definition, startAt) as unknown as StateMachineDefinition, {
+        validationOptions: { noValidate: true },
+      });
+      machines.set(key, machine);
+    }
+    return { machine, definition };
+  }
+
+  function taskHandler(state: Record<string, unknown>): (input: unknown) => Promise<unknown> {
+    const resource = String(state.Resource);
+    if (resource === 'arn:aws:states:::lambda:invoke') {
+      return async (input) => {
+        const { FunctionName, Payload } = input as { FunctionName: string; Payload?: unknown };
+        const payload = await invoke(FunctionName, Payload);
+        return { Payload: payload, StatusCode: 200, ExecutedVersion: '$LATEST' };
+      };
+    }
+    if (resource.startsWith('arn:aws:lambda:')) return (input) => invoke(resource, input);
+    const dynamo = /^arn:aws:states:::(?:(dynamodb)|aws-sdk:(dynamodb)):(\w+)$/.exec(resource);
+    if (dynamo) {
+      const action = dynamo[3] as keyof typeof dynamoCommands;
+      const Command = dynamoCommands[action] as unknown as new (input: unknown) => PutItemCommand;
+      if (!Command) throw new Error(`The local runner does not bind ${resource}`);
+      // The optimised integration names errors "DynamoDB.X", the SDK integration "DynamoDb.X".
+      const prefix = dynamo[1] ? 'DynamoDB' : 'DynamoDb';
+      return async (input) => {
+        try {
+          const { $metadata: _metadata, ...output } = await deps.dynamoClient.send(new Command(input));
+          return output;
+        } catch (error) {
+          const failure = error as Error;
+          throw new TaskError(`${prefix}.${failure.name}`, failure.message);
+        }
+      };
+    }
+    if (resource === 'arn:aws:states:::states:startExecution') {
+      return async (input) => {
+        const { StateMachineArn, Name, Input } = input as { StateMachineArn: string; Name?: string; Input?: unknown };
+        const started = await start(stateMachineNameOf(StateMachineArn), Name ?? String(Date.now()), Input ?? {});
+        return { ExecutionArn: executionArn(started.stateMachine, started.name), StartDate: started.startedAt };
+      };
+    }
+    throw new Error(`The local runner does not bind Task resource ${resource}`);
+  }
+
+  async function invoke(nameOrArn: string, payload: unknown): Promise<unknown> {
+    const fn = deps.functions[functionNameOf(nameOrArn)];
+    if (!fn) throw new TaskError('Lambda.ResourceNotFoundException', `No local function ${nameOrArn}`);
+    return fn(payload);
+  }
+
+  function overridesFor(definition: Definition): Record<string, (input: unknown) => Promise<unknown>> {
+    const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+    for (const [name, state] of Object.entries(definition.States)) {
+      if (state.Type === 'Task') handlers[name] = taskHandler(state);
+    }
+    return handlers;
+  }
+
+  async function changed(record: ExecutionRecord): Promise<void> {
+    await executions.save(record);
+    await deps.onExecutionChanged?.(record);
+  }
+
+  /** Runs from `startAt` until the execution ends or reaches a Wait. */
+  async function runSegment(record: ExecutionRecord, startAt: string, input: unknown): Promise<void> {
+    const { machine, definition } = await machineFor(record.stateMachine, record.version, startAt);
+    const execution = machine.run(input as never, {
+      overrides: { taskResourceLocalHandlers: overridesFor(definition) as never },
+      context: {
+        Execution: {
+          Id: executionArn(record.stateMachine, record.name),
+          Name: record.name,
+          Input: record.input as never,
+          StartTime: record.startedAt,
+          RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
+        },
+        StateMachine: { Id: stateMachineArn(record.stateMachine), Name: record.stateMachine },
+      } as never,
+    });
+    let failure: { Error: string; Cause: unknown } | undefined;
+    const open = new Map<string, ExecutionStep>();
+    const logs = (async () => {
+      for await (const event of execution.eventLogs) {
+        const at = new Date(deps.clock.now().getTime()).toISOString();
+        if (event.type === 'StateEntered') {
+          const step: ExecutionStep = { name: event.state.name, type: event.state.type, status: 'RUNNING', startedAt: at };
+          record.steps.push(step);
+          open.set(event.state.name, step);
+          if (event.state.type === 'Task') {
+            // Kept on the record too: the record is saved whole when the segment ends.
+            record.checkpoint = { state: event.state.name, input: event.state.input };
+            await executions.checkpoint(record.executionId, event.state.name, event.state.input);
+          }
+        } else if (event.type === 'StateExited') {
+          const step = open.get(event.state.name);
+          if (step) Object.assign(step, { status: step.status === 'CAUGHT' ? 'CAUGHT' : 'SUCCEEDED', endedAt: at });
+        } else if (event.type === 'StateRetried') {
+          const step = open.get(event.state.name);
+          if (step) step.retries = (step.retries ?? 0) + 1;
+        } else if (event.type === 'StateFailed' || event.type === 'StateCaught') {
+          const step = open.get(event.state.name);
+          const info = event as unknown as { Error?: string; Cause?: unknown };
+          if (step) {
+            Object.assign(step, { status: event.type === 'StateFailed' ? 'FAILED' : 'CAUGHT', endedAt: at });
+            if (info.Error) step.error = info.Error;
+            if (info.Cause !== undefined) step.cause = String(info.Cause);
+          }
+        } else if (event.type === 'ExecutionFailed') {
+          failure = { Error: event.Error, Cause: event.Cause };
+        }
+      }
+    })();
+    let output: unknown;
+    try {
+      output = await execution.result;
+    } catch (error) {
+      if (!(error instanceof ExecutionError)) throw error;
+    }
+    await logs;
+    const now = deps.clock.now();
+    const pause = (output as Record<string, unknown> | undefined)?.[PAUSE] as { state: string; next: string | null } | undefined;
+    if (failure) {
+      Object.assign(record, { status: 'FAILED', error: failure.Error, cause: String(failure.Cause ?? ''), stoppedAt: now.toISOString() });
+    } else if (pause) {
+      const waitInput = (output as { input: unknown }).input;
+      const waitState = definition.States[pause.state] ?? {};
+      const dueAt = dueAtOf(waitState, waitInput, now);
+      const step = open.get(pause.state);
+      if (step) Object.assign(step, { type: 'Wait', status: 'WAITING', dueAt: dueAt.toISOString(), endedAt: undefined });
+      if (pause.next === null) {
+        Object.assign(record, { status: 'SUCCEEDED', output: waitInput, stoppedAt: now.toISOString() });
+      } else {
+        record.status = 'WAITING';
+        await executions.putWait({ executionId: record.executionId, nextState: pause.next, input: waitInput, dueAt: dueAt.toISOString() });
+      }
+    } else {
+      Object.assign(record, { status: 'SUCCEEDED', output, stoppedAt: now.toISOString() });
+    }
+    await changed(record);
+  }
+
+  function track(work: Promise<void>, executionId: string): void {
+    const tracked = work.catch((error: unknown) => {
+      deps.logger.error('local execution failed in the runner', { executionId, error: String(error) });
+    });
+    inFlight.add(tracked);
+    void tracked.finally(() => inFlight.delete(tracked));
+  }
+
+  /** Publishes a definition as the state machine's next version (unchanged definitions keep theirs). */
+  async function publish(name: string, definition: unknown): Promise<number> {
+    return executions.publishVersion(name, definition);
+  }
+
+  /**
+   * StartExecution: returns at once and runs in the background. A name already used
+   * returns that execution (Standard workflows are idempotent by name).
+   */
+  async function start(stateMachine: string, name: string, input: unknown, version?: number): Promise<ExecutionRecord> {
+    const published = version ?? (await executions.latestVersion(stateMachine))?.version;
+    if (!published) throw new Error(`State machine ${stateMachine} does not exist`);
+    const definition = await definitionOf(stateMachine, published);
+    const record: ExecutionRecord = {
+      executionId: `${stateMachine}:${name}`,
+      stateMachine,
+      version: published,
+      name,
+      status: 'RUNNING',
+      input,
+      startedAt: deps.clock.now().toISOString(),
+      steps: [],
+    };
+    const { record: stored, created } = await executions.create(record);
+    if (created) track(runSegment(stored, definition.StartAt, input), stored.executionId);
+    return stored;
+  }
+
+  async function resume(executionId: string): Promise<void> {
+    const wait = await executions.claimWait(executionId);
+    if (!wait) return;
+    const record = await executions.get(executionId);
+    if (!record || record.status !== 'WAITING') return;
+    const step = [...record.steps].reverse().find((candidate) => candidate.status === 'WAITING');
+    if (step) Object.assign(step, { status: 'SUCCEEDED', endedAt: deps.clock.now().toISOString() });
+    record.status = 'RUNNING';
+    await changed(record);
+    await runSegment(record, wait.nextState, wait.input);
+  }
+
+  /** Resumes every run whose wait is due on the (possibly moved) clock. */
+  async function tick(): Promise<number> {
+    if (ticking) return 0;
+    ticking = true;
+    try {
+      let resumed = 0;
+      for (;;) {
+        const due = await executions.dueWaits(deps.clock.now());
+        if (due.length === 0) return resumed;
+        for (const wait of due) {
+          resumed += 1;
+          track(resume(wait.executionId), wait.executionId);
+        }
+        await idle();
+      }
+    } finally {
+      ticking = false;
+    }
+  }
+
+  /** Runs a FAILED execution again from the Task it failed in, with that Task's input. */
+  async function redrive(executionId: string): Promise<ExecutionRecord> {
+    const record = await executions.get(executionId);
+    if (!record) throw new Error(`No execution ${executionId}`);
+    if (record.status !== 'FAILED' || !record.checkpoint) return record;
+    Object.assign(record, { status: 'RUNNING', error: undefined, cause: undefined, stoppedAt: undefined });
+    await changed(record);
+    track(runSegment(record, record.checkpoint.state, record.checkpoint.input), executionId);
+    return record;
+  }
+
+  async function idle(): Promise<void> {
+    while (inFlight.size > 0) await Promise.all([...inFlight]);
+  }
+
+  function startTimer(): void {
+    timer ??= setInterval(() => void tick(), deps.tickMs ?? 1000);
+    timer.unref();
+  }
+
+  async function stop(): Promise<void> {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    await idle();
+  }
+
+  return {
+    publish,
+    start,
+    tick,
+    redrive,
+    idle,
+    startTimer,
+    stop,
+    describe: (executionId: string) => executions.get(executionId),
+    waitOf: (executionId: string) => executions.getWait(executionId),
+  };
+}
+
+export type LocalWorkflows = ReturnType<typeof createLocalWorkflows>;
