@@ -57,3 +57,26 @@ export interface MailMessage {
 export interface Mailer {
   send(message: MailMessage): Promise<{ messageId: string }>;
 }
+
+/** One step of a run as the run log shows it (from GetExecutionHistory on AWS). */
+export interface RunStep {
+  name: string;
+  status: 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CAUGHT';
+  startedAt: string;
+  endedAt?: string;
+  error?: string;
+  cause?: string;
+  dueAt?: string;
+  retries?: number;
+}
+
+/** Step Functions on AWS; the local runner (infra/local/workflows.ts) on one machine. */
+export interface Workflows {
+  /** Starts an execution of an automation's state machine; a repeated name starts nothing new. */
+  start(stateMachine: string, name: string, input: unknown): Promise<{ executionId: string }>;
+  steps(executionId: string): Promise<RunStep[]>;
+  /** Runs a FAILED execution again from its failed step. */
+  redrive(executionId: string): Promise<void>;
+  /** Where an admin reads the execution (the Step Functions console on AWS). */
+  consoleUrl(executionId: string): string | undefined;
+}

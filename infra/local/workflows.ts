@@ -327,7 +327,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     const wait = await executions.claimWait(executionId);
     if (!wait) return;
     const record = await executions.get(executionId);
-    if (!record || record.status !== 'WAITING') return;
+    if (record?.status !== 'WAITING') return;
     const step = [...record.steps].reverse().find((candidate) => candidate.status === 'WAITING');
     if (step) Object.assign(step, { status: 'SUCCEEDED', endedAt: deps.clock.now().toISOString() });
     record.status = 'RUNNING';
