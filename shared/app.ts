@@ -30,7 +30,7 @@ export function createApp(deps: AppDeps) {
   const records = createRecordService(store, deps.clock);
   const workspace = createWorkspaceService(store);
   const routes: Route[] = [
-    ...crmRoutes({ records, workspace, exceptions: store.exceptions }),
+    ...crmRoutes({ records, workspace, exceptions: store.exceptions, notifications: store.notifications }),
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
   routes.push(openApiRoute(() => routes));

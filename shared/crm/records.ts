@@ -106,11 +106,12 @@ export function createRecordService(store: Store, clock: Clock) {
     return deal ? { ...data, plannedInStageId: deal.stageId } : data;
   }
 
-  async function create(type: CrmRecordType, input: unknown, caller: Caller): Promise<Entity> {
+  /** `id` is given only by automation steps, whose ids derive from (run, step) so a retry creates nothing twice. */
+  async function create(type: CrmRecordType, input: unknown, caller: Caller, options: { id?: string } = {}): Promise<Entity> {
     let data = parseWith(createSchemas[type], input) as Record<string, unknown>;
     await checkLinks(type, data, new Set(Object.keys(data)));
     if (type === 'activity') data = await plannedStage(data);
-    return records.create(type, data, writeContextOf(caller));
+    return records.create(type, data, writeContextOf(caller), options);
   }
 
   async function update(type: CrmRecordType, id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {

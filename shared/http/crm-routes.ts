@@ -5,6 +5,8 @@ import { type CrmRecordType, type RecordService, parseWith } from '#shared/crm/r
 import { ButlerPatch, ExceptionInput, StatsQuery, type WorkspaceService } from '#shared/crm/workspace.ts';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { type Entity, type EntityType, Id, createSchemas, ownerTypes, patchSchemas } from '#shared/domain/entities.ts';
+import { Forbidden } from '#shared/errors.ts';
+import type { Notifications } from '#shared/store/notifications.ts';
 import type { ListOptions } from '#shared/store/records.ts';
 import type { Reply, Route } from './router.ts';
 
@@ -360,13 +362,39 @@ function statsRoutes(workspace: WorkspaceService): Route[] {
   ];
 }
 
+function notificationRoutes(notifications: Notifications): Route[] {
+  const Notification = z.object({
+    id: z.string(),
+    userId: z.string(),
+    message: z.string(),
+    at: z.string(),
+    from: z.object({ automationId: z.string().optional(), runId: z.string().optional() }),
+  });
+  return [
+    {
+      method: 'GET',
+      path: '/notifications',
+      tag: 'notifications',
+      summary: 'The calling user’s in-app notifications, newest first (from `notify` automation steps)',
+      query: ListQuery,
+      response: pageOf(Notification),
+      status: 200,
+      handle: async (request) => {
+        if (request.caller.kind !== 'user') throw new Forbidden('Notifications belong to people; an API key has none.');
+        return ok(await notifications.list(request.caller.userId, parseWith(ListQuery, request.query, 'query')));
+      },
+    },
+  ];
+}
+
 export interface CrmRouteDeps {
   records: RecordService;
   workspace: WorkspaceService;
   exceptions: { list: (options: { limit?: number; cursor?: string }) => Promise<unknown> };
+  notifications: Notifications;
 }
 
-export function crmRoutes({ records, workspace, exceptions }: CrmRouteDeps): Route[] {
+export function crmRoutes({ records, workspace, exceptions, notifications }: CrmRouteDeps): Route[] {
   const types = Object.keys(collections) as CrmRecordType[];
   return [
     ...types.flatMap((type) => recordRoutes(type, records)),
@@ -375,5 +403,6 @@ export function crmRoutes({ records, workspace, exceptions }: CrmRouteDeps): Rou
     ...userRoutes(records, workspace),
     ...exceptionRoutes(workspace, exceptions),
     ...statsRoutes(workspace),
+    ...notificationRoutes(notifications),
   ];
 }

@@ -3,6 +3,7 @@ import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { createCredentials } from './credentials.ts';
 import { createExceptions } from './exceptions.ts';
 import { createLookups } from './lookups.ts';
+import { createNotifications } from './notifications.ts';
 import { createRecords } from './records.ts';
 import { createSettings } from './settings.ts';
 
@@ -14,6 +15,7 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     lookups: createLookups(table),
     credentials: createCredentials(table, clock),
     settings: createSettings(table),
+    notifications: createNotifications(table, clock),
   };
 }
 

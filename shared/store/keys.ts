@@ -83,3 +83,7 @@ export const stateMachinePartition = (name: string) => `stateMachine#${name}`;
 export const executionKey = (executionId: string): Key => ({ pk: `execution#${executionId}`, sk: 'execution' });
 export const waitKey = (executionId: string): Key => ({ pk: `execution#${executionId}`, sk: 'wait' });
 export const WAITS_INDEX_KEY = 'waits';
+
+/** In-app notifications of one user, newest first: pk `notifications#<userId>`, sk <ulid>. */
+export const notificationKey = (userId: string, id: string): Key => ({ pk: `notifications#${userId}`, sk: id });
+export const notificationPartition = (userId: string) => `notifications#${userId}`;
