@@ -1,0 +1,202 @@
+// Each automation step's effect on the CRM, and that running a step twice changes nothing twice.
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Liquid } from 'liquidjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createOutbox } from '#infra/local/outbox.ts';
+import type { Entity, EntityType } from '#shared/domain/entities.ts';
+import { type Actions, type StepContext, createActions } from '#shared/engine/actions.ts';
+import { ulidIds } from '#shared/ids.ts';
+import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
+import { type TestApp, createTestApp } from '#test/support/app.ts';
+
+let t: TestApp;
+let actions: Actions;
+let outbox: string;
+const liquid = new Liquid();
+let runCount = 0;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  outbox = mkdtempSync(join(tmpdir(), 'stagecraft-outbox-'));
+  const mailer = createOutbox(outbox, t.clock, ulidIds(t.clock));
+  actions = createActions({
+    store: t.app.store,
+    records: t.app.records,
+    sendMail: createGuardedMailer(mailer, t.app.store.exceptions),
+    clock: t.clock,
+  });
+});
+
+function stepContext(entityType: EntityType, entity: Entity, overrides: Partial<StepContext> = {}): StepContext {
+  runCount += 1;
+  return {
+    automationId: 'auto-1',
+    automationName: 'Test automation',
+    runId: `run-${runCount}`,
+    stepIndex: 1,
+    plannedAt: t.clock.now(),
+    entityType,
+    entityId: entity.id,
+    depth: 0,
+    timeZone: 'Europe/Berlin',
+    render: (template) => liquid.parseAndRender(template, { [entityType]: entity, record: entity }),
+    ...overrides,
+  };
+}
+
+async function aContactAndDeal(contact: Record<string, unknown> = {}, deal: Record<string, unknown> = {}) {
+  const c = await t.call('POST', '/contacts', { name: 'Client', emails: [`c${Date.now()}${Math.random()}@example.com`.replace('0.', '')], ...contact });
+  const d = await t.call('POST', '/deals', { title: 'Roof', pipelineId: 'sales', stageId: 'new', contactId: c.body.id, responsibleId: t.admin.id, amount: 900, ...deal });
+  return { contact: c.body as Entity, deal: d.body as Entity };
+}
+
+describe('createLead', () => {
+  it('creates the repeat lead as the Butler, with the client’s contact details and a rendered title', async () => {
+    const { contact, deal } = await aContactAndDeal();
+    const ctx = stepContext('deal', deal);
+
+    const outcome = await actions.runStep({ type: 'createLead', title: 'Renewal: {{ deal.title }}' }, ctx, deal);
+
+    const lead = await t.app.store.records.require('lead', outcome.created!.id);
+    expect(lead).toMatchObject({ title: 'Renewal: Roof', emails: contact.emails, createdBy: 'butler', responsibleId: t.admin.id });
+    const history = await t.app.store.records.history('lead', lead.id);
+    expect(history.items[0]?.actor).toEqual({ kind: 'butler', id: 'butler', via: { automationId: 'auto-1', runId: ctx.runId } });
+    expect(history.items[0]?.cause).toEqual({ automationId: 'auto-1', depth: 1 });
+  });
+
+  it('creates one lead when the same step runs twice', async () => {
+    const { deal } = await aContactAndDeal();
+    const ctx = stepContext('deal', deal);
+
+    const first = await actions.runStep({ type: 'createLead', title: 'Again' }, ctx, deal);
+    const second = await actions.runStep({ type: 'createLead', title: 'Again' }, ctx, deal);
+
+    expect(second.created?.id).toBe(first.created?.id);
+    expect(second.done).toBe('the lead existed already');
+  });
+});
+
+describe('copyDeal', () => {
+  it('copies every field into the target pipeline and stage', async () => {
+    await t.call('POST', '/pipelines', { id: 'installation', name: 'Installation', stages: [{ id: 'new', name: 'New' }] });
+    const { deal } = await aContactAndDeal({}, { amount: 4200, currency: 'EUR' });
+
+    const outcome = await actions.runStep({ type: 'copyDeal', pipelineId: 'installation', stageId: 'new' }, stepContext('deal', deal), deal);
+
+    const copy = await t.app.store.records.require('deal', outcome.created!.id);
+    expect(copy).toMatchObject({ title: 'Roof (copy)', pipelineId: 'installation', stageId: 'new', amount: 4200, currency: 'EUR', contactId: deal.contactId });
+  });
+});
+
+describe('planActivity', () => {
+  it('plans an activity due after a calendar duration, remembering the stage for auto-completion', async () => {
+    const { deal } = await aContactAndDeal();
+    t.clock.set('2026-01-31T09:00:00.000Z');
+
+    const outcome = await actions.runStep(
+      { type: 'planActivity', subject: 'Call {{ deal.title }}', activityType: 'call', due: 'P1M', autoComplete: true },
+      stepContext('deal', deal),
+      deal,
+    );
+
+    const activity = await t.app.store.records.require('activity', outcome.created!.id);
+    expect(activity).toMatchObject({ subject: 'Call Roof', dueAt: '2026-02-28T09:00:00.000Z', autoComplete: true, plannedInStageId: 'new', status: 'open' });
+  });
+});
+
+describe('addToExceptions', () => {
+  it('puts the contact’s e-mails and phones on the list and deletes deal and contact, history keeping both', async () => {
+    const { contact, deal } = await aContactAndDeal({ phones: ['+4915123456789'] });
+
+    await actions.runStep({ type: 'addToExceptions', deleteEntity: true }, stepContext('deal', deal), deal);
+
+    expect(await t.app.store.exceptions.excepted([...(contact.emails as string[]), '+4915123456789'])).toHaveLength(2);
+    expect(await t.app.store.records.get('deal', deal.id)).toBeUndefined();
+    expect(await t.app.store.records.get('contact', contact.id)).toBeUndefined();
+    const dealHistory = await t.app.store.records.history('deal', deal.id);
+    const contactHistory = await t.app.store.records.history('contact', contact.id);
+    expect([dealHistory.items[0]?.action, dealHistory.items[0]?.actor.id]).toEqual(['deleted', 'butler']);
+    expect([contactHistory.items[0]?.action, contactHistory.items[0]?.actor.id]).toEqual(['deleted', 'butler']);
+  });
+
+  it('changes nothing more when run again', async () => {
+    const { deal } = await aContactAndDeal();
+    const ctx = stepContext('deal', deal);
+    await actions.runStep({ type: 'addToExceptions', deleteEntity: true }, ctx, deal);
+
+    const again = await actions.runStep({ type: 'addToExceptions', deleteEntity: true }, ctx, deal);
+
+    expect(again.added).toEqual([]);
+    expect(again.deleted).toEqual([]);
+  });
+});
+
+describe('sendEmail', () => {
+  it('mails the contact with the rendered subject and body', async () => {
+    const { contact, deal } = await aContactAndDeal();
+    const before = readdirSync(outbox).length;
+
+    const outcome = await actions.runStep({ type: 'sendEmail', to: 'contact', subject: 'About {{ deal.title }}', body: 'Hello' }, stepContext('deal', deal), deal);
+
+    expect(outcome.done).toBe(`mailed ${(contact.emails as string[])[0]}`);
+    expect(readdirSync(outbox).length).toBe(before + 1);
+  });
+
+  it('skips an excepted address and says so', async () => {
+    await t.call('POST', '/exceptions', { value: 'never@example.com' });
+    const { deal } = await aContactAndDeal();
+    const before = readdirSync(outbox).length;
+
+    const outcome = await actions.runStep({ type: 'sendEmail', to: 'address', address: 'Never@Example.com', subject: 's', body: 'b' }, stepContext('deal', deal), deal);
+
+    expect(outcome.skipped).toEqual(['never@example.com']);
+    expect(readdirSync(outbox).length).toBe(before);
+  });
+});
+
+describe('notify', () => {
+  it('leaves one notification for the responsible user however often it runs', async () => {
+    const { deal } = await aContactAndDeal();
+    const ctx = stepContext('deal', deal);
+
+    await actions.runStep({ type: 'notify', to: 'responsible', message: 'Deal {{ deal.title }} needs you' }, ctx, deal);
+    await actions.runStep({ type: 'notify', to: 'responsible', message: 'Deal {{ deal.title }} needs you' }, ctx, deal);
+
+    const inbox = await t.app.store.notifications.list(t.admin.id);
+    expect(inbox.items.filter((item) => item.from.runId === ctx.runId).map((item) => item.message)).toEqual(['Deal Roof needs you']);
+  });
+});
+
+describe('updateFields', () => {
+  it('fills fields from templates as the Butler', async () => {
+    const { deal } = await aContactAndDeal();
+
+    await actions.runStep({ type: 'updateFields', set: { title: '{{ deal.title }} (signed)', amount: '1000' } }, stepContext('deal', deal), deal);
+
+    expect(await t.app.store.records.require('deal', deal.id)).toMatchObject({ title: 'Roof (signed)', amount: 1000, updatedBy: 'butler' });
+  });
+});
+
+describe('moveToStage', () => {
+  it('moves forward', async () => {
+    const { deal } = await aContactAndDeal();
+
+    await actions.runStep({ type: 'moveToStage', stageId: 'contract' }, stepContext('deal', deal), deal);
+
+    expect((await t.app.store.records.require('deal', deal.id)).stageId).toBe('contract');
+  });
+
+  it('does not move backward unless allowed', async () => {
+    const { deal } = await aContactAndDeal({}, { stageId: 'won' });
+
+    const refused = await actions.runStep({ type: 'moveToStage', stageId: 'new' }, stepContext('deal', deal), deal);
+    const stayed = (await t.app.store.records.require('deal', deal.id)).stageId;
+    await actions.runStep({ type: 'moveToStage', stageId: 'new', allowBackward: true }, stepContext('deal', deal), deal);
+
+    expect(refused.skipped).toEqual(['backward move']);
+    expect(stayed).toBe('won');
+    expect((await t.app.store.records.require('deal', deal.id)).stageId).toBe('new');
+  });
+});
