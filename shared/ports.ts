@@ -80,3 +80,20 @@ export interface Workflows {
   /** Where an admin reads the execution (the Step Functions console on AWS). */
   consoleUrl(executionId: string): string | undefined;
 }
+
+/** What an automation compiles to, ready to deploy. */
+export interface AutomationDeployment {
+  automationId: string;
+  /** The ASL, with `${Name}` placeholders the adapter fills (run-action ARN, table name…). */
+  definition: Record<string, unknown>;
+  eventPattern: Record<string, unknown>;
+  /** Active automations' rules are enabled; stopped ones stay deployed but disabled. */
+  enabled: boolean;
+}
+
+/** Step Functions + EventBridge on AWS; the local runner and bus on one machine. */
+export interface AutomationInfra {
+  deploy(deployment: AutomationDeployment): Promise<{ stateMachine: string; version: string }>;
+  setEnabled(automationId: string, enabled: boolean): Promise<void>;
+  remove(automationId: string): Promise<void>;
+}

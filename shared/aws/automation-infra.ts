@@ -1,0 +1,137 @@
+// Provisions an automation on AWS: a Standard state machine (a new published version
+// on every edit) and an EventBridge rule on the CRM bus that starts it. Every name
+// carries one prefix, which is what the provisioner's IAM policy is scoped to.
+import {
+  DeleteRuleCommand,
+  DisableRuleCommand,
+  EnableRuleCommand,
+  type EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  ResourceNotFoundException as RuleNotFound,
+} from '@aws-sdk/client-eventbridge';
+import {
+  CreateStateMachineCommand,
+  DeleteStateMachineCommand,
+  type SFNClient,
+  StateMachineAlreadyExists,
+  StateMachineDoesNotExist,
+  UpdateStateMachineCommand,
+} from '@aws-sdk/client-sfn';
+import type { AutomationInfra } from '#shared/ports.ts';
+
+export interface AwsAutomationInfraOptions {
+  region: string;
+  accountId: string;
+  /** e.g. `stagecraft-prod-auto-`: state machines and rules are `<prefix><automationId>`. */
+  namePrefix: string;
+  eventBusName: string;
+  /** The role compiled state machines run with (invoke run-action, write run records, send mail). */
+  executionRoleArn: string;
+  /** The role EventBridge uses to start executions. */
+  eventsRoleArn: string;
+  /** Where EventBridge parks events it could not deliver to a state machine. */
+  deadLetterQueueArn: string;
+  /** `${Name}` values for compiled definitions (RunActionFunctionArn, TableName, …). */
+  substitutions: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+const TARGET_ID = 'start-run';
+
+function substitute(definition: unknown, substitutions: Record<string, string>): string {
+  return JSON.stringify(definition).replace(/\$\{(\w+)\}/g, (whole, name: string) => {
+    const value = substitutions[name];
+    if (value === undefined) throw new Error(`No value for \${${name}} in the compiled definition`);
+    return value;
+  });
+}
+
+export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, options: AwsAutomationInfraOptions): AutomationInfra {
+  const name = (automationId: string) => `${options.namePrefix}${automationId}`;
+  const stateMachineArn = (automationId: string) => `arn:aws:states:${options.region}:${options.accountId}:stateMachine:${name(automationId)}`;
+  const tags = Object.entries({ 'stagecraft:managed-by': 'provisioner', ...options.tags });
+
+  async function upsertStateMachine(automationId: string, definition: string): Promise<string> {
+    try {
+      const created = await sfn.send(
+        new CreateStateMachineCommand({
+          name: name(automationId),
+          definition,
+          roleArn: options.executionRoleArn,
+          type: 'STANDARD',
+          publish: true,
+          versionDescription: 'created',
+          tracingConfiguration: { enabled: true },
+          tags: [...tags.map(([key, value]) => ({ key, value })), { key: 'stagecraft:automation', value: automationId }],
+        }),
+      );
+      return created.stateMachineVersionArn ?? `${stateMachineArn(automationId)}:1`;
+    } catch (error) {
+      if (!(error instanceof StateMachineAlreadyExists)) throw error;
+    }
+    const updated = await sfn.send(
+      new UpdateStateMachineCommand({
+        stateMachineArn: stateMachineArn(automationId),
+        definition,
+        roleArn: options.executionRoleArn,
+        publish: true,
+        versionDescription: 'edited',
+      }),
+    );
+    return updated.stateMachineVersionArn ?? stateMachineArn(automationId);
+  }
+
+  return {
+    async deploy({ automationId, definition, eventPattern, enabled }) {
+      const version = await upsertStateMachine(automationId, substitute(definition, options.substitutions));
+      await events.send(
+        new PutRuleCommand({
+          Name: name(automationId),
+          EventBusName: options.eventBusName,
+          EventPattern: JSON.stringify(eventPattern),
+          State: enabled ? 'ENABLED' : 'DISABLED',
+          Description: `Starts Stagecraft automation ${automationId}`,
+          Tags: tags.map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
+      await events.send(
+        new PutTargetsCommand({
+          Rule: name(automationId),
+          EventBusName: options.eventBusName,
+          Targets: [
+            {
+              Id: TARGET_ID,
+              Arn: stateMachineArn(automationId),
+              RoleArn: options.eventsRoleArn,
+              RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+              DeadLetterConfig: { Arn: options.deadLetterQueueArn },
+            },
+          ],
+        }),
+      );
+      return { stateMachine: stateMachineArn(automationId), version };
+    },
+
+    async setEnabled(automationId, enabled) {
+      const input = { Name: name(automationId), EventBusName: options.eventBusName };
+      await events.send(enabled ? new EnableRuleCommand(input) : new DisableRuleCommand(input));
+    },
+
+    /** Deletes rule and state machine; what is gone already is fine (a retried delete). */
+    async remove(automationId) {
+      try {
+        await events.send(new RemoveTargetsCommand({ Rule: name(automationId), EventBusName: options.eventBusName, Ids: [TARGET_ID] }));
+        await events.send(new DeleteRuleCommand({ Name: name(automationId), EventBusName: options.eventBusName }));
+      } catch (error) {
+        if (!(error instanceof RuleNotFound)) throw error;
+      }
+      try {
+        await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: stateMachineArn(automationId) }));
+      } catch (error) {
+        if (!(error instanceof StateMachineDoesNotExist)) throw error;
+      }
+    },
+  };
+}

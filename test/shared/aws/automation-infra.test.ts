@@ -1,0 +1,119 @@
+// The provisioner's AWS calls, asserted on their inputs (no engine for them offline).
+import {
+  DeleteRuleCommand,
+  DisableRuleCommand,
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-eventbridge';
+import { CreateStateMachineCommand, DeleteStateMachineCommand, SFNClient, StateMachineAlreadyExists, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
+
+const sfn = mockClient(SFNClient);
+const events = mockClient(EventBridgeClient);
+const infra = awsAutomationInfra(new SFNClient({ region: 'eu-west-1' }), new EventBridgeClient({ region: 'eu-west-1' }), {
+  region: 'eu-west-1',
+  accountId: '111122223333',
+  namePrefix: 'stagecraft-prod-auto-',
+  eventBusName: 'stagecraft-prod',
+  executionRoleArn: 'arn:aws:iam::111122223333:role/run',
+  eventsRoleArn: 'arn:aws:iam::111122223333:role/start',
+  deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:111122223333:rules-dlq',
+  substitutions: { RunActionFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:run-action' },
+});
+const deployment = {
+  automationId: '01AUTO',
+  definition: { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: '${RunActionFunctionArn}' }, End: true } } },
+  eventPattern: { source: ['stagecraft.crm'] },
+  enabled: true,
+};
+
+beforeEach(() => {
+  sfn.reset();
+  events.reset();
+  events.on(PutRuleCommand).resolves({});
+  events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
+});
+
+describe('deploying an automation', () => {
+  it('creates a Standard state machine with the definition filled in, published and tagged', async () => {
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', stateMachineVersionArn: 'arn:sm:1', creationDate: new Date() });
+
+    const result = await infra.deploy(deployment);
+
+    const input = sfn.commandCalls(CreateStateMachineCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({ name: 'stagecraft-prod-auto-01AUTO', type: 'STANDARD', publish: true, roleArn: 'arn:aws:iam::111122223333:role/run' });
+    expect(JSON.parse(input?.definition ?? '{}').States.A.Parameters.FunctionName).toBe('arn:aws:lambda:eu-west-1:111122223333:function:run-action');
+    expect(input?.tags).toContainEqual({ key: 'stagecraft:automation', value: '01AUTO' });
+    expect(result.version).toBe('arn:sm:1');
+  });
+
+  it('publishes a new version when the state machine exists', async () => {
+    sfn.on(CreateStateMachineCommand).rejects(new StateMachineAlreadyExists({ message: 'exists', $metadata: {} }));
+    sfn.on(UpdateStateMachineCommand).resolves({ stateMachineVersionArn: 'arn:sm:2', updateDate: new Date() });
+
+    const result = await infra.deploy(deployment);
+
+    expect(sfn.commandCalls(UpdateStateMachineCommand)[0]?.args[0].input).toMatchObject({
+      stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO',
+      publish: true,
+    });
+    expect(result.version).toBe('arn:sm:2');
+  });
+
+  it('puts the rule with the compiled pattern and a target with role, retries and a dead-letter queue', async () => {
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', creationDate: new Date() });
+
+    await infra.deploy({ ...deployment, enabled: false });
+
+    expect(events.commandCalls(PutRuleCommand)[0]?.args[0].input).toMatchObject({
+      Name: 'stagecraft-prod-auto-01AUTO',
+      EventBusName: 'stagecraft-prod',
+      EventPattern: '{"source":["stagecraft.crm"]}',
+      State: 'DISABLED',
+    });
+    expect(events.commandCalls(PutTargetsCommand)[0]?.args[0].input.Targets).toEqual([
+      {
+        Id: 'start-run',
+        Arn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO',
+        RoleArn: 'arn:aws:iam::111122223333:role/start',
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        DeadLetterConfig: { Arn: 'arn:aws:sqs:eu-west-1:111122223333:rules-dlq' },
+      },
+    ]);
+  });
+
+  it('refuses a definition naming a value it was not given', async () => {
+    const definition = { StartAt: 'A', States: { A: { Type: 'Pass', Parameters: { x: '${Unknown}' }, End: true } } };
+
+    await expect(infra.deploy({ ...deployment, definition })).rejects.toThrow('${Unknown}');
+  });
+});
+
+describe('stopping and deleting', () => {
+  it('disables the rule of a stopped automation', async () => {
+    events.on(DisableRuleCommand).resolves({});
+
+    await infra.setEnabled('01AUTO', false);
+
+    expect(events.commandCalls(DisableRuleCommand)[0]?.args[0].input).toEqual({ Name: 'stagecraft-prod-auto-01AUTO', EventBusName: 'stagecraft-prod' });
+  });
+
+  it('deletes targets, rule and state machine, and a second delete finds nothing to do', async () => {
+    events.on(RemoveTargetsCommand).resolvesOnce({}).rejects(new ResourceNotFoundException({ message: 'gone', $metadata: {} }));
+    events.on(DeleteRuleCommand).resolves({});
+    sfn.on(DeleteStateMachineCommand).resolves({});
+
+    await infra.remove('01AUTO');
+    await infra.remove('01AUTO');
+
+    expect(events.commandCalls(DeleteRuleCommand)).toHaveLength(1);
+    expect(sfn.commandCalls(DeleteStateMachineCommand)[0]?.args[0].input.stateMachineArn).toBe(
+      'arn:aws:states:eu-west-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO',
+    );
+  });
+});
