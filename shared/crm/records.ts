@@ -3,6 +3,7 @@
 // records that exist), then write through the store.
 import type { z } from 'zod';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
+import { type ContactPointKind, normaliseEmail, normalisePhone } from '#shared/domain/contact-points.ts';
 import {
   type Entity,
   type EntityType,
@@ -154,6 +155,15 @@ export function createRecordService(store: Store, clock: Clock) {
     return records.list(type, options);
   }
 
+  /** Every record of a type carrying an e-mail or phone, in any spelling of it. */
+  async function findByContactPoint(type: EntityType, kind: ContactPointKind, raw: string): Promise<{ items: Entity[] }> {
+    const value = kind === 'email' ? normaliseEmail(raw) : normalisePhone(raw);
+    if (!value) throw ValidationFailed.field(`query.${kind}`, kind === 'email' ? 'not an e-mail address' : 'not a phone number in international format');
+    const found = await store.lookups.byContactPoint(kind, value);
+    const items = await Promise.all(found.filter((hit) => hit.type === type).map((hit) => records.get(type, hit.id)));
+    return { items: items.filter((item): item is Entity => item !== undefined) };
+  }
+
   async function history(type: EntityType, id: string, options: { limit?: number; cursor?: string }) {
     const page = await records.history(type, id, options);
     if (page.items.length === 0 && !options.cursor) throw new NotFound(type, id);
@@ -174,7 +184,7 @@ export function createRecordService(store: Store, clock: Clock) {
     return writePatch('document', id, { viewedAt: clock.now().toISOString(), viewCount: views + 1 }, caller);
   }
 
-  return { create, update, remove, get, list, history, sign, view, pipeline, writePatch, checkLinks };
+  return { create, update, remove, get, list, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
 }
 
 function isEmpty(value: unknown): boolean {

@@ -88,7 +88,18 @@ function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListO
   return base;
 }
 
-const listQueries: Partial<Record<CrmRecordType, z.ZodType>> = { deal: DealListQuery, activity: ActivityListQuery };
+/** Records carrying e-mails and phones can be looked up by one: the duplicate check before creating. */
+const ContactPointListQuery = z
+  .strictObject({ limit: Limit, cursor: Cursor, email: z.string().max(320).optional(), phone: z.string().max(40).optional() })
+  .refine((query) => !(query.email && query.phone), { path: ['phone'], message: 'filter by email or by phone, not both' });
+
+const listQueries: Partial<Record<CrmRecordType, z.ZodType>> = {
+  deal: DealListQuery,
+  activity: ActivityListQuery,
+  contact: ContactPointListQuery,
+  company: ContactPointListQuery,
+  lead: ContactPointListQuery,
+};
 
 function recordRoutes(type: CrmRecordType, records: RecordService): Route[] {
   const path = `/${collections[type]}`;
@@ -116,7 +127,12 @@ function recordRoutes(type: CrmRecordType, records: RecordService): Route[] {
       query: listQuery,
       response: pageOf(recordResponse(type)),
       status: 200,
-      handle: async (request) => ok(await records.list(type, listOptions(type, parseWith(listQuery, request.query, "query") as Record<string, unknown>))),
+      handle: async (request) => {
+        const query = parseWith(listQuery, request.query, 'query') as Record<string, unknown>;
+        if (typeof query.email === 'string') return ok(await records.findByContactPoint(type, 'email', query.email));
+        if (typeof query.phone === 'string') return ok(await records.findByContactPoint(type, 'phone', query.phone));
+        return ok(await records.list(type, listOptions(type, query)));
+      },
     },
     {
       method: 'GET',

@@ -51,3 +51,22 @@ describe('deals', () => {
     expect(history.body.items[0].changes.stageId).toEqual({ from: 'new', to: 'contract' });
   });
 });
+
+describe('duplicate hints', () => {
+  it('finds contacts by an e-mail in any spelling', async () => {
+    const created = await t.call('POST', '/contacts', { name: 'Dup', emails: ['dup.hint@example.com'] });
+
+    const found = await t.call('GET', '/contacts?email=DUP.Hint@example.com');
+
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([created.body.id]);
+  });
+
+  it('finds leads by phone in international format', async () => {
+    const created = await t.call('POST', '/leads', { title: 'Phone lead', phones: ['+44 20 7946 0958'] });
+
+    const found = await t.call('GET', `/leads?phone=${encodeURIComponent('+442079460958')}`);
+
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([created.body.id]);
+  });
+});
