@@ -28,7 +28,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps) {
   const store = createStore(deps.table, deps.clock, deps.ids);
   const records = createRecordService(store, deps.clock);
-  const workspace = createWorkspaceService(store);
+  const workspace = createWorkspaceService(store, deps.ids);
   const routes: Route[] = [
     ...crmRoutes({ records, workspace, exceptions: store.exceptions, notifications: store.notifications }),
     ...(deps.extraRoutes?.({ store }) ?? []),

@@ -5,6 +5,7 @@ import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, Pipeline, createSchemas, patchSchemas } from '#shared/domain/entities.ts';
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
+import type { Ids } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ActionCounts } from '#shared/store/lookups.ts';
 import { type Caller, actorOf, writeContextOf } from './context.ts';
@@ -20,7 +21,7 @@ export const StatsQuery = z.object({ from: z.iso.datetime({ offset: true }), to:
 
 export const butlerRecord = { name: 'Butler', kind: 'butler', role: 'member', icon: '🤵' } as const;
 
-export function createWorkspaceService(store: Store) {
+export function createWorkspaceService(store: Store, ids: Ids) {
   const { records } = store;
   const system = writeContextOf({ kind: 'integration', integrationId: 'system' });
 
@@ -125,7 +126,24 @@ export function createWorkspaceService(store: Store) {
     return { from: fromIso, to: toIso, humans, butler };
   }
 
-  return { ensureButler, createUser, updateUser, deleteUser, createPipeline, updatePipeline, addException, removeException, activityStats };
+  async function createIntegration(input: unknown, caller: Caller) {
+    requireAdmin(caller);
+    const { name } = parseWith(z.strictObject({ name: z.string().trim().min(1).max(200) }), input);
+    const { integration, key } = await store.credentials.createIntegration(ids.next(), name, actorOf(caller));
+    return { ...integration, key };
+  }
+
+  async function listIntegrations(caller: Caller) {
+    requireAdmin(caller);
+    return store.credentials.listIntegrations();
+  }
+
+  async function removeIntegration(id: string, caller: Caller): Promise<void> {
+    requireAdmin(caller);
+    if (!(await store.credentials.removeIntegration(id))) throw new NotFound('integration', id);
+  }
+
+  return { createIntegration, listIntegrations, removeIntegration, ensureButler, createUser, updateUser, deleteUser, createPipeline, updatePipeline, addException, removeException, activityStats };
 }
 
 function toFigures(counts: ActionCounts) {

@@ -1,9 +1,17 @@
 // API keys and local user tokens, stored only as SHA-256 hashes: a leaked table
 // backup gives no usable credential.
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '#shared/domain/actors.ts';
 import type { Clock, TableRef } from '#shared/ports.ts';
-import { credentialKey } from './keys.ts';
+import { INTEGRATIONS_INDEX_KEY, credentialKey, integrationKey } from './keys.ts';
+
+export interface Integration {
+  integrationId: string;
+  name: string;
+  createdAt: string;
+  createdBy: string;
+}
 
 export type Principal = { kind: 'user'; userId: string } | { kind: 'integration'; integrationId: string };
 
@@ -45,7 +53,66 @@ export function createCredentials(table: TableRef, clock: Clock) {
     await client.send(new DeleteCommand({ TableName: tableName, Key: credentialKey(hashSecret(secret)) }));
   }
 
-  return { issue, find, revoke };
+  /** An integration and its API key in one write; the key is returned this once. */
+  async function createIntegration(integrationId: string, name: string, actor: Actor): Promise<{ integration: Integration; key: string }> {
+    const key = newSecret('sc_key');
+    const hash = hashSecret(key);
+    const integration: Integration = { integrationId, name, createdAt: clock.now().toISOString(), createdBy: actor.id };
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...integrationKey(integrationId), itemKind: 'integration', ...integration, keyHash: hash, gsi1pk: INTEGRATIONS_INDEX_KEY, gsi1sk: integrationId },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: tableName,
+              Item: { ...credentialKey(hash), itemKind: 'credential', principal: { kind: 'integration', integrationId }, name, createdAt: integration.createdAt },
+            },
+          },
+        ],
+      }),
+    );
+    return { integration, key };
+  }
+
+  async function listIntegrations(): Promise<Integration[]> {
+    const result = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': INTEGRATIONS_INDEX_KEY },
+      }),
+    );
+    return (result.Items ?? []).map((item) => ({
+      integrationId: item.integrationId as string,
+      name: item.name as string,
+      createdAt: item.createdAt as string,
+      createdBy: item.createdBy as string,
+    }));
+  }
+
+  /** Revokes the integration's key at once; its past writes keep naming it. */
+  async function removeIntegration(integrationId: string): Promise<boolean> {
+    const result = await client.send(new GetCommand({ TableName: tableName, Key: integrationKey(integrationId), ConsistentRead: true }));
+    if (!result.Item) return false;
+    await client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName, Key: integrationKey(integrationId) } },
+          { Delete: { TableName: tableName, Key: credentialKey(result.Item.keyHash as string) } },
+        ],
+      }),
+    );
+    return true;
+  }
+
+  return { issue, find, revoke, createIntegration, listIntegrations, removeIntegration };
 }
 
 export type Credentials = ReturnType<typeof createCredentials>;

@@ -87,3 +87,7 @@ export const WAITS_INDEX_KEY = 'waits';
 /** In-app notifications of one user, newest first: pk `notifications#<userId>`, sk <ulid>. */
 export const notificationKey = (userId: string, id: string): Key => ({ pk: `notifications#${userId}`, sk: id });
 export const notificationPartition = (userId: string) => `notifications#${userId}`;
+
+/** Integrations (holders of API keys): pk `integration#<id>`, sk `integration`; gsi1 `integrations` / id. */
+export const integrationKey = (id: string): Key => ({ pk: `integration#${id}`, sk: 'integration' });
+export const INTEGRATIONS_INDEX_KEY = 'integrations';

@@ -70,3 +70,26 @@ describe('duplicate hints', () => {
     expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([created.body.id]);
   });
 });
+
+describe('integrations', () => {
+  it('issues a key that writes as the Butler, and revoking it locks the integration out', async () => {
+    const created = await t.call('POST', '/integrations', { name: 'Web form' });
+
+    const write = await t.call('POST', '/contacts', { name: 'From the form' }, { apiKey: created.body.key });
+    const listed = await t.call('GET', '/integrations');
+    await t.call('DELETE', `/integrations/${created.body.integrationId}`);
+    const after = await t.call('POST', '/contacts', { name: 'Too late' }, { apiKey: created.body.key });
+
+    expect(created.status).toBe(201);
+    expect(write.body.createdBy).toBe('butler');
+    expect(listed.body.items.map((item: { name: string }) => item.name)).toContain('Web form');
+    expect(listed.body.items[0]).not.toHaveProperty('key');
+    expect(after.status).toBe(401);
+  });
+
+  it('is for admins only', async () => {
+    const result = await t.call('POST', '/integrations', { name: 'Sneaky' }, { token: t.memberToken });
+
+    expect(result.status).toBe(403);
+  });
+});
