@@ -276,7 +276,23 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       ...entityIndexAttributes(type, record),
       lastWrite: lastWrite(context, action, at),
     };
-    const points = contactPointItems(type, id, current, record);
+    await replaceVersion(type, current, item, { at, actor: context.actor, action, changes, cause: context.cause }, record, options);
+    return toRecord(item);
+  }
+
+  /**
+   * Writes the next version of a live record with its history entry and lookups;
+   * another writer's version in between fails the whole transaction.
+   */
+  async function replaceVersion(
+    type: EntityType,
+    current: Entity,
+    item: Record<string, unknown>,
+    entry: HistoryEntry,
+    next: Record<string, unknown> | undefined,
+    options: WriteOptions,
+  ): Promise<void> {
+    const points = contactPointItems(type, current.id, current, next);
     const items: TransactItem[] = [
       {
         Put: {
@@ -286,15 +302,14 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
           ExpressionAttributeValues: { ':version': current.version },
         },
       },
-      historyPut(type, id, { at, actor: context.actor, action, changes, cause: context.cause }),
+      historyPut(type, current.id, entry),
       ...points.items,
     ];
     await transact(items, points.checked, async () => {
-      const now = await get(type, id);
-      if (!now) throw new NotFound(type, id);
+      const now = await get(type, current.id);
+      if (!now) throw new NotFound(type, current.id);
       throw new VersionMismatch(options.expectedVersion ?? current.version, now.version);
     });
-    return toRecord(item);
   }
 
   /**
@@ -320,30 +335,14 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       lastWrite: lastWrite(context, 'deleted', at.toISOString()),
       expiresAt: Math.floor(at.getTime() / 1000) + TOMBSTONE_SECONDS,
     };
-    const points = contactPointItems(type, id, current, undefined);
-    const items: TransactItem[] = [
-      {
-        Put: {
-          TableName: tableName,
-          Item: tombstone,
-          ConditionExpression: 'version = :version AND attribute_not_exists(deletedAt)',
-          ExpressionAttributeValues: { ':version': current.version },
-        },
-      },
-      historyPut(type, id, {
-        at: at.toISOString(),
-        actor: context.actor,
-        action: 'deleted',
-        changes: diffFields(current, {}),
-        cause: context.cause,
-      }),
-      ...points.items,
-    ];
-    await transact(items, [], async () => {
-      const now = await get(type, id);
-      if (!now) throw new NotFound(type, id);
-      throw new VersionMismatch(options.expectedVersion ?? current.version, now.version);
-    });
+    const entry: HistoryEntry = {
+      at: at.toISOString(),
+      actor: context.actor,
+      action: 'deleted',
+      changes: diffFields(current, {}),
+      cause: context.cause,
+    };
+    await replaceVersion(type, current, tombstone, entry, undefined, options);
     return current;
   }
 
