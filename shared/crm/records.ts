@@ -12,7 +12,7 @@ import {
   patchSchemas,
   stageOf,
 } from '#shared/domain/entities.ts';
-import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldIssue } from '#shared/errors.ts';
+import { Conflict, Forbidden, NotFound, ValidationFailed, VersionMismatch, type FieldIssue } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ListOptions } from '#shared/store/records.ts';
@@ -23,9 +23,11 @@ export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline'>;
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    return { path: path || '(body)', message: issue.message };
+  const issues: FieldIssue[] = result.error.issues.flatMap((issue) => {
+    const at = (...extra: string[]) => [prefix, ...issue.path.map(String), ...extra].filter(Boolean).join('.') || '(body)';
+    // An unknown field is named by its own path, so a typo points at itself.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at(key), message: 'not a field of this request' }));
+    return [{ path: at(), message: issue.message }];
   });
   throw new ValidationFailed(issues, `Invalid ${issues.map((issue) => issue.path).join(', ')}.`);
 }
@@ -53,9 +55,9 @@ function splitClears(raw: unknown): { values: unknown; clears: string[] } {
 }
 
 const requiredFields: Record<EntityType, string[]> = {
-  contact: ['name'],
-  company: ['name'],
-  lead: ['title', 'stageId'],
+  contact: ['name', 'emails', 'phones'],
+  company: ['name', 'emails', 'phones'],
+  lead: ['title', 'stageId', 'emails', 'phones'],
   deal: ['title', 'pipelineId', 'stageId'],
   activity: ['subject', 'activityType', 'dueAt', 'responsibleId', 'entityType', 'entityId', 'status'],
   document: ['title', 'entityType', 'entityId'],
@@ -127,24 +129,18 @@ export function createRecordService(store: Store, clock: Clock) {
   }
 
   async function writePatch(type: EntityType, id: string, patch: Record<string, unknown>, caller: Caller, expectedVersion?: number) {
-    // Without If-Match a concurrent write is retried on the fresh record; with it, the caller decides.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const current = await records.require(type, id);
-        const next = applyPatch(current, patch);
-        await checkLinks(type, next, new Set(Object.keys(patch)));
-        return await records.update(type, id, () => next, writeContextOf(caller), {
-          expectedVersion: expectedVersion ?? current.version,
-        });
-      } catch (error) {
-        const retry = expectedVersion === undefined && attempt < 3 && (error as { code?: string }).code === 'VERSION_MISMATCH';
-        if (!retry) throw error;
-      }
-    }
+    return withFreshVersion(expectedVersion, async (version) => {
+      const current = await records.require(type, id);
+      const next = applyPatch(current, patch);
+      await checkLinks(type, next, new Set(Object.keys(patch)));
+      return records.update(type, id, () => next, writeContextOf(caller), { expectedVersion: version ?? current.version });
+    });
   }
 
   async function remove(type: CrmRecordType, id: string, caller: Caller, expectedVersion?: number): Promise<void> {
-    await records.remove(type, id, writeContextOf(caller), expectedVersion === undefined ? {} : { expectedVersion });
+    await withFreshVersion(expectedVersion, async (version) =>
+      records.remove(type, id, writeContextOf(caller), version === undefined ? {} : { expectedVersion: version }),
+    );
   }
 
   async function get(type: EntityType, id: string): Promise<Entity> {
@@ -185,6 +181,26 @@ export function createRecordService(store: Store, clock: Clock) {
   }
 
   return { create, update, remove, get, list, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
+}
+
+const WRITE_ATTEMPTS = 5;
+
+/**
+ * With If-Match the caller decides what a concurrent write means (412). Without it,
+ * the write is retried on the fresh record; a record that keeps changing under it
+ * ends in 409, never in a 412 the caller did not ask for.
+ */
+async function withFreshVersion<T>(expectedVersion: number | undefined, write: (version: number | undefined) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write(expectedVersion);
+    } catch (error) {
+      if (expectedVersion !== undefined || !(error instanceof VersionMismatch)) throw error;
+      if (attempt >= WRITE_ATTEMPTS) {
+        throw new Conflict('WRITE_CONFLICT', `The record changed under ${WRITE_ATTEMPTS} attempts to write it; try again.`);
+      }
+    }
+  }
 }
 
 function isEmpty(value: unknown): boolean {

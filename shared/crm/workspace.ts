@@ -99,7 +99,7 @@ export function createWorkspaceService(store: Store, ids: Ids) {
   }
 
   async function removeException(raw: string): Promise<void> {
-    const point = normaliseContactPoint(raw);
+    const point = raw.length <= 320 ? normaliseContactPoint(raw) : undefined;
     const removed = point ? await store.exceptions.remove(point.value) : false;
     if (!removed) throw new NotFound('exception', raw);
   }

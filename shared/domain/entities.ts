@@ -30,7 +30,16 @@ const Slug = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "_" and "-", starting with a letter or digit');
 const Name = z.string().trim().min(1).max(200);
 
-const Email = z.string().transform((value, ctx) => {
+/**
+ * Numbers DynamoDB and the SDK store exactly: integers up to 2^53 and no values so
+ * small they would round to zero.
+ */
+export const StorableNumber = z
+  .number()
+  .finite()
+  .refine((n) => n === 0 || (Math.abs(n) <= Number.MAX_SAFE_INTEGER && Math.abs(n) >= 1e-12), 'a number between ±1e-12 and ±9007199254740991, or 0');
+
+const Email = z.string().max(254, 'an e-mail address has at most 254 characters').transform((value, ctx) => {
   const email = normaliseEmail(value);
   if (!email) {
     ctx.addIssue({ code: 'custom', message: 'not an e-mail address' });
@@ -39,7 +48,7 @@ const Email = z.string().transform((value, ctx) => {
   return email;
 });
 
-const Phone = z.string().transform((value, ctx) => {
+const Phone = z.string().max(40).transform((value, ctx) => {
   const phone = normalisePhone(value);
   if (!phone) {
     ctx.addIssue({ code: 'custom', message: 'not a phone number in international format (+ and country code)' });
@@ -55,7 +64,7 @@ const uniqueList = <T extends z.ZodType<string>>(item: T) =>
     .transform((values) => [...new Set(values as string[])]);
 
 const CustomFields = z
-  .record(z.string().min(1).max(64), z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(), z.array(z.string().max(1000)).max(100)]))
+  .record(z.string().min(1).max(64), z.union([z.string().max(10_000), StorableNumber, z.boolean(), z.null(), z.array(z.string().max(1000)).max(100)]))
   .refine((fields) => Object.keys(fields).length <= 100, 'at most 100 custom fields');
 
 const DateTime = z.iso.datetime({ offset: true });
@@ -93,7 +102,7 @@ const dealFields = {
   title: Name,
   pipelineId: Slug,
   stageId: Slug,
-  amount: z.number().nonnegative().finite().optional(),
+  amount: StorableNumber.pipe(z.number().nonnegative()).optional(),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR')
@@ -154,10 +163,11 @@ const pipelineFields = { id: Slug.optional(), name: Name, stages: Stages };
 export const systemFields = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'] as const;
 
 function patchOf<T extends z.ZodRawShape>(shape: T) {
-  // A patch may name any writable field; defaults apply only on create.
+  // A patch may name any writable field; defaults apply only on create. An optional
+  // field may be sent as null to clear it (JSON merge patch); required ones may not.
   const entries = Object.entries(shape).map(([key, schema]) => {
     const inner = schema instanceof z.ZodDefault ? (schema.def.innerType as z.ZodType) : (schema as z.ZodType);
-    return [key, inner.optional()];
+    return [key, schema instanceof z.ZodOptional ? inner.nullable().optional() : inner.optional()];
   });
   return z
     .strictObject(Object.fromEntries(entries) as { [K in keyof T]: z.ZodOptional<z.ZodType<z.output<T[K]>, z.input<T[K]>>> })

@@ -55,7 +55,18 @@ const meta = {
   createdBy: z.string(),
   updatedBy: z.string(),
 };
-const recordResponse = (type: EntityType) => (createSchemas[type] as z.ZodObject).extend(meta);
+/** Fields the API sets itself, beyond those a caller writes. */
+const serverFields: Partial<Record<EntityType, z.ZodRawShape>> = {
+  document: {
+    signedBySenderAt: z.string().optional(),
+    signedByRecipientAt: z.string().optional(),
+    viewedAt: z.string().optional(),
+    viewCount: z.number().int().optional(),
+  },
+  user: { kind: z.enum(['human', 'butler']) },
+};
+/** Replies name every documented field and may carry more (custom fields live under `fields`). */
+const recordResponse = (type: EntityType) => z.looseObject({ ...(createSchemas[type] as z.ZodObject).shape, ...serverFields[type], ...meta });
 const pageOf = (item: z.ZodType) => z.object({ items: z.array(item), cursor: z.string().optional() });
 
 /** `If-Match` travels as an ETag: the version in quotes. */
@@ -260,7 +271,7 @@ function pipelineRoutes(records: RecordService, workspace: WorkspaceService): Ro
 }
 
 function userRoutes(records: RecordService, workspace: WorkspaceService): Route[] {
-  const User = recordResponse('user').extend({ kind: z.enum(['human', 'butler']) });
+  const User = recordResponse('user');
   return [
     {
       method: 'GET',
@@ -371,7 +382,7 @@ function statsRoutes(workspace: WorkspaceService): Route[] {
       tag: 'stats',
       summary: 'Writes per person in [from, to), with the Butler counted apart',
       query: StatsQuery,
-      response: z.object({ humans: z.array(Figures.extend({ userId: z.string(), name: z.string() })), butler: Figures }),
+      response: z.object({ from: z.string(), to: z.string(), humans: z.array(Figures.extend({ userId: z.string(), name: z.string() })), butler: Figures }),
       status: 200,
       handle: async (request) => ok(await workspace.activityStats(request.query)),
     },

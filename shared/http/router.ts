@@ -69,9 +69,15 @@ export function createRouter(routes: Route[]) {
         continue;
       }
       const params: Record<string, string> = {};
-      names.forEach((name, index) => {
-        params[name] = decodeURIComponent(found[index + 1] ?? '');
-      });
+      for (const [index, name] of names.entries()) {
+        const raw = found[index + 1] ?? '';
+        try {
+          params[name] = decodeURIComponent(raw);
+        } catch {
+          // A broken %-escape names nothing that could exist.
+          return undefined;
+        }
+      }
       return { route, params };
     }
     return allowed.length > 0 ? { allowed } : undefined;

@@ -22,3 +22,19 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   }
   throw ValidationFailed.field('cursor', 'not a cursor returned by this API');
 }
+
+/**
+ * Runs a query that starts at a caller's cursor. DynamoDB refuses a start key that
+ * does not belong to the query (another listing's cursor, a forged one); that is the
+ * caller's mistake, so it is a 400 naming the cursor, not a failure of ours.
+ */
+export async function fromCursor<T>(cursor: string | undefined, query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    if (cursor !== undefined && error instanceof Error && error.name === 'ValidationException') {
+      throw ValidationFailed.field('cursor', 'not a cursor returned by this listing');
+    }
+    throw error;
+  }
+}

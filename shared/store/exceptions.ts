@@ -5,7 +5,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { Actor } from '#shared/domain/actors.ts';
 import type { ContactPointKind } from '#shared/domain/contact-points.ts';
 import type { Clock, TableRef } from '#shared/ports.ts';
-import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { decodeCursor, encodeCursor, fromCursor, type Page } from './cursor.ts';
 import { EXCEPTIONS_INDEX_KEY, exceptionKey } from './keys.ts';
 
 export interface ExceptionEntry {
@@ -65,7 +65,8 @@ export function createExceptions(table: TableRef, clock: Clock) {
   }
 
   async function list(options: { limit?: number; cursor?: string } = {}): Promise<Page<ExceptionEntry>> {
-    const result = await client.send(
+    const result = await fromCursor(options.cursor, () =>
+      client.send(
       new QueryCommand({
         TableName: tableName,
         IndexName: 'gsi1',
@@ -74,6 +75,7 @@ export function createExceptions(table: TableRef, clock: Clock) {
         Limit: options.limit ?? 50,
         ExclusiveStartKey: decodeCursor(options.cursor),
       }),
+      ),
     );
     return { items: (result.Items ?? []).map(toEntry), cursor: encodeCursor(result.LastEvaluatedKey) };
   }

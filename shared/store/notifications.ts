@@ -2,7 +2,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock, TableRef } from '#shared/ports.ts';
-import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { decodeCursor, encodeCursor, fromCursor, type Page } from './cursor.ts';
 import { notificationKey, notificationPartition } from './keys.ts';
 
 export interface Notification {
@@ -35,7 +35,8 @@ export function createNotifications(table: TableRef, clock: Clock) {
   }
 
   async function list(userId: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<Notification>> {
-    const result = await client.send(
+    const result = await fromCursor(options.cursor, () =>
+      client.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
@@ -44,6 +45,7 @@ export function createNotifications(table: TableRef, clock: Clock) {
         Limit: options.limit ?? 50,
         ExclusiveStartKey: decodeCursor(options.cursor),
       }),
+      ),
     );
     const items = (result.Items ?? []).map(({ pk: _pk, sk: _sk, itemKind: _kind, ...rest }) => rest as Notification);
     return { items, cursor: encodeCursor(result.LastEvaluatedKey) };

@@ -8,7 +8,7 @@ import type { ContactPointKind } from '#shared/domain/contact-points.ts';
 import { contactPointTypes, exceptionCheckedTypes, type Entity, type EntityType } from '#shared/domain/entities.ts';
 import { Conflict, ContactExcepted, NotFound, VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
-import { decodeCursor, encodeCursor, type Page } from './cursor.ts';
+import { decodeCursor, encodeCursor, fromCursor, type Page } from './cursor.ts';
 import {
   ENTITY_SK,
   HISTORY_PREFIX,
@@ -75,6 +75,8 @@ const itemOnlyAttributes = new Set<string>([
 ]);
 const metaAttributes = new Set(['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy']);
 
+const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Tombstones of deleted records stay this long so their stream record can name the deleter. */
 const TOMBSTONE_SECONDS = 7 * 24 * 3600;
 
@@ -89,6 +91,21 @@ function recordFields(record: Record<string, unknown>): Record<string, unknown> 
   for (const [key, value] of Object.entries(record))
     if (!itemOnlyAttributes.has(key) && !metaAttributes.has(key)) fields[key] = value;
   return fields;
+}
+
+/** A history item must fit DynamoDB's 400 KB beside its record: large values are summarised. */
+const MAX_HISTORY_CHANGE_BYTES = 100_000;
+const LARGE_VALUE_BYTES = 1_000;
+
+function boundedChanges(changes: HistoryEntry['changes']): HistoryEntry['changes'] {
+  if (JSON.stringify(changes).length <= MAX_HISTORY_CHANGE_BYTES) return changes;
+  const summarise = (value: unknown) => {
+    const size = JSON.stringify(value ?? null).length;
+    return size > LARGE_VALUE_BYTES ? `[${size} bytes, too large to keep in history]` : value;
+  };
+  return Object.fromEntries(
+    Object.entries(changes).map(([field, change]) => [field, { from: summarise(change.from), to: summarise(change.to) }]),
+  );
 }
 
 export function diffFields(before: Record<string, unknown>, after: Record<string, unknown>): HistoryEntry['changes'] {
@@ -117,6 +134,8 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
   const { client, tableName } = table;
 
   async function getItem(type: EntityType, id: string, consistent = true) {
+    // Every id this API issues or accepts matches Id (shared/domain/entities.ts); anything else is no record.
+    if (!RECORD_ID.test(id)) return undefined;
     const result = await client.send(new GetCommand({ TableName: tableName, Key: entityKey(type, id), ConsistentRead: consistent }));
     return result.Item;
   }
@@ -135,6 +154,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
 
   function historyPut(type: EntityType, id: string, entry: HistoryEntry): TransactItem {
     const historyId = ids.next();
+    entry = { ...entry, changes: boundedChanges(entry.changes) };
     return {
       Put: {
         TableName: tableName,
@@ -385,7 +405,9 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     const items: Record<string, unknown>[] = [];
     let startKey = decodeCursor(options.cursor);
     do {
-      const result = await client.send(
+      const input = startKey;
+      const result = await fromCursor(options.cursor, () =>
+        client.send(
         new QueryCommand({
           TableName: tableName,
           ...query,
@@ -394,8 +416,9 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
           FilterExpression: conditions.join(' AND '),
           ScanIndexForward: false,
           Limit: limit - items.length,
-          ExclusiveStartKey: startKey,
+          ExclusiveStartKey: input,
         }),
+        ),
       );
       items.push(...(result.Items ?? []));
       startKey = result.LastEvaluatedKey;
@@ -404,7 +427,8 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
   }
 
   async function history(type: EntityType, id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<HistoryEntry>> {
-    const result = await client.send(
+    const result = await fromCursor(options.cursor, () =>
+      client.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -413,6 +437,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
         Limit: options.limit ?? 50,
         ExclusiveStartKey: decodeCursor(options.cursor),
       }),
+      ),
     );
     const items = (result.Items ?? []).map((item) => ({
       at: item.at as string,

@@ -27,7 +27,7 @@ describe('POST /contacts', () => {
 
     expect(result.status).toBe(400);
     expect(result.body.error.code).toBe('VALIDATION_FAILED');
-    expect(result.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['(body)', 'emails.0', 'name']);
+    expect(result.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['emails.0', 'extra', 'name']);
   });
 });
 
