@@ -16,6 +16,7 @@ import type { Logger, TableRef } from '#shared/ports.ts';
 import { createTableInput, ttlAttribute } from '#shared/store/table.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
 import { type DynamoDbLocal, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type LocalHttpServer, startHttpServer } from './http.ts';
 import { localRoutes } from './routes.ts';
 import { seedWorkspace } from './seed.ts';
@@ -39,6 +40,7 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem {
   app: App;
+  events: LocalEvents;
   clock: LocalClock;
   http: LocalHttpServer;
   dynamo: DynamoDbLocal;
@@ -101,20 +103,23 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       client: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
     };
     const clock = createLocalClock(home);
+    // One id generator for the app and the event side: two at the same millisecond would interleave.
     const ids = ulidIds(clock);
+    const events = await startLocalEvents({ dynamoEndpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, home, logger: options.logger, clock, ids });
+    stops.push(() => events.stop());
     const app = createApp({
       table,
       dynamoClient,
       clock,
       ids,
       logger: options.logger,
-      extraRoutes: ({ store }) => localRoutes({ clock, store }),
+      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes],
     });
     const { seed, firstStart } = await seedWorkspace(app);
     const http = await startHttpServer(app.api, { port: options.port ?? 3000 });
     stops.push(() => http.close());
     const credentials = await loadOrIssueCredentials(app, join(home, 'credentials.json'), seed.adminUserId, http.url);
-    return { app, clock, http, dynamo, table, home, credentials, firstStart, stop };
+    return { app, events, clock, http, dynamo, table, home, credentials, firstStart, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -51,7 +51,7 @@ export function createCompleteActivities({ store, logger }: CompleteActivitiesDe
     for (let attempt = 1; ; attempt++) {
       try {
         const current = await store.records.get('activity', id);
-        if (!current || current.status !== 'open') return false;
+        if (current?.status !== 'open') return false;
         await store.records.update('activity', id, (fresh) => ({ ...fresh, status: 'completed' }), context, { expectedVersion: current.version });
         return true;
       } catch (error) {

@@ -3,8 +3,9 @@
 import { z } from 'zod';
 import { normaliseEmail, normalisePhone } from './contact-points.ts';
 
-export const entityTypes = ['contact', 'company', 'lead', 'deal', 'activity', 'document', 'user', 'pipeline'] as const;
-export type EntityType = (typeof entityTypes)[number];
+import { type EntityType, entityTypes } from './record-types.ts';
+
+export { entityTypes, type EntityType };
 
 /** Records an activity or document can hang on. */
 export const ownerTypes = ['contact', 'company', 'lead', 'deal'] as const;
@@ -222,7 +223,4 @@ export function stageIndex(pipeline: Pipeline, stageId: string): number {
   return pipeline.stages.findIndex((stage) => stage.id === stageId);
 }
 
-/** Fields of a record that carry e-mails and phones (for duplicates and the exceptions list). */
-export const contactPointTypes: readonly EntityType[] = ['contact', 'company', 'lead'];
-/** Records refused when they carry an excepted e-mail or phone (DESIGN §7). */
-export const exceptionCheckedTypes: readonly EntityType[] = ['contact', 'lead'];
+export { contactPointTypes, exceptionCheckedTypes } from './record-types.ts';

@@ -91,3 +91,18 @@ export const notificationPartition = (userId: string) => `notifications#${userId
 /** Integrations (holders of API keys): pk `integration#<id>`, sk `integration`; gsi1 `integrations` / id. */
 export const integrationKey = (id: string): Key => ({ pk: `integration#${id}`, sk: 'integration' });
 export const INTEGRATIONS_INDEX_KEY = 'integrations';
+
+/** Attributes that describe an item rather than its record: never shown, never diffed, never in events. */
+export const itemOnlyAttributes: ReadonlySet<string> = new Set([
+  'pk',
+  'sk',
+  ...indexAttributeNames,
+  'itemKind',
+  'recordType',
+  'lastWrite',
+  'deletedAt',
+  'deletedBy',
+  'expiresAt',
+]);
+/** What every record carries besides its own fields. */
+export const metaAttributes: ReadonlySet<string> = new Set(['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy']);

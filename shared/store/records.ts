@@ -5,7 +5,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Actor, Cause } from '#shared/domain/actors.ts';
 import type { ContactPointKind } from '#shared/domain/contact-points.ts';
-import { contactPointTypes, exceptionCheckedTypes, type Entity, type EntityType } from '#shared/domain/entities.ts';
+import type { Entity, EntityType } from '#shared/domain/entities.ts';
+import { contactPointTypes, exceptionCheckedTypes } from '#shared/domain/record-types.ts';
 import { Conflict, ContactExcepted, NotFound, VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { decodeCursor, encodeCursor, fromCursor, type Page } from './cursor.ts';
@@ -19,7 +20,8 @@ import {
   entityKey,
   exceptionKey,
   historyKey,
-  indexAttributeNames,
+  itemOnlyAttributes,
+  metaAttributes,
   ownerKey,
   pipelineDealsKey,
   typeIndexKey,
@@ -60,20 +62,6 @@ export interface WriteOptions {
   /** A caller-chosen id (pipelines, ids derived from a run step); fails with 409 when taken. */
   id?: string;
 }
-
-/** Attributes that describe the item rather than the record; never shown, never diffed. */
-const itemOnlyAttributes = new Set<string>([
-  'pk',
-  'sk',
-  ...indexAttributeNames,
-  'itemKind',
-  'recordType',
-  'lastWrite',
-  'deletedAt',
-  'deletedBy',
-  'expiresAt',
-]);
-const metaAttributes = new Set(['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy']);
 
 const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
 

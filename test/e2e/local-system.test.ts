@@ -103,3 +103,23 @@ describe('a restart', () => {
     expect(existsSync(join(home, 'dynamodb'))).toBe(true);
   });
 });
+
+describe('change events', () => {
+  it('shows a stage move with before and after in GET /local/events', async () => {
+    const { adminToken } = system!.credentials;
+    const deal = await http('POST', '/deals', { token: adminToken, body: { title: 'Evented', pipelineId: 'sales', stageId: 'new' } });
+    await http('PATCH', `/deals/${deal.body.id}`, { token: adminToken, body: { stageId: 'contract' } });
+
+    let moved: { detail: { before: { stageId: string }; after: { stageId: string } } } | undefined;
+    for (let attempt = 0; attempt < 50 && !moved; attempt++) {
+      const events = await http('GET', '/local/events?limit=20', { token: adminToken });
+      moved = events.body.items.find(
+        (event: { 'detail-type': string; detail: { entityId: string } }) => event['detail-type'] === 'Deal Stage Changed' && event.detail.entityId === deal.body.id,
+      );
+      if (!moved) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    expect(moved?.detail.before.stageId).toBe('new');
+    expect(moved?.detail.after.stageId).toBe('contract');
+  });
+});

@@ -1,0 +1,13 @@
+// The publish-changes function: the table's stream in, CRM events on the bus out; the
+// reply names the records Lambda must deliver again (ReportBatchItemFailures).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import middy from '@middy/core';
+import { awsLogger, requiredEnv } from '#shared/aws/config.ts';
+import { createEventBridgeBus } from '#shared/aws/event-bus.ts';
+import { createPublishChanges } from '#shared/events/publish.ts';
+
+const { powertools, logger } = awsLogger('publish-changes');
+const bus = createEventBridgeBus({ client: new EventBridgeClient({}), busName: requiredEnv('EVENT_BUS_NAME') });
+
+export const handler = middy(createPublishChanges({ bus, logger })).use(injectLambdaContext(powertools));

@@ -1,0 +1,383 @@
+// Lambda's DynamoDB stream event source on one machine: reads the real DynamoDB Local
+// stream shard by shard and calls the handler with DynamoDBStreamEvent batches, with a
+// checkpoint on disk so a restart neither loses records nor replays more than one batch.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  ResourceNotFoundException,
+  type Shard,
+  TrimmedDataAccessException,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { AttributeValue, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Logger } from '#shared/ports.ts';
+
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
+
+export interface StreamPollerOptions {
+  dynamo: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+  tableName: string;
+  /** Where the checkpoint and parked batches live (created when missing). */
+  folder: string;
+  handler: StreamHandler;
+  logger: Logger;
+  /** @default 50 — pause after a pass that found no records. */
+  idleMs?: number;
+  /** @default 100 — records per handler call (Lambda's default batch size). */
+  batchSize?: number;
+  /** @default 4 — handler calls for a failing record before its batch is parked (1 + 3 retries). */
+  maxAttempts?: number;
+  /** @default 100 — wait before retry n is n times this. */
+  retryDelayMs?: number;
+  /** @default 1000 — how often the shard list is read again (DescribeStream). */
+  shardRefreshMs?: number;
+}
+
+export interface StreamPoller {
+  start(): void;
+  /** Finishes the batch in flight (checkpointed), then stops. */
+  stop(): Promise<void>;
+  /**
+   * Stops as a crash would: the batch in flight is neither checkpointed nor retried, so the
+   * next start reads it again. Callable from inside the handler (without awaiting it there:
+   * the poller waits for the handler); resolves once stopped.
+   */
+  kill(): Promise<void>;
+  /** One pass over every readable shard; returns how many records it read. Not while started. */
+  pollOnce(): Promise<number>;
+  /** Files of batches given up on, under `<folder>/dead-letter`. */
+  deadLetters(): string[];
+}
+
+interface Checkpoint {
+  streamArn?: string;
+  /** Per shard: the last sequence number handled, and whether the shard is closed and read to its end. */
+  shards: Record<string, { sequenceNumber?: string; finished?: boolean }>;
+}
+
+/** Lambda's record JSON has binary attributes as base64 strings; the SDK gives bytes. */
+function toLambdaImage(image: Record<string, unknown> | undefined): Record<string, AttributeValue> | undefined {
+  if (!image) return undefined;
+  const convert = (value: unknown): unknown => {
+    if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+    if (Array.isArray(value)) return value.map(convert);
+    if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, convert(inner)]));
+    return value;
+  };
+  return convert(image) as Record<string, AttributeValue>;
+}
+
+/** A stream record in the shape Lambda passes it to a function. */
+export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
+  const stream = record.dynamodb ?? {};
+  const created = stream.ApproximateCreationDateTime;
+  const dynamodb: NonNullable<DynamoDBRecord['dynamodb']> = {
+    ...(created ? { ApproximateCreationDateTime: Math.floor(new Date(created).getTime() / 1000) } : {}),
+    ...(stream.Keys ? { Keys: toLambdaImage(stream.Keys) } : {}),
+    ...(stream.NewImage ? { NewImage: toLambdaImage(stream.NewImage) } : {}),
+    ...(stream.OldImage ? { OldImage: toLambdaImage(stream.OldImage) } : {}),
+    ...(stream.SequenceNumber ? { SequenceNumber: stream.SequenceNumber } : {}),
+    ...(stream.SizeBytes !== undefined ? { SizeBytes: stream.SizeBytes } : {}),
+    ...(stream.StreamViewType ? { StreamViewType: stream.StreamViewType } : {}),
+  };
+  return {
+    ...(record.eventID ? { eventID: record.eventID } : {}),
+    ...(record.eventName ? { eventName: record.eventName } : {}),
+    eventVersion: record.eventVersion ?? '1.1',
+    eventSource: record.eventSource ?? 'aws:dynamodb',
+    ...(record.awsRegion ? { awsRegion: record.awsRegion } : {}),
+    dynamodb,
+    eventSourceARN: streamArn,
+    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
+  };
+}
+
+const sequenceOf = (record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?? '';
+
+export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
+  const { dynamo, streams, tableName, folder, handler, logger } = options;
+  const idleMs = options.idleMs ?? 50;
+  const batchSize = options.batchSize ?? 100;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const retryDelayMs = options.retryDelayMs ?? 100;
+  const shardRefreshMs = options.shardRefreshMs ?? 1000;
+  const checkpointFile = join(folder, `stream-${tableName}.checkpoint.json`);
+  const deadLetterFolder = join(folder, 'dead-letter');
+  mkdirSync(folder, { recursive: true });
+
+  let checkpoint: Checkpoint = { shards: {} };
+  let streamArn: string | undefined;
+  let shards: Shard[] = [];
+  let shardsReadAt = 0;
+  const iterators = new Map<string, string>();
+  const parked: string[] = [];
+  let loop: Promise<void> | undefined;
+  let stopping = false;
+  let killed = false;
+  let wake: (() => void) | undefined;
+
+  function load(): void {
+    checkpoint = existsSync(checkpointFile) ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as Checkpoint) : { shards: {} };
+    streamArn = undefined;
+    shardsReadAt = 0;
+    iterators.clear();
+  }
+
+  /** Written beside and renamed over, so a crash mid-write leaves the previous checkpoint whole. */
+  function save(): void {
+    const temporary = `${checkpointFile}.tmp`;
+    writeFileSync(temporary, JSON.stringify(checkpoint, null, 2));
+    renameSync(temporary, checkpointFile);
+  }
+
+  function advance(shardId: string, record: DynamoDBRecord): void {
+    checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], sequenceNumber: sequenceOf(record) };
+    save();
+  }
+
+  function park(shardId: string, records: DynamoDBRecord[], reason: string, attempts: number): void {
+    mkdirSync(deadLetterFolder, { recursive: true });
+    const file = join(deadLetterFolder, `${tableName}-${shardId}-${sequenceOf(records[0]!)}.json`);
+    const parkedAt = new Date().toISOString();
+    writeFileSync(file, JSON.stringify({ streamArn, shardId, parkedAt, attempts, reason, records }, null, 2));
+    parked.push(file);
+    logger.error('stream records parked after failed retries', { file, records: records.length, reason });
+  }
+
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+    });
+  }
+
+  async function ensureStream(): Promise<string> {
+    if (streamArn) return streamArn;
+    const table = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+    const latest = table.Table?.LatestStreamArn;
+    if (!latest || !table.Table?.StreamSpecification?.StreamEnabled) throw new Error(`Table ${tableName} has no stream enabled`);
+    if (checkpoint.streamArn && checkpoint.streamArn !== latest) {
+      // A stream turned off and on again is a new stream; the old one's unread records are
+      // out of reach of its table from here on.
+      logger.warn('the table has a new stream; reading it from its start', { previous: checkpoint.streamArn, latest });
+      checkpoint = { shards: {} };
+    }
+    checkpoint.streamArn = latest;
+    save();
+    streamArn = latest;
+    return latest;
+  }
+
+  async function refreshShards(arn: string): Promise<void> {
+    const listed: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const page = await streams.send(new DescribeStreamCommand({ StreamArn: arn, ...(start ? { ExclusiveStartShardId: start } : {}) }));
+      listed.push(...(page.StreamDescription?.Shards ?? []));
+      start = page.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    shards = listed;
+    shardsReadAt = Date.now();
+    // Shards trimmed from the stream (24 h after closing) leave the checkpoint too.
+    const live = new Set(listed.map((shard) => shard.ShardId));
+    for (const shardId of Object.keys(checkpoint.shards)) if (!live.has(shardId)) delete checkpoint.shards[shardId];
+  }
+
+  /** A child shard waits until its parent is read to the end, so a record's changes stay in order. */
+  function readableShards(): Shard[] {
+    const listed = new Set(shards.map((shard) => shard.ShardId));
+    return shards.filter((shard) => {
+      if (!shard.ShardId || checkpoint.shards[shard.ShardId]?.finished) return false;
+      const parent = shard.ParentShardId;
+      return !parent || !listed.has(parent) || checkpoint.shards[parent]?.finished === true;
+    });
+  }
+
+  async function iteratorFor(arn: string, shardId: string): Promise<string | undefined> {
+    const known = iterators.get(shardId);
+    if (known) return known;
+    const after = checkpoint.shards[shardId]?.sequenceNumber;
+    try {
+      const result = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: arn,
+          ShardId: shardId,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      return result.ShardIterator;
+    } catch (error) {
+      if (error instanceof TrimmedDataAccessException && after) {
+        logger.error('records after the checkpoint were trimmed from the stream before they were read', { shardId, after });
+        checkpoint.shards[shardId] = {};
+        return iteratorFor(arn, shardId);
+      }
+      throw error;
+    }
+  }
+
+  /** The index of the first record to redeliver, as Lambda decides it; -1 when all succeeded. */
+  function firstFailure(records: DynamoDBRecord[], reply: DynamoDBBatchResponse | undefined): number {
+    const failures = reply?.batchItemFailures ?? [];
+    if (failures.length === 0) return -1;
+    const indexes = failures.map(({ itemIdentifier }) => {
+      const index = itemIdentifier ? records.findIndex((record) => sequenceOf(record) === itemIdentifier) : -1;
+      // An empty or unknown identifier fails the whole batch, as it does on Lambda.
+      return index === -1 ? 0 : index;
+    });
+    return Math.min(...indexes);
+  }
+
+  /**
+   * Calls the handler until every record is handled, retrying from the first failed record
+   * (Lambda's ReportBatchItemFailures), and parks what still fails after `maxAttempts`.
+   */
+  async function deliver(shardId: string, records: DynamoDBRecord[]): Promise<'done' | 'interrupted'> {
+    let pending = records;
+    let attempts = 0;
+    while (pending.length > 0) {
+      attempts += 1;
+      let failedAt: number;
+      let reason = 'reported in batchItemFailures';
+      try {
+        failedAt = firstFailure(pending, await handler({ Records: pending }));
+      } catch (error) {
+        failedAt = 0;
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      if (killed) return 'interrupted';
+      if (failedAt === -1) {
+        advance(shardId, pending.at(-1)!);
+        return 'done';
+      }
+      if (failedAt > 0) {
+        advance(shardId, pending[failedAt - 1]!);
+        pending = pending.slice(failedAt);
+        attempts = 0;
+      } else if (attempts >= maxAttempts) {
+        park(shardId, pending, reason, attempts);
+        advance(shardId, pending.at(-1)!);
+        return 'done';
+      }
+      logger.warn('stream batch failed; retrying from the first failed record', { shardId, from: sequenceOf(pending[0]!), attempts, reason });
+      // A stop leaves the failed records unhandled and un-checkpointed: the next start retries them.
+      if (stopping) return 'interrupted';
+      await pause(retryDelayMs * Math.max(1, attempts));
+      if (stopping) return 'interrupted';
+    }
+    return 'done';
+  }
+
+  async function readShard(arn: string, shardId: string): Promise<number> {
+    let result: GetRecordsCommandOutput;
+    try {
+      const iterator = await iteratorFor(arn, shardId);
+      if (!iterator) return 0;
+      result = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+    } catch (error) {
+      iterators.delete(shardId);
+      if (error instanceof ExpiredIteratorException) return 0;
+      if (error instanceof TrimmedDataAccessException) {
+        logger.error('records were trimmed from the stream before they were read', { shardId });
+        checkpoint.shards[shardId] = {};
+        return 0;
+      }
+      if (error instanceof ResourceNotFoundException) {
+        // The shard was trimmed away: read the shard list again.
+        shardsReadAt = 0;
+        return 0;
+      }
+      throw error;
+    }
+    const records = (result.Records ?? []).map((record) => toLambdaRecord(record, arn));
+    if (records.length > 0 && (await deliver(shardId, records)) === 'interrupted') {
+      iterators.delete(shardId);
+      return records.length;
+    }
+    if (result.NextShardIterator) {
+      iterators.set(shardId, result.NextShardIterator);
+    } else {
+      // A closed shard read to its end: its children may start.
+      iterators.delete(shardId);
+      checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], finished: true };
+      save();
+      shardsReadAt = 0;
+    }
+    return records.length;
+  }
+
+  async function pass(): Promise<number> {
+    const arn = await ensureStream();
+    // A table's first shard appears with its first write: look again at once until there is one.
+    if (shards.length === 0 || Date.now() - shardsReadAt >= shardRefreshMs) await refreshShards(arn);
+    let read = 0;
+    for (const shard of readableShards()) {
+      if (stopping) break;
+      read += await readShard(arn, shard.ShardId!);
+    }
+    return read;
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (!stopping) {
+      let read = 0;
+      try {
+        read = await pass();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        iterators.clear();
+        streamArn = undefined;
+        logger.error('reading the table stream failed', { tableName, error: String(error) });
+      }
+      if (!stopping && read === 0) await pause(failures > 0 ? Math.min(5000, idleMs * 2 ** failures) : idleMs);
+    }
+  }
+
+  load();
+
+  return {
+    start() {
+      if (loop) return;
+      stopping = false;
+      killed = false;
+      load();
+      const running = run();
+      loop = running.finally(() => {
+        loop = undefined;
+      });
+    },
+    async stop() {
+      stopping = true;
+      wake?.();
+      await loop;
+    },
+    kill() {
+      killed = true;
+      stopping = true;
+      wake?.();
+      return loop ?? Promise.resolve();
+    },
+    async pollOnce() {
+      if (loop) throw new Error('pollOnce is for a poller that is not started');
+      stopping = false;
+      killed = false;
+      return pass();
+    },
+    deadLetters: () => [...parked],
+  };
+}

@@ -1,0 +1,10 @@
+// The kinds of record, free of zod and phone metadata so the store and the event
+// publisher can import them without growing their bundles.
+
+export const entityTypes = ['contact', 'company', 'lead', 'deal', 'activity', 'document', 'user', 'pipeline'] as const;
+export type EntityType = (typeof entityTypes)[number];
+
+/** Records that carry e-mails and phones (for duplicates and the exceptions list). */
+export const contactPointTypes: readonly EntityType[] = ['contact', 'company', 'lead'];
+/** Records refused when they carry an excepted e-mail or phone (DESIGN §7). */
+export const exceptionCheckedTypes: readonly EntityType[] = ['contact', 'lead'];
