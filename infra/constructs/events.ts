@@ -1,0 +1,191 @@
+// The CRM bus and everything around it: the stream publisher that is its only producer
+// (DESIGN §1: every change leaves the table once, through the stream), its archive for
+// replays, and the system rules whose targets are functions of the stack.
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { completeActivitiesPattern } from '#shared/crm/complete-activities.ts';
+import { CRM_SOURCE } from '#shared/events/catalogue.ts';
+import type { Data } from './data.ts';
+import { DeadLetterQueue } from './dead-letters.ts';
+import { StagecraftFunction } from './functions.ts';
+
+export interface EventsProps {
+  /** Names the bus `stagecraft-<stage>`, so two stages can share an account and region. */
+  readonly stage: string;
+  readonly data: Data;
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * How long the archive keeps CRM events for a replay (say, after a rule was broken for a day:
+   * the Enroll step dedupes on the event id, so a replayed event never runs an automation twice).
+   * @default Duration.days(30)
+   */
+  readonly archiveRetention?: Duration;
+  /**
+   * How the stream feeds the publisher; each field has its own default, see StreamPublishing.
+   * @default - the defaults of StreamPublishing
+   */
+  readonly streamPublishing?: StreamPublishing;
+}
+
+/** The event source mapping of the table's stream to publish-changes. */
+export interface StreamPublishing {
+  /**
+   * @default 100
+   */
+  readonly batchSize?: number;
+  /**
+   * A failing batch is retried this many times (each bisected), then parked; the shard moves on.
+   * @default 10
+   */
+  readonly retryAttempts?: number;
+  /**
+   * Records older than this are parked rather than published. The failure queue holds only
+   * where the batch was (shard, sequence numbers), not the records: those must be re-read from
+   * the stream, which keeps them 24 hours, so 6 hours leaves 18 to replay.
+   * @default Duration.hours(6)
+   */
+  readonly maxRecordAge?: Duration;
+}
+
+/** Delivery of a system rule to its function. */
+export interface SystemRuleDelivery {
+  /**
+   * EventBridge's retries of a delivery the function refused (throttling, for instance).
+   * @default 50
+   */
+  readonly retryAttempts?: number;
+  /**
+   * An event undelivered this long goes to the rule's dead-letter queue.
+   * @default Duration.hours(6)
+   */
+  readonly maxEventAge?: Duration;
+}
+
+export interface SystemRuleProps extends SystemRuleDelivery {
+  readonly description: string;
+  readonly eventPattern: events.EventPattern;
+  /** The function that handles the matched events (asynchronously invoked). */
+  readonly handler: StagecraftFunction;
+  /**
+   * The bus the rule listens on. Step Functions status changes (`aws.states`) arrive on the
+   * account's default bus, not on the CRM bus.
+   * @default - the CRM bus
+   */
+  readonly eventBus?: events.IEventBus;
+}
+
+/**
+ * The CRM bus `stagecraft-<stage>` (source `stagecraft.crm`), its archive, the stream publisher
+ * and the system rules.
+ *
+ * Automations join here, through `addSystemRule`: `Automation Changed` → provision on this bus,
+ * and `aws.states` "Step Functions Execution Status Change" → track-runs on the default bus.
+ * The per-automation rules are made at run time by the provisioner, on `bus`.
+ */
+export class Events extends Construct {
+  readonly bus: events.EventBus;
+  readonly archive: events.Archive;
+  readonly publisher: StagecraftFunction;
+  /** Where batches the publisher could not publish are parked (shard and sequence numbers). */
+  readonly publisherFailures: DeadLetterQueue;
+  readonly completeActivities: StagecraftFunction;
+
+  constructor(scope: Construct, id: string, props: EventsProps) {
+    super(scope, id);
+
+    this.bus = new events.EventBus(this, 'Bus', {
+      eventBusName: `stagecraft-${props.stage}`,
+      description: 'Stagecraft CRM events, one per change of a record (DESIGN §5)',
+    });
+    this.archive = this.bus.archive('Archive', {
+      description: 'CRM events kept for replays',
+      eventPattern: { source: [CRM_SOURCE] },
+      retention: props.archiveRetention ?? Duration.days(30),
+    });
+
+    this.publisher = new StagecraftFunction(this, 'PublishChanges', {
+      name: 'publish-changes',
+      description: 'Derives CRM events from the table stream and puts them on the bus',
+      logRetention: props.logRetention,
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+      unscopedActions: ['dynamodb:ListStreams (granted with the stream read permissions of the event source mapping)'],
+    });
+    this.bus.grantPutEventsTo(this.publisher);
+    this.publisherFailures = new DeadLetterQueue(this, 'PublishChangesFailures', {
+      purpose: 'stream batches publish-changes gave up on (shard and sequence numbers; re-read the stream within 24 h)',
+    });
+    Validations.of(this.publisher).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason: 'Invoked by the stream event source mapping only, never asynchronously: failed batches go to its on-failure destination.',
+    });
+    const publishing = props.streamPublishing ?? {};
+    this.publisher.addEventSource(
+      new DynamoEventSource(props.data.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: publishing.batchSize ?? 100,
+        // Lambda restarts from the lowest failed sequence number, so the publisher reports
+        // precisely which records to deliver again; a poison record is isolated by bisection.
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: publishing.retryAttempts ?? 10,
+        maxRecordAge: publishing.maxRecordAge ?? Duration.hours(6),
+        onFailure: new SqsDlq(this.publisherFailures),
+        // Only entity items make CRM events: history, lookups, credentials and runs never wake
+        // the publisher. Filters are OR-ed; two are needed because an insert has only a new
+        // image and a removal only an old one.
+        filters: [
+          lambda.FilterCriteria.filter({ dynamodb: { NewImage: { itemKind: { S: lambda.FilterRule.isEqual('entity') } } } }),
+          lambda.FilterCriteria.filter({ dynamodb: { OldImage: { itemKind: { S: lambda.FilterRule.isEqual('entity') } } } }),
+        ],
+      }),
+    );
+
+    this.completeActivities = new StagecraftFunction(this, 'CompleteActivities', {
+      name: 'complete-activities',
+      description: 'Completes auto-complete activities of a deal that left their stage',
+      logRetention: props.logRetention,
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      environment: props.data.environment,
+    });
+    props.data.grantReadWriteData(this.completeActivities);
+    this.addSystemRule('CompleteActivitiesRule', {
+      description: 'Deal Stage Changed → complete-activities',
+      eventPattern: { source: completeActivitiesPattern.source, detailType: completeActivitiesPattern['detail-type'] },
+      handler: this.completeActivities,
+    });
+  }
+
+  /**
+   * A rule whose target is a function of the stack. Whatever the function does not handle ends
+   * in one dead-letter queue per rule: events EventBridge could not deliver (after RetryPolicy)
+   * and invocations the function failed (after Lambda's 2 asynchronous retries), the latter with
+   * the error, through the function's on-failure destination.
+   */
+  addSystemRule(id: string, props: SystemRuleProps): { rule: events.Rule; deadLetters: DeadLetterQueue } {
+    const deadLetters = new DeadLetterQueue(this, `${id}DeadLetters`, {
+      purpose: `events of the rule "${props.description}" that were not handled`,
+    });
+    const rule = new events.Rule(this, id, {
+      description: props.description,
+      eventBus: props.eventBus ?? this.bus,
+      eventPattern: props.eventPattern,
+    });
+    rule.addTarget(
+      new targets.LambdaFunction(props.handler, {
+        deadLetterQueue: deadLetters,
+        retryAttempts: props.retryAttempts ?? 50,
+        maxEventAge: props.maxEventAge ?? Duration.hours(6),
+      }),
+    );
+    props.handler.sendAsyncFailuresTo(deadLetters, { maxEventAge: props.maxEventAge ?? Duration.hours(6) });
+    return { rule, deadLetters };
+  }
+}

@@ -1,0 +1,148 @@
+// Alarms for what would otherwise fail quietly: anything parked in a dead-letter queue, a stream
+// falling behind or failing, API 5xx, and the SES reputation that can get sending paused.
+// Everything goes to one encrypted alarm topic.
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { DeadLetterQueue } from './dead-letters.ts';
+import { EncryptedTopic } from './topics.ts';
+
+export interface AlarmThresholds {
+  /**
+   * The oldest unpublished stream record, sustained for 5 minutes: automations are starting late.
+   * @default Duration.minutes(1)
+   */
+  readonly streamIteratorAge?: Duration;
+  /**
+   * 5xx answers of the API in 5 minutes (the function's own errors and API Gateway's).
+   * @default 5
+   */
+  readonly apiServerErrors?: number;
+  /**
+   * The account's SES bounce rate; SES reviews an account at 5 % and may pause it at 10 %.
+   * @default 0.04
+   */
+  readonly sesBounceRate?: number;
+  /**
+   * The account's SES complaint rate; SES reviews an account at 0.1 % and may pause it at 0.5 %.
+   * @default 0.0008
+   */
+  readonly sesComplaintRate?: number;
+}
+
+export interface MonitoringProps {
+  readonly stage: string;
+  /** The stream publisher (publish-changes). */
+  readonly publisher: lambda.IFunction;
+  readonly httpApi: apigwv2.HttpApi;
+  /**
+   * Subscribed to the alarm topic (SNS asks the address to confirm).
+   * @default - no subscription: subscribe to the topic yourself
+   */
+  readonly alarmEmail?: string;
+  /**
+   * @default - each threshold's own default
+   */
+  readonly thresholds?: AlarmThresholds;
+}
+
+/**
+ * Construct it last in the stack: it alarms on every DeadLetterQueue there is, and fails the
+ * synthesis if one is added after it (so a new queue can never go unwatched).
+ */
+export class Monitoring extends Construct {
+  readonly alarms: EncryptedTopic;
+  private readonly watched = new Set<DeadLetterQueue>();
+  private readonly action: SnsAction;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const thresholds = props.thresholds ?? {};
+    this.alarms = new EncryptedTopic(this, 'Alarms', {
+      displayName: `Stagecraft ${props.stage} alarms`,
+      publishingServices: ['cloudwatch.amazonaws.com'],
+    });
+    this.action = new SnsAction(this.alarms.topic);
+    if (props.alarmEmail) {
+      const undelivered = new DeadLetterQueue(this, 'AlarmDeliveryDeadLetters', {
+        purpose: 'alarm notifications SNS could not deliver by e-mail',
+      });
+      this.alarms.topic.addSubscription(new EmailSubscription(props.alarmEmail, { deadLetterQueue: undelivered }));
+    }
+
+    this.alarm('StreamIteratorAge', {
+      description: 'publish-changes is behind the table stream: automations start late, and records older than 24 h are lost',
+      metric: props.publisher.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: (thresholds.streamIteratorAge ?? Duration.minutes(1)).toMilliseconds(),
+      evaluationPeriods: 5,
+    });
+    this.alarm('PublishChangesErrors', {
+      description: 'publish-changes failed: stream batches are being retried, then parked in the failure queue',
+      metric: props.publisher.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+    this.alarm('ApiServerErrors', {
+      description: 'The API answered 5xx',
+      metric: props.httpApi.metricServerError({ statistic: 'Sum', period: Duration.minutes(5) }),
+      threshold: thresholds.apiServerErrors ?? 5,
+      evaluationPeriods: 1,
+    });
+    this.alarm('SesBounceRate', {
+      description: 'SES bounce rate of the account is near the level at which SES reviews (5 %) and pauses (10 %) sending',
+      metric: new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Reputation.BounceRate', statistic: 'Maximum', period: Duration.minutes(15) }),
+      threshold: thresholds.sesBounceRate ?? 0.04,
+      evaluationPeriods: 1,
+    });
+    this.alarm('SesComplaintRate', {
+      description: 'SES complaint rate of the account is near the level at which SES reviews (0.1 %) and pauses (0.5 %) sending',
+      metric: new cloudwatch.Metric({ namespace: 'AWS/SES', metricName: 'Reputation.ComplaintRate', statistic: 'Maximum', period: Duration.minutes(15) }),
+      threshold: thresholds.sesComplaintRate ?? 0.0008,
+      evaluationPeriods: 1,
+    });
+
+    for (const queue of Stack.of(this).node.findAll().filter(DeadLetterQueue.isDeadLetterQueue)) this.watchDeadLetters(queue);
+    this.node.addValidation({
+      validate: () =>
+        Stack.of(this)
+          .node.findAll()
+          .filter(DeadLetterQueue.isDeadLetterQueue)
+          .filter((queue) => !this.watched.has(queue))
+          .map((queue) => `${queue.node.path} has no depth alarm: create it before Monitoring, or call watchDeadLetters on it.`),
+    });
+  }
+
+  /** Alarms as soon as one message waits in the queue. */
+  watchDeadLetters(queue: DeadLetterQueue): cloudwatch.Alarm {
+    this.watched.add(queue);
+    const id = queue.node.path.split('/').slice(1).join('');
+    return this.alarm(`${id}Depth`, {
+      description: `Messages wait in ${queue.node.path}: ${queue.purpose}`,
+      metric: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
+  }
+
+  private alarm(
+    id: string,
+    options: { description: string; metric: cloudwatch.IMetric; threshold: number; evaluationPeriods: number },
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmDescription: options.description,
+      metric: options.metric,
+      threshold: options.threshold,
+      evaluationPeriods: options.evaluationPeriods,
+      datapointsToAlarm: options.evaluationPeriods,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      // No data means no traffic (no mail sent, no stream records): nothing is wrong.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(this.action);
+    return alarm;
+  }
+}

@@ -1,0 +1,105 @@
+// The whole system as one stack (one `cdk deploy`): one construct per concern, composed here,
+// configured by CDK context (cdk.json holds the documented defaults; `-c key=value` overrides).
+import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { Api } from './constructs/api.ts';
+import { Data } from './constructs/data.ts';
+import { Email } from './constructs/email.ts';
+import { Events } from './constructs/events.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+
+export interface StagecraftSettings {
+  /** Context `stage`: names the stack `stagecraft-<stage>` and its named resources. */
+  readonly stage: string;
+  /** Context `sesSender`: the From address; it, or its domain, must be a verified SES identity. */
+  readonly sesSender: string;
+  /** Context `corsOrigins`: browser origins allowed to call the API (a list, or comma-separated). */
+  readonly corsOrigins: string[];
+  /** Context `logRetentionDays`: how long function and access logs are kept. */
+  readonly logRetention: logs.RetentionDays;
+  /** Context `alarmEmail`: subscribed to the alarm topic when set. */
+  readonly alarmEmail?: string;
+}
+
+const retentionDays = new Set(Object.values(logs.RetentionDays).filter((value): value is number => typeof value === 'number'));
+
+function listOf(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : String(value ?? '').split(',');
+  return items.map((item) => String(item).trim()).filter((item) => item !== '');
+}
+
+/** Reads and checks the context; a wrong value stops the synthesis with the key's name. */
+export function settingsFromContext(scope: Construct): StagecraftSettings {
+  const context = (key: string) => scope.node.tryGetContext(key) as unknown;
+  const stage = String(context('stage') ?? 'dev');
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) {
+    throw new Error(`context stage: "${stage}" must be lower-case letters, digits and dashes, at most 20, starting with a letter`);
+  }
+  const sesSender = String(context('sesSender') ?? '').trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(sesSender)) {
+    throw new Error(`context sesSender: "${sesSender}" is not an e-mail address (-c sesSender=crm@example.com)`);
+  }
+  const corsOrigins = listOf(context('corsOrigins'));
+  for (const origin of corsOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new Error(`context corsOrigins: "${origin}" is not an origin (scheme://host[:port], no path)`);
+    }
+  }
+  const days = Number(context('logRetentionDays') ?? 30);
+  if (!retentionDays.has(days)) {
+    throw new Error(`context logRetentionDays: ${days} is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, …)`);
+  }
+  const alarmEmail = String(context('alarmEmail') ?? '').trim();
+  return { stage, sesSender, corsOrigins, logRetention: days as logs.RetentionDays, ...(alarmEmail ? { alarmEmail } : {}) };
+}
+
+export interface StagecraftStackProps extends StackProps {
+  readonly settings: StagecraftSettings;
+}
+
+export class StagecraftStack extends Stack {
+  readonly data: Data;
+  readonly events: Events;
+  readonly api: Api;
+  readonly email: Email;
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: StagecraftStackProps) {
+    super(scope, id, { description: `Stagecraft CRM automation (${props.settings.stage})`, ...props });
+    const { stage, sesSender, corsOrigins, logRetention, alarmEmail } = props.settings;
+    Tags.of(this).add('stagecraft:stage', stage);
+
+    this.data = new Data(this, 'Data');
+    this.events = new Events(this, 'Events', { stage, data: this.data, logRetention });
+    this.api = new Api(this, 'Api', { stage, data: this.data, logRetention, corsOrigins });
+    this.email = new Email(this, 'Email', { stage, sender: sesSender, data: this.data, logRetention });
+
+    // Automations join here (provision, run-action, track-runs, the state machines' roles),
+    // before Monitoring: system rules through this.events.addSystemRule.
+
+    // Last: it alarms on every dead-letter queue created above.
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      stage,
+      publisher: this.events.publisher,
+      httpApi: this.api.httpApi,
+      ...(alarmEmail ? { alarmEmail } : {}),
+    });
+
+    if (sesSender.endsWith('@example.com')) {
+      Annotations.of(this).addWarningV2(
+        'stagecraft:sesSender',
+        `Mail is sent from ${sesSender}, a placeholder: deploy with -c sesSender=<an address of a verified SES identity>.`,
+      );
+    }
+
+    const output = (name: string, value: string, description: string) => new CfnOutput(this, name, { value, description });
+    output('ApiUrl', this.api.stage.url, 'The Stagecraft HTTP API');
+    output('TableName', this.data.table.tableName, 'The DynamoDB table (retained when the stack is deleted)');
+    output('EventBusName', this.events.bus.eventBusName, 'The CRM event bus');
+    output('UserPoolId', this.api.userPool.userPoolId, 'Cognito user pool of the people (retained when the stack is deleted)');
+    output('UserPoolClientId', this.api.userPoolClient.userPoolClientId, 'Cognito app client for sign-in');
+    output('ConfigurationSetName', this.email.configurationSet.configurationSetName, 'SES configuration set for all mail');
+    output('AlarmTopicArn', this.monitoring.alarms.topic.topicArn, 'Subscribe here to receive the alarms');
+  }
+}
