@@ -18,7 +18,7 @@ import type { Store } from '#shared/store/index.ts';
 import type { ListOptions } from '#shared/store/records.ts';
 import { type Caller, writeContextOf } from './context.ts';
 
-export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline'>;
+export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline' | 'automation'>;
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
   const result = schema.safeParse(input);
@@ -63,6 +63,7 @@ const requiredFields: Record<EntityType, string[]> = {
   document: ['title', 'entityType', 'entityId'],
   user: ['name', 'role'],
   pipeline: ['name', 'stages'],
+  automation: ['name', 'trigger', 'actions'],
 };
 
 export function createRecordService(store: Store, clock: Clock) {

@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { normaliseEmail, normalisePhone } from './contact-points.ts';
 
-import { type EntityType, entityTypes } from './record-types.ts';
+import { type EntityType, type SchemaType, entityTypes } from './record-types.ts';
 
-export { entityTypes, type EntityType };
+export { entityTypes, type EntityType, type SchemaType };
 
 /** Records an activity or document can hang on. */
 export const ownerTypes = ['contact', 'company', 'lead', 'deal'] as const;
@@ -197,7 +197,7 @@ export const patchSchemas = {
   pipeline: patchOf({ name: Name, stages: Stages }),
 } as const;
 
-export type CreateInput<T extends EntityType> = z.output<(typeof createSchemas)[T]>;
+export type CreateInput<T extends SchemaType> = z.output<(typeof createSchemas)[T]>;
 
 /** What every stored record carries besides its own fields. */
 export interface RecordMeta {

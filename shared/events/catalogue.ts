@@ -19,6 +19,7 @@ export const entityNames: Record<EntityType, string> = {
   document: 'Document',
   user: 'User',
   pipeline: 'Pipeline',
+  automation: 'Automation',
 };
 
 export type LifecycleVerb = 'Created' | 'Updated' | 'Deleted';

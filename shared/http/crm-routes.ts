@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type CrmRecordType, type RecordService, parseWith } from '#shared/crm/records.ts';
 import { ButlerPatch, ExceptionInput, StatsQuery, type WorkspaceService } from '#shared/crm/workspace.ts';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
-import { type Entity, type EntityType, Id, createSchemas, ownerTypes, patchSchemas } from '#shared/domain/entities.ts';
+import { type Entity, type SchemaType, Id, createSchemas, ownerTypes, patchSchemas } from '#shared/domain/entities.ts';
 import { Forbidden } from '#shared/errors.ts';
 import type { Notifications } from '#shared/store/notifications.ts';
 import type { ListOptions } from '#shared/store/records.ts';
@@ -56,7 +56,7 @@ const meta = {
   updatedBy: z.string(),
 };
 /** Fields the API sets itself, beyond those a caller writes. */
-const serverFields: Partial<Record<EntityType, z.ZodRawShape>> = {
+const serverFields: Partial<Record<SchemaType, z.ZodRawShape>> = {
   document: {
     signedBySenderAt: z.string().optional(),
     signedByRecipientAt: z.string().optional(),
@@ -66,7 +66,7 @@ const serverFields: Partial<Record<EntityType, z.ZodRawShape>> = {
   user: { kind: z.enum(['human', 'butler']) },
 };
 /** Replies name every documented field and may carry more (custom fields live under `fields`). */
-const recordResponse = (type: EntityType) => z.looseObject({ ...(createSchemas[type] as z.ZodObject).shape, ...serverFields[type], ...meta });
+const recordResponse = (type: SchemaType) => z.looseObject({ ...(createSchemas[type] as z.ZodObject).shape, ...serverFields[type], ...meta });
 const pageOf = (item: z.ZodType) => z.object({ items: z.array(item), cursor: z.string().optional() });
 
 /** `If-Match` travels as an ETag: the version in quotes. */

@@ -19,6 +19,7 @@ const fieldsOf: Record<EntityType, Record<string, unknown>> = {
   document: { title: 'Contract', entityType: 'deal', entityId: 'D1' },
   user: { name: 'Max', kind: 'human', role: 'member' },
   pipeline: { name: 'Sales', stages: [{ id: 'new', name: 'New', kind: 'open' }] },
+  automation: { name: 'Renewal', status: 'active', trigger: { type: 'manual', entity: 'deal' }, actions: [] },
 };
 
 /** An entity item as shared/store/records.ts writes it. */
