@@ -9,7 +9,10 @@ import { createApi } from './http/api.ts';
 import { crmRoutes } from './http/crm-routes.ts';
 import { openApiRoute } from './http/openapi.ts';
 import type { Route } from './http/router.ts';
-import type { Clock, Ids, Logger, TableRef } from './ports.ts';
+import { createAutomationService } from './engine/automations.ts';
+import { createRunsService } from './engine/runs.ts';
+import { automationRoutes } from './http/automation-routes.ts';
+import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
 import { type Store, createStore } from './store/index.ts';
 import { IDEMPOTENCY_PK } from './store/keys.ts';
 
@@ -21,6 +24,8 @@ export interface AppDeps {
   ids: Ids;
   logger: Logger;
   externalTokens?: UserTokenVerifier;
+  /** Step Functions on AWS, the local runner in local mode: manual runs, run steps, redrives. */
+  workflows: Workflows;
   /** Routes only one runtime has (local mode's clock and events), given the store. */
   extraRoutes?: (parts: { store: Store }) => Route[];
 }
@@ -29,8 +34,11 @@ export function createApp(deps: AppDeps) {
   const store = createStore(deps.table, deps.clock, deps.ids);
   const records = createRecordService(store, deps.clock);
   const workspace = createWorkspaceService(store, deps.ids);
+  const automations = createAutomationService(store);
+  const runs = createRunsService({ store, workflows: deps.workflows, clock: deps.clock, ids: deps.ids });
   const routes: Route[] = [
     ...crmRoutes({ records, workspace, exceptions: store.exceptions, notifications: store.notifications }),
+    ...automationRoutes(automations, runs),
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
   routes.push(openApiRoute(() => routes));
@@ -43,7 +51,7 @@ export function createApp(deps: AppDeps) {
   });
   const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
   const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });
-  return { store, records, workspace, routes, authenticate, api };
+  return { store, records, workspace, automations, runs, routes, authenticate, api };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -77,6 +77,8 @@ export interface Workflows {
   steps(executionId: string): Promise<RunStep[]>;
   /** Runs a FAILED execution again from its failed step. */
   redrive(executionId: string): Promise<void>;
+  /** Stops a running or waiting execution (a cancelled run). */
+  stop(executionId: string, reason: string): Promise<void>;
   /** Where an admin reads the execution (the Step Functions console on AWS). */
   consoleUrl(executionId: string): string | undefined;
 }
@@ -86,7 +88,8 @@ export interface AutomationDeployment {
   automationId: string;
   /** The ASL, with `${Name}` placeholders the adapter fills (run-action ARN, table name…). */
   definition: Record<string, unknown>;
-  eventPattern: Record<string, unknown>;
+  /** The rule's pattern; null for a manual trigger, which has no rule. */
+  eventPattern: Record<string, unknown> | null;
   /** Active automations' rules are enabled; stopped ones stay deployed but disabled. */
   enabled: boolean;
 }

@@ -16,6 +16,7 @@ import type { Logger, TableRef } from '#shared/ports.ts';
 import { createTableInput, ttlAttribute } from '#shared/store/table.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
 import { type DynamoDbLocal, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type LocalEngine, startLocalEngine } from './engine.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type LocalHttpServer, startHttpServer } from './http.ts';
 import { localRoutes } from './routes.ts';
@@ -41,6 +42,7 @@ export interface LocalSystemOptions {
 export interface LocalSystem {
   app: App;
   events: LocalEvents;
+  engine: LocalEngine;
   clock: LocalClock;
   http: LocalHttpServer;
   dynamo: DynamoDbLocal;
@@ -107,19 +109,23 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const ids = ulidIds(clock);
     const events = await startLocalEvents({ dynamoEndpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, home, logger: options.logger, clock, ids });
     stops.push(() => events.stop());
+    const engine = await startLocalEngine({ table, dynamoClient, clock, ids, home, bus: events.bus, logger: options.logger });
+    stops.push(() => engine.stop());
     const app = createApp({
       table,
       dynamoClient,
       clock,
       ids,
       logger: options.logger,
-      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes],
+      workflows: engine.workflows,
+      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route],
     });
+    await engine.bind(app);
     const { seed, firstStart } = await seedWorkspace(app);
     const http = await startHttpServer(app.api, { port: options.port ?? 3000 });
     stops.push(() => http.close());
     const credentials = await loadOrIssueCredentials(app, join(home, 'credentials.json'), seed.adminUserId, http.url);
-    return { app, events, clock, http, dynamo, table, home, credentials, firstStart, stop };
+    return { app, events, engine, clock, http, dynamo, table, home, credentials, firstStart, stop };
   } catch (error) {
     await stop();
     throw error;

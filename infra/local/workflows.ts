@@ -366,6 +366,17 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     return record;
   }
 
+  /** StopExecution: a waiting run is taken off the timers; its record says ABORTED with the reason. */
+  async function abort(executionId: string, reason: string): Promise<void> {
+    await executions.claimWait(executionId);
+    const record = await executions.get(executionId);
+    if (!record || (record.status !== 'WAITING' && record.status !== 'RUNNING')) return;
+    const now = deps.clock.now().toISOString();
+    for (const step of record.steps) if (step.status === 'WAITING' || step.status === 'RUNNING') Object.assign(step, { status: 'FAILED', endedAt: now, error: 'Aborted' });
+    Object.assign(record, { status: 'ABORTED', error: 'Stagecraft.RunCancelled', cause: reason, stoppedAt: now });
+    await changed(record);
+  }
+
   async function idle(): Promise<void> {
     while (inFlight.size > 0) await Promise.all([...inFlight]);
   }
@@ -386,6 +397,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     start,
     tick,
     redrive,
+    abort,
     idle,
     startTimer,
     stop,

@@ -83,9 +83,23 @@ export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, op
     return updated.stateMachineVersionArn ?? stateMachineArn(automationId);
   }
 
+  async function removeRule(automationId: string): Promise<void> {
+    try {
+      await events.send(new RemoveTargetsCommand({ Rule: name(automationId), EventBusName: options.eventBusName, Ids: [TARGET_ID] }));
+      await events.send(new DeleteRuleCommand({ Name: name(automationId), EventBusName: options.eventBusName }));
+    } catch (error) {
+      if (!(error instanceof RuleNotFound)) throw error;
+    }
+  }
+
   return {
     async deploy({ automationId, definition, eventPattern, enabled }) {
       const version = await upsertStateMachine(automationId, substitute(definition, options.substitutions));
+      if (eventPattern === null) {
+        // A manual automation has no rule; one left from an earlier trigger must go.
+        await removeRule(automationId);
+        return { stateMachine: stateMachineArn(automationId), version };
+      }
       await events.send(
         new PutRuleCommand({
           Name: name(automationId),
@@ -116,17 +130,17 @@ export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, op
 
     async setEnabled(automationId, enabled) {
       const input = { Name: name(automationId), EventBusName: options.eventBusName };
-      await events.send(enabled ? new EnableRuleCommand(input) : new DisableRuleCommand(input));
+      try {
+        await events.send(enabled ? new EnableRuleCommand(input) : new DisableRuleCommand(input));
+      } catch (error) {
+        // A manual automation has no rule to switch.
+        if (!(error instanceof RuleNotFound)) throw error;
+      }
     },
 
     /** Deletes rule and state machine; what is gone already is fine (a retried delete). */
     async remove(automationId) {
-      try {
-        await events.send(new RemoveTargetsCommand({ Rule: name(automationId), EventBusName: options.eventBusName, Ids: [TARGET_ID] }));
-        await events.send(new DeleteRuleCommand({ Name: name(automationId), EventBusName: options.eventBusName }));
-      } catch (error) {
-        if (!(error instanceof RuleNotFound)) throw error;
-      }
+      await removeRule(automationId);
       try {
         await sfn.send(new DeleteStateMachineCommand({ stateMachineArn: stateMachineArn(automationId) }));
       } catch (error) {

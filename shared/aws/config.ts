@@ -3,7 +3,9 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Logger, TableRef } from '#shared/ports.ts';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Logger, TableRef, Workflows } from '#shared/ports.ts';
+import { sfnWorkflows } from './workflows.ts';
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -32,4 +34,19 @@ export function awsLogger(serviceName: string): { powertools: PowertoolsLogger; 
     error: (message, extra) => (extra instanceof Error ? powertools.error(message, extra) : powertools.error(message, extra ?? {})),
   };
   return { powertools, logger };
+}
+
+/** The automation names and where they live; the stack sets these on every function that needs them. */
+export function automationEnv() {
+  return {
+    region: requiredEnv('AWS_REGION'),
+    accountId: requiredEnv('ACCOUNT_ID'),
+    /** State machines and rules are `<prefix><automationId>`. */
+    namePrefix: requiredEnv('AUTOMATION_NAME_PREFIX'),
+  };
+}
+
+export function awsWorkflows(): Workflows {
+  const { region, accountId, namePrefix } = automationEnv();
+  return sfnWorkflows(new SFNClient({}), { region, accountId, stateMachinePrefix: namePrefix });
 }

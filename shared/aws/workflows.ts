@@ -7,6 +7,8 @@ import {
   RedriveExecutionCommand,
   type SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
+  ExecutionDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import type { RunStep, Workflows } from '#shared/ports.ts';
 
@@ -67,6 +69,14 @@ export function sfnWorkflows(client: SFNClient, options: SfnWorkflowsOptions): W
     },
     async redrive(executionId) {
       await client.send(new RedriveExecutionCommand({ executionArn: executionId }));
+    },
+    async stop(executionId, reason) {
+      try {
+        await client.send(new StopExecutionCommand({ executionArn: executionId, error: 'Stagecraft.RunCancelled', cause: reason.slice(0, 32_000) }));
+      } catch (error) {
+        // Ended already: nothing to stop.
+        if (!(error instanceof ExecutionDoesNotExist) && (error as Error).name !== 'ValidationException') throw error;
+      }
     },
     consoleUrl(executionId) {
       return `https://${options.region}.console.aws.amazon.com/states/home?region=${options.region}#/v2/executions/details/${encodeURIComponent(executionId)}`;

@@ -4,7 +4,9 @@ import { createCredentials } from './credentials.ts';
 import { createExceptions } from './exceptions.ts';
 import { createLookups } from './lookups.ts';
 import { createNotifications } from './notifications.ts';
+import { createProvisioning } from './provisioning.ts';
 import { createRecords } from './records.ts';
+import { createRunLog } from './run-log.ts';
 import { createSettings } from './settings.ts';
 
 export function createStore(table: TableRef, clock: Clock, ids: Ids) {
@@ -16,6 +18,8 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     credentials: createCredentials(table, clock),
     settings: createSettings(table),
     notifications: createNotifications(table, clock),
+    provisioning: createProvisioning(table, clock),
+    runLog: createRunLog(table),
   };
 }
 

@@ -106,3 +106,6 @@ export const itemOnlyAttributes: ReadonlySet<string> = new Set([
 ]);
 /** What every record carries besides its own fields. */
 export const metaAttributes: ReadonlySet<string> = new Set(['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy']);
+
+/** Where an automation's deployment stands: pk `automation#<id>`, sk `provisioning` (bookkeeping, no events). */
+export const provisioningKey = (automationId: string): Key => ({ pk: `automation#${automationId}`, sk: 'provisioning' });

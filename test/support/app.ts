@@ -1,5 +1,7 @@
 // A whole CRM app on a fresh table, with an admin, a member and an integration key.
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { localWorkflowsPort } from '#infra/local/automations.ts';
+import { createLocalWorkflows } from '#infra/local/workflows.ts';
 import { createApp } from '#shared/app.ts';
 import { createTableInput } from '#shared/store/table.ts';
 import { createTestTable, manualClock, silentLogger, ulidIds } from './table.ts';
@@ -21,7 +23,8 @@ export async function createTestApp() {
   const table = await createTestTable();
   const clock = manualClock();
   const ids = ulidIds(clock);
-  const app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger });
+  const runner = createLocalWorkflows({ table, dynamoClient: table.dynamoClient, clock, logger: silentLogger, functions: {} });
+  const app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger, workflows: localWorkflowsPort(runner) });
   await app.workspace.ensureButler();
   const system = { actor: { kind: 'butler' as const, id: 'butler' as const }, cause: { automationId: 'none', depth: 0 } };
   const admin = await app.store.records.create('user', { name: 'Ada Admin', role: 'admin', kind: 'human' }, system);

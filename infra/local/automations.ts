@@ -1,0 +1,59 @@
+// Local adapters of the automation ports: Workflows on the local state-machine runner,
+// AutomationInfra on the runner and the local bus (a rule per automation that starts
+// an execution with the matched event, as EventBridge's Step Functions target does).
+import type { AutomationInfra, Ids, RunStep, Workflows } from '#shared/ports.ts';
+import type { LocalEventBus } from './event-bus.ts';
+import type { LocalWorkflows } from './workflows.ts';
+
+export const automationRuleName = (automationId: string) => `automation-${automationId}`;
+
+export function localWorkflowsPort(workflows: LocalWorkflows): Workflows {
+  return {
+    async start(stateMachine, name, input) {
+      const record = await workflows.start(stateMachine, name, input);
+      return { executionId: record.executionId };
+    },
+    async steps(executionId) {
+      const record = await workflows.describe(executionId);
+      return (record?.steps ?? []).map((step): RunStep => {
+        const { type: _type, ...rest } = step;
+        return rest;
+      });
+    },
+    async redrive(executionId) {
+      await workflows.redrive(executionId);
+    },
+    async stop(executionId, reason) {
+      await workflows.abort(executionId, reason);
+    },
+    consoleUrl: () => undefined,
+  };
+}
+
+export function localAutomationInfra(workflows: LocalWorkflows, bus: LocalEventBus, ids: Ids): AutomationInfra {
+  return {
+    async deploy({ automationId, definition, eventPattern, enabled }) {
+      const version = await workflows.publish(automationId, definition);
+      const rule = automationRuleName(automationId);
+      if (eventPattern === null) {
+        bus.deleteRule(rule);
+      } else {
+        bus.putRule({
+          name: rule,
+          pattern: eventPattern,
+          enabled,
+          // EventBridge names the execution itself; Enroll, keyed by the event id, drops a second delivery.
+          target: (event) => workflows.start(automationId, ids.next(), event),
+        });
+      }
+      return { stateMachine: automationId, version: String(version) };
+    },
+    async setEnabled(automationId, enabled) {
+      const rule = automationRuleName(automationId);
+      if (bus.rules().some((existing) => existing.name === rule)) bus.setRuleEnabled(rule, enabled);
+    },
+    async remove(automationId) {
+      bus.deleteRule(automationRuleName(automationId));
+    },
+  };
+}

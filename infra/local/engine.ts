@@ -1,0 +1,87 @@
+// The automation engine on one machine: the local state-machine runner with run-action
+// bound to the same handler Lambda runs, the provisioner as a system rule on the local
+// bus, the local outbox for mail, and run records closed when executions end.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { App } from '#shared/app.ts';
+import { createActions } from '#shared/engine/actions.ts';
+import { automationChangedPattern, createProvisioner, type Provisioner } from '#shared/engine/provision.ts';
+import { createRunAction } from '#shared/engine/run-action.ts';
+import { createTrackRuns } from '#shared/engine/track-runs.ts';
+import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
+import type { Ids, Logger, TableRef, Workflows } from '#shared/ports.ts';
+import { join } from 'node:path';
+import { localAutomationInfra, localWorkflowsPort } from './automations.ts';
+import type { LocalClock } from './clock.ts';
+import type { LocalEventBus } from './event-bus.ts';
+import { createOutbox } from './outbox.ts';
+import { type LocalFunction, type LocalWorkflows, createLocalWorkflows, localFunctionArn } from './workflows.ts';
+
+export const PROVISION_RULE = 'system-provision';
+
+export interface LocalEngineOptions {
+  table: TableRef;
+  dynamoClient: DynamoDBClient;
+  clock: LocalClock;
+  ids: Ids;
+  home: string;
+  bus: LocalEventBus;
+  logger: Logger;
+}
+
+export interface LocalEngine {
+  runner: LocalWorkflows;
+  workflows: Workflows;
+  outbox: ReturnType<typeof createOutbox>;
+  /** Set once the app exists: binds run-action and the provisioner to its store and services. */
+  bind(app: App): Promise<void>;
+  provisioner(): Provisioner;
+  stop(): Promise<void>;
+}
+
+export async function startLocalEngine(options: LocalEngineOptions): Promise<LocalEngine> {
+  const { table, dynamoClient, clock, ids, bus, logger } = options;
+  const functions: Record<string, LocalFunction> = {};
+  let track: ((record: { stateMachine: string; status: string; input: unknown; error?: string; cause?: string }) => Promise<void>) | undefined;
+  const runner = createLocalWorkflows({
+    table,
+    dynamoClient,
+    clock,
+    logger,
+    functions,
+    substitutions: { RunActionFunctionArn: localFunctionArn('run-action'), TableName: table.tableName },
+    onExecutionChanged: async (record) => track?.(record),
+  });
+  const workflows = localWorkflowsPort(runner);
+  const outbox = createOutbox(join(options.home, 'outbox'), clock, ids);
+  let provisioner: Provisioner | undefined;
+
+  async function bind(app: App): Promise<void> {
+    const sendMail = createGuardedMailer(outbox, app.store.exceptions);
+    const actions = createActions({ store: app.store, records: app.records, sendMail, clock });
+    const runAction = createRunAction({ store: app.store, actions, clock, logger });
+    functions['run-action'] = (payload) => runAction(payload as never);
+    const trackRuns = createTrackRuns({ store: app.store, clock, logger });
+    track = (record) => trackRuns({ automationId: record.stateMachine, status: record.status, input: record.input, ...(record.error ? { error: record.error } : {}), ...(record.cause ? { cause: record.cause } : {}) });
+    provisioner = createProvisioner({ store: app.store, infra: localAutomationInfra(runner, bus, ids), workflows, clock, logger });
+    const provision = provisioner;
+    bus.putRule({ name: PROVISION_RULE, pattern: automationChangedPattern, enabled: true, target: (event) => provision.onChange(event as never) });
+    // The local bus keeps its rules in memory: a start deploys every stored automation again.
+    await provisioner.reconcileAll();
+    runner.startTimer();
+    clock.onAdvance(() => void runner.tick());
+    // Waits that fell due while local mode was off resume now.
+    await runner.tick();
+  }
+
+  return {
+    runner,
+    workflows,
+    outbox,
+    bind,
+    provisioner: () => {
+      if (!provisioner) throw new Error('the local engine is not bound to an app yet');
+      return provisioner;
+    },
+    stop: () => runner.stop(),
+  };
+}

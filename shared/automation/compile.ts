@@ -1,0 +1,771 @@
+// Compiles an automation into its EventBridge rule pattern (the trigger, loop guards, and the conditions a
+// pattern can express) and its Step Functions state machine (ASL, JSONPath). Pure and deterministic.
+import { CRM_SOURCE, detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
+import type { EventPattern } from '#shared/events/pattern.ts';
+import {
+  RUN_ITEM_KIND,
+  type RunStatus,
+  automationRunsByStatusKey,
+  automationRunsKey,
+  entityRunSortKey,
+  entityRunsKey,
+  runAttributes,
+  runKey,
+  runSortKey,
+} from '#shared/store/runs.ts';
+import { keyAttributes } from '#shared/store/table.ts';
+import {
+  type AutomationDefinition,
+  type Condition,
+  isCondition,
+  onLeaveOf,
+  subjectOf,
+  triggerEntityOf,
+  waitOf,
+} from './definition.ts';
+import { type Delay, EXECUTION_WAIT_LIMIT_DAYS, longestDays } from './durations.ts';
+import { changedFieldName, fieldSegments } from './fields.ts';
+import { type CrmEventDetail, type RunInput, runErrors } from './run-steps.ts';
+import { STATE, actionStateName, waitStateName } from './state-names.ts';
+
+/** Events caused this many automation hops deep still trigger; the writes of their runs are one deeper, so no
+ *  automation write is deeper than MAX_TRIGGER_DEPTH + 1 = 5 and an event at depth 5 triggers nothing (DESIGN §5). */
+export const MAX_TRIGGER_DEPTH = 4;
+
+/** Values the provisioner (or CloudFormation's DefinitionSubstitutions) puts in place of these placeholders. */
+export const PLACEHOLDERS = {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, meant literally
+  runActionFunctionArn: '${RunActionFunctionArn}',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, meant literally
+  tableName: '${TableName}',
+} as const;
+
+export interface CompileOptions {
+  /** @default '${RunActionFunctionArn}' */
+  runActionFunctionArn?: string;
+  /** @default '${TableName}' */
+  tableName?: string;
+  /** Per attempt of a run-action Task; the function's own timeout must be shorter. @default 60 */
+  actionTimeoutSeconds?: number;
+  /** Per attempt of a DynamoDB or Step Functions Task. @default 10 */
+  recordTimeoutSeconds?: number;
+}
+
+export interface AutomationToCompile {
+  id: string;
+  version?: number;
+  definition: AutomationDefinition;
+}
+
+/** How each Task is carried out: on AWS by its Resource; in local mode by the runner's binding of that name. */
+export type TaskBinding = 'run-action' | 'dynamodb:putItem' | 'dynamodb:updateItem' | 'states:startExecution';
+
+export interface StateNames {
+  enroll: string;
+  duplicate: string;
+  /** Where Enroll sends an execution that finds its run recorded: a continuation or a redrive goes on, a
+   *  repeated event ends. */
+  resuming: string;
+  planWait?: string;
+  wait?: string;
+  dueInThisRun?: string;
+  continueInNewRun?: string;
+  checkConditions: string;
+  actions: string[];
+  recordSuccess: string;
+  skip: string;
+  /** Present when the run waits (only a waiting run can be cancelled). */
+  cancel?: string;
+  recordFailure: string;
+  failed: string;
+}
+
+export type AslState = Record<string, unknown> & { Type: string };
+export interface StateMachineDefinition {
+  Comment: string;
+  QueryLanguage: 'JSONPath';
+  StartAt: string;
+  TimeoutSeconds?: number;
+  States: Record<string, AslState>;
+}
+
+export interface CompiledAutomation {
+  /** The rule's pattern; null for a manual trigger, which has no rule. */
+  eventPattern: EventPattern | null;
+  asl: StateMachineDefinition;
+  stateNames: StateNames;
+  taskBindings: Record<string, TaskBinding>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Event pattern
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** EventBridge compares numbers only within ±5e9, to six decimal places (Event Ruler's range); a number outside
+ *  it never matches a numeric pattern. */
+const NUMERIC_LIMIT = 5e9;
+const comparable = (value: unknown): value is number =>
+  typeof value === 'number' && Math.abs(value) <= NUMERIC_LIMIT && Number(value.toFixed(6)) === value;
+
+/** EventBridge refuses a pattern over 4096 characters; conditions that do not fit are checked in the run. */
+const MAX_PATTERN_LENGTH = 4096;
+
+type Leaf = unknown[];
+type Nested = { [key: string]: Leaf | Nested };
+
+function put(target: Nested, path: string, leaf: Leaf) {
+  const segments = fieldSegments(path);
+  let node = target;
+  segments.slice(0, -1).forEach((segment) => {
+    node[segment] ??= {};
+    node = node[segment] as Nested;
+  });
+  node[segments[segments.length - 1] as string] = leaf;
+}
+
+const numericOperators = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+type NumericOp = keyof typeof numericOperators;
+const isNumericOp = (op: string): op is NumericOp => op in numericOperators;
+const isScalar = (value: unknown) => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+/** The pattern form of one field's conditions, or undefined when a pattern cannot say exactly them (or more). */
+function patternOfField(conditions: Condition[]): Leaf | undefined {
+  const [first] = conditions;
+  if (!first) return undefined;
+  if (conditions.every((c) => isNumericOp(c.op))) {
+    // Only a range bounded both ways: a lone "amount gte 1000" would silently never fire for an amount past 5e9
+    // (five billion is a mid-sized deal in VND or IDR), where the run's check holds. A pattern may let through
+    // more than the conditions, never less.
+    const lower = conditions.filter((c) => c.op === 'gt' || c.op === 'gte');
+    const upper = conditions.filter((c) => c.op === 'lt' || c.op === 'lte');
+    if (lower.length !== 1 || upper.length !== 1 || !conditions.every((c) => comparable(c.value))) return undefined;
+    const range = [...lower, ...upper].flatMap((c) => [numericOperators[c.op as NumericOp], c.value]);
+    return [{ numeric: range }];
+  }
+  if (conditions.length > 1) return undefined;
+  switch (first.op) {
+    case 'eq':
+      return isScalar(first.value) ? [first.value] : undefined;
+    case 'in':
+      return Array.isArray(first.value) && first.value.every(isScalar) ? [...first.value] : undefined;
+    case 'exists':
+      // Only presence: a pattern's {"exists": false} would not match a null or empty value the run reads as empty.
+      return first.value === false ? undefined : [{ exists: true }];
+    default:
+      return undefined;
+  }
+}
+
+/** Conditions a pattern can check: those of a top-level "all" (or a lone "any"), one field at a time. */
+function patternConditions(definition: AutomationDefinition, taken: Set<string>): Array<[string, Leaf]> {
+  const { conditions } = definition;
+  if (!conditions) return [];
+  const items = conditions.all ?? (conditions.any?.length === 1 ? conditions.any : []);
+  const byField = new Map<string, Condition[]>();
+  for (const item of items) {
+    // `fields` is the object of custom fields: no pattern compares it whole, and its paths may be taken below.
+    if (!isCondition(item) || taken.has(item.field) || item.field === 'fields') continue;
+    byField.set(item.field, [...(byField.get(item.field) ?? []), item]);
+  }
+  const leaves: Array<[string, Leaf]> = [];
+  for (const [field, list] of byField) {
+    const leaf = patternOfField(list);
+    if (leaf) leaves.push([field, leaf]);
+  }
+  return leaves;
+}
+
+/**
+ * The rule's pattern. Every pattern carries the loop guards: never an event its own runs caused, nor one
+ * deeper than MAX_TRIGGER_DEPTH. Check conditions tests everything again, so a pattern may let through more
+ * than the automation wants, but never refuses an event its run would accept.
+ */
+export function compileEventPattern(automation: Pick<AutomationToCompile, 'id' | 'definition'>): EventPattern | null {
+  const { id, definition } = automation;
+  const { trigger } = definition;
+  if (trigger.type === 'manual') return null;
+  const entity = triggerEntityOf(trigger);
+  const lifecycle = (verb: 'Created' | 'Updated' | 'Deleted') => detailTypes.lifecycle(entity, verb);
+  const side = trigger.type === 'deleted' ? 'before' : 'after';
+  const detail: Record<string, unknown> = {
+    entityType: [entity],
+    cause: { automationId: [{ 'anything-but': id }], depth: [{ numeric: ['<', MAX_TRIGGER_DEPTH + 1] }] },
+  };
+  const record: Nested = {};
+  const taken = new Set<string>();
+  const constrain = (field: string, leaf: Leaf) => {
+    put(record, field, leaf);
+    taken.add(field);
+  };
+  let types: string[] = [];
+  let alternatives: EventPattern[] | undefined;
+
+  switch (trigger.type) {
+    case 'created':
+      types = [lifecycle('Created')];
+      break;
+    case 'updated':
+      types = [lifecycle('Updated')];
+      // Events name a changed custom field `fields`; the run checks which one (triggerMismatch).
+      if (trigger.fields) detail.changedFields = [...new Set(trigger.fields.map(changedFieldName))];
+      break;
+    case 'deleted':
+      types = [lifecycle('Deleted')];
+      break;
+    case 'stageEntered':
+      // A record created straight into the stage has entered it too.
+      types = [lifecycle('Created'), stagedTypes[trigger.entity]];
+      constrain('stageId', [trigger.stageId]);
+      if (trigger.pipelineId !== undefined) constrain('pipelineId', [trigger.pipelineId]);
+      break;
+    case 'dateReached':
+      // A run per value of the date: on create, and on each update that changes it (the run planned for an
+      // older value sees the change after its wait and is skipped).
+      alternatives = [
+        { 'detail-type': [lifecycle('Created')] },
+        { 'detail-type': [lifecycle('Updated')], detail: { changedFields: [changedFieldName(trigger.field)] } },
+      ];
+      constrain(trigger.field, [{ exists: true }]);
+      break;
+    case 'documentSigned':
+      types = [detailTypes.documentSigned];
+      detail.party = [trigger.party];
+      break;
+    case 'documentViewed':
+      types = [detailTypes.documentViewed];
+      break;
+    case 'documentCreated':
+      types = [detailTypes.lifecycle('document', 'Created')];
+      break;
+  }
+  if ('templateId' in trigger && trigger.templateId !== undefined) constrain('templateId', [trigger.templateId]);
+
+  const build = (withConditions: boolean): EventPattern => {
+    const recordPattern: Nested = structuredClone(record);
+    if (withConditions) for (const [field, leaf] of patternConditions(definition, taken)) put(recordPattern, field, leaf);
+    const pattern: EventPattern = { source: [CRM_SOURCE] };
+    if (alternatives) pattern.$or = alternatives;
+    else pattern['detail-type'] = types;
+    pattern.detail = Object.keys(recordPattern).length > 0 ? { ...detail, [side]: recordPattern } : { ...detail };
+    return pattern;
+  };
+  const pattern = build(true);
+  return JSON.stringify(pattern).length <= MAX_PATTERN_LENGTH ? pattern : build(false);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// State machine
+
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const DYNAMODB_PUT = 'arn:aws:states:::dynamodb:putItem';
+const DYNAMODB_UPDATE = 'arn:aws:states:::dynamodb:updateItem';
+const START_EXECUTION = 'arn:aws:states:::states:startExecution';
+
+/** Transient failures of the Lambda service and of run-action itself; actions are idempotent, so a retry is safe. */
+const lambdaRetry = [
+  {
+    ErrorEquals: [
+      'Lambda.ServiceException',
+      'Lambda.AWSLambdaException',
+      'Lambda.SdkClientException',
+      'Lambda.TooManyRequestsException',
+      'Lambda.ClientExecutionTimeoutException',
+      'Lambda.Unknown',
+      'Sandbox.Timedout',
+      'States.Timeout',
+      runErrors.transient,
+    ],
+    IntervalSeconds: 2,
+    MaxAttempts: 5,
+    BackoffRate: 2,
+    MaxDelaySeconds: 60,
+    JitterStrategy: 'FULL',
+  },
+];
+
+const dynamoRetry = [
+  {
+    ErrorEquals: [
+      'DynamoDB.ProvisionedThroughputExceededException',
+      'DynamoDB.RequestLimitExceeded',
+      'DynamoDB.ThrottlingException',
+      'DynamoDB.InternalServerErrorException',
+      'DynamoDB.AmazonDynamoDBException',
+      'States.Timeout',
+    ],
+    IntervalSeconds: 1,
+    MaxAttempts: 6,
+    BackoffRate: 2,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+];
+
+const startExecutionRetry = [
+  { ErrorEquals: ['States.TaskFailed', 'States.Timeout'], IntervalSeconds: 5, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 300, JitterStrategy: 'FULL' },
+];
+
+/** A run with no delay finishes in seconds; a stuck one ends within a day and track-runs records it. */
+const NO_DELAY_TIMEOUT_SECONDS = 24 * 3600;
+
+// States.Format treats these characters in its template as syntax.
+const formatLiteral = (text: string) => text.replace(/[\\'{}]/g, (char) => `\\${char}`);
+const format = (template: string, ...paths: string[]) => `States.Format('${template}', ${paths.join(', ')})`;
+
+/** Paths into the state data. The input is the CRM event (or a continuation of a run); `$.run` is added. */
+const PATH = {
+  runId: '$.detail.eventId',
+  event: '$.detail',
+  progress: '$.run',
+  step: '$.run.step',
+  actionsCompleted: '$.run.actionsCompleted',
+  waitUntil: '$.run.wait.waitUntil',
+  continues: '$.run.wait.continues',
+  continuation: '$.run.wait.continuation',
+  resumedContinuation: '$.run.continuation',
+  resumeAt: '$.run.resumeAt',
+  failure: '$.failure',
+  outcome: '$.outcome',
+  enrollment: '$.enrollment',
+} as const;
+
+interface Build {
+  id: string;
+  version?: number;
+  definition: AutomationDefinition;
+  wait?: Delay;
+  continuable: boolean;
+  functionArn: string;
+  tableName: string;
+  actionTimeout: number;
+  recordTimeout: number;
+  subject: { type: string; id: string };
+  names: StateNames;
+}
+
+/** A wait can outlast one execution when its due time comes from a date field, or its duration may reach the limit. */
+function mayContinue(wait: Delay | undefined): boolean {
+  if (!wait) return false;
+  if ('until' in wait) return true;
+  return longestDays(wait.after) > EXECUTION_WAIT_LIMIT_DAYS;
+}
+
+function runKeyParameters(b: Build) {
+  const { pk, sk } = runKey(formatLiteral(b.id), '{}');
+  return { [keyAttributes.pk]: { 'S.$': format(pk, PATH.runId) }, [keyAttributes.sk]: { S: sk } };
+}
+
+function basePayload(b: Build): Record<string, unknown> {
+  return {
+    automationId: b.id,
+    ...(b.version === undefined ? {} : { automationVersion: b.version }),
+    'runId.$': PATH.runId,
+    'executionId.$': '$$.Execution.Id',
+    'entityType.$': b.subject.type,
+    'entityId.$': b.subject.id,
+    'event.$': PATH.event,
+  };
+}
+
+function invoke(b: Build, payload: Record<string, unknown>, timeout: number) {
+  return {
+    Type: 'Task',
+    Resource: LAMBDA_INVOKE,
+    Parameters: { FunctionName: b.functionArn, Payload: { ...basePayload(b), ...payload } },
+    TimeoutSeconds: timeout,
+    Retry: lambdaRetry,
+  };
+}
+
+const toFailure = (b: Build) => ({ ErrorEquals: ['States.ALL'], ResultPath: PATH.failure, Next: b.names.recordFailure });
+
+/** `$.run` after a state succeeds: the step that comes next (named if it fails) and the actions done so far. */
+const progress = (nextStep: string, actionsCompleted: number) => ({ step: nextStep, actionsCompleted: String(actionsCompleted) });
+
+type AttributeValue = { S: string } | { 'S.$': string } | { N: string } | { 'N.$': string };
+
+/** An updateItem of the run record: a new status (and its status-index key), plus the given attributes, minus
+ *  the removed ones. */
+function recordUpdate(b: Build, status: RunStatus, attributes: Array<[string, AttributeValue]>, removed: string[] = []) {
+  const all: Array<[string, AttributeValue]> = [
+    [runAttributes.status, { S: status }],
+    [runAttributes.byStatus.pk, { S: automationRunsByStatusKey(b.id, status) }],
+    [runAttributes.endedAt, { 'S.$': '$$.State.EnteredTime' }],
+    ...attributes,
+  ];
+  const names: Record<string, string> = {};
+  const values: Record<string, AttributeValue> = {};
+  // Every attribute goes through a name placeholder: status, error and trigger are DynamoDB reserved words.
+  const assignments = all.map(([attribute, value]) => {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    return `#${attribute} = :${attribute}`;
+  });
+  for (const attribute of removed) names[`#${attribute}`] = attribute;
+  const removal = removed.length > 0 ? ` REMOVE ${removed.map((attribute) => `#${attribute}`).join(', ')}` : '';
+  return {
+    Type: 'Task',
+    Resource: DYNAMODB_UPDATE,
+    Parameters: {
+      TableName: b.tableName,
+      Key: runKeyParameters(b),
+      UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+    ResultPath: null,
+    TimeoutSeconds: b.recordTimeout,
+    Retry: dynamoRetry,
+  };
+}
+
+function enrollState(b: Build, next: string): AslState {
+  const startedAt = '$$.Execution.StartTime';
+  const runId = PATH.runId;
+  const aid = formatLiteral(b.id);
+  const item: Record<string, AttributeValue> = {
+    ...runKeyParameters(b),
+    [runAttributes.kind]: { S: RUN_ITEM_KIND },
+    [runAttributes.automationId]: { S: b.id },
+    ...(b.version === undefined ? {} : { [runAttributes.automationVersion]: { N: String(b.version) } }),
+    [runAttributes.runId]: { 'S.$': runId },
+    [runAttributes.triggerEventId]: { 'S.$': runId },
+    [runAttributes.trigger]: { S: b.definition.trigger.type },
+    [runAttributes.executionId]: { 'S.$': '$$.Execution.Id' },
+    [runAttributes.entityType]: { 'S.$': b.subject.type },
+    [runAttributes.entityId]: { 'S.$': b.subject.id },
+    [runAttributes.status]: { S: 'RUNNING' },
+    [runAttributes.startedAt]: { 'S.$': startedAt },
+    [runAttributes.actionsCompleted]: { N: '0' },
+    [runAttributes.actionsTotal]: { N: String(b.definition.actions.length) },
+    [runAttributes.byAutomation.pk]: { S: automationRunsKey(b.id) },
+    [runAttributes.byAutomation.sk]: { 'S.$': format(runSortKey('{}', '{}'), startedAt, runId) },
+    [runAttributes.byEntity.pk]: { 'S.$': format(entityRunsKey('{}', '{}'), b.subject.type, b.subject.id) },
+    [runAttributes.byEntity.sk]: { 'S.$': format(entityRunSortKey('{}', aid, '{}'), startedAt, runId) },
+    [runAttributes.byStatus.pk]: { S: automationRunsByStatusKey(b.id, 'RUNNING') },
+    [runAttributes.byStatus.sk]: { 'S.$': format(runSortKey('{}', '{}'), startedAt, runId) },
+  };
+  return {
+    Type: 'Task',
+    Comment: 'Records the run, once per automation and trigger event: a second delivery of the event ends here.',
+    Resource: DYNAMODB_PUT,
+    Parameters: {
+      TableName: b.tableName,
+      Item: item,
+      // The same execution may put again (a retry after a lost response); any other finds the run taken.
+      ConditionExpression: 'attribute_not_exists(#pk) OR #executionId = :executionId',
+      ExpressionAttributeNames: { '#pk': keyAttributes.pk, '#executionId': runAttributes.executionId },
+      ExpressionAttributeValues: { ':executionId': { 'S.$': '$$.Execution.Id' } },
+    },
+    ResultSelector: progress(next, 0),
+    ResultPath: PATH.progress,
+    TimeoutSeconds: b.recordTimeout,
+    Retry: dynamoRetry,
+    Catch: [
+      {
+        ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+        ResultPath: PATH.enrollment,
+        Next: b.names.resuming,
+      },
+    ],
+    Next: next,
+  };
+}
+
+function waitStates(b: Build, wait: Delay): Record<string, AslState> {
+  const names = b.names;
+  const planWait = names.planWait as string;
+  const waitName = names.wait as string;
+  const states: Record<string, AslState> = {};
+  states[planWait] = {
+    ...invoke(
+      b,
+      {
+        task: 'planWait',
+        trigger: b.definition.trigger,
+        'startedAt.$': '$$.Execution.StartTime',
+        wait,
+        timeZone: b.definition.timeZone,
+        'run.$': PATH.progress,
+        steps: { due: names.checkConditions, ...(b.continuable ? { continues: names.continueInNewRun } : {}) },
+      },
+      b.actionTimeout,
+    ),
+    ResultSelector: { 'step.$': '$.Payload.nextStep', actionsCompleted: '0', 'wait.$': '$.Payload' },
+    ResultPath: PATH.progress,
+    Catch: [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skip }, toFailure(b)],
+    Next: waitName,
+  };
+  states[waitName] = { Type: 'Wait', TimestampPath: PATH.waitUntil, Next: names.dueInThisRun ?? names.checkConditions };
+  if (b.continuable) {
+    const continueName = names.continueInNewRun as string;
+    states[names.dueInThisRun as string] = {
+      Type: 'Choice',
+      Choices: [{ Variable: PATH.continues, BooleanEquals: true, Next: continueName }],
+      Default: names.checkConditions,
+    };
+    states[continueName] = {
+      Type: 'Task',
+      Comment: `An execution lasts at most a year: the wait goes on in a new execution of this state machine.`,
+      Resource: START_EXECUTION,
+      Parameters: {
+        'StateMachineArn.$': '$$.StateMachine.Id',
+        'Name.$': `${PATH.continuation}.executionName`,
+        Input: {
+          'detail.$': PATH.event,
+          run: { ...progress(planWait, 0), 'continuation.$': PATH.continuation },
+          'AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$': '$$.Execution.Id',
+        },
+      },
+      ResultPath: null,
+      TimeoutSeconds: b.recordTimeout,
+      Retry: startExecutionRetry,
+      Catch: [toFailure(b)],
+      End: true,
+    };
+  }
+  return states;
+}
+
+/** Steps a redrive may resume at: every step after Enroll that does work, in the order they run. A failed
+ *  Continue in a new run resumes at Plan wait, which plans the continuation again. */
+function resumableSteps(names: StateNames): string[] {
+  return [names.planWait, names.checkConditions, ...names.actions, names.recordSuccess].filter((name): name is string => name !== undefined);
+}
+
+/**
+ * Enroll found the run recorded. The input tells why: a continuation of a long wait (`run.continuation`, from
+ * Continue in a new run), a redrive from a failed step (`run.resumeAt`, from the API; see resumeRunInput), or
+ * else a second delivery of the event. Only on this path, so it costs a run nothing.
+ */
+function resumingState(b: Build): AslState {
+  const { names } = b;
+  const choices: unknown[] = [];
+  if (names.planWait && b.continuable) choices.push({ Variable: PATH.resumedContinuation, IsPresent: true, Next: names.planWait });
+  // A missing variable fails a comparison, so its absence is ruled out first (Choice rules apply in order).
+  choices.push({ Not: { Variable: PATH.resumeAt, IsPresent: true }, Next: names.duplicate });
+  for (const step of resumableSteps(names)) choices.push({ Variable: PATH.resumeAt, StringEquals: step, Next: step });
+  return { Type: 'Choice', Choices: choices, Default: names.duplicate };
+}
+
+function checkConditionsState(b: Build): AslState {
+  const { definition, names } = b;
+  const waited = b.wait !== undefined;
+  const catches: unknown[] = [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skip }];
+  if (names.cancel) catches.push({ ErrorEquals: [runErrors.runCancelled], ResultPath: PATH.outcome, Next: names.cancel });
+  catches.push(toFailure(b));
+  const first = names.actions[0] as string;
+  return {
+    ...invoke(
+      b,
+      {
+        task: 'checkConditions',
+        trigger: definition.trigger,
+        // As JSON text: asl-validator refuses null and "" inside a payload template's arrays ("in" lists).
+        conditions: definition.conditions ? JSON.stringify(definition.conditions) : null,
+        recheck: definition.recheck,
+        onLeave: onLeaveOf(definition),
+        finishPending: definition.finishPending,
+        waited,
+      },
+      b.actionTimeout,
+    ),
+    ResultSelector: progress(first, 0),
+    ResultPath: PATH.progress,
+    Catch: catches,
+    Next: first,
+  };
+}
+
+function actionStates(b: Build): Record<string, AslState> {
+  const { definition, names } = b;
+  const states: Record<string, AslState> = {};
+  definition.actions.forEach((action, index) => {
+    const name = names.actions[index] as string;
+    const next = names.actions[index + 1] ?? names.recordSuccess;
+    states[name] = {
+      ...invoke(
+        b,
+        {
+          task: 'runAction',
+          automationName: definition.name,
+          actionIndex: index,
+          stepName: name,
+          action,
+          timeZone: definition.timeZone,
+        },
+        b.actionTimeout,
+      ),
+      ResultSelector: progress(next, index + 1),
+      ResultPath: PATH.progress,
+      Catch: [toFailure(b)],
+      Next: next,
+    };
+  });
+  return states;
+}
+
+function stateNamesOf(definition: AutomationDefinition, wait: Delay | undefined, continuable: boolean): StateNames {
+  const names: StateNames = {
+    enroll: STATE.enroll,
+    resuming: STATE.resuming,
+    duplicate: STATE.duplicate,
+    checkConditions: STATE.checkConditions,
+    actions: definition.actions.map((action, index) => actionStateName(index, action)),
+    recordSuccess: STATE.recordSuccess,
+    skip: STATE.skip,
+    recordFailure: STATE.recordFailure,
+    failed: STATE.failed,
+  };
+  if (wait) {
+    names.planWait = STATE.planWait;
+    names.wait = waitStateName(wait);
+    names.cancel = STATE.cancel;
+  }
+  if (continuable) {
+    names.dueInThisRun = STATE.dueInThisRun;
+    names.continueInNewRun = STATE.continueInNewRun;
+  }
+  return names;
+}
+
+/**
+ * Compiles an automation. Without a delay a run of N actions takes N + 3 state transitions (Enroll, Check
+ * conditions, the actions, Record success): outcomes other than success leave through Catch, which costs no
+ * state, instead of a Choice after every check.
+ */
+export function compileAutomation(automation: AutomationToCompile, options: CompileOptions = {}): CompiledAutomation {
+  const { id, version, definition } = automation;
+  // The id goes into state data, key formats and the rule; only plain ids keep those unambiguous.
+  if (!SAFE_ID.test(id)) throw new RangeError(`automation id must be 1-64 letters, digits, "_" or "-": ${id}`);
+  const wait = waitOf(definition);
+  const continuable = mayContinue(wait);
+  const documentOwner = subjectOf(definition.trigger) === 'documentOwner';
+  const names = stateNamesOf(definition, wait, continuable);
+  const b: Build = {
+    id,
+    version,
+    definition,
+    wait,
+    continuable,
+    functionArn: options.runActionFunctionArn ?? PLACEHOLDERS.runActionFunctionArn,
+    tableName: options.tableName ?? PLACEHOLDERS.tableName,
+    actionTimeout: options.actionTimeoutSeconds ?? 60,
+    recordTimeout: options.recordTimeoutSeconds ?? 10,
+    subject: documentOwner
+      ? { type: '$.detail.after.entityType', id: '$.detail.after.entityId' }
+      : { type: '$.detail.entityType', id: '$.detail.entityId' },
+    names,
+  };
+
+  const afterEnroll = names.planWait ?? names.checkConditions;
+  const states: Record<string, AslState> = {
+    [names.enroll]: enrollState(b, afterEnroll),
+    [names.resuming]: resumingState(b),
+    ...(wait ? waitStates(b, wait) : {}),
+    [names.checkConditions]: checkConditionsState(b),
+    ...actionStates(b),
+    [names.recordSuccess]: {
+      // A redriven run that succeeds no longer shows the failure it recovered from.
+      ...recordUpdate(
+        b,
+        'SUCCEEDED',
+        [[runAttributes.actionsCompleted, { N: String(definition.actions.length) }]],
+        [runAttributes.error, runAttributes.errorCause, runAttributes.failedStep],
+      ),
+      Catch: [toFailure(b)],
+      End: true,
+    },
+    [names.skip]: {
+      ...recordUpdate(b, 'SKIPPED', [[runAttributes.reason, { 'S.$': `${PATH.outcome}.Cause` }]]),
+      Catch: [toFailure(b)],
+      End: true,
+    },
+    ...(names.cancel
+      ? {
+          [names.cancel]: {
+            ...recordUpdate(b, 'CANCELLED', [[runAttributes.reason, { 'S.$': `${PATH.outcome}.Cause` }]]),
+            Catch: [toFailure(b)],
+            End: true,
+          },
+        }
+      : {}),
+    [names.recordFailure]: {
+      ...recordUpdate(b, 'FAILED', [
+        [runAttributes.error, { 'S.$': `${PATH.failure}.Error` }],
+        [runAttributes.errorCause, { 'S.$': `${PATH.failure}.Cause` }],
+        [runAttributes.failedStep, { 'S.$': PATH.step }],
+        [runAttributes.actionsCompleted, { 'N.$': PATH.actionsCompleted }],
+      ]),
+      Next: names.failed,
+    },
+    // The execution fails too, so the console, alarms and track-runs see a failed run.
+    [names.failed]: { Type: 'Fail', ErrorPath: `${PATH.failure}.Error`, CausePath: `${PATH.failure}.Cause` },
+    [names.duplicate]: { Type: 'Succeed', Comment: 'This automation already has a run for this event.' },
+  };
+
+  // A round trip through JSON drops keys a parse left as undefined: the definition is stored and sent as JSON.
+  const asl: StateMachineDefinition = JSON.parse(JSON.stringify({
+    Comment: `${definition.name} (automation ${id}${version === undefined ? '' : `, version ${version}`})`,
+    QueryLanguage: 'JSONPath',
+    StartAt: names.enroll,
+    ...(wait ? {} : { TimeoutSeconds: NO_DELAY_TIMEOUT_SECONDS }),
+    States: states,
+  }));
+  return { eventPattern: compileEventPattern(automation), asl, stateNames: names, taskBindings: taskBindingsOf(asl) };
+}
+
+const bindingOfResource: Record<string, TaskBinding> = {
+  [LAMBDA_INVOKE]: 'run-action',
+  [DYNAMODB_PUT]: 'dynamodb:putItem',
+  [DYNAMODB_UPDATE]: 'dynamodb:updateItem',
+  [START_EXECUTION]: 'states:startExecution',
+};
+
+function taskBindingsOf(asl: StateMachineDefinition): Record<string, TaskBinding> {
+  const bindings: Record<string, TaskBinding> = {};
+  for (const [name, state] of Object.entries(asl.States)) {
+    if (state.Type !== 'Task') continue;
+    const binding = bindingOfResource[String(state.Resource)];
+    if (binding) bindings[name] = binding;
+  }
+  return bindings;
+}
+
+/**
+ * The input that redrives a FAILED run from its failed step in a new execution of the same state machine
+ * (version): Enroll finds the run recorded and Resuming a run? goes to that step; the steps before it are not
+ * run again. A Catch into Record failure makes Step Functions' own redrive rerun only the Fail state.
+ */
+export function resumeRunInput(
+  detail: CrmEventDetail,
+  failed: { failedStep: string; actionsCompleted: number },
+): RunInput {
+  const step = failed.failedStep === STATE.continueInNewRun ? STATE.planWait : failed.failedStep;
+  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step } };
+}
+
+/**
+ * Puts real values in place of the placeholders, only where the compiler wrote them (a Task's FunctionName and
+ * TableName), so an action's text that happens to read "${TableName}" stays as written.
+ */
+export function bindPlaceholders(
+  asl: StateMachineDefinition,
+  values: { runActionFunctionArn: string; tableName: string },
+): StateMachineDefinition {
+  const bound = structuredClone(asl);
+  for (const state of Object.values(bound.States)) {
+    const parameters = state.Parameters as Record<string, unknown> | undefined;
+    if (!parameters) continue;
+    if (parameters.FunctionName === PLACEHOLDERS.runActionFunctionArn) parameters.FunctionName = values.runActionFunctionArn;
+    if (parameters.TableName === PLACEHOLDERS.tableName) parameters.TableName = values.tableName;
+  }
+  return bound;
+}
+
+/** CloudFormation's DefinitionSubstitutions for the same placeholders (state machines deployed by the stack). */
+export function definitionSubstitutions(values: { runActionFunctionArn: string; tableName: string }): Record<string, string> {
+  return { RunActionFunctionArn: values.runActionFunctionArn, TableName: values.tableName };
+}
+

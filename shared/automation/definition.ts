@@ -1,0 +1,487 @@
+// The automation definition an admin saves (DESIGN §6): its zod schema with a field path for every problem
+// (shape, Liquid templates, ISO-8601 durations), and the checks that need the workspace's pipelines.
+import { z } from 'zod';
+import { parseWith } from '#shared/crm/records.ts';
+import { Id, type Pipeline, activityTypes, leadStages, ownerTypes, stageOf, systemFields } from '#shared/domain/entities.ts';
+import { type FieldIssue, ValidationFailed } from '#shared/errors.ts';
+import {
+  type Delay as WaitDelay,
+  DURATION_HINT,
+  MAX_DURATION_DAYS,
+  TIME_OF_DAY,
+  isDuration,
+  isNegativeDuration,
+  isTimeZone,
+  isZeroDuration,
+  longestDays,
+} from './durations.ts';
+import { FIELD_PATH, FIELD_PATH_HINT } from './fields.ts';
+import { templateProblem } from './templates.ts';
+
+/** Records whose events can trigger an automation. */
+export const triggerEntities = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
+export type TriggerEntity = (typeof triggerEntities)[number];
+export const stagedEntities = ['deal', 'lead'] as const;
+
+export const triggerTypes = [
+  'created',
+  'updated',
+  'deleted',
+  'stageEntered',
+  'dateReached',
+  'documentSigned',
+  'documentViewed',
+  'documentCreated',
+  'manual',
+] as const;
+export type TriggerType = (typeof triggerTypes)[number];
+
+export const conditionOps = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists', 'changed'] as const;
+export type ConditionOp = (typeof conditionOps)[number];
+
+export const actionTypes = [
+  'createLead',
+  'copyDeal',
+  'planActivity',
+  'addToExceptions',
+  'sendEmail',
+  'notify',
+  'updateFields',
+  'moveToStage',
+] as const;
+export type ActionType = (typeof actionTypes)[number];
+
+export const MAX_ACTIONS = 20;
+
+// ---------------------------------------------------------------------------------------------------------
+// Building blocks
+
+const Slug = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'lower-case letters, digits, "_" and "-", starting with a letter or digit');
+
+const FieldPath = z.string().regex(FIELD_PATH, FIELD_PATH_HINT);
+
+const Template = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .superRefine((source, ctx) => {
+      const problem = templateProblem(source);
+      if (problem) ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}` });
+    });
+
+const durationWithin = (text: string) => isDuration(text) && longestDays(text) <= MAX_DURATION_DAYS;
+
+/** An offset from a date: may count backwards ("-P3D": three days before). */
+const SignedDuration = z.string().refine(durationWithin, `${DURATION_HINT}, at most ${MAX_DURATION_DAYS} days`);
+
+/** A delay from now: forwards only, and not zero (no delay is said by leaving `delay` out). */
+const PositiveDuration = SignedDuration.refine((text) => !isNegativeDuration(text), 'a delay cannot be negative').refine(
+  (text) => !isZeroDuration(text),
+  'a delay of zero is no delay: leave "delay" out',
+);
+
+const TimeOfDay = z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 09:00');
+
+const Scalar = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+
+const IsoDateOrTime = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+// ---------------------------------------------------------------------------------------------------------
+// Trigger
+
+const templateFilter = { templateId: Id.optional() };
+
+export const Trigger = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('created'), entity: z.enum(triggerEntities) }),
+    z.strictObject({ type: z.literal('updated'), entity: z.enum(triggerEntities), fields: z.array(FieldPath).min(1).max(20).optional() }),
+    z.strictObject({ type: z.literal('deleted'), entity: z.enum(triggerEntities) }),
+    z.strictObject({ type: z.literal('stageEntered'), entity: z.enum(stagedEntities), pipelineId: Slug.optional(), stageId: Slug }),
+    z.strictObject({
+      type: z.literal('dateReached'),
+      entity: z.enum(triggerEntities),
+      field: FieldPath,
+      offset: SignedDuration.optional(),
+      /** Time of day for a date-only field; 09:00 when left out. */
+      at: TimeOfDay.optional(),
+    }),
+    z.strictObject({ type: z.literal('documentSigned'), party: z.enum(['sender', 'recipient', 'all']), ...templateFilter }),
+    z.strictObject({ type: z.literal('documentViewed'), ...templateFilter }),
+    z.strictObject({ type: z.literal('documentCreated'), ...templateFilter }),
+    z.strictObject({ type: z.literal('manual'), entity: z.enum(triggerEntities) }),
+  ],
+  { error: `trigger type must be one of ${triggerTypes.join(', ')}` },
+);
+export type Trigger = z.infer<typeof Trigger>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Conditions
+
+export const Condition = z
+  .strictObject({
+    field: FieldPath,
+    op: z.enum(conditionOps),
+    value: z.union([Scalar, z.array(Scalar).min(1).max(100)]).optional(),
+  })
+  .superRefine((condition, ctx) => {
+    const { op, value } = condition;
+    const refuse = (message: string) => ctx.addIssue({ code: 'custom', path: ['value'], message });
+    const isScalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
+    switch (op) {
+      case 'eq':
+      case 'ne':
+        if (value === undefined) refuse(`${op} needs a value`);
+        else if (!isScalar) refuse(`${op} compares with one value; use "in" for a list`);
+        break;
+      case 'gt':
+      case 'gte':
+      case 'lt':
+      case 'lte':
+        if (!(typeof value === 'number' || (typeof value === 'string' && IsoDateOrTime.test(value))))
+          refuse(`${op} compares with a number or an ISO-8601 date`);
+        break;
+      case 'in':
+        if (!Array.isArray(value)) refuse('in needs a list of values');
+        break;
+      case 'contains':
+        if (typeof value !== 'string' && typeof value !== 'number') refuse('contains needs a text or a number to look for');
+        break;
+      case 'exists':
+        if (value !== undefined && typeof value !== 'boolean') refuse('exists takes true, false, or no value');
+        break;
+      case 'changed':
+        if (value !== undefined) refuse('changed takes no value');
+        break;
+    }
+  });
+export type Condition = z.infer<typeof Condition>;
+
+const opError = { error: `a condition needs "field" and an "op" (one of ${conditionOps.join(', ')}), or is a group with "all" or "any"` };
+
+function groupOf<T extends z.ZodType>(item: T) {
+  const list = z.array(item).min(1).max(20);
+  // "op" never appears on a group; it tells a group from a condition with a precise path on errors.
+  return z
+    .strictObject({ op: z.undefined().optional(), all: list.optional(), any: list.optional() })
+    .superRefine((group, ctx) => {
+      if ((group.all === undefined) === (group.any === undefined))
+        ctx.addIssue({ code: 'custom', message: 'a condition group has exactly one of "all" or "any"' });
+    });
+}
+
+/** One level of nesting: `{all: [cond, {any: [cond, cond]}]}`. */
+const InnerGroup = groupOf(Condition);
+export const Conditions = groupOf(z.discriminatedUnion('op', [Condition, InnerGroup], opError));
+export type Conditions = z.infer<typeof Conditions>;
+export type ConditionGroup = z.infer<typeof InnerGroup> | Conditions;
+
+// ---------------------------------------------------------------------------------------------------------
+// Delay
+
+export const Delay = z
+  .strictObject({
+    after: PositiveDuration.optional(),
+    until: z
+      .strictObject({
+        field: FieldPath,
+        offset: SignedDuration.optional(),
+        /** Time of day for a date-only field; 09:00 when left out. */
+        at: TimeOfDay.optional(),
+      })
+      .optional(),
+  })
+  .superRefine((delay, ctx) => {
+    if ((delay.after === undefined) === (delay.until === undefined))
+      ctx.addIssue({ code: 'custom', message: 'a delay has exactly one of "after" (a duration) or "until" (a date field)' });
+  });
+export type Delay = z.infer<typeof Delay>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Actions
+
+/** Fields updateFields may not write: the record's bookkeeping, and stages (moveToStage keeps its rules). */
+const unwritableFields = new Set<string>([...systemFields, 'pipelineId', 'stageId']);
+
+const activityDue = z
+  .string()
+  .min(1)
+  .max(200)
+  .superRefine((due, ctx) => {
+    // A value that looks like a duration must be one; anything else is a template for a date or date-time.
+    if (/^-?P/.test(due)) {
+      if (!durationWithin(due) || isNegativeDuration(due)) ctx.addIssue({ code: 'custom', message: `${DURATION_HINT} from now` });
+      return;
+    }
+    const problem = templateProblem(due);
+    if (problem) ctx.addIssue({ code: 'custom', message: `not a duration nor a valid Liquid template: ${problem}` });
+  });
+
+export const Action = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('createLead'), title: Template(500), responsible: Template(200).optional() }),
+    z.strictObject({
+      type: z.literal('copyDeal'),
+      title: Template(500).optional(),
+      pipelineId: Slug,
+      stageId: Slug,
+      responsible: Template(200).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('planActivity'),
+      subject: Template(500),
+      activityType: z.enum(activityTypes),
+      due: activityDue,
+      responsible: Template(200).optional(),
+      autoComplete: z.boolean().optional(),
+    }),
+    z.strictObject({ type: z.literal('addToExceptions'), deleteEntity: z.boolean().optional() }),
+    z
+      .strictObject({
+        type: z.literal('sendEmail'),
+        to: z.enum(['contact', 'responsible', 'address']),
+        address: Template(320).optional(),
+        subject: Template(500),
+        body: Template(20_000),
+      })
+      .superRefine((action, ctx) => {
+        if (action.to === 'address' && action.address === undefined)
+          ctx.addIssue({ code: 'custom', path: ['address'], message: 'to: address needs the address (a template)' });
+        if (action.to !== 'address' && action.address !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['address'], message: 'an address is only read with to: address' });
+      }),
+    z
+      .strictObject({
+        type: z.literal('notify'),
+        to: z.enum(['responsible', 'userId']),
+        userId: Template(200).optional(),
+        message: Template(2000),
+      })
+      .superRefine((action, ctx) => {
+        if (action.to === 'userId' && action.userId === undefined)
+          ctx.addIssue({ code: 'custom', path: ['userId'], message: 'to: userId needs the user id (a template)' });
+        if (action.to !== 'userId' && action.userId !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['userId'], message: 'a user id is only read with to: userId' });
+      }),
+    z.strictObject({
+      type: z.literal('updateFields'),
+      set: z
+        .record(FieldPath, Template(10_000))
+        .superRefine((set, ctx) => {
+          const fields = Object.keys(set);
+          if (fields.length === 0) ctx.addIssue({ code: 'custom', message: 'name at least one field to set' });
+          if (fields.length > 50) ctx.addIssue({ code: 'custom', message: 'at most 50 fields' });
+          for (const field of fields)
+            if (unwritableFields.has(field))
+              ctx.addIssue({
+                code: 'custom',
+                path: [field],
+                message: field === 'stageId' || field === 'pipelineId' ? 'use moveToStage to move a record' : 'a system field cannot be set',
+              });
+        }),
+    }),
+    z.strictObject({ type: z.literal('moveToStage'), stageId: Slug, allowBackward: z.boolean().optional() }),
+  ],
+  { error: `unknown action type; one of ${actionTypes.join(', ')}` },
+);
+export type Action = z.infer<typeof Action>;
+
+// ---------------------------------------------------------------------------------------------------------
+// The definition
+
+export const AutomationDefinition = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    status: z.enum(['active', 'stopped']).default('active'),
+    trigger: Trigger,
+    conditions: Conditions.optional(),
+    delay: Delay.optional(),
+    /** Re-read the record after the wait and skip the run when the conditions no longer hold. */
+    recheck: z.boolean().default(false),
+    /** What a waiting run does when its record leaves the stage it was in: default cancel for stageEntered. */
+    onLeave: z.enum(['cancel', 'continue']).optional(),
+    /** When the automation is stopped, let its waiting runs finish instead of cancelling them. */
+    finishPending: z.boolean().default(false),
+    /** Calendar arithmetic and the Liquid `date` filter use this IANA time zone. */
+    timeZone: z
+      .string()
+      .refine(isTimeZone, 'an IANA time zone such as Europe/Berlin')
+      .default('UTC'),
+    actions: z.array(Action).min(1).max(MAX_ACTIONS),
+  })
+  .superRefine((definition, ctx) => {
+    const { trigger, delay, actions } = definition;
+    if (trigger.type === 'dateReached' && delay)
+      ctx.addIssue({ code: 'custom', path: ['delay'], message: 'dateReached already waits for its date: move the offset to trigger.offset' });
+    if (trigger.type === 'stageEntered' && trigger.entity === 'lead') {
+      if (trigger.pipelineId !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['trigger', 'pipelineId'], message: 'leads have no pipeline' });
+      if (!(leadStages as readonly string[]).includes(trigger.stageId))
+        ctx.addIssue({ code: 'custom', path: ['trigger', 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
+    }
+    const subject = subjectOf(trigger);
+    actions.forEach((action, index) => {
+      const problem = actionMismatch(action, subject, trigger.type);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['actions', index, 'type'], message: problem });
+      if (action.type === 'moveToStage' && subject === 'lead' && !(leadStages as readonly string[]).includes(action.stageId))
+        ctx.addIssue({ code: 'custom', path: ['actions', index, 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
+    });
+  });
+export type AutomationDefinition = z.output<typeof AutomationDefinition>;
+export type AutomationDefinitionInput = z.input<typeof AutomationDefinition>;
+
+/** Parses a definition, or throws ValidationFailed naming each bad field path (`actions.2.title`). */
+export function parseAutomationDefinition(input: unknown): AutomationDefinition {
+  return parseWith(AutomationDefinition, input);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What a definition means
+
+/** What a run's actions act on: the trigger's record, or for document triggers the record the document belongs to. */
+export type Subject = TriggerEntity | 'documentOwner';
+
+export function subjectOf(trigger: Trigger): Subject {
+  switch (trigger.type) {
+    case 'documentSigned':
+    case 'documentViewed':
+    case 'documentCreated':
+      return 'documentOwner';
+    default:
+      return trigger.entity;
+  }
+}
+
+/** The record type of the events a trigger listens to. */
+export function triggerEntityOf(trigger: Trigger): TriggerEntity {
+  return 'entity' in trigger ? trigger.entity : 'document';
+}
+
+function actionMismatch(action: Action, subject: Subject, trigger: TriggerType): string | undefined {
+  // A document's owner is one of the owner types; run-action checks which one when the run happens.
+  const owner = subject === 'documentOwner';
+  const is = (...types: string[]) => owner || types.includes(subject);
+  switch (action.type) {
+    case 'copyDeal':
+      return is('deal') ? undefined : 'copyDeal copies a deal; this automation runs on another record';
+    case 'moveToStage':
+      if (trigger === 'deleted') return 'the record is deleted; it cannot move';
+      return is('deal', 'lead') ? undefined : 'only deals and leads have stages';
+    case 'planActivity':
+      return is(...ownerTypes) ? undefined : `activities are planned on ${ownerTypes.join(', ')}`;
+    case 'addToExceptions':
+      return is('contact', 'company', 'lead', 'deal') ? undefined : 'this record has no e-mails or phones';
+    case 'updateFields':
+      return trigger === 'deleted' ? 'the record is deleted; its fields cannot change' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The wait a run makes, in the planner's terms: a dateReached trigger waits for its own date. */
+export function waitOf(definition: Pick<AutomationDefinition, 'trigger' | 'delay'>): WaitDelay | undefined {
+  const { trigger, delay } = definition;
+  if (trigger.type === 'dateReached') {
+    const until: { field: string; offset?: string; at?: string } = { field: trigger.field };
+    if (trigger.offset !== undefined) until.offset = trigger.offset;
+    if (trigger.at !== undefined) until.at = trigger.at;
+    return { until };
+  }
+  if (delay?.after !== undefined) return { after: delay.after };
+  if (delay?.until !== undefined) return { until: delay.until };
+  return undefined;
+}
+
+export function onLeaveOf(definition: Pick<AutomationDefinition, 'trigger' | 'onLeave'>): 'cancel' | 'continue' {
+  return definition.onLeave ?? (definition.trigger.type === 'stageEntered' ? 'cancel' : 'continue');
+}
+
+export function isCondition(item: Condition | ConditionGroup): item is Condition {
+  return 'field' in item;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Against the workspace
+
+export interface Workspace {
+  pipelines: Pipeline[];
+}
+
+/** Problems only the workspace shows: pipelines and stages that do not exist. Pure, given the pipelines. */
+export function workspaceIssues(definition: AutomationDefinition, workspace: Workspace): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const pipelines = new Map(workspace.pipelines.map((pipeline) => [pipeline.id, pipeline]));
+  const allStages = new Set(workspace.pipelines.flatMap((pipeline) => pipeline.stages.map((stage) => stage.id)));
+  const known = () => [...pipelines.keys()].join(', ') || 'none';
+
+  const checkPipeline = (path: string, id: string): Pipeline | undefined => {
+    const pipeline = pipelines.get(id);
+    if (!pipeline) issues.push({ path, message: `no pipeline with id ${id} (pipelines: ${known()})` });
+    return pipeline;
+  };
+  const checkStage = (path: string, stageId: string, pipeline: Pipeline | undefined, pipelineKnown: boolean) => {
+    if (pipeline) {
+      if (!stageOf(pipeline, stageId))
+        issues.push({ path, message: `pipeline ${pipeline.id} has no stage ${stageId} (its stages: ${pipeline.stages.map((s) => s.id).join(', ')})` });
+    } else if (!pipelineKnown && !allStages.has(stageId)) {
+      issues.push({ path, message: `no pipeline has a stage ${stageId}` });
+    }
+  };
+
+  const { trigger } = definition;
+  let triggerPipeline: Pipeline | undefined;
+  if (trigger.type === 'stageEntered' && trigger.entity === 'deal') {
+    if (trigger.pipelineId !== undefined) triggerPipeline = checkPipeline('trigger.pipelineId', trigger.pipelineId);
+    checkStage('trigger.stageId', trigger.stageId, triggerPipeline, trigger.pipelineId !== undefined);
+  }
+
+  const subject = subjectOf(trigger);
+  definition.actions.forEach((action, index) => {
+    if (action.type === 'copyDeal') {
+      const pipeline = checkPipeline(`actions.${index}.pipelineId`, action.pipelineId);
+      checkStage(`actions.${index}.stageId`, action.stageId, pipeline, true);
+    }
+    if (action.type === 'moveToStage' && (subject === 'deal' || subject === 'documentOwner')) {
+      const leadStage = subject === 'documentOwner' && (leadStages as readonly string[]).includes(action.stageId);
+      if (!leadStage) checkStage(`actions.${index}.stageId`, action.stageId, triggerPipeline, false);
+    }
+  });
+
+  // Conditions naming a pipeline or stage by id: a typo there would silently never match.
+  const checkConditionValues = (items: Array<Condition | ConditionGroup>, path: string) => {
+    items.forEach((item, index) => {
+      if (!isCondition(item)) {
+        const key = item.all ? 'all' : 'any';
+        checkConditionValues(item.all ?? item.any ?? [], `${path}.${index}.${key}`);
+        return;
+      }
+      if (!['eq', 'ne', 'in'].includes(item.op) || (item.field !== 'pipelineId' && item.field !== 'stageId')) return;
+      if (subject === 'lead' && item.field === 'stageId') return;
+      const values = Array.isArray(item.value) ? item.value : [item.value];
+      values.forEach((value, position) => {
+        const valuePath = Array.isArray(item.value) ? `${path}.${index}.value.${position}` : `${path}.${index}.value`;
+        if (typeof value !== 'string') return;
+        if (item.field === 'pipelineId') checkPipeline(valuePath, value);
+        else checkStage(valuePath, value, triggerPipeline, false);
+      });
+    });
+  };
+  const { conditions } = definition;
+  if (conditions) {
+    const key = conditions.all ? 'all' : 'any';
+    checkConditionValues(conditions.all ?? conditions.any ?? [], `conditions.${key}`);
+  }
+  return issues;
+}
+
+/** Throws ValidationFailed naming each unknown pipeline or stage by its field path. */
+export function validateAgainstWorkspace(definition: AutomationDefinition, workspace: Workspace): void {
+  const issues = workspaceIssues(definition, workspace);
+  if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+}

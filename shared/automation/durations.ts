@@ -1,0 +1,198 @@
+// Calendar time for automations: ISO-8601 durations added in the workspace time zone (P6M from
+// Aug 31 lands on Feb 28/29; P1D across a DST change keeps the wall-clock time), and when a waiting run is due.
+import { DateTime, Duration, IANAZone } from 'luxon';
+import { fieldValue } from './fields.ts';
+
+// Whole units only: "P1.5M" has no calendar meaning, and a leading "-" counts backwards (offsets such as "-P3D").
+const ISO_DURATION = /^(-)?P(?=\d|T\d)(?:(\d{1,4})Y)?(?:(\d{1,5})M)?(?:(\d{1,5})W)?(?:(\d{1,6})D)?(?:T(?=\d)(?:(\d{1,7})H)?(?:(\d{1,8})M)?(?:(\d{1,9})S)?)?$/;
+
+/** The longest delay or offset an automation may name; a run is not meant to outlive a contract cycle. */
+export const MAX_DURATION_DAYS = 3660;
+
+/** Standard executions last at most one year; a longer wait continues in a new execution once this many days
+ *  have passed, leaving five days for the actions that follow the wait (and their retries). */
+export const EXECUTION_WAIT_LIMIT_DAYS = 360;
+
+/** Time of day given to a date-only field ("2026-05-01") when a run waits for it. */
+export const DEFAULT_TIME_OF_DAY = '09:00';
+export const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+
+export const DURATION_HINT = 'an ISO-8601 duration in whole units, such as P6M, P3D, PT2H or -P3D';
+
+interface DurationParts {
+  negative: boolean;
+  years: number;
+  months: number;
+  weeks: number;
+  days: number;
+  hours: number;
+  minutes: number;
+  seconds: number;
+}
+
+function partsOf(text: string): DurationParts | undefined {
+  const match = ISO_DURATION.exec(text);
+  if (!match) return undefined;
+  const n = (index: number) => Number(match[index] ?? 0);
+  return { negative: match[1] === '-', years: n(2), months: n(3), weeks: n(4), days: n(5), hours: n(6), minutes: n(7), seconds: n(8) };
+}
+
+export function isDuration(text: string): boolean {
+  return partsOf(text) !== undefined;
+}
+
+export function isNegativeDuration(text: string): boolean {
+  return partsOf(text)?.negative ?? false;
+}
+
+export function isZeroDuration(text: string): boolean {
+  return isDuration(text) && longestDays(text) === 0;
+}
+
+/** An upper bound of the duration's length in days (a month counted as 31, a year as 366), without its sign. */
+export function longestDays(text: string): number {
+  const p = partsOf(text);
+  if (!p) return Number.NaN;
+  return p.years * 366 + p.months * 31 + p.weeks * 7 + p.days + p.hours / 24 + p.minutes / 1440 + p.seconds / 86400;
+}
+
+function luxonDuration(text: string): Duration {
+  const p = partsOf(text);
+  if (!p) throw new RangeError(`not ${DURATION_HINT}: ${text}`);
+  const sign = p.negative ? -1 : 1;
+  return Duration.fromObject({
+    years: sign * p.years,
+    months: sign * p.months,
+    weeks: sign * p.weeks,
+    days: sign * p.days,
+    hours: sign * p.hours,
+    minutes: sign * p.minutes,
+    seconds: sign * p.seconds,
+  });
+}
+
+export function isTimeZone(name: string): boolean {
+  return IANAZone.isValidZone(name);
+}
+
+function instant(at: Date | string, timeZone: string): DateTime {
+  const parsed = typeof at === 'string' ? DateTime.fromISO(at, { setZone: true }) : DateTime.fromJSDate(at);
+  if (!parsed.isValid) throw new RangeError(`not a date-time: ${String(at)}`);
+  return parsed.setZone(timeZone);
+}
+
+/**
+ * Adds an ISO-8601 duration to a moment, counting calendar units in the time zone: months keep the day of
+ * month (clamped to the month's last day), days keep the wall-clock time across DST, hours are exact.
+ */
+export function addDuration(at: Date | string, duration: string, timeZone: string): Date {
+  return instant(at, timeZone).plus(luxonDuration(duration)).toJSDate();
+}
+
+/** Words for a duration as an admin reads it in a state name: "6 months", "1 year 2 months", "36 hours". */
+export function describeDuration(duration: string): string {
+  const p = partsOf(duration);
+  if (!p) return duration;
+  const units: Array<[number, string]> = [
+    [p.years, 'year'],
+    [p.months, 'month'],
+    [p.weeks, 'week'],
+    [p.days, 'day'],
+    [p.hours, 'hour'],
+    [p.minutes, 'minute'],
+    [p.seconds, 'second'],
+  ];
+  const words = units.filter(([count]) => count > 0).map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`);
+  return words.length > 0 ? words.join(' ') : '0 seconds';
+}
+
+/**
+ * The moment a date or date-time field's value stands for. A date-only value ("2026-05-01") is that day at
+ * `timeOfDay` in the time zone; a date-time without offset is wall-clock time there; one with an offset is exact.
+ */
+export function momentOfField(value: unknown, timeZone: string, timeOfDay = DEFAULT_TIME_OF_DAY): DateTime | undefined {
+  if (typeof value !== 'string' || value.length === 0) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const [hour, minute] = timeOfDay.split(':').map(Number);
+    const day = DateTime.fromISO(value, { zone: timeZone }).set({ hour, minute, second: 0, millisecond: 0 });
+    return day.isValid ? day : undefined;
+  }
+  const moment = DateTime.fromISO(value, { zone: timeZone });
+  return moment.isValid ? moment : undefined;
+}
+
+export type Delay = { after: string } | { until: { field: string; offset?: string; at?: string } };
+
+export interface WaitRequest {
+  delay: Delay;
+  timeZone: string;
+  /** When the trigger event happened: `after` counts from it. */
+  occurredAt: string;
+  /** The trigger's record: `until` reads its date field. */
+  record?: Record<string, unknown>;
+  /** When this execution started: its one-year limit counts from it. */
+  startedAt: string;
+  /** Set in a continuation execution: the due time its predecessor computed. */
+  continuation?: { dueAt: string; part: number };
+  /** False when the state machine has no way to continue (its delay can never reach the limit). */
+  canContinue?: boolean;
+}
+
+export interface WaitPlan {
+  /** When the run is due: its actions run then. */
+  dueAt: string;
+  /** When this execution's Wait ends: `dueAt`, or the execution's wait limit when the run is due later. */
+  waitUntil: string;
+  /** True when at `waitUntil` the run continues in a new execution rather than running its actions. */
+  continues: boolean;
+  /** Which execution of the run this is: 1, then 2 for the first continuation, … */
+  part: number;
+}
+
+/** The delay's due time cannot be computed, e.g. the date field is empty: the run is skipped, not failed. */
+export class DueDateUnknown extends Error {
+  override readonly name = 'DueDateUnknown';
+}
+
+export function dueAtOf(request: Pick<WaitRequest, 'delay' | 'timeZone' | 'occurredAt' | 'record'>): Date {
+  const { delay, timeZone } = request;
+  if ('after' in delay) return addDuration(request.occurredAt, delay.after, timeZone);
+  const { field, offset = 'PT0S', at } = delay.until;
+  const value = fieldValue(request.record, field);
+  const moment = momentOfField(value, timeZone, at);
+  if (!moment) {
+    throw new DueDateUnknown(
+      value === undefined || value === null || value === '' ? `${field} is empty` : `${field} is not a date: ${JSON.stringify(value)}`,
+    );
+  }
+  return moment.plus(luxonDuration(offset)).toJSDate();
+}
+
+/**
+ * When a waiting run is due, and how far this execution may wait for it. A due time past the execution's
+ * limit is represented as "wait until the limit, then continue in a new execution" (`continues`), and the
+ * new execution plans again from `continuation`.
+ */
+export function planWait(request: WaitRequest): WaitPlan {
+  const due = request.continuation ? new Date(request.continuation.dueAt) : dueAtOf(request);
+  if (Number.isNaN(due.getTime())) throw new DueDateUnknown(`not a due time: ${String(request.continuation?.dueAt)}`);
+  const limit = DateTime.fromISO(request.startedAt, { zone: 'utc' }).plus({ days: EXECUTION_WAIT_LIMIT_DAYS });
+  if (!limit.isValid) throw new RangeError(`not a start time: ${request.startedAt}`);
+  const continues = (request.canContinue ?? true) && due.getTime() > limit.toMillis();
+  return {
+    dueAt: due.toISOString(),
+    waitUntil: continues ? limit.toJSDate().toISOString() : due.toISOString(),
+    continues,
+    part: request.continuation?.part ?? 1,
+  };
+}
+
+/**
+ * When a planned activity is due: a duration counts from now in the time zone; otherwise the value is a
+ * rendered date or date-time.
+ */
+export function activityDueAt(due: string, options: { now: Date; timeZone: string; timeOfDay?: string }): Date | undefined {
+  const text = due.trim();
+  if (isDuration(text)) return addDuration(options.now, text, options.timeZone);
+  return momentOfField(text, options.timeZone, options.timeOfDay)?.toJSDate();
+}

@@ -1,0 +1,224 @@
+// The contract between a compiled state machine and the run-action function: the payload each Lambda Task
+// sends, what it answers, and the error names the ASL routes on. Pure decisions here; the handler does the I/O.
+import type { CrmEventDetail } from '#shared/events/catalogue.ts';
+import { checkConditions } from './conditions.ts';
+import { type Action, Conditions, type Trigger } from './definition.ts';
+import { type Delay, DueDateUnknown, type WaitPlan, planWait } from './durations.ts';
+import { fieldValue } from './fields.ts';
+
+/** Error names a Task throws on purpose; each Catch routes on one (a Lambda's error name is its errorType). */
+export const runErrors = {
+  /** Check conditions (or Plan wait, for an empty date field): the run ends as SKIPPED. */
+  conditionsNotMet: 'Stagecraft.ConditionsNotMet',
+  /** Check conditions after a wait: the record left the stage, or the automation was stopped: CANCELLED. */
+  runCancelled: 'Stagecraft.RunCancelled',
+  /** Worth another attempt (a version conflict, a throttled mail): the Task's Retry takes it. */
+  transient: 'Stagecraft.TransientError',
+} as const;
+
+export class ConditionsNotMet extends Error {
+  override readonly name = runErrors.conditionsNotMet;
+}
+export class RunCancelled extends Error {
+  override readonly name = runErrors.runCancelled;
+}
+export class TransientError extends Error {
+  override readonly name = runErrors.transient;
+}
+
+/** The detail of a CRM event (DESIGN §5), as the catalogue defines it. */
+export type { CrmEventDetail };
+
+/** Where a continuation execution picks a long wait up. */
+export interface Continuation {
+  part: number;
+  dueAt: string;
+  /** The continuation's execution name: one per run and part, so starting it twice starts it once. */
+  executionName: string;
+}
+
+/** `$.run` in the state data: the step under way (named on a failure) and how many actions completed. */
+export interface RunProgress {
+  step: string;
+  /** A string, because the DynamoDB Tasks write it as an N attribute. */
+  actionsCompleted: string;
+  wait?: PlanWaitAnswer;
+  continuation?: Continuation;
+  /** Set by a redrive (resumeRunInput): the step the new execution starts at. */
+  resumeAt?: string;
+}
+
+/** An execution's input: a CRM event as EventBridge delivers it (or as the API builds it for a manual run);
+ *  a continuation carries `run.continuation`. */
+export interface RunInput {
+  'detail-type'?: string;
+  detail: CrmEventDetail;
+  run?: RunProgress;
+  [envelope: string]: unknown;
+}
+
+interface TaskPayloadBase {
+  automationId: string;
+  automationVersion?: number;
+  runId: string;
+  executionId: string;
+  /** The run's subject: the trigger's record, or for document triggers the record the document belongs to. */
+  entityType: string;
+  entityId: string;
+  event: CrmEventDetail;
+}
+
+export interface PlanWaitPayload extends TaskPayloadBase {
+  task: 'planWait';
+  trigger: Trigger;
+  startedAt: string;
+  wait: Delay;
+  timeZone: string;
+  run: RunProgress;
+  /** The states that may follow the Wait; the answer names the one that will, so a failure names it. */
+  steps: { due: string; continues?: string };
+}
+
+export interface PlanWaitAnswer extends WaitPlan {
+  nextStep: string;
+  continuation?: Continuation;
+}
+
+export interface CheckConditionsPayload extends TaskPayloadBase {
+  task: 'checkConditions';
+  trigger: Trigger;
+  /** The definition's conditions as JSON text, or null when it has none. */
+  conditions: string | null;
+  recheck: boolean;
+  onLeave: 'cancel' | 'continue';
+  finishPending: boolean;
+  /** Whether the run waited: only then can its record have left the stage or the automation have stopped. */
+  waited: boolean;
+}
+
+export interface RunActionPayload extends TaskPayloadBase {
+  task: 'runAction';
+  automationName: string;
+  /** Index in the definition's actions (from 0); with the run id it names what the action creates. */
+  actionIndex: number;
+  stepName: string;
+  action: Action;
+  timeZone: string;
+}
+
+export type TaskPayload = PlanWaitPayload | CheckConditionsPayload | RunActionPayload;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** The record an event is about: its new image, or the old one for a deletion. */
+export function eventRecordOf(event: CrmEventDetail): Record<string, unknown> | undefined {
+  return event.after ?? event.before ?? undefined;
+}
+
+/**
+ * Why the event is not one the trigger means, though its pattern let it through: a pattern sees custom fields
+ * change only as `fields`, so "updated fields.segment" and "dateReached fields.renewal_date" are checked here.
+ */
+export function triggerMismatch(trigger: Trigger, event: CrmEventDetail): string | undefined {
+  const changed = (path: string) => !same(fieldValue(event.before, path), fieldValue(event.after, path));
+  // On a create every field is new; only an update can leave the named fields as they were.
+  if (!event.before || !event.after) return undefined;
+  if (trigger.type === 'updated' && trigger.fields && !trigger.fields.some(changed))
+    return `none of ${trigger.fields.join(', ')} changed`;
+  if (trigger.type === 'dateReached' && !changed(trigger.field)) return `${trigger.field} did not change`;
+  return undefined;
+}
+
+const EXECUTION_NAME = /[^A-Za-z0-9_-]/g;
+
+/** Plan wait's answer: when the run is due, and the state that follows the Wait. Throws ConditionsNotMet
+ *  when the due time cannot be known (an empty date field): such a run is skipped, not failed. */
+export function answerPlanWait(payload: PlanWaitPayload): PlanWaitAnswer {
+  const mismatch = triggerMismatch(payload.trigger, payload.event);
+  if (mismatch) throw new ConditionsNotMet(mismatch);
+  let plan: WaitPlan;
+  try {
+    plan = planWait({
+      delay: payload.wait,
+      timeZone: payload.timeZone,
+      occurredAt: payload.event.occurredAt,
+      record: eventRecordOf(payload.event),
+      startedAt: payload.startedAt,
+      continuation: payload.run.continuation,
+      canContinue: payload.steps.continues !== undefined,
+    });
+  } catch (error) {
+    if (error instanceof DueDateUnknown) throw new ConditionsNotMet(`cannot plan the wait: ${error.message}`);
+    throw error;
+  }
+  if (!plan.continues || payload.steps.continues === undefined) return { ...plan, nextStep: payload.steps.due };
+  const part = plan.part + 1;
+  const executionName = `${payload.runId}-${part}`.replace(EXECUTION_NAME, '_').slice(-80);
+  return { ...plan, nextStep: payload.steps.continues, continuation: { part, dueAt: plan.dueAt, executionName } };
+}
+
+export interface RunFacts {
+  /** The record re-read now: undefined when not re-read, null when it no longer exists. */
+  current?: Record<string, unknown> | null;
+  automationStatus?: 'active' | 'stopped';
+}
+
+export type RunDecision = { proceed: true } | { proceed: false; outcome: 'skip' | 'cancel'; reason: string };
+
+/** Whether Check conditions must re-read the event's record before deciding. */
+export function needsCurrentRecord(payload: CheckConditionsPayload): boolean {
+  return payload.recheck || (payload.waited && (payload.onLeave === 'cancel' || payload.trigger.type === 'dateReached'));
+}
+
+/** Check conditions' decision: proceed with the actions, skip the run, or cancel it (DESIGN §6). */
+export function decideRun(payload: CheckConditionsPayload, facts: RunFacts = {}): RunDecision {
+  const { event, trigger } = payload;
+  const atTrigger = eventRecordOf(event);
+  const skip = (reason: string): RunDecision => ({ proceed: false, outcome: 'skip', reason });
+  const cancel = (reason: string): RunDecision => ({ proceed: false, outcome: 'cancel', reason });
+
+  const mismatch = triggerMismatch(trigger, event);
+  if (mismatch) return skip(mismatch);
+
+  if (payload.waited && facts.automationStatus === 'stopped' && !payload.finishPending) return cancel('the automation was stopped');
+  if (facts.current === null && trigger.type !== 'deleted') return skip(`the ${event.entityType} no longer exists`);
+  const current = facts.current ?? undefined;
+  if (payload.waited && current) {
+    const stageAtTrigger = atTrigger?.stageId;
+    if (payload.onLeave === 'cancel' && stageAtTrigger !== undefined && !same(current.stageId, stageAtTrigger))
+      return cancel(`the ${event.entityType} left stage ${String(stageAtTrigger)}`);
+    if (payload.onLeave === 'cancel' && atTrigger?.pipelineId !== undefined && !same(current.pipelineId, atTrigger.pipelineId))
+      return cancel(`the ${event.entityType} left pipeline ${String(atTrigger.pipelineId)}`);
+    if (trigger.type === 'dateReached' && !same(fieldValue(current, trigger.field), fieldValue(atTrigger, trigger.field)))
+      return skip(`${trigger.field} changed since the run was planned`);
+  }
+
+  const conditions = payload.conditions === null ? undefined : Conditions.parse(JSON.parse(payload.conditions));
+  const images = { before: event.before, after: event.after };
+  const then = checkConditions(conditions, { record: atTrigger, ...images });
+  if (!then.holds) return skip(then.reason);
+  if (payload.recheck && current) {
+    const now = checkConditions(conditions, { record: current, ...images });
+    if (!now.holds) return skip(`no longer: ${now.reason}`);
+  }
+  return { proceed: true };
+}
+
+/** Throws the error the compiled Catch routes on; returns when the run proceeds. */
+export function enforceDecision(decision: RunDecision): void {
+  if (decision.proceed) return;
+  throw decision.outcome === 'skip' ? new ConditionsNotMet(decision.reason) : new RunCancelled(decision.reason);
+}
+
+/** The human message in a Task error's Cause: a Lambda's Cause is JSON with errorMessage; others are text. */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { errorMessage?: unknown }).errorMessage === 'string')
+      return (parsed as { errorMessage: string }).errorMessage;
+  } catch {
+    // Not JSON: the cause is the message.
+  }
+  return cause;
+}

@@ -1,0 +1,126 @@
+// Liquid templates in automation actions ("Renewal: {{ deal.title }}"): checked when an automation is
+// saved, rendered by run-action and by dry runs. The engine reads no files and stops runaway templates.
+import { Liquid } from 'liquidjs';
+import type { Action } from './definition.ts';
+
+const LIMITS = {
+  /** Characters a template may have; the schema's own limits are lower. */
+  parseLimit: 100_000,
+  /** Milliseconds one render may take: `{% for i in (1..100000000) %}` fails instead of stalling a run. */
+  renderLimit: 500,
+  /** Bytes a render may allocate for strings and arrays. */
+  memoryLimit: 5_000_000,
+};
+
+// Partials would read the Lambda's file system; automations have no partials.
+const FILE_TAGS = ['include', 'render', 'layout'] as const;
+
+function createEngine(timeZone: string): Liquid {
+  const engine = new Liquid({
+    // A missing value renders as empty: "{{ deal.amount }}" on a deal without an amount is not an error.
+    strictVariables: false,
+    // An unknown filter is a typo the admin should hear about when saving, not an empty string in a mail.
+    strictFilters: true,
+    ownPropertyOnly: true,
+    templates: {},
+    timezoneOffset: timeZone,
+    ...LIMITS,
+  });
+  for (const tag of FILE_TAGS) {
+    engine.registerTag(tag, {
+      parse() {
+        throw new Error(`the ${tag} tag is not available in automations`);
+      },
+      render() {
+        return '';
+      },
+    });
+  }
+  return engine;
+}
+
+const engines = new Map<string, Liquid>();
+function engineFor(timeZone: string): Liquid {
+  let engine = engines.get(timeZone);
+  if (!engine) {
+    engine = createEngine(timeZone);
+    engines.set(timeZone, engine);
+  }
+  return engine;
+}
+
+/** Why a template does not parse, or undefined when it does. */
+export function templateProblem(source: string): string | undefined {
+  try {
+    engineFor('UTC').parse(source);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+export interface TemplateContextInput {
+  /** The run's subject: the record its actions act on. */
+  entityType: string;
+  entity?: Record<string, unknown>;
+  contact?: Record<string, unknown>;
+  company?: Record<string, unknown>;
+  /** The trigger event's detail. */
+  event: Record<string, unknown>;
+  automation: { id: string; name: string };
+  run: { id: string; dueAt?: string };
+  now: Date;
+}
+
+/**
+ * The variables a template sees: the subject under its own type name (`deal`, `lead`, …) and as `entity`,
+ * its contact and company when loaded, the event, the automation, the run, and `now` (ISO-8601).
+ */
+export function templateContext(input: TemplateContextInput): Record<string, unknown> {
+  const context: Record<string, unknown> = {
+    entity: input.entity ?? {},
+    event: input.event,
+    automation: input.automation,
+    run: input.run,
+    now: input.now.toISOString(),
+  };
+  if (input.entity) context[input.entityType] = input.entity;
+  if (input.contact) context.contact = input.contact;
+  if (input.company) context.company = input.company;
+  return context;
+}
+
+export function renderTemplate(source: string, context: Record<string, unknown>, options: { timeZone: string }): string {
+  const engine = engineFor(options.timeZone);
+  return String(engine.renderSync(engine.parse(source), context));
+}
+
+type TemplateKey<A> = { [K in keyof A]-?: A[K] extends string | undefined ? K : never }[keyof A];
+type TemplateKeys = { [T in Action['type']]: ReadonlyArray<TemplateKey<Extract<Action, { type: T }>>> };
+
+/** Which fields of each action are templates; the schema checks the same fields with templateProblem. */
+export const templateKeys: TemplateKeys = {
+  createLead: ['title', 'responsible'],
+  copyDeal: ['title', 'responsible'],
+  planActivity: ['subject', 'due', 'responsible'],
+  addToExceptions: [],
+  sendEmail: ['address', 'subject', 'body'],
+  notify: ['userId', 'message'],
+  updateFields: [],
+  moveToStage: [],
+};
+
+/** The action with every template filled in: what run-action performs and what a dry run shows. */
+export function renderAction<A extends Action>(action: A, context: Record<string, unknown>, options: { timeZone: string }): A {
+  const rendered: Record<string, unknown> = { ...action };
+  for (const key of templateKeys[action.type] as readonly string[]) {
+    const source = rendered[key];
+    if (typeof source === 'string') rendered[key] = renderTemplate(source, context, options);
+  }
+  if (action.type === 'updateFields') {
+    rendered.set = Object.fromEntries(
+      Object.entries(action.set).map(([field, source]) => [field, renderTemplate(source, context, options)]),
+    );
+  }
+  return rendered as A;
+}

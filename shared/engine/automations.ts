@@ -1,0 +1,129 @@
+// Automations as admins manage them: definitions validated against the schema, the
+// workspace's pipelines and the compiler, stored as records (so they have history and
+// their changes are events the provisioner follows), shown with their provisioning state.
+import { compileAutomation } from '#shared/automation/compile.ts';
+import {
+  type AutomationDefinition,
+  parseAutomationDefinition,
+  validateAgainstWorkspace,
+} from '#shared/automation/definition.ts';
+import type { Caller } from '#shared/crm/context.ts';
+import { writeContextOf } from '#shared/crm/context.ts';
+import { requireAdmin } from '#shared/crm/records.ts';
+import { type Entity, Pipeline } from '#shared/domain/entities.ts';
+import { ValidationFailed } from '#shared/errors.ts';
+import type { Store } from '#shared/store/index.ts';
+import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
+
+export interface AutomationView extends Record<string, unknown> {
+  id: string;
+  version: number;
+  provisioning: ProvisioningStatus;
+  provisioningError?: string;
+}
+
+const META = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'] as const;
+
+/** The definition part of a stored automation record. */
+export function definitionOf(record: Entity): Record<string, unknown> {
+  const definition: Record<string, unknown> = { ...record };
+  for (const key of META) delete definition[key];
+  return definition;
+}
+
+/** A stored automation's definition, parsed again (defaults filled, types narrowed). */
+export function storedDefinition(record: Entity): AutomationDefinition {
+  return parseAutomationDefinition(definitionOf(record));
+}
+
+export function createAutomationService(store: Store) {
+  const { records } = store;
+
+  async function pipelines(): Promise<Pipeline[]> {
+    const all: Pipeline[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await records.list('pipeline', { limit: 100, ...(cursor ? { cursor } : {}) });
+      all.push(...page.items.map((item) => Pipeline.parse(item)));
+      cursor = page.cursor;
+    } while (cursor);
+    return all;
+  }
+
+  /** Everything a definition must pass before it is stored: schema, workspace, and the compiler itself. */
+  async function validated(input: unknown, id = 'validation'): Promise<AutomationDefinition> {
+    const definition = parseAutomationDefinition(input);
+    validateAgainstWorkspace(definition, { pipelines: await pipelines() });
+    try {
+      compileAutomation({ id, definition });
+    } catch (error) {
+      throw ValidationFailed.field('(body)', `the automation cannot be compiled: ${(error as Error).message}`);
+    }
+    return definition;
+  }
+
+  async function view(record: Entity): Promise<AutomationView> {
+    const state = await store.provisioning.get(record.id);
+    const current = state !== undefined && state.automationVersion >= record.version;
+    return {
+      ...record,
+      provisioning: current ? state.status : 'pending',
+      ...(current && state.error ? { provisioningError: state.error } : {}),
+    };
+  }
+
+  async function create(input: unknown, caller: Caller): Promise<AutomationView> {
+    requireAdmin(caller);
+    const definition = await validated(input);
+    return view(await records.create('automation', definition as unknown as Record<string, unknown>, writeContextOf(caller)));
+  }
+
+  /** A top-level merge patch: named fields replace, null clears an optional one; the result is validated whole. */
+  async function update(id: string, patch: unknown, caller: Caller, expectedVersion?: number): Promise<AutomationView> {
+    requireAdmin(caller);
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch) || Object.keys(patch).length === 0) {
+      throw ValidationFailed.field('(body)', 'an object naming at least one field to change');
+    }
+    const current = await records.require('automation', id);
+    const merged = definitionOf(current);
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    const definition = await validated(merged, id);
+    const updated = await records.update('automation', id, (record) => ({ ...stripped(record), ...definition }), writeContextOf(caller), {
+      expectedVersion: expectedVersion ?? current.version,
+    });
+    return view(updated);
+  }
+
+  /** Keeps only the meta fields of the current record, so cleared definition fields stay cleared. */
+  function stripped(record: Entity): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(record).filter(([key]) => (META as readonly string[]).includes(key)));
+  }
+
+  async function setStatus(id: string, status: 'active' | 'stopped', caller: Caller): Promise<AutomationView> {
+    requireAdmin(caller);
+    const current = await records.require('automation', id);
+    if (current.status === status) return view(current);
+    return update(id, { status }, caller);
+  }
+
+  async function remove(id: string, caller: Caller, expectedVersion?: number): Promise<void> {
+    requireAdmin(caller);
+    await records.remove('automation', id, writeContextOf(caller), expectedVersion === undefined ? {} : { expectedVersion });
+  }
+
+  async function get(id: string): Promise<AutomationView> {
+    return view(await records.require('automation', id));
+  }
+
+  async function list(options: { limit?: number; cursor?: string }): Promise<{ items: AutomationView[]; cursor?: string }> {
+    const page = await records.list('automation', options);
+    return { items: await Promise.all(page.items.map(view)), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  return { create, update, setStatus, remove, get, list, pipelines };
+}
+
+export type AutomationService = ReturnType<typeof createAutomationService>;

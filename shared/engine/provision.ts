@@ -1,0 +1,104 @@
+// Follows automation changes (Automation Created/Updated/Deleted on the bus) and makes
+// the deployed state match the stored record: compile, deploy a new state machine
+// version and the rule, enable or disable it, or remove both. It reads the record as it
+// is now, so deliveries out of order or twice converge on the same result.
+import { compileAutomation } from '#shared/automation/compile.ts';
+import type { AutomationInfra, Clock, Logger, Workflows } from '#shared/ports.ts';
+import type { Store } from '#shared/store/index.ts';
+import { storedDefinition } from './automations.ts';
+
+export interface ProvisionDeps {
+  store: Store;
+  infra: AutomationInfra;
+  workflows: Workflows;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** The part of a CRM event the provisioner reads. */
+export interface AutomationChange {
+  detail: { entityId: string; entityType: string };
+}
+
+export function createProvisioner({ store, infra, workflows, clock, logger }: ProvisionDeps) {
+  /** Cancels the waiting runs of a stopped automation (unless it lets them finish). */
+  async function cancelWaitingRuns(automationId: string, reason = 'the automation was stopped'): Promise<number> {
+    let cancelled = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await store.runLog.list(automationId, { status: 'WAITING', limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const run of page.items) {
+        await workflows.stop(run.executionId, reason);
+        await store.runLog.markCancelled(automationId, run.runId, reason, clock.now().toISOString());
+        cancelled += 1;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return cancelled;
+  }
+
+  async function reconcile(automationId: string): Promise<void> {
+    const record = await store.records.get('automation', automationId);
+    if (!record) {
+      await cancelWaitingRuns(automationId, 'the automation was deleted');
+      await infra.remove(automationId);
+      logger.info('automation removed', { automationId });
+      return;
+    }
+    let compiled: ReturnType<typeof compileAutomation>;
+    try {
+      compiled = compileAutomation({ id: automationId, version: record.version, definition: storedDefinition(record) });
+    } catch (error) {
+      // A definition that does not compile will not compile on a retry either: say so and stop.
+      await store.provisioning.record(automationId, { status: 'error', automationVersion: record.version, error: (error as Error).message });
+      logger.error('automation does not compile', { automationId, error: (error as Error).message });
+      return;
+    }
+    const active = record.status === 'active';
+    const deployed = await infra.deploy({
+      automationId,
+      definition: compiled.asl as unknown as Record<string, unknown>,
+      eventPattern: compiled.eventPattern,
+      enabled: active,
+    });
+    if (!active && !record.finishPending) await cancelWaitingRuns(automationId);
+    await store.provisioning.record(automationId, {
+      status: 'ready',
+      automationVersion: record.version,
+      stateMachine: deployed.stateMachine,
+      stateMachineVersion: deployed.version,
+    });
+    logger.info('automation provisioned', { automationId, version: record.version, active });
+  }
+
+  /** Handles one change event; infrastructure errors throw, so the delivery is retried. */
+  async function onChange(event: AutomationChange): Promise<void> {
+    if (event.detail.entityType !== 'automation') return;
+    await reconcile(event.detail.entityId);
+  }
+
+  /** Every stored automation, reconciled: local mode's start, and a repair after an outage. */
+  async function reconcileAll(): Promise<number> {
+    let count = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await store.records.list('automation', { limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const record of page.items) {
+        await reconcile(record.id);
+        count += 1;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return count;
+  }
+
+  return { onChange, reconcile, reconcileAll, cancelWaitingRuns };
+}
+
+export type Provisioner = ReturnType<typeof createProvisioner>;
+
+/** The system rule that feeds the provisioner. */
+export const automationChangedPattern = {
+  source: ['stagecraft.crm'],
+  'detail-type': ['Automation Created', 'Automation Updated', 'Automation Deleted'],
+};

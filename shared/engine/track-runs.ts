@@ -1,0 +1,43 @@
+// Keeps run records honest when an execution ends without its state machine closing
+// the record: a timeout, an abort (a cancelled run), a failure outside any Catch.
+// On AWS it follows "Step Functions Execution Status Change" events; locally, the runner.
+import { causeMessage } from '#shared/automation/run-steps.ts';
+import type { Clock, Logger } from '#shared/ports.ts';
+import type { Store } from '#shared/store/index.ts';
+
+export interface ExecutionEnded {
+  /** The automation id: the state machine is named after it (after the name prefix on AWS). */
+  automationId: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED' | string;
+  /** The execution's input: a CRM event whose detail.eventId is the run id. */
+  input: unknown;
+  error?: string;
+  cause?: string;
+}
+
+function runIdOf(input: unknown): string | undefined {
+  const detail = (input as { detail?: { eventId?: unknown } } | undefined)?.detail;
+  return typeof detail?.eventId === 'string' ? detail.eventId : undefined;
+}
+
+export function createTrackRuns({ store, clock, logger }: { store: Store; clock: Clock; logger: Logger }) {
+  return async function trackExecution(ended: ExecutionEnded): Promise<void> {
+    if (ended.status === 'SUCCEEDED' || ended.status === 'RUNNING') return;
+    const runId = runIdOf(ended.input);
+    if (!runId) return;
+    const endedAt = clock.now().toISOString();
+    // Only a run still open is changed: a run the state machine closed keeps what it wrote.
+    if (ended.status === 'ABORTED') {
+      await store.runLog.markCancelled(ended.automationId, runId, causeMessage(ended.cause) || 'the execution was stopped', endedAt);
+    } else {
+      await store.runLog.markEnded(ended.automationId, runId, 'FAILED', {
+        endedAt,
+        error: ended.error ?? (ended.status === 'TIMED_OUT' ? 'States.Timeout' : 'States.Runtime'),
+        errorCause: causeMessage(ended.cause) || `the execution ended ${ended.status}`,
+      });
+    }
+    logger.info('run closed after its execution ended', { automationId: ended.automationId, runId, status: ended.status });
+  };
+}
+
+export type TrackRuns = ReturnType<typeof createTrackRuns>;

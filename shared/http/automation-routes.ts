@@ -1,0 +1,174 @@
+// The automation part of the HTTP API (DESIGN §8): definitions, stop/activate, the run
+// log with each run's steps, manual runs, dry runs and redrives.
+import { z } from 'zod';
+import { AutomationDefinition } from '#shared/automation/definition.ts';
+import type { AutomationService } from '#shared/engine/automations.ts';
+import { RedriveWindow, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
+import { parseWith } from '#shared/crm/records.ts';
+import { runStatuses } from '#shared/store/runs.ts';
+import type { Route } from './router.ts';
+
+const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(2000).optional() });
+
+const meta = {
+  id: z.string(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  createdBy: z.string(),
+  updatedBy: z.string(),
+  provisioning: z.enum(['pending', 'ready', 'error']),
+  provisioningError: z.string().optional(),
+};
+const Automation = z.looseObject({ ...(AutomationDefinition as unknown as z.ZodObject).shape, ...meta });
+
+const Run = z.looseObject({
+  automationId: z.string(),
+  runId: z.string(),
+  executionId: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  status: z.enum(runStatuses),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  dueAt: z.string().optional(),
+  actionsCompleted: z.number(),
+  actionsTotal: z.number(),
+  reason: z.string().optional(),
+  error: z.string().optional(),
+  errorCause: z.string().optional(),
+  failedStep: z.string().optional(),
+});
+const Step = z.object({
+  name: z.string(),
+  status: z.enum(['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CAUGHT']),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+  dueAt: z.string().optional(),
+});
+
+const ok = (body: unknown, status = 200) => ({ status, body });
+
+export function automationRoutes(automations: AutomationService, runs: RunsService): Route[] {
+  const tag = 'automations';
+  return [
+    {
+      method: 'POST',
+      path: '/automations',
+      tag,
+      summary: 'Create an automation (admins); it is compiled and deployed, `provisioning` says when it is ready',
+      body: AutomationDefinition,
+      response: Automation,
+      status: 201,
+      handle: async (request) => ok(await automations.create(request.body, request.caller), 201),
+    },
+    {
+      method: 'GET',
+      path: '/automations',
+      tag,
+      summary: 'List automations, newest first',
+      query: ListQuery,
+      response: z.object({ items: z.array(Automation), cursor: z.string().optional() }),
+      status: 200,
+      handle: async (request) => ok(await automations.list(parseWith(ListQuery, request.query, 'query'))),
+    },
+    {
+      method: 'GET',
+      path: '/automations/{id}',
+      tag,
+      summary: 'Read an automation with its provisioning state (pending | ready | error)',
+      response: Automation,
+      status: 200,
+      handle: async (request) => ok(await automations.get(request.params.id!)),
+    },
+    {
+      method: 'PATCH',
+      path: '/automations/{id}',
+      tag,
+      summary: 'Change an automation (admins): a new state machine version; runs under way stay on theirs',
+      body: z.looseObject({}),
+      response: Automation,
+      status: 200,
+      handle: async (request) => ok(await automations.update(request.params.id!, request.body, request.caller, request.expectedVersion)),
+    },
+    {
+      method: 'DELETE',
+      path: '/automations/{id}',
+      tag,
+      summary: 'Delete an automation (admins): its rule and state machine go, waiting runs are cancelled',
+      status: 204,
+      handle: async (request) => {
+        await automations.remove(request.params.id!, request.caller, request.expectedVersion);
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/automations/{id}/stop',
+      tag,
+      summary: 'Stop an automation (admins): no new runs; waiting runs are cancelled unless finishPending',
+      response: Automation,
+      status: 200,
+      handle: async (request) => ok(await automations.setStatus(request.params.id!, 'stopped', request.caller)),
+    },
+    {
+      method: 'POST',
+      path: '/automations/{id}/activate',
+      tag,
+      summary: 'Activate a stopped automation (admins)',
+      response: Automation,
+      status: 200,
+      handle: async (request) => ok(await automations.setStatus(request.params.id!, 'active', request.caller)),
+    },
+    {
+      method: 'GET',
+      path: '/automations/{id}/runs',
+      tag,
+      summary: 'Runs of an automation, newest first, by date range (from, to), status and record',
+      query: RunsQuery,
+      response: z.object({ items: z.array(Run), cursor: z.string().optional() }),
+      status: 200,
+      handle: async (request) => ok(await runs.list(request.params.id!, request.query)),
+    },
+    {
+      method: 'POST',
+      path: '/automations/{id}/runs',
+      tag,
+      summary: 'Start a run for one record now (admins); 202 with the run',
+      body: RunTarget,
+      response: Run,
+      status: 202,
+      handle: async (request) => ok(await runs.startManual(request.params.id!, request.body, request.caller), 202),
+    },
+    {
+      method: 'POST',
+      path: '/automations/{id}/runs/redrive',
+      tag,
+      summary: 'Run the FAILED runs of a window again from their failed step (admins)',
+      body: RedriveWindow,
+      response: z.object({ redriven: z.array(z.string()) }),
+      status: 200,
+      handle: async (request) => ok(await runs.redrive(request.params.id!, request.body, request.caller)),
+    },
+    {
+      method: 'GET',
+      path: '/automations/{id}/runs/{runId}',
+      tag,
+      summary: 'One run: its record, its steps, and on AWS the Step Functions console URL',
+      response: Run.extend({ steps: z.array(Step), consoleUrl: z.string().optional() }),
+      status: 200,
+      handle: async (request) => ok(await runs.get(request.params.id!, request.params.runId!)),
+    },
+    {
+      method: 'POST',
+      path: '/automations/{id}/test',
+      tag,
+      summary: 'Dry run on one record: does the trigger match, do the conditions hold, every action filled in — no side effect',
+      body: RunTarget,
+      status: 200,
+      handle: async (request) => ok(await runs.dryRun(request.params.id!, request.body, request.caller)),
+    },
+  ];
+}

@@ -1,0 +1,114 @@
+// Liquid templates: checked on save, rendered with the run's context, and unable to reach files or prototypes.
+import { describe, expect, it } from 'vitest';
+import { renderAction, renderTemplate, templateContext, templateProblem } from '#shared/automation/templates.ts';
+import type { Action } from '#shared/automation/definition.ts';
+import { anEvent } from './factories.ts';
+
+const context = templateContext({
+  entityType: 'deal',
+  entity: { title: 'Boiler', amount: 1500, responsibleId: 'u-7', closeDate: '2026-06-30' },
+  contact: { name: 'Ada Lovelace', emails: ['ada@example.com'] },
+  event: { ...anEvent(), eventId: 'event-42' },
+  automation: { id: 'renewal-1', name: 'Renewal reminder' },
+  run: { id: 'event-42' },
+  now: new Date('2026-03-01T23:30:00Z'),
+});
+
+describe('templateProblem', () => {
+  it.each(['Renewal: {{ deal.title }}', '{% if deal.amount > 1000 %}big{% endif %}', 'plain text', '{{ deal.title | upcase }}'])(
+    'accepts %s',
+    (source) => {
+      // Act
+      const problem = templateProblem(source);
+
+      // Assess
+      expect(problem).toBeUndefined();
+    },
+  );
+
+  it.each([
+    ['an unclosed output', '{{ deal.title', 'not closed'],
+    ['an unknown filter', '{{ deal.title | shout }}', 'undefined filter: shout'],
+    ['an include', "{% include 'secrets' %}", 'include tag is not available'],
+    ['a render', "{% render 'x' %}", 'render tag is not available'],
+    ['a layout', "{% layout 'x' %}", 'layout tag is not available'],
+  ])('names %s', (_case, source, message) => {
+    // Act
+    const problem = templateProblem(source);
+
+    // Assess
+    expect(problem).toContain(message);
+  });
+});
+
+describe('renderTemplate', () => {
+  it.each([
+    ['the subject under its type', 'Renewal: {{ deal.title }}', 'Renewal: Boiler'],
+    ['the subject as entity', '{{ entity.amount }}', '1500'],
+    ['the contact', 'Dear {{ contact.name }}', 'Dear Ada Lovelace'],
+    ['the automation and run', '{{ automation.name }} / {{ run.id }}', 'Renewal reminder / event-42'],
+    ['a missing value as empty', '[{{ deal.currency }}]', '[]'],
+    ['a missing record as empty', '[{{ company.name }}]', '[]'],
+    ['no prototype members', '[{{ deal.constructor }}]', '[]'],
+  ])('renders %s', (_case, source, expected) => {
+    // Act
+    const text = renderTemplate(source, context, { timeZone: 'UTC' });
+
+    // Assess
+    expect(text).toBe(expected);
+  });
+
+  it.each([
+    ['UTC', '2026-03-01 23:30'],
+    ['Europe/Berlin', '2026-03-02 00:30'],
+  ])('formats dates in the %s time zone', (timeZone, expected) => {
+    // Act
+    const text = renderTemplate('{{ now | date: "%Y-%m-%d %H:%M" }}', context, { timeZone });
+
+    // Assess
+    expect(text).toBe(expected);
+  });
+
+  it('stops a runaway template', () => {
+    // Act
+    const act = () => renderTemplate('{% for i in (1..100000000) %}x{% endfor %}', context, { timeZone: 'UTC' });
+
+    // Assess
+    expect(act).toThrow(/limit exceeded/);
+  });
+});
+
+describe('renderAction', () => {
+  it('fills every template of an action and keeps the rest', () => {
+    // Prepare
+    const action: Action = { type: 'sendEmail', to: 'contact', subject: 'About {{ deal.title }}', body: 'Dear {{ contact.name }}' };
+
+    // Act
+    const rendered = renderAction(action, context, { timeZone: 'UTC' });
+
+    // Assess
+    expect(rendered).toEqual({ type: 'sendEmail', to: 'contact', subject: 'About Boiler', body: 'Dear Ada Lovelace' });
+  });
+
+  it('fills the values of updateFields', () => {
+    // Prepare
+    const action: Action = { type: 'updateFields', set: { 'fields.note': 'won at {{ deal.amount }}' } };
+
+    // Act
+    const rendered = renderAction(action, context, { timeZone: 'UTC' });
+
+    // Assess
+    expect(rendered).toEqual({ type: 'updateFields', set: { 'fields.note': 'won at 1500' } });
+  });
+
+  it('fills an activity due date given as a template', () => {
+    // Prepare
+    const action: Action = { type: 'planActivity', subject: 'Call', activityType: 'call', due: '{{ deal.closeDate }}' };
+
+    // Act
+    const rendered = renderAction(action, context, { timeZone: 'UTC' });
+
+    // Assess
+    expect(rendered).toMatchObject({ due: '2026-06-30' });
+  });
+});
