@@ -79,6 +79,8 @@ export interface Workflows {
   redrive(executionId: string): Promise<void>;
   /** Stops a running or waiting execution (a cancelled run). */
   stop(executionId: string, reason: string): Promise<void>;
+  /** The input an execution started with (a redrive starts again from it). */
+  input(executionId: string): Promise<unknown>;
   /** Where an admin reads the execution (the Step Functions console on AWS). */
   consoleUrl(executionId: string): string | undefined;
 }
@@ -86,7 +88,7 @@ export interface Workflows {
 /** What an automation compiles to, ready to deploy. */
 export interface AutomationDeployment {
   automationId: string;
-  /** The ASL, with `${Name}` placeholders the adapter fills (run-action ARN, table name…). */
+  /** The compiled ASL, its Tasks already bound to the run-action function and the table. */
   definition: Record<string, unknown>;
   /** The rule's pattern; null for a manual trigger, which has no rule. */
   eventPattern: Record<string, unknown> | null;

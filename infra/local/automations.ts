@@ -26,6 +26,9 @@ export function localWorkflowsPort(workflows: LocalWorkflows): Workflows {
     async stop(executionId, reason) {
       await workflows.abort(executionId, reason);
     },
+    async input(executionId) {
+      return (await workflows.describe(executionId))?.input;
+    },
     consoleUrl: () => undefined,
   };
 }

@@ -48,7 +48,6 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     clock,
     logger,
     functions,
-    substitutions: { RunActionFunctionArn: localFunctionArn('run-action'), TableName: table.tableName },
     onExecutionChanged: async (record) => track?.(record),
   });
   const workflows = localWorkflowsPort(runner);
@@ -62,7 +61,14 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     functions['run-action'] = (payload) => runAction(payload as never);
     const trackRuns = createTrackRuns({ store: app.store, clock, logger });
     track = (record) => trackRuns({ automationId: record.stateMachine, status: record.status, input: record.input, ...(record.error ? { error: record.error } : {}), ...(record.cause ? { cause: record.cause } : {}) });
-    provisioner = createProvisioner({ store: app.store, infra: localAutomationInfra(runner, bus, ids), workflows, clock, logger });
+    provisioner = createProvisioner({
+      store: app.store,
+      infra: localAutomationInfra(runner, bus, ids),
+      workflows,
+      clock,
+      logger,
+      bindings: { runActionFunctionArn: localFunctionArn('run-action'), tableName: table.tableName },
+    });
     const provision = provisioner;
     bus.putRule({ name: PROVISION_RULE, pattern: automationChangedPattern, enabled: true, target: (event) => provision.onChange(event as never) });
     // The local bus keeps its rules in memory: a start deploys every stored automation again.

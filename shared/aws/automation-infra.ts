@@ -33,20 +33,10 @@ export interface AwsAutomationInfraOptions {
   eventsRoleArn: string;
   /** Where EventBridge parks events it could not deliver to a state machine. */
   deadLetterQueueArn: string;
-  /** `${Name}` values for compiled definitions (RunActionFunctionArn, TableName, …). */
-  substitutions: Record<string, string>;
   tags?: Record<string, string>;
 }
 
 const TARGET_ID = 'start-run';
-
-function substitute(definition: unknown, substitutions: Record<string, string>): string {
-  return JSON.stringify(definition).replace(/\$\{(\w+)\}/g, (whole, name: string) => {
-    const value = substitutions[name];
-    if (value === undefined) throw new Error(`No value for \${${name}} in the compiled definition`);
-    return value;
-  });
-}
 
 export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, options: AwsAutomationInfraOptions): AutomationInfra {
   const name = (automationId: string) => `${options.namePrefix}${automationId}`;
@@ -94,7 +84,7 @@ export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, op
 
   return {
     async deploy({ automationId, definition, eventPattern, enabled }) {
-      const version = await upsertStateMachine(automationId, substitute(definition, options.substitutions));
+      const version = await upsertStateMachine(automationId, JSON.stringify(definition));
       if (eventPattern === null) {
         // A manual automation has no rule; one left from an earlier trigger must go.
         await removeRule(automationId);

@@ -6,6 +6,7 @@ import {
   type HistoryEvent,
   RedriveExecutionCommand,
   type SFNClient,
+  DescribeExecutionCommand,
   StartExecutionCommand,
   StopExecutionCommand,
   ExecutionDoesNotExist,
@@ -77,6 +78,10 @@ export function sfnWorkflows(client: SFNClient, options: SfnWorkflowsOptions): W
         // Ended already: nothing to stop.
         if (!(error instanceof ExecutionDoesNotExist) && (error as Error).name !== 'ValidationException') throw error;
       }
+    },
+    async input(executionId) {
+      const described = await client.send(new DescribeExecutionCommand({ executionArn: executionId }));
+      return described.input ? JSON.parse(described.input) : undefined;
     },
     consoleUrl(executionId) {
       return `https://${options.region}.console.aws.amazon.com/states/home?region=${options.region}#/v2/executions/details/${encodeURIComponent(executionId)}`;

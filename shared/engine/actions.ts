@@ -166,12 +166,19 @@ export function createActions(deps: ActionDeps) {
     async sendEmail(action, ctx, entity) {
       const to = await recipient(action, ctx, entity);
       if (!to) return { done: 'no recipient address', skipped: ['no address'] };
-      const outcome = await deps.sendMail({
-        to,
-        subject: await ctx.render(String(action.subject)),
-        text: await ctx.render(String(action.body)),
-        tags: { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex) },
-      });
+      if (!(await store.stepMarkers.claim(ctx.runId, ctx.stepIndex))) return { done: 'mailed already (a retried step)' };
+      let outcome: Awaited<ReturnType<SendMail>>;
+      try {
+        outcome = await deps.sendMail({
+          to,
+          subject: await ctx.render(String(action.subject)),
+          text: await ctx.render(String(action.body)),
+          tags: { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex) },
+        });
+      } catch (error) {
+        await store.stepMarkers.release(ctx.runId, ctx.stepIndex);
+        throw error;
+      }
       return outcome.sent
         ? { done: `mailed ${outcome.to}`, messageId: outcome.messageId }
         : { done: `did not mail ${outcome.to}: it is on the exceptions list`, skipped: [outcome.to] };

@@ -13,6 +13,8 @@ export interface ProvisionDeps {
   workflows: Workflows;
   clock: Clock;
   logger: Logger;
+  /** What compiled Tasks call and write: set in the definition itself, never by text substitution. */
+  bindings: { runActionFunctionArn: string; tableName: string };
 }
 
 /** The part of a CRM event the provisioner reads. */
@@ -20,7 +22,7 @@ export interface AutomationChange {
   detail: { entityId: string; entityType: string };
 }
 
-export function createProvisioner({ store, infra, workflows, clock, logger }: ProvisionDeps) {
+export function createProvisioner({ store, infra, workflows, clock, logger, bindings }: ProvisionDeps) {
   /** Cancels the waiting runs of a stopped automation (unless it lets them finish). */
   async function cancelWaitingRuns(automationId: string, reason = 'the automation was stopped'): Promise<number> {
     let cancelled = 0;
@@ -47,7 +49,7 @@ export function createProvisioner({ store, infra, workflows, clock, logger }: Pr
     }
     let compiled: ReturnType<typeof compileAutomation>;
     try {
-      compiled = compileAutomation({ id: automationId, version: record.version, definition: storedDefinition(record) });
+      compiled = compileAutomation({ id: automationId, version: record.version, definition: storedDefinition(record) }, bindings);
     } catch (error) {
       // A definition that does not compile will not compile on a retry either: say so and stop.
       await store.provisioning.record(automationId, { status: 'error', automationVersion: record.version, error: (error as Error).message });

@@ -32,7 +32,7 @@ export interface RunActionDeps {
 export function createRunAction({ store, actions, clock, logger }: RunActionDeps) {
   async function planWait(payload: PlanWaitPayload): Promise<PlanWaitAnswer> {
     const answer = answerPlanWait(payload);
-    await store.runLog.markWaiting(payload.automationId, payload.runId, answer.dueAt);
+    await store.runLog.markWaiting(payload.automationId, payload.runId, answer.dueAt, payload.executionId);
     return answer;
   }
 

@@ -2,9 +2,9 @@
 // what they do with runs: start one by hand, try an automation on a record without
 // side effects, redrive the failed runs of a window.
 import { z } from 'zod';
-import { compileAutomation } from '#shared/automation/compile.ts';
+import { compileAutomation, resumeRunInput } from '#shared/automation/compile.ts';
 import { type AutomationDefinition, type Trigger, subjectOf } from '#shared/automation/definition.ts';
-import { decideRun } from '#shared/automation/run-steps.ts';
+import { type RunInput, decideRun } from '#shared/automation/run-steps.ts';
 import { actionStateName } from '#shared/automation/state-names.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
 import { type Caller, actorOf } from '#shared/crm/context.ts';
@@ -15,7 +15,7 @@ import { matchesPattern } from '#shared/events/pattern.ts';
 import { detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
 import type { Clock, Ids, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import { runStatuses } from '#shared/store/runs.ts';
+import { type RunRecord, runStatuses } from '#shared/store/runs.ts';
 import { storedDefinition } from './automations.ts';
 
 const DateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
@@ -129,8 +129,10 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
   async function get(automationId: string, runId: string) {
     const run = await store.runLog.get(automationId, runId);
     if (!run) throw new NotFound('run', runId);
-    const steps = run.executionId ? await workflows.steps(run.executionId) : [];
-    const consoleUrl = run.executionId ? workflows.consoleUrl(run.executionId) : undefined;
+    // A redriven run's steps are those of its newest execution.
+    const executionId = (run as RunRecord & { redriveExecutionId?: string }).redriveExecutionId ?? run.executionId;
+    const steps = executionId ? await workflows.steps(executionId) : [];
+    const consoleUrl = executionId ? workflows.consoleUrl(executionId) : undefined;
     return { ...run, steps, ...(consoleUrl ? { consoleUrl } : {}) };
   }
 
@@ -211,21 +213,34 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     };
   }
 
-  /** Runs every FAILED run of the window again from its failed step. */
+  /**
+   * Runs every FAILED run of the window again from its failed step, in a new execution
+   * (a Step Functions redrive would only repeat the final Fail state). Steps done before
+   * it are not run again; a step that half-ran is idempotent.
+   */
   async function redrive(automationId: string, input: unknown, caller: Caller) {
     requireAdmin(caller);
-    await automation(automationId);
+    const { definition } = await automation(automationId);
     const window = parseWith(RedriveWindow, input);
-    const redriven: string[] = [];
+    const failed: RunRecord[] = [];
     let cursor: string | undefined;
     do {
       const page = await store.runLog.list(automationId, { status: 'FAILED', from: window.from, to: window.to, limit: 100, ...(cursor ? { cursor } : {}) });
-      for (const run of page.items) {
-        await workflows.redrive(run.executionId);
-        redriven.push(run.runId);
-      }
+      failed.push(...page.items);
       cursor = page.cursor;
     } while (cursor);
+    const redriven: string[] = [];
+    for (const run of failed) {
+      const original = (await workflows.input(run.executionId)) as RunInput | undefined;
+      if (!original?.detail) continue;
+      const name = `${run.runId}-r${ids.next()}`.slice(0, 80);
+      const failedStep = run.failedStep ?? actionStateName(0, definition.actions[0]!);
+      if (!(await store.runLog.markRedriven(automationId, run.runId))) continue;
+      const resumed = resumeRunInput(original.detail, { failedStep, actionsCompleted: run.actionsCompleted });
+      const { executionId } = await workflows.start(automationId, name, resumed);
+      await store.runLog.noteRedriveExecution(automationId, run.runId, executionId);
+      redriven.push(run.runId);
+    }
     return { redriven };
   }
 

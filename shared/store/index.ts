@@ -8,6 +8,7 @@ import { createProvisioning } from './provisioning.ts';
 import { createRecords } from './records.ts';
 import { createRunLog } from './run-log.ts';
 import { createSettings } from './settings.ts';
+import { createStepMarkers } from './step-markers.ts';
 
 export function createStore(table: TableRef, clock: Clock, ids: Ids) {
   return {
@@ -20,6 +21,7 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     notifications: createNotifications(table, clock),
     provisioning: createProvisioning(table, clock),
     runLog: createRunLog(table),
+    stepMarkers: createStepMarkers(table, clock),
   };
 }
 

@@ -109,3 +109,6 @@ export const metaAttributes: ReadonlySet<string> = new Set(['id', 'version', 'cr
 
 /** Where an automation's deployment stands: pk `automation#<id>`, sk `provisioning` (bookkeeping, no events). */
 export const provisioningKey = (automationId: string): Key => ({ pk: `automation#${automationId}`, sk: 'provisioning' });
+
+/** A side effect an automation step made once (a mail sent): pk `step#<runId>#<step>`, sk `done`. */
+export const stepMarkerKey = (runId: string, step: number): Key => ({ pk: `step#${runId}#${step}`, sk: 'done' });

@@ -101,8 +101,42 @@ export function createRunLog(table: TableRef) {
   }
 
   /** Plan wait: the run now waits until `dueAt`. Only a RUNNING run becomes WAITING (a retry changes nothing). */
-  async function markWaiting(automationId: string, runId: string, dueAt: string): Promise<void> {
-    await setStatus(automationId, runId, 'WAITING', ['RUNNING', 'WAITING'], { [runAttributes.dueAt]: dueAt });
+  async function markWaiting(automationId: string, runId: string, dueAt: string, executionId: string): Promise<void> {
+    // A wait past a year goes on in a new execution: the record follows it.
+    await setStatus(automationId, runId, 'WAITING', ['RUNNING', 'WAITING'], { [runAttributes.dueAt]: dueAt, [runAttributes.executionId]: executionId });
+  }
+
+  /**
+   * A redriven run: FAILED → RUNNING, the old failure cleared, the new execution noted as
+   * `redriveExecutionId` (not `executionId`, which Enroll compares to tell a retry of its own put).
+   */
+  async function markRedriven(automationId: string, runId: string): Promise<boolean> {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: runKey(automationId, runId),
+          UpdateExpression: 'SET #status = :running, #byStatus = :byStatus REMOVE #error, #errorCause, #endedAt',
+          ConditionExpression: '#status = :failed',
+          ExpressionAttributeNames: {
+            '#status': runAttributes.status,
+            '#byStatus': runAttributes.byStatus.pk,
+            '#error': runAttributes.error,
+            '#errorCause': runAttributes.errorCause,
+            '#endedAt': runAttributes.endedAt,
+          },
+          ExpressionAttributeValues: {
+            ':running': 'RUNNING',
+            ':failed': 'FAILED',
+            ':byStatus': automationRunsByStatusKey(automationId, 'RUNNING'),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /** Check conditions after a wait: the run is under way again. */
@@ -150,6 +184,18 @@ export function createRunLog(table: TableRef) {
     }
   }
 
+  /** The execution a redrive started; the run's steps are read from it. */
+  async function noteRedriveExecution(automationId: string, runId: string, executionId: string): Promise<void> {
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: runKey(automationId, runId),
+        UpdateExpression: 'SET redriveExecutionId = :executionId',
+        ExpressionAttributeValues: { ':executionId': executionId },
+      }),
+    );
+  }
+
   /** Notes that actions up to `completed` are done; never lowers the count, so a retried step counts once. */
   async function countActions(automationId: string, runId: string, completed: number): Promise<void> {
     try {
@@ -168,7 +214,7 @@ export function createRunLog(table: TableRef) {
     }
   }
 
-  return { get, list, markWaiting, markResumed, markCancelled, markEnded, countActions };
+  return { get, list, markWaiting, markRedriven, noteRedriveExecution, markResumed, markCancelled, markEnded, countActions };
 }
 
 function indexName(partitionAttribute: string): string {

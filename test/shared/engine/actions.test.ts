@@ -154,6 +154,18 @@ describe('sendEmail', () => {
     expect(outcome.skipped).toEqual(['never@example.com']);
     expect(readdirSync(outbox).length).toBe(before);
   });
+
+  it('sends one mail when the same step runs twice', async () => {
+    const { deal } = await aContactAndDeal();
+    const ctx = stepContext('deal', deal);
+    const before = readdirSync(outbox).length;
+
+    await actions.runStep({ type: 'sendEmail', to: 'contact', subject: 'Once', body: 'b' }, ctx, deal);
+    const again = await actions.runStep({ type: 'sendEmail', to: 'contact', subject: 'Once', body: 'b' }, ctx, deal);
+
+    expect(readdirSync(outbox).length).toBe(before + 1);
+    expect(again.done).toBe('mailed already (a retried step)');
+  });
 });
 
 describe('notify', () => {
