@@ -223,6 +223,12 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
           RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
         },
         StateMachine: { Id: stateMachineArn(record.stateMachine), Name: record.stateMachine },
+        // The interpreter has no $$.State: read when a state's paths are evaluated, "now" is when it was entered.
+        State: {
+          get EnteredTime() {
+            return deps.clock.now().toISOString();
+          },
+        },
       } as never,
     });
     let failure: { Error: string; Cause: unknown } | undefined;
@@ -309,7 +315,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     if (!published) throw new Error(`State machine ${stateMachine} does not exist`);
     const definition = await definitionOf(stateMachine, published);
     const record: ExecutionRecord = {
-      executionId: `${stateMachine}:${name}`,
+      executionId: executionArn(stateMachine, name),
       stateMachine,
       version: published,
       name,

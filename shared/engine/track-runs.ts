@@ -22,7 +22,8 @@ function runIdOf(input: unknown): string | undefined {
 
 export function createTrackRuns({ store, clock, logger }: { store: Store; clock: Clock; logger: Logger }) {
   return async function trackExecution(ended: ExecutionEnded): Promise<void> {
-    if (ended.status === 'SUCCEEDED' || ended.status === 'RUNNING') return;
+    // Only an execution that ended badly can leave its run open; the others closed it themselves.
+    if (!['FAILED', 'TIMED_OUT', 'ABORTED'].includes(ended.status)) return;
     const runId = runIdOf(ended.input);
     if (!runId) return;
     const endedAt = clock.now().toISOString();

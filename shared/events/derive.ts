@@ -117,22 +117,22 @@ export function deriveEvents(oldImage: StreamImage | undefined, newImage: Stream
   if (type === 'deal' || type === 'lead') {
     // Moving a deal to another pipeline enters a stage there even when the stage id is the same.
     const moved = changed.includes('stageId') || (type === 'deal' && changed.includes('pipelineId'));
-    if (moved) events.push(event(`${meta.eventId}#stage`, stagedTypes[type], changed));
+    if (moved) events.push(event(`${meta.eventId}.stage`, stagedTypes[type], changed));
   }
 
   if (type === 'document') {
     // Signatures are set once; "all" follows the write that completes the pair, so it comes exactly once.
     for (const [party, field] of Object.entries(signatureFields) as Array<[DocumentParty, string]>) {
       if (!isSet(before[field]) && isSet(after[field])) {
-        events.push(event(`${meta.eventId}#signed-${party}`, detailTypes.documentSigned, changed, { party }));
+        events.push(event(`${meta.eventId}.signed-${party}`, detailTypes.documentSigned, changed, { party }));
       }
     }
     const bothSigned = (record: Record<string, unknown>) => Object.values(signatureFields).every((field) => isSet(record[field]));
     if (!bothSigned(before) && bothSigned(after)) {
-      events.push(event(`${meta.eventId}#signed-all`, detailTypes.documentSigned, changed, { party: 'all' }));
+      events.push(event(`${meta.eventId}.signed-all`, detailTypes.documentSigned, changed, { party: 'all' }));
     }
     if ((changed.includes('viewedAt') || changed.includes('viewCount')) && isSet(after.viewedAt)) {
-      events.push(event(`${meta.eventId}#viewed`, detailTypes.documentViewed, changed));
+      events.push(event(`${meta.eventId}.viewed`, detailTypes.documentViewed, changed));
     }
   }
   return events;

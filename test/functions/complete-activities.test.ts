@@ -49,7 +49,7 @@ describe('the complete-activities function', () => {
       time: '2026-01-15T09:00:00Z',
       resources: [],
       detail: {
-        eventId: 'stream-1#stage',
+        eventId: 'stream-1.stage',
         entityType: 'deal',
         entityId: deal.id,
         occurredAt: clock.now().toISOString(),

@@ -194,7 +194,7 @@ describe('Deal Stage Changed and Lead Stage Changed', () => {
 
     expect(typesOf(events)).toEqual(['Deal Updated', 'Deal Stage Changed']);
     expect(detailOf(events[1])).toMatchObject({
-      eventId: `${meta.eventId}#stage`,
+      eventId: `${meta.eventId}.stage`,
       before: expect.objectContaining({ stageId: 'new' }),
       after: expect.objectContaining({ stageId: 'contract' }),
       changedFields: ['stageId'],
@@ -223,7 +223,7 @@ describe('Deal Stage Changed and Lead Stage Changed', () => {
     const events = deriveEvents(before, written(before, { stageId: 'in_progress' }), meta);
 
     expect(typesOf(events)).toEqual(['Lead Updated', 'Lead Stage Changed']);
-    expect(detailOf(events[1]).eventId).toBe(`${meta.eventId}#stage`);
+    expect(detailOf(events[1]).eventId).toBe(`${meta.eventId}.stage`);
   });
 });
 
@@ -234,7 +234,7 @@ describe('Document Signed', () => {
     const events = deriveEvents(before, written(before, { signedBySenderAt: '2026-01-15T09:30:00.000Z' }), meta);
 
     expect(typesOf(events)).toEqual(['Document Updated', 'Document Signed']);
-    expect(detailOf(events[1])).toMatchObject({ eventId: `${meta.eventId}#signed-sender`, party: 'sender' });
+    expect(detailOf(events[1])).toMatchObject({ eventId: `${meta.eventId}.signed-sender`, party: 'sender' });
   });
 
   it('the recipient signing first is "Document Signed" with party recipient', () => {
@@ -251,7 +251,7 @@ describe('Document Signed', () => {
     const events = deriveEvents(before, written(before, { signedByRecipientAt: '2026-01-15T09:30:00.000Z' }), meta);
 
     expect(events.map((event) => detailOf(event).party)).toEqual([undefined, 'recipient', 'all']);
-    expect(detailOf(events[2]).eventId).toBe(`${meta.eventId}#signed-all`);
+    expect(detailOf(events[2]).eventId).toBe(`${meta.eventId}.signed-all`);
   });
 
   it('both signatures in one write are sender, recipient and all', () => {
@@ -282,7 +282,7 @@ describe('Document Viewed', () => {
     const events = deriveEvents(before, written(before, { viewedAt: '2026-01-15T09:30:00.000Z', viewCount: 1 }), meta);
 
     expect(typesOf(events)).toEqual(['Document Updated', 'Document Viewed']);
-    expect(detailOf(events[1])).toMatchObject({ eventId: `${meta.eventId}#viewed`, changedFields: ['viewCount', 'viewedAt'] });
+    expect(detailOf(events[1])).toMatchObject({ eventId: `${meta.eventId}.viewed`, changedFields: ['viewCount', 'viewedAt'] });
   });
 });
 
