@@ -1,7 +1,7 @@
 // Keeps run records honest when an execution ends without its state machine closing
 // the record: a timeout, an abort (a cancelled run), a failure outside any Catch.
 // On AWS it follows "Step Functions Execution Status Change" events; locally, the runner.
-import { causeMessage } from '#shared/automation/run-steps.ts';
+import { causeMessage } from '#shared/automation/causes.ts';
 import type { Clock, Logger } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 

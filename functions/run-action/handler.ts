@@ -1,0 +1,29 @@
+// The run-action function: every Task of a compiled automation invokes it (plan a wait,
+// check conditions, run one action as the Butler).
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import middy from '@middy/core';
+import { awsLogger, awsTable, requiredEnv } from '#shared/aws/config.ts';
+import { sesMailer } from '#shared/aws/mailer.ts';
+import { createRecordService } from '#shared/crm/records.ts';
+import { createActions } from '#shared/engine/actions.ts';
+import { createRunAction } from '#shared/engine/run-action.ts';
+import { systemClock, ulidIds } from '#shared/ids.ts';
+import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
+import { createStore } from '#shared/store/index.ts';
+
+const { powertools, logger } = awsLogger('run-action');
+const { table } = awsTable();
+const store = createStore(table, systemClock, ulidIds());
+const mailer = sesMailer(new SESv2Client({}), {
+  from: requiredEnv('SES_FROM'),
+  ...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+});
+const actions = createActions({
+  store,
+  records: createRecordService(store, systemClock),
+  sendMail: createGuardedMailer(mailer, store.exceptions),
+  clock: systemClock,
+});
+
+export const handler = middy(createRunAction({ store, actions, clock: systemClock, logger })).use(injectLambdaContext(powertools));
