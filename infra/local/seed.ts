@@ -33,6 +33,38 @@ export interface WorkspaceSeed {
   adminUserId: string;
 }
 
+/** The automations of DESIGN §6, so a new workspace shows them working. */
+export const demoAutomations = [
+  {
+    name: 'Renewal: a repeat lead six months after Closed Won',
+    trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' },
+    conditions: { all: [{ field: 'amount', op: 'gte', value: 1000 }] },
+    delay: { after: 'P6M' },
+    recheck: true,
+    actions: [{ type: 'createLead', title: 'Renewal: {{ deal.title }}', responsible: '{{ deal.responsibleId }}' }],
+  },
+  {
+    name: 'Won deals go to Installation',
+    trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' },
+    actions: [{ type: 'copyDeal', title: 'Install: {{ deal.title }}', pipelineId: 'installation', stageId: 'new' }],
+  },
+  {
+    name: 'Call the client when the contract is out',
+    trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' },
+    actions: [{ type: 'planActivity', subject: 'Call about the contract for {{ deal.title }}', activityType: 'call', due: 'P1D', autoComplete: true }],
+  },
+  {
+    name: 'Spam: except the contact and delete',
+    trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'spam' },
+    actions: [{ type: 'addToExceptions', deleteEntity: true }],
+  },
+  {
+    name: 'Signed by both: on to the invoice',
+    trigger: { type: 'documentSigned', party: 'all' },
+    actions: [{ type: 'moveToStage', stageId: 'invoice' }],
+  },
+] as const;
+
 const seedContext: WriteContext = {
   actor: { kind: 'butler', id: BUTLER_ID, via: { integrationId: 'seed' } },
   cause: { automationId: 'none', depth: 0 },
@@ -47,7 +79,7 @@ async function createOnce(create: () => Promise<unknown>): Promise<void> {
 }
 
 /** Seeds once; every step is safe to repeat, so a start interrupted mid-seed completes the next time. */
-export async function seedWorkspace(app: App): Promise<{ seed: WorkspaceSeed; firstStart: boolean }> {
+export async function seedWorkspace(app: App, options: { automations?: boolean } = {}): Promise<{ seed: WorkspaceSeed; firstStart: boolean }> {
   await app.workspace.ensureButler();
   const existing = await app.store.settings.get<WorkspaceSeed>('seed');
   if (existing) return { seed: existing, firstStart: false };
@@ -59,6 +91,10 @@ export async function seedWorkspace(app: App): Promise<{ seed: WorkspaceSeed; fi
     app.store.records.create('user', { name: 'Admin', email: 'admin@stagecraft.local', role: 'admin', kind: 'human' }, seedContext, { id: adminUserId }),
   );
   const seed = { adminUserId };
+  if (options.automations ?? true) {
+    const admin = { kind: 'user', userId: adminUserId, role: 'admin' } as const;
+    for (const automation of demoAutomations) await app.automations.create(structuredClone(automation), admin);
+  }
   await app.store.settings.putOnce('seed', seed);
   return { seed, firstStart: true };
 }

@@ -36,6 +36,8 @@ export interface LocalSystemOptions {
   home?: string;
   /** API port; 0 picks a free one. */
   port?: number;
+  /** Seed the demo automations on a first start. @default true */
+  seedAutomations?: boolean;
   logger: Logger;
 }
 
@@ -121,7 +123,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route],
     });
     await engine.bind(app);
-    const { seed, firstStart } = await seedWorkspace(app);
+    const { seed, firstStart } = await seedWorkspace(app, { automations: options.seedAutomations ?? true });
     const http = await startHttpServer(app.api, { port: options.port ?? 3000 });
     stops.push(() => http.close());
     const credentials = await loadOrIssueCredentials(app, join(home, 'credentials.json'), seed.adminUserId, http.url);

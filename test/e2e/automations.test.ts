@@ -42,7 +42,7 @@ async function runsOf(automationId: string, query = '') {
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'stagecraft-automations-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger });
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, seedAutomations: false });
 });
 
 afterAll(async () => {

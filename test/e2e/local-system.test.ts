@@ -123,3 +123,26 @@ describe('change events', () => {
     expect(moved?.detail.after.stageId).toBe('contract');
   });
 });
+
+describe('the demo automations', () => {
+  it('are seeded, deployed, and plan a call when a deal reaches the contract stage', async () => {
+    const { adminToken } = system!.credentials;
+    const automations = await http('GET', '/automations?limit=20', { token: adminToken });
+    expect(automations.body.items).toHaveLength(5);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const all = await http('GET', '/automations?limit=20', { token: adminToken });
+      if (all.body.items.every((automation: { provisioning: string }) => automation.provisioning === 'ready')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const deal = await http('POST', '/deals', { token: adminToken, body: { title: 'Demo', pipelineId: 'sales', stageId: 'new', responsibleId: 'admin' } });
+
+    await http('PATCH', `/deals/${deal.body.id}`, { token: adminToken, body: { stageId: 'contract' } });
+    let calls: Array<{ subject: string; createdBy: string }> = [];
+    for (let attempt = 0; attempt < 100 && calls.length === 0; attempt++) {
+      calls = (await http('GET', `/activities?entityType=deal&entityId=${deal.body.id}`, { token: adminToken })).body.items;
+      if (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    expect(calls).toEqual([expect.objectContaining({ subject: 'Call about the contract for Demo', createdBy: 'butler' })]);
+  });
+});
