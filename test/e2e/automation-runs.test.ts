@@ -1,0 +1,228 @@
+// Compiled automations run by the local runner against DynamoDB Local with the real
+// run-action: each action through a manual run, skips, failures and redrives, stopping,
+// dry runs, the loop guard, and a wait that outlives a restart.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { silentLogger } from '#test/support/table.ts';
+
+let home: string;
+let system: LocalSystem;
+
+async function http(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${system.http.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${system.credentials.adminToken}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function eventually<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function anAutomation(definition: Record<string, unknown>) {
+  const created = await http('POST', '/automations', definition);
+  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+  await eventually('provisioning', async () => (await http('GET', `/automations/${created.body.id}`)).body.provisioning === 'ready');
+  return created.body.id as string;
+}
+
+async function finished(automationId: string, runId: string) {
+  return eventually(`run ${runId} to end`, async () => {
+    const run = (await http('GET', `/automations/${automationId}/runs/${encodeURIComponent(runId)}`)).body;
+    return ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'].includes(run.status) && run;
+  });
+}
+
+async function manualRun(automationId: string, entityType: string, entityId: string) {
+  const started = await http('POST', `/automations/${automationId}/runs`, { entityType, entityId });
+  expect(started.status).toBe(202);
+  return finished(automationId, started.body.runId);
+}
+
+const aDeal = async (fields: Record<string, unknown> = {}) =>
+  (await http('POST', '/deals', { title: 'Deal', pipelineId: 'sales', stageId: 'new', responsibleId: 'admin', ...fields })).body;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'stagecraft-runs-'));
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, seedAutomations: false });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('each action, by a manual run', () => {
+  it.each([
+    ['updateFields', { type: 'updateFields', set: { title: '{{ deal.title }} (checked)' } }, (deal: any) => expect(deal.title).toBe('Deal (checked)')],
+    ['moveToStage', { type: 'moveToStage', stageId: 'invoice' }, (deal: any) => expect(deal.stageId).toBe('invoice')],
+  ])('%s changes the deal as the Butler, and the run succeeds with its steps', async (_name, action, expectDeal) => {
+    const automationId = await anAutomation({ name: `manual ${_name}`, trigger: { type: 'manual', entity: 'deal' }, actions: [action] });
+    const deal = await aDeal();
+
+    const run = await manualRun(automationId, 'deal', deal.id);
+
+    expect(run).toMatchObject({ status: 'SUCCEEDED', actionsCompleted: 1, actionsTotal: 1 });
+    expect(run.steps.map((step: { name: string }) => step.name)).toEqual(['Enroll', 'Check conditions', expect.stringMatching(/^1 · /), 'Record success']);
+    const after = (await http('GET', `/deals/${deal.id}`)).body;
+    expectDeal(after);
+    expect(after.updatedBy).toBe('butler');
+  });
+
+  it('sends mail to the contact through the local outbox', async () => {
+    const automationId = await anAutomation({
+      name: 'manual mail',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'sendEmail', to: 'contact', subject: 'Hello {{ contact.name }}', body: 'About {{ deal.title }}' }],
+    });
+    const contact = (await http('POST', '/contacts', { name: 'Mia', emails: ['mia@example.com'] })).body;
+    const deal = await aDeal({ contactId: contact.id });
+
+    const run = await manualRun(automationId, 'deal', deal.id);
+    const outbox = await http('GET', '/local/outbox');
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(outbox.body.items[0]).toMatchObject({ to: 'mia@example.com', subject: 'Hello Mia', text: 'About Deal' });
+  });
+});
+
+describe('conditions', () => {
+  it('skip a run whose record does not meet them, with the reason', async () => {
+    const automationId = await anAutomation({
+      name: 'big deals only',
+      trigger: { type: 'manual', entity: 'deal' },
+      conditions: { all: [{ field: 'amount', op: 'gte', value: 1000 }] },
+      actions: [{ type: 'moveToStage', stageId: 'invoice' }],
+    });
+    const deal = await aDeal({ amount: 10 });
+
+    const run = await manualRun(automationId, 'deal', deal.id);
+
+    expect(run.status).toBe('SKIPPED');
+    expect(run.reason).toContain('amount');
+    expect((await http('GET', `/deals/${deal.id}`)).body.stageId).toBe('new');
+  });
+});
+
+describe('a failing action', () => {
+  it('fails the run naming the step, and a redrive finishes it once the cause is fixed', async () => {
+    const automationId = await anAutomation({
+      name: 'plan a task for the responsible',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [
+        { type: 'updateFields', set: { title: 'step one' } },
+        { type: 'planActivity', subject: 'Follow up', activityType: 'task', due: 'P1D' },
+      ],
+    });
+    const deal = await aDeal({ responsibleId: undefined });
+    const from = new Date(Date.now() - 60_000).toISOString();
+
+    const failed = await manualRun(automationId, 'deal', deal.id);
+    await http('PATCH', `/deals/${deal.id}`, { responsibleId: 'admin' });
+    const redrive = await http('POST', `/automations/${automationId}/runs/redrive`, { from, to: new Date(Date.now() + 86_400_000).toISOString() });
+    const redriven = await finished(automationId, failed.runId);
+    const activities = await http('GET', `/activities?entityType=deal&entityId=${deal.id}`);
+
+    expect(failed).toMatchObject({ status: 'FAILED', failedStep: '2 · Plan activity', actionsCompleted: 1 });
+    expect(redrive.body.redriven).toEqual([failed.runId]);
+    expect(redriven.status).toBe('SUCCEEDED');
+    expect(activities.body.items).toHaveLength(1);
+  });
+});
+
+describe('stopping an automation', () => {
+  it('cancels its waiting runs', async () => {
+    const automationId = await anAutomation({
+      name: 'later',
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'lost' },
+      delay: { after: 'P1M' },
+      actions: [{ type: 'moveToStage', stageId: 'new', allowBackward: true }],
+    });
+    const deal = await aDeal();
+    await http('PATCH', `/deals/${deal.id}`, { stageId: 'lost' });
+    const waiting = await eventually('a waiting run', async () => (await http('GET', `/automations/${automationId}/runs?status=WAITING`)).body.items[0]);
+
+    await http('POST', `/automations/${automationId}/stop`);
+    const cancelled = await finished(automationId, waiting.runId);
+
+    expect(cancelled).toMatchObject({ status: 'CANCELLED', reason: 'the automation was stopped' });
+  });
+});
+
+describe('a dry run', () => {
+  it('says whether the trigger and conditions hold and fills every template, changing nothing', async () => {
+    const automationId = await anAutomation({
+      name: 'dry',
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' },
+      conditions: { all: [{ field: 'amount', op: 'gte', value: 100 }] },
+      actions: [{ type: 'createLead', title: 'Renewal: {{ deal.title }}' }],
+    });
+    const deal = await aDeal({ stageId: 'won', amount: 500, title: 'Dry deal' });
+    const leadsBefore = (await http('GET', '/leads?limit=100')).body.items.length;
+
+    const result = await http('POST', `/automations/${automationId}/test`, { entityType: 'deal', entityId: deal.id });
+
+    expect(result.body).toMatchObject({ triggerMatches: true, conditionsHold: true, wouldRun: true });
+    expect(result.body.actions[0]).toMatchObject({ step: '1 · Create lead', action: { title: 'Renewal: Dry deal' } });
+    expect((await http('GET', '/leads?limit=100')).body.items.length).toBe(leadsBefore);
+  });
+});
+
+describe('the loop guard', () => {
+  it('stops two automations that undo each other within the depth limit', async () => {
+    await anAutomation({
+      name: 'ping',
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' },
+      actions: [{ type: 'moveToStage', stageId: 'invoice' }],
+    });
+    await anAutomation({
+      name: 'pong',
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'invoice' },
+      actions: [{ type: 'moveToStage', stageId: 'contract', allowBackward: true }],
+    });
+    const deal = await aDeal({ title: 'Ping-pong' });
+
+    await http('PATCH', `/deals/${deal.id}`, { stageId: 'contract' });
+    // Each hop is one automation write deeper; past depth 5 nothing triggers.
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    const before = (await http('GET', `/deals/${deal.id}/history?limit=100`)).body.items.length;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const history = (await http('GET', `/deals/${deal.id}/history?limit=100`)).body.items;
+
+    expect(history.length).toBe(before);
+    expect(history.filter((entry: { actor: { id: string } }) => entry.actor.id === 'butler')).toHaveLength(5);
+  });
+});
+
+describe('a wait across a restart', () => {
+  it('resumes after local mode is stopped and started again', async () => {
+    const automationId = await anAutomation({
+      name: 'after a restart',
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' },
+      delay: { after: 'P40D' },
+      actions: [{ type: 'updateFields', set: { title: 'followed up' } }],
+    });
+    const deal = await aDeal({ title: 'restart me' });
+    await http('PATCH', `/deals/${deal.id}`, { stageId: 'won' });
+    const waiting = await eventually('a waiting run', async () => (await http('GET', `/automations/${automationId}/runs?status=WAITING`)).body.items[0]);
+
+    await system.stop();
+    system = await startLocalSystem({ home, port: 0, logger: silentLogger, seedAutomations: false });
+    await http('POST', '/local/clock', { advance: 'P41D' });
+    const done = await finished(automationId, waiting.runId);
+
+    expect(done.status).toBe('SUCCEEDED');
+    expect((await http('GET', `/deals/${deal.id}`)).body.title).toBe('followed up');
+  });
+});
