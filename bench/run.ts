@@ -6,7 +6,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { demoAutomations } from '#infra/local/seed.ts';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { compileAutomation } from '#shared/automation/compile.ts';
+import { parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { Logger } from '#shared/ports.ts';
 import { BUNDLE_BUDGET_BYTES, buildFunctions } from '../scripts/build.ts';
 
@@ -122,6 +125,14 @@ function coldInit(name: string): number | undefined {
         AWS_REGION: 'us-east-1',
         USER_POOL_ID: 'us-east-1_bench',
         USER_POOL_CLIENT_ID: 'bench',
+        ACCOUNT_ID: '000000000000',
+        AUTOMATION_NAME_PREFIX: 'bench-auto-',
+        SES_FROM: 'bench@example.com',
+        EXECUTION_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
+        EVENTS_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
+        RULES_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
+        RUN_ACTION_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
+        STAGE: 'bench',
         AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
       },
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -132,8 +143,46 @@ function coldInit(name: string): number | undefined {
   }
 }
 
+/** State transitions of a run that succeeds, walked from StartAt along Next (a Choice's Default). */
+function transitionsOnSuccess(asl: { StartAt: string; States: Record<string, Record<string, unknown>> }): string[] {
+  const path: string[] = [];
+  let name: string | undefined = asl.StartAt;
+  while (name && path.length < 100) {
+    path.push(name);
+    const state: Record<string, unknown> | undefined = asl.States[name];
+    if (!state || state.End === true || state.Type === 'Succeed' || state.Type === 'Fail') break;
+    name = (state.Next ?? state.Default) as string | undefined;
+  }
+  return path;
+}
+
+function costPerRun(): void {
+  console.log('\nCost per run (state transitions of a successful run, from the compiled ASL; budget N + 3 without a delay):');
+  for (const automation of demoAutomations) {
+    const definition = parseAutomationDefinition(structuredClone(automation));
+    const { asl } = compileAutomation({ id: 'bench', definition });
+    const path = transitionsOnSuccess(asl as never);
+    const n = definition.actions.length;
+    const wait = definition.delay ? ' (with a wait: + Plan wait, Wait)' : '';
+    console.log(`  ${definition.name.padEnd(52)} N = ${n}: ${path.length} transitions${wait}`);
+  }
+}
+
+function scansInCode(): number {
+  const out = execFileSync('git', ['grep', '-c', 'ScanCommand', '--', 'shared', 'functions'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+  return out.split('\n').filter(Boolean).length;
+}
+
 async function main(): Promise<void> {
   console.log('Stagecraft bench (local mode, this machine)\n');
+  costPerRun();
+  let scans = 0;
+  try {
+    scans = scansInCode();
+  } catch {
+    scans = 0; // git grep exits 1 when nothing matches
+  }
+  console.log(`\nScans in the API and functions: ${scans} files use ScanCommand (budget: none; lists and gets are Query/GetItem)\n`);
   console.log('Function bundles (minified, as deployed) and cold init:');
   for (const { name, bytes } of await buildFunctions()) {
     const init = coldInit(name);

@@ -77,15 +77,22 @@ export interface SystemRuleProps extends SystemRuleDelivery {
    * @default - the CRM bus
    */
   readonly eventBus?: events.IEventBus;
+  /**
+   * The queue of an earlier system rule of the same handler, to share: a function has one
+   * on-failure destination, configured by its first rule, so a second rule (one pattern split in
+   * two, say, to count part of its events apart) delivers to the same queue.
+   * @default - a new queue for this rule, which also becomes the handler's on-failure destination
+   */
+  readonly deadLetters?: DeadLetterQueue;
 }
 
 /**
  * The CRM bus `stagecraft-<stage>` (source `stagecraft.crm`), its archive, the stream publisher
  * and the system rules.
  *
- * Automations join here, through `addSystemRule`: `Automation Changed` → provision on this bus,
- * and `aws.states` "Step Functions Execution Status Change" → track-runs on the default bus.
- * The per-automation rules are made at run time by the provisioner, on `bus`.
+ * Automations (automations.ts) join here, through `addSystemRule`: `Automation Created|Updated|Deleted`
+ * → provision on this bus, and `aws.states` "Step Functions Execution Status Change" → track-runs
+ * on the default bus. The per-automation rules are made at run time by the provisioner, on `bus`.
  */
 export class Events extends Construct {
   readonly bus: events.EventBus;
@@ -170,9 +177,11 @@ export class Events extends Construct {
    * the error, through the function's on-failure destination.
    */
   addSystemRule(id: string, props: SystemRuleProps): { rule: events.Rule; deadLetters: DeadLetterQueue } {
-    const deadLetters = new DeadLetterQueue(this, `${id}DeadLetters`, {
-      purpose: `events of the rule "${props.description}" that were not handled`,
-    });
+    const deadLetters =
+      props.deadLetters ??
+      new DeadLetterQueue(this, `${id}DeadLetters`, {
+        purpose: `events of the rule "${props.description}" that were not handled`,
+      });
     const rule = new events.Rule(this, id, {
       description: props.description,
       eventBus: props.eventBus ?? this.bus,
@@ -185,7 +194,7 @@ export class Events extends Construct {
         maxEventAge: props.maxEventAge ?? Duration.hours(6),
       }),
     );
-    props.handler.sendAsyncFailuresTo(deadLetters, { maxEventAge: props.maxEventAge ?? Duration.hours(6) });
+    if (!props.deadLetters) props.handler.sendAsyncFailuresTo(deadLetters, { maxEventAge: props.maxEventAge ?? Duration.hours(6) });
     return { rule, deadLetters };
   }
 }
