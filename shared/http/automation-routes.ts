@@ -6,17 +6,13 @@ import type { AutomationService } from '#shared/engine/automations.ts';
 import { RedriveWindow, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
 import { parseWith } from '#shared/crm/records.ts';
 import { runStatuses } from '#shared/store/runs.ts';
+import { recordMeta } from './crm-routes.ts';
 import type { Route } from './router.ts';
 
 const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(2000).optional() });
 
 const meta = {
-  id: z.string(),
-  version: z.number().int(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  createdBy: z.string(),
-  updatedBy: z.string(),
+  ...recordMeta,
   provisioning: z.enum(['pending', 'ready', 'error']),
   provisioningError: z.string().optional(),
 };

@@ -47,7 +47,7 @@ const HistoryEntry = z.object({
   action: z.enum(['created', 'updated', 'deleted', 'stageChanged']),
   changes: z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional() })),
 });
-const meta = {
+export const recordMeta = {
   id: z.string(),
   version: z.number().int(),
   createdAt: z.string(),
@@ -66,7 +66,7 @@ const serverFields: Partial<Record<SchemaType, z.ZodRawShape>> = {
   user: { kind: z.enum(['human', 'butler']) },
 };
 /** Replies name every documented field and may carry more (custom fields live under `fields`). */
-const recordResponse = (type: SchemaType) => z.looseObject({ ...(createSchemas[type] as z.ZodObject).shape, ...serverFields[type], ...meta });
+const recordResponse = (type: SchemaType) => z.looseObject({ ...(createSchemas[type] as z.ZodObject).shape, ...serverFields[type], ...recordMeta });
 const pageOf = (item: z.ZodType) => z.object({ items: z.array(item), cursor: z.string().optional() });
 
 /** `If-Match` travels as an ETag: the version in quotes. */

@@ -1,4 +1,5 @@
 // Page cursors: DynamoDB's LastEvaluatedKey as opaque base64url, checked on the way back in.
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationFailed } from '#shared/errors.ts';
 
 export interface Page<T> {
@@ -37,4 +38,27 @@ export async function fromCursor<T>(cursor: string | undefined, query: () => Pro
     }
     throw error;
   }
+}
+
+/**
+ * Reads a query from the caller's cursor until `limit` items passed its filter or the
+ * index ends: a filter can leave a DynamoDB page short, and a short page would look like the end.
+ */
+export async function fillPage(
+  client: DynamoDBDocumentClient,
+  input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
+  limit: number,
+  cursor: string | undefined,
+): Promise<Page<Record<string, unknown>>> {
+  const items: Record<string, unknown>[] = [];
+  let startKey = decodeCursor(cursor);
+  do {
+    const exclusiveStartKey = startKey;
+    const result = await fromCursor(cursor, () =>
+      client.send(new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: exclusiveStartKey })),
+    );
+    items.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && items.length < limit);
+  return { items, cursor: encodeCursor(startKey) };
 }

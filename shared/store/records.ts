@@ -9,7 +9,7 @@ import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import { contactPointTypes, exceptionCheckedTypes } from '#shared/domain/record-types.ts';
 import { Conflict, ContactExcepted, NotFound, VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
-import { decodeCursor, encodeCursor, fromCursor, type Page } from './cursor.ts';
+import { decodeCursor, encodeCursor, fillPage, fromCursor, type Page } from './cursor.ts';
 import {
   ENTITY_SK,
   HISTORY_PREFIX,
@@ -389,29 +389,20 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       values[`:w${index}`] = value;
       conditions.push(`#w${index} = :w${index}`);
     });
-    // A filter can leave a page short; keep reading until it is full or the index ends.
-    const items: Record<string, unknown>[] = [];
-    let startKey = decodeCursor(options.cursor);
-    do {
-      const input = startKey;
-      const result = await fromCursor(options.cursor, () =>
-        client.send(
-        new QueryCommand({
-          TableName: tableName,
-          ...query,
-          ExpressionAttributeValues: values,
-          ...(where.length > 0 ? { ExpressionAttributeNames: names } : {}),
-          FilterExpression: conditions.join(' AND '),
-          ScanIndexForward: false,
-          Limit: limit - items.length,
-          ExclusiveStartKey: input,
-        }),
-        ),
-      );
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return { items: items.map(toRecord), cursor: encodeCursor(startKey) };
+    const page = await fillPage(
+      client,
+      {
+        TableName: tableName,
+        ...query,
+        ExpressionAttributeValues: values,
+        ...(where.length > 0 ? { ExpressionAttributeNames: names } : {}),
+        FilterExpression: conditions.join(' AND '),
+        ScanIndexForward: false,
+      },
+      limit,
+      options.cursor,
+    );
+    return { items: page.items.map(toRecord), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
   async function history(type: EntityType, id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<HistoryEntry>> {

@@ -2,9 +2,9 @@
 // status), by record, and one by id; plus the progress run-action notes on them. The
 // compiled state machine creates and closes run records (shared/automation/compile.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from '#shared/ports.ts';
-import { decodeCursor, encodeCursor, fromCursor, type Page } from './cursor.ts';
+import { fillPage, type Page } from './cursor.ts';
 import {
   type RunRecord,
   type RunStatus,
@@ -49,11 +49,7 @@ export function createRunLog(table: TableRef) {
     const to = query.to ? `${query.to}` : '9999';
     const byEntity = query.entityId !== undefined;
     const index = byEntity ? runAttributes.byEntity : query.status ? runAttributes.byStatus : runAttributes.byAutomation;
-    const partition = byEntity
-      ? undefined
-      : query.status
-        ? automationRunsByStatusKey(automationId, query.status)
-        : automationRunsKey(automationId);
+    const partition = query.status ? automationRunsByStatusKey(automationId, query.status) : automationRunsKey(automationId);
     const filters: string[] = [];
     const values: Record<string, unknown> = { ':from': from, ':to': to };
     const names: Record<string, string> = { '#pk': index.pk, '#sk': index.sk };
@@ -66,38 +62,34 @@ export function createRunLog(table: TableRef) {
         names['#status'] = runAttributes.status;
         values[':status'] = query.status;
       }
-    } else {
-      values[':pk'] = partition;
+    }
+    values[':pk'] = partition;
+    const limit = query.limit ?? 50;
+    const input = {
+      TableName: tableName,
+      IndexName: indexName(index.pk),
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: names,
+      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+      ScanIndexForward: false,
+    };
+    if (!byEntity) {
+      const page = await fillPage(client, { ...input, ExpressionAttributeValues: values }, limit, query.cursor);
+      return { items: page.items.map(toRun), ...(page.cursor ? { cursor: page.cursor } : {}) };
+    }
+    // A record's runs are kept under its type; a document trigger's runs may be about any owner type.
+    const types = query.entityTypes ?? [];
+    if (types.length === 1) {
+      const page = await fillPage(client, { ...input, ExpressionAttributeValues: { ...values, ':pk': entityRunsKey(types[0]!, query.entityId ?? '') } }, limit, query.cursor);
+      return { items: page.items.map(toRun), ...(page.cursor ? { cursor: page.cursor } : {}) };
     }
     const items: Record<string, unknown>[] = [];
-    const limit = query.limit ?? 50;
-    let startKey = decodeCursor(query.cursor);
-    const entityTypes: Array<string | undefined> = byEntity ? (query.entityTypes ?? []) : [undefined];
-    for (const entityType of entityTypes) {
-      if (entityType) values[':pk'] = entityRunsKey(entityType, query.entityId ?? '');
-      do {
-        const input = startKey;
-        const result = await fromCursor(query.cursor, () =>
-          client.send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: indexName(index.pk),
-              KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-              ExpressionAttributeNames: names,
-              ExpressionAttributeValues: values,
-              ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
-              ScanIndexForward: false,
-              Limit: limit - items.length,
-              ExclusiveStartKey: input,
-            }),
-          ),
-        );
-        items.push(...(result.Items ?? []));
-        startKey = result.LastEvaluatedKey;
-      } while (startKey && items.length < limit);
-      if (items.length >= limit) break;
+    for (const type of types) {
+      const page = await fillPage(client, { ...input, ExpressionAttributeValues: { ...values, ':pk': entityRunsKey(type, query.entityId ?? '') } }, limit, undefined);
+      items.push(...page.items);
     }
-    return { items: items.map(toRun), cursor: encodeCursor(startKey) };
+    items.sort((a, b) => String(b[index.sk]).localeCompare(String(a[index.sk])));
+    return { items: items.slice(0, limit).map(toRun) };
   }
 
   /** Plan wait: the run now waits until `dueAt`. Only a RUNNING run becomes WAITING (a retry changes nothing). */

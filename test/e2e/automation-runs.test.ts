@@ -6,29 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { eventually, httpClient } from '#test/support/local-http.ts';
 import { silentLogger } from '#test/support/table.ts';
 
 let home: string;
 let system: LocalSystem;
 
-async function http(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${system.http.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${system.credentials.adminToken}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const http = httpClient(() => system);
 
 async function anAutomation(definition: Record<string, unknown>) {
   const created = await http('POST', '/automations', definition);
@@ -162,13 +146,14 @@ describe('stopping an automation', () => {
 
 describe('a dry run', () => {
   it('says whether the trigger and conditions hold and fills every template, changing nothing', async () => {
+    // The deal exists before the automation, so no real run starts for it.
+    const deal = await aDeal({ stageId: 'won', amount: 500, title: 'Dry deal' });
     const automationId = await anAutomation({
       name: 'dry',
       trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' },
       conditions: { all: [{ field: 'amount', op: 'gte', value: 100 }] },
       actions: [{ type: 'createLead', title: 'Renewal: {{ deal.title }}' }],
     });
-    const deal = await aDeal({ stageId: 'won', amount: 500, title: 'Dry deal' });
     const leadsBefore = (await http('GET', '/leads?limit=100')).body.items.length;
 
     const result = await http('POST', `/automations/${automationId}/test`, { entityType: 'deal', entityId: deal.id });

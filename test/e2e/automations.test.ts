@@ -4,29 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { eventually, httpClient } from '#test/support/local-http.ts';
 import { silentLogger } from '#test/support/table.ts';
 
 let home: string;
 let system: LocalSystem;
 
-async function http(method: string, path: string, body?: unknown, apiKey?: string) {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (apiKey) headers['x-api-key'] = apiKey;
-  else headers.authorization = `Bearer ${system.credentials.adminToken}`;
-  const response = await fetch(`${system.http.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** Polls until `check` returns a value (the event flow is asynchronous), or fails after ~10 s. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const value = await check();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
+const http = httpClient(() => system);
 
 async function provisioned(automationId: string) {
   return eventually(`automation ${automationId} ready`, async () => {

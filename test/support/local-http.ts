@@ -1,0 +1,29 @@
+// Driving a started local system over HTTP, as its users do.
+import type { LocalSystem } from '#infra/local/system.ts';
+
+export interface HttpReply {
+  status: number;
+  body: any;
+}
+
+/** Calls the API of `system()` as the admin (or with an API key); JSON in and out. */
+export function httpClient(system: () => LocalSystem) {
+  return async function http(method: string, path: string, body?: unknown, apiKey?: string): Promise<HttpReply> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (apiKey) headers['x-api-key'] = apiKey;
+    else headers.authorization = `Bearer ${system().credentials.adminToken}`;
+    const response = await fetch(`${system().http.url}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+/** Polls until `check` returns a value (the event flow is asynchronous), or fails after ~15 s. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
