@@ -127,7 +127,7 @@ function coldInit(name: string): number | undefined {
         USER_POOL_CLIENT_ID: 'bench',
         ACCOUNT_ID: '000000000000',
         AUTOMATION_NAME_PREFIX: 'bench-auto-',
-        SES_FROM: 'bench@example.com',
+        MAIL_FROM: 'bench@example.com',
         EXECUTION_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
         EVENTS_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
         RULES_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:bench',

@@ -4,6 +4,7 @@ import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-li
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
+import { Automations, automationNamePrefix } from './constructs/automations.ts';
 import { Data } from './constructs/data.ts';
 import { Email } from './constructs/email.ts';
 import { Events } from './constructs/events.ts';
@@ -63,6 +64,7 @@ export class StagecraftStack extends Stack {
   readonly events: Events;
   readonly api: Api;
   readonly email: Email;
+  readonly automations: Automations;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: StagecraftStackProps) {
@@ -72,17 +74,18 @@ export class StagecraftStack extends Stack {
 
     this.data = new Data(this, 'Data');
     this.events = new Events(this, 'Events', { stage, data: this.data, logRetention });
-    this.api = new Api(this, 'Api', { stage, data: this.data, logRetention, corsOrigins });
+    this.api = new Api(this, 'Api', { stage, data: this.data, logRetention, corsOrigins, automationNamePrefix: automationNamePrefix(stage) });
     this.email = new Email(this, 'Email', { stage, sender: sesSender, data: this.data, logRetention });
 
-    // Automations join here (provision, run-action, track-runs, the state machines' roles),
-    // before Monitoring: system rules through this.events.addSystemRule.
+    // Before Monitoring: its dead-letter queues get their depth alarms there.
+    this.automations = new Automations(this, 'Automations', { stage, data: this.data, events: this.events, email: this.email, logRetention });
 
     // Last: it alarms on every dead-letter queue created above.
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
       publisher: this.events.publisher,
       httpApi: this.api.httpApi,
+      failedAutomationRuns: this.automations.failedRunsMetric(),
       ...(alarmEmail ? { alarmEmail } : {}),
     });
 
@@ -100,6 +103,7 @@ export class StagecraftStack extends Stack {
     output('UserPoolId', this.api.userPool.userPoolId, 'Cognito user pool of the people (retained when the stack is deleted)');
     output('UserPoolClientId', this.api.userPoolClient.userPoolClientId, 'Cognito app client for sign-in');
     output('ConfigurationSetName', this.email.configurationSet.configurationSetName, 'SES configuration set for all mail');
+    output('AutomationNamePrefix', this.automations.namePrefix, 'Automation state machines and rules are named with it');
     output('AlarmTopicArn', this.monitoring.alarms.topic.topicArn, 'Subscribe here to receive the alarms');
   }
 }

@@ -16,7 +16,7 @@ const { powertools, logger } = awsLogger('run-action');
 const { table } = awsTable();
 const store = createStore(table, systemClock, ulidIds());
 const mailer = sesMailer(new SESv2Client({}), {
-  from: requiredEnv('SES_FROM'),
+  from: requiredEnv('MAIL_FROM'),
   ...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
 });
 const actions = createActions({

@@ -1,12 +1,14 @@
 // The HTTP API of DESIGN §8: API Gateway (HTTP API) sends every request to the api function,
 // which authenticates it itself; and the Cognito user pool whose ID tokens people present.
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { automationArns, wildcardFinding } from './automations.ts';
 import type { Data } from './data.ts';
 import { StagecraftFunction } from './functions.ts';
 
@@ -18,6 +20,11 @@ export interface ApiProps {
   readonly stage: string;
   readonly data: Data;
   readonly logRetention: logs.RetentionDays;
+  /**
+   * `stagecraft-<stage>-auto-` (automations.ts automationNamePrefix): the API starts manual runs,
+   * reads run steps, redrives and stops runs of the state machines named with it, and nothing else.
+   */
+  readonly automationNamePrefix: string;
   /**
    * Browser origins allowed to call the API (CORS). Tokens travel in headers, never cookies.
    * @default - none: no CORS configuration, browsers on other origins are refused
@@ -108,9 +115,34 @@ export class Api extends Construct {
         ...props.data.environment,
         USER_POOL_ID: this.userPool.userPoolId,
         USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
+        // shared/aws/config.ts automationEnv(): where the automation state machines are.
+        ACCOUNT_ID: Stack.of(this).account,
+        AUTOMATION_NAME_PREFIX: props.automationNamePrefix,
       },
     });
     props.data.grantReadWriteData(this.handler);
+    const automations = automationArns(this, props.automationNamePrefix);
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'StartManualRuns', actions: ['states:StartExecution'], resources: [automations.stateMachines] }),
+    );
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadRedriveAndStopRuns',
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution', 'states:StopExecution'],
+        resources: [automations.executions],
+      }),
+    );
+    const prefixScoped = (what: string) =>
+      `Scoped by name prefix (${props.automationNamePrefix}*), which is the point: the ${what} belong to state machines the ` +
+      'provisioner creates at run time, one per automation, so their names are not known at deploy time.';
+    Validations.of(this.handler.role!).acknowledge({
+      id: wildcardFinding(this, automations.stateMachines),
+      reason: prefixScoped('manual runs it starts (StartExecution)'),
+    });
+    Validations.of(this.handler.role!).acknowledge({
+      id: wildcardFinding(this, automations.executions),
+      reason: prefixScoped('runs (executions) whose steps it reads, and which it redrives and stops'),
+    });
 
     const corsOrigins = props.corsOrigins ?? [];
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {

@@ -1,5 +1,6 @@
 // Alarms for what would otherwise fail quietly: anything parked in a dead-letter queue, a stream
-// falling behind or failing, API 5xx, and the SES reputation that can get sending paused.
+// falling behind or failing, API 5xx, failed automation runs, and the SES reputation that can
+// get sending paused.
 // Everything goes to one encrypted alarm topic.
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -32,6 +33,11 @@ export interface AlarmThresholds {
    * @default 0.0008
    */
   readonly sesComplaintRate?: number;
+  /**
+   * Failed automation runs (FAILED or TIMED_OUT executions) in 5 minutes.
+   * @default 1
+   */
+  readonly failedAutomationRuns?: number;
 }
 
 export interface MonitoringProps {
@@ -39,6 +45,11 @@ export interface MonitoringProps {
   /** The stream publisher (publish-changes). */
   readonly publisher: lambda.IFunction;
   readonly httpApi: apigwv2.HttpApi;
+  /**
+   * Failed automation runs per 5 minutes (Automations.failedRunsMetric()).
+   * @default - no alarm on automation runs
+   */
+  readonly failedAutomationRuns?: cloudwatch.IMetric;
   /**
    * Subscribed to the alarm topic (SNS asks the address to confirm).
    * @default - no subscription: subscribe to the topic yourself
@@ -104,6 +115,17 @@ export class Monitoring extends Construct {
       threshold: thresholds.sesComplaintRate ?? 0.0008,
       evaluationPeriods: 1,
     });
+
+    if (props.failedAutomationRuns) {
+      this.alarm('FailedAutomationRuns', {
+        description:
+          'Automation runs failed or timed out: their run records show the failed step and error; ' +
+          'POST /automations/{id}/runs/redrive reruns them from that step',
+        metric: props.failedAutomationRuns,
+        threshold: thresholds.failedAutomationRuns ?? 1,
+        evaluationPeriods: 1,
+      });
+    }
 
     for (const queue of Stack.of(this).node.findAll().filter(DeadLetterQueue.isDeadLetterQueue)) this.watchDeadLetters(queue);
     this.node.addValidation({

@@ -34,9 +34,9 @@ export const MAX_TRIGGER_DEPTH = 4;
 
 /** Values the provisioner (or CloudFormation's DefinitionSubstitutions) puts in place of these placeholders. */
 export const PLACEHOLDERS = {
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, meant literally
+  // A DefinitionSubstitutions placeholder, meant literally.
   runActionFunctionArn: '${RunActionFunctionArn}',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, meant literally
+  // A DefinitionSubstitutions placeholder, meant literally.
   tableName: '${TableName}',
 } as const;
 

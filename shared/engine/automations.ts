@@ -7,8 +7,7 @@ import {
   parseAutomationDefinition,
   validateAgainstWorkspace,
 } from '#shared/automation/definition.ts';
-import type { Caller } from '#shared/crm/context.ts';
-import { writeContextOf } from '#shared/crm/context.ts';
+import { type Caller, writeContextOf } from '#shared/crm/context.ts';
 import { requireAdmin } from '#shared/crm/records.ts';
 import { type Entity, Pipeline } from '#shared/domain/entities.ts';
 import { ValidationFailed } from '#shared/errors.ts';

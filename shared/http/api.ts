@@ -1,9 +1,10 @@
 // The HTTP API as one function of API Gateway v2 events: authenticate, route,
 // validate, run the use case, shape the reply. Local mode calls the same function.
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import {
   IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
   IdempotencyValidationError,
+  makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';

@@ -342,12 +342,16 @@ describe('email: what senders are granted', () => {
 describe('functions: every StagecraftFunction', () => {
   const functions = () => built.stack.node.findAll().filter((construct) => construct instanceof StagecraftFunction);
 
-  it('are the four of this part of the stack', () => {
+  it('are the eight of the stack', () => {
     expect(functions().map((fn) => built.resourceOf(fn).Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
       'api',
       'complete-activities',
+      'provision',
       'publish-changes',
+      'run-action',
       'ses-feedback',
+      'teardown-automations',
+      'track-runs',
     ]);
   });
 
