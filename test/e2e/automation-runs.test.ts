@@ -24,7 +24,9 @@ async function anAutomation(definition: Record<string, unknown>) {
 async function finished(automationId: string, runId: string) {
   return eventually(`run ${runId} to end`, async () => {
     const run = (await http('GET', `/automations/${automationId}/runs/${encodeURIComponent(runId)}`)).body;
-    return ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'].includes(run.status) && run;
+    // The run record and the execution's step log are written apart: wait for both to end.
+    const logged = run.steps?.length > 0 && run.steps.every((step: { status: string }) => step.status !== 'RUNNING' && step.status !== 'WAITING');
+    return ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'].includes(run.status) && logged && run;
   });
 }
 

@@ -59,7 +59,9 @@ describe('six months after a deal is won, a repeat lead', () => {
     expect(advanced.status).toBe(200);
     const done = await eventually('the run to succeed', async () => {
       const run = (await http('GET', `/automations/${created.body.id}/runs/${encodeURIComponent(waiting.runId)}`)).body;
-      return run.status === 'SUCCEEDED' && run;
+      // The run record and the execution's step log are written apart: wait for both.
+      const logged = run.steps?.some((step: { name: string }) => step.name === 'Record success');
+      return run.status === 'SUCCEEDED' && logged && run;
     });
     const leads = await http('GET', `/leads?email=${encodeURIComponent('repeat@example.com')}`);
 
