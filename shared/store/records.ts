@@ -215,6 +215,18 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     }
   }
 
+  /** A live record's item: its key, its index keys and how it was last written (read by deriveEvents). */
+  function entityItem(type: EntityType, record: Record<string, unknown>, written: ReturnType<typeof lastWrite>) {
+    return {
+      ...entityKey(type, String(record.id)),
+      itemKind: 'entity',
+      recordType: type,
+      ...record,
+      ...entityIndexAttributes(type, record),
+      lastWrite: written,
+    };
+  }
+
   function lastWrite(context: WriteContext, action: HistoryAction, at: string) {
     return { actor: context.actor, cause: context.cause, action, at };
   }
@@ -231,14 +243,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       createdBy: context.actor.id,
       updatedBy: context.actor.id,
     };
-    const item = {
-      ...entityKey(type, id),
-      itemKind: 'entity',
-      recordType: type,
-      ...record,
-      ...entityIndexAttributes(type, record),
-      lastWrite: lastWrite(context, 'created', at),
-    };
+    const item = entityItem(type, record, lastWrite(context, 'created', at));
     const points = contactPointItems(type, id, undefined, record);
     const items: TransactItem[] = [
       { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -276,14 +281,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     const changes = diffFields(current, record);
     if (Object.keys(changes).length === 0) return current;
     const action: HistoryAction = 'stageId' in changes ? 'stageChanged' : 'updated';
-    const item = {
-      ...entityKey(type, id),
-      itemKind: 'entity',
-      recordType: type,
-      ...record,
-      ...entityIndexAttributes(type, record),
-      lastWrite: lastWrite(context, action, at),
-    };
+    const item = entityItem(type, record, lastWrite(context, action, at));
     await replaceVersion(type, current, item, { at, actor: context.actor, action, changes, cause: context.cause }, record, options);
     return toRecord(item);
   }

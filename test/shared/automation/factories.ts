@@ -2,7 +2,8 @@
 import { type AutomationDefinition, type AutomationDefinitionInput, parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { AutomationToCompile } from '#shared/automation/compile.ts';
 import type { CrmEventDetail, RunInput } from '#shared/automation/run-steps.ts';
-import type { Pipeline } from '#shared/domain/entities.ts';
+import { demoPipelines as seededPipelines } from '#infra/local/seed.ts';
+import { Pipeline } from '#shared/domain/entities.ts';
 
 /** One valid input of each action type, as an admin would write it. */
 export const actionExamples = {
@@ -47,30 +48,8 @@ export function aDefinition(overrides: Record<string, unknown> = {}): Automation
 
 export const anAutomation = (overrides: Record<string, unknown> = {}, id = 'renewal-1') => ({ id, definition: aDefinition(overrides) });
 
-/** The demo workspace's pipelines (DESIGN §9). */
-export const demoPipelines: Pipeline[] = [
-  {
-    id: 'sales',
-    name: 'Sales',
-    stages: [
-      { id: 'new', name: 'New', kind: 'open' },
-      { id: 'contract', name: 'Contract', kind: 'open' },
-      { id: 'invoice', name: 'Invoice', kind: 'open' },
-      { id: 'won', name: 'Won', kind: 'won' },
-      { id: 'lost', name: 'Lost', kind: 'lost' },
-      { id: 'spam', name: 'Spam', kind: 'lost' },
-    ],
-  },
-  {
-    id: 'installation',
-    name: 'Installation',
-    stages: [
-      { id: 'new', name: 'New', kind: 'open' },
-      { id: 'scheduled', name: 'Scheduled', kind: 'open' },
-      { id: 'done', name: 'Done', kind: 'won' },
-    ],
-  },
-];
+/** The demo workspace's pipelines (DESIGN §9), as local mode seeds them. */
+export const demoPipelines: Pipeline[] = seededPipelines.map((pipeline) => Pipeline.parse(structuredClone(pipeline)));
 
 let sequence = 0;
 
