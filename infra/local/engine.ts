@@ -4,7 +4,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { App } from '#shared/app.ts';
 import { createActions } from '#shared/engine/actions.ts';
-import { automationChangedPattern, createProvisioner, type Provisioner } from '#shared/engine/provision.ts';
+import { automationChangedPattern, createProvisioner } from '#shared/engine/provision.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
 import { createTrackRuns } from '#shared/engine/track-runs.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
@@ -34,7 +34,6 @@ export interface LocalEngine {
   outbox: ReturnType<typeof createOutbox>;
   /** Set once the app exists: binds run-action and the provisioner to its store and services. */
   bind(app: App): Promise<void>;
-  provisioner(): Provisioner;
   stop(): Promise<void>;
 }
 
@@ -52,7 +51,6 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   });
   const workflows = localWorkflowsPort(runner);
   const outbox = createOutbox(join(options.home, 'outbox'), clock, ids);
-  let provisioner: Provisioner | undefined;
 
   async function bind(app: App): Promise<void> {
     const sendMail = createGuardedMailer(outbox, app.store.exceptions);
@@ -61,7 +59,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     functions['run-action'] = (payload) => runAction(payload as never);
     const trackRuns = createTrackRuns({ store: app.store, clock, logger });
     track = (record) => trackRuns({ automationId: record.stateMachine, status: record.status, input: record.input, ...(record.error ? { error: record.error } : {}), ...(record.cause ? { cause: record.cause } : {}) });
-    provisioner = createProvisioner({
+    const provisioner = createProvisioner({
       store: app.store,
       infra: localAutomationInfra(runner, bus, ids),
       workflows,
@@ -69,8 +67,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
       logger,
       bindings: { runActionFunctionArn: localFunctionArn('run-action'), tableName: table.tableName },
     });
-    const provision = provisioner;
-    bus.putRule({ name: PROVISION_RULE, pattern: automationChangedPattern, enabled: true, target: (event) => provision.onChange(event as never) });
+    bus.putRule({ name: PROVISION_RULE, pattern: automationChangedPattern, enabled: true, target: (event) => provisioner.onChange(event as never) });
     // The local bus keeps its rules in memory: a start deploys every stored automation again.
     await provisioner.reconcileAll();
     runner.startTimer();
@@ -84,10 +81,6 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     workflows,
     outbox,
     bind,
-    provisioner: () => {
-      if (!provisioner) throw new Error('the local engine is not bound to an app yet');
-      return provisioner;
-    },
     stop: () => runner.stop(),
   };
 }

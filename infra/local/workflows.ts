@@ -408,7 +408,6 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     startTimer,
     stop,
     describe: (executionId: string) => executions.get(executionId),
-    waitOf: (executionId: string) => executions.getWait(executionId),
   };
 }
 

@@ -197,7 +197,6 @@ export const patchSchemas = {
   pipeline: patchOf({ name: Name, stages: Stages }),
 } as const;
 
-export type CreateInput<T extends SchemaType> = z.output<(typeof createSchemas)[T]>;
 
 /** What every stored record carries besides its own fields. */
 export interface RecordMeta {

@@ -1,7 +1,7 @@
 // API keys and local user tokens, stored only as SHA-256 hashes: a leaked table
 // backup gives no usable credential.
 import { createHash, randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '#shared/domain/actors.ts';
 import type { Clock, TableRef } from '#shared/ports.ts';
 import { INTEGRATIONS_INDEX_KEY, credentialKey, integrationKey } from './keys.ts';
@@ -47,10 +47,6 @@ export function createCredentials(table: TableRef, clock: Clock) {
     const result = await client.send(new GetCommand({ TableName: tableName, Key: credentialKey(hashSecret(secret)) }));
     if (!result.Item) return undefined;
     return { principal: result.Item.principal as Principal, name: result.Item.name as string, createdAt: result.Item.createdAt as string };
-  }
-
-  async function revoke(secret: string): Promise<void> {
-    await client.send(new DeleteCommand({ TableName: tableName, Key: credentialKey(hashSecret(secret)) }));
   }
 
   /** An integration and its API key in one write; the key is returned this once. */
@@ -112,7 +108,7 @@ export function createCredentials(table: TableRef, clock: Clock) {
     return true;
   }
 
-  return { issue, find, revoke, createIntegration, listIntegrations, removeIntegration };
+  return { issue, find, createIntegration, listIntegrations, removeIntegration };
 }
 
 export type Credentials = ReturnType<typeof createCredentials>;

@@ -170,13 +170,7 @@ export function createExecutions(table: TableRef) {
     }));
   }
 
-  async function getWait(executionId: string): Promise<WaitRecord | undefined> {
-    const result = await client.send(new GetCommand({ TableName: tableName, Key: waitKey(executionId), ConsistentRead: true }));
-    if (!result.Item) return undefined;
-    return { executionId, nextState: result.Item.nextState as string, input: result.Item.input, dueAt: result.Item.dueAt as string };
-  }
-
-  return { publishVersion, latestVersion, definitionAt, create, get, save, checkpoint, putWait, claimWait, dueWaits, getWait };
+  return { publishVersion, latestVersion, definitionAt, create, get, save, checkpoint, putWait, claimWait, dueWaits };
 }
 
 export type Executions = ReturnType<typeof createExecutions>;

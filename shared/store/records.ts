@@ -11,7 +11,6 @@ import { Conflict, ContactExcepted, NotFound, VersionMismatch } from '#shared/er
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { decodeCursor, encodeCursor, fillPage, fromCursor, type Page } from './cursor.ts';
 import {
-  ENTITY_SK,
   HISTORY_PREFIX,
   actorIndexKey,
   boardKey,
@@ -426,13 +425,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     return { items, cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
-  /** Whether any history entry exists: tells "deleted" apart from "never existed". */
-  async function hasHistory(type: EntityType, id: string): Promise<boolean> {
-    const page = await history(type, id, { limit: 1 });
-    return page.items.length > 0;
-  }
-
-  return { get, require, create, update, remove, list, history, hasHistory, ENTITY_SK };
+  return { get, require, create, update, remove, list, history };
 }
 
 export type Records = ReturnType<typeof createRecords>;
