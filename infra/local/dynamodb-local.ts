@@ -2,6 +2,7 @@
 // on a free loopback port, waits until it answers, and stops it on every exit path;
 // `localDynamoClient` is the client local mode talks to it with (docs/local-durability.md).
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { isAbsolute } from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -80,6 +81,31 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Ends a DynamoDB Local a crashed start left running on `path` (the JVM outlives a Node process
+ * killed alone), so two never share the file. Only a process whose command line names the jar and
+ * the path is touched; where /proc is missing (macOS), nothing is.
+ */
+export async function endOrphanedDynamoDbLocal(pid: number, path: string): Promise<boolean> {
+  let command: string;
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return false;
+  }
+  if (!command.includes('DynamoDBLocal.jar') || !command.includes(path)) return false;
+  process.kill(pid, 'SIGKILL');
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
 }
 
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {

@@ -32,8 +32,12 @@ export interface LocalEngine {
   runner: LocalWorkflows;
   workflows: Workflows;
   outbox: ReturnType<typeof createOutbox>;
-  /** Set once the app exists: binds run-action and the provisioner to its store and services. */
-  bind(app: App): Promise<void>;
+  /**
+   * Set once the app exists: binds run-action and the provisioner to its store and services,
+   * puts every automation's rule back on the bus, resumes what a crash interrupted and fires
+   * due waits. Returns how many runs it resumed (interrupted or due).
+   */
+  bind(app: App): Promise<{ resumedRuns: number }>;
   stop(): Promise<void>;
 }
 
@@ -52,7 +56,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   const workflows = localWorkflowsPort(runner);
   const outbox = createOutbox(join(options.home, 'outbox'), clock, ids);
 
-  async function bind(app: App): Promise<void> {
+  async function bind(app: App): Promise<{ resumedRuns: number }> {
     const sendMail = createGuardedMailer(outbox, app.store.exceptions);
     const actions = createActions({ store: app.store, records: app.records, sendMail, clock });
     const runAction = createRunAction({ store: app.store, actions, clock, logger });
@@ -70,10 +74,13 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     bus.putRule({ name: PROVISION_RULE, pattern: automationChangedPattern, enabled: true, target: (event) => provisioner.onChange(event as never) });
     // The local bus keeps its rules in memory: a start deploys every stored automation again.
     await provisioner.reconcileAll();
+    // Executions a crash left running go on from their last Task; waits that fell due while
+    // local mode was off resume now.
+    const interrupted = await runner.recover();
+    const due = await runner.tick();
     runner.startTimer();
     clock.onAdvance(() => void runner.tick());
-    // Waits that fell due while local mode was off resume now.
-    await runner.tick();
+    return { resumedRuns: interrupted + due };
   }
 
   return {

@@ -29,6 +29,11 @@ export interface LocalEventsOptions {
   bus?: Pick<LocalEventBusOptions, 'keep' | 'targetAttempts' | 'retryDelayMs' | 'attemptTimeoutMs'>;
   /** Wraps the publish-changes handler the poller calls (crash drills in tests). */
   wrapHandler?: (handler: StreamHandler) => StreamHandler;
+  /**
+   * Start reading the stream at once. A system start leaves it to after the automations' rules
+   * are back on the bus, or replayed records would reach no rule. @default true
+   */
+  startPoller?: boolean;
 }
 
 export interface LocalEvents {
@@ -104,7 +109,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     logger,
     ...options.poller,
   });
-  poller.start();
+  if (options.startPoller ?? true) poller.start();
 
   return {
     bus,

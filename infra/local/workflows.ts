@@ -3,7 +3,8 @@
 // nested executions). Wait states become durable timers kept in the table: the runner
 // pauses the run there and resumes the same definition version from the next state
 // when the (movable) clock says it is due — across restarts, and past the interpreter's
-// 24.8-day timer limit.
+// 24.8-day timer limit. A start after a crash resumes every execution recorded as running
+// from the last Task it entered (docs/local-durability.md).
 import '#shared/polyfills.ts';
 import {
   DeleteItemCommand,
@@ -15,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Clock, Logger, TableRef } from '#shared/ports.ts';
-import { type ExecutionRecord, type ExecutionStep, type Executions, createExecutions } from '#shared/store/executions.ts';
+import { type ExecutionRecord, type ExecutionStep, type Executions, type WaitRecord, createExecutions } from '#shared/store/executions.ts';
 
 export type LocalFunction = (payload: unknown) => Promise<unknown>;
 
@@ -117,6 +118,8 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   const machines = new Map<string, StateMachine>();
   const definitions = new Map<string, Definition>();
   const inFlight = new Set<Promise<void>>();
+  /** Executions with a segment running in this process: a recovery leaves them alone. */
+  const active = new Set<string>();
   const substitutions = { TableName: deps.table.tableName, ...deps.substitutions };
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
@@ -241,9 +244,10 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
           record.steps.push(step);
           open.set(event.state.name, step);
           if (event.state.type === 'Task') {
-            // Kept on the record too: the record is saved whole when the segment ends.
+            // Kept on the record too: the record is saved whole when the segment ends. The steps
+            // go with it, so a run resumed after a crash keeps its log up to this Task.
             record.checkpoint = { state: event.state.name, input: event.state.input };
-            await executions.checkpoint(record.executionId, event.state.name, event.state.input);
+            await executions.checkpoint(record.executionId, event.state.name, event.state.input, record.steps);
           }
         } else if (event.type === 'StateExited') {
           const step = open.get(event.state.name);
@@ -285,7 +289,9 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
         Object.assign(record, { status: 'SUCCEEDED', output: waitInput, stoppedAt: now.toISOString() });
       } else {
         record.status = 'WAITING';
-        await executions.putWait({ executionId: record.executionId, nextState: pause.next, input: waitInput, dueAt: dueAt.toISOString() });
+        await executions.pause(record, { executionId: record.executionId, nextState: pause.next, input: waitInput, dueAt: dueAt.toISOString() });
+        await deps.onExecutionChanged?.(record);
+        return;
       }
     } else {
       Object.assign(record, { status: 'SUCCEEDED', output, stoppedAt: now.toISOString() });
@@ -294,11 +300,15 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   }
 
   function track(work: Promise<void>, executionId: string): void {
+    active.add(executionId);
     const tracked = work.catch((error: unknown) => {
       deps.logger.error('local execution failed in the runner', { executionId, error: String(error) });
     });
     inFlight.add(tracked);
-    void tracked.finally(() => inFlight.delete(tracked));
+    void tracked.finally(() => {
+      inFlight.delete(tracked);
+      active.delete(executionId);
+    });
   }
 
   /** Publishes a definition as the state machine's next version (unchanged definitions keep theirs). */
@@ -329,16 +339,41 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     return stored;
   }
 
-  async function resume(executionId: string): Promise<void> {
-    const wait = await executions.claimWait(executionId);
-    if (!wait) return;
-    const record = await executions.get(executionId);
-    if (record?.status !== 'WAITING') return;
+  /** Fires a due timer: the run goes on from the state after its Wait. */
+  async function resume(wait: WaitRecord): Promise<void> {
+    const record = await executions.get(wait.executionId);
+    if (record?.status !== 'WAITING') {
+      // A timer whose run is gone or no longer waits fires nothing; without this it would be due forever.
+      await executions.claimWait(wait.executionId);
+      return;
+    }
     const step = [...record.steps].reverse().find((candidate) => candidate.status === 'WAITING');
     if (step) Object.assign(step, { status: 'SUCCEEDED', endedAt: deps.clock.now().toISOString() });
-    record.status = 'RUNNING';
-    await changed(record);
+    Object.assign(record, { status: 'RUNNING', checkpoint: { state: wait.nextState, input: wait.input } });
+    // The timer is consumed only together with the record of where the run goes on.
+    if (!(await executions.continueAfterWait(record))) return;
+    await deps.onExecutionChanged?.(record);
     await runSegment(record, wait.nextState, wait.input);
+  }
+
+  /**
+   * Resumes every execution recorded as RUNNING that no segment in this process is running:
+   * what a crash interrupted. Each continues at the Task it had entered (steps are idempotent,
+   * so doing the current one again is safe), or from the start when it entered none.
+   */
+  async function recover(): Promise<number> {
+    let resumed = 0;
+    for (const executionId of await executions.running()) {
+      if (active.has(executionId)) continue;
+      const record = await executions.get(executionId);
+      if (record?.status !== 'RUNNING') continue;
+      // The step that was under way is done again: drop its unfinished entry.
+      record.steps = record.steps.filter((step) => step.status !== 'RUNNING');
+      const from = record.checkpoint ?? { state: (await definitionOf(record.stateMachine, record.version)).StartAt, input: record.input };
+      track(runSegment(record, from.state, from.input), executionId);
+      resumed += 1;
+    }
+    return resumed;
   }
 
   /** Resumes every run whose wait is due on the (possibly moved) clock. */
@@ -352,7 +387,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
         if (due.length === 0) return resumed;
         for (const wait of due) {
           resumed += 1;
-          track(resume(wait.executionId), wait.executionId);
+          track(resume(wait), wait.executionId);
         }
         await idle();
       }
@@ -402,6 +437,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     publish,
     start,
     tick,
+    recover,
     redrive,
     abort,
     idle,
