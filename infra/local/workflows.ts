@@ -369,8 +369,12 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
       if (record?.status !== 'RUNNING') continue;
       // The step that was under way is done again: drop its unfinished entry.
       record.steps = record.steps.filter((step) => step.status !== 'RUNNING');
-      const from = record.checkpoint ?? { state: (await definitionOf(record.stateMachine, record.version)).StartAt, input: record.input };
-      track(runSegment(record, from.state, from.input), executionId);
+      // One execution that cannot go on (its definition gone) must not keep the others from it.
+      const continued = (async () => {
+        const from = record.checkpoint ?? { state: (await definitionOf(record.stateMachine, record.version)).StartAt, input: record.input };
+        await runSegment(record, from.state, from.input);
+      })();
+      track(continued, executionId);
       resumed += 1;
     }
     return resumed;
