@@ -78,6 +78,21 @@ interface RunningMarker {
   dynamoPid?: number;
 }
 
+/** Whether `pid` is a live Node process (a pid reused by another program after a crash is not). */
+function isNodeProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+  } catch {
+    // No /proc (macOS): a live pid is taken for the other run.
+    return true;
+  }
+}
+
 async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -119,6 +134,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   // Present while local mode runs on this home: found at start, the last run did not stop cleanly.
   const markerFile = join(home, 'running.json');
   const previous = existsSync(markerFile) ? (JSON.parse(readFileSync(markerFile, 'utf8')) as RunningMarker) : undefined;
+  if (previous && previous.pid !== process.pid && isNodeProcess(previous.pid)) {
+    throw new Error(`Local mode already runs on ${home} (process ${previous.pid}): stop it, or start with another STAGECRAFT_HOME.`);
+  }
+  // The previous run is gone; a DynamoDB Local it left behind would share the data file.
   if (previous?.dynamoPid) await endOrphanedDynamoDbLocal(previous.dynamoPid, dataPath);
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
