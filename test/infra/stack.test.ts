@@ -70,7 +70,7 @@ describe('data: the table', () => {
     expect(resource.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('is granted item by item on the table and its three named indexes, never Scan', () => {
+  it('is granted item by item on the table and its named indexes, never Scan', () => {
     const table = built.arnOf(built.stack.data.table);
     const dataStatement = only(statementsOf(built.stack.api.handler).filter((statement) => String(statement.Action).includes('dynamodb:')));
 
