@@ -132,24 +132,25 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
           : [stepOrder.action(payload.actionIndex), payload.stepName];
     // The first Task of a run keeps the trigger event, which a redrive starts from.
     if (payload.task !== 'runAction') await store.runLog.saveInput(automationId, runId, payload.event);
-    await store.runLog.startStep(automationId, runId, {
+    const step = {
       order,
       name,
-      at: clock.now().toISOString(),
+      startedAt: clock.now().toISOString(),
       executionId: payload.executionId,
       ...(payload.automationVersion === undefined ? {} : { automationVersion: payload.automationVersion }),
-    });
+    };
     try {
       const { answer, outcome } = await perform(payload);
-      await store.runLog.endStep(automationId, runId, order, { status: 'SUCCEEDED', at: clock.now().toISOString(), outcome });
+      await store.runLog.recordStep(automationId, runId, { ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome });
       return answer;
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       // A skip or a cancel is the step doing its job: it decided the run ends here.
       const decided = failure instanceof ConditionsNotMet || failure instanceof RunCancelled;
-      await store.runLog.endStep(automationId, runId, order, {
+      await store.runLog.recordStep(automationId, runId, {
+        ...step,
         status: decided ? 'CAUGHT' : 'FAILED',
-        at: clock.now().toISOString(),
+        endedAt: clock.now().toISOString(),
         error: failure.name,
         cause: failure.message,
         ...(decided ? { outcome: { done: `${failure instanceof RunCancelled ? 'cancelled' : 'skipped'} the run: ${failure.message}` } } : {}),

@@ -129,6 +129,17 @@ export function composeSteps(run: RunRecord, recorded: StepRecord[]): RunStepVie
       steps.push(wait);
     }
   });
+  // A step whose attempt never reported back (a Lambda timeout, a crash) is known from the run record alone.
+  if (run.status === 'FAILED' && run.failedStep && !ordered.some((entry) => entry.name === run.failedStep)) {
+    steps.push({
+      name: run.failedStep,
+      status: 'FAILED',
+      startedAt: run.endedAt ?? run.startedAt,
+      ...(run.endedAt ? { endedAt: run.endedAt } : {}),
+      error: run.error ?? 'States.Runtime',
+      cause: causeMessage(run.errorCause),
+    });
+  }
   const close = (name: string, extra: Partial<RunStepView> = {}) =>
     steps.push({ name, status: 'SUCCEEDED', startedAt: run.endedAt ?? run.startedAt, endedAt: run.endedAt ?? run.startedAt, ...extra });
   if (run.status === 'SUCCEEDED') close(STATE.recordSuccess);

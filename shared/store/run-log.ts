@@ -94,7 +94,8 @@ export function createRunLog(table: TableRef) {
   /** Newest first. A date range and a status are key conditions; a record filter reads the record's own index. */
   async function list(automationId: string, query: RunQuery = {}): Promise<Page<RunRecord>> {
     const from = query.from ?? '0000';
-    const to = query.to ? `${query.to}` : '9999';
+    // Sort keys are `<startedAt>#…`: "~" sorts after them, so a run that started at `to` is in the range.
+    const to = query.to ? `${query.to}~` : '9999';
     const byEntity = query.entityId !== undefined;
     const index = byEntity ? runAttributes.byEntity : query.status ? runAttributes.byStatus : runAttributes.byAutomation;
     const partition = query.status ? automationRunsByStatusKey(automationId, query.status) : automationRunsKey(automationId);
@@ -143,7 +144,7 @@ export function createRunLog(table: TableRef) {
   /** Every run, by automation, record or date (newest first). A status is a filter within the range. */
   async function listAll(query: AllRunsQuery): Promise<Page<RunRecord>> {
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':from': query.from ?? '0000', ':to': query.to ?? '9999' };
+    const values: Record<string, unknown> = { ':from': query.from ?? '0000', ':to': query.to ? `${query.to}~` : '9999' };
     const filters: string[] = [];
     let index: { pk: string; sk: string };
     if (query.entityType !== undefined && query.entityId !== undefined) {
@@ -186,59 +187,70 @@ export function createRunLog(table: TableRef) {
     return { items: page.items.map(toRun), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
-  /** A step begins (again): its attempts are counted, the last attempt's end and error are cleared. */
-  async function startStep(automationId: string, runId: string, step: { order: number; name: string; at: string; executionId: string; automationVersion?: number }): Promise<void> {
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: runStepKey(automationId, runId, step.order),
-        UpdateExpression:
-          'SET itemKind = :kind, #order = :order, #name = :name, #status = :running, startedAt = if_not_exists(startedAt, :at), executionId = :executionId' +
-          (step.automationVersion === undefined ? '' : ', automationVersion = :version') +
-          ' ADD attempts :one REMOVE endedAt, #error, #cause, outcome',
-        ExpressionAttributeNames: { '#order': 'order', '#name': 'name', '#status': 'status', '#error': 'error', '#cause': 'cause' },
-        ExpressionAttributeValues: {
-          ':kind': 'runStep',
-          ':order': step.order,
-          ':name': step.name,
-          ':running': 'RUNNING',
-          ':at': step.at,
-          ':executionId': step.executionId,
-          ':one': 1,
-          ...(step.automationVersion === undefined ? {} : { ':version': step.automationVersion }),
-        },
-      }),
-    );
-  }
-
-  /** A step ends: with what it did, or with the error that ended it. */
-  async function endStep(
+  /**
+   * A step attempt ended: with what it did, or with the error that ended it. One write per attempt (attempts are
+   * counted); an attempt that never reports (a timeout, a crash) is told by the run record's failed step.
+   */
+  async function recordStep(
     automationId: string,
     runId: string,
-    order: number,
-    end: { status: StepRecord['status']; at: string; outcome?: Record<string, unknown>; error?: string; cause?: string },
+    step: {
+      order: number;
+      name: string;
+      status: StepRecord['status'];
+      startedAt: string;
+      endedAt: string;
+      executionId: string;
+      automationVersion?: number;
+      outcome?: Record<string, unknown>;
+      error?: string;
+      cause?: string;
+    },
   ): Promise<void> {
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':status': end.status, ':at': end.at };
-    const sets = ['#status = :status', 'endedAt = :at'];
+    const names: Record<string, string> = { '#order': 'order', '#name': 'name', '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':kind': 'runStep',
+      ':order': step.order,
+      ':name': step.name,
+      ':status': step.status,
+      ':startedAt': step.startedAt,
+      ':endedAt': step.endedAt,
+      ':executionId': step.executionId,
+      ':one': 1,
+    };
+    const sets = [
+      'itemKind = :kind',
+      '#order = :order',
+      '#name = :name',
+      '#status = :status',
+      // The first attempt's start: a retried step started then.
+      'startedAt = if_not_exists(startedAt, :startedAt)',
+      'endedAt = :endedAt',
+      'executionId = :executionId',
+    ];
+    const removes: string[] = [];
+    if (step.automationVersion !== undefined) {
+      sets.push('automationVersion = :version');
+      values[':version'] = step.automationVersion;
+    }
     for (const field of ['outcome', 'error', 'cause'] as const) {
-      if (end[field] === undefined) continue;
       names[`#${field}`] = field;
-      values[`:${field}`] = end[field];
+      if (step[field] === undefined) {
+        removes.push(`#${field}`);
+        continue;
+      }
+      values[`:${field}`] = step[field];
       sets.push(`#${field} = :${field}`);
     }
     await client.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: runStepKey(automationId, runId, order),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
+        Key: runStepKey(automationId, runId, step.order),
+        UpdateExpression: `SET ${sets.join(', ')} ADD attempts :one${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    );
   }
 
   /** The run's steps as run-action recorded them, in order. */
@@ -464,8 +476,7 @@ export function createRunLog(table: TableRef) {
     markCancelled,
     markEnded,
     countActions,
-    startStep,
-    endStep,
+    recordStep,
     steps,
     saveInput,
     input,

@@ -1,0 +1,23 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startLocalSystem } from '#infra/local/system.ts';
+const logger = { debug() {}, info() {}, warn: (m: string, e?: unknown) => console.log('WARN', m, JSON.stringify(e)), error: (m: string, e?: unknown) => console.log('ERR', m, JSON.stringify(e)) };
+const home = mkdtempSync(join(tmpdir(), 'dbg-'));
+const system = await startLocalSystem({ home, port: 0, logger, seedAutomations: false });
+const http = async (method: string, path: string, body?: unknown) => {
+  const r = await fetch(`${system.http.url}${path}`, { method, headers: { authorization: `Bearer ${system.credentials.adminToken}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const t = await r.text(); return { status: r.status, body: t ? JSON.parse(t) : undefined };
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const a = await http('POST', '/automations', { name: 'ping', trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' }, actions: [{ type: 'moveToStage', stageId: 'invoice' }] });
+const b = await http('POST', '/automations', { name: 'pong', trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'invoice' }, actions: [{ type: 'moveToStage', stageId: 'contract', allowBackward: true }] });
+await sleep(1500);
+const deal = (await http('POST', '/deals', { title: 'pp', pipelineId: 'sales', stageId: 'new', responsibleId: 'admin' })).body;
+await http('PATCH', `/deals/${deal.id}`, { stageId: 'contract' });
+await sleep(8000);
+console.log(JSON.stringify((await http('GET', `/runs?entityType=deal&entityId=${deal.id}`)).body, null, 1));
+const runs = (await http('GET', `/automations/${a.body.id}/runs`)).body.items;
+if (runs[0]) console.log(JSON.stringify((await http('GET', `/automations/${a.body.id}/runs/${runs[0].runId}`)).body, null, 1));
+console.log(JSON.stringify((await http('GET', `/notifications`)).body, null, 1));
+await system.stop();
