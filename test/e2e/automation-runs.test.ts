@@ -215,5 +215,6 @@ describe('a wait across a restart', () => {
 
     expect(done.status).toBe('SUCCEEDED');
     expect((await http('GET', `/deals/${deal.id}`)).body.title).toBe('followed up');
-  });
+    // A restart starts DynamoDB Local and redeploys every automation: on a busy machine, longer than the default.
+  }, 120_000);
 });
