@@ -54,7 +54,7 @@ export interface MailRef {
 }
 
 /**
- * What a step did, kept in the run log (docs/ARCHITECTURE.md, "Runs tell the truth"):
+ * What a step did, kept in the run log (README, "What a run log says"):
  * - `changed`: it wrote what `records`, `mails`, `notifications` and `excepted` list;
  * - `noop`: nothing needed doing (the record was already so, or a backward move is not allowed), `reason` says why;
  * - `suppressed`: the mail was not sent because its address is on the exceptions list (policy, not a fault).
