@@ -130,11 +130,11 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         : payload.task === 'checkConditions'
           ? [stepOrder.checkConditions, STATE.checkConditions]
           : [stepOrder.action(payload.actionIndex), payload.stepName];
-    // The first Task of a run keeps the trigger event, which a redrive starts from.
-    if (payload.task !== 'runAction') await store.runLog.saveInput(automationId, runId, payload.event);
     const step = {
       order,
       name,
+      // The first Task of a run keeps the trigger event, which a redrive starts from.
+      ...(payload.task === 'runAction' ? {} : { input: payload.event }),
       startedAt: clock.now().toISOString(),
       executionId: payload.executionId,
       ...(payload.automationVersion === undefined ? {} : { automationVersion: payload.automationVersion }),

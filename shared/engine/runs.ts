@@ -300,6 +300,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     return {
       automationId,
       automationVersion: auto.version,
+      summary: 'started by hand',
       runId,
       executionId,
       entityType,

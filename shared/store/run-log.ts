@@ -16,7 +16,6 @@ import {
   entityRunSortKey,
   entityRunsKey,
   runAttributes,
-  runInputKey,
   runKey,
   runSortKey,
   runStepKey,
@@ -74,6 +73,9 @@ export interface LoopStoppedRun {
   depth: number;
   causedBy: string;
 }
+
+/** The attribute of a run's first step item that keeps the run's trigger event (as JSON text). */
+const RUN_INPUT = 'runInput';
 
 function toRun(item: Record<string, unknown>): RunRecord {
   const run: Record<string, unknown> = {};
@@ -205,6 +207,8 @@ export function createRunLog(table: TableRef) {
       outcome?: Record<string, unknown>;
       error?: string;
       cause?: string;
+      /** The run's trigger event (the first step keeps it, once). */
+      input?: unknown;
     },
   ): Promise<void> {
     const names: Record<string, string> = { '#order': 'order', '#name': 'name', '#status': 'status' };
@@ -233,6 +237,10 @@ export function createRunLog(table: TableRef) {
       sets.push('automationVersion = :version');
       values[':version'] = step.automationVersion;
     }
+    if (step.input !== undefined) {
+      sets.push(`${RUN_INPUT} = if_not_exists(${RUN_INPUT}, :input)`);
+      values[':input'] = JSON.stringify(step.input);
+    }
     for (const field of ['outcome', 'error', 'cause'] as const) {
       names[`#${field}`] = field;
       if (step[field] === undefined) {
@@ -255,6 +263,11 @@ export function createRunLog(table: TableRef) {
 
   /** The run's steps as run-action recorded them, in order. */
   async function steps(automationId: string, runId: string): Promise<StepRecord[]> {
+    const items = await stepItems(automationId, runId);
+    return items.map(({ pk: _pk, sk: _sk, itemKind: _kind, [RUN_INPUT]: _input, ...step }) => ({ ...step, attempts: Number(step.attempts ?? 1) }) as StepRecord);
+  }
+
+  async function stepItems(automationId: string, runId: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -270,27 +283,13 @@ export function createRunLog(table: TableRef) {
       items.push(...(result.Items ?? []));
       startKey = result.LastEvaluatedKey;
     } while (startKey);
-    return items.map(({ pk: _pk, sk: _sk, itemKind: _kind, ...step }) => ({ ...step, attempts: Number(step.attempts ?? 1) }) as StepRecord);
+    return items;
   }
 
-  /** Keeps the trigger event a run started from (once): a redrive starts from it after the execution's history is gone. */
-  async function saveInput(automationId: string, runId: string, detail: unknown): Promise<void> {
-    await client
-      .send(
-        new PutCommand({
-          TableName: tableName,
-          Item: { ...runInputKey(automationId, runId), itemKind: 'runInput', detail: JSON.stringify(detail) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
-  }
-
+  /** The trigger event a run started from, kept with its first step: a redrive starts from it after the execution's history is gone. */
   async function input(automationId: string, runId: string): Promise<unknown | undefined> {
-    const result = await client.send(new GetCommand({ TableName: tableName, Key: runInputKey(automationId, runId), ConsistentRead: true }));
-    return typeof result.Item?.detail === 'string' ? JSON.parse(result.Item.detail) : undefined;
+    const kept = (await stepItems(automationId, runId)).find((item) => typeof item[RUN_INPUT] === 'string');
+    return kept ? JSON.parse(kept[RUN_INPUT] as string) : undefined;
   }
 
   /** The loop guard kept a run from starting: recorded once per automation and event, with its reason. */
@@ -478,7 +477,6 @@ export function createRunLog(table: TableRef) {
     countActions,
     recordStep,
     steps,
-    saveInput,
     input,
     recordLoopStopped,
   };

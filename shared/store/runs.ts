@@ -6,7 +6,7 @@
 //         gsi3 `runs#<automationId>#<STATUS>` / `<startedAt>#<runId>`         — the same, one status (e.g. FAILED for a redrive)
 //         gsi4 `runs` / `<startedAt>#<automationId>#<runId>`                   — every run in a date range (GET /runs)
 //   step  pk `run#<automationId>#<runId>`, sk `step#<order>`  — what each step did (the run log kept in the table)
-//   input pk `run#<automationId>#<runId>`, sk `input`          — the trigger event a redrive starts again from
+//         (the first step's entry also keeps the trigger event a redrive starts again from)
 // A run id is the id of the event that triggered it, so a duplicate delivery meets the same key.
 import type { Key } from './keys.ts';
 
@@ -37,7 +37,6 @@ export const runStepKey = (automationId: string, runId: string, order: number): 
   pk: runKey(automationId, runId).pk,
   sk: `${STEP_PREFIX}${String(order).padStart(3, '0')}`,
 });
-export const runInputKey = (automationId: string, runId: string): Key => ({ pk: runKey(automationId, runId).pk, sk: 'input' });
 
 /** Attribute names of a run item, as the compiled state machine writes them and the API reads them. */
 export const runAttributes = {
