@@ -68,7 +68,6 @@ export interface RunStepView {
   outcome?: Record<string, unknown>;
 }
 
-const terminal = new Set(['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'LOOP_STOPPED']);
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 /** The run in one line: what its actions did, or why it did not get (all) the way. */
@@ -103,7 +102,6 @@ export function composeSteps(run: RunRecord, recorded: StepRecord[]): RunStepVie
     steps[0] = { name: 'Loop guard', status: 'CAUGHT', startedAt: run.startedAt, endedAt: run.startedAt, error: 'Stagecraft.LoopStopped', cause: run.reason ?? '' };
     return steps;
   }
-  const ended = terminal.has(run.status);
   const ordered = [...recorded].sort((a, b) => a.order - b.order);
   ordered.forEach((entry, index) => {
     const step: RunStepView = { name: entry.name, status: entry.status, startedAt: entry.startedAt };
@@ -112,11 +110,6 @@ export function composeSteps(run: RunRecord, recorded: StepRecord[]): RunStepVie
     if (entry.error) step.error = entry.error;
     if (entry.cause) step.cause = entry.cause;
     if (entry.outcome) step.outcome = entry.outcome;
-    // An attempt that never reported back (a Lambda timeout, a crash) ended with the run.
-    if (entry.status === 'RUNNING' && ended) {
-      Object.assign(step, { status: 'FAILED', ...(run.endedAt ? { endedAt: run.endedAt } : {}) });
-      if (run.failedStep === entry.name) Object.assign(step, { error: run.error ?? 'States.Runtime', cause: causeMessage(run.errorCause) });
-    }
     steps.push(step);
     const dueAt = entry.order === stepOrder.planWait && entry.status === 'SUCCEEDED' ? entry.outcome?.dueAt : undefined;
     if (typeof dueAt === 'string') {

@@ -49,7 +49,7 @@ export interface AllRunsQuery {
 export interface StepRecord {
   order: number;
   name: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CAUGHT';
+  status: 'SUCCEEDED' | 'FAILED' | 'CAUGHT';
   startedAt: string;
   endedAt?: string;
   attempts: number;
