@@ -6,6 +6,7 @@ import type { App } from '#shared/app.ts';
 import { createActions } from '#shared/engine/actions.ts';
 import { automationChangedPattern, createProvisioner } from '#shared/engine/provision.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
+import { LOOP_GUARD_RULE, createLoopGuard, loopStoppedPattern } from '#shared/engine/loop-guard.ts';
 import { createTrackRuns } from '#shared/engine/track-runs.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
 import type { Ids, Logger, TableRef, Workflows } from '#shared/ports.ts';
@@ -72,6 +73,8 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
       bindings: { runActionFunctionArn: localFunctionArn('run-action'), tableName: table.tableName },
     });
     bus.putRule({ name: PROVISION_RULE, pattern: automationChangedPattern, enabled: true, target: (event) => provisioner.onChange(event as never) });
+    const loopGuard = createLoopGuard({ store: app.store, clock, logger });
+    bus.putRule({ name: LOOP_GUARD_RULE, pattern: loopStoppedPattern, enabled: true, target: (event) => loopGuard(event as never) });
     // The local bus keeps its rules in memory: a start deploys every stored automation again.
     await provisioner.reconcileAll();
     // Executions a crash left running go on from their last Task; waits that fell due while

@@ -7,13 +7,14 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type App, createApp } from '#shared/app.ts';
 import { ulidIds } from '#shared/ids.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
-import { createTableInput, ttlAttribute } from '#shared/store/table.ts';
+import { createTableInput, indexes, ttlAttribute } from '#shared/store/table.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
 import { type DynamoDbLocal, endOrphanedDynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalEngine, startLocalEngine } from './engine.ts';
@@ -93,9 +94,10 @@ function isNodeProcess(pid: number): boolean {
   }
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await addMissingIndexes(client, tableName, new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)));
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -104,6 +106,34 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   await client.send(
     new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true } }),
   );
+}
+
+/** A table made by an older version gets the indexes added since (one per UpdateTable, as DynamoDB allows). */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, present: Set<string | undefined>): Promise<void> {
+  for (const index of indexes) {
+    if (present.has(index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: index.pk, AttributeType: 'S' },
+          { AttributeName: index.sk, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.pk, KeyType: 'HASH' },
+                { AttributeName: index.sk, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+  }
 }
 
 /** Tokens are stored hashed, so the file is where the secrets of a local workspace live. */

@@ -71,6 +71,17 @@ function substitute(definition: unknown, substitutions: Record<string, string>):
   return JSON.parse(text);
 }
 
+/**
+ * The interpreter sets `$$.Execution.StartTime` to the real time each segment starts; an execution started once,
+ * at the local (movable) clock's time. Segments read it from a context field the runner fills instead.
+ */
+const START_TIME_PATH = '$$.Execution.StartTime';
+const LOCAL_START_TIME_PATH = '$$.LocalExecution.StartTime';
+
+function withLocalStartTime(definition: Definition): Definition {
+  return JSON.parse(JSON.stringify(definition).split(START_TIME_PATH).join(LOCAL_START_TIME_PATH)) as Definition;
+}
+
 /** Replaces each Wait with a Pass that ends the segment and names where to resume. */
 function withPausingWaits(definition: Definition, startAt: string): Definition {
   const states: States = {};
@@ -148,7 +159,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     const key = `${name}@${version}@${startAt}`;
     let machine = machines.get(key);
     if (!machine) {
-      machine = new StateMachine(withPausingWaits(definition, startAt) as unknown as StateMachineDefinition, {
+      machine = new StateMachine(withPausingWaits(withLocalStartTime(definition), startAt) as unknown as StateMachineDefinition, {
         validationOptions: { noValidate: true },
       });
       machines.set(key, machine);
@@ -225,6 +236,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
           StartTime: record.startedAt,
           RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
         },
+        LocalExecution: { StartTime: record.startedAt },
         StateMachine: { Id: stateMachineArn(record.stateMachine), Name: record.stateMachine },
         // The interpreter has no $$.State: read when a state's paths are evaluated, "now" is when it was entered.
         State: {

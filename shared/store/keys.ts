@@ -65,7 +65,7 @@ export function entityIndexAttributes(type: EntityType, record: Record<string, u
   return attributes;
 }
 
-export const indexAttributeNames = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+export const indexAttributeNames = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk'] as const;
 export const keyAttributeNames = ['pk', 'sk', ...indexAttributeNames] as const;
 
 /** Workspace bookkeeping (seed marker, settings): never an event, never listed. */
