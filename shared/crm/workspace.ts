@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
-import { type Entity, Pipeline, createSchemas, patchSchemas } from '#shared/domain/entities.ts';
+import { type Entity, Id, Pipeline, createSchemas, patchSchemas } from '#shared/domain/entities.ts';
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
 import type { Ids } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
@@ -140,7 +140,9 @@ export function createWorkspaceService(store: Store, ids: Ids) {
 
   async function removeIntegration(id: string, caller: Caller): Promise<void> {
     requireAdmin(caller);
-    if (!(await store.credentials.removeIntegration(id))) throw new NotFound('integration', id);
+    // An id this API never issues names nothing (and a 3,000-character one is no DynamoDB key).
+    const known = Id.safeParse(id).success && (await store.credentials.removeIntegration(id));
+    if (!known) throw new NotFound('integration', id.length > 80 ? `${id.slice(0, 80)}…` : id);
   }
 
   return { createIntegration, listIntegrations, removeIntegration, ensureButler, createUser, updateUser, deleteUser, createPipeline, updatePipeline, addException, removeException, activityStats };

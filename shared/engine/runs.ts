@@ -27,7 +27,7 @@ export const RunsQuery = z.strictObject({
   entityId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2000).optional(),
-});
+}).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { path: ['to'], message: 'must not be before from' });
 
 export const RunTarget = z.strictObject({
   entityType: z.enum(['contact', 'company', 'lead', 'deal', 'activity', 'document']),
