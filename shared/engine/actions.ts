@@ -3,6 +3,7 @@
 // (run, step), updates that find their change made change nothing, and mail and
 // notifications are keyed by the same id.
 import { DateTime, Duration } from 'luxon';
+import { fieldSegments, fieldValue } from '#shared/automation/fields.ts';
 import type { Caller } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import { automationActor } from '#shared/domain/actors.ts';
@@ -202,7 +203,11 @@ export function createActions(deps: ActionDeps) {
       const patch: Record<string, unknown> = {};
       for (const [field, template] of Object.entries(set)) {
         const rendered = await ctx.render(template);
-        patch[field] = typeof entity[field] === 'number' || field === 'amount' ? Number(rendered) : rendered;
+        const value = typeof fieldValue(entity, field) === 'number' || field === 'amount' ? Number(rendered) : rendered;
+        // A custom field travels as a merge patch of `fields`, which keeps the record's other custom fields.
+        const [head, custom] = fieldSegments(field);
+        if (custom === undefined) patch[head] = value;
+        else patch.fields = { ...(patch.fields as Record<string, unknown> | undefined), [custom]: value };
       }
       const updated = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, patch, caller);
       return { done: `set ${Object.keys(patch).join(', ')}`, version: updated.version };
