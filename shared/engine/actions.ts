@@ -9,7 +9,7 @@ import type { RecordService } from '#shared/crm/records.ts';
 import { automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, type EntityType, Pipeline, stageIndex } from '#shared/domain/entities.ts';
-import { Conflict, ValidationFailed } from '#shared/errors.ts';
+import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
 import { stepId } from '#shared/ids.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Clock } from '#shared/ports.ts';
@@ -138,7 +138,9 @@ export function createActions(deps: ActionDeps) {
     },
 
     async addToExceptions(action, ctx, entity, caller) {
-      const contact = await linkedContact(deps, entity, ctx.entityType);
+      // The contact as the run saw it, even if someone deleted it meanwhile: its details still go on the list.
+      const contactId = ctx.entityType === 'contact' ? undefined : str(entity.contactId);
+      const contact = ctx.entityType === 'contact' ? entity : contactId ? await store.records.lastKnown('contact', contactId) : undefined;
       const sources = [entity, ...(contact && contact !== entity ? [contact] : [])];
       const values = new Set<string>();
       for (const source of sources) {
@@ -155,9 +157,13 @@ export function createActions(deps: ActionDeps) {
       const deleted: string[] = [];
       if (action.deleteEntity) {
         for (const [type, record] of [[ctx.entityType, entity], ...(contact && contact !== entity ? [['contact', contact] as const] : [])] as const) {
-          if (await store.records.get(type, record.id)) {
+          // Deleted by someone else meanwhile (a person's DELETE racing this step) is done, not failed.
+          if (!(await store.records.get(type, record.id))) continue;
+          try {
             await deps.records.remove(type as 'contact', record.id, caller);
             deleted.push(`${type} ${record.id}`);
+          } catch (error) {
+            if (!(error instanceof NotFound)) throw error;
           }
         }
       }
