@@ -194,10 +194,12 @@ export function createActions(deps: ActionDeps) {
     async notify(action, ctx, entity) {
       const userId = action.to === 'userId' ? str(action.userId) : str(entity.responsibleId);
       if (!userId) return { done: 'nobody to notify', skipped: ['no user'] };
+      // Saving checked the user; one deleted since fails the step with that cause instead of notifying nobody.
+      const user = await store.records.get('user', userId);
+      if (!user) throw ValidationFailed.field(action.to === 'userId' ? 'userId' : 'responsibleId', `no user with id ${userId} to notify (deleted since the automation was saved?)`);
       const message = await ctx.render(String(action.message));
       const id = stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt);
       const { created } = await store.notifications.add({ id, userId, message, from: { automationId: ctx.automationId, runId: ctx.runId } });
-      const user = await store.records.get('user', userId);
       const email = str(user?.email);
       // The mail goes out with the first delivery only; a retry finds the notification stored.
       const mailed = created && email ? await deps.sendMail({ to: email, subject: message.slice(0, 120), text: message }) : undefined;
@@ -221,6 +223,9 @@ export function createActions(deps: ActionDeps) {
 
     async moveToStage(action, ctx, entity, caller) {
       const target = String(action.stageId);
+      const only = str(action.pipelineId);
+      if (only !== undefined && entity.pipelineId !== only)
+        return { done: `not moved: this step moves deals of pipeline ${only}, not of ${String(entity.pipelineId ?? ctx.entityType)}`, skipped: ['other pipeline'] };
       if (entity.stageId === target) return { done: `already in ${target}` };
       if (ctx.entityType === 'deal' && !action.allowBackward) {
         const pipeline = Pipeline.parse(await store.records.require('pipeline', String(entity.pipelineId)));
