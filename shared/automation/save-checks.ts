@@ -177,10 +177,6 @@ function userIssues(action: Action, path: string, users: ReadonlySet<string>, su
     const without = types.filter((type) => !recordFields(type).includes('responsibleId'));
     if (without.length > 0) issues.push({ path: `${path}.to`, message: `${without.map(an).join(', ')} has no responsible user; name one with to: userId` });
   }
-  if (action.type === 'planActivity' && action.responsible === undefined) {
-    const without = types.filter((type) => !recordFields(type).includes('responsibleId'));
-    if (without.length > 0) issues.push({ path: `${path}.responsible`, message: `${without.map(an).join(', ')} has no responsible user to take the activity; name one` });
-  }
   if (action.type === 'sendEmail' && action.to === 'contact') {
     const mailable = ['contact', 'company', 'lead', 'deal'];
     const without = types.filter((type) => !mailable.includes(type));
