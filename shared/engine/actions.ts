@@ -243,6 +243,7 @@ export function createActions(deps: ActionDeps) {
     if (action.to === 'responsible') {
       const responsibleId = str(entity.responsibleId);
       const user = responsibleId ? await store.records.get('user', responsibleId) : undefined;
+      if (responsibleId && !user) throw ValidationFailed.field('responsibleId', `no user with id ${responsibleId} to mail (deleted since?)`);
       return str(user?.email);
     }
     const contact = await linkedContact(deps, entity, ctx.entityType);
