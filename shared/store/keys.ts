@@ -10,7 +10,7 @@
 //   contactPoint  pk `cp#<email|phone>#<value>`, sk `<type>#<id>` — records by e-mail or phone
 //   exception     pk `exception#<value>`, sk `exception`; gsi1 `exceptions` / value
 //   credential    pk `credential#<sha256>`, sk `credential` — API keys and local tokens, hashed
-//   idempotency   pk `idempotency#api`, sk <hash> — Powertools idempotency records
+//   idempotency   pk `idempotency#<fn>#<hash>`, sk `idempotency` — Powertools idempotency records, one partition each
 import type { ContactPointKind } from '#shared/domain/contact-points.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 
@@ -42,7 +42,8 @@ export const EXCEPTIONS_INDEX_KEY = 'exceptions';
 
 export const credentialKey = (hash: string): Key => ({ pk: `credential#${hash}`, sk: 'credential' });
 
-export const IDEMPOTENCY_PK = 'idempotency#api';
+/** An idempotency record: `recordKey` is Powertools' `<prefix>#<hash of caller and Idempotency-Key>`. */
+export const idempotencyKey = (recordKey: string): Key => ({ pk: `idempotency#${recordKey}`, sk: 'idempotency' });
 
 /** Index attributes an entity item carries; removed on delete so the record leaves every listing. */
 export function entityIndexAttributes(type: EntityType, record: Record<string, unknown>): Record<string, string> {
