@@ -1,0 +1,126 @@
+// One deal on the board: title, amount, responsible, contact; drag it, or move it by its menu.
+import { useDraggable } from '@dnd-kit/core';
+import { ActionIcon, Alert, Anchor, CloseButton, Group, Menu, Paper, Stack, Text } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { paths } from '../../../lib/paths';
+import { keys } from '../../../lib/query';
+import type { Contact, Deal, Stage } from '../../../lib/records';
+import { useApi } from '../../../lib/session';
+import { formatAmount } from './format';
+
+function ContactName({ contactId }: { contactId: string }) {
+  const api = useApi();
+  const contact = useQuery({
+    queryKey: keys.record('contacts', contactId),
+    queryFn: () => api.request<Contact>(`/contacts/${encodeURIComponent(contactId)}`),
+    staleTime: 60_000,
+  });
+  return (
+    <Anchor component={Link} to={paths.record('contacts', contactId)} size="xs" c="dimmed">
+      {contact.data?.name ?? (contact.isError ? 'contact not found' : '…')}
+    </Anchor>
+  );
+}
+
+/**
+ * The keyboard and menu alternative to dragging. A board shows hundreds of cards: the menu
+ * is mounted on first use only, the button alone costs little.
+ */
+function MoveMenu({ deal, stages, onMove }: Pick<DealCardProps, 'deal' | 'stages' | 'onMove'>) {
+  const [opened, setOpened] = useState(false);
+  const button = (
+    <ActionIcon variant="subtle" size="sm" aria-label={`Move ${deal.title}`} onPointerDown={(event) => event.stopPropagation()} onClick={() => setOpened(true)}>
+      <span aria-hidden="true">⋯</span>
+    </ActionIcon>
+  );
+  if (!opened) return button;
+  return (
+    <Menu position="bottom-end" withinPortal opened={opened} onChange={setOpened} defaultOpened>
+      <Menu.Target>{button}</Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>Move to</Menu.Label>
+        {stages.map((stage) => (
+          <Menu.Item key={stage.id} disabled={stage.id === deal.stageId} onClick={() => onMove(deal, stage.id)}>
+            {stage.name}
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+export interface DealCardProps {
+  deal: Deal;
+  /** The responsible person's name, looked up once per column rather than per card. */
+  responsible: string | undefined;
+  stages: Stage[];
+  onMove: (deal: Deal, toStageId: string) => void;
+  notice?: string;
+  onDismissNotice?: () => void;
+}
+
+export function DealCard({ deal, responsible, stages, onMove, notice, onDismissNotice }: DealCardProps) {
+  // The card stays in its column while dragged (dimmed); the board's DragOverlay follows the pointer.
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: deal.id, data: { deal } });
+  return (
+    <Paper
+      ref={setNodeRef}
+      withBorder
+      p="xs"
+      shadow="xs"
+      style={{ opacity: isDragging ? 0.4 : 1, cursor: 'grab', touchAction: 'none' }}
+      component="article"
+      aria-label={`Deal ${deal.title}`}
+      {...listeners}
+      {...attributes}
+      // An article holding links and a menu; dnd-kit's default role "button" would hide them.
+      role="article"
+    >
+      <Stack gap={2}>
+        <Group justify="space-between" wrap="nowrap" gap={4} align="flex-start">
+          <Anchor component={Link} to={paths.record('deals', deal.id)} fw={600} size="sm" lineClamp={2} onPointerDown={(event) => event.stopPropagation()}>
+            {deal.title}
+          </Anchor>
+          <MoveMenu deal={deal} stages={stages} onMove={onMove} />
+        </Group>
+        {typeof deal.amount === 'number' ? (
+          <Text size="sm" fw={500}>
+            {formatAmount(deal.amount, deal.currency)}
+          </Text>
+        ) : null}
+        <Group gap={6} justify="space-between" wrap="nowrap">
+          <Text size="xs" c="dimmed" span>
+            {responsible ?? 'nobody'}
+          </Text>
+          {deal.contactId ? <ContactName contactId={deal.contactId} /> : null}
+        </Group>
+        {notice ? (
+          <Alert color="orange" p={6} role="alert" onPointerDown={(event) => event.stopPropagation()}>
+            <Group gap={4} wrap="nowrap" align="flex-start">
+              <Text size="xs">{notice}</Text>
+              {onDismissNotice ? <CloseButton size="xs" aria-label="Dismiss" onClick={onDismissNotice} /> : null}
+            </Group>
+          </Alert>
+        ) : null}
+      </Stack>
+    </Paper>
+  );
+}
+
+/** What follows the pointer while a deal is dragged. */
+export function DealCardPreview({ deal }: { deal: Deal }) {
+  return (
+    <Paper withBorder p="xs" shadow="lg" w={248} style={{ cursor: 'grabbing', transform: 'rotate(2deg)' }} aria-hidden="true">
+      <Text fw={600} size="sm" c="indigo" lineClamp={2}>
+        {deal.title}
+      </Text>
+      {typeof deal.amount === 'number' ? (
+        <Text size="sm" fw={500}>
+          {formatAmount(deal.amount, deal.currency)}
+        </Text>
+      ) : null}
+    </Paper>
+  );
+}
