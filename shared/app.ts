@@ -3,6 +3,7 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type UserTokenVerifier, createAuthenticate } from './auth/authenticate.ts';
+import { createCalendarService } from './crm/calendar.ts';
 import { createRecordService } from './crm/records.ts';
 import { createWorkspaceService } from './crm/workspace.ts';
 import { createApi } from './http/api.ts';
@@ -12,6 +13,7 @@ import type { Route } from './http/router.ts';
 import { createAutomationService } from './engine/automations.ts';
 import { createRunsService } from './engine/runs.ts';
 import { automationRoutes } from './http/automation-routes.ts';
+import { calendarRoutes } from './http/calendar-routes.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
 import { type Store, createStore } from './store/index.ts';
 import { IDEMPOTENCY_PK } from './store/keys.ts';
@@ -36,9 +38,11 @@ export function createApp(deps: AppDeps) {
   const workspace = createWorkspaceService(store, deps.ids);
   const automations = createAutomationService(store);
   const runs = createRunsService({ store, workflows: deps.workflows, clock: deps.clock, ids: deps.ids });
+  const calendar = createCalendarService(store);
   const routes: Route[] = [
     ...crmRoutes({ records, workspace, exceptions: store.exceptions, notifications: store.notifications }),
     ...automationRoutes(automations, runs),
+    ...calendarRoutes(calendar),
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
   routes.push(openApiRoute(() => routes));
@@ -51,7 +55,7 @@ export function createApp(deps: AppDeps) {
   });
   const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
   const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });
-  return { store, records, workspace, automations, runs, routes, authenticate, api };
+  return { store, records, workspace, automations, runs, calendar, routes, authenticate, api };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -347,7 +347,9 @@ interface Build {
 /** A wait can outlast one execution when its due time comes from a date field, or its duration may reach the limit. */
 function mayContinue(wait: Delay | undefined): boolean {
   if (!wait) return false;
-  if ('until' in wait) return true;
+  // A date field, or working time (holidays and short weeks stretch it), has no bound known at compile time.
+  if ('until' in wait || wait.workingTime) return true;
+  if (!('after' in wait)) return false;
   return longestDays(wait.after) > EXECUTION_WAIT_LIMIT_DAYS;
 }
 

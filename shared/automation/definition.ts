@@ -17,6 +17,7 @@ import {
 } from './durations.ts';
 import { FIELD_PATH, FIELD_PATH_HINT } from './fields.ts';
 import { templateProblem } from './templates.ts';
+import { WORKING_DURATION_HINT, isWorkingDuration } from './working-time.ts';
 
 /** Records whose events can trigger an automation. */
 export const triggerEntities = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
@@ -195,10 +196,20 @@ export const Delay = z
         at: TimeOfDay.optional(),
       })
       .optional(),
+    /** Count the delay in the workspace calendar's working time; alone, it waits for the next working hour. */
+    workingTime: z.boolean().optional(),
   })
   .superRefine((delay, ctx) => {
-    if ((delay.after === undefined) === (delay.until === undefined))
+    const working = delay.workingTime === true;
+    if (delay.after !== undefined && delay.until !== undefined)
       ctx.addIssue({ code: 'custom', message: 'a delay has exactly one of "after" (a duration) or "until" (a date field)' });
+    else if (delay.after === undefined && delay.until === undefined && !working)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a delay has "after" (a duration) or "until" (a date field), or "workingTime": true alone for the next working hour',
+      });
+    if (working && delay.after !== undefined && isDuration(delay.after) && !isWorkingDuration(delay.after))
+      ctx.addIssue({ code: 'custom', path: ['after'], message: `a delay in working time is ${WORKING_DURATION_HINT}` });
   });
 export type Delay = z.infer<typeof Delay>;
 
@@ -393,8 +404,10 @@ export function waitOf(definition: Pick<AutomationDefinition, 'trigger' | 'delay
     if (trigger.at !== undefined) until.at = trigger.at;
     return { until };
   }
-  if (delay?.after !== undefined) return { after: delay.after };
-  if (delay?.until !== undefined) return { until: delay.until };
+  const working = delay?.workingTime === true ? { workingTime: true } : {};
+  if (delay?.after !== undefined) return { after: delay.after, ...working };
+  if (delay?.until !== undefined) return { until: delay.until, ...working };
+  if (delay?.workingTime === true) return { workingTime: true };
   return undefined;
 }
 

@@ -5,6 +5,7 @@ import { checkConditions } from './conditions.ts';
 import { type Action, Conditions, type Trigger } from './definition.ts';
 import { type Delay, DueDateUnknown, type WaitPlan, planWait } from './durations.ts';
 import { fieldValue } from './fields.ts';
+import type { Calendar } from './working-time.ts';
 
 /** Error names a Task throws on purpose; each Catch routes on one (a Lambda's error name is its errorType). */
 export const runErrors = {
@@ -133,7 +134,7 @@ const EXECUTION_NAME = /[^A-Za-z0-9_-]/g;
 
 /** Plan wait's answer: when the run is due, and the state that follows the Wait. Throws ConditionsNotMet
  *  when the due time cannot be known (an empty date field): such a run is skipped, not failed. */
-export function answerPlanWait(payload: PlanWaitPayload): PlanWaitAnswer {
+export function answerPlanWait(payload: PlanWaitPayload, calendar?: Calendar): PlanWaitAnswer {
   const mismatch = triggerMismatch(payload.trigger, payload.event);
   if (mismatch) throw new ConditionsNotMet(mismatch);
   let plan: WaitPlan;
@@ -146,6 +147,7 @@ export function answerPlanWait(payload: PlanWaitPayload): PlanWaitAnswer {
       startedAt: payload.startedAt,
       continuation: payload.run.continuation,
       canContinue: payload.steps.continues !== undefined,
+      ...(calendar ? { calendar } : {}),
     });
   } catch (error) {
     if (error instanceof DueDateUnknown) throw new ConditionsNotMet(`cannot plan the wait: ${error.message}`);

@@ -2,6 +2,7 @@
 // "Wait 6 months", "1 · Create lead". The local runner binds Tasks by these names too.
 import type { Action, ActionType } from './definition.ts';
 import { type Delay, describeDuration, isNegativeDuration, isZeroDuration } from './durations.ts';
+import { describeWorkingTime } from './working-time.ts';
 
 /** Step Functions refuses longer state names. */
 export const MAX_STATE_NAME = 80;
@@ -43,11 +44,12 @@ export function actionStateName(index: number, action: Pick<Action, 'type'>): st
 
 /** `Wait 6 months`, `Wait until 3 days before closeDate`, `Wait until closeDate at 08:00`. */
 export function waitStateName(wait: Delay): string {
-  if ('after' in wait) return withinNameLimit(`Wait ${describeDuration(wait.after)}`);
+  if ('after' in wait) return withinNameLimit(`Wait ${wait.workingTime ? describeWorkingTime(wait.after) : describeDuration(wait.after)}`);
+  if (!('until' in wait)) return `Wait for ${describeWorkingTime(undefined)}`;
   const { field, offset, at } = wait.until;
   const when =
     offset === undefined || isZeroDuration(offset)
       ? field
       : `${describeDuration(offset.replace(/^-/, ''))} ${isNegativeDuration(offset) ? 'before' : 'after'} ${field}`;
-  return withinNameLimit(`Wait until ${when}${at ? ` at ${at}` : ''}`);
+  return withinNameLimit(`Wait until ${when}${at ? ` at ${at}` : ''}${wait.workingTime ? ', in working time' : ''}`);
 }

@@ -16,6 +16,7 @@ import {
   needsCurrentRecord,
 } from '#shared/automation/run-steps.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
+import { workspaceCalendar } from '#shared/crm/calendar.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 import { VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Logger } from '#shared/ports.ts';
@@ -31,7 +32,9 @@ export interface RunActionDeps {
 
 export function createRunAction({ store, actions, clock, logger }: RunActionDeps) {
   async function planWait(payload: PlanWaitPayload): Promise<PlanWaitAnswer> {
-    const answer = answerPlanWait(payload);
+    // A delay in working time is counted in the calendar as it is when the run enrols.
+    const calendar = 'workingTime' in payload.wait && payload.wait.workingTime ? await workspaceCalendar(store) : undefined;
+    const answer = answerPlanWait(payload, calendar);
     await store.runLog.markWaiting(payload.automationId, payload.runId, answer.dueAt, payload.executionId);
     return answer;
   }
