@@ -485,6 +485,7 @@ function waitStates(b: Build, wait: Delay): Record<string, AslState> {
       b,
       {
         task: 'planWait',
+        ...enrolmentPolicy(b.definition),
         trigger: b.definition.trigger,
         'startedAt.$': '$$.Execution.StartTime',
         wait,
@@ -551,6 +552,12 @@ function resumingState(b: Build): AslState {
   return { Type: 'Choice', Choices: choices, Default: names.duplicate };
 }
 
+/** The re-enrolment policy the first Task after Enroll enforces; "always" (the default) needs nothing. */
+function enrolmentPolicy(definition: AutomationDefinition): { reenroll?: 'never' | 'afterFinish' } {
+  const policy = definition.reenroll;
+  return policy === 'never' || policy === 'afterFinish' ? { reenroll: policy } : {};
+}
+
 function checkConditionsState(b: Build): AslState {
   const { definition, names } = b;
   const waited = b.wait !== undefined;
@@ -563,6 +570,8 @@ function checkConditionsState(b: Build): AslState {
       b,
       {
         task: 'checkConditions',
+        // With a wait, Plan wait enrolled the record before waiting.
+        ...(waited ? {} : enrolmentPolicy(definition)),
         trigger: definition.trigger,
         // As JSON text: asl-validator refuses null and "" inside a payload template's arrays ("in" lists).
         conditions: definition.conditions ? JSON.stringify(definition.conditions) : null,

@@ -2,7 +2,7 @@
 // (shape, Liquid templates, ISO-8601 durations), and the checks that need the workspace's pipelines.
 import { z } from 'zod';
 import { parseWith } from '#shared/crm/records.ts';
-import { Id, type Pipeline, activityTypes, leadStages, ownerTypes, stageOf, systemFields } from '#shared/domain/entities.ts';
+import { Id, type Pipeline, activityTypes, leadStages, ownerTypes, stageOf, systemFields, userRoles } from '#shared/domain/entities.ts';
 import { type FieldIssue, ValidationFailed } from '#shared/errors.ts';
 import {
   type Delay as WaitDelay,
@@ -49,10 +49,14 @@ export const actionTypes = [
   'notify',
   'updateFields',
   'moveToStage',
+  'assign',
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 
 export const MAX_ACTIONS = 20;
+
+export const reenrollPolicies = ['never', 'afterFinish', 'always'] as const;
+export type ReenrollPolicy = (typeof reenrollPolicies)[number];
 
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks
@@ -298,6 +302,20 @@ export const Action = z.discriminatedUnion(
         }),
     }),
     z.strictObject({ type: z.literal('moveToStage'), stageId: Slug, allowBackward: z.boolean().optional() }),
+    z
+      .strictObject({
+        type: z.literal('assign'),
+        /** Round-robin over these users, in this order. */
+        users: z.array(Id).min(1).max(100).optional(),
+        /** Round-robin over every active user with this role. */
+        role: z.enum(userRoles).optional(),
+      })
+      .superRefine((action, ctx) => {
+        if ((action.users === undefined) === (action.role === undefined))
+          ctx.addIssue({ code: 'custom', message: 'assign takes exactly one of "users" (a list of user ids) or "role"' });
+        if (action.users && new Set(action.users).size !== action.users.length)
+          ctx.addIssue({ code: 'custom', path: ['users'], message: 'each user once' });
+      }),
   ],
   { error: `unknown action type; one of ${actionTypes.join(', ')}` },
 );
@@ -325,9 +343,18 @@ export const AutomationDefinition = z
       .refine(isTimeZone, 'an IANA time zone such as Europe/Berlin')
       .default('UTC'),
     actions: z.array(Action).min(1).max(MAX_ACTIONS),
+    /** Manual automations: members may run it by hand too (admins always may). */
+    allowMembers: z.boolean().optional(),
+    /** Whether a record enrols again: always (each trigger, the default), afterFinish (not while a run of it is
+     *  under way or waiting), never (once only). */
+    reenroll: z.enum(reenrollPolicies).optional(),
   })
   .superRefine((definition, ctx) => {
     const { trigger, delay, actions } = definition;
+    if (definition.allowMembers !== undefined && trigger.type !== 'manual')
+      ctx.addIssue({ code: 'custom', path: ['allowMembers'], message: 'only a manual automation is run by hand' });
+    if (definition.reenroll !== undefined && trigger.type === 'manual')
+      ctx.addIssue({ code: 'custom', path: ['reenroll'], message: 'a manual run is asked for each time; re-enrolment applies to triggers' });
     if (trigger.type === 'dateReached' && delay)
       ctx.addIssue({ code: 'custom', path: ['delay'], message: 'dateReached already waits for its date: move the offset to trigger.offset' });
     if (trigger.type === 'stageEntered' && trigger.entity === 'lead') {
@@ -390,6 +417,9 @@ function actionMismatch(action: Action, subject: Subject, trigger: TriggerType):
       return is('contact', 'company', 'lead', 'deal') ? undefined : 'this record has no e-mails or phones';
     case 'updateFields':
       return trigger === 'deleted' ? 'the record is deleted; its fields cannot change' : undefined;
+    case 'assign':
+      if (trigger === 'deleted') return 'the record is deleted; it cannot be assigned';
+      return is('contact', 'lead', 'deal', 'activity') ? undefined : 'only contacts, leads, deals and activities have a responsible user';
     default:
       return undefined;
   }

@@ -69,8 +69,12 @@ interface TaskPayloadBase {
   event: CrmEventDetail;
 }
 
+/** A re-enrolment policy the first Task after Enroll enforces (absent: always, every trigger enrols). */
+export type EnrolmentPolicy = 'never' | 'afterFinish';
+
 export interface PlanWaitPayload extends TaskPayloadBase {
   task: 'planWait';
+  reenroll?: EnrolmentPolicy;
   trigger: Trigger;
   startedAt: string;
   wait: Delay;
@@ -87,6 +91,7 @@ export interface PlanWaitAnswer extends WaitPlan {
 
 export interface CheckConditionsPayload extends TaskPayloadBase {
   task: 'checkConditions';
+  reenroll?: EnrolmentPolicy;
   trigger: Trigger;
   /** The definition's conditions as JSON text, or null when it has none. */
   conditions: string | null;

@@ -31,6 +31,7 @@ export const actionLabels: Record<ActionType, string> = {
   notify: 'Notify',
   updateFields: 'Update fields',
   moveToStage: 'Move to stage',
+  assign: 'Assign',
 };
 
 function withinNameLimit(name: string): string {

@@ -108,6 +108,7 @@ export const templateKeys: TemplateKeys = {
   notify: ['userId', 'message'],
   updateFields: [],
   moveToStage: [],
+  assign: [],
 };
 
 /** The action with every template filled in: what run-action performs and what a dry run shows. */

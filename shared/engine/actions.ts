@@ -13,6 +13,7 @@ import { stepId } from '#shared/ids.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
+import { createAssign } from './assign.ts';
 
 export type ActionConfig = { type: string } & Record<string, unknown>;
 
@@ -91,6 +92,7 @@ export function createActions(deps: ActionDeps) {
   const { store } = deps;
 
   const executors: Record<string, (action: ActionConfig, ctx: StepContext, entity: Entity, caller: Caller) => Promise<StepOutcome>> = {
+    assign: createAssign(deps),
     async createLead(action, ctx, entity, caller) {
       const contact = await linkedContact(deps, entity, ctx.entityType);
       const responsibleId = await responsibleOf(ctx, action.responsible, entity);

@@ -13,6 +13,7 @@ import { type Entity, Pipeline } from '#shared/domain/entities.ts';
 import { ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
+import { assignmentIssues } from './assign.ts';
 
 export interface AutomationView extends Record<string, unknown> {
   id: string;
@@ -53,6 +54,8 @@ export function createAutomationService(store: Store) {
   async function validated(input: unknown, id = 'validation'): Promise<AutomationDefinition> {
     const definition = parseAutomationDefinition(input);
     validateAgainstWorkspace(definition, { pipelines: await pipelines() });
+    const userIssues = await assignmentIssues(store, definition.actions);
+    if (userIssues.length > 0) throw new ValidationFailed(userIssues, userIssues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
     try {
       compileAutomation({ id, definition });
     } catch (error) {

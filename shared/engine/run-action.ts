@@ -4,6 +4,7 @@
 import type { Action } from '#shared/automation/definition.ts';
 import {
   type CheckConditionsPayload,
+  ConditionsNotMet,
   type PlanWaitAnswer,
   type PlanWaitPayload,
   type RunActionPayload,
@@ -30,8 +31,40 @@ export interface RunActionDeps {
   logger: Logger;
 }
 
+/** Runs that are over: a record they held may enrol again under "afterFinish". */
+const finished = new Set(['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'LOOP_STOPPED']);
+
 export function createRunAction({ store, actions, clock, logger }: RunActionDeps) {
+  /** Enforces the automation's re-enrolment policy: a run that may not enrol its record is skipped, saying why. */
+  async function enrol(payload: PlanWaitPayload | CheckConditionsPayload): Promise<void> {
+    const policy = payload.reenroll;
+    if (!policy) return;
+    const claim = await store.enrolments.claim(
+      payload.automationId,
+      { type: payload.entityType, id: payload.entityId },
+      payload.runId,
+      async (holder) => policy === 'afterFinish' && finished.has(String((await store.runLog.get(payload.automationId, holder))?.status)),
+    );
+    if (claim.enrolled) return;
+    throw new ConditionsNotMet(
+      policy === 'never'
+        ? `the ${payload.entityType} enrolled before (run ${claim.heldBy}) and this automation enrols a record once`
+        : `run ${claim.heldBy} of this ${payload.entityType} has not finished and this automation enrols a record again only after it`,
+    );
+  }
+
+  /** A manual run: admins always, members when the automation allows it, checked again as the run starts. */
+  async function enforceManualRunner(payload: CheckConditionsPayload): Promise<void> {
+    const actor = payload.event.actor;
+    if (payload.trigger.type !== 'manual' || actor?.kind !== 'user') return;
+    const [user, automation] = await Promise.all([store.records.get('user', actor.id), store.records.get('automation', payload.automationId)]);
+    if (user?.role === 'admin' && user.active !== false) return;
+    if (user && user.active !== false && automation?.allowMembers === true) return;
+    throw new ConditionsNotMet(`${actor.id} may no longer run this automation by hand`);
+  }
+
   async function planWait(payload: PlanWaitPayload): Promise<PlanWaitAnswer> {
+    await enrol(payload);
     // A delay in working time is counted in the calendar as it is when the run enrols.
     const calendar = 'workingTime' in payload.wait && payload.wait.workingTime ? await workspaceCalendar(store) : undefined;
     const answer = answerPlanWait(payload, calendar);
@@ -40,6 +73,8 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
   }
 
   async function checkConditions(payload: CheckConditionsPayload): Promise<{ proceed: true }> {
+    await enforceManualRunner(payload);
+    await enrol(payload);
     const decided = payload;
     const current = needsCurrentRecord(decided)
       ? ((await store.records.get(payload.entityType as EntityType, payload.entityId)) ?? null)

@@ -10,7 +10,7 @@ import { renderAction, templateContext } from '#shared/automation/templates.ts';
 import { type Caller, actorOf } from '#shared/crm/context.ts';
 import { parseWith, requireAdmin } from '#shared/crm/records.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
-import { Conflict, NotFound } from '#shared/errors.ts';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors.ts';
 import { matchesPattern } from '#shared/events/pattern.ts';
 import { detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
 import type { Clock, Ids, Workflows } from '#shared/ports.ts';
@@ -114,6 +114,17 @@ function eventFor(trigger: Trigger, entityType: EntityType, record: Entity, even
   };
 }
 
+/** Admins run any automation by hand; members only a manual one that allows them (`allowMembers`). */
+function mayRunByHand(caller: Caller, definition: AutomationDefinition): void {
+  if (caller.kind === 'user' && caller.role === 'admin') return;
+  if (caller.kind === 'user' && definition.trigger.type === 'manual' && definition.allowMembers === true) return;
+  throw new Forbidden(
+    definition.trigger.type === 'manual'
+      ? 'Only admins may run this automation by hand; members may when the automation allows it (allowMembers).'
+      : 'Only admins may start a run of this automation by hand.',
+  );
+}
+
 export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
   async function automation(id: string) {
     const record = await store.records.require('automation', id);
@@ -138,9 +149,13 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
 
   /** Starts a run for one record, now: the run id is the id of the event built for it. */
   async function startManual(automationId: string, input: unknown, caller: Caller) {
-    requireAdmin(caller);
     const { record: auto, definition } = await automation(automationId);
+    mayRunByHand(caller, definition);
     const { entityType, entityId } = parseWith(RunTarget, input);
+    const types = subjectTypes(definition);
+    if (!types.includes(entityType)) {
+      throw ValidationFailed.field('entityType', `this automation runs on ${types.join(' or ')} records, not on a ${entityType}`);
+    }
     const provisioning = await store.provisioning.get(automationId);
     if (provisioning?.status !== 'ready') {
       throw new Conflict('NOT_PROVISIONED', `Automation ${automationId} is not deployed yet (provisioning: ${provisioning?.status ?? 'pending'}); try again shortly.`);

@@ -1,6 +1,8 @@
 // The single-table repository: everything that reads or writes the table goes through here.
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
+import { createCounters } from './counters.ts';
 import { createCredentials } from './credentials.ts';
+import { createEnrolments } from './enrolments.ts';
 import { createExceptions } from './exceptions.ts';
 import { createLookups } from './lookups.ts';
 import { createNotifications } from './notifications.ts';
@@ -22,6 +24,8 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     provisioning: createProvisioning(table, clock),
     runLog: createRunLog(table),
     stepMarkers: createStepMarkers(table, clock),
+    counters: createCounters(table, clock),
+    enrolments: createEnrolments(table, clock),
   };
 }
 
