@@ -4,8 +4,7 @@
 import type { Caller } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
-import type { FieldIssue } from '#shared/errors.ts';
-import { ValidationFailed } from '#shared/errors.ts';
+import { type FieldIssue, ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ActionConfig, StepContext, StepOutcome } from './actions.ts';
 
@@ -60,7 +59,8 @@ export async function assignmentIssues(store: Store, actions: ReadonlyArray<{ ty
     for (const [position, id] of action.users.entries()) {
       const user = await store.records.get('user', id);
       if (!user) issues.push({ path: `${path}.${index}.users.${position}`, message: `no user with id ${id}` });
-      else if (!isAssignable(user)) issues.push({ path: `${path}.${index}.users.${position}`, message: `${id} cannot be given work (the Butler or a deactivated user)` });
+      // A deactivated user may be listed (the turn passes them over until they are back); the Butler may not.
+      else if (user.kind === 'butler') issues.push({ path: `${path}.${index}.users.${position}`, message: 'the Butler cannot be responsible for a record' });
     }
   }
   return issues;

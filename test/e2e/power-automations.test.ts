@@ -1,0 +1,258 @@
+// What power users of other automation tools expect, through the HTTP API of the local system: round-robin
+// assignment, working-time delays, manual runs by members, and re-enrolment policies.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { eventually, httpClient } from '#test/support/local-http.ts';
+import { silentLogger } from '#test/support/table.ts';
+
+let home: string;
+let system: LocalSystem;
+
+const http = httpClient(() => system);
+
+async function anAutomation(definition: Record<string, unknown>) {
+  const created = await http('POST', '/automations', definition);
+  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+  await eventually('provisioning', async () => (await http('GET', `/automations/${created.body.id}`)).body.provisioning === 'ready');
+  return created.body.id as string;
+}
+
+async function aUser(name: string, role: 'admin' | 'member' = 'member') {
+  const created = await http('POST', '/users', { name, role });
+  expect(created.status).toBe(201);
+  return created.body.id as string;
+}
+
+/** Polls for longer than `eventually`: a hundred runs on two busy cores take a while. */
+async function until<T>(what: string, check: () => Promise<T | undefined | false>, seconds = 90): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const value = await check();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function allRuns(automationId: string, query = '') {
+  const runs: Array<Record<string, any>> = [];
+  let cursor: string | undefined;
+  do {
+    const page = await http('GET', `/automations/${automationId}/runs?limit=100${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    runs.push(...page.body.items);
+    cursor = page.body.cursor;
+  } while (cursor);
+  return runs;
+}
+
+async function asUser(userId: string) {
+  const issued = await http('POST', '/local/tokens', { userId });
+  const token = issued.body.token as string;
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${system.http.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
+// Many runs on two shared cores: these stories take longer than the default per-test limit.
+vi.setConfig({ testTimeout: 180_000 });
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'stagecraft-power-'));
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, seedAutomations: false });
+});
+
+afterAll(async () => {
+  await system?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('round-robin assignment', () => {
+  it('shares 100 leads created at once fairly between four users, 25 each', async () => {
+    // Prepare
+    const users = [await aUser('Ana'), await aUser('Ben'), await aUser('Cho'), await aUser('Dev')];
+    const automationId = await anAutomation({
+      name: 'Share new leads',
+      trigger: { type: 'created', entity: 'lead' },
+      actions: [{ type: 'assign', users }],
+    });
+
+    // Act
+    const leads = await Promise.all(
+      Array.from({ length: 100 }, async (_, index) => (await http('POST', '/leads', { title: `Lead ${index}`, fields: { batch: 'rr' } })).body),
+    );
+    await until('100 runs to succeed', async () => (await allRuns(automationId, '&status=SUCCEEDED')).length === 100);
+
+    // Assess
+    const assigned = await Promise.all(leads.map(async (lead) => (await http('GET', `/leads/${lead.id}`)).body.responsibleId as string));
+    const counts = Object.fromEntries(users.map((user) => [user, assigned.filter((id) => id === user).length]));
+    expect(counts).toEqual(Object.fromEntries(users.map((user) => [user, 25])));
+  });
+
+  it('passes over a deactivated user and records the choice in the step', async () => {
+    const [first, second] = [await aUser('Eve'), await aUser('Fay')];
+    await http('PATCH', `/users/${first}`, { active: false });
+    const automationId = await anAutomation({
+      name: 'Deals to active people',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'assign', users: [first, second] }],
+    });
+    const deal = (await http('POST', '/deals', { title: 'Roof', pipelineId: 'sales', stageId: 'new' })).body;
+
+    const started = await http('POST', `/automations/${automationId}/runs`, { entityType: 'deal', entityId: deal.id });
+    expect(started.status).toBe(202);
+    await until('the run to succeed', async () => (await http('GET', `/automations/${automationId}/runs/${started.body.runId}`)).body.status === 'SUCCEEDED');
+
+    expect((await http('GET', `/deals/${deal.id}`)).body.responsibleId).toBe(second);
+  });
+
+  it('refuses at save a user that does not exist, naming the path', async () => {
+    const refused = await http('POST', '/automations', {
+      name: 'Ghosts',
+      trigger: { type: 'created', entity: 'lead' },
+      actions: [{ type: 'assign', users: ['ghost'] }],
+    });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'actions.0.users.0' })]));
+  });
+});
+
+describe('a delay in working time', () => {
+  it('made on a Friday evening is due on Tuesday at opening time in the calendar zone', async () => {
+    // Prepare: the calendar, then the local clock moved to the coming Friday 19:30 in Berlin
+    const calendar = await http('PATCH', '/settings/calendar', {
+      timeZone: 'Europe/Berlin',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      hours: { start: '09:00', end: '17:00' },
+      holidays: [],
+    });
+    expect(calendar.status).toBe(200);
+    const automationId = await anAutomation({
+      name: 'Call back in two working days',
+      trigger: { type: 'created', entity: 'contact' },
+      conditions: { all: [{ field: 'fields.source', op: 'eq', value: 'friday' }] },
+      delay: { after: 'P2D', workingTime: true },
+      actions: [{ type: 'updateFields', set: { name: '{{ contact.name }} (called back)' } }],
+    });
+    const now = DateTime.fromISO((await http('GET', '/local/clock')).body.now, { zone: 'Europe/Berlin' });
+    let friday = now.set({ hour: 19, minute: 30, second: 0, millisecond: 0 });
+    while (friday.weekday !== 5 || friday <= now) friday = friday.plus({ days: 1 });
+    await http('POST', '/local/clock', { advance: `PT${Math.ceil(friday.diff(now).as('seconds'))}S` });
+
+    // Act
+    await http('POST', '/contacts', { name: 'Weekend caller', fields: { source: 'friday' } });
+    const waiting = await until('a waiting run', async () => (await allRuns(automationId, '&status=WAITING'))[0]);
+
+    // Assess
+    const due = DateTime.fromISO(waiting.dueAt, { zone: 'Europe/Berlin' });
+    expect(due.weekday).toBe(2);
+    expect(due.toFormat('HH:mm')).toBe('09:00');
+    expect(due.diff(friday, 'days').days).toBeGreaterThan(3);
+    expect(due.diff(friday, 'days').days).toBeLessThan(5);
+  });
+
+  it('refuses a calendar whose day ends before it starts, naming the field', async () => {
+    const refused = await http('PATCH', '/settings/calendar', { hours: { start: '18:00', end: '08:00' } });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ path: 'hours.end' })]);
+  });
+});
+
+describe('who may run a manual automation', () => {
+  it('lets a member run it only when the automation allows members', async () => {
+    const member = await aUser('Gus');
+    const asMember = await asUser(member);
+    const closed = await anAutomation({ name: 'Admins only', trigger: { type: 'manual', entity: 'deal' }, actions: [{ type: 'updateFields', set: { title: '{{ deal.title }} (checked)' } }] });
+    const open = await anAutomation({
+      name: 'Anyone may check',
+      trigger: { type: 'manual', entity: 'deal' },
+      allowMembers: true,
+      actions: [{ type: 'updateFields', set: { title: '{{ deal.title }} (checked)' } }],
+    });
+    const deal = (await http('POST', '/deals', { title: 'Shed', pipelineId: 'sales', stageId: 'new' })).body;
+
+    const refused = await asMember('POST', `/automations/${closed}/runs`, { entityType: 'deal', entityId: deal.id });
+    const accepted = await asMember('POST', `/automations/${open}/runs`, { entityType: 'deal', entityId: deal.id });
+
+    expect(refused.status).toBe(403);
+    expect(accepted.status).toBe(202);
+    await until('the member run to succeed', async () => (await http('GET', `/automations/${open}/runs/${accepted.body.runId}`)).body.status === 'SUCCEEDED');
+  });
+
+  it('refuses a record of another type with 400', async () => {
+    const automationId = await anAutomation({ name: 'Deals only', trigger: { type: 'manual', entity: 'deal' }, actions: [{ type: 'updateFields', set: { title: '{{ deal.title }} (x)' } }] });
+    const contact = (await http('POST', '/contacts', { name: 'Not a deal' })).body;
+
+    const refused = await http('POST', `/automations/${automationId}/runs`, { entityType: 'contact', entityId: contact.id });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ path: 'entityType' })]);
+  });
+});
+
+describe('re-enrolment', () => {
+  const stageTrigger = { type: 'updated', entity: 'deal', fields: ['amount'] };
+
+  it('"never" runs once per record however often the trigger fires', async () => {
+    const automationId = await anAutomation({
+      name: 'Once per deal',
+      trigger: stageTrigger,
+      reenroll: 'never',
+      actions: [{ type: 'updateFields', set: { title: '{{ deal.title }} (seen)' } }],
+    });
+    const deal = (await http('POST', '/deals', { title: 'Once', pipelineId: 'sales', stageId: 'new', amount: 1 })).body;
+
+    await http('PATCH', `/deals/${deal.id}`, { amount: 2 });
+    await until('the first run', async () => (await allRuns(automationId, '&status=SUCCEEDED')).length === 1);
+    await http('PATCH', `/deals/${deal.id}`, { amount: 3 });
+    const skipped = await until('the second run to be skipped', async () => (await allRuns(automationId, '&status=SKIPPED'))[0]);
+
+    expect(skipped.reason).toMatch(/enrols a record once/);
+    expect(await allRuns(automationId, '&status=SUCCEEDED')).toHaveLength(1);
+  });
+
+  it('"afterFinish" lets a record enrol again only once its waiting run has finished', async () => {
+    const automationId = await anAutomation({
+      name: 'One follow-up at a time',
+      trigger: stageTrigger,
+      reenroll: 'afterFinish',
+      delay: { after: 'P1D' },
+      actions: [{ type: 'updateFields', set: { title: '{{ deal.title }} (followedUp)' } }],
+    });
+    const deal = (await http('POST', '/deals', { title: 'Follow', pipelineId: 'sales', stageId: 'new', amount: 1 })).body;
+
+    await http('PATCH', `/deals/${deal.id}`, { amount: 2 });
+    await until('a waiting run', async () => (await allRuns(automationId, '&status=WAITING')).length === 1);
+    await http('PATCH', `/deals/${deal.id}`, { amount: 3 });
+    const refused = await until('the second trigger to be skipped', async () => (await allRuns(automationId, '&status=SKIPPED'))[0]);
+    await http('POST', '/local/clock', { advance: 'P1DT1H' });
+    await until('the first run to succeed', async () => (await allRuns(automationId, '&status=SUCCEEDED')).length === 1);
+    await http('PATCH', `/deals/${deal.id}`, { amount: 4 });
+    await until('a new waiting run', async () => (await allRuns(automationId, '&status=WAITING')).length === 1);
+
+    expect(refused.reason).toMatch(/has not finished/);
+  });
+
+  it('is refused at save on a manual automation', async () => {
+    const refused = await http('POST', '/automations', {
+      name: 'Manual once',
+      trigger: { type: 'manual', entity: 'deal' },
+      reenroll: 'never',
+      actions: [{ type: 'updateFields', set: { title: '{{ deal.title }} (x)' } }],
+    });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ path: 'reenroll' })]);
+  });
+});
