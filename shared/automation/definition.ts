@@ -322,6 +322,61 @@ export const Action = z.discriminatedUnion(
 export type Action = z.infer<typeof Action>;
 
 // ---------------------------------------------------------------------------------------------------------
+// Branches: an if/else step whose lists hold actions and further branches
+
+/** How deep branches may nest: a branch inside a branch inside a branch. */
+export const MAX_BRANCH_DEPTH = 3;
+/** Steps (actions and branches) in one automation, across all its branches. */
+export const MAX_STEPS = 50;
+
+export interface Branch {
+  type: 'branch';
+  name?: string | undefined;
+  if: Conditions;
+  then: Step[];
+  else: Step[];
+}
+export type Step = Action | Branch;
+
+export const BranchStep: z.ZodType<Branch> = z
+  .strictObject({
+    type: z.literal('branch'),
+    /** Shown in the run log: "If big deal". */
+    name: z.string().trim().min(1).max(60).optional(),
+    if: z.lazy(() => Conditions),
+    then: z.array(z.lazy(() => StepSchema)).max(MAX_ACTIONS),
+    else: z.array(z.lazy(() => StepSchema)).max(MAX_ACTIONS),
+  })
+  .superRefine((branch, ctx) => {
+    if (branch.then.length === 0 && branch.else.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['then'], message: 'a branch needs an action in "then" or in "else"' });
+  }) as z.ZodType<Branch>;
+
+const StepSchema: z.ZodType<Step> = z.lazy(() =>
+  z.discriminatedUnion('type', [...Action.options, BranchStep as never], {
+    error: `unknown action type; one of ${[...actionTypes, 'branch'].join(', ')}`,
+  }),
+) as z.ZodType<Step>;
+export { StepSchema as Step };
+
+export const isBranch = (step: Step): step is Branch => step.type === 'branch';
+
+/** Every step in run order (a branch before its "then", then its "else"), with its path and nesting depth. */
+export function walkSteps(steps: readonly Step[], path: Array<string | number> = ['actions'], depth = 1): Array<{ step: Step; path: Array<string | number>; depth: number }> {
+  return steps.flatMap((step, index) => {
+    const here = [...path, index];
+    const own = { step, path: here, depth };
+    if (!isBranch(step)) return [own];
+    return [own, ...walkSteps(step.then, [...here, 'then'], depth + 1), ...walkSteps(step.else, [...here, 'else'], depth + 1)];
+  });
+}
+
+/** The actions (no branches) in run order, each with its path. */
+export function actionsOf(steps: readonly Step[]): Array<{ action: Action; path: Array<string | number> }> {
+  return walkSteps(steps).flatMap(({ step, path }) => (isBranch(step) ? [] : [{ action: step, path }]));
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // The definition
 
 export const AutomationDefinition = z
@@ -342,7 +397,7 @@ export const AutomationDefinition = z
       .string()
       .refine(isTimeZone, 'an IANA time zone such as Europe/Berlin')
       .default('UTC'),
-    actions: z.array(Action).min(1).max(MAX_ACTIONS),
+    actions: z.array(StepSchema).min(1).max(MAX_ACTIONS),
     /** Manual automations: members may run it by hand too (admins always may). */
     allowMembers: z.boolean().optional(),
     /** Whether a record enrols again: always (each trigger, the default), afterFinish (not while a run of it is
@@ -364,12 +419,19 @@ export const AutomationDefinition = z
         ctx.addIssue({ code: 'custom', path: ['trigger', 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
     }
     const subject = subjectOf(trigger);
-    actions.forEach((action, index) => {
+    const steps = walkSteps(actions);
+    if (steps.length > MAX_STEPS) ctx.addIssue({ code: 'custom', path: ['actions'], message: `at most ${MAX_STEPS} steps in all branches` });
+    for (const { step, path, depth } of steps) {
+      if (isBranch(step)) {
+        if (depth > MAX_BRANCH_DEPTH) ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `branches nest at most ${MAX_BRANCH_DEPTH} deep` });
+        continue;
+      }
+      const action = step;
       const problem = actionMismatch(action, subject, trigger.type);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['actions', index, 'type'], message: problem });
+      if (problem) ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: problem });
       if (action.type === 'moveToStage' && subject === 'lead' && !(leadStages as readonly string[]).includes(action.stageId))
-        ctx.addIssue({ code: 'custom', path: ['actions', index, 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
-    });
+        ctx.addIssue({ code: 'custom', path: [...path, 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
+    }
   });
 export type AutomationDefinition = z.output<typeof AutomationDefinition>;
 export type AutomationDefinitionInput = z.input<typeof AutomationDefinition>;
@@ -485,16 +547,17 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
   }
 
   const subject = subjectOf(trigger);
-  definition.actions.forEach((action, index) => {
+  for (const { action, path } of actionsOf(definition.actions)) {
+    const at = path.join('.');
     if (action.type === 'copyDeal') {
-      const pipeline = checkPipeline(`actions.${index}.pipelineId`, action.pipelineId);
-      checkStage(`actions.${index}.stageId`, action.stageId, pipeline, true);
+      const pipeline = checkPipeline(`${at}.pipelineId`, action.pipelineId);
+      checkStage(`${at}.stageId`, action.stageId, pipeline, true);
     }
     if (action.type === 'moveToStage' && (subject === 'deal' || subject === 'documentOwner')) {
       const leadStage = subject === 'documentOwner' && (leadStages as readonly string[]).includes(action.stageId);
-      if (!leadStage) checkStage(`actions.${index}.stageId`, action.stageId, triggerPipeline, false);
+      if (!leadStage) checkStage(`${at}.stageId`, action.stageId, triggerPipeline, false);
     }
-  });
+  }
 
   // Conditions naming a pipeline or stage by id: a typo there would silently never match.
   const checkConditionValues = (items: Array<Condition | ConditionGroup>, path: string) => {

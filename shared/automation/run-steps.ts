@@ -92,6 +92,8 @@ export interface PlanWaitAnswer extends WaitPlan {
 export interface CheckConditionsPayload extends TaskPayloadBase {
   task: 'checkConditions';
   reenroll?: EnrolmentPolicy;
+  /** Every branch's conditions as JSON text (`[{key, if}]`): decided here, on the record the run checks. */
+  branches?: string;
   trigger: Trigger;
   /** The definition's conditions as JSON text, or null when it has none. */
   conditions: string | null;
@@ -104,6 +106,9 @@ export interface CheckConditionsPayload extends TaskPayloadBase {
 
 export interface RunActionPayload extends TaskPayloadBase {
   task: 'runAction';
+  /** With branches: the actions done so far on this run's path, and the branch decisions, carried on. */
+  actionsCompleted?: string;
+  branches?: Record<string, boolean>;
   automationName: string;
   /** Index in the definition's actions (from 0); with the run id it names what the action creates. */
   actionIndex: number;
@@ -174,7 +179,32 @@ export type RunDecision = { proceed: true } | { proceed: false; outcome: 'skip' 
 
 /** Whether Check conditions must re-read the event's record before deciding. */
 export function needsCurrentRecord(payload: CheckConditionsPayload): boolean {
-  return payload.recheck || (payload.waited && (payload.onLeave === 'cancel' || payload.trigger.type === 'dateReached'));
+  return (
+    payload.recheck ||
+    (payload.waited && (payload.onLeave === 'cancel' || payload.trigger.type === 'dateReached' || payload.branches !== undefined))
+  );
+}
+
+export interface BranchDecisions {
+  /** Per branch key: true runs its "then", false its "else". */
+  branches: Record<string, boolean>;
+  /** Per branch key: why, in the words of the conditions. */
+  reasons: Record<string, string>;
+}
+
+/** Decides every branch with the run's conditions language, on the record as it is after a wait (re-read),
+ *  else as the trigger saw it: the path a run takes is fixed here and shown in its Check conditions step. */
+export function decideBranches(payload: CheckConditionsPayload, facts: RunFacts = {}): BranchDecisions | undefined {
+  if (payload.branches === undefined) return undefined;
+  const list = JSON.parse(payload.branches) as Array<{ key: string; if: unknown }>;
+  const record = facts.current ?? eventRecordOf(payload.event);
+  const decided: BranchDecisions = { branches: {}, reasons: {} };
+  for (const branch of list) {
+    const verdict = checkConditions(Conditions.parse(branch.if), { record, before: payload.event.before, after: payload.event.after });
+    decided.branches[branch.key] = verdict.holds;
+    decided.reasons[branch.key] = verdict.holds ? 'its conditions hold: "then" runs' : `${verdict.reason}: "else" runs`;
+  }
+  return decided;
 }
 
 /** Check conditions' decision: proceed with the actions, skip the run, or cancel it (DESIGN §6). */

@@ -1,6 +1,6 @@
 // Names of the compiled states, as an admin reads them in the Step Functions console and in a run's steps:
 // "Wait 6 months", "1 · Create lead". The local runner binds Tasks by these names too.
-import type { Action, ActionType } from './definition.ts';
+import { type Action, type ActionType, type Branch, type Step, isBranch } from './definition.ts';
 import { type Delay, describeDuration, isNegativeDuration, isZeroDuration } from './durations.ts';
 import { describeWorkingTime } from './working-time.ts';
 
@@ -41,6 +41,35 @@ function withinNameLimit(name: string): string {
 /** `1 · Create lead`: numbered from 1, so two actions of one type stay two states. */
 export function actionStateName(index: number, action: Pick<Action, 'type'>): string {
   return withinNameLimit(`${index + 1} · ${actionLabels[action.type]}`);
+}
+
+/** `2 · If big deal`: a branch is numbered with the actions, so names stay unique across branches. */
+export function branchStateName(index: number, branch: Pick<Branch, 'name'>): string {
+  return withinNameLimit(`${index + 1} · If ${branch.name ?? 'branch'}`);
+}
+
+export interface NumberedStep {
+  step: Step;
+  /** 0-based, in run order across all branches: an action's index names what it creates. */
+  index: number;
+  name: string;
+}
+
+/** Every step numbered in run order (a branch, its "then", its "else"), with its state name. */
+export function numberSteps(steps: readonly Step[]): NumberedStep[] {
+  const numbered: NumberedStep[] = [];
+  const visit = (list: readonly Step[]) => {
+    for (const step of list) {
+      const index = numbered.length;
+      numbered.push({ step, index, name: isBranch(step) ? branchStateName(index, step) : actionStateName(index, step) });
+      if (isBranch(step)) {
+        visit(step.then);
+        visit(step.else);
+      }
+    }
+  };
+  visit(steps);
+  return numbered;
 }
 
 /** `Wait 6 months`, `Wait until 3 days before closeDate`, `Wait until closeDate at 08:00`. */

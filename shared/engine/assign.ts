@@ -51,16 +51,17 @@ export function createAssign(deps: { store: Store; records: RecordService }) {
   };
 }
 
-/** Save-time check: the listed users exist and can be given work. */
-export async function assignmentIssues(store: Store, actions: ReadonlyArray<{ type: string; users?: string[] }>, path = 'actions'): Promise<FieldIssue[]> {
+/** Save-time check: the listed users exist and are people (a deactivated one may be listed: the turn skips them). */
+export async function assignmentIssues(store: Store, actions: ReadonlyArray<{ action: { type: string }; path: Array<string | number> }>): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
-  for (const [index, action] of actions.entries()) {
-    if (action.type !== 'assign' || !action.users) continue;
-    for (const [position, id] of action.users.entries()) {
+  for (const { action, path } of actions) {
+    if (action.type !== 'assign') continue;
+    const users = (action as { users?: string[] }).users ?? [];
+    for (const [position, id] of users.entries()) {
       const user = await store.records.get('user', id);
-      if (!user) issues.push({ path: `${path}.${index}.users.${position}`, message: `no user with id ${id}` });
-      // A deactivated user may be listed (the turn passes them over until they are back); the Butler may not.
-      else if (user.kind === 'butler') issues.push({ path: `${path}.${index}.users.${position}`, message: 'the Butler cannot be responsible for a record' });
+      const at = [...path, 'users', position].join('.');
+      if (!user) issues.push({ path: at, message: `no user with id ${id}` });
+      else if (user.kind === 'butler') issues.push({ path: at, message: 'the Butler cannot be responsible for a record' });
     }
   }
   return issues;

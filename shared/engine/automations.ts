@@ -4,6 +4,7 @@
 import { compileAutomation } from '#shared/automation/compile.ts';
 import {
   type AutomationDefinition,
+  actionsOf,
   parseAutomationDefinition,
   validateAgainstWorkspace,
 } from '#shared/automation/definition.ts';
@@ -54,7 +55,7 @@ export function createAutomationService(store: Store) {
   async function validated(input: unknown, id = 'validation'): Promise<AutomationDefinition> {
     const definition = parseAutomationDefinition(input);
     validateAgainstWorkspace(definition, { pipelines: await pipelines() });
-    const userIssues = await assignmentIssues(store, definition.actions);
+    const userIssues = await assignmentIssues(store, actionsOf(definition.actions));
     if (userIssues.length > 0) throw new ValidationFailed(userIssues, userIssues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
     try {
       compileAutomation({ id, definition });

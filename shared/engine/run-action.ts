@@ -8,9 +8,11 @@ import {
   type PlanWaitAnswer,
   type PlanWaitPayload,
   type RunActionPayload,
+  type RunFacts,
   type TaskPayload,
   TransientError,
   answerPlanWait,
+  decideBranches,
   decideRun,
   enforceDecision,
   eventRecordOf,
@@ -72,7 +74,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
     return answer;
   }
 
-  async function checkConditions(payload: CheckConditionsPayload): Promise<{ proceed: true }> {
+  async function checkConditions(payload: CheckConditionsPayload): Promise<{ proceed: true; carry?: { branches: Record<string, boolean> }; paths?: Record<string, string> }> {
     await enforceManualRunner(payload);
     await enrol(payload);
     const decided = payload;
@@ -81,9 +83,11 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
       : undefined;
     const automation = payload.waited ? await store.records.get('automation', payload.automationId) : undefined;
     const automationStatus = payload.waited ? (automation?.status === 'active' ? 'active' : 'stopped') : undefined;
-    enforceDecision(decideRun(decided, { ...(current !== undefined ? { current } : {}), ...(automationStatus ? { automationStatus } : {}) }));
+    const facts: RunFacts = { ...(current !== undefined ? { current } : {}), ...(automationStatus ? { automationStatus } : {}) };
+    enforceDecision(decideRun(decided, facts));
+    const paths = decideBranches(payload, facts);
     if (payload.waited) await store.runLog.markResumed(payload.automationId, payload.runId);
-    return { proceed: true };
+    return paths ? { proceed: true, carry: { branches: paths.branches }, paths: paths.reasons } : { proceed: true };
   }
 
   async function runAction(payload: RunActionPayload): Promise<StepOutcome> {
@@ -124,7 +128,8 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         // Templates were filled above, once, exactly as a dry run shows them.
         render: async (text) => text,
       }, entity);
-      await store.runLog.countActions(payload.automationId, payload.runId, payload.actionIndex + 1);
+      const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
+      await store.runLog.countActions(payload.automationId, payload.runId, completed);
       return outcome;
     } catch (error) {
       // Someone wrote the record at the same moment: the step's Retry runs it again on the fresh record.
@@ -140,8 +145,12 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         return planWait(payload);
       case 'checkConditions':
         return checkConditions(payload);
-      case 'runAction':
-        return runAction(payload);
+      case 'runAction': {
+        const outcome = await runAction(payload);
+        // With branches the count of actions done depends on the path: it travels on with the decisions.
+        if (payload.actionsCompleted === undefined) return outcome;
+        return { ...outcome, carry: { actionsCompleted: String(Number(payload.actionsCompleted) + 1), branches: payload.branches ?? {} } };
+      }
     }
   };
 }

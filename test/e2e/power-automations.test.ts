@@ -256,3 +256,83 @@ describe('re-enrolment', () => {
     expect(refused.body.error.details).toEqual([expect.objectContaining({ path: 'reenroll' })]);
   });
 });
+
+describe('an if/else branch', () => {
+  const bigOrSmall = {
+    name: 'Big or small',
+    trigger: { type: 'manual', entity: 'deal' },
+    actions: [
+      {
+        type: 'branch',
+        name: 'big deal',
+        if: { all: [{ field: 'amount', op: 'gte', value: 10000 }] },
+        then: [{ type: 'updateFields', set: { title: '{{ deal.title }} (big)' } }],
+        else: [
+          { type: 'updateFields', set: { title: '{{ deal.title }} (small)' } },
+          { type: 'branch', name: 'no amount', if: { all: [{ field: 'amount', op: 'exists', value: false }] }, then: [{ type: 'moveToStage', stageId: 'spam' }], else: [] },
+        ],
+      },
+    ],
+  };
+
+  async function runOn(automationId: string, amount?: number) {
+    const deal = (await http('POST', '/deals', { title: 'Pump', pipelineId: 'sales', stageId: 'new', ...(amount === undefined ? {} : { amount }) })).body;
+    const started = await http('POST', `/automations/${automationId}/runs`, { entityType: 'deal', entityId: deal.id });
+    expect(started.status).toBe(202);
+    const run = await until('the run and its steps', async () => {
+      const body = (await http('GET', `/automations/${automationId}/runs/${started.body.runId}`)).body;
+      return body.status === 'SUCCEEDED' && body.steps?.some((step: { name: string }) => step.name === 'Record success') && body;
+    });
+    return { run, deal: (await http('GET', `/deals/${deal.id}`)).body };
+  }
+
+  it('runs "then" when the conditions hold: one Choice transition plus its actions', async () => {
+    const automationId = await anAutomation(bigOrSmall);
+
+    const { run, deal } = await runOn(automationId, 25_000);
+
+    expect(deal.title).toBe('Pump (big)');
+    expect(run.steps.map((step: { name: string }) => step.name)).toEqual(['Enroll', 'Check conditions', '1 · If big deal', '2 · Update fields', 'Record success']);
+    expect([run.actionsCompleted, run.actionsTotal]).toEqual([1, 1]);
+  });
+
+  it('runs "else", and a nested branch inside it, when they do not', async () => {
+    const automationId = await anAutomation({ ...bigOrSmall, name: 'Big or small (2)' });
+
+    const { run, deal } = await runOn(automationId);
+
+    expect(deal).toMatchObject({ title: 'Pump (small)', stageId: 'spam' });
+    expect(run.steps.map((step: { name: string }) => step.name)).toEqual(
+      expect.arrayContaining(['1 · If big deal', '3 · Update fields', '4 · If no amount', '5 · Move to stage']),
+    );
+    expect(run.steps.map((step: { name: string }) => step.name)).not.toContain('2 · Update fields');
+    expect([run.actionsCompleted, run.actionsTotal]).toEqual([2, 2]);
+  });
+
+  it('shows the path and why in a dry run', async () => {
+    const automationId = await anAutomation({ ...bigOrSmall, name: 'Big or small (3)' });
+    const deal = (await http('POST', '/deals', { title: 'Tiny', pipelineId: 'sales', stageId: 'new', amount: 10 })).body;
+
+    const dry = await http('POST', `/automations/${automationId}/test`, { entityType: 'deal', entityId: deal.id });
+
+    expect(dry.status).toBe(200);
+    expect(dry.body.actions[0]).toMatchObject({ step: '1 · If big deal', branch: 'else', why: expect.stringContaining('amount') });
+    expect(dry.body.actions.filter((step: { onPath: boolean }) => step.onPath).map((step: { step: string }) => step.step)).toEqual([
+      '1 · If big deal',
+      '3 · Update fields',
+      '4 · If no amount',
+    ]);
+  });
+
+  it('refuses branches nested deeper than three, naming the path', async () => {
+    const deep = (depth: number): Record<string, unknown> =>
+      depth === 0
+        ? { type: 'updateFields', set: { title: 'deep' } }
+        : { type: 'branch', if: { all: [{ field: 'amount', op: 'gt', value: depth }] }, then: [deep(depth - 1)], else: [] };
+
+    const refused = await http('POST', '/automations', { name: 'Too deep', trigger: { type: 'manual', entity: 'deal' }, actions: [deep(4)] });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'actions.0.then.0.then.0.then.0.type' })]));
+  });
+});
