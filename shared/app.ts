@@ -5,6 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type UserTokenVerifier, createAuthenticate } from './auth/authenticate.ts';
 import { createCalendarService } from './crm/calendar.ts';
 import { createRecordService } from './crm/records.ts';
+import { createWebhookSecretService } from './crm/webhook-secrets.ts';
 import { createWorkspaceService } from './crm/workspace.ts';
 import { createApi } from './http/api.ts';
 import { crmRoutes } from './http/crm-routes.ts';
@@ -14,6 +15,7 @@ import { createAutomationService } from './engine/automations.ts';
 import { createRunsService } from './engine/runs.ts';
 import { automationRoutes } from './http/automation-routes.ts';
 import { calendarRoutes } from './http/calendar-routes.ts';
+import { webhookRoutes } from './http/webhook-routes.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
 import { type Store, createStore } from './store/index.ts';
 import { IDEMPOTENCY_PK } from './store/keys.ts';
@@ -43,6 +45,7 @@ export function createApp(deps: AppDeps) {
     ...crmRoutes({ records, workspace, exceptions: store.exceptions, notifications: store.notifications }),
     ...automationRoutes(automations, runs),
     ...calendarRoutes(calendar),
+    ...webhookRoutes(createWebhookSecretService(store, deps.clock, deps.ids)),
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
   routes.push(openApiRoute(() => routes));

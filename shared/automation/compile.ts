@@ -18,6 +18,7 @@ import {
   type AutomationDefinition,
   type Condition,
   type Step,
+  actionsOf,
   isBranch,
   isCondition,
   onLeaveOf,
@@ -288,6 +289,16 @@ const lambdaRetry = [
     JitterStrategy: 'FULL',
   },
 ];
+
+/** A webhook target that answered 5xx or 429, or could not be reached: a few attempts with backoff. */
+const webhookRetry = {
+  ErrorEquals: [runErrors.webhookUnavailable],
+  IntervalSeconds: 1,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  MaxDelaySeconds: 30,
+  JitterStrategy: 'FULL',
+};
 
 const dynamoRetry = [
   {
@@ -600,6 +611,11 @@ function checkConditionsState(b: Build): AslState {
   };
 }
 
+/** Whether templates may read named steps' answers: only automations with a named webhook pay for the read. */
+function readsSteps(definition: AutomationDefinition): boolean {
+  return actionsOf(definition.actions).some(({ action }) => action.type === 'callWebhook' && action.name !== undefined);
+}
+
 /** The key under `$.run.branches` that holds a branch's decision. */
 const branchKey = (numbered: NumberedStep) => `b${numbered.index + 1}`;
 
@@ -657,9 +673,11 @@ function actionStates(b: Build): Record<string, AslState> {
             action: step,
             timeZone: definition.timeZone,
             ...(b.branchy ? { 'actionsCompleted.$': PATH.actionsCompleted, 'branches.$': `${PATH.progress}.branches` } : {}),
+            ...(readsSteps(definition) ? { readsSteps: true } : {}),
           },
           b.actionTimeout,
         ),
+        ...(step.type === 'callWebhook' ? { Retry: [webhookRetry, ...lambdaRetry] } : {}),
         ResultSelector: b.branchy
           ? { step: following, 'actionsCompleted.$': '$.Payload.carry.actionsCompleted', 'branches.$': '$.Payload.carry.branches' }
           : progress(following, numbered.index + 1),

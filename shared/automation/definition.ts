@@ -50,6 +50,7 @@ export const actionTypes = [
   'updateFields',
   'moveToStage',
   'assign',
+  'callWebhook',
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 
@@ -93,6 +94,19 @@ const PositiveDuration = SignedDuration.refine((text) => !isNegativeDuration(tex
 const TimeOfDay = z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 09:00');
 
 const Scalar = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'stagecraft-signature', 'idempotency-key', 'transfer-encoding', 'connection']);
+/** A webhook URL: absolute http(s), or a template whose fixed start is one. */
+function isWebhookUrl(url: string): boolean {
+  if (/^\{\{|^\{%/.test(url)) return true;
+  try {
+    const parsed = new URL(url.replace(/\{\{.*?\}\}/g, 'x').replace(/\{%.*?%\}/g, ''));
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
 
 const IsoDateOrTime = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -315,6 +329,28 @@ export const Action = z.discriminatedUnion(
           ctx.addIssue({ code: 'custom', message: 'assign takes exactly one of "users" (a list of user ids) or "role"' });
         if (action.users && new Set(action.users).size !== action.users.length)
           ctx.addIssue({ code: 'custom', path: ['users'], message: 'each user once' });
+      }),
+    z
+      .strictObject({
+        type: z.literal('callWebhook'),
+        /** Later steps read the response as `{{ steps.<name>.response.… }}`. */
+        name: Slug.optional(),
+        url: Template(2000).refine(isWebhookUrl, 'an absolute http(s) URL, such as https://example.org/hooks/crm (it may hold {{ templates }})'),
+        method: z.enum(['POST', 'PUT', 'PATCH']).optional(),
+        headers: z
+          .record(z.string().regex(HEADER_NAME, 'a header name: letters, digits and "-"'), Template(2000))
+          .refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers')
+          .superRefine((headers, ctx) => {
+            for (const name of Object.keys(headers))
+              if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'this header is set by Stagecraft' });
+          })
+          .optional(),
+        /** A Liquid template that renders JSON (use the `json` filter for values); default: the record and the run. */
+        body: Template(20_000).optional(),
+        /** Signs each request with this secret from POST /webhook-secrets (`Stagecraft-Signature`). */
+        secretId: Id.optional(),
+        /** Per attempt; 5xx answers and network errors are retried with backoff. @default 10 */
+        timeoutSeconds: z.number().int().min(1).max(30).optional(),
       }),
   ],
   { error: `unknown action type; one of ${actionTypes.join(', ')}` },

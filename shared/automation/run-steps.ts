@@ -15,6 +15,8 @@ export const runErrors = {
   runCancelled: 'Stagecraft.RunCancelled',
   /** Worth another attempt (a version conflict, a throttled mail): the Task's Retry takes it. */
   transient: 'Stagecraft.TransientError',
+  /** A webhook target answered 5xx or 429, or could not be reached: retried with backoff by the Task. */
+  webhookUnavailable: 'Stagecraft.WebhookUnavailable',
 } as const;
 
 export class ConditionsNotMet extends Error {
@@ -25,6 +27,9 @@ export class RunCancelled extends Error {
 }
 export class TransientError extends Error {
   override readonly name = runErrors.transient;
+}
+export class WebhookUnavailable extends Error {
+  override readonly name = runErrors.webhookUnavailable;
 }
 
 /** The detail of a CRM event (DESIGN §5), as the catalogue defines it. */
@@ -109,6 +114,8 @@ export interface RunActionPayload extends TaskPayloadBase {
   /** With branches: the actions done so far on this run's path, and the branch decisions, carried on. */
   actionsCompleted?: string;
   branches?: Record<string, boolean>;
+  /** Templates may read what named steps answered before (`steps.<name>.response`). */
+  readsSteps?: boolean;
   automationName: string;
   /** Index in the definition's actions (from 0); with the run id it names what the action creates. */
   actionIndex: number;

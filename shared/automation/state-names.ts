@@ -32,6 +32,7 @@ export const actionLabels: Record<ActionType, string> = {
   updateFields: 'Update fields',
   moveToStage: 'Move to stage',
   assign: 'Assign',
+  callWebhook: 'Call webhook',
 };
 
 function withinNameLimit(name: string): string {

@@ -13,7 +13,9 @@ import { stepId } from '#shared/ids.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
+import type { WebhookSender } from '#shared/webhooks/outbound.ts';
 import { createAssign } from './assign.ts';
+import { createCallWebhook } from './webhook.ts';
 
 export type ActionConfig = { type: string } & Record<string, unknown>;
 
@@ -47,6 +49,8 @@ export interface ActionDeps {
   records: RecordService;
   sendMail: SendMail;
   clock: Clock;
+  /** Outbound HTTP for callWebhook, with the runtime's address policy. */
+  sendWebhook: WebhookSender;
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
@@ -93,6 +97,7 @@ export function createActions(deps: ActionDeps) {
 
   const executors: Record<string, (action: ActionConfig, ctx: StepContext, entity: Entity, caller: Caller) => Promise<StepOutcome>> = {
     assign: createAssign(deps),
+    callWebhook: createCallWebhook({ store, send: deps.sendWebhook }),
     async createLead(action, ctx, entity, caller) {
       const contact = await linkedContact(deps, entity, ctx.entityType);
       const responsibleId = await responsibleOf(ctx, action.responsible, entity);

@@ -15,6 +15,7 @@ import { ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
 import { assignmentIssues } from './assign.ts';
+import { webhookIssues } from './webhook.ts';
 
 export interface AutomationView extends Record<string, unknown> {
   id: string;
@@ -55,7 +56,7 @@ export function createAutomationService(store: Store) {
   async function validated(input: unknown, id = 'validation'): Promise<AutomationDefinition> {
     const definition = parseAutomationDefinition(input);
     validateAgainstWorkspace(definition, { pipelines: await pipelines() });
-    const userIssues = await assignmentIssues(store, actionsOf(definition.actions));
+    const userIssues = [...(await assignmentIssues(store, actionsOf(definition.actions))), ...(await webhookIssues(store, actionsOf(definition.actions)))];
     if (userIssues.length > 0) throw new ValidationFailed(userIssues, userIssues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
     try {
       compileAutomation({ id, definition });

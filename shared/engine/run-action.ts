@@ -111,6 +111,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
       automation: { id: payload.automationId, name: payload.automationName },
       run: { id: payload.runId, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) },
       now: clock.now(),
+      ...(payload.readsSteps ? { steps: await store.webhooks.results(payload.runId) } : {}),
     });
     const rendered = renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
     const plannedAt = new Date(run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt);

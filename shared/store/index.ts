@@ -11,6 +11,7 @@ import { createRecords } from './records.ts';
 import { createRunLog } from './run-log.ts';
 import { createSettings } from './settings.ts';
 import { createStepMarkers } from './step-markers.ts';
+import { createWebhooks } from './webhooks.ts';
 
 export function createStore(table: TableRef, clock: Clock, ids: Ids) {
   return {
@@ -26,6 +27,7 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     stepMarkers: createStepMarkers(table, clock),
     counters: createCounters(table, clock),
     enrolments: createEnrolments(table, clock),
+    webhooks: createWebhooks(table, clock),
   };
 }
 

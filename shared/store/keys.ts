@@ -122,3 +122,9 @@ export const enrolmentKey = (automationId: string, entityType: string, entityId:
   pk: `enrolment#${automationId}#${entityType}#${entityId}`,
   sk: 'enrolment',
 });
+/** Secrets that sign outgoing webhooks: pk `webhookSecret#<id>`, sk `webhookSecret`; gsi1 `webhookSecrets` / id. */
+export const webhookSecretKey = (id: string): Key => ({ pk: `webhookSecret#${id}`, sk: 'webhookSecret' });
+export const WEBHOOK_SECRETS_INDEX_KEY = 'webhookSecrets';
+/** What a named step of a run answered (a webhook's response), for later steps' templates: pk `stepResults#<runId>`, sk name. */
+export const stepResultKey = (runId: string, name: string): Key => ({ pk: `stepResults#${runId}`, sk: name });
+export const stepResultsPartition = (runId: string) => `stepResults#${runId}`;

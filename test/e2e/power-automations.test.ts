@@ -1,6 +1,8 @@
 // What power users of other automation tools expect, through the HTTP API of the local system: round-robin
 // assignment, working-time delays, manual runs by members, and re-enrolment policies.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -8,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
 import { eventually, httpClient } from '#test/support/local-http.ts';
 import { silentLogger } from '#test/support/table.ts';
+import { verifyWebhook } from '#shared/webhooks/signature.ts';
 
 let home: string;
 let system: LocalSystem;
@@ -334,5 +337,114 @@ describe('an if/else branch', () => {
 
     expect(refused.status).toBe(400);
     expect(refused.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'actions.0.then.0.then.0.then.0.type' })]));
+  });
+});
+
+describe('a webhook step', () => {
+  interface Received {
+    headers: IncomingMessage['headers'];
+    body: string;
+  }
+  let receiver: Server;
+  let base: string;
+  const received: Received[] = [];
+  /** What the receiver answers next, in order; then 200 with a ticket. */
+  const answers: number[] = [];
+
+  beforeAll(async () => {
+    receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+        const status = answers.shift() ?? 200;
+        response.writeHead(status, { 'content-type': 'application/json' }).end(status === 200 ? '{"ticket": "T-42"}' : '{"error": "busy"}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  it('posts a signed body the receiver verifies, retries on 503, and passes the response to the next step', async () => {
+    // Prepare
+    const secret = await http('POST', '/webhook-secrets', { name: 'ticketing' });
+    expect(secret.status).toBe(201);
+    const automationId = await anAutomation({
+      name: 'Open a ticket',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [
+        {
+          type: 'callWebhook',
+          name: 'ticketing',
+          url: `${base}/tickets`,
+          headers: { 'X-Team': 'sales' },
+          body: '{"title": {{ deal.title | json }}, "amount": {{ deal.amount | json }}}',
+          secretId: secret.body.secretId,
+        },
+        { type: 'updateFields', set: { title: '{{ deal.title }} [{{ steps.ticketing.response.ticket }}]' } },
+      ],
+    });
+    const deal = (await http('POST', '/deals', { title: 'Boiler', pipelineId: 'sales', stageId: 'new', amount: 900 })).body;
+    received.length = 0;
+    answers.push(503, 503);
+
+    // Act
+    const started = await http('POST', `/automations/${automationId}/runs`, { entityType: 'deal', entityId: deal.id });
+    const run = await until('the run to succeed', async () => {
+      const body = (await http('GET', `/automations/${automationId}/runs/${started.body.runId}`)).body;
+      return body.status === 'SUCCEEDED' && body;
+    });
+
+    // Assess
+    expect(received).toHaveLength(3);
+    const last = received[2] as Received;
+    expect(JSON.parse(last.body)).toEqual({ title: 'Boiler', amount: 900 });
+    expect(last.headers['x-team']).toBe('sales');
+    expect(last.headers['idempotency-key']).toBe(received[0]?.headers['idempotency-key']);
+    expect(verifyWebhook(secret.body.secret, last.body, String(last.headers['stagecraft-signature']), new Date())).toBe(true);
+    expect((await http('GET', `/deals/${deal.id}`)).body.title).toBe('Boiler [T-42]');
+    expect(run.actionsCompleted).toBe(2);
+  });
+
+  it('fails the step with what the receiver said on a 4xx, without retrying', async () => {
+    const automationId = await anAutomation({
+      name: 'Refused ticket',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'callWebhook', url: `${base}/tickets` }],
+    });
+    const deal = (await http('POST', '/deals', { title: 'Tank', pipelineId: 'sales', stageId: 'new' })).body;
+    received.length = 0;
+    answers.push(422);
+
+    const started = await http('POST', `/automations/${automationId}/runs`, { entityType: 'deal', entityId: deal.id });
+    const run = await until('the run to fail', async () => {
+      const body = (await http('GET', `/automations/${automationId}/runs/${started.body.runId}`)).body;
+      return body.status === 'FAILED' && body;
+    });
+
+    expect(received).toHaveLength(1);
+    expect(JSON.parse((received[0] as Received).body)).toMatchObject({ entityType: 'deal', entity: { id: deal.id, title: 'Tank' } });
+    expect(run).toMatchObject({ failedStep: '1 · Call webhook', errorCause: expect.stringContaining('answered 422') });
+  });
+
+  it('refuses at save a secret that does not exist and a URL that is not http(s)', async () => {
+    const refused = await http('POST', '/automations', {
+      name: 'Bad hook',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'callWebhook', url: 'ftp://example.org/x' }],
+    });
+    const unknownSecret = await http('POST', '/automations', {
+      name: 'Unsigned hook',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'callWebhook', url: 'https://example.org/x', secretId: 'nope' }],
+    });
+
+    expect([refused.status, unknownSecret.status]).toEqual([400, 400]);
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ path: 'actions.0.url' })]);
+    expect(unknownSecret.body.error.details).toEqual([expect.objectContaining({ path: 'actions.0.secretId' })]);
   });
 });
