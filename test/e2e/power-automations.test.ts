@@ -67,7 +67,7 @@ async function asUser(userId: string) {
 }
 
 // Many runs on two shared cores: these stories take longer than the default per-test limit.
-vi.setConfig({ testTimeout: 180_000 });
+vi.setConfig({ testTimeout: 300_000 });
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'stagecraft-power-'));
@@ -93,7 +93,7 @@ describe('round-robin assignment', () => {
     const leads = await Promise.all(
       Array.from({ length: 100 }, async (_, index) => (await http('POST', '/leads', { title: `Lead ${index}`, fields: { batch: 'rr' } })).body),
     );
-    await until('100 runs to succeed', async () => (await allRuns(automationId, '&status=SUCCEEDED')).length === 100);
+    await until('100 runs to succeed', async () => (await allRuns(automationId, '&status=SUCCEEDED')).length === 100, 270);
 
     // Assess
     const assigned = await Promise.all(leads.map(async (lead) => (await http('GET', `/leads/${lead.id}`)).body.responsibleId as string));
