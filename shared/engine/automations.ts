@@ -2,7 +2,7 @@
 // workspace's pipelines and the compiler, stored as records (so they have history and
 // their changes are events the provisioner follows), shown with their provisioning state.
 import { compileAutomation } from '#shared/automation/compile.ts';
-import { type AutomationDefinition, parseAutomationDefinition, triggerEntityOf } from '#shared/automation/definition.ts';
+import { type AutomationDefinition, actionsOf, parseAutomationDefinition, triggerEntityOf } from '#shared/automation/definition.ts';
 import { saveIssues } from '#shared/automation/save-checks.ts';
 import { type Caller, writeContextOf } from '#shared/crm/context.ts';
 import { requireAdmin } from '#shared/crm/records.ts';
@@ -10,6 +10,8 @@ import { type Entity, Pipeline } from '#shared/domain/entities.ts';
 import { ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
+import { assignmentIssues } from './assign.ts';
+import { webhookIssues } from './webhook.ts';
 
 export interface AutomationView extends Record<string, unknown> {
   id: string;
@@ -113,7 +115,14 @@ export function createAutomationService(store: Store) {
   async function validated(input: unknown, id = 'validation', checks: 'all' | 'schema' = 'all'): Promise<AutomationDefinition> {
     const definition = parseAutomationDefinition(input);
     // Stopping changes nothing the checks look at: a user deleted since must not keep a broken automation running.
-    const issues = checks === 'schema' ? [] : saveIssues(definition, { pipelines: await pipelines(), users: await userIds() });
+    const issues =
+      checks === 'schema'
+        ? []
+        : [
+            ...saveIssues(definition, { pipelines: await pipelines(), users: await userIds() }),
+            ...(await assignmentIssues(store, actionsOf(definition.actions))),
+            ...(await webhookIssues(store, actionsOf(definition.actions))),
+          ];
     if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
     try {
       compileAutomation({ id, definition });

@@ -1,6 +1,8 @@
 // The single-table repository: everything that reads or writes the table goes through here.
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
+import { createCounters } from './counters.ts';
 import { createCredentials } from './credentials.ts';
+import { createEnrolments } from './enrolments.ts';
 import { createExceptions } from './exceptions.ts';
 import { createLookups } from './lookups.ts';
 import { createNotifications } from './notifications.ts';
@@ -9,6 +11,7 @@ import { createRecords } from './records.ts';
 import { createRunLog } from './run-log.ts';
 import { createSettings } from './settings.ts';
 import { createStepMarkers } from './step-markers.ts';
+import { createWebhooks } from './webhooks.ts';
 
 export function createStore(table: TableRef, clock: Clock, ids: Ids) {
   return {
@@ -22,6 +25,9 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     provisioning: createProvisioning(table, clock),
     runLog: createRunLog(table),
     stepMarkers: createStepMarkers(table, clock),
+    counters: createCounters(table, clock),
+    enrolments: createEnrolments(table, clock),
+    webhooks: createWebhooks(table, clock),
   };
 }
 
