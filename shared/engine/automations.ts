@@ -51,14 +51,14 @@ export function stageReferences(definition: AutomationDefinition): StageReferenc
     triggerPipeline = trigger.pipelineId;
     references.push({ ...(trigger.pipelineId ? { pipelineId: trigger.pipelineId } : {}), stageId: trigger.stageId, path: 'trigger.stageId' });
   }
-  definition.actions.forEach((action, index) => {
-    if (action.type === 'copyDeal') references.push({ pipelineId: action.pipelineId, stageId: action.stageId, path: `actions.${index}.stageId` });
+  for (const { action, path } of actionsOf(definition.actions)) {
+    const at = `${path.join('.')}.stageId`;
+    if (action.type === 'copyDeal') references.push({ pipelineId: action.pipelineId, stageId: action.stageId, path: at });
     if (action.type === 'moveToStage' && dealTrigger) {
-      const named = (action as { pipelineId?: unknown }).pipelineId;
-      const pipelineId = typeof named === 'string' ? named : triggerPipeline;
-      references.push({ ...(pipelineId ? { pipelineId } : {}), stageId: action.stageId, path: `actions.${index}.stageId` });
+      const pipelineId = action.pipelineId ?? triggerPipeline;
+      references.push({ ...(pipelineId ? { pipelineId } : {}), stageId: action.stageId, path: at });
     }
-  });
+  }
   return references;
 }
 
