@@ -86,6 +86,11 @@ export class StagecraftStack extends Stack {
       publisher: this.events.publisher,
       httpApi: this.api.httpApi,
       failedAutomationRuns: this.automations.failedRunsMetric(),
+      dashboard: {
+        automationNamePrefix: this.automations.namePrefix,
+        eventBusName: this.events.bus.eventBusName,
+        configurationSetName: this.email.configurationSet.configurationSetName,
+      },
       ...(alarmEmail ? { alarmEmail } : {}),
     });
 
@@ -105,5 +110,6 @@ export class StagecraftStack extends Stack {
     output('ConfigurationSetName', this.email.configurationSet.configurationSetName, 'SES configuration set for all mail');
     output('AutomationNamePrefix', this.automations.namePrefix, 'Automation state machines and rules are named with it');
     output('AlarmTopicArn', this.monitoring.alarms.topic.topicArn, 'Subscribe here to receive the alarms');
+    output('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard: runs, trigger latency, stream, dead letters, API, mail');
   }
 }

@@ -22,9 +22,9 @@ const PREFIX = 'stagecraft-prod-auto-';
 
 const automations = () => built.stack.automations;
 
-/** `arn:aws:<service>:<region>:<account>:<rest…>`, as the template joins it. */
+/** `arn:<partition>:<service>:<region>:<account>:<rest…>`, as the template joins it (aws-cn is a target partition). */
 const arn = (service: string, ...rest: unknown[]) => ({
-  'Fn::Join': ['', [`arn:aws:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]],
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]],
 });
 const stateMachines = arn('states', `:stateMachine:${PREFIX}*`);
 const stateMachineVersions = arn('states', `:stateMachine:${PREFIX}*:*`);
