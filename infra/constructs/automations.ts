@@ -65,6 +65,11 @@ export interface AutomationsProps {
    * @default Duration.seconds(30)
    */
   readonly runActionTimeout?: Duration;
+  /**
+   * EventBridge's quota on a rule's pattern, in characters; raise it only with the account's quota.
+   * @default 2048
+   */
+  readonly eventPatternMaxLength?: number;
 }
 
 /**
@@ -226,6 +231,7 @@ export class Automations extends Construct {
         RULES_DLQ_ARN: this.rulesDeadLetters.queueArn,
         RUN_ACTION_FUNCTION_ARN: this.runAction.functionArn,
         STAGE: props.stage,
+        EVENT_PATTERN_MAX_LENGTH: String(props.eventPatternMaxLength ?? 2048),
       },
     });
     props.data.grantReadWriteData(this.provision);

@@ -166,6 +166,7 @@ describe('provision', () => {
       NODE_OPTIONS: '--enable-source-maps',
       TABLE_NAME: built.ref(built.stack.data.table),
       ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+      PARTITION: { Ref: 'AWS::Partition' },
       AUTOMATION_NAME_PREFIX: PREFIX,
       EVENT_BUS_NAME: built.ref(built.stack.events.bus),
       EXECUTION_ROLE_ARN: built.arnOf(automations().executionRole),
@@ -173,6 +174,7 @@ describe('provision', () => {
       RULES_DLQ_ARN: built.arnOf(automations().rulesDeadLetters),
       RUN_ACTION_FUNCTION_ARN: built.arnOf(automations().runAction),
       STAGE: 'prod',
+      EVENT_PATTERN_MAX_LENGTH: '2048',
     });
   });
 
