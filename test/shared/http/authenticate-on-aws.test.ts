@@ -1,8 +1,7 @@
 // Who may call the API where people sign in with Cognito (AWS): Stagecraft-issued user tokens, local
 // mode's stand-in for a sign-in, are refused there; Cognito ID tokens and integration keys still work.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAuthenticate } from '#shared/auth/authenticate.ts';
-import type { UserTokenVerifier } from '#shared/auth/authenticate.ts';
+import { type UserTokenVerifier, createAuthenticate } from '#shared/auth/authenticate.ts';
 import { Unauthorized } from '#shared/errors.ts';
 import { ulidIds } from '#shared/ids.ts';
 import { type Store, createStore } from '#shared/store/index.ts';
