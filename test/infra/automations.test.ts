@@ -302,6 +302,7 @@ describe('track-runs', () => {
       NODE_OPTIONS: '--enable-source-maps',
       TABLE_NAME: built.ref(built.stack.data.table),
       ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+      PARTITION: { Ref: 'AWS::Partition' },
       AUTOMATION_NAME_PREFIX: PREFIX,
     });
   });
