@@ -243,7 +243,6 @@ export class Automations extends Construct {
           'states:UpdateStateMachine',
           'states:DeleteStateMachine',
           'states:DescribeStateMachine',
-          'states:PublishStateMachineVersion',
           'states:TagResource',
           'states:ListStateMachineVersions',
           'states:DeleteStateMachineVersion',
@@ -274,11 +273,11 @@ export class Automations extends Construct {
     this.provision.addToRolePolicy(passRoleTo(this.eventsRole, 'events.amazonaws.com'));
     Validations.of(this.provision.role!).acknowledge({
       id: wildcardFinding(this, arns.stateMachines),
-      reason: prefixReason(this.namePrefix, 'state machines it creates, updates, versions, tags and deletes'),
+      reason: prefixReason(this.namePrefix, 'state machines it creates, updates, tags and deletes'),
     });
     Validations.of(this.provision.role!).acknowledge({
       id: wildcardFinding(this, arns.stateMachineVersions),
-      reason: prefixReason(this.namePrefix, 'published state machine versions it lists and deletes'),
+      reason: prefixReason(this.namePrefix, 'state machine versions earlier releases published, which it lists and deletes'),
     });
     Validations.of(this.provision.role!).acknowledge({
       id: wildcardFinding(this, arns.executions),

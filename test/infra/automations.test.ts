@@ -188,7 +188,6 @@ describe('provision', () => {
         'states:DeleteStateMachineVersion',
         'states:DescribeStateMachine',
         'states:ListStateMachineVersions',
-        'states:PublishStateMachineVersion',
         'states:TagResource',
         'states:UpdateStateMachine',
       ],
