@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function startLocalProcess(nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<LocalProcess> {
   execFileSync(process.execPath, ['scripts/bundle-local.mjs', '--quiet'], { stdio: 'inherit' });
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-bench-'));
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'dist/local/main.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'dist/local.mjs'], {
     env: { ...process.env, STAGECRAFT_HOME: home, PORT: '0', LOG_LEVEL: 'WARN', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

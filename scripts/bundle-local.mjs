@@ -6,7 +6,9 @@ import { build } from 'esbuild';
 const started = performance.now();
 await build({
   entryPoints: ['infra/local/main.ts'],
-  outfile: 'dist/local/main.mjs',
+  // One folder deep, like the sources it is made of: paths built from import.meta.url
+  // (web/build.ts finds the project root as '..') resolve as they do from the sources.
+  outfile: 'dist/local.mjs',
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -15,4 +17,4 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-if (!process.argv.includes('--quiet')) console.log(`local mode bundled in ${Math.round(performance.now() - started)} ms → dist/local/main.mjs`);
+if (!process.argv.includes('--quiet')) console.log(`local mode bundled in ${Math.round(performance.now() - started)} ms → dist/local.mjs`);
