@@ -29,7 +29,7 @@ import {
 } from './definition.ts';
 import { type Delay, EXECUTION_WAIT_LIMIT_DAYS, longestDays } from './durations.ts';
 import { changedFieldName, fieldSegments } from './fields.ts';
-import { type CrmEventDetail, type RunInput, runErrors } from './run-steps.ts';
+import { type BranchCheck, type CrmEventDetail, type RunInput, runErrors } from './run-steps.ts';
 import { type NumberedStep, STATE, numberSteps, waitStateName } from './state-names.ts';
 
 /** Events caused this many automation hops deep still trigger; the writes of their runs are one deeper, so no
@@ -702,9 +702,22 @@ function readsSteps(definition: AutomationDefinition): boolean {
 /** The key under `$.run.branches` that holds a branch's decision. */
 const branchKey = (numbered: NumberedStep) => `b${numbered.index + 1}`;
 
-/** Every branch's conditions, decided together by Check conditions on the record it checks. */
-function branchConditions(b: Build): Array<{ key: string; if: unknown }> {
-  return [...b.numbered.values()].flatMap((numbered) => (isBranch(numbered.step) ? [{ key: branchKey(numbered), if: numbered.step.if }] : []));
+/** Every branch's conditions, decided together by Check conditions on the record it checks; with its state name,
+ *  its place in the run's order, and the branch arm it sits in, so the run log can show the path taken. */
+function branchConditions(b: Build): BranchCheck[] {
+  const checks: BranchCheck[] = [];
+  const visit = (steps: readonly Step[], parent: BranchCheck['parent']) => {
+    for (const step of steps) {
+      if (!isBranch(step)) continue;
+      const numbered = b.numbered.get(step) as NumberedStep;
+      const key = branchKey(numbered);
+      checks.push({ key, if: step.if, name: numbered.name, index: numbered.index, parent });
+      visit(step.then, { key, arm: 'then' });
+      visit(step.else, { key, arm: 'else' });
+    }
+  };
+  visit(b.definition.actions, null);
+  return checks;
 }
 
 /** The most actions one run can do: the longest path through the branches. */

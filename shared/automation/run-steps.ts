@@ -199,6 +199,28 @@ export function needsCurrentRecord(payload: CheckConditionsPayload): boolean {
   );
 }
 
+/** A branch as Check conditions decides it: its conditions, state name, order in the run, and the arm it sits in. */
+export interface BranchCheck {
+  key: string;
+  if: unknown;
+  name: string;
+  index: number;
+  parent: { key: string; arm: 'then' | 'else' } | null;
+}
+
+/** The branches a run passes through, given the decisions: those at the top, and those inside an arm taken. */
+export function branchesOnPath(list: readonly BranchCheck[], decisions: Record<string, boolean>): BranchCheck[] {
+  const taken = new Set<string>();
+  const onPath: BranchCheck[] = [];
+  for (const branch of list) {
+    const reached = branch.parent === null || (taken.has(branch.parent.key) && (decisions[branch.parent.key] ? 'then' : 'else') === branch.parent.arm);
+    if (!reached) continue;
+    taken.add(branch.key);
+    onPath.push(branch);
+  }
+  return onPath;
+}
+
 export interface BranchDecisions {
   /** Per branch key: true runs its "then", false its "else". */
   branches: Record<string, boolean>;
@@ -210,7 +232,7 @@ export interface BranchDecisions {
  *  else as the trigger saw it: the path a run takes is fixed here and shown in its Check conditions step. */
 export function decideBranches(payload: CheckConditionsPayload, facts: RunFacts = {}): BranchDecisions | undefined {
   if (payload.branches === undefined) return undefined;
-  const list = JSON.parse(payload.branches) as Array<{ key: string; if: unknown }>;
+  const list = JSON.parse(payload.branches) as BranchCheck[];
   const record = facts.current ?? eventRecordOf(payload.event);
   const decided: BranchDecisions = { branches: {}, reasons: {} };
   for (const branch of list) {

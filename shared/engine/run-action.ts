@@ -12,7 +12,9 @@ import {
   type RunFacts,
   type TaskPayload,
   TransientError,
+  type BranchCheck,
   answerPlanWait,
+  branchesOnPath,
   decideBranches,
   decideRun,
   enforceDecision,
@@ -169,6 +171,30 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
     }
   }
 
+  /** The branches a run passes through are steps of its log too, each saying which way it went and why. */
+  async function recordPath(
+    payload: CheckConditionsPayload,
+    step: { startedAt: string; executionId: string; automationVersion?: number },
+    answer: Awaited<ReturnType<typeof checkConditions>>,
+  ): Promise<void> {
+    if (payload.branches === undefined || !answer.carry) return;
+    const decisions = answer.carry.branches;
+    const endedAt = clock.now().toISOString();
+    for (const branch of branchesOnPath(JSON.parse(payload.branches) as BranchCheck[], decisions)) {
+      const arm = decisions[branch.key] ? 'then' : 'else';
+      await store.runLog.recordStep(payload.automationId, payload.runId, {
+        order: stepOrder.action(branch.index),
+        name: branch.name,
+        startedAt: step.startedAt,
+        executionId: step.executionId,
+        ...(step.automationVersion === undefined ? {} : { automationVersion: step.automationVersion }),
+        status: 'SUCCEEDED',
+        endedAt,
+        outcome: { result: 'noop', done: `took "${arm}"`, reason: answer.paths?.[branch.key] ?? arm },
+      });
+    }
+  }
+
   /**
    * Every Task is a step of the run log, kept in the table beside the run (not only in the execution's history,
    * which Step Functions drops 90 days after the run ends): when it started, how often it was attempted, and
@@ -195,6 +221,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
     try {
       const { answer, outcome } = await perform(payload);
       await store.runLog.recordStep(automationId, runId, { ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome });
+      if (payload.task === 'checkConditions') await recordPath(payload, step, answer as Awaited<ReturnType<typeof checkConditions>>);
       return answer;
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));

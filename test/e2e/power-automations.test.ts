@@ -309,6 +309,7 @@ describe('an if/else branch', () => {
       expect.arrayContaining(['1 · If big deal', '3 · Update fields', '4 · If no amount', '5 · Move to stage']),
     );
     expect(run.steps.map((step: { name: string }) => step.name)).not.toContain('2 · Update fields');
+    expect(run.steps.find((step: { name: string }) => step.name === '1 · If big deal').outcome).toMatchObject({ done: 'took "else"', reason: expect.stringContaining('amount') });
     expect([run.actionsCompleted, run.actionsTotal]).toEqual([2, 2]);
   });
 
