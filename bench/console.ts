@@ -1,4 +1,4 @@
-// The console's budgets (DESIGN §10): JS shipped on the first load (gzip) and a 2,000-deal
+// The console's budgets (docs/ARCHITECTURE.md §12): JS shipped on the first load (gzip) and a 2,000-deal
 // board interactive, both in Debian's headless Chromium against the running local system.
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';

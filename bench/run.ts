@@ -1,4 +1,4 @@
-// `npm run bench`: the budgets of DESIGN §10, measured on this machine in local mode.
+// `npm run bench`: the budgets of docs/ARCHITECTURE.md §12, measured on this machine in local mode.
 // Numbers, not assertions: it prints what it saw and exits 0.
 import '#shared/polyfills.ts';
 import { execFileSync } from 'node:child_process';
@@ -141,7 +141,7 @@ function printPhase(phase: PhaseResult, runs: number): void {
   );
 }
 
-/** DESIGN §10's trigger budget, measured as users meet it: the write's time to the run's endedAt. */
+/** docs/ARCHITECTURE.md §12's trigger budget, measured as users meet it: the write's time to the run's endedAt. */
 async function triggerToActionDone(): Promise<void> {
   // BENCH_NODE_ARGS reach local mode's node only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const system = await startLocalProcess((process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean));

@@ -1,4 +1,4 @@
-// The loop-guard function: CRM events too deep for any automation rule in (DESIGN §5), a LOOP_STOPPED run out
+// The loop-guard function: CRM events too deep for any automation rule in (docs/ARCHITECTURE.md §5), a LOOP_STOPPED run out
 // for each automation that would have run, and a notification for the admins.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';

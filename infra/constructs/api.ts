@@ -1,4 +1,4 @@
-// The HTTP API of DESIGN §8: API Gateway (HTTP API) sends every request to the api function,
+// The HTTP API of docs/ARCHITECTURE.md §8: API Gateway (HTTP API) sends every request to the api function,
 // which authenticates it itself; and the Cognito user pool whose ID tokens people present.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
@@ -45,7 +45,7 @@ export interface ApiProps {
 
 /**
  * No API Gateway authorizer, on purpose: HTTP API authorizers answer 401/403 with their own
- * `{"message": …}` bodies, which would break the error shape DESIGN §8 binds, and a route
+ * `{"message": …}` bodies, which would break the error shape docs/ARCHITECTURE.md §8 binds, and a route
  * carries one authorizer while both `Authorization: Bearer` and `x-api-key` must work. The api
  * function authenticates every request (shared/auth/authenticate.ts): Cognito ID tokens,
  * verified against the pool's keys, and API keys, looked up hashed in the table.
@@ -107,7 +107,7 @@ export class Api extends Construct {
 
     this.handler = new StagecraftFunction(this, 'Handler', {
       name: 'api',
-      description: 'The Stagecraft HTTP API (DESIGN §8)',
+      description: 'The Stagecraft HTTP API (docs/ARCHITECTURE.md §8)',
       logRetention: props.logRetention,
       memorySize: 1024,
       timeout: Duration.seconds(10),
@@ -150,7 +150,7 @@ export class Api extends Construct {
       apiName: `stagecraft-${props.stage}`,
       description: 'Stagecraft CRM API',
       // One `$default` route: every path reaches the function, so even an unknown path gets the
-      // API's own 404 in the DESIGN §8 error shape.
+      // API's own 404 in the docs/ARCHITECTURE.md §8 error shape.
       defaultIntegration: new HttpLambdaIntegration('Handler', this.handler),
       createDefaultStage: false,
       ...(corsOrigins.length > 0
@@ -204,7 +204,7 @@ export class Api extends Construct {
 
     const insideTheFunction =
       'Authentication happens inside the api function (shared/auth/authenticate.ts), not in an API Gateway authorizer: ' +
-      'HTTP API authorizers answer 401/403 with their own {"message"} bodies, breaking the binding error shape of DESIGN §8, ' +
+      'HTTP API authorizers answer 401/403 with their own {"message"} bodies, breaking the binding error shape of docs/ARCHITECTURE.md §8, ' +
       'and a route carries a single authorizer while both Bearer tokens and x-api-key must be accepted.';
     Validations.of(this.httpApi).acknowledge({ id: 'AwsSolutions-APIG4', reason: insideTheFunction });
     Validations.of(this.handler).acknowledge({

@@ -1,4 +1,4 @@
-// Automations on AWS (DESIGN §1, §6): the functions around them (provision, run-action,
+// Automations on AWS (docs/ARCHITECTURE.md §1, §6): the functions around them (provision, run-action,
 // track-runs), the roles their state machines and rules run with, and the teardown of what the
 // provisioner made at run time. Every state machine and rule is named `<prefix><automationId>`;
 // the prefix is what each permission below is scoped to.

@@ -1,4 +1,4 @@
-// The single DynamoDB table (DESIGN §3), declared from shared/store/table.ts so the key schema
+// The single DynamoDB table (docs/ARCHITECTURE.md §3), declared from shared/store/table.ts so the key schema
 // and indexes are the ones local mode creates; and the only way functions get access to it.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -19,7 +19,7 @@ export interface DataProps {
   readonly deletionProtection?: boolean;
 }
 
-/** Item-level reads. No Scan: every access pattern is served by a key or an index (DESIGN §3). */
+/** Item-level reads. No Scan: every access pattern is served by a key or an index (docs/ARCHITECTURE.md §3). */
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'];
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 

@@ -1,6 +1,6 @@
 // Mail through SES: a configuration set that keeps the sender's reputation (metrics, account
 // suppression of bounces and complaints) and feeds bounces and complaints back into the
-// exceptions list through the ses-feedback function (DESIGN §7).
+// exceptions list through the ses-feedback function (docs/ARCHITECTURE.md §11).
 import { Arn, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';

@@ -1,5 +1,5 @@
 // The CRM bus and everything around it: the stream publisher that is its only producer
-// (DESIGN §1: every change leaves the table once, through the stream), its archive for
+// (docs/ARCHITECTURE.md §1: every change leaves the table once, through the stream), its archive for
 // replays, and the system rules whose targets are functions of the stack.
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -107,7 +107,7 @@ export class Events extends Construct {
 
     this.bus = new events.EventBus(this, 'Bus', {
       eventBusName: `stagecraft-${props.stage}`,
-      description: 'Stagecraft CRM events, one per change of a record (DESIGN §5)',
+      description: 'Stagecraft CRM events, one per change of a record (docs/ARCHITECTURE.md §5)',
     });
     this.archive = this.bus.archive('Archive', {
       description: 'CRM events kept for replays',

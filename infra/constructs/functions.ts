@@ -101,7 +101,7 @@ export class StagecraftFunction extends NodejsFunction {
       reason: `Resource "*" only for actions that support no resource-level permissions: ${unscoped.join('; ')}.`,
     });
     const nodeVersion =
-      'Node.js 22 by decision (STACK-NOTES.md): the code must run on the Node 20 of the development machines and on ' +
+      'Node.js 22 by decision (docs/ARCHITECTURE.md §9): the code must run on the Node 20 of the development machines and on ' +
       'Lambda alike; moving to a newer runtime is a deliberate upgrade with its own tests, not a lint fix.';
     Validations.of(this).acknowledge({ id: 'AwsSolutions-L1', reason: nodeVersion });
     Validations.of(this).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: nodeVersion });

@@ -1,4 +1,4 @@
-// Local mode's event flow (DESIGN §9): the table's stream → the same publish-changes
+// Local mode's event flow (docs/ARCHITECTURE.md §9): the table's stream → the same publish-changes
 // handler as on AWS → the local bus with its system rules, and GET /local/events to watch it.
 import { join } from 'node:path';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';

@@ -1,4 +1,4 @@
-// The demo workspace of a first start (DESIGN §9): the Butler, an admin, the
+// The demo workspace of a first start (docs/ARCHITECTURE.md §9): the Butler, an admin, the
 // pipelines `sales` and `installation`, an admin token and an integration key.
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import type { App } from '#shared/app.ts';
@@ -33,7 +33,7 @@ export interface WorkspaceSeed {
   adminUserId: string;
 }
 
-/** The automations of DESIGN §6, so a new workspace shows them working. */
+/** The automations of docs/ARCHITECTURE.md §6, so a new workspace shows them working. */
 export const demoAutomations = [
   {
     name: 'Renewal: a repeat lead six months after Closed Won',

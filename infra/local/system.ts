@@ -1,4 +1,4 @@
-// The whole system on one machine (DESIGN §9): DynamoDB Local with its data under
+// The whole system on one machine (docs/ARCHITECTURE.md §9): DynamoDB Local with its data under
 // STAGECRAFT_HOME, the same handlers as on AWS behind local adapters, the API on loopback.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -33,7 +33,7 @@ import { type BranchCheck, type CrmEventDetail, type RunInput, runErrors } from 
 import { type NumberedStep, STATE, numberSteps, waitStateName } from './state-names.ts';
 
 /** Events caused this many automation hops deep still trigger; the writes of their runs are one deeper, so no
- *  automation write is deeper than MAX_TRIGGER_DEPTH + 1 = 5 and an event at depth 5 triggers nothing (DESIGN §5). */
+ *  automation write is deeper than MAX_TRIGGER_DEPTH + 1 = 5 and an event at depth 5 triggers nothing (docs/ARCHITECTURE.md §5). */
 export const MAX_TRIGGER_DEPTH = 4;
 
 /** Values the provisioner (or CloudFormation's DefinitionSubstitutions) puts in place of these placeholders. */

@@ -1,4 +1,4 @@
-// The automation definition an admin saves (DESIGN §6): its zod schema with a field path for every problem
+// The automation definition an admin saves (docs/ARCHITECTURE.md §6): its zod schema with a field path for every problem
 // (shape, Liquid templates, ISO-8601 durations), and the checks that need the workspace's pipelines.
 import { z } from 'zod';
 import { parseWith } from '#shared/crm/records.ts';

@@ -32,7 +32,7 @@ export class WebhookUnavailable extends Error {
   override readonly name = runErrors.webhookUnavailable;
 }
 
-/** The detail of a CRM event (DESIGN §5), as the catalogue defines it. */
+/** The detail of a CRM event (docs/ARCHITECTURE.md §5), as the catalogue defines it. */
 export type { CrmEventDetail };
 
 /** Where a continuation execution picks a long wait up. */
@@ -243,7 +243,7 @@ export function decideBranches(payload: CheckConditionsPayload, facts: RunFacts 
   return decided;
 }
 
-/** Check conditions' decision: proceed with the actions, skip the run, or cancel it (DESIGN §6). */
+/** Check conditions' decision: proceed with the actions, skip the run, or cancel it (docs/ARCHITECTURE.md §6). */
 export function decideRun(payload: CheckConditionsPayload, facts: RunFacts = {}): RunDecision {
   const { event, trigger } = payload;
   const atTrigger = eventRecordOf(event);

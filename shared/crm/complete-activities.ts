@@ -1,5 +1,5 @@
 // The first system rule: when a deal leaves a stage, the Butler completes the deal's open
-// activities planned in that stage with autoComplete (DESIGN §6, planActivity).
+// activities planned in that stage with autoComplete (docs/ARCHITECTURE.md §6, planActivity).
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Entity } from '#shared/domain/entities.ts';
 import { NotFound, VersionMismatch } from '#shared/errors.ts';

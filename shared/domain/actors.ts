@@ -1,5 +1,5 @@
 // Who made a write. Humans act as themselves; integrations and automations act as
-// the Butler, a virtual user kept apart in history and statistics (DESIGN §4).
+// the Butler, a virtual user kept apart in history and statistics (docs/ARCHITECTURE.md §4).
 
 export const BUTLER_ID = 'butler';
 

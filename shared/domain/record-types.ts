@@ -8,5 +8,5 @@ export type SchemaType = Exclude<EntityType, 'automation'>;
 
 /** Records that carry e-mails and phones (for duplicates and the exceptions list). */
 export const contactPointTypes: readonly EntityType[] = ['contact', 'company', 'lead'];
-/** Records refused when they carry an excepted e-mail or phone (DESIGN §7). */
+/** Records refused when they carry an excepted e-mail or phone (docs/ARCHITECTURE.md §11). */
 export const exceptionCheckedTypes: readonly EntityType[] = ['contact', 'lead'];

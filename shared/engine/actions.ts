@@ -1,5 +1,5 @@
 // What each automation step does to the CRM, always as the Butler on behalf of the
-// run (DESIGN §6). Every step is idempotent: what it creates has an id derived from
+// run (docs/ARCHITECTURE.md §6). Every step is idempotent: what it creates has an id derived from
 // (run, step), updates that find their change made change nothing, and mail and
 // notifications are keyed by the same id.
 import { DateTime, Duration } from 'luxon';

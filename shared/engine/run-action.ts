@@ -1,4 +1,4 @@
-// The one function every Task of a compiled automation invokes (DESIGN §6): it plans
+// The one function every Task of a compiled automation invokes (docs/ARCHITECTURE.md §6): it plans
 // waits, checks conditions, and runs actions as the Butler. The decisions are pure
 // (shared/automation/run-steps.ts); this module reads the records and writes the effects.
 import type { Action } from '#shared/automation/definition.ts';

@@ -1,4 +1,4 @@
-// The CRM event catalogue (DESIGN §5): every detail-type on the bus "stagecraft" and the
+// The CRM event catalogue (docs/ARCHITECTURE.md §5): every detail-type on the bus "stagecraft" and the
 // shape of its detail. deriveEvents produces them; automations' patterns and system rules match them.
 import type { Actor, Cause } from '#shared/domain/actors.ts';
 import type { EntityType } from '#shared/domain/entities.ts';

@@ -1,4 +1,4 @@
-// Derives CRM events from one stream record's images (DESIGN §5): a pure function, so the
+// Derives CRM events from one stream record's images (docs/ARCHITECTURE.md §5): a pure function, so the
 // catalogue is its test and a replayed stream record yields the very same events.
 import { type Actor, type Cause, noCause } from '#shared/domain/actors.ts';
 import type { EntityType } from '#shared/domain/entities.ts';

@@ -1,4 +1,4 @@
-// The automation part of the HTTP API (DESIGN §8): definitions, stop/activate, the run
+// The automation part of the HTTP API (docs/ARCHITECTURE.md §8): definitions, stop/activate, the run
 // log with each run's steps, manual runs, dry runs and redrives.
 import { z } from 'zod';
 import { AutomationDefinition } from '#shared/automation/definition.ts';

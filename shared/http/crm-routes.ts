@@ -1,4 +1,4 @@
-// The CRM part of the HTTP API (DESIGN §8): records, history, documents' signatures,
+// The CRM part of the HTTP API (docs/ARCHITECTURE.md §8): records, history, documents' signatures,
 // pipelines, users with the Butler, the exceptions list and activity statistics.
 import { z } from 'zod';
 import { type CrmRecordType, type RecordService, parseWith } from '#shared/crm/records.ts';

@@ -1,4 +1,4 @@
-// The one place where domain errors become HTTP statuses and the error body of DESIGN §8.
+// The one place where domain errors become HTTP statuses and the error body of docs/ARCHITECTURE.md §8.
 import { DomainError } from '#shared/errors.ts';
 
 const statusByCode: Record<string, number> = {

@@ -1,4 +1,4 @@
-// SES feedback into the exceptions list (DESIGN §7): an address that bounced permanently or
+// SES feedback into the exceptions list (docs/ARCHITECTURE.md §11): an address that bounced permanently or
 // complained is never mailed again. SES publishes the events of the configuration set to SNS;
 // the ses-feedback function hands each SNS message here.
 import type { SNSEvent } from 'aws-lambda';

@@ -1,5 +1,5 @@
 // Local mode's state machines, executions and durable waits, kept in the table so a
-// restart loses no run and a six-month wait survives it (DESIGN §9). On AWS, Step
+// restart loses no run and a six-month wait survives it (docs/ARCHITECTURE.md §9). On AWS, Step
 // Functions keeps all of this itself.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';

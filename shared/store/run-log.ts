@@ -45,7 +45,7 @@ export interface AllRunsQuery {
   cursor?: string;
 }
 
-/** What one step of a run did, as run-action records it (DESIGN §6: the run log is kept in the table). */
+/** What one step of a run did, as run-action records it (docs/ARCHITECTURE.md §6: the run log is kept in the table). */
 export interface StepRecord {
   order: number;
   name: string;
@@ -60,7 +60,7 @@ export interface StepRecord {
   outcome?: Record<string, unknown>;
 }
 
-/** A run the loop guard stopped before it started (DESIGN §5): recorded as the run it would have been. */
+/** A run the loop guard stopped before it started (docs/ARCHITECTURE.md §5): recorded as the run it would have been. */
 export interface LoopStoppedRun {
   automationId: string;
   automationVersion?: number;

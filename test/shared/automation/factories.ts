@@ -30,7 +30,7 @@ export const triggerExamples = {
   manual: { type: 'manual', entity: 'deal' },
 } as const;
 
-/** The DESIGN §6 example, with a second action. */
+/** The docs/ARCHITECTURE.md §6 example, with a second action. */
 export function aDefinitionInput(overrides: Record<string, unknown> = {}): AutomationDefinitionInput {
   return {
     name: 'Renewal reminder',
@@ -48,7 +48,7 @@ export function aDefinition(overrides: Record<string, unknown> = {}): Automation
 
 export const anAutomation = (overrides: Record<string, unknown> = {}, id = 'renewal-1') => ({ id, definition: aDefinition(overrides) });
 
-/** The demo workspace's pipelines (DESIGN §9), as local mode seeds them. */
+/** The demo workspace's pipelines (docs/ARCHITECTURE.md §9), as local mode seeds them. */
 export const demoPipelines: Pipeline[] = seededPipelines.map((pipeline) => Pipeline.parse(structuredClone(pipeline)));
 
 let sequence = 0;

@@ -1,4 +1,4 @@
-// The event catalogue (DESIGN §5), one row per test: which stream images become which CRM events.
+// The event catalogue (docs/ARCHITECTURE.md §5), one row per test: which stream images become which CRM events.
 import { describe, expect, it } from 'vitest';
 import type { Actor, Cause } from '#shared/domain/actors.ts';
 import type { EntityType } from '#shared/domain/entities.ts';

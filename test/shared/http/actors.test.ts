@@ -1,4 +1,4 @@
-// Who wrote what (DESIGN §4): people act as themselves, integration keys as the
+// Who wrote what (docs/ARCHITECTURE.md §4): people act as themselves, integration keys as the
 // Butler, and no request body can say otherwise.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

@@ -1,4 +1,4 @@
-// A caller's mistake is a 4xx naming what is wrong, never a 500 (DESIGN §8), and the
+// A caller's mistake is a 4xx naming what is wrong, never a 500 (docs/ARCHITECTURE.md §8), and the
 // local-only routes that show full records and mail are for admins, like their writes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

@@ -1,4 +1,4 @@
-// Optimistic concurrency (DESIGN §3, §8): writes are conditional on `version`.
+// Optimistic concurrency (docs/ARCHITECTURE.md §3, §8): writes are conditional on `version`.
 // With If-Match the caller decides and a loser gets 412; without it the API retries
 // on the fresh record, and whatever it answers, history agrees with the data.
 import { beforeAll, describe, expect, it } from 'vitest';

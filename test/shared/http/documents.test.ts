@@ -1,4 +1,4 @@
-// POST /documents/{id}/sign and /view (DESIGN §8): each party signs once; viewing is recorded.
+// POST /documents/{id}/sign and /view (docs/ARCHITECTURE.md §8): each party signs once; viewing is recorded.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
 import { contactBody, documentBody, must } from '#test/support/http-factories.ts';

@@ -1,4 +1,4 @@
-// The error contract of DESIGN §8: `{"error": {code, message, details}}` with 400
+// The error contract of docs/ARCHITECTURE.md §8: `{"error": {code, message, details}}` with 400
 // VALIDATION_FAILED naming each bad field path, 401, 403, 404, 405, 409, 412, 413,
 // and never a 500 for something the caller did.
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// Who may change the exceptions list (DESIGN §7): people and integrations add to it,
+// Who may change the exceptions list (docs/ARCHITECTURE.md §11): people and integrations add to it,
 // only admins take a value off; every addition and removal is kept with actor and reason.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

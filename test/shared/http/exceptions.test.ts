@@ -1,4 +1,4 @@
-// The exceptions list (DESIGN §7, §8): normalised e-mails and phones that no contact
+// The exceptions list (docs/ARCHITECTURE.md §11, §8): normalised e-mails and phones that no contact
 // or lead may carry; a write carrying one is refused with 409 and stores nothing.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

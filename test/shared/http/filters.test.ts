@@ -1,4 +1,4 @@
-// Listing filters of DESIGN §8: deals by pipeline and stage (a board), activities
+// Listing filters of docs/ARCHITECTURE.md §8: deals by pipeline and stage (a board), activities
 // by the record they hang on and by status.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

@@ -1,4 +1,4 @@
-// Idempotency-Key (DESIGN §8): a retried POST gets the first response and writes
+// Idempotency-Key (docs/ARCHITECTURE.md §8): a retried POST gets the first response and writes
 // nothing again; a key belongs to one caller and one request.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

@@ -1,4 +1,4 @@
-// /openapi.json (DESIGN §8): the OpenAPI 3.1 document, open without credentials,
+// /openapi.json (docs/ARCHITECTURE.md §8): the OpenAPI 3.1 document, open without credentials,
 // describing every route of the router with the schemas that validate requests.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
@@ -20,7 +20,7 @@ const operationsOf = (doc: any): string[] =>
 
 const recordCollections = ['contacts', 'companies', 'leads', 'deals', 'activities', 'documents'];
 
-/** The CRM routes DESIGN §8 names (automations live elsewhere). */
+/** The CRM routes docs/ARCHITECTURE.md §8 names (automations live elsewhere). */
 const contractRoutes = [
   ...recordCollections.flatMap((c) => [
     `POST /${c}`,
@@ -81,7 +81,7 @@ describe('the operations', () => {
     expect(operationsOf(document).sort()).toEqual([...routes].sort());
   });
 
-  it('include every CRM route of DESIGN §8', () => {
+  it('include every CRM route of docs/ARCHITECTURE.md §8', () => {
     expect(operationsOf(document)).toEqual(expect.arrayContaining(contractRoutes));
   });
 
@@ -133,7 +133,7 @@ describe('request schemas', () => {
     ['/pipelines', ['id', 'name', 'stages'], ['name', 'stages']],
     ['/users', ['name', 'email', 'icon', 'role', 'active'], ['name']],
     ['/exceptions', ['value', 'reason'], ['value']],
-  ])('POST %s documents the fields of DESIGN §3 and which are required', (path, fields, required) => {
+  ])('POST %s documents the fields of docs/ARCHITECTURE.md §3 and which are required', (path, fields, required) => {
     const schema = requestSchema(document, 'POST', path);
 
     expect(documentedFields(schema).sort()).toEqual([...fields].sort());

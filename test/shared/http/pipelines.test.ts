@@ -1,4 +1,4 @@
-// /pipelines (DESIGN §8): ordered stages {id, name, kind}; admins shape them; a stage
+// /pipelines (docs/ARCHITECTURE.md §8): ordered stages {id, name, kind}; admins shape them; a stage
 // that still holds deals cannot be removed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

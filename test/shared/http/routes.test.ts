@@ -1,4 +1,4 @@
-// The record routes of DESIGN §8, for each of contacts, companies, leads, deals,
+// The record routes of docs/ARCHITECTURE.md §8, for each of contacts, companies, leads, deals,
 // activities and documents: create, list, read, change, delete and history.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

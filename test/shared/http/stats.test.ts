@@ -1,4 +1,4 @@
-// GET /stats/activity (DESIGN §4, §8): writes per person in [from, to), with the
+// GET /stats/activity (docs/ARCHITECTURE.md §4, §8): writes per person in [from, to), with the
 // Butler counted apart so integrations never inflate a person's figures.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';

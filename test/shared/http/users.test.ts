@@ -1,4 +1,4 @@
-// /users (DESIGN §4, §8): admins manage people; the Butler always exists, can be
+// /users (docs/ARCHITECTURE.md §4, §8): admins manage people; the Butler always exists, can be
 // renamed and given an icon, and can be neither deleted nor turned into a person.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
