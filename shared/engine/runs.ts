@@ -29,6 +29,10 @@ export const RunsQuery = z.strictObject({
   cursor: z.string().max(2000).optional(),
 });
 
+export const RunCountsQuery = z
+  .strictObject({ from: DateTime.optional(), to: DateTime.optional() })
+  .refine((window) => !window.from || !window.to || window.from <= window.to, { path: ['to'], message: 'must not be before from' });
+
 export const RunTarget = z.strictObject({
   entityType: z.enum(['contact', 'company', 'lead', 'deal', 'activity', 'document']),
   entityId: Id,
@@ -124,6 +128,13 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     const { definition } = await automation(automationId);
     const parsed = parseWith(RunsQuery, query, 'query');
     return store.runLog.list(automationId, { ...parsed, entityTypes: subjectTypes(definition) });
+  }
+
+  /** Runs per status that started in the window: the counts above the run log. */
+  async function counts(automationId: string, query: unknown) {
+    await automation(automationId);
+    const window = parseWith(RunCountsQuery, query, 'query');
+    return { ...window, counts: await store.runCounts.count(automationId, window) };
   }
 
   async function get(automationId: string, runId: string) {
@@ -244,7 +255,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     return { redriven };
   }
 
-  return { list, get, startManual, dryRun, redrive };
+  return { list, counts, get, startManual, dryRun, redrive };
 }
 
 export type RunsService = ReturnType<typeof createRunsService>;
