@@ -3,9 +3,9 @@ import vitest from '@vitest/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.stagecraft/**', 'coverage/**', 'test-results/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'dist/**', '.stagecraft/**', 'coverage/**', 'test-results/**', 'web/dist/**', 'test-artifacts/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parser: tseslint.parser },
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
@@ -15,7 +15,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'web/src/**/*.test.ts', 'web/src/**/*.test.tsx'],
     plugins: { vitest },
     rules: {
       'vitest/no-focused-tests': 'error',

@@ -1,6 +1,7 @@
 // `npm start`: the whole system on this machine until Ctrl-C.
 import '#shared/polyfills.ts';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ensureConsoleBuilt } from './console-build.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { type LocalSystem, startLocalSystem } from './system.ts';
 
@@ -24,6 +25,7 @@ function parsePort(value: string | undefined): number {
 }
 
 async function main(): Promise<void> {
+  await ensureConsoleBuilt((line) => console.log(line));
   let system: LocalSystem;
   try {
     system = await startLocalSystem({ home: process.env.STAGECRAFT_HOME, port: parsePort(process.env.PORT), logger });
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     [
       '',
       `Stagecraft is running on ${credentials.apiUrl}${firstStart ? ' (new demo workspace seeded)' : ''}`,
+      `  sign in:         ${credentials.apiUrl}/console/#token=${credentials.adminToken}`,
       `  data:            ${home}`,
       `  admin token:     ${credentials.adminToken}`,
       `  integration key: ${credentials.integrationKey}`,

@@ -15,6 +15,7 @@ import { ulidIds } from '#shared/ids.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
 import { createTableInput, ttlAttribute } from '#shared/store/table.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
+import { withConsole } from './console.ts';
 import { type DynamoDbLocal, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalEngine, startLocalEngine } from './engine.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
@@ -39,6 +40,8 @@ export interface LocalSystemOptions {
   /** Seed the demo automations on a first start. @default true */
   seedAutomations?: boolean;
   logger: Logger;
+  /** The built console served under /console/. @default web/dist */
+  consoleDist?: string;
 }
 
 export interface LocalSystem {
@@ -124,7 +127,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     await engine.bind(app);
     const { seed, firstStart } = await seedWorkspace(app, { automations: options.seedAutomations ?? true });
-    const http = await startHttpServer(app.api, { port: options.port ?? 3000 });
+    const http = await startHttpServer(withConsole(app.api, { dist: options.consoleDist }), { port: options.port ?? 3000 });
     stops.push(() => http.close());
     const credentials = await loadOrIssueCredentials(app, join(home, 'credentials.json'), seed.adminUserId, http.url);
     return { app, events, engine, clock, http, dynamo, table, home, credentials, firstStart, stop };

@@ -1,0 +1,53 @@
+// The console's routes under /console/ (history routing). Each feature is its own chunk,
+// so the first load carries only the shell and the screen opened.
+//
+// Plugging in a feature: add its routes to `routes` and, for a main entry, a line in
+// `navigation` (Shell renders it). Part 2 (automations, runs) replaces the two
+// placeholders below with `features/automations` and `features/runs`.
+import { lazy, type ReactNode } from 'react';
+import { Navigate, type RouteObject } from 'react-router';
+import { NotificationsPage } from '../features/notifications';
+import { paths } from '../lib/paths';
+
+const BoardPage = lazy(() => import('../features/board').then((m) => ({ default: m.BoardPage })));
+const BoardIndex = lazy(() => import('../features/board').then((m) => ({ default: m.BoardIndex })));
+const RecordListPage = lazy(() => import('../features/records').then((m) => ({ default: m.RecordListPage })));
+const RecordPage = lazy(() => import('../features/records').then((m) => ({ default: m.RecordPage })));
+const SettingsPage = lazy(() => import('../features/settings').then((m) => ({ default: m.SettingsPage })));
+const StatsPage = lazy(() => import('../features/stats').then((m) => ({ default: m.StatsPage })));
+const Placeholder = lazy(() => import('./Placeholder').then((m) => ({ default: m.Placeholder })));
+
+export interface NavigationEntry {
+  label: string;
+  to: string;
+  /** Marks the entry active for these path prefixes too. */
+  prefixes?: string[];
+  icon: ReactNode;
+}
+
+export const navigation: NavigationEntry[] = [
+  { label: 'Board', to: '/pipelines', prefixes: ['/pipelines'], icon: '▦' },
+  { label: 'Deals', to: paths.list('deals'), icon: '◆' },
+  { label: 'Leads', to: paths.list('leads'), icon: '✦' },
+  { label: 'Contacts', to: paths.list('contacts'), icon: '☺' },
+  { label: 'Companies', to: paths.list('companies'), icon: '⌂' },
+  { label: 'Automations', to: paths.automations, icon: '⚙' },
+  { label: 'Runs', to: paths.runs, icon: '↻' },
+  { label: 'Statistics', to: paths.stats, icon: '▮' },
+  { label: 'Settings', to: paths.settings('butler'), prefixes: ['/settings'], icon: '⚒' },
+];
+
+export const routes: RouteObject[] = [
+  { index: true, element: <Navigate to="/pipelines/sales" replace /> },
+  { path: 'pipelines', element: <BoardIndex /> },
+  { path: 'pipelines/:pipelineId', element: <BoardPage /> },
+  { path: ':collection', element: <RecordListPage /> },
+  { path: ':collection/:id', element: <RecordPage /> },
+  { path: 'settings', element: <Navigate to={paths.settings('butler')} replace /> },
+  { path: 'settings/:section', element: <SettingsPage /> },
+  { path: 'stats', element: <StatsPage /> },
+  { path: 'notifications', element: <NotificationsPage /> },
+  // Part 2 (automations and runs) — placeholders until features/automations and features/runs land.
+  { path: 'automations/*', element: <Placeholder title="Automations" /> },
+  { path: 'runs/*', element: <Placeholder title="Runs" /> },
+];

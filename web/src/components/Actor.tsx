@@ -1,0 +1,51 @@
+// Who did something: a person by name, the Butler with its current name and icon, and
+// what it acted for (an automation's run, or an integration).
+import { Anchor, Badge, Group, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { paths } from '../lib/paths';
+import { type Actor, BUTLER_ID, type User } from '../lib/records';
+import { useUsers } from '../lib/users';
+
+export function ButlerBadge({ butler }: { butler: User | undefined }) {
+  return (
+    <Badge variant="light" color="grape" size="lg" radius="sm" leftSection={<span aria-hidden="true">{butler?.icon ?? '🤵'}</span>} tt="none">
+      {butler?.name ?? 'Butler'}
+    </Badge>
+  );
+}
+
+export function UserName({ userId }: { userId: string | undefined }) {
+  const users = useUsers();
+  if (!userId) return <Text span c="dimmed">nobody</Text>;
+  const user = users.data?.find((candidate) => candidate.id === userId);
+  if (userId === BUTLER_ID) return <ButlerBadge butler={user} />;
+  return <Text span>{user?.name ?? userId}</Text>;
+}
+
+export function ActorName({ actor }: { actor: Actor }) {
+  const users = useUsers();
+  if (actor.kind !== 'butler') return <UserName userId={actor.id} />;
+  const butler = users.data?.find((user) => user.id === BUTLER_ID);
+  const via = actor.via;
+  return (
+    <Group gap={6} wrap="nowrap" component="span">
+      <ButlerBadge butler={butler} />
+      {via && 'automationId' in via ? (
+        <Text span size="sm">
+          for{' '}
+          <Anchor component={Link} to={paths.automation(via.automationId)}>
+            automation
+          </Anchor>{' '}
+          ·{' '}
+          <Anchor component={Link} to={paths.run(via.automationId, via.runId)}>
+            run
+          </Anchor>
+        </Text>
+      ) : via && 'integrationId' in via ? (
+        <Text span size="sm" c="dimmed">
+          for integration {via.integrationId}
+        </Text>
+      ) : null}
+    </Group>
+  );
+}

@@ -1,0 +1,1 @@
+export { BoardIndex, BoardPage } from './components/BoardPage';

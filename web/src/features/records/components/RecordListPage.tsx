@@ -1,0 +1,2 @@
+import { EmptyState } from '../../../components/States';
+export function RecordListPage() { return <EmptyState title="Records" />; }

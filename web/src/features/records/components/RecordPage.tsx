@@ -1,0 +1,2 @@
+import { EmptyState } from '../../../components/States';
+export function RecordPage() { return <EmptyState title="Record" />; }

@@ -1,0 +1,2 @@
+import { EmptyState } from '../../../components/States';
+export function SettingsPage() { return <EmptyState title="Settings" />; }

@@ -1,0 +1,2 @@
+import { EmptyState } from '../../../components/States';
+export function StatsPage() { return <EmptyState title="Statistics" />; }
