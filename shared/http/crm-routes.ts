@@ -96,6 +96,9 @@ function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListO
     };
   }
   if (type === 'activity' && query.status) return { ...base, where: { status: String(query.status) } };
+  if (type === 'document' && query.entityId) {
+    return { ...base, filter: { by: 'owner', ownerType: String(query.entityType), ownerId: String(query.entityId) } };
+  }
   return base;
 }
 
@@ -104,9 +107,15 @@ const ContactPointListQuery = z
   .strictObject({ limit: Limit, cursor: Cursor, email: z.string().max(320).optional(), phone: z.string().max(40).optional() })
   .refine((query) => !(query.email && query.phone), { path: ['phone'], message: 'filter by email or by phone, not both' });
 
+/** A record's documents, as the console's record page lists them. */
+const DocumentListQuery = z
+  .strictObject({ limit: Limit, cursor: Cursor, entityType: z.enum(ownerTypes).optional(), entityId: Id.optional() })
+  .refine((query) => Boolean(query.entityType) === Boolean(query.entityId), { path: ['entityId'], message: 'entityType and entityId go together' });
+
 const listQueries: Partial<Record<CrmRecordType, z.ZodType>> = {
   deal: DealListQuery,
   activity: ActivityListQuery,
+  document: DocumentListQuery,
   contact: ContactPointListQuery,
   company: ContactPointListQuery,
   lead: ContactPointListQuery,

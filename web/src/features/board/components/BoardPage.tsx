@@ -1,10 +1,123 @@
-import { Navigate } from 'react-router';
-import { EmptyState } from '../../../components/States';
+// The board of a pipeline: a column per stage, deals moved by drag and drop or by their menu.
+import { DndContext, type DragEndEvent, KeyboardSensor, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
+import { Button, Group, Select, Stack, TextInput, Title } from '@mantine/core';
+import { useCallback, useMemo, useState } from 'react';
+import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import { EmptyState, ErrorState, Loading } from '../../../components/States';
+import { automationsEntering, useAutomations } from '../../../lib/automations';
+import { paths } from '../../../lib/paths';
+import type { Deal } from '../../../lib/records';
+import { usePipelines, useUsers } from '../../../lib/users';
+import { moveRefusal, useMoveDeal, useStageTotals } from '../api/board';
+import { StageColumn } from './StageColumn';
 
 export function BoardIndex() {
-  return <Navigate to="/pipelines/sales" replace />;
+  const pipelines = usePipelines();
+  if (pipelines.isPending) return <Loading />;
+  if (pipelines.isError) return <ErrorState error={pipelines.error} onRetry={() => void pipelines.refetch()} />;
+  const first = pipelines.data[0];
+  if (!first) return <EmptyState title="No pipelines yet">Add one in Settings → Pipelines.</EmptyState>;
+  return <Navigate to={paths.board(first.id)} replace />;
+}
+
+/** Text matches title; responsible is a user id or "" for anyone. */
+export function dealFilter(text: string, responsibleId: string): (deal: Deal) => boolean {
+  const needle = text.trim().toLowerCase();
+  return (deal) => (!needle || deal.title.toLowerCase().includes(needle)) && (!responsibleId || deal.responsibleId === responsibleId);
 }
 
 export function BoardPage() {
-  return <EmptyState title="Board" />;
+  const { pipelineId = '' } = useParams();
+  const navigate = useNavigate();
+  const pipelines = usePipelines();
+  const users = useUsers();
+  const automations = useAutomations();
+  const totals = useStageTotals(pipelineId);
+  const move = useMoveDeal(pipelineId);
+  const [text, setText] = useState('');
+  const [responsibleId, setResponsibleId] = useState('');
+  const [notices, setNotices] = useState<Record<string, string>>({});
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
+  const matches = useMemo(() => dealFilter(text, responsibleId), [text, responsibleId]);
+
+  const onMove = useCallback(
+    (deal: Deal, toStageId: string) => {
+      if (deal.stageId === toStageId) return;
+      setNotices(({ [deal.id]: _gone, ...rest }) => rest);
+      move.mutate(
+        { deal, toStageId },
+        { onError: (error) => setNotices((current) => ({ ...current, [deal.id]: moveRefusal(error) })) },
+      );
+    },
+    [move],
+  );
+  const onDragEnd = useCallback(
+    (event: DragEndEvent) => {
+      const deal = event.active.data.current?.deal as Deal | undefined;
+      const toStageId = event.over?.id;
+      if (deal && typeof toStageId === 'string') onMove(deal, toStageId);
+    },
+    [onMove],
+  );
+  const dismiss = useCallback((dealId: string) => setNotices(({ [dealId]: _gone, ...rest }) => rest), []);
+
+  if (pipelines.isPending) return <Loading />;
+  if (pipelines.isError) return <ErrorState error={pipelines.error} onRetry={() => void pipelines.refetch()} />;
+  const pipeline = pipelines.data.find((candidate) => candidate.id === pipelineId);
+  if (!pipeline) return <ErrorState title="No such pipeline" error={new Error(`There is no pipeline "${pipelineId}".`)} />;
+  const people = (users.data ?? []).filter((user) => user.kind === 'human');
+
+  return (
+    <Stack gap="sm" h="calc(100vh - 84px)">
+      <Group justify="space-between" wrap="wrap" gap="sm">
+        <Group gap="sm">
+          <Title order={2}>{pipeline.name}</Title>
+          <Select
+            aria-label="Pipeline"
+            size="xs"
+            w={180}
+            data={pipelines.data.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+            value={pipeline.id}
+            onChange={(value) => value && navigate(paths.board(value))}
+            allowDeselect={false}
+          />
+        </Group>
+        <Group gap="sm">
+          <TextInput aria-label="Filter deals by title" placeholder="Filter by title" size="xs" value={text} onChange={(event) => setText(event.currentTarget.value)} />
+          <Select
+            aria-label="Responsible"
+            placeholder="Anyone responsible"
+            size="xs"
+            clearable
+            data={people.map((user) => ({ value: user.id, label: user.name }))}
+            value={responsibleId || null}
+            onChange={(value) => setResponsibleId(value ?? '')}
+          />
+          <Button component={Link} to={`${paths.list('deals')}?new=1&pipelineId=${encodeURIComponent(pipeline.id)}`} size="xs">
+            New deal
+          </Button>
+        </Group>
+      </Group>
+      {totals.isError ? <ErrorState title="Totals could not be counted" error={totals.error} onRetry={() => void totals.refetch()} /> : null}
+      <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ screenReaderInstructions: { draggable: 'Press space to pick up the deal, arrow keys to move it, space to drop it on a stage. Or use its menu “Move”.' } }}>
+        <Group align="stretch" wrap="nowrap" gap="sm" style={{ overflowX: 'auto', flex: 1, minHeight: 0 }} pb="xs">
+          {pipeline.stages.map((stage) => (
+            <StageColumn
+              key={stage.id}
+              pipelineId={pipeline.id}
+              stage={stage}
+              stages={pipeline.stages}
+              total={totals.data?.[stage.id]}
+              totalsPending={totals.isPending}
+              automations={automationsEntering(automations.data ?? [], pipeline.id, stage.id)}
+              matches={matches}
+              onMove={onMove}
+              notices={notices}
+              onDismissNotice={dismiss}
+            />
+          ))}
+        </Group>
+      </DndContext>
+    </Stack>
+  );
 }

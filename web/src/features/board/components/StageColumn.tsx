@@ -1,0 +1,78 @@
+// A stage of the board: its head (name, total, automations) and its deals, a drop target.
+import { useDroppable } from '@dnd-kit/core';
+import { Button, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { ErrorState, Loading } from '../../../components/States';
+import type { AutomationSummary } from '../../../lib/automations';
+import type { Deal, Stage } from '../../../lib/records';
+import { type StageTotal, useStageDeals } from '../api/board';
+import { DealCard } from './DealCard';
+import { formatTotals } from './format';
+import { StageAutomations } from './StageAutomations';
+
+export interface StageColumnProps {
+  pipelineId: string;
+  stage: Stage;
+  stages: Stage[];
+  total: StageTotal | undefined;
+  totalsPending: boolean;
+  automations: AutomationSummary[];
+  matches: (deal: Deal) => boolean;
+  onMove: (deal: Deal, toStageId: string) => void;
+  notices: Record<string, string>;
+  onDismissNotice: (dealId: string) => void;
+}
+
+const kindColor = { open: undefined, won: 'green', lost: 'red' } as const;
+
+export function StageColumn({ pipelineId, stage, stages, total, totalsPending, automations, matches, onMove, notices, onDismissNotice }: StageColumnProps) {
+  const deals = useStageDeals(pipelineId, stage.id);
+  const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { stage } });
+  const loaded = deals.data?.pages.flatMap((page) => page.items) ?? [];
+  const shown = loaded.filter(matches);
+  const headingId = `stage-${stage.id}`;
+  return (
+    <Paper
+      ref={setNodeRef}
+      component="section"
+      aria-labelledby={headingId}
+      withBorder
+      p="xs"
+      bg={isOver ? 'indigo.0' : 'gray.0'}
+      style={{ width: 272, flexShrink: 0, display: 'flex', flexDirection: 'column', maxHeight: '100%' }}
+    >
+      <Stack gap={4} mb="xs">
+        <Group justify="space-between" wrap="nowrap">
+          <Title order={3} size="sm" id={headingId} c={kindColor[stage.kind]}>
+            {stage.name}
+          </Title>
+          <Text size="xs" c="dimmed" aria-label={`${stage.name}: ${total?.count ?? 0} deals`}>
+            {totalsPending ? '…' : (total?.count ?? 0)}
+          </Text>
+        </Group>
+        <Text size="sm" fw={600} aria-label={`${stage.name} total`}>
+          {totalsPending ? 'counting…' : formatTotals(total?.amounts ?? {})}
+        </Text>
+        <StageAutomations automations={automations} />
+      </Stack>
+      <ScrollArea.Autosize mah="calc(100vh - 260px)" type="auto" offsetScrollbars>
+        <Stack gap={6} mih={60}>
+          {deals.isPending ? <Loading /> : null}
+          {deals.isError ? <ErrorState error={deals.error} onRetry={() => void deals.refetch()} /> : null}
+          {deals.isSuccess && shown.length === 0 ? (
+            <Text size="xs" c="dimmed" ta="center" py="sm">
+              {loaded.length === 0 ? 'No deals' : 'No deals match the filters'}
+            </Text>
+          ) : null}
+          {shown.map((deal) => (
+            <DealCard key={deal.id} deal={deal} stages={stages} onMove={onMove} notice={notices[deal.id]} onDismissNotice={() => onDismissNotice(deal.id)} />
+          ))}
+          {deals.hasNextPage ? (
+            <Button variant="subtle" size="xs" loading={deals.isFetchingNextPage} onClick={() => void deals.fetchNextPage()}>
+              Show more
+            </Button>
+          ) : null}
+        </Stack>
+      </ScrollArea.Autosize>
+    </Paper>
+  );
+}
