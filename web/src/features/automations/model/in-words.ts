@@ -21,6 +21,7 @@ export function offsetInWords(field: string, offset: string | undefined): string
 }
 
 function stageInWords(trigger: Extract<Trigger, { type: 'stageEntered' }>, pipelines: readonly PipelineNames[]): string {
+  if (!trigger.stageId) return 'a stage';
   if (trigger.entity === 'lead') return leadStageNames[trigger.stageId] ?? trigger.stageId;
   const candidates = trigger.pipelineId ? pipelines.filter((pipeline) => pipeline.id === trigger.pipelineId) : pipelines;
   const pipeline = candidates.find((candidate) => candidate.stages.some((stage) => stage.id === trigger.stageId));
