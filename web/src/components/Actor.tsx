@@ -2,6 +2,7 @@
 // what it acted for (an automation's run, or an integration).
 import { Anchor, Badge, Group, Text } from '@mantine/core';
 import { Link } from 'react-router';
+import { useAutomations } from '../lib/automations';
 import { paths } from '../lib/paths';
 import { type Actor, BUTLER_ID, type User } from '../lib/records';
 import { useUsers } from '../lib/users';
@@ -24,9 +25,11 @@ export function UserName({ userId }: { userId: string | undefined }) {
 
 export function ActorName({ actor }: { actor: Actor }) {
   const users = useUsers();
+  const automations = useAutomations();
   if (actor.kind !== 'butler') return <UserName userId={actor.id} />;
   const butler = users.data?.find((user) => user.id === BUTLER_ID);
   const via = actor.via;
+  const automationName = via && 'automationId' in via ? automations.data?.find((automation) => automation.id === via.automationId)?.name : undefined;
   return (
     <Group gap={6} wrap="nowrap" component="span">
       <ButlerBadge butler={butler} />
@@ -34,7 +37,7 @@ export function ActorName({ actor }: { actor: Actor }) {
         <Text span size="sm">
           for{' '}
           <Anchor component={Link} to={paths.automation(via.automationId)}>
-            automation
+            {automationName ?? 'an automation'}
           </Anchor>{' '}
           ·{' '}
           <Anchor component={Link} to={paths.run(via.automationId, via.runId)}>

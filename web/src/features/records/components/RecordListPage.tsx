@@ -1,2 +1,153 @@
-import { EmptyState } from '../../../components/States';
-export function RecordListPage() { return <EmptyState title="Records" />; }
+// A record type's list: search, pages of 25, a create form.
+import { Anchor, Badge, Button, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { UserName } from '../../../components/Actor';
+import { EmptyState, ErrorState, Loading } from '../../../components/States';
+import { paths } from '../../../lib/paths';
+import { type RecordCollection, titleOf } from '../../../lib/records';
+import { usePipelines } from '../../../lib/users';
+import { type AnyRecord, type ListQuery, useRecordList } from '../api/records';
+import { CreateRecordForm } from './CreateRecordForm';
+import { isCollection, singular } from './fields';
+
+const titles: Record<RecordCollection, string> = { deals: 'Deals', contacts: 'Contacts', companies: 'Companies', leads: 'Leads' };
+
+/** What a search box text asks the API for: contact points are looked up server-side, other text filters the page. */
+export function searchQuery(collection: RecordCollection, text: string): { server: ListQuery; local: string } {
+  const trimmed = text.trim();
+  if (collection !== 'deals' && /^[^\s@]+@[^\s@]+$/.test(trimmed)) return { server: { email: trimmed }, local: '' };
+  if (collection !== 'deals' && /^\+?[\d\s().-]{6,}$/.test(trimmed)) return { server: { phone: trimmed }, local: '' };
+  return { server: {}, local: trimmed.toLowerCase() };
+}
+
+function Columns({ collection }: { collection: RecordCollection }) {
+  const head = {
+    deals: ['Title', 'Stage', 'Amount', 'Responsible', 'Updated'],
+    contacts: ['Name', 'E-mails', 'Phones', 'Responsible', 'Updated'],
+    companies: ['Name', 'E-mails', 'Phones', 'Responsible', 'Updated'],
+    leads: ['Title', 'Name', 'Stage', 'Responsible', 'Updated'],
+  }[collection];
+  return (
+    <Table.Thead>
+      <Table.Tr>
+        {head.map((name) => (
+          <Table.Th key={name}>{name}</Table.Th>
+        ))}
+      </Table.Tr>
+    </Table.Thead>
+  );
+}
+
+function Row({ collection, record, stageName }: { collection: RecordCollection; record: AnyRecord; stageName: (record: AnyRecord) => string }) {
+  const link = (
+    <Anchor component={Link} to={paths.record(collection, record.id)} fw={500}>
+      {titleOf(record)}
+    </Anchor>
+  );
+  const list = (value: unknown) => (Array.isArray(value) ? value.join(', ') : '');
+  const cells =
+    collection === 'deals'
+      ? [link, <Badge variant="light" key="s">{stageName(record)}</Badge>, typeof record.amount === 'number' ? `${record.amount} ${String(record.currency ?? '')}` : '—']
+      : collection === 'leads'
+        ? [link, String(record.name ?? '—'), <Badge variant="light" key="s">{String(record.stageId)}</Badge>]
+        : [link, list(record.emails) || '—', list(record.phones) || '—'];
+  return (
+    <Table.Tr>
+      {cells.map((cell, index) => (
+        <Table.Td key={index}>{cell}</Table.Td>
+      ))}
+      <Table.Td>
+        <UserName userId={record.responsibleId as string | undefined} />
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" c="dimmed">
+          {new Date(record.updatedAt).toLocaleString()}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+export function RecordListPage() {
+  const { collection } = useParams();
+  if (!isCollection(collection)) return <ErrorState title="Not found" error={new Error(`There is no page "${collection}".`)} />;
+  return <RecordList key={collection} collection={collection} />;
+}
+
+function RecordList({ collection }: { collection: RecordCollection }) {
+  const navigate = useNavigate();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [text, setText] = useState('');
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const search = searchQuery(collection, text);
+  const cursor = cursors[cursors.length - 1];
+  const list = useRecordList(collection, { ...search.server, ...(cursor ? { cursor } : {}) });
+  const pipelines = usePipelines();
+  const creating = searchParams.get('new') === '1';
+  const initial = Object.fromEntries([...searchParams.entries()].filter(([key]) => key !== 'new'));
+  const stageName = (record: AnyRecord) =>
+    pipelines.data?.find((pipeline) => pipeline.id === record.pipelineId)?.stages.find((stage) => stage.id === record.stageId)?.name ?? String(record.stageId);
+  const items = (list.data?.items ?? []).filter((record) => !search.local || JSON.stringify([record.title, record.name, record.emails, record.source]).toLowerCase().includes(search.local));
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={2}>{titles[collection]}</Title>
+        <Group>
+          <TextInput
+            aria-label={`Search ${titles[collection].toLowerCase()}`}
+            placeholder={collection === 'deals' ? 'Search this page by title' : 'Search by name, or an exact e-mail or phone'}
+            w={320}
+            value={text}
+            onChange={(event) => {
+              setText(event.currentTarget.value);
+              setCursors([undefined]);
+            }}
+          />
+          <Button onClick={() => setSearchParams({ new: '1' })}>New {singular[collection]}</Button>
+        </Group>
+      </Group>
+      {list.isPending ? <Loading /> : null}
+      {list.isError ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
+      {list.isSuccess && items.length === 0 ? (
+        <EmptyState title={text ? `No ${titles[collection].toLowerCase()} match “${text}”` : `No ${titles[collection].toLowerCase()} yet`}>
+          {text ? 'An e-mail or phone is looked up exactly; other text filters the page shown.' : `Create the first with “New ${singular[collection]}”.`}
+        </EmptyState>
+      ) : null}
+      {items.length > 0 ? (
+        <Table.ScrollContainer minWidth={700}>
+          <Table striped highlightOnHover aria-label={titles[collection]}>
+            <Columns collection={collection} />
+            <Table.Tbody>
+              {items.map((record) => (
+                <Row key={record.id} collection={collection} record={record} stageName={stageName} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      ) : null}
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed">
+          Page {cursors.length}
+        </Text>
+        <Group gap="xs">
+          <Button variant="default" size="xs" disabled={cursors.length === 1} onClick={() => setCursors((current) => current.slice(0, -1))}>
+            Previous page
+          </Button>
+          <Button variant="default" size="xs" disabled={!list.data?.cursor} onClick={() => setCursors((current) => [...current, list.data?.cursor])}>
+            Next page
+          </Button>
+        </Group>
+      </Group>
+      <Modal opened={creating} onClose={() => setSearchParams({})} title={`New ${singular[collection]}`} size="lg">
+        <CreateRecordForm
+          collection={collection}
+          initial={initial}
+          onCancel={() => setSearchParams({})}
+          onCreated={(record) => navigate(paths.record(collection, record.id))}
+        />
+      </Modal>
+    </Stack>
+  );
+}

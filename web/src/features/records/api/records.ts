@@ -1,0 +1,111 @@
+// A record type's list, one record, its history, activities and documents, and the writes on them.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keys } from '../../../lib/query';
+import { type Activity, type DocumentRecord, type HistoryEntry, type Page, type RecordCollection, recordTypeOfCollection } from '../../../lib/records';
+import { useApi } from '../../../lib/session';
+
+export type AnyRecord = { id: string; version: number; createdAt: string; updatedAt: string; [field: string]: unknown };
+
+export const PAGE_SIZE = 25;
+
+export interface ListQuery {
+  cursor?: string;
+  email?: string;
+  phone?: string;
+}
+
+export function useRecordList(collection: RecordCollection, query: ListQuery) {
+  const api = useApi();
+  return useQuery({
+    queryKey: keys.recordList(collection, { ...query }),
+    queryFn: ({ signal }) => api.request<Page<AnyRecord>>(`/${collection}`, { query: { limit: PAGE_SIZE, ...query }, signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useRecord(collection: RecordCollection, id: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: keys.record(collection, id),
+    queryFn: ({ signal }) => api.request<AnyRecord>(`/${collection}/${encodeURIComponent(id)}`, { signal }),
+  });
+}
+
+export function useHistory(collection: RecordCollection, id: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: keys.history(collection, id),
+    queryFn: ({ signal }) => api.request<Page<HistoryEntry>>(`/${collection}/${encodeURIComponent(id)}/history`, { query: { limit: 50 }, signal }),
+  });
+}
+
+export function useCreateRecord(collection: RecordCollection) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    // The key makes a double submit (or a retried request) create one record.
+    mutationFn: ({ body, idempotencyKey }: { body: unknown; idempotencyKey: string }) =>
+      api.request<AnyRecord>(`/${collection}`, { method: 'POST', body, idempotencyKey }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.records(collection) }),
+  });
+}
+
+export function usePatchRecord(collection: RecordCollection, id: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ patch, version }: { patch: Record<string, unknown>; version: number }) =>
+      api.request<AnyRecord>(`/${collection}/${encodeURIComponent(id)}`, { method: 'PATCH', body: patch, ifMatch: version }),
+    onSuccess: (record) => queryClient.setQueryData(keys.record(collection, id), record),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: keys.records(collection) });
+      if (collection === 'deals') void queryClient.invalidateQueries({ queryKey: ['deals', 'board'] });
+    },
+  });
+}
+
+export function useDeleteRecord(collection: RecordCollection, id: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (version: number) => api.request<void>(`/${collection}/${encodeURIComponent(id)}`, { method: 'DELETE', ifMatch: version }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.records(collection) }),
+  });
+}
+
+export const ownerOf = (collection: RecordCollection, id: string) => ({ entityType: recordTypeOfCollection[collection], entityId: id });
+
+export function useActivities(collection: RecordCollection, id: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['activities', 'owner', collection, id],
+    queryFn: ({ signal }) => api.request<Page<Activity>>('/activities', { query: { ...ownerOf(collection, id), limit: 100 }, signal }),
+  });
+}
+
+export function useDocuments(collection: RecordCollection, id: string) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['documents', 'owner', collection, id],
+    queryFn: ({ signal }) => api.request<Page<DocumentRecord>>('/documents', { query: { ...ownerOf(collection, id), limit: 100 }, signal }),
+  });
+}
+
+/** Writes on a record's activities and documents, refreshing its lists and history. */
+export function useOwnedWrite(collection: RecordCollection, id: string) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (request: { path: string; method: 'POST' | 'PATCH'; body?: unknown; ifMatch?: number; idempotencyKey?: string }) =>
+      api.request<unknown>(request.path, {
+        method: request.method,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        ...(request.ifMatch === undefined ? {} : { ifMatch: request.ifMatch }),
+        ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+      }),
+    onSettled: () => {
+      void queryClient.invalidateQueries({ queryKey: ['activities', 'owner', collection, id] });
+      void queryClient.invalidateQueries({ queryKey: ['documents', 'owner', collection, id] });
+    },
+  });
+}
