@@ -187,4 +187,121 @@ describe('automations through the console', () => {
     },
     SCENARIO_TIMEOUT,
   );
+
+  it(
+    'spam: a deal moved to Spam disappears with its contact, and the exceptions list shows the e-mail, added by the Butler',
+    async () => {
+      // Prepare
+      const { page, shot, go } = await consolePage('spam');
+      const contact = await api('POST', '/contacts', { name: 'Sam Spammer', emails: ['sam.spam@example.com'] });
+      await api('POST', '/deals', { title: 'Cheap pills', pipelineId: 'sales', stageId: 'new', contactId: contact.id });
+      await api('POST', '/deals', { title: 'A real client', pipelineId: 'sales', stageId: 'new' });
+      const spam = await automationNamed('Spam: except the contact and delete');
+
+      // Act
+      await go('/pipelines/sales');
+      await page.getByRole('button', { name: 'Move Cheap pills' }).click();
+      await page.getByRole('menuitem', { name: 'Spam' }).click();
+      await shot('deal-moved-to-spam');
+      await go(`/automations/${spam.id}/runs`);
+      await reloadUntil(page, () => page.getByRole('link', { name: /SUCCEEDED/ }));
+      await shot('spam-run-succeeded');
+
+      // Assess: the deal is off the board, the contact is gone, the e-mail is excepted by the Butler
+      await go('/pipelines/sales');
+      await page.getByRole('heading', { name: 'Sales' }).waitFor();
+      await reloadUntil(page, () => page.getByText('A real client'));
+      expect(await page.getByText('Cheap pills').count()).toBe(0);
+      await shot('deal-gone-from-board');
+      await go(`/contacts/${contact.id}`);
+      await page.getByText('This contact does not exist (or was deleted)').waitFor();
+      await shot('contact-gone');
+      await go('/settings/exceptions');
+      const row = page.getByRole('row', { name: /sam\.spam@example\.com/ });
+      await row.waitFor();
+      await shot('exceptions-list');
+      const butler = await api('GET', '/users/butler');
+      expect(await row.textContent()).toContain(butler.name);
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
+    'signed by both: the deal moves to Invoice only after the second signature',
+    async () => {
+      // Prepare
+      const { page, shot, go } = await consolePage('signed-by-both');
+      const deal = await api('POST', '/deals', { title: 'Solar roof', pipelineId: 'sales', stageId: 'contract', amount: 12000 });
+      await api('POST', '/documents', { title: 'Contract', entityType: 'deal', entityId: deal.id });
+      const signed = await automationNamed('Signed by both: on to the invoice');
+
+      // Act: the sender signs on the deal page
+      await go(`/deals/${deal.id}`);
+      await page.getByRole('button', { name: 'Sign as sender' }).click();
+      await page.getByText('signed by sender').waitFor();
+      await shot('signed-by-sender');
+      // The sender's signature is an event too: give the bus the time to deliver it before judging.
+      await go('/local/events');
+      await reloadUntil(page, () => page.getByRole('cell', { name: 'Document Signed' }));
+      await shot('sender-signature-on-the-bus');
+      const afterOne = await api('GET', `/deals/${deal.id}`);
+
+      // Act: the recipient signs
+      await go(`/deals/${deal.id}`);
+      await page.getByRole('button', { name: 'Sign as recipient' }).click();
+      await page.getByText('signed by both').waitFor();
+      await shot('signed-by-both');
+      await go(`/automations/${signed.id}/runs`);
+      await reloadUntil(page, () => page.getByRole('link', { name: /SUCCEEDED/ }));
+      await shot('run-succeeded');
+      await go(`/deals/${deal.id}`);
+      await reloadUntil(page, () => page.getByText('Invoice', { exact: true }));
+      await shot('deal-in-invoice');
+
+      // Assess
+      expect(afterOne.stageId).toBe('contract');
+      expect((await api('GET', `/deals/${deal.id}`)).stageId).toBe('invoice');
+    },
+    SCENARIO_TIMEOUT,
+  );
+
+  it(
+    'a failed run, redriven from the run detail once its cause is fixed, succeeds',
+    async () => {
+      // Prepare: a manual automation whose second step needs the deal's responsible, and a deal without one
+      const { page, shot, go } = await consolePage('failed-and-redriven');
+      const automation = await api('POST', '/automations', {
+        name: 'Follow up by hand',
+        trigger: { type: 'manual', entity: 'deal' },
+        actions: [
+          { type: 'updateFields', set: { title: 'No owner yet (followed up)' } },
+          { type: 'planActivity', subject: 'Follow up', activityType: 'task', due: 'P1D' },
+        ],
+      });
+      const deal = await api('POST', '/deals', { title: 'No owner yet', pipelineId: 'sales', stageId: 'new' });
+      await go(`/automations/${automation.id}`);
+      await reloadUntil(page, () => page.getByText('ready', { exact: true }));
+
+      // Act: Run now on the deal's page
+      await go(`/deals/${deal.id}`);
+      await page.getByRole('button', { name: 'Run now' }).click();
+      await page.getByRole('menuitem', { name: 'Follow up by hand' }).click();
+      await page.getByRole('link', { name: 'the run' }).click();
+      await reloadUntil(page, () => page.getByText(/Failed at 2 · Plan activity/));
+      await shot('run-failed');
+      await api('PATCH', `/deals/${deal.id}`, { responsibleId: system.credentials.adminUserId });
+      await page.getByRole('button', { name: 'Redrive' }).click();
+      await page.getByText(/Redriven: 1 run/).waitFor();
+      await shot('redriven');
+      await reloadUntil(page, () => page.getByLabel('Run status').filter({ hasText: 'SUCCEEDED' }));
+      await shot('run-succeeded');
+
+      // Assess
+      const runs = await api('GET', `/automations/${automation.id}/runs?entityId=${deal.id}`);
+      expect(runs.items.map((run: { status: string }) => run.status)).toEqual(['SUCCEEDED']);
+      const activities = await api('GET', `/activities?entityType=deal&entityId=${deal.id}`);
+      expect(activities.items.map((activity: { subject: string }) => activity.subject)).toEqual(['Follow up']);
+    },
+    SCENARIO_TIMEOUT,
+  );
 });

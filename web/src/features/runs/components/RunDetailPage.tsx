@@ -94,7 +94,9 @@ function RunDetailView({ run }: { run: RunDetail }) {
             Run of <Anchor component={Link} to={paths.automation(run.automationId)}>{name}</Anchor>
           </Title>
           <Group gap="xs">
-            <RunStatusBadge status={run.status} />
+            <span aria-label="Run status">
+              <RunStatusBadge status={run.status} />
+            </span>
             <Text size="sm">
               on <RecordLink type={run.entityType} id={run.entityId} />
             </Text>
