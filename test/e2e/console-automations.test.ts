@@ -66,7 +66,11 @@ async function reloadUntil(page: Page, locator: () => ReturnType<Page['getByText
       await locator().first().waitFor({ timeout: 3_000 });
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw error;
+      if (Date.now() > deadline) {
+        // What the page showed instead: the first thing to look at when this fails.
+        await page.screenshot({ path: join(SHOTS, `gave-up-${Date.now()}.png`), fullPage: true });
+        throw error;
+      }
     }
     await page.reload();
   }
@@ -147,7 +151,7 @@ describe('automations through the console', () => {
       await page.getByRole('button', { name: 'Create automation' }).click();
       await page.getByRole('tab', { name: 'Builder' }).waitFor();
       const built = await automationNamed('Repeat lead six months after Won');
-      await reloadUntil(page, () => page.getByText('ready', { exact: true }));
+      await reloadUntil(page, () => page.getByText('ready', { exact: true }), 120_000);
       await shot('created-and-deployed');
 
       // Act: move the deal to Won on the board
@@ -280,7 +284,7 @@ describe('automations through the console', () => {
       });
       const deal = await api('POST', '/deals', { title: 'No owner yet', pipelineId: 'sales', stageId: 'new' });
       await go(`/automations/${automation.id}`);
-      await reloadUntil(page, () => page.getByText('ready', { exact: true }));
+      await reloadUntil(page, () => page.getByText('ready', { exact: true }), 120_000);
 
       // Act: Run now on the deal's page
       await go(`/deals/${deal.id}`);

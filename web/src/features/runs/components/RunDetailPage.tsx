@@ -55,7 +55,7 @@ function StepItem({ step }: { step: RunStep }) {
       title={
         <Group gap="xs">
           <Text fw={600}>{step.name}</Text>
-          <Badge size="sm" variant="light" color={statusColors[step.status] ?? (step.status === 'CAUGHT' ? 'red' : 'gray')}>
+          <Badge size="sm" variant="light" color={statusColors[step.status] ?? (step.status === 'CAUGHT' ? 'orange' : 'gray')}>
             {step.status}
           </Badge>
         </Group>
@@ -70,7 +70,9 @@ function StepItem({ step }: { step: RunStep }) {
       {step.dueAt ? <Text size="sm">Due {time(step.dueAt)}</Text> : null}
       {step.outcome ? <Outcome outcome={step.outcome} /> : null}
       {step.error ? (
-        <Text size="sm" c="red">
+        // A caught error was routed by the state machine (a resumed run's Enroll, a skip): not a failure by itself.
+        <Text size="sm" c={step.status === 'CAUGHT' ? 'dimmed' : 'red'}>
+          {step.status === 'CAUGHT' ? 'caught: ' : ''}
           {step.error}
           {step.cause ? `: ${step.cause}` : ''}
         </Text>
