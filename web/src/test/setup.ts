@@ -19,3 +19,7 @@ if (!('ResizeObserver' in window)) {
     disconnect() {}
   };
 }
+if (!('fonts' in document) || !document.fonts) {
+  // Mantine's autosizing Textarea listens for web fonts loading; happy-dom has no FontFaceSet.
+  Object.defineProperty(document, 'fonts', { value: { addEventListener: () => {}, removeEventListener: () => {} }, configurable: true });
+}

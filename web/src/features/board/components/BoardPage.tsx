@@ -1,5 +1,5 @@
 // The board of a pipeline: a column per stage, deals moved by drag and drop or by their menu.
-import { DndContext, type DragEndEvent, KeyboardSensor, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
+import { DndContext, type DragEndEvent, DragOverlay, type DragStartEvent, KeyboardSensor, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
 import { Button, Group, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useCallback, useMemo, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
@@ -9,6 +9,7 @@ import { paths } from '../../../lib/paths';
 import type { Deal } from '../../../lib/records';
 import { usePipelines, useUsers } from '../../../lib/users';
 import { moveRefusal, useMoveDeal, useStageTotals } from '../api/board';
+import { DealCardPreview } from './DealCard';
 import { StageColumn } from './StageColumn';
 
 export function BoardIndex() {
@@ -37,6 +38,7 @@ export function BoardPage() {
   const [text, setText] = useState('');
   const [responsibleId, setResponsibleId] = useState('');
   const [notices, setNotices] = useState<Record<string, string>>({});
+  const [dragged, setDragged] = useState<Deal>();
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
   const matches = useMemo(() => dealFilter(text, responsibleId), [text, responsibleId]);
 
@@ -51,8 +53,10 @@ export function BoardPage() {
     },
     [move],
   );
+  const onDragStart = useCallback((event: DragStartEvent) => setDragged(event.active.data.current?.deal as Deal | undefined), []);
   const onDragEnd = useCallback(
     (event: DragEndEvent) => {
+      setDragged(undefined);
       const deal = event.active.data.current?.deal as Deal | undefined;
       const toStageId = event.over?.id;
       if (deal && typeof toStageId === 'string') onMove(deal, toStageId);
@@ -99,7 +103,14 @@ export function BoardPage() {
         </Group>
       </Group>
       {totals.isError ? <ErrorState title="Totals could not be counted" error={totals.error} onRetry={() => void totals.refetch()} /> : null}
-      <DndContext sensors={sensors} onDragEnd={onDragEnd} accessibility={{ screenReaderInstructions: { draggable: 'Press space to pick up the deal, arrow keys to move it, space to drop it on a stage. Or use its menu “Move”.' } }}>
+      <DndContext
+        sensors={sensors}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragged(undefined)}
+        // Scroll the board only when the pointer is right at its edge, not a fifth of the way in.
+        autoScroll={{ threshold: { x: 0.06, y: 0.1 } }}
+        accessibility={{ screenReaderInstructions: { draggable: 'Press space to pick up the deal, arrow keys to move it, space to drop it on a stage. Or use its menu “Move”.' } }}>
         <Group align="stretch" wrap="nowrap" gap="sm" style={{ overflowX: 'auto', flex: 1, minHeight: 0 }} pb="xs">
           {pipeline.stages.map((stage) => (
             <StageColumn
@@ -117,6 +128,7 @@ export function BoardPage() {
             />
           ))}
         </Group>
+        <DragOverlay dropAnimation={null}>{dragged ? <DealCardPreview deal={dragged} /> : null}</DragOverlay>
       </DndContext>
     </Stack>
   );

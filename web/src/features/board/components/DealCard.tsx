@@ -33,15 +33,15 @@ export interface DealCardProps {
 }
 
 export function DealCard({ deal, stages, onMove, notice, onDismissNotice }: DealCardProps) {
-  const { attributes, listeners, setNodeRef, isDragging, transform } = useDraggable({ id: deal.id, data: { deal } });
-  const style = transform ? { transform: `translate3d(${transform.x}px, ${transform.y}px, 0)`, zIndex: 10 } : undefined;
+  // The card stays in its column while dragged (dimmed); the board's DragOverlay follows the pointer.
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: deal.id, data: { deal } });
   return (
     <Paper
       ref={setNodeRef}
       withBorder
       p="xs"
-      shadow={isDragging ? 'md' : 'xs'}
-      style={{ ...style, opacity: isDragging ? 0.85 : 1, cursor: 'grab', touchAction: 'none' }}
+      shadow="xs"
+      style={{ opacity: isDragging ? 0.4 : 1, cursor: 'grab', touchAction: 'none' }}
       component="article"
       aria-label={`Deal ${deal.title}`}
       {...listeners}
@@ -90,6 +90,22 @@ export function DealCard({ deal, stages, onMove, notice, onDismissNotice }: Deal
           </Alert>
         ) : null}
       </Stack>
+    </Paper>
+  );
+}
+
+/** What follows the pointer while a deal is dragged. */
+export function DealCardPreview({ deal }: { deal: Deal }) {
+  return (
+    <Paper withBorder p="xs" shadow="lg" w={248} style={{ cursor: 'grabbing', transform: 'rotate(2deg)' }} aria-hidden="true">
+      <Text fw={600} size="sm" c="indigo" lineClamp={2}>
+        {deal.title}
+      </Text>
+      {typeof deal.amount === 'number' ? (
+        <Text size="sm" fw={500}>
+          {formatAmount(deal.amount, deal.currency)}
+        </Text>
+      ) : null}
     </Paper>
   );
 }

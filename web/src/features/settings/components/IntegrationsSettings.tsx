@@ -28,7 +28,7 @@ export function IntegrationsSettings() {
   return (
     <Stack>
       {created ? (
-        <Alert color="green" title={`Integration “${created.name}” created`} role="status" withCloseButton onClose={() => setCreated(undefined)}>
+        <Alert color="green" title={`Integration “${created.name}” created`} role="status" withCloseButton closeButtonLabel="Dismiss" onClose={() => setCreated(undefined)}>
           <Stack gap={6}>
             <Text size="sm">Copy its key now: it is not shown again. Send it as the x-api-key header; writes made with it are the Butler’s.</Text>
             <Group gap="xs">

@@ -1,0 +1,101 @@
+// The board: columns with totals and their automations, and a move by the card's menu
+// with If-Match, whose refusals (412, 409) the card explains.
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { type Answer, meta, people, renderScreen, salesPipeline, scriptedApi } from '../../test/render';
+import { BoardPage } from './components/BoardPage';
+
+const deal = { ...meta('d1', 3), title: 'Solar roof', pipelineId: 'sales', stageId: 'new', amount: 1200, currency: 'EUR', responsibleId: 'admin' };
+const other = { ...meta('d2'), title: 'Heat pump', pipelineId: 'sales', stageId: 'new', amount: 800, currency: 'EUR' };
+
+function boardApi(patchAnswer: Answer) {
+  return scriptedApi({
+    'GET /pipelines': { body: { items: [salesPipeline] } },
+    'GET /users': { body: { items: people } },
+    'GET /automations': {
+      body: { items: [{ id: 'a1', name: 'Call when the contract is out', status: 'active', trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' } }] },
+    },
+    'GET /automations/a1/runs': { body: { items: [{ runId: 'r1' }, { runId: 'r2' }] } },
+    'GET /deals': (request) => {
+      const stageId = request.query.get('stageId');
+      return { body: { items: [deal, other].filter((item) => !stageId || item.stageId === stageId) } };
+    },
+    'PATCH /deals/d1': patchAnswer,
+  });
+}
+
+const renderBoard = (api: ReturnType<typeof scriptedApi>) => renderScreen(<BoardPage />, { api, path: '/pipelines/sales', route: '/pipelines/:pipelineId' });
+
+async function moveByMenu(toStage: string) {
+  const user = userEvent.setup();
+  await user.click(await screen.findByRole('button', { name: 'Move Solar roof' }));
+  await user.click(await screen.findByRole('menuitem', { name: toStage }));
+}
+
+describe('BoardPage', () => {
+  it('heads each column with its count and total over the whole pipeline', async () => {
+    renderBoard(boardApi({ body: deal }));
+
+    const column = await screen.findByRole('region', { name: 'New' });
+
+    await waitFor(() => expect(within(column).getByLabelText('New total').textContent).toBe('€2,000'));
+    expect(within(column).getByLabelText('New: 2 deals')).toBeTruthy();
+  });
+
+  it('shows on a column head the automations that fire on entering it, with their waiting runs', async () => {
+    renderBoard(boardApi({ body: deal }));
+
+    const contract = await screen.findByRole('region', { name: 'Contract' });
+
+    expect(await within(contract).findByRole('link', { name: 'Call when the contract is out' })).toBeTruthy();
+    expect(await within(contract).findByText('2 waiting')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'New' })).queryByText('Call when the contract is out')).toBeNull();
+  });
+
+  it('moves a deal by its menu, sending the version it shows as If-Match', async () => {
+    const api = boardApi({ body: { ...deal, stageId: 'contract', version: 4 } });
+    renderBoard(api);
+
+    await moveByMenu('Contract');
+
+    await waitFor(() => expect(api.sent.some((request) => request.method === 'PATCH')).toBe(true));
+    const patch = api.sent.find((request) => request.method === 'PATCH');
+    expect(patch?.headers['if-match']).toBe('"3"');
+    expect(patch?.body).toEqual({ stageId: 'contract' });
+  });
+
+  it('on 412 refreshes the columns and says on the card why it did not move', async () => {
+    const api = boardApi({ status: 412, body: { error: { code: 'VERSION_MISMATCH', message: 'version 3 is not current', details: [] } } });
+    renderBoard(api);
+    await screen.findByRole('article', { name: 'Deal Solar roof' });
+    const readsBefore = api.sent.filter((request) => request.path === '/deals').length;
+
+    await moveByMenu('Contract');
+
+    const card = await screen.findByRole('article', { name: 'Deal Solar roof' });
+    expect((await within(card).findByRole('alert')).textContent).toMatch(/Someone changed this deal meanwhile/);
+    await waitFor(() => expect(api.sent.filter((request) => request.path === '/deals').length).toBeGreaterThan(readsBefore));
+  });
+
+  it('on 409 CONTACT_EXCEPTED shows the reason on the card', async () => {
+    const api = boardApi({ status: 409, body: { error: { code: 'CONTACT_EXCEPTED', message: 'jane@example.com is on the exceptions list', details: [] } } });
+    renderBoard(api);
+
+    await moveByMenu('Closed Won');
+
+    const card = await screen.findByRole('article', { name: 'Deal Solar roof' });
+    expect((await within(card).findByRole('alert')).textContent).toContain('jane@example.com is on the exceptions list');
+    expect(within(screen.getByRole('region', { name: 'New' })).getByRole('article', { name: 'Deal Solar roof' })).toBeTruthy();
+  });
+
+  it('filters the cards by title', async () => {
+    renderBoard(boardApi({ body: deal }));
+    await screen.findByRole('article', { name: 'Deal Heat pump' });
+
+    await userEvent.setup().type(screen.getByRole('textbox', { name: 'Filter deals by title' }), 'solar');
+
+    expect(screen.queryByRole('article', { name: 'Deal Heat pump' })).toBeNull();
+    expect(screen.getByRole('article', { name: 'Deal Solar roof' })).toBeTruthy();
+  });
+});

@@ -1,0 +1,119 @@
+// Record screens: create forms checked with the API's schemas, inline edit with If-Match,
+// and the history with the Butler under its current name and icon.
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { meta, people, renderScreen, salesPipeline, scriptedApi } from '../../test/render';
+import { CreateRecordForm } from './components/CreateRecordForm';
+import { HistoryTimeline } from './components/HistoryTimeline';
+import { RecordPage } from './components/RecordPage';
+
+const contact = { ...meta('c1', 2), name: 'Jane Roe', emails: ['jane@example.com'], phones: [] };
+const common = {
+  'GET /users': { body: { items: people } },
+  'GET /pipelines': { body: { items: [salesPipeline] } },
+  'GET /automations': { body: { items: [{ id: 'a1', name: 'Won deals go to Installation', status: 'active', trigger: { type: 'stageEntered' } }] } },
+};
+
+describe('CreateRecordForm', () => {
+  it('names the bad field with the API schema’s message and sends nothing', async () => {
+    const api = scriptedApi(common);
+    renderScreen(<CreateRecordForm collection="contacts" onCreated={() => {}} onCancel={() => {}} />, { api });
+    const user = userEvent.setup();
+
+    await user.type(screen.getByRole('textbox', { name: /Name/ }), 'Jane Roe');
+    await user.type(screen.getByRole('textbox', { name: /E-mails/ }), 'not-an-address');
+    await user.click(screen.getByRole('button', { name: 'Create contact' }));
+
+    expect(await screen.findByText('not an e-mail address')).toBeTruthy();
+    expect(api.sent.filter((request) => request.method === 'POST')).toEqual([]);
+  });
+
+  it('posts a valid record once, with an Idempotency-Key', async () => {
+    const created: unknown[] = [];
+    const api = scriptedApi({
+      ...common,
+      'POST /contacts': (request) => {
+        created.push(request.body);
+        return { status: 201, body: { ...contact, ...(request.body as object) } };
+      },
+    });
+    renderScreen(<CreateRecordForm collection="contacts" onCreated={() => {}} onCancel={() => {}} />, { api });
+    const user = userEvent.setup();
+
+    await user.type(screen.getByRole('textbox', { name: /Name/ }), 'Jane Roe');
+    await user.type(screen.getByRole('textbox', { name: /E-mails/ }), 'jane@example.com, jr@example.com');
+    await user.click(screen.getByRole('button', { name: 'Create contact' }));
+
+    await waitFor(() => expect(created).toEqual([{ name: 'Jane Roe', emails: ['jane@example.com', 'jr@example.com'], phones: [] }]));
+    expect(api.sent.find((request) => request.method === 'POST')?.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('HistoryTimeline', () => {
+  it('shows the Butler with its current name and icon, linked to the automation and run it acted for', async () => {
+    const api = scriptedApi({
+      ...common,
+      'GET /deals/d1/history': {
+        body: {
+          items: [
+            { at: '2026-11-02T10:00:00.000Z', actor: { kind: 'butler', id: 'butler', via: { automationId: 'a1', runId: 'r9' } }, action: 'stageChanged', changes: { stageId: { from: 'new', to: 'won' } } },
+            { at: '2026-11-01T10:00:00.000Z', actor: { kind: 'user', id: 'admin' }, action: 'created', changes: { title: { to: 'Solar roof' } } },
+          ],
+        },
+      },
+    });
+
+    renderScreen(<HistoryTimeline collection="deals" id="d1" />, { api });
+
+    expect(await screen.findByText('Jeeves')).toBeTruthy();
+    expect(screen.getByText('🦉')).toBeTruthy();
+    expect((await screen.findByRole('link', { name: 'Won deals go to Installation' })).getAttribute('href')).toBe('/automations/a1');
+    expect(screen.getByRole('link', { name: 'run' }).getAttribute('href')).toBe('/automations/a1/runs/r9');
+    expect(screen.getByText('stageId: new → won')).toBeTruthy();
+    expect(await screen.findByText('Ada Admin')).toBeTruthy();
+  });
+});
+
+describe('RecordPage inline edit', () => {
+  const renderContact = (patch: { status?: number; body?: unknown }) => {
+    const api = scriptedApi({
+      ...common,
+      'GET /contacts/c1': { body: contact },
+      'GET /contacts/c1/history': { body: { items: [] } },
+      'GET /activities': { body: { items: [] } },
+      'GET /documents': { body: { items: [] } },
+      'PATCH /contacts/c1': patch,
+    });
+    renderScreen(<RecordPage />, { api, path: '/contacts/c1', route: '/:collection/:id' });
+    return api;
+  };
+
+  it('saves one field with If-Match of the version shown', async () => {
+    const api = renderContact({ body: { ...contact, name: 'Jane Doe', version: 3 } });
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Edit Name' }));
+    const form = screen.getByRole('form', { name: 'Edit Name' });
+    await user.clear(within(form).getByRole('textbox', { name: 'Name' }));
+    await user.type(within(form).getByRole('textbox', { name: 'Name' }), 'Jane Doe');
+    await user.click(within(form).getByRole('button', { name: 'Save' }));
+
+    await waitFor(() => expect(screen.queryByRole('form', { name: 'Edit Name' })).toBeNull());
+    const patch = api.sent.find((request) => request.method === 'PATCH');
+    expect(patch?.body).toEqual({ name: 'Jane Doe' });
+    expect(patch?.headers['if-match']).toBe('"2"');
+  });
+
+  it('on 412 keeps the form open, says why and reloads the record', async () => {
+    const api = renderContact({ status: 412, body: { error: { code: 'VERSION_MISMATCH', message: 'stale', details: [] } } });
+    const user = userEvent.setup();
+
+    await user.click(await screen.findByRole('button', { name: 'Edit Name' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), ' Jr');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByText(/Someone changed this record meanwhile/)).toBeTruthy();
+    await waitFor(() => expect(api.sent.filter((request) => request.method === 'GET' && request.path === '/contacts/c1').length).toBeGreaterThanOrEqual(2));
+  });
+});

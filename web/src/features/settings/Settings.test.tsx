@@ -1,0 +1,75 @@
+// Settings: the Butler renamed with If-Match, an integration's key shown once, pipelines' stage helpers.
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { meta, people, renderScreen, scriptedApi } from '../../test/render';
+import { ButlerSettings } from './components/ButlerSettings';
+import { IntegrationsSettings } from './components/IntegrationsSettings';
+import { moveStage, slugFor } from './components/PipelinesSettings';
+import { UsersSettings } from './components/UsersSettings';
+
+const butler = people[1]!;
+
+describe('ButlerSettings', () => {
+  it('renames the Butler and changes its icon with If-Match', async () => {
+    const api = scriptedApi({
+      'GET /users/butler': { body: butler },
+      'PATCH /users/butler': (request) => ({ body: { ...butler, ...(request.body as object), version: 2 } }),
+    });
+    renderScreen(<ButlerSettings />, { api });
+    const user = userEvent.setup();
+
+    const name = await screen.findByRole('textbox', { name: 'Name' });
+    await user.clear(name);
+    await user.type(name, 'Alfred');
+    await user.click(screen.getByRole('radio', { name: 'Icon 🤖' }));
+    await user.click(screen.getByRole('button', { name: 'Save the Butler' }));
+
+    await waitFor(() => expect(api.sent.some((request) => request.method === 'PATCH')).toBe(true));
+    const patch = api.sent.find((request) => request.method === 'PATCH');
+    expect(patch?.body).toEqual({ name: 'Alfred', icon: '🤖' });
+    expect(patch?.headers['if-match']).toBe('"1"');
+  });
+});
+
+describe('UsersSettings', () => {
+  it('shows the Butler as a virtual user that cannot be deleted, with no delete button', async () => {
+    renderScreen(<UsersSettings />, { api: scriptedApi({ 'GET /users': { body: { items: people } } }) });
+
+    expect(await screen.findByText('virtual user · not a login')).toBeTruthy();
+    expect(screen.getByText('cannot be deleted')).toBeTruthy();
+    expect(screen.getAllByRole('button', { name: 'Delete' })).toHaveLength(1);
+  });
+});
+
+describe('IntegrationsSettings', () => {
+  it('shows a new key once, after creating the integration', async () => {
+    const api = scriptedApi({
+      'GET /integrations': { body: { items: [] } },
+      'POST /integrations': { status: 201, body: { integrationId: 'i1', name: 'Web form', createdAt: '2026-11-01T10:00:00.000Z', createdBy: 'admin', key: 'sc_key_secret' } },
+    });
+    renderScreen(<IntegrationsSettings />, { api });
+    const user = userEvent.setup();
+
+    await user.type(await screen.findByRole('textbox', { name: 'Integration name' }), 'Web form');
+    await user.click(screen.getByRole('button', { name: 'Create integration' }));
+
+    expect((await screen.findByLabelText('New API key')).textContent).toBe('sc_key_secret');
+    await user.click(screen.getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByText('sc_key_secret')).toBeNull();
+  });
+});
+
+describe('pipeline stages', () => {
+  it('derives a unique stage id from its name', () => {
+    expect(slugFor('Offer sent!', ['new'])).toBe('offer_sent');
+    expect(slugFor('New', ['new', 'new_2'])).toBe('new_3');
+  });
+
+  it('moves a stage up or down, and not past either end', () => {
+    const stages = [meta('a'), meta('b'), meta('c')].map(({ id }) => ({ id, name: id.toUpperCase(), kind: 'open' as const }));
+
+    expect(moveStage(stages, 2, -1).map((stage) => stage.id)).toEqual(['a', 'c', 'b']);
+    expect(moveStage(stages, 0, -1)).toBe(stages);
+  });
+});
