@@ -38,12 +38,17 @@ export function runItem(run: RunRecord): Record<string, unknown> {
   };
 }
 
-export async function putRuns(table: TableRef, runs: RunRecord[]): Promise<void> {
-  for (let start = 0; start < runs.length; start += 25) {
-    let requests: Record<string, unknown>[] | undefined = runs.slice(start, start + 25).map((run) => ({ PutRequest: { Item: runItem(run) } }));
-    while (requests && requests.length > 0) {
-      const result = await table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: requests as never } }));
-      requests = result.UnprocessedItems?.[table.tableName] as Record<string, unknown>[] | undefined;
+export async function putRuns(table: TableRef, runs: RunRecord[], concurrency = 1): Promise<void> {
+  const batches: RunRecord[][] = [];
+  for (let start = 0; start < runs.length; start += 25) batches.push(runs.slice(start, start + 25));
+  const writer = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      let requests: Record<string, unknown>[] | undefined = batch.map((run) => ({ PutRequest: { Item: runItem(run) } }));
+      while (requests && requests.length > 0) {
+        const result = await table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: requests as never } }));
+        requests = result.UnprocessedItems?.[table.tableName] as Record<string, unknown>[] | undefined;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: concurrency }, writer));
 }

@@ -150,13 +150,13 @@ export function useRunLog(filters: RunFilters, automationIds: string[] | undefin
 export type RunCounts = Partial<Record<LogStatus, number>>;
 
 /** Runs per status in the range, summed over the automations asked (the API counts per automation). */
-export function useRunCounts(automationIds: string[] | undefined, range: { from?: string; to?: string }) {
+export function useRunCounts(automationIds: string[] | undefined, range: { from?: string; to?: string }, options: { enabled?: boolean } = {}) {
   const api = useApi();
   const from = range.from ? boundInstant(range.from, 'from') : undefined;
   const to = range.to ? boundInstant(range.to, 'to') : undefined;
   return useQuery({
     queryKey: runKeys.counts(automationIds ?? [], from, to),
-    enabled: automationIds !== undefined,
+    enabled: automationIds !== undefined && (options.enabled ?? true),
     queryFn: async (): Promise<RunCounts | null> => {
       try {
         const answers = await Promise.all(
