@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
 import { Automations, automationNamePrefix } from './constructs/automations.ts';
+import { Console } from './constructs/console.ts';
 import { Data } from './constructs/data.ts';
 import { Email } from './constructs/email.ts';
 import { Events } from './constructs/events.ts';
@@ -66,6 +67,7 @@ export class StagecraftStack extends Stack {
   readonly email: Email;
   readonly automations: Automations;
   readonly monitoring: Monitoring;
+  readonly console: Console;
 
   constructor(scope: Construct, id: string, props: StagecraftStackProps) {
     super(scope, id, { description: `Stagecraft CRM automation (${props.settings.stage})`, ...props });
@@ -79,6 +81,8 @@ export class StagecraftStack extends Stack {
 
     // Before Monitoring: its dead-letter queues get their depth alarms there.
     this.automations = new Automations(this, 'Automations', { stage, data: this.data, events: this.events, email: this.email, logRetention });
+
+    this.console = new Console(this, 'Console', { stage, httpApi: this.api.httpApi, userPool: this.api.userPool, userPoolClient: this.api.userPoolClient });
 
     // Last: it alarms on every dead-letter queue created above.
     this.monitoring = new Monitoring(this, 'Monitoring', {

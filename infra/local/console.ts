@@ -3,11 +3,10 @@
 // everything else to the API handler unchanged.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { consoleDist } from '#web/build.ts';
+import { consoleSecurityHeaders } from '#web/security-headers.ts';
 import type { EventHandler } from './http.ts';
-
-export const defaultConsoleDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -20,15 +19,6 @@ const contentTypes: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
 };
-
-/** The headers the Console construct's response headers policy sets on AWS. */
-export const consoleSecurityHeaders = {
-  'content-security-policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-} as const;
 
 /** Locally nobody signs in through Cognito: the console takes the token of the printed link. */
 const localConfig = JSON.stringify({ auth: { kind: 'local' } });
@@ -43,7 +33,7 @@ function file(path: string, cache: string): APIGatewayProxyStructuredResultV2 {
 }
 
 export function withConsole(api: EventHandler, options: { dist?: string } = {}): EventHandler {
-  const dist = options.dist ?? defaultConsoleDist;
+  const dist = options.dist ?? consoleDist;
   return async (event) => {
     const method = event.requestContext.http.method;
     const path = event.rawPath;

@@ -1,7 +1,7 @@
 // `npm start`: the whole system on this machine until Ctrl-C.
 import '#shared/polyfills.ts';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ensureConsoleBuilt } from './console-build.ts';
+import { ensureConsoleBuilt } from '#web/build.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { type LocalSystem, startLocalSystem } from './system.ts';
 

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt } from '#infra/local/console-build.ts';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
 import { silentLogger } from '#test/support/table.ts';
+import { ensureConsoleBuilt } from '#web/build.ts';
 import { type ChromiumSession, openChromium, screenshot } from './browser.ts';
 
 let home: string;

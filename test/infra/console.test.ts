@@ -1,0 +1,113 @@
+// The Console construct: a private bucket behind CloudFront with Origin Access Control, the API
+// behind the same distribution, security headers, managed login on the API's client, ConsoleUrl.
+import { runInNewContext } from 'node:vm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rootToConsole, spaFallback } from '#infra/constructs/console.ts';
+import { type StagecraftBuild, buildStagecraft } from './stagecraft-app.ts';
+
+let built: StagecraftBuild;
+
+beforeAll(() => {
+  built = buildStagecraft({ stage: 'prod', sesSender: 'crm@example.org' });
+});
+
+/** Runs a CloudFront Function's code on a viewer request, as its JS runtime would. */
+function viewerRequest(code: string, request: { uri: string; method?: string; accept?: string }) {
+  const handler = runInNewContext(`${code}; handler`) as (event: unknown) => Record<string, any>;
+  return handler({ request: { uri: request.uri, method: request.method ?? 'GET', headers: request.accept ? { accept: { value: request.accept } } : {} } });
+}
+
+describe('console CloudFront functions', () => {
+  it('serves index.html for a deep link of the app, and files as they are', () => {
+    expect(viewerRequest(spaFallback, { uri: '/console/deals/01ABC' }).uri).toBe('/console/index.html');
+    expect(viewerRequest(spaFallback, { uri: '/console/' }).uri).toBe('/console/index.html');
+    expect(viewerRequest(spaFallback, { uri: '/console/assets/index-x1.js' }).uri).toBe('/console/assets/index-x1.js');
+    expect(viewerRequest(spaFallback, { uri: '/console/config.json' }).uri).toBe('/console/config.json');
+  });
+
+  it('sends /console to /console/', () => {
+    expect(viewerRequest(spaFallback, { uri: '/console' })).toMatchObject({ statusCode: 301, headers: { location: { value: '/console/' } } });
+  });
+
+  it('sends a browser opening / to the console, and lets API clients through', () => {
+    expect(viewerRequest(rootToConsole, { uri: '/', accept: 'text/html,application/xhtml+xml' })).toMatchObject({ statusCode: 302, headers: { location: { value: '/console/' } } });
+    expect(viewerRequest(rootToConsole, { uri: '/', accept: 'application/json' }).uri).toBe('/');
+    expect(viewerRequest(rootToConsole, { uri: '/deals', accept: 'text/html' }).uri).toBe('/deals');
+  });
+});
+
+describe('Console construct', () => {
+  it('keeps the files in a private, encrypted bucket', () => {
+    const { Properties } = built.resourceOf(built.stack.console.bucket);
+
+    expect(Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+  });
+
+  it('serves /console* from the bucket through Origin Access Control and everything else from the API', () => {
+    const config = built.resourceOf(built.stack.console.distribution).Properties.DistributionConfig;
+    const origins = Object.fromEntries(config.Origins.map((origin: Record<string, any>) => [origin.Id, origin]));
+    const consoleBehavior = config.CacheBehaviors.find((behavior: Record<string, any>) => behavior.PathPattern === '/console*');
+    const bucketOrigin = origins[consoleBehavior.TargetOriginId];
+    const apiOrigin = origins[config.DefaultCacheBehavior.TargetOriginId];
+
+    expect(bucketOrigin.OriginAccessControlId).toBeDefined();
+    expect(bucketOrigin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(apiOrigin.DomainName['Fn::Join'][1][0]).toEqual(built.ref(built.stack.api.httpApi));
+    expect(apiOrigin.CustomOriginConfig.OriginProtocolPolicy).toBe('https-only');
+    expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']);
+    expect(consoleBehavior.FunctionAssociations).toHaveLength(1);
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toHaveLength(1);
+  });
+
+  it('passes the credentials to the API and caches none of its answers', () => {
+    const config = built.resourceOf(built.stack.console.distribution).Properties.DistributionConfig;
+    const policyId = config.DefaultCacheBehavior.CachePolicyId.Ref as string;
+    const policy = built.resources[policyId]!.Properties.CachePolicyConfig;
+
+    expect(policy.DefaultTTL).toBe(0);
+    expect(policy.MinTTL).toBe(0);
+    expect(policy.ParametersInCacheKeyAndForwardedToOrigin.HeadersConfig).toEqual({ HeaderBehavior: 'whitelist', Headers: ['Authorization', 'x-api-key'] });
+    expect(policy.ParametersInCacheKeyAndForwardedToOrigin.QueryStringsConfig).toEqual({ QueryStringBehavior: 'all' });
+  });
+
+  it('sets CSP and HSTS on every response', () => {
+    const config = built.resourceOf(built.stack.console.distribution).Properties.DistributionConfig;
+    const policyId = config.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref as string;
+    const headers = built.resources[policyId]!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+
+    expect(headers.ContentSecurityPolicy.ContentSecurityPolicy).toContain("default-src 'self'");
+    expect(headers.ContentSecurityPolicy.ContentSecurityPolicy).toContain("frame-ancestors 'none'");
+    expect(headers.StrictTransportSecurity).toEqual({ AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Override: true });
+    expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
+    expect(config.CacheBehaviors[0].ResponseHeadersPolicyId).toEqual(config.DefaultCacheBehavior.ResponseHeadersPolicyId);
+  });
+
+  it('lets the API’s client sign people in with the authorization code flow, back to the console', () => {
+    const { Properties } = built.resourceOf(built.stack.api.userPoolClient);
+    const domain = built.arnOf(built.stack.console.distribution, 'DomainName');
+
+    expect(Properties).toMatchObject({
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      SupportedIdentityProviders: ['COGNITO'],
+      CallbackURLs: [{ 'Fn::Join': ['', ['https://', domain, '/console/callback']] }],
+      LogoutURLs: [{ 'Fn::Join': ['', ['https://', domain, '/console/']] }],
+      GenerateSecret: false,
+    });
+  });
+
+  it('gives the user pool a managed login domain', () => {
+    const { Properties } = built.resourceOf(built.stack.console.loginDomain);
+
+    expect(Properties.ManagedLoginVersion).toBe(2);
+    expect(Properties.Domain).toMatch(/^stagecraft-prod-[a-z0-9]{8}$/);
+  });
+
+  it('outputs ConsoleUrl', () => {
+    const outputs = built.template.toJSON().Outputs;
+
+    expect(outputs.ConsoleUrl.Value).toEqual({ 'Fn::Join': ['', ['https://', built.arnOf(built.stack.console.distribution, 'DomainName'), '/console/']] });
+  });
+});
