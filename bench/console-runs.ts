@@ -31,7 +31,7 @@ export async function benchRunLog(system: LocalSystem): Promise<void> {
     console.log(`  skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
     return;
   }
-  const { ensureConsoleBuilt } = await import('#infra/local/console-build.ts');
+  const { ensureConsoleBuilt } = await import('#web/build.ts');
   await ensureConsoleBuilt((line) => console.log(`  ${line}`));
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${system.credentials.adminToken}` };
   const created = await fetch(`${system.http.url}/automations`, {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureConsoleBuilt } from '#infra/local/console-build.ts';
+import { ensureConsoleBuilt } from '#web/build.ts';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
 import { silentLogger } from '#test/support/table.ts';
 
