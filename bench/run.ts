@@ -12,6 +12,7 @@ import { compileAutomation } from '#shared/automation/compile.ts';
 import { parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { Logger } from '#shared/ports.ts';
 import { BUNDLE_BUDGET_BYTES, buildFunctions } from '../scripts/build.ts';
+import { consoleFigures } from './console.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const RATE_PER_SECOND = Number(process.env.BENCH_RATE ?? 50);
@@ -203,6 +204,8 @@ async function main(): Promise<void> {
     console.log(`\nSustained write → event throughput (${BURST_WRITES} writes, 16 concurrent writers):`);
     const burst = await sustainedThroughput(system);
     console.log(`  writes ${burst.writesPerSecond.toFixed(0)}/s, events delivered ${burst.eventsPerSecond.toFixed(0)}/s, lost ${burst.lost}, doubled ${burst.doubled}`);
+
+    await consoleFigures(system);
   } finally {
     await system.stop();
     rmSync(home, { recursive: true, force: true });
