@@ -12,6 +12,7 @@ import { compileAutomation } from '#shared/automation/compile.ts';
 import { parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { Logger } from '#shared/ports.ts';
 import { BUNDLE_BUDGET_BYTES, buildFunctions } from '../scripts/build.ts';
+import { consoleFigures } from './console.ts';
 import { benchRunLog } from './console-runs.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -205,6 +206,7 @@ async function main(): Promise<void> {
     const burst = await sustainedThroughput(system);
     console.log(`  writes ${burst.writesPerSecond.toFixed(0)}/s, events delivered ${burst.eventsPerSecond.toFixed(0)}/s, lost ${burst.lost}, doubled ${burst.doubled}`);
 
+    await consoleFigures(system);
     await benchRunLog(system);
   } finally {
     await system.stop();

@@ -1,14 +1,42 @@
 // The Console construct: a private bucket behind CloudFront with Origin Access Control, the API
 // behind the same distribution, security headers, managed login on the API's client, ConsoleUrl.
 import { runInNewContext } from 'node:vm';
+import { App, type CfnElement, CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rootToConsole, spaFallback } from '#infra/constructs/console.ts';
-import { type StagecraftBuild, buildStagecraft } from './stagecraft-app.ts';
+import { Api } from '#infra/constructs/api.ts';
+import { Console, rootToConsole, spaFallback } from '#infra/constructs/console.ts';
+import { Data } from '#infra/constructs/data.ts';
+import { type TemplateResource, cdkJsonContext } from './stagecraft-app.ts';
 
-let built: StagecraftBuild;
+/** The console with what it stands on (the API and its user pool) only: one function to bundle, not the whole stack. */
+function buildConsole() {
+  const app = new App({ context: cdkJsonContext });
+  const stack = new Stack(app, 'stagecraft-console-test');
+  const api = new Api(stack, 'Api', { stage: 'prod', data: new Data(stack, 'Data'), logRetention: RetentionDays.ONE_MONTH, automationNamePrefix: 'stagecraft-prod-auto-' });
+  const console = new Console(stack, 'Console', { stage: 'prod', httpApi: api.httpApi, userPool: api.userPool, userPoolClient: api.userPoolClient });
+  const template = Template.fromStack(stack);
+  const resources = template.toJSON().Resources as Record<string, TemplateResource>;
+  const logicalId = (construct: IConstruct) => {
+    const child = construct instanceof CfnResource ? construct : construct.node.defaultChild;
+    return stack.getLogicalId(child as CfnElement);
+  };
+  return {
+    template,
+    resources,
+    stack: { api, console },
+    resourceOf: (construct: IConstruct) => resources[logicalId(construct)]!,
+    ref: (construct: IConstruct) => ({ Ref: logicalId(construct) }),
+    arnOf: (construct: IConstruct, attribute = 'Arn') => ({ 'Fn::GetAtt': [logicalId(construct), attribute] }),
+  };
+}
+
+let built: ReturnType<typeof buildConsole>;
 
 beforeAll(() => {
-  built = buildStagecraft({ stage: 'prod', sesSender: 'crm@example.org' });
+  built = buildConsole();
 });
 
 /** Runs a CloudFront Function's code on a viewer request, as its JS runtime would. */

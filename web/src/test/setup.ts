@@ -1,6 +1,9 @@
 // Component tests: a clean DOM and storage per test, and what happy-dom lacks for Mantine.
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// findBy*/waitFor wait for the screen, not for a duration: a loaded CI machine may take seconds.
+configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(() => {
   cleanup();

@@ -2,8 +2,8 @@
 import { useDraggable } from '@dnd-kit/core';
 import { ActionIcon, Alert, Anchor, CloseButton, Group, Menu, Paper, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link } from 'react-router';
-import { UserName } from '../../../components/Actor';
 import { paths } from '../../../lib/paths';
 import { keys } from '../../../lib/query';
 import type { Contact, Deal, Stage } from '../../../lib/records';
@@ -24,15 +24,44 @@ function ContactName({ contactId }: { contactId: string }) {
   );
 }
 
+/**
+ * The keyboard and menu alternative to dragging. A board shows hundreds of cards: the menu
+ * is mounted on first use only, the button alone costs little.
+ */
+function MoveMenu({ deal, stages, onMove }: Pick<DealCardProps, 'deal' | 'stages' | 'onMove'>) {
+  const [opened, setOpened] = useState(false);
+  const button = (
+    <ActionIcon variant="subtle" size="sm" aria-label={`Move ${deal.title}`} onPointerDown={(event) => event.stopPropagation()} onClick={() => setOpened(true)}>
+      <span aria-hidden="true">⋯</span>
+    </ActionIcon>
+  );
+  if (!opened) return button;
+  return (
+    <Menu position="bottom-end" withinPortal opened={opened} onChange={setOpened} defaultOpened>
+      <Menu.Target>{button}</Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>Move to</Menu.Label>
+        {stages.map((stage) => (
+          <Menu.Item key={stage.id} disabled={stage.id === deal.stageId} onClick={() => onMove(deal, stage.id)}>
+            {stage.name}
+          </Menu.Item>
+        ))}
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
 export interface DealCardProps {
   deal: Deal;
+  /** The responsible person's name, looked up once per column rather than per card. */
+  responsible: string | undefined;
   stages: Stage[];
   onMove: (deal: Deal, toStageId: string) => void;
   notice?: string;
   onDismissNotice?: () => void;
 }
 
-export function DealCard({ deal, stages, onMove, notice, onDismissNotice }: DealCardProps) {
+export function DealCard({ deal, responsible, stages, onMove, notice, onDismissNotice }: DealCardProps) {
   // The card stays in its column while dragged (dimmed); the board's DragOverlay follows the pointer.
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: deal.id, data: { deal } });
   return (
@@ -54,21 +83,7 @@ export function DealCard({ deal, stages, onMove, notice, onDismissNotice }: Deal
           <Anchor component={Link} to={paths.record('deals', deal.id)} fw={600} size="sm" lineClamp={2} onPointerDown={(event) => event.stopPropagation()}>
             {deal.title}
           </Anchor>
-          <Menu position="bottom-end" withinPortal>
-            <Menu.Target>
-              <ActionIcon variant="subtle" size="sm" aria-label={`Move ${deal.title}`} onPointerDown={(event) => event.stopPropagation()}>
-                <span aria-hidden="true">⋯</span>
-              </ActionIcon>
-            </Menu.Target>
-            <Menu.Dropdown>
-              <Menu.Label>Move to</Menu.Label>
-              {stages.map((stage) => (
-                <Menu.Item key={stage.id} disabled={stage.id === deal.stageId} onClick={() => onMove(deal, stage.id)}>
-                  {stage.name}
-                </Menu.Item>
-              ))}
-            </Menu.Dropdown>
-          </Menu>
+          <MoveMenu deal={deal} stages={stages} onMove={onMove} />
         </Group>
         {typeof deal.amount === 'number' ? (
           <Text size="sm" fw={500}>
@@ -77,7 +92,7 @@ export function DealCard({ deal, stages, onMove, notice, onDismissNotice }: Deal
         ) : null}
         <Group gap={6} justify="space-between" wrap="nowrap">
           <Text size="xs" c="dimmed" span>
-            <UserName userId={deal.responsibleId} />
+            {responsible ?? 'nobody'}
           </Text>
           {deal.contactId ? <ContactName contactId={deal.contactId} /> : null}
         </Group>

@@ -4,6 +4,7 @@ import { Button, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/c
 import { ErrorState, Loading } from '../../../components/States';
 import type { AutomationSummary } from '../../../lib/automations';
 import type { Deal, Stage } from '../../../lib/records';
+import { useUsers } from '../../../lib/users';
 import { type StageTotal, useStageDeals } from '../api/board';
 import { DealCard } from './DealCard';
 import { formatTotals } from './format';
@@ -26,6 +27,8 @@ const kindColor = { open: undefined, won: 'green', lost: 'red' } as const;
 
 export function StageColumn({ pipelineId, stage, stages, total, totalsPending, automations, matches, onMove, notices, onDismissNotice }: StageColumnProps) {
   const deals = useStageDeals(pipelineId, stage.id);
+  const users = useUsers();
+  const nameOf = (userId: string | undefined) => (userId ? (users.data?.find((user) => user.id === userId)?.name ?? userId) : undefined);
   const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { stage } });
   const loaded = deals.data?.pages.flatMap((page) => page.items) ?? [];
   const shown = loaded.filter(matches);
@@ -64,7 +67,7 @@ export function StageColumn({ pipelineId, stage, stages, total, totalsPending, a
             </Text>
           ) : null}
           {shown.map((deal) => (
-            <DealCard key={deal.id} deal={deal} stages={stages} onMove={onMove} notice={notices[deal.id]} onDismissNotice={() => onDismissNotice(deal.id)} />
+            <DealCard key={deal.id} deal={deal} responsible={nameOf(deal.responsibleId)} stages={stages} onMove={onMove} notice={notices[deal.id]} onDismissNotice={() => onDismissNotice(deal.id)} />
           ))}
           {deals.hasNextPage ? (
             <Button variant="subtle" size="xs" loading={deals.isFetchingNextPage} onClick={() => void deals.fetchNextPage()}>
