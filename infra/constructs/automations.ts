@@ -9,6 +9,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CRM_SOURCE, detailTypes } from '#shared/events/catalogue.ts';
+import { loopStoppedPattern } from '#shared/engine/loop-guard.ts';
 import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
 import type { Email } from './email.ts';
@@ -76,6 +77,9 @@ export class Automations extends Construct {
   readonly runAction: StagecraftFunction;
   readonly provision: StagecraftFunction;
   readonly trackRuns: StagecraftFunction;
+  /** Events too deep for any automation rule → a LOOP_STOPPED run for each automation that would have run. */
+  readonly loopGuard: StagecraftFunction;
+  readonly loopGuardRule: events.Rule;
   readonly teardown: StagecraftFunction;
   /** The role compiled state machines run with. */
   readonly executionRole: iam.Role;
@@ -315,6 +319,22 @@ export class Automations extends Construct {
     });
     this.failedRunsRule = failed.rule;
     this.cancelledRunsRule = cancelled.rule;
+
+    // loop-guard: a chain of automation writes stopped by the depth guard is recorded, not silently dropped.
+    this.loopGuard = new StagecraftFunction(this, 'LoopGuard', {
+      name: 'loop-guard',
+      description: 'Records a LOOP_STOPPED run for each automation a too-deep CRM event would have started, and notifies admins',
+      logRetention: props.logRetention,
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      environment: { ...props.data.environment },
+    });
+    props.data.grantReadWriteData(this.loopGuard);
+    this.loopGuardRule = props.events.addSystemRule('LoopGuardRule', {
+      description: 'CRM events deeper than any automation rule matches → loop-guard',
+      eventPattern: { source: loopStoppedPattern.source, detail: loopStoppedPattern.detail },
+      handler: this.loopGuard,
+    }).rule;
 
     // Teardown: `cdk destroy` deletes the bus, which EventBridge refuses while rules remain on it.
     this.teardown = new StagecraftFunction(this, 'Teardown', {

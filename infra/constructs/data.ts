@@ -52,7 +52,7 @@ export class Data extends Construct {
     }
   }
 
-  /** Item reads on the table and its three indexes, named one by one (no `index/*`). */
+  /** Item reads on the table and its indexes, named one by one (no `index/*`). */
   grantReadData(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({ grantee, actions: READ_ACTIONS, resourceArns: this.resourceArns() });
   }

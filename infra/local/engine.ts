@@ -6,6 +6,7 @@ import type { App } from '#shared/app.ts';
 import { createActions } from '#shared/engine/actions.ts';
 import { automationChangedPattern, createProvisioner } from '#shared/engine/provision.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
+import { LOOP_GUARD_RULE, createLoopGuard, loopStoppedPattern } from '#shared/engine/loop-guard.ts';
 import { createTrackRuns } from '#shared/engine/track-runs.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
 import type { Ids, Logger, TableRef, Workflows } from '#shared/ports.ts';
@@ -32,8 +33,12 @@ export interface LocalEngine {
   runner: LocalWorkflows;
   workflows: Workflows;
   outbox: ReturnType<typeof createOutbox>;
-  /** Set once the app exists: binds run-action and the provisioner to its store and services. */
-  bind(app: App): Promise<void>;
+  /**
+   * Set once the app exists: binds run-action and the provisioner to its store and services,
+   * puts every automation's rule back on the bus, resumes what a crash interrupted and fires
+   * due waits. Returns how many runs it resumed (interrupted or due).
+   */
+  bind(app: App): Promise<{ resumedRuns: number }>;
   stop(): Promise<void>;
 }
 
@@ -52,7 +57,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   const workflows = localWorkflowsPort(runner);
   const outbox = createOutbox(join(options.home, 'outbox'), clock, ids);
 
-  async function bind(app: App): Promise<void> {
+  async function bind(app: App): Promise<{ resumedRuns: number }> {
     const sendMail = createGuardedMailer(outbox, app.store.exceptions);
     const actions = createActions({ store: app.store, records: app.records, sendMail, clock });
     const runAction = createRunAction({ store: app.store, actions, clock, logger });
@@ -68,12 +73,17 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
       bindings: { runActionFunctionArn: localFunctionArn('run-action'), tableName: table.tableName },
     });
     bus.putRule({ name: PROVISION_RULE, pattern: automationChangedPattern, enabled: true, target: (event) => provisioner.onChange(event as never) });
+    const loopGuard = createLoopGuard({ store: app.store, clock, logger });
+    bus.putRule({ name: LOOP_GUARD_RULE, pattern: loopStoppedPattern, enabled: true, target: (event) => loopGuard(event as never) });
     // The local bus keeps its rules in memory: a start deploys every stored automation again.
     await provisioner.reconcileAll();
+    // Executions a crash left running go on from their last Task; waits that fell due while
+    // local mode was off resume now.
+    const interrupted = await runner.recover();
+    const due = await runner.tick();
     runner.startTimer();
     clock.onAdvance(() => void runner.tick());
-    // Waits that fell due while local mode was off resume now.
-    await runner.tick();
+    return { resumedRuns: interrupted + due };
   }
 
   return {

@@ -1,7 +1,7 @@
 // Local mode's event flow (DESIGN §9): the table's stream → the same publish-changes
 // handler as on AWS → the local bus with its system rules, and GET /local/events to watch it.
 import { join } from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
@@ -12,7 +12,7 @@ import type { Route } from '#shared/http/router.ts';
 import { systemClock, ulidIds } from '#shared/ids.ts';
 import type { Clock, Ids, Logger } from '#shared/ports.ts';
 import { createStore } from '#shared/store/index.ts';
-import { localCredentials, localRegion } from './dynamodb-local.ts';
+import { localCredentials, localDynamoClient, localRegion } from './dynamodb-local.ts';
 import { type LocalEventBus, type LocalEventBusOptions, createLocalEventBus } from './event-bus.ts';
 import { type StreamHandler, type StreamPoller, type StreamPollerOptions, createStreamPoller } from './stream-poller.ts';
 
@@ -29,6 +29,11 @@ export interface LocalEventsOptions {
   bus?: Pick<LocalEventBusOptions, 'keep' | 'targetAttempts' | 'retryDelayMs' | 'attemptTimeoutMs'>;
   /** Wraps the publish-changes handler the poller calls (crash drills in tests). */
   wrapHandler?: (handler: StreamHandler) => StreamHandler;
+  /**
+   * Start reading the stream at once. A system start leaves it to after the automations' rules
+   * are back on the bus, or replayed records would reach no rule. @default true
+   */
+  startPoller?: boolean;
 }
 
 export interface LocalEvents {
@@ -69,7 +74,8 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? ulidIds(clock);
   const clientOptions = { endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials };
-  const dynamo = new DynamoDBClient(clientOptions);
+  // complete-activities writes through the store: its transactions need the commit barrier too.
+  const dynamo = localDynamoClient(options.dynamoEndpoint);
   const streams = new DynamoDBStreamsClient(clientOptions);
   // Fail at start, not in a poll loop that only logs: without a stream no event ever leaves the table.
   const described = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
@@ -103,7 +109,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     logger,
     ...options.poller,
   });
-  poller.start();
+  if (options.startPoller ?? true) poller.start();
 
   return {
     bus,

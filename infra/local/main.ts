@@ -3,7 +3,7 @@ import '#shared/polyfills.ts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ensureConsoleBuilt } from '#web/build.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
-import { type LocalSystem, startLocalSystem } from './system.ts';
+import { type LocalSystem, recoveryLine, startLocalSystem } from './system.ts';
 
 const powertools = new Logger({ serviceName: 'stagecraft-local', logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN' });
 const logger = {
@@ -40,7 +40,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const { credentials, home, firstStart } = system;
+  const { credentials, home, firstStart, recovery } = system;
+  // What a crash left behind and this start took up again, in one line.
+  if (recovery.afterCrash) console.log(recoveryLine(recovery));
   console.log(
     [
       '',

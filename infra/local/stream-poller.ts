@@ -1,6 +1,7 @@
 // Lambda's DynamoDB stream event source on one machine: reads the real DynamoDB Local
 // stream shard by shard and calls the handler with DynamoDBStreamEvent batches, with a
 // checkpoint on disk so a restart neither loses records nor replays more than one batch.
+// A checkpoint the stream no longer holds is never trusted (docs/local-durability.md).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -53,14 +54,33 @@ export interface StreamPoller {
   kill(): Promise<void>;
   /** One pass over every readable shard; returns how many records it read. Not while started. */
   pollOnce(): Promise<number>;
+  /**
+   * Reads every shard to its current end (not while started): what a start does before it
+   * opens for new work, so the records a crash left unacknowledged are delivered first.
+   */
+  catchUp(): Promise<CatchUp>;
   /** Files of batches given up on, under `<folder>/dead-letter`. */
   deadLetters(): string[];
 }
 
+export interface CatchUp {
+  /** Records read from where the poller resumed to the end of the stream. */
+  records: number;
+  /** Where reading resumed: after the checkpoint, or at the oldest record still in the stream. */
+  from: 'checkpoint' | 'oldest record (no checkpoint)' | 'oldest record (checkpoint not in the stream)';
+}
+
+interface ShardMark {
+  /** The last record handled: its sequence number and event id (sequence numbers alone can be reused). */
+  sequenceNumber?: string;
+  eventId?: string;
+  /** The shard is closed and read to its end. */
+  finished?: boolean;
+}
+
 interface Checkpoint {
   streamArn?: string;
-  /** Per shard: the last sequence number handled, and whether the shard is closed and read to its end. */
-  shards: Record<string, { sequenceNumber?: string; finished?: boolean }>;
+  shards: Record<string, ShardMark>;
 }
 
 /** Lambda's record JSON has binary attributes as base64 strings; the SDK gives bytes. */
@@ -118,6 +138,9 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   let shards: Shard[] = [];
   let shardsReadAt = 0;
   const iterators = new Map<string, string>();
+  /** Shards whose checkpoint was checked against the stream since the last load. */
+  const verified = new Set<string>();
+  let resumedFrom: CatchUp['from'] = 'checkpoint';
   const parked: string[] = [];
   let loop: Promise<void> | undefined;
   let stopping = false;
@@ -129,6 +152,8 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     streamArn = undefined;
     shardsReadAt = 0;
     iterators.clear();
+    verified.clear();
+    resumedFrom = Object.keys(checkpoint.shards).length > 0 ? 'checkpoint' : 'oldest record (no checkpoint)';
   }
 
   /** Written beside and renamed over, so a crash mid-write leaves the previous checkpoint whole. */
@@ -139,7 +164,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   }
 
   function advance(shardId: string, record: DynamoDBRecord): void {
-    checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], sequenceNumber: sequenceOf(record) };
+    checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], sequenceNumber: sequenceOf(record), ...(record.eventID ? { eventId: record.eventID } : {}) };
     save();
   }
 
@@ -191,9 +216,14 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     } while (start);
     shards = listed;
     shardsReadAt = Date.now();
-    // Shards trimmed from the stream (24 h after closing) leave the checkpoint too.
+    // Shards trimmed from the stream (24 h after closing) leave the checkpoint too; their
+    // children, now without a listed parent, are read from their oldest record.
     const live = new Set(listed.map((shard) => shard.ShardId));
-    for (const shardId of Object.keys(checkpoint.shards)) if (!live.has(shardId)) delete checkpoint.shards[shardId];
+    for (const shardId of Object.keys(checkpoint.shards)) {
+      if (live.has(shardId)) continue;
+      if (!checkpoint.shards[shardId]?.finished) logger.warn('a checkpointed shard is no longer in the stream', { shardId });
+      delete checkpoint.shards[shardId];
+    }
   }
 
   /** A child shard waits until its parent is read to the end, so a record's changes stay in order. */
@@ -206,9 +236,45 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     });
   }
 
+  /**
+   * Whether the record the checkpoint names is still in the stream. A checkpoint ahead of the
+   * stream (DynamoDB Local answers AFTER_SEQUENCE_NUMBER past its end with an empty iterator
+   * that would silently skip the records numbered up to it), trimmed, or naming a different
+   * record is not.
+   */
+  async function checkpointInStream(arn: string, shardId: string, mark: ShardMark & { sequenceNumber: string }): Promise<boolean> {
+    try {
+      const at = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: arn, ShardId: shardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: mark.sequenceNumber }),
+      );
+      if (!at.ShardIterator) return false;
+      const page = await streams.send(new GetRecordsCommand({ ShardIterator: at.ShardIterator, Limit: 1 }));
+      const first = page.Records?.[0];
+      return first?.dynamodb?.SequenceNumber === mark.sequenceNumber && (!mark.eventId || first.eventID === mark.eventId);
+    } catch (error) {
+      if (error instanceof TrimmedDataAccessException || (error instanceof Error && error.name === 'ValidationException')) return false;
+      throw error;
+    }
+  }
+
   async function iteratorFor(arn: string, shardId: string): Promise<string | undefined> {
     const known = iterators.get(shardId);
     if (known) return known;
+    const mark = checkpoint.shards[shardId];
+    if (mark?.sequenceNumber && !verified.has(shardId)) {
+      if (!(await checkpointInStream(arn, shardId, { ...mark, sequenceNumber: mark.sequenceNumber }))) {
+        // Publishing is idempotent (events carry the stream record's id): reading again from the
+        // oldest record repeats deliveries, skipping one would lose them.
+        logger.warn('the stream checkpoint names a record the stream does not hold; reading the shard from its oldest record', {
+          shardId,
+          checkpoint: mark.sequenceNumber,
+        });
+        checkpoint.shards[shardId] = {};
+        save();
+        resumedFrom = 'oldest record (checkpoint not in the stream)';
+      }
+    }
+    verified.add(shardId);
     const after = checkpoint.shards[shardId]?.sequenceNumber;
     try {
       const result = await streams.send(
@@ -377,6 +443,17 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       stopping = false;
       killed = false;
       return pass();
+    },
+    async catchUp() {
+      if (loop) throw new Error('catchUp is for a poller that is not started');
+      stopping = false;
+      killed = false;
+      let records = 0;
+      for (;;) {
+        const read = await pass();
+        if (read === 0) return { records, from: resumedFrom };
+        records += read;
+      }
     },
     deadLetters: () => [...parked],
   };

@@ -1,27 +1,29 @@
 // The whole system on one machine (DESIGN §9): DynamoDB Local with its data under
 // STAGECRAFT_HOME, the same handlers as on AWS behind local adapters, the API on loopback.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type App, createApp } from '#shared/app.ts';
 import { ulidIds } from '#shared/ids.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
-import { createTableInput, ttlAttribute } from '#shared/store/table.ts';
+import { createTableInput, indexes, ttlAttribute } from '#shared/store/table.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
 import { withConsole } from './console.ts';
-import { type DynamoDbLocal, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type DynamoDbLocal, endOrphanedDynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalEngine, startLocalEngine } from './engine.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type LocalHttpServer, startHttpServer } from './http.ts';
 import { localRoutes } from './routes.ts';
 import { seedWorkspace } from './seed.ts';
+import type { CatchUp } from './stream-poller.ts';
 
 export const LOCAL_TABLE_NAME = 'stagecraft';
 
@@ -44,6 +46,22 @@ export interface LocalSystemOptions {
   consoleDist?: string;
 }
 
+/** What a start found left over by a crash (a start after a clean stop finds nothing to say). */
+export interface Recovery {
+  /** The previous run of local mode on this home did not stop cleanly. */
+  afterCrash: boolean;
+  /** Executions resumed: those a crash left running, and waits that fell due meanwhile. */
+  resumedRuns: number;
+  /** The stream records read at start, up to the end of the stream, and where reading resumed. */
+  replayed: CatchUp;
+}
+
+/** The one line a start after a crash prints. */
+export function recoveryLine({ resumedRuns, replayed }: Recovery): string {
+  const from = replayed.from === 'checkpoint' ? 'the checkpoint' : `the ${replayed.from}`;
+  return `resumed ${resumedRuns} runs, replayed ${replayed.records} stream records from ${from}`;
+}
+
 export interface LocalSystem {
   app: App;
   events: LocalEvents;
@@ -55,12 +73,34 @@ export interface LocalSystem {
   home: string;
   credentials: LocalCredentials;
   firstStart: boolean;
+  recovery: Recovery;
   stop(): Promise<void>;
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+interface RunningMarker {
+  pid: number;
+  dynamoPid?: number;
+}
+
+/** Whether `pid` is a live Node process (a pid reused by another program after a crash is not). */
+function isNodeProcess(pid: number): boolean {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
+  } catch {
+    // No /proc (macOS): a live pid is taken for the other run.
+    return true;
+  }
+}
+
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await addMissingIndexes(client, tableName, new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)));
     return;
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -69,6 +109,34 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
   await client.send(
     new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true } }),
   );
+}
+
+/** A table made by an older version gets the indexes added since (one per UpdateTable, as DynamoDB allows). */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, present: Set<string | undefined>): Promise<void> {
+  for (const index of indexes) {
+    if (present.has(index.name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: index.pk, AttributeType: 'S' },
+          { AttributeName: index.sk, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexUpdates: [
+          {
+            Create: {
+              IndexName: index.name,
+              KeySchema: [
+                { AttributeName: index.pk, KeyType: 'HASH' },
+                { AttributeName: index.sk, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'ALL' },
+            },
+          },
+        ],
+      }),
+    );
+  }
 }
 
 /** Tokens are stored hashed, so the file is where the secrets of a local workspace live. */
@@ -94,16 +162,28 @@ async function loadOrIssueCredentials(app: App, file: string, adminUserId: strin
 
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const home = resolve(options.home ?? '.stagecraft');
-  mkdirSync(join(home, 'dynamodb'), { recursive: true });
+  const dataPath = join(home, 'dynamodb');
+  mkdirSync(dataPath, { recursive: true });
+  // Present while local mode runs on this home: found at start, the last run did not stop cleanly.
+  const markerFile = join(home, 'running.json');
+  const previous = existsSync(markerFile) ? (JSON.parse(readFileSync(markerFile, 'utf8')) as RunningMarker) : undefined;
+  if (previous && previous.pid !== process.pid && isNodeProcess(previous.pid)) {
+    throw new Error(`Local mode already runs on ${home} (process ${previous.pid}): stop it, or start with another STAGECRAFT_HOME.`);
+  }
+  // The previous run is gone; a DynamoDB Local it left behind would share the data file.
+  if (previous?.dynamoPid) await endOrphanedDynamoDbLocal(previous.dynamoPid, dataPath);
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const step of stops.reverse()) await step().catch((error) => options.logger.warn('stop step failed', { error: String(error) }));
     stops.length = 0;
   };
   try {
-    const dynamo = await startDynamoDbLocal({ path: join(home, 'dynamodb') });
+    const dynamo = await startDynamoDbLocal({ path: dataPath });
     stops.push(() => dynamo.stop());
-    const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials });
+    writeFileSync(markerFile, JSON.stringify({ pid: process.pid, dynamoPid: dynamo.pid } satisfies RunningMarker));
+    // Pushed first, so it runs last: only a stop that got everything down is a clean one.
+    stops.unshift(async () => rmSync(markerFile, { force: true }));
+    const dynamoClient = localDynamoClient(dynamo.endpoint);
     await ensureTable(dynamoClient, LOCAL_TABLE_NAME);
     const table: TableRef = {
       tableName: LOCAL_TABLE_NAME,
@@ -112,7 +192,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const clock = createLocalClock(home);
     // One id generator for the app and the event side: two at the same millisecond would interleave.
     const ids = ulidIds(clock);
-    const events = await startLocalEvents({ dynamoEndpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, home, logger: options.logger, clock, ids });
+    const events = await startLocalEvents({ dynamoEndpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, home, logger: options.logger, clock, ids, startPoller: false });
     stops.push(() => events.stop());
     const engine = await startLocalEngine({ table, dynamoClient, clock, ids, home, bus: events.bus, logger: options.logger });
     stops.push(() => engine.stop());
@@ -125,12 +205,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       workflows: engine.workflows,
       extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route],
     });
-    await engine.bind(app);
+    // Rules first, then what a crash interrupted, then the stream's backlog, then new work.
+    const { resumedRuns } = await engine.bind(app);
+    const replayed = await events.poller.catchUp().catch((error: unknown): CatchUp => {
+      // The running poller reads on from the checkpoint; a start does not fail for it.
+      options.logger.error('reading the stream backlog at start failed', { error: String(error) });
+      return { records: 0, from: 'checkpoint' };
+    });
+    events.poller.start();
+    const recovery: Recovery = { afterCrash: previous !== undefined, resumedRuns, replayed };
     const { seed, firstStart } = await seedWorkspace(app, { automations: options.seedAutomations ?? true });
     const http = await startHttpServer(withConsole(app.api, { dist: options.consoleDist }), { port: options.port ?? 3000 });
     stops.push(() => http.close());
     const credentials = await loadOrIssueCredentials(app, join(home, 'credentials.json'), seed.adminUserId, http.url);
-    return { app, events, engine, clock, http, dynamo, table, home, credentials, firstStart, stop };
+    return { app, events, engine, clock, http, dynamo, table, home, credentials, firstStart, recovery, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -3,7 +3,8 @@
 // nested executions). Wait states become durable timers kept in the table: the runner
 // pauses the run there and resumes the same definition version from the next state
 // when the (movable) clock says it is due — across restarts, and past the interpreter's
-// 24.8-day timer limit.
+// 24.8-day timer limit. A start after a crash resumes every execution recorded as running
+// from the last Task it entered (docs/local-durability.md).
 import '#shared/polyfills.ts';
 import {
   DeleteItemCommand,
@@ -15,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ExecutionError, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Clock, Logger, TableRef } from '#shared/ports.ts';
-import { type ExecutionRecord, type ExecutionStep, type Executions, createExecutions } from '#shared/store/executions.ts';
+import { type ExecutionRecord, type ExecutionStep, type Executions, type WaitRecord, createExecutions } from '#shared/store/executions.ts';
 
 export type LocalFunction = (payload: unknown) => Promise<unknown>;
 
@@ -70,6 +71,17 @@ function substitute(definition: unknown, substitutions: Record<string, string>):
   return JSON.parse(text);
 }
 
+/**
+ * The interpreter sets `$$.Execution.StartTime` to the real time each segment starts; an execution started once,
+ * at the local (movable) clock's time. Segments read it from a context field the runner fills instead.
+ */
+const START_TIME_PATH = '$$.Execution.StartTime';
+const LOCAL_START_TIME_PATH = '$$.LocalExecution.StartTime';
+
+function withLocalStartTime(definition: Definition): Definition {
+  return JSON.parse(JSON.stringify(definition).split(START_TIME_PATH).join(LOCAL_START_TIME_PATH)) as Definition;
+}
+
 /** Replaces each Wait with a Pass that ends the segment and names where to resume. */
 function withPausingWaits(definition: Definition, startAt: string): Definition {
   const states: States = {};
@@ -117,6 +129,8 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   const machines = new Map<string, StateMachine>();
   const definitions = new Map<string, Definition>();
   const inFlight = new Set<Promise<void>>();
+  /** Executions with a segment running in this process: a recovery leaves them alone. */
+  const active = new Set<string>();
   const substitutions = { TableName: deps.table.tableName, ...deps.substitutions };
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
@@ -145,7 +159,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     const key = `${name}@${version}@${startAt}`;
     let machine = machines.get(key);
     if (!machine) {
-      machine = new StateMachine(withPausingWaits(definition, startAt) as unknown as StateMachineDefinition, {
+      machine = new StateMachine(withPausingWaits(withLocalStartTime(definition), startAt) as unknown as StateMachineDefinition, {
         validationOptions: { noValidate: true },
       });
       machines.set(key, machine);
@@ -222,6 +236,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
           StartTime: record.startedAt,
           RoleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/local`,
         },
+        LocalExecution: { StartTime: record.startedAt },
         StateMachine: { Id: stateMachineArn(record.stateMachine), Name: record.stateMachine },
         // The interpreter has no $$.State: read when a state's paths are evaluated, "now" is when it was entered.
         State: {
@@ -241,9 +256,10 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
           record.steps.push(step);
           open.set(event.state.name, step);
           if (event.state.type === 'Task') {
-            // Kept on the record too: the record is saved whole when the segment ends.
+            // Kept on the record too: the record is saved whole when the segment ends. The steps
+            // go with it, so a run resumed after a crash keeps its log up to this Task.
             record.checkpoint = { state: event.state.name, input: event.state.input };
-            await executions.checkpoint(record.executionId, event.state.name, event.state.input);
+            await executions.checkpoint(record.executionId, event.state.name, event.state.input, record.steps);
           }
         } else if (event.type === 'StateExited') {
           const step = open.get(event.state.name);
@@ -285,7 +301,9 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
         Object.assign(record, { status: 'SUCCEEDED', output: waitInput, stoppedAt: now.toISOString() });
       } else {
         record.status = 'WAITING';
-        await executions.putWait({ executionId: record.executionId, nextState: pause.next, input: waitInput, dueAt: dueAt.toISOString() });
+        await executions.pause(record, { executionId: record.executionId, nextState: pause.next, input: waitInput, dueAt: dueAt.toISOString() });
+        await deps.onExecutionChanged?.(record);
+        return;
       }
     } else {
       Object.assign(record, { status: 'SUCCEEDED', output, stoppedAt: now.toISOString() });
@@ -294,11 +312,15 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   }
 
   function track(work: Promise<void>, executionId: string): void {
+    active.add(executionId);
     const tracked = work.catch((error: unknown) => {
       deps.logger.error('local execution failed in the runner', { executionId, error: String(error) });
     });
     inFlight.add(tracked);
-    void tracked.finally(() => inFlight.delete(tracked));
+    void tracked.finally(() => {
+      inFlight.delete(tracked);
+      active.delete(executionId);
+    });
   }
 
   /** Publishes a definition as the state machine's next version (unchanged definitions keep theirs). */
@@ -329,16 +351,45 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     return stored;
   }
 
-  async function resume(executionId: string): Promise<void> {
-    const wait = await executions.claimWait(executionId);
-    if (!wait) return;
-    const record = await executions.get(executionId);
-    if (record?.status !== 'WAITING') return;
+  /** Fires a due timer: the run goes on from the state after its Wait. */
+  async function resume(wait: WaitRecord): Promise<void> {
+    const record = await executions.get(wait.executionId);
+    if (record?.status !== 'WAITING') {
+      // A timer whose run is gone or no longer waits fires nothing; without this it would be due forever.
+      await executions.claimWait(wait.executionId);
+      return;
+    }
     const step = [...record.steps].reverse().find((candidate) => candidate.status === 'WAITING');
     if (step) Object.assign(step, { status: 'SUCCEEDED', endedAt: deps.clock.now().toISOString() });
-    record.status = 'RUNNING';
-    await changed(record);
+    Object.assign(record, { status: 'RUNNING', checkpoint: { state: wait.nextState, input: wait.input } });
+    // The timer is consumed only together with the record of where the run goes on.
+    if (!(await executions.continueAfterWait(record))) return;
+    await deps.onExecutionChanged?.(record);
     await runSegment(record, wait.nextState, wait.input);
+  }
+
+  /**
+   * Resumes every execution recorded as RUNNING that no segment in this process is running:
+   * what a crash interrupted. Each continues at the Task it had entered (steps are idempotent,
+   * so doing the current one again is safe), or from the start when it entered none.
+   */
+  async function recover(): Promise<number> {
+    let resumed = 0;
+    for (const executionId of await executions.running()) {
+      if (active.has(executionId)) continue;
+      const record = await executions.get(executionId);
+      if (record?.status !== 'RUNNING') continue;
+      // The step that was under way is done again: drop its unfinished entry.
+      record.steps = record.steps.filter((step) => step.status !== 'RUNNING');
+      // One execution that cannot go on (its definition gone) must not keep the others from it.
+      const continued = (async () => {
+        const from = record.checkpoint ?? { state: (await definitionOf(record.stateMachine, record.version)).StartAt, input: record.input };
+        await runSegment(record, from.state, from.input);
+      })();
+      track(continued, executionId);
+      resumed += 1;
+    }
+    return resumed;
   }
 
   /** Resumes every run whose wait is due on the (possibly moved) clock. */
@@ -352,7 +403,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
         if (due.length === 0) return resumed;
         for (const wait of due) {
           resumed += 1;
-          track(resume(wait.executionId), wait.executionId);
+          track(resume(wait), wait.executionId);
         }
         await idle();
       }
@@ -402,6 +453,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     publish,
     start,
     tick,
+    recover,
     redrive,
     abort,
     idle,

@@ -3,6 +3,7 @@
 import { CRM_SOURCE, detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
 import type { EventPattern } from '#shared/events/pattern.ts';
 import {
+  ALL_RUNS_KEY,
   RUN_ITEM_KIND,
   type RunStatus,
   automationRunsByStatusKey,
@@ -445,6 +446,8 @@ function enrollState(b: Build, next: string): AslState {
     [runAttributes.byEntity.sk]: { 'S.$': format(entityRunSortKey('{}', aid, '{}'), startedAt, runId) },
     [runAttributes.byStatus.pk]: { S: automationRunsByStatusKey(b.id, 'RUNNING') },
     [runAttributes.byStatus.sk]: { 'S.$': format(runSortKey('{}', '{}'), startedAt, runId) },
+    [runAttributes.all.pk]: { S: ALL_RUNS_KEY },
+    [runAttributes.all.sk]: { 'S.$': format(entityRunSortKey('{}', aid, '{}'), startedAt, runId) },
   };
   return {
     Type: 'Task',
@@ -488,7 +491,7 @@ function waitStates(b: Build, wait: Delay): Record<string, AslState> {
         wait,
         timeZone: b.definition.timeZone,
         'run.$': PATH.progress,
-        steps: { due: names.checkConditions, ...(b.continuable ? { continues: names.continueInNewRun } : {}) },
+        steps: { due: names.checkConditions, wait: waitName, ...(b.continuable ? { continues: names.continueInNewRun } : {}) },
       },
       b.actionTimeout,
     ),

@@ -76,7 +76,7 @@ export interface PlanWaitPayload extends TaskPayloadBase {
   timeZone: string;
   run: RunProgress;
   /** The states that may follow the Wait; the answer names the one that will, so a failure names it. */
-  steps: { due: string; continues?: string };
+  steps: { due: string; continues?: string; wait?: string };
 }
 
 export interface PlanWaitAnswer extends WaitPlan {

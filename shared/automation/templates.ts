@@ -12,6 +12,9 @@ const LIMITS = {
   memoryLimit: 5_000_000,
 };
 
+const DATE_FILTERS = ['date', 'date_to_xmlschema', 'date_to_rfc822', 'date_to_string', 'date_to_long_string'] as const;
+type FilterThis = { context: { environments: Record<string, unknown> } };
+
 // Partials would read the Lambda's file system; automations have no partials.
 const FILE_TAGS = ['include', 'render', 'layout'] as const;
 
@@ -26,6 +29,17 @@ function createEngine(timeZone: string): Liquid {
     timezoneOffset: timeZone,
     ...LIMITS,
   });
+  // Liquid reads "now" and "today" in date filters from the machine's clock; a run renders at its own `now`
+  // (the local clock in local mode, which can be moved forward), so those filters read it from the context.
+  for (const name of DATE_FILTERS) {
+    const builtIn = engine.filters[name];
+    if (!builtIn) continue;
+    const handler = typeof builtIn === 'function' ? builtIn : builtIn.handler;
+    engine.registerFilter(name, function (this: FilterThis, value: unknown, ...args: unknown[]) {
+      const now = value === 'now' || value === 'today' ? this.context.environments.now : undefined;
+      return handler.call(this as never, typeof now === 'string' ? now : value, ...args);
+    });
+  }
   for (const tag of FILE_TAGS) {
     engine.registerTag(tag, {
       parse() {

@@ -7,6 +7,7 @@ import { type Entity, Pipeline, createSchemas, patchSchemas } from '#shared/doma
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
 import type { Ids } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
+import { automationsUsingStages } from '#shared/engine/automations.ts';
 import type { ActionCounts } from '#shared/store/lookups.ts';
 import { type Caller, actorOf, writeContextOf } from './context.ts';
 import { assertNotButler, parseWith, requireAdmin } from './records.ts';
@@ -70,7 +71,7 @@ export function createWorkspaceService(store: Store, ids: Ids) {
     return records.create('pipeline', rest, writeContextOf(caller), id ? { id } : {});
   }
 
-  /** Stages may be renamed, reordered and added; a stage that still holds deals cannot be removed. */
+  /** Stages may be renamed, reordered and added; a stage that still holds deals, or that an automation needs, cannot be removed. */
   async function updatePipeline(id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {
     requireAdmin(caller);
     const patch = parseWith(patchSchemas.pipeline, input);
@@ -83,6 +84,17 @@ export function createWorkspaceService(store: Store, ids: Ids) {
         if (deals.items.length > 0) {
           throw new Conflict('STAGE_IN_USE', `Stage ${stage.id} still holds deals; move them before removing it.`, [{ stageId: stage.id }]);
         }
+      }
+      const removed = current.stages.filter((stage) => !kept.has(stage.id)).map((stage) => stage.id);
+      const automations = await automationsUsingStages(store, id, removed);
+      if (automations.length > 0) {
+        const named = [...new Set(automations.map((automation) => `"${automation.name}" (${automation.id})`))].join(', ');
+        throw new Conflict('STAGE_IN_USE', `Automations use the stage(s) being removed: ${named}; change or delete them first.`, automations.map((automation) => ({
+          stageId: automation.stageId,
+          automationId: automation.id,
+          automationName: automation.name,
+          path: automation.path,
+        })));
       }
     }
     const record = await records.require('pipeline', id);

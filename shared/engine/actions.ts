@@ -7,7 +7,8 @@ import type { Caller } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import { automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
-import { type Entity, type EntityType, Pipeline, stageIndex } from '#shared/domain/entities.ts';
+import { type Entity, type EntityType, Pipeline, leadStages, stageOf } from '#shared/domain/entities.ts';
+import { fieldValue } from '#shared/automation/fields.ts';
 import { Conflict, ValidationFailed } from '#shared/errors.ts';
 import { stepId } from '#shared/ids.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
@@ -33,13 +34,64 @@ export interface StepContext {
   render(template: string): Promise<string>;
 }
 
-/** What a step did, kept in the run log's step output. */
-export interface StepOutcome {
-  done: string;
-  created?: { type: EntityType; id: string };
-  skipped?: string[];
-  [detail: string]: unknown;
+/** A record a step created, changed or deleted: enough to link to it at that version. */
+export interface RecordRef {
+  type: EntityType;
+  id: string;
+  version: number;
+  change: 'created' | 'updated' | 'deleted';
+  /** The record's path in the API. */
+  href: string;
+  fields?: string[];
 }
+
+export interface MailRef {
+  to: string;
+  subject: string;
+  status: 'sent' | 'suppressed';
+  reason?: string;
+  messageId?: string;
+}
+
+/**
+ * What a step did, kept in the run log (README, "What a run log says"):
+ * - `changed`: it wrote what `records`, `mails`, `notifications` and `excepted` list;
+ * - `noop`: nothing needed doing (the record was already so, or a backward move is not allowed), `reason` says why;
+ * - `suppressed`: the mail was not sent because its address is on the exceptions list (policy, not a fault).
+ * A step that cannot do its job at all (no such stage in the record's pipeline, nobody to mail or notify, a user
+ * that does not exist) throws StepFailed instead: the run is FAILED with that cause and can be redriven.
+ */
+export interface StepOutcome {
+  result: 'changed' | 'noop' | 'suppressed';
+  /** One line: what the step did. */
+  done: string;
+  reason?: string;
+  records?: RecordRef[];
+  mails?: MailRef[];
+  notifications?: Array<{ userId: string; id: string; mailed: boolean }>;
+  excepted?: string[];
+  added?: string[];
+}
+
+/** The step could not do its job: its run fails with this message (never retried: a redrive may, once fixed). */
+export class StepFailed extends Error {
+  override readonly name = 'Stagecraft.StepFailed';
+}
+
+const collections: Record<string, string> = {
+  contact: 'contacts',
+  company: 'companies',
+  lead: 'leads',
+  deal: 'deals',
+  activity: 'activities',
+  document: 'documents',
+};
+
+export function recordRef(type: EntityType, record: { id: string; version: number }, change: RecordRef['change'], fields?: string[]): RecordRef {
+  return { type, id: record.id, version: record.version, change, href: `/${collections[type] ?? type}/${record.id}`, ...(fields ? { fields } : {}) };
+}
+
+const noop = (done: string, reason: string): StepOutcome => ({ result: 'noop', done, reason });
 
 export interface ActionDeps {
   store: Store;
@@ -47,6 +99,8 @@ export interface ActionDeps {
   sendMail: SendMail;
   clock: Clock;
 }
+
+const valueAt = (record: Record<string, unknown>, path: string) => fieldValue(record, path);
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
@@ -102,7 +156,7 @@ export function createActions(deps: ActionDeps) {
         fields: { fromEntityType: ctx.entityType, fromEntityId: ctx.entityId },
       };
       const { record, created } = await createOnce(deps, 'lead', lead, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt));
-      return { done: created ? 'created a lead' : 'the lead existed already', created: { type: 'lead', id: record.id } };
+      return { result: 'changed', done: `created lead ${record.id}${created ? '' : ' (by an earlier attempt)'}`, records: [recordRef('lead', record, 'created')] };
     },
 
     async copyDeal(action, ctx, entity, caller) {
@@ -117,12 +171,17 @@ export function createActions(deps: ActionDeps) {
         ...(responsibleId ? { responsibleId } : {}),
       };
       const { record, created } = await createOnce(deps, 'deal', copy, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt));
-      return { done: created ? `copied the deal to ${String(action.pipelineId)}` : 'the copy existed already', created: { type: 'deal', id: record.id } };
+      return {
+        result: 'changed',
+        done: `copied the deal to ${String(action.pipelineId)} as deal ${record.id}${created ? '' : ' (by an earlier attempt)'}`,
+        records: [recordRef('deal', record, 'created')],
+      };
     },
 
     async planActivity(action, ctx, entity, caller) {
       const responsibleId = await responsibleOf(ctx, action.responsible, entity);
-      if (!responsibleId) throw ValidationFailed.field('responsible', 'the record has no responsible user and the step names none');
+      if (!responsibleId) throw new StepFailed(`the ${ctx.entityType} has no responsible user and the step names none`);
+      await requireUser(responsibleId);
       const activity = {
         subject: await ctx.render(String(action.subject)),
         activityType: action.activityType ?? 'task',
@@ -133,7 +192,7 @@ export function createActions(deps: ActionDeps) {
         ...(action.autoComplete ? { autoComplete: true, ...(str(entity.stageId) ? { plannedInStageId: entity.stageId } : {}) } : {}),
       };
       const { record, created } = await createOnce(deps, 'activity', activity, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt));
-      return { done: created ? 'planned an activity' : 'the activity existed already', created: { type: 'activity', id: record.id } };
+      return { result: 'changed', done: `planned activity ${record.id}${created ? '' : ' (by an earlier attempt)'}`, records: [recordRef('activity', record, 'created')] };
     },
 
     async addToExceptions(action, ctx, entity, caller) {
@@ -151,27 +210,38 @@ export function createActions(deps: ActionDeps) {
         const { created } = await store.exceptions.add(point, `automation ${ctx.automationName}`, actor);
         if (created) added.push(point.value);
       }
-      const deleted: string[] = [];
+      const deleted: RecordRef[] = [];
       if (action.deleteEntity) {
         for (const [type, record] of [[ctx.entityType, entity], ...(contact && contact !== entity ? [['contact', contact] as const] : [])] as const) {
-          if (await store.records.get(type, record.id)) {
+          const current = await store.records.get(type, record.id);
+          if (current) {
             await deps.records.remove(type as 'contact', record.id, caller);
-            deleted.push(`${type} ${record.id}`);
+            // The tombstone is the next version.
+            deleted.push(recordRef(type, { id: record.id, version: current.version + 1 }, 'deleted'));
           }
         }
       }
-      return { done: `excepted ${values.size} value(s)${deleted.length ? `, deleted ${deleted.join(' and ')}` : ''}`, excepted: [...values], added, deleted };
+      const what = `excepted ${values.size} value(s)${added.length < values.size ? ` (${added.length} new)` : ''}${
+        deleted.length ? `, deleted ${deleted.map((ref) => `${ref.type} ${ref.id}`).join(' and ')}` : ''
+      }`;
+      if (added.length === 0 && deleted.length === 0) {
+        return { ...noop(what, values.size === 0 ? 'the record has no e-mail or phone' : 'every value was on the list already'), excepted: [...values], added };
+      }
+      return { result: 'changed', done: what, excepted: [...values], added, records: deleted };
     },
 
     async sendEmail(action, ctx, entity) {
       const to = await recipient(action, ctx, entity);
-      if (!to) return { done: 'no recipient address', skipped: ['no address'] };
-      if (!(await store.stepMarkers.claim(ctx.runId, ctx.stepIndex))) return { done: 'mailed already (a retried step)' };
+      if (!to) throw new StepFailed(`no address to mail: ${recipientName(action)} has no e-mail address`);
+      const subject = await ctx.render(String(action.subject));
+      if (!(await store.stepMarkers.claim(ctx.runId, ctx.stepIndex))) {
+        return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject, status: 'sent' }] };
+      }
       let outcome: Awaited<ReturnType<SendMail>>;
       try {
         outcome = await deps.sendMail({
           to,
-          subject: await ctx.render(String(action.subject)),
+          subject,
           text: await ctx.render(String(action.body)),
           tags: { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex) },
         });
@@ -179,22 +249,29 @@ export function createActions(deps: ActionDeps) {
         await store.stepMarkers.release(ctx.runId, ctx.stepIndex);
         throw error;
       }
-      return outcome.sent
-        ? { done: `mailed ${outcome.to}`, messageId: outcome.messageId }
-        : { done: `did not mail ${outcome.to}: it is on the exceptions list`, skipped: [outcome.to] };
+      if (!outcome.sent) {
+        const reason = `${outcome.to} is on the exceptions list`;
+        return { result: 'suppressed', done: `did not mail ${outcome.to}: it is on the exceptions list`, reason, mails: [{ to: outcome.to, subject, status: 'suppressed', reason }] };
+      }
+      return { result: 'changed', done: `mailed ${outcome.to}`, mails: [{ to: outcome.to, subject, status: 'sent', messageId: outcome.messageId }] };
     },
 
     async notify(action, ctx, entity) {
       const userId = action.to === 'userId' ? str(action.userId) : str(entity.responsibleId);
-      if (!userId) return { done: 'nobody to notify', skipped: ['no user'] };
+      if (!userId) throw new StepFailed(action.to === 'userId' ? 'the step names no user to notify' : `the ${ctx.entityType} has no responsible user to notify`);
+      const user = await requireUser(userId);
       const message = await ctx.render(String(action.message));
       const id = stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt);
       const { created } = await store.notifications.add({ id, userId, message, from: { automationId: ctx.automationId, runId: ctx.runId } });
-      const user = await store.records.get('user', userId);
-      const email = str(user?.email);
+      const email = str(user.email);
       // The mail goes out with the first delivery only; a retry finds the notification stored.
       const mailed = created && email ? await deps.sendMail({ to: email, subject: message.slice(0, 120), text: message }) : undefined;
-      return { done: `notified ${userId}${mailed?.sent ? ' (and mailed)' : ''}`, notificationId: id };
+      return {
+        result: 'changed',
+        done: `notified ${userId}${mailed?.sent ? ' (and mailed)' : ''}`,
+        notifications: [{ userId, id, mailed: mailed?.sent === true }],
+        ...(mailed ? { mails: [{ to: mailed.to, subject: message.slice(0, 120), status: mailed.sent ? 'sent' : 'suppressed', ...(mailed.sent ? {} : { reason: `${mailed.to} is on the exceptions list` }) }] } : {}),
+      };
     },
 
     async updateFields(action, ctx, entity, caller) {
@@ -204,23 +281,49 @@ export function createActions(deps: ActionDeps) {
         const rendered = await ctx.render(template);
         patch[field] = typeof entity[field] === 'number' || field === 'amount' ? Number(rendered) : rendered;
       }
+      const changed = Object.keys(patch).filter((field) => JSON.stringify(valueAt(entity, field)) !== JSON.stringify(patch[field]));
+      if (changed.length === 0) return noop(`${Object.keys(patch).join(', ')} already set`, 'every field already had its value');
       const updated = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, patch, caller);
-      return { done: `set ${Object.keys(patch).join(', ')}`, version: updated.version };
+      return { result: 'changed', done: `set ${changed.join(', ')}`, records: [recordRef(ctx.entityType, updated, 'updated', changed)] };
     },
 
     async moveToStage(action, ctx, entity, caller) {
       const target = String(action.stageId);
-      if (entity.stageId === target) return { done: `already in ${target}` };
-      if (ctx.entityType === 'deal' && !action.allowBackward) {
-        const pipeline = Pipeline.parse(await store.records.require('pipeline', String(entity.pipelineId)));
-        if (stageIndex(pipeline, target) < stageIndex(pipeline, String(entity.stageId))) {
-          return { done: `not moved back from ${String(entity.stageId)} to ${target}`, skipped: ['backward move'] };
+      const from = String(entity.stageId);
+      let order: string[];
+      if (ctx.entityType === 'deal') {
+        const found = await store.records.get('pipeline', String(entity.pipelineId));
+        if (!found) throw new StepFailed(`the deal's pipeline ${String(entity.pipelineId)} does not exist`);
+        const pipeline = Pipeline.parse(found);
+        if (!stageOf(pipeline, target)) {
+          throw new StepFailed(`pipeline ${pipeline.id} has no stage ${target} (its stages: ${pipeline.stages.map((stage) => stage.id).join(', ')})`);
         }
+        order = pipeline.stages.map((stage) => stage.id);
+      } else if (ctx.entityType === 'lead') {
+        if (!(leadStages as readonly string[]).includes(target)) throw new StepFailed(`leads have no stage ${target} (their stages: ${leadStages.join(', ')})`);
+        order = [...leadStages];
+      } else {
+        throw new StepFailed(`a ${ctx.entityType} has no stages`);
       }
-      await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller);
-      return { done: `moved to ${target}` };
+      if (from === target) return noop(`already in ${target}`, `the ${ctx.entityType} is in ${target} already`);
+      if (!action.allowBackward && order.indexOf(target) < order.indexOf(from)) {
+        return noop(`not moved back from ${from} to ${target}`, 'a backward move, and the step does not allow it');
+      }
+      const moved = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller);
+      return { result: 'changed', done: `moved the ${ctx.entityType} from ${from} to ${target}`, records: [recordRef(ctx.entityType, moved, 'updated', ['stageId'])] };
     },
   };
+
+  async function requireUser(userId: string): Promise<Entity> {
+    const user = await store.records.get('user', userId);
+    if (!user) throw new StepFailed(`user ${userId} does not exist (deleted after the automation was saved?)`);
+    return user;
+  }
+
+  function recipientName(action: ActionConfig): string {
+    if (action.to === 'address') return 'the rendered address';
+    return action.to === 'responsible' ? 'the responsible user' : 'the contact';
+  }
 
   async function recipient(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<string | undefined> {
     if (action.to === 'address') return str(await ctx.render(String(action.address ?? '')));

@@ -5,6 +5,7 @@ import { compileAutomation } from '#shared/automation/compile.ts';
 import {
   type AutomationDefinition,
   parseAutomationDefinition,
+  triggerEntityOf,
   validateAgainstWorkspace,
 } from '#shared/automation/definition.ts';
 import { type Caller, writeContextOf } from '#shared/crm/context.ts';
@@ -33,6 +34,58 @@ export function definitionOf(record: Entity): Record<string, unknown> {
 /** A stored automation's definition, parsed again (defaults filled, types narrowed). */
 export function storedDefinition(record: Entity): AutomationDefinition {
   return parseAutomationDefinition(definitionOf(record));
+}
+
+/** A stage an automation needs: its trigger's, a moveToStage target, a copyDeal target. No pipeline: any with that stage. */
+export interface StageReference {
+  pipelineId?: string;
+  stageId: string;
+  /** Where in the definition, as a field path. */
+  path: string;
+}
+
+export function stageReferences(definition: AutomationDefinition): StageReference[] {
+  const { trigger } = definition;
+  const references: StageReference[] = [];
+  const dealTrigger = trigger.type === 'stageEntered' ? trigger.entity === 'deal' : triggerEntityOf(trigger) !== 'lead';
+  let triggerPipeline: string | undefined;
+  if (trigger.type === 'stageEntered' && trigger.entity === 'deal') {
+    triggerPipeline = trigger.pipelineId;
+    references.push({ ...(trigger.pipelineId ? { pipelineId: trigger.pipelineId } : {}), stageId: trigger.stageId, path: 'trigger.stageId' });
+  }
+  definition.actions.forEach((action, index) => {
+    if (action.type === 'copyDeal') references.push({ pipelineId: action.pipelineId, stageId: action.stageId, path: `actions.${index}.stageId` });
+    if (action.type === 'moveToStage' && dealTrigger) {
+      const named = (action as { pipelineId?: unknown }).pipelineId;
+      const pipelineId = typeof named === 'string' ? named : triggerPipeline;
+      references.push({ ...(pipelineId ? { pipelineId } : {}), stageId: action.stageId, path: `actions.${index}.stageId` });
+    }
+  });
+  return references;
+}
+
+/** The automations that need one of these stages of a pipeline: removing the stage would leave them unable to run. */
+export async function automationsUsingStages(store: Store, pipelineId: string, stageIds: string[]): Promise<Array<{ id: string; name: string; stageId: string; path: string }>> {
+  if (stageIds.length === 0) return [];
+  const users: Array<{ id: string; name: string; stageId: string; path: string }> = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.records.list('automation', { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const record of page.items) {
+      let definition: AutomationDefinition;
+      try {
+        definition = storedDefinition(record);
+      } catch {
+        continue;
+      }
+      for (const reference of stageReferences(definition)) {
+        if (!stageIds.includes(reference.stageId) || (reference.pipelineId !== undefined && reference.pipelineId !== pipelineId)) continue;
+        users.push({ id: record.id, name: definition.name, stageId: reference.stageId, path: reference.path });
+      }
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return users;
 }
 
 export function createAutomationService(store: Store) {

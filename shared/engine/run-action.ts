@@ -3,6 +3,8 @@
 // (shared/automation/run-steps.ts); this module reads the records and writes the effects.
 import type { Action } from '#shared/automation/definition.ts';
 import {
+  ConditionsNotMet,
+  RunCancelled,
   type CheckConditionsPayload,
   type PlanWaitAnswer,
   type PlanWaitPayload,
@@ -15,7 +17,9 @@ import {
   eventRecordOf,
   needsCurrentRecord,
 } from '#shared/automation/run-steps.ts';
+import { STATE } from '#shared/automation/state-names.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
+import { stepOrder } from '#shared/store/runs.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 import { VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Logger } from '#shared/ports.ts';
@@ -30,10 +34,12 @@ export interface RunActionDeps {
 }
 
 export function createRunAction({ store, actions, clock, logger }: RunActionDeps) {
-  async function planWait(payload: PlanWaitPayload): Promise<PlanWaitAnswer> {
+  async function planWait(payload: PlanWaitPayload): Promise<{ answer: PlanWaitAnswer; outcome: Record<string, unknown> }> {
     const answer = answerPlanWait(payload);
     await store.runLog.markWaiting(payload.automationId, payload.runId, answer.dueAt, payload.executionId);
-    return answer;
+    const waitStep = payload.steps.wait ?? 'Wait';
+    const continues = answer.continuation ? ' (goes on in a new execution past the one-year limit)' : '';
+    return { answer, outcome: { done: `waits until ${answer.dueAt}${continues}`, dueAt: answer.dueAt, waitStep } };
   }
 
   async function checkConditions(payload: CheckConditionsPayload): Promise<{ proceed: true }> {
@@ -86,7 +92,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         // Templates were filled above, once, exactly as a dry run shows them.
         render: async (text) => text,
       }, entity);
-      await store.runLog.countActions(payload.automationId, payload.runId, payload.actionIndex + 1);
+      await store.runLog.countActions(payload.automationId, payload.runId, payload.actionIndex + 1, `${payload.stepName}: ${outcome.done}`);
       return outcome;
     } catch (error) {
       // Someone wrote the record at the same moment: the step's Retry runs it again on the fresh record.
@@ -95,15 +101,61 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
     }
   }
 
-  return async function handleTask(payload: TaskPayload): Promise<unknown> {
-    logger.debug('run task', { task: payload.task, automationId: payload.automationId, runId: payload.runId });
+  async function perform(payload: TaskPayload): Promise<{ answer: unknown; outcome: Record<string, unknown> }> {
     switch (payload.task) {
       case 'planWait':
         return planWait(payload);
-      case 'checkConditions':
-        return checkConditions(payload);
-      case 'runAction':
-        return runAction(payload);
+      case 'checkConditions': {
+        const answer = await checkConditions(payload);
+        return { answer, outcome: { done: payload.conditions === null ? 'no conditions' : 'the conditions hold' } };
+      }
+      case 'runAction': {
+        const outcome = await runAction(payload);
+        return { answer: outcome, outcome: outcome as unknown as Record<string, unknown> };
+      }
+    }
+  }
+
+  /**
+   * Every Task is a step of the run log, kept in the table beside the run (not only in the execution's history,
+   * which Step Functions drops 90 days after the run ends): when it started, how often it was attempted, and
+   * what it did or why it ended.
+   */
+  return async function handleTask(payload: TaskPayload): Promise<unknown> {
+    logger.debug('run task', { task: payload.task, automationId: payload.automationId, runId: payload.runId });
+    const { automationId, runId } = payload;
+    const [order, name] =
+      payload.task === 'planWait'
+        ? [stepOrder.planWait, STATE.planWait]
+        : payload.task === 'checkConditions'
+          ? [stepOrder.checkConditions, STATE.checkConditions]
+          : [stepOrder.action(payload.actionIndex), payload.stepName];
+    const step = {
+      order,
+      name,
+      // The first Task of a run keeps the trigger event, which a redrive starts from.
+      ...(payload.task === 'runAction' ? {} : { input: payload.event }),
+      startedAt: clock.now().toISOString(),
+      executionId: payload.executionId,
+      ...(payload.automationVersion === undefined ? {} : { automationVersion: payload.automationVersion }),
+    };
+    try {
+      const { answer, outcome } = await perform(payload);
+      await store.runLog.recordStep(automationId, runId, { ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome });
+      return answer;
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      // A skip or a cancel is the step doing its job: it decided the run ends here.
+      const decided = failure instanceof ConditionsNotMet || failure instanceof RunCancelled;
+      await store.runLog.recordStep(automationId, runId, {
+        ...step,
+        status: decided ? 'CAUGHT' : 'FAILED',
+        endedAt: clock.now().toISOString(),
+        error: failure.name,
+        cause: failure.message,
+        ...(decided ? { outcome: { done: `${failure instanceof RunCancelled ? 'cancelled' : 'skipped'} the run: ${failure.message}` } } : {}),
+      });
+      throw error;
     }
   };
 }

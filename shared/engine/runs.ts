@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { compileAutomation, resumeRunInput } from '#shared/automation/compile.ts';
 import { type AutomationDefinition, type Trigger, subjectOf } from '#shared/automation/definition.ts';
 import { type RunInput, decideRun } from '#shared/automation/run-steps.ts';
-import { actionStateName } from '#shared/automation/state-names.ts';
+import { causeMessage } from '#shared/automation/causes.ts';
+import { STATE, actionStateName } from '#shared/automation/state-names.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
 import { type Caller, actorOf } from '#shared/crm/context.ts';
 import { parseWith, requireAdmin } from '#shared/crm/records.ts';
@@ -15,7 +16,8 @@ import { matchesPattern } from '#shared/events/pattern.ts';
 import { detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
 import type { Clock, Ids, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type RunRecord, runStatuses } from '#shared/store/runs.ts';
+import type { StepRecord } from '#shared/store/run-log.ts';
+import { type RunRecord, runStatuses, stepOrder } from '#shared/store/runs.ts';
 import { storedDefinition } from './automations.ts';
 
 const DateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
@@ -32,6 +34,117 @@ export const RunsQuery = z.strictObject({
 export const RunCountsQuery = z
   .strictObject({ from: DateTime.optional(), to: DateTime.optional() })
   .refine((window) => !window.from || !window.to || window.from <= window.to, { path: ['to'], message: 'must not be before from' });
+
+const subjectTypeList = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
+
+/** GET /runs: every automation's runs, by automation, by record, by status, in a date range. */
+export const AllRunsQuery = z
+  .strictObject({
+    automationId: Id.optional(),
+    entityType: z.enum(subjectTypeList).optional(),
+    entityId: Id.optional(),
+    status: z.enum(runStatuses).optional(),
+    from: DateTime.optional(),
+    to: DateTime.optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    cursor: z.string().max(2000).optional(),
+  })
+  .refine((query) => (query.entityType === undefined) === (query.entityId === undefined), {
+    path: ['entityId'],
+    message: 'filter by entityType and entityId together',
+  })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, { path: ['to'], message: 'must not be before from' });
+
+/** Step Functions keeps an execution's history this long after it ends; its console page is empty after. */
+const EXECUTION_HISTORY_DAYS = 90;
+
+export type StepStatus = 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'CAUGHT' | 'CANCELLED';
+
+export interface RunStepView {
+  name: string;
+  status: StepStatus;
+  startedAt: string;
+  endedAt?: string;
+  dueAt?: string;
+  attempts?: number;
+  error?: string;
+  cause?: string;
+  outcome?: Record<string, unknown>;
+}
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** The run in one line: what its actions did, or why it did not get (all) the way. */
+export function runSummary(run: RunRecord & { loopDepth?: number }): string {
+  const done = run.summaries ?? [];
+  const cause = causeMessage(run.errorCause) || run.error || 'unknown error';
+  switch (run.status) {
+    case 'SUCCEEDED':
+      return oneLine(done.length > 0 ? done.join('; ') : 'succeeded');
+    case 'FAILED':
+      return oneLine(`failed at ${run.failedStep ?? 'a step'}: ${cause}${done.length > 0 ? ` (done before: ${done.join('; ')})` : ''}`);
+    case 'SKIPPED':
+      return oneLine(`skipped: ${run.reason ?? 'the conditions do not hold'}`);
+    case 'CANCELLED':
+      return oneLine(`cancelled: ${run.reason ?? 'stopped'}`);
+    case 'WAITING':
+      return `waiting until ${run.dueAt ?? 'its due time'}`;
+    case 'LOOP_STOPPED':
+      return oneLine(`not started: ${run.reason ?? 'the loop guard stopped the chain'}`);
+    default:
+      return oneLine(done.length > 0 ? `running: ${done.join('; ')}` : 'running');
+  }
+}
+
+/**
+ * The run's steps from the step log kept in the table (run-action writes one entry per Task), framed by what the
+ * run record says: Enroll, the Wait after Plan wait, and the state that closed the run.
+ */
+export function composeSteps(run: RunRecord, recorded: StepRecord[]): RunStepView[] {
+  const steps: RunStepView[] = [{ name: STATE.enroll, status: 'SUCCEEDED', startedAt: run.startedAt, endedAt: run.startedAt }];
+  if (run.status === 'LOOP_STOPPED') {
+    steps[0] = { name: 'Loop guard', status: 'CAUGHT', startedAt: run.startedAt, endedAt: run.startedAt, error: 'Stagecraft.LoopStopped', cause: run.reason ?? '' };
+    return steps;
+  }
+  const ordered = [...recorded].sort((a, b) => a.order - b.order);
+  ordered.forEach((entry, index) => {
+    const step: RunStepView = { name: entry.name, status: entry.status, startedAt: entry.startedAt };
+    if (entry.endedAt) step.endedAt = entry.endedAt;
+    if (entry.attempts > 1) step.attempts = entry.attempts;
+    if (entry.error) step.error = entry.error;
+    if (entry.cause) step.cause = entry.cause;
+    if (entry.outcome) step.outcome = entry.outcome;
+    steps.push(step);
+    const dueAt = entry.order === stepOrder.planWait && entry.status === 'SUCCEEDED' ? entry.outcome?.dueAt : undefined;
+    if (typeof dueAt === 'string') {
+      const next = ordered[index + 1];
+      const wait: RunStepView = { name: String(entry.outcome?.waitStep ?? 'Wait'), status: 'SUCCEEDED', startedAt: entry.endedAt ?? entry.startedAt, dueAt };
+      if (next) wait.endedAt = next.startedAt;
+      else if (run.status === 'WAITING') wait.status = 'WAITING';
+      else if (run.status === 'CANCELLED') Object.assign(wait, { status: 'CANCELLED', cause: run.reason ?? '', ...(run.endedAt ? { endedAt: run.endedAt } : {}) });
+      else if (run.endedAt) wait.endedAt = run.endedAt;
+      steps.push(wait);
+    }
+  });
+  // A step whose attempt never reported back (a Lambda timeout, a crash) is known from the run record alone.
+  if (run.status === 'FAILED' && run.failedStep && !ordered.some((entry) => entry.name === run.failedStep)) {
+    steps.push({
+      name: run.failedStep,
+      status: 'FAILED',
+      startedAt: run.endedAt ?? run.startedAt,
+      ...(run.endedAt ? { endedAt: run.endedAt } : {}),
+      error: run.error ?? 'States.Runtime',
+      cause: causeMessage(run.errorCause),
+    });
+  }
+  const close = (name: string, extra: Partial<RunStepView> = {}) =>
+    steps.push({ name, status: 'SUCCEEDED', startedAt: run.endedAt ?? run.startedAt, endedAt: run.endedAt ?? run.startedAt, ...extra });
+  if (run.status === 'SUCCEEDED') close(STATE.recordSuccess);
+  else if (run.status === 'SKIPPED') close(STATE.skip, { cause: run.reason ?? '' });
+  else if (run.status === 'CANCELLED') close(STATE.cancel, { cause: run.reason ?? '' });
+  else if (run.status === 'FAILED') close(STATE.recordFailure, { error: run.error ?? 'States.Runtime', cause: causeMessage(run.errorCause) });
+  return steps;
+}
 
 export const RunTarget = z.strictObject({
   entityType: z.enum(['contact', 'company', 'lead', 'deal', 'activity', 'document']),
@@ -124,27 +237,55 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     return { record, definition: storedDefinition(record) };
   }
 
-  async function list(automationId: string, query: unknown) {
-    const { definition } = await automation(automationId);
-    const parsed = parseWith(RunsQuery, query, 'query');
-    return store.runLog.list(automationId, { ...parsed, entityTypes: subjectTypes(definition) });
+  /** The record types an automation's runs are about; a deleted automation's runs may be about any. */
+  async function runSubjectTypes(automationId: string): Promise<string[]> {
+    const record = await store.records.get('automation', automationId);
+    if (record) return subjectTypes(storedDefinition(record));
+    // Deleted: its runs stay readable as long as it has a history (it existed).
+    const history = await store.records.history('automation', automationId, { limit: 1 });
+    if (history.items.length === 0) throw new NotFound('automation', automationId);
+    return [...subjectTypeList];
   }
 
   /** Runs per status that started in the window: the counts above the run log. */
   async function counts(automationId: string, query: unknown) {
-    await automation(automationId);
+    await runSubjectTypes(automationId);
     const window = parseWith(RunCountsQuery, query, 'query');
     return { ...window, counts: await store.runCounts.count(automationId, window) };
   }
 
+  const withSummary = (run: RunRecord) => ({ ...run, summary: runSummary(run) });
+
+  async function list(automationId: string, query: unknown) {
+    const parsed = parseWith(RunsQuery, query, 'query');
+    const page = await store.runLog.list(automationId, { ...parsed, entityTypes: await runSubjectTypes(automationId) });
+    return { ...page, items: page.items.map(withSummary) };
+  }
+
+  /** Runs across automations (GET /runs), newest first. */
+  async function listAll(query: unknown) {
+    const parsed = parseWith(AllRunsQuery, query, 'query');
+    const page = await store.runLog.listAll(parsed);
+    return { ...page, items: page.items.map(withSummary) };
+  }
+
+  /** One run with its steps, read from the table: the same on AWS and locally, also after the execution's history is gone. */
   async function get(automationId: string, runId: string) {
     const run = await store.runLog.get(automationId, runId);
     if (!run) throw new NotFound('run', runId);
-    // A redriven run's steps are those of its newest execution.
-    const executionId = (run as RunRecord & { redriveExecutionId?: string }).redriveExecutionId ?? run.executionId;
-    const steps = executionId ? await workflows.steps(executionId) : [];
-    const consoleUrl = executionId ? workflows.consoleUrl(executionId) : undefined;
-    return { ...run, steps, ...(consoleUrl ? { consoleUrl } : {}) };
+    const steps = composeSteps(run, await store.runLog.steps(automationId, runId));
+    // The console shows an execution only while Step Functions keeps its history.
+    const executionId = run.redriveExecutionId ?? run.executionId;
+    const recent = clock.now().getTime() - Date.parse(run.endedAt ?? run.startedAt) < EXECUTION_HISTORY_DAYS * 86_400_000;
+    const consoleUrl = executionId && recent ? workflows.consoleUrl(executionId) : undefined;
+    return { ...withSummary(run), steps, ...(consoleUrl ? { consoleUrl } : {}) };
+  }
+
+  /** An automation's history, newest first: kept after it is deleted. */
+  async function history(automationId: string, query: { limit?: number; cursor?: string }) {
+    const page = await store.records.history('automation', automationId, query);
+    if (page.items.length === 0 && !query.cursor) throw new NotFound('automation', automationId);
+    return { items: page.items.map(({ cause: _cause, ...entry }) => entry), ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
   /** Starts a run for one record, now: the run id is the id of the event built for it. */
@@ -163,6 +304,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     return {
       automationId,
       automationVersion: auto.version,
+      summary: 'started by hand',
       runId,
       executionId,
       entityType,
@@ -241,13 +383,20 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       cursor = page.cursor;
     } while (cursor);
     const redriven: string[] = [];
+    // The version the new execution runs: the state machine as last deployed.
+    const deployed = await store.provisioning.get(automationId);
     for (const run of failed) {
-      const original = (await workflows.input(run.executionId)) as RunInput | undefined;
-      if (!original?.detail) continue;
+      const detail = (await store.runLog.input(automationId, run.runId)) ?? (await executionInput(run.executionId));
+      if (!detail) continue;
       const name = `${run.runId}-r${ids.next()}`.slice(0, 80);
       const failedStep = run.failedStep ?? actionStateName(0, definition.actions[0]!);
-      if (!(await store.runLog.markRedriven(automationId, run.runId))) continue;
-      const resumed = resumeRunInput(original.detail, { failedStep, actionsCompleted: run.actionsCompleted });
+      const marked = await store.runLog.markRedriven(automationId, run.runId, {
+        at: clock.now().toISOString(),
+        fromStep: failedStep,
+        ...(deployed ? { automationVersion: deployed.automationVersion } : {}),
+      });
+      if (!marked) continue;
+      const resumed = resumeRunInput(detail as RunInput['detail'], { failedStep, actionsCompleted: run.actionsCompleted });
       const { executionId } = await workflows.start(automationId, name, resumed);
       await store.runLog.noteRedriveExecution(automationId, run.runId, executionId);
       redriven.push(run.runId);
@@ -255,7 +404,16 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     return { redriven };
   }
 
-  return { list, counts, get, startManual, dryRun, redrive };
+  /** A run enrolled before the table kept its input: read it from the execution, while Step Functions has it. */
+  async function executionInput(executionId: string): Promise<unknown> {
+    try {
+      return ((await workflows.input(executionId)) as RunInput | undefined)?.detail;
+    } catch {
+      return undefined;
+    }
+  }
+
+  return { list, listAll, counts, get, history, startManual, dryRun, redrive };
 }
 
 export type RunsService = ReturnType<typeof createRunsService>;

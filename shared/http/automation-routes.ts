@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AutomationDefinition } from '#shared/automation/definition.ts';
 import type { AutomationService } from '#shared/engine/automations.ts';
-import { RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
+import { AllRunsQuery, RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
 import { parseWith } from '#shared/crm/records.ts';
 import { runStatuses } from '#shared/store/runs.ts';
 import { recordMeta } from './crm-routes.ts';
@@ -34,16 +34,39 @@ const Run = z.looseObject({
   error: z.string().optional(),
   errorCause: z.string().optional(),
   failedStep: z.string().optional(),
+  automationVersion: z.number().optional(),
+  summary: z.string().describe('The run in one line: what its actions did, or why it stopped'),
+  redrives: z.array(z.object({ at: z.string(), fromStep: z.string(), automationVersion: z.number().optional() })).optional(),
+});
+const RecordRef = z.object({
+  type: z.string(),
+  id: z.string(),
+  version: z.number(),
+  change: z.enum(['created', 'updated', 'deleted']),
+  href: z.string(),
+  fields: z.array(z.string()).optional(),
+});
+const Outcome = z.looseObject({
+  done: z.string().describe('What the step did, in a line'),
+  result: z.enum(['changed', 'noop', 'suppressed']).optional().describe('Actions: changed something, nothing to change (reason), or a mail suppressed (reason)'),
+  reason: z.string().optional(),
+  records: z.array(RecordRef).optional(),
+  mails: z.array(z.object({ to: z.string(), subject: z.string(), status: z.enum(['sent', 'suppressed']), reason: z.string().optional() })).optional(),
+  notifications: z.array(z.object({ userId: z.string(), id: z.string(), mailed: z.boolean() })).optional(),
 });
 const Step = z.object({
   name: z.string(),
-  status: z.enum(['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CAUGHT']),
+  status: z.enum(['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CAUGHT', 'CANCELLED']),
   startedAt: z.string(),
   endedAt: z.string().optional(),
   error: z.string().optional(),
   cause: z.string().optional(),
   dueAt: z.string().optional(),
+  attempts: z.number().optional(),
+  outcome: Outcome.optional(),
 });
+const HistoryQuery = ListQuery;
+const HistoryEntry = z.object({ at: z.string(), actor: z.looseObject({}), action: z.string(), changes: z.unknown() });
 
 const ok = (body: unknown, status = 200) => ({ status, body });
 
@@ -120,6 +143,26 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
     },
     {
       method: 'GET',
+      path: '/automations/{id}/history',
+      tag,
+      summary: 'History of an automation, newest first (also after it was deleted)',
+      query: HistoryQuery,
+      response: z.object({ items: z.array(HistoryEntry), cursor: z.string().optional() }),
+      status: 200,
+      handle: async (request) => ok(await runs.history(request.params.id!, parseWith(HistoryQuery, request.query, 'query'))),
+    },
+    {
+      method: 'GET',
+      path: '/runs',
+      tag: 'runs',
+      summary: 'Runs of every automation, newest first: by automationId, by record (entityType + entityId), status, date range (from, to)',
+      query: AllRunsQuery,
+      response: z.object({ items: z.array(Run), cursor: z.string().optional() }),
+      status: 200,
+      handle: async (request) => ok(await runs.listAll(request.query)),
+    },
+    {
+      method: 'GET',
       path: '/automations/{id}/runs',
       tag,
       summary: 'Runs of an automation, newest first, by date range (from, to), status and record',
@@ -162,7 +205,7 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
       method: 'GET',
       path: '/automations/{id}/runs/{runId}',
       tag,
-      summary: 'One run: its record, its steps, and on AWS the Step Functions console URL',
+      summary: 'One run: its record, its steps with what each did, and on AWS the Step Functions console URL (while the execution is kept)',
       response: Run.extend({ steps: z.array(Step), consoleUrl: z.string().optional() }),
       status: 200,
       handle: async (request) => ok(await runs.get(request.params.id!, request.params.runId!)),

@@ -1,10 +1,10 @@
 // Local mode's state machines, executions and durable waits, kept in the table so a
 // restart loses no run and a six-month wait survives it (DESIGN §9). On AWS, Step
 // Functions keeps all of this itself.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from '#shared/ports.ts';
-import { WAITS_INDEX_KEY, executionKey, stateMachinePartition, stateMachineVersionKey, waitKey } from './keys.ts';
+import { RUNNING_EXECUTIONS_INDEX_KEY, WAITS_INDEX_KEY, executionKey, stateMachinePartition, stateMachineVersionKey, waitKey } from './keys.ts';
 
 export type ExecutionStatus = 'RUNNING' | 'WAITING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
 
@@ -46,6 +46,17 @@ export interface WaitRecord {
 
 /** Execution items stay small: the oldest steps give way past this many. */
 const MAX_STEPS = 400;
+
+/** The execution item; a RUNNING one is listed in the running index until it stops or pauses. */
+function executionItem(record: ExecutionRecord): Record<string, unknown> {
+  const steps = record.steps.length > MAX_STEPS ? record.steps.slice(-MAX_STEPS) : record.steps;
+  const running = record.status === 'RUNNING' ? { gsi1pk: RUNNING_EXECUTIONS_INDEX_KEY, gsi1sk: `${record.startedAt}#${record.executionId}` } : {};
+  return { ...executionKey(record.executionId), itemKind: 'execution', ...record, steps, ...running };
+}
+
+function waitItem(wait: WaitRecord): Record<string, unknown> {
+  return { ...waitKey(wait.executionId), itemKind: 'wait', ...wait, gsi1pk: WAITS_INDEX_KEY, gsi1sk: `${wait.dueAt}#${wait.executionId}` };
+}
 
 export function createExecutions(table: TableRef) {
   const { client, tableName } = table;
@@ -96,7 +107,7 @@ export function createExecutions(table: TableRef) {
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...executionKey(record.executionId), itemKind: 'execution', ...record },
+          Item: executionItem(record),
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -112,36 +123,86 @@ export function createExecutions(table: TableRef) {
   async function get(executionId: string): Promise<ExecutionRecord | undefined> {
     const result = await client.send(new GetCommand({ TableName: tableName, Key: executionKey(executionId), ConsistentRead: true }));
     if (!result.Item) return undefined;
-    const { pk: _pk, sk: _sk, itemKind: _kind, ...record } = result.Item;
+    const { pk: _pk, sk: _sk, itemKind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...record } = result.Item;
     return record as ExecutionRecord;
   }
 
   async function save(record: ExecutionRecord): Promise<void> {
-    const steps = record.steps.length > MAX_STEPS ? record.steps.slice(-MAX_STEPS) : record.steps;
-    await client.send(
-      new PutCommand({ TableName: tableName, Item: { ...executionKey(record.executionId), itemKind: 'execution', ...record, steps } }),
-    );
+    await client.send(new PutCommand({ TableName: tableName, Item: executionItem(record) }));
   }
 
-  async function checkpoint(executionId: string, state: string, input: unknown): Promise<void> {
+  /** The Task a run has entered, its input, and the steps so far: where a resume after a crash starts. */
+  async function checkpoint(executionId: string, state: string, input: unknown, steps?: ExecutionStep[]): Promise<void> {
+    const kept = steps && steps.length > MAX_STEPS ? steps.slice(-MAX_STEPS) : steps;
     await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: executionKey(executionId),
-        UpdateExpression: 'SET #checkpoint = :checkpoint',
-        ExpressionAttributeNames: { '#checkpoint': 'checkpoint' },
-        ExpressionAttributeValues: { ':checkpoint': { state, input } },
+        UpdateExpression: kept ? 'SET #checkpoint = :checkpoint, #steps = :steps' : 'SET #checkpoint = :checkpoint',
+        ExpressionAttributeNames: { '#checkpoint': 'checkpoint', ...(kept ? { '#steps': 'steps' } : {}) },
+        ExpressionAttributeValues: { ':checkpoint': { state, input }, ...(kept ? { ':steps': kept } : {}) },
       }),
     );
   }
 
-  async function putWait(wait: WaitRecord): Promise<void> {
+  /** Records a run as WAITING and its timer in one transaction: neither exists without the other. */
+  async function pause(record: ExecutionRecord, wait: WaitRecord): Promise<void> {
     await client.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: { ...waitKey(wait.executionId), itemKind: 'wait', ...wait, gsi1pk: WAITS_INDEX_KEY, gsi1sk: `${wait.dueAt}#${wait.executionId}` },
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: tableName, Item: executionItem(record) } }, { Put: { TableName: tableName, Item: waitItem(wait) } }],
       }),
     );
+  }
+
+  /**
+   * Consumes a timer: the run, now RUNNING from its checkpoint after the wait, is recorded in the
+   * same transaction that deletes the timer, so a crash leaves one or the other, never neither.
+   * False when the run was no longer WAITING or its timer was taken already.
+   */
+  async function continueAfterWait(record: ExecutionRecord): Promise<boolean> {
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName,
+                Item: executionItem(record),
+                ConditionExpression: '#status = :waiting',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':waiting': 'WAITING' },
+              },
+            },
+            { Delete: { TableName: tableName, Key: waitKey(record.executionId), ConditionExpression: 'attribute_exists(pk)' } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  /** Executions recorded as RUNNING, oldest first (all of them: a start resumes each). */
+  async function running(): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': RUNNING_EXECUTIONS_INDEX_KEY },
+          ProjectionExpression: 'executionId',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      ids.push(...(page.Items ?? []).map((item) => item.executionId as string));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return ids;
   }
 
   /** Takes a wait off the timer list; only the caller that removed it resumes the run. */
@@ -170,7 +231,7 @@ export function createExecutions(table: TableRef) {
     }));
   }
 
-  return { publishVersion, latestVersion, definitionAt, create, get, save, checkpoint, putWait, claimWait, dueWaits };
+  return { publishVersion, latestVersion, definitionAt, create, get, save, checkpoint, pause, continueAfterWait, running, claimWait, dueWaits };
 }
 
 export type Executions = ReturnType<typeof createExecutions>;

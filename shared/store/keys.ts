@@ -65,7 +65,7 @@ export function entityIndexAttributes(type: EntityType, record: Record<string, u
   return attributes;
 }
 
-export const indexAttributeNames = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk'] as const;
+export const indexAttributeNames = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk'] as const;
 export const keyAttributeNames = ['pk', 'sk', ...indexAttributeNames] as const;
 
 /** Workspace bookkeeping (seed marker, settings): never an event, never listed. */
@@ -75,6 +75,8 @@ export const settingKey = (name: string): Key => ({ pk: 'workspace', sk: `settin
 //   stateMachine  pk `stateMachine#<name>`, sk `version#<000n>` — each published definition
 //   execution     pk `execution#<id>`, sk `execution`          — status, steps, checkpoint
 //   wait          pk `execution#<id>`, sk `wait`; gsi1 `waits` / `<dueAt>#<id>` — durable timers
+//   (an execution while RUNNING is also in gsi1 `runningExecutions` / `<startedAt>#<id>`, so a
+//   start after a crash finds what it has to resume)
 export const stateMachineVersionKey = (name: string, version: number): Key => ({
   pk: `stateMachine#${name}`,
   sk: `version#${String(version).padStart(6, '0')}`,
@@ -83,6 +85,7 @@ export const stateMachinePartition = (name: string) => `stateMachine#${name}`;
 export const executionKey = (executionId: string): Key => ({ pk: `execution#${executionId}`, sk: 'execution' });
 export const waitKey = (executionId: string): Key => ({ pk: `execution#${executionId}`, sk: 'wait' });
 export const WAITS_INDEX_KEY = 'waits';
+export const RUNNING_EXECUTIONS_INDEX_KEY = 'runningExecutions';
 
 /** In-app notifications of one user, newest first: pk `notifications#<userId>`, sk <ulid>. */
 export const notificationKey = (userId: string, id: string): Key => ({ pk: `notifications#${userId}`, sk: id });

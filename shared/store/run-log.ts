@@ -2,17 +2,23 @@
 // status), by record, and one by id; plus the progress run-action notes on them. The
 // compiled state machine creates and closes run records (shared/automation/compile.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from '#shared/ports.ts';
 import { fillPage, type Page } from './cursor.ts';
 import {
+  ALL_RUNS_KEY,
+  RUN_ITEM_KIND,
+  STEP_PREFIX,
   type RunRecord,
   type RunStatus,
   automationRunsByStatusKey,
   automationRunsKey,
+  entityRunSortKey,
   entityRunsKey,
   runAttributes,
   runKey,
+  runSortKey,
+  runStepKey,
 } from './runs.ts';
 import { itemOnlyAttributes } from './keys.ts';
 
@@ -26,6 +32,50 @@ export interface RunQuery {
   limit?: number;
   cursor?: string;
 }
+
+/** Across automations (GET /runs): by automation, by record, or every run; each in a date range, one status optionally. */
+export interface AllRunsQuery {
+  automationId?: string;
+  entityType?: string;
+  entityId?: string;
+  from?: string;
+  to?: string;
+  status?: RunStatus;
+  limit?: number;
+  cursor?: string;
+}
+
+/** What one step of a run did, as run-action records it (DESIGN §6: the run log is kept in the table). */
+export interface StepRecord {
+  order: number;
+  name: string;
+  status: 'SUCCEEDED' | 'FAILED' | 'CAUGHT';
+  startedAt: string;
+  endedAt?: string;
+  attempts: number;
+  executionId?: string;
+  automationVersion?: number;
+  error?: string;
+  cause?: string;
+  outcome?: Record<string, unknown>;
+}
+
+/** A run the loop guard stopped before it started (DESIGN §5): recorded as the run it would have been. */
+export interface LoopStoppedRun {
+  automationId: string;
+  automationVersion?: number;
+  runId: string;
+  trigger: string;
+  entityType: string;
+  entityId: string;
+  at: string;
+  reason: string;
+  depth: number;
+  causedBy: string;
+}
+
+/** The attribute of a run's first step item that keeps the run's trigger event (as JSON text). */
+const RUN_INPUT = 'runInput';
 
 function toRun(item: Record<string, unknown>): RunRecord {
   const run: Record<string, unknown> = {};
@@ -46,7 +96,8 @@ export function createRunLog(table: TableRef) {
   /** Newest first. A date range and a status are key conditions; a record filter reads the record's own index. */
   async function list(automationId: string, query: RunQuery = {}): Promise<Page<RunRecord>> {
     const from = query.from ?? '0000';
-    const to = query.to ? `${query.to}` : '9999';
+    // Sort keys are `<startedAt>#…`: "~" sorts after them, so a run that started at `to` is in the range.
+    const to = query.to ? `${query.to}~` : '9999';
     const byEntity = query.entityId !== undefined;
     const index = byEntity ? runAttributes.byEntity : query.status ? runAttributes.byStatus : runAttributes.byAutomation;
     const partition = query.status ? automationRunsByStatusKey(automationId, query.status) : automationRunsKey(automationId);
@@ -92,6 +143,200 @@ export function createRunLog(table: TableRef) {
     return { items: items.slice(0, limit).map(toRun) };
   }
 
+  /** Every run, by automation, record or date (newest first). A status is a filter within the range. */
+  async function listAll(query: AllRunsQuery): Promise<Page<RunRecord>> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':from': query.from ?? '0000', ':to': query.to ? `${query.to}~` : '9999' };
+    const filters: string[] = [];
+    let index: { pk: string; sk: string };
+    if (query.entityType !== undefined && query.entityId !== undefined) {
+      index = runAttributes.byEntity;
+      values[':pk'] = entityRunsKey(query.entityType, query.entityId);
+      if (query.automationId !== undefined) {
+        filters.push('#automationId = :automationId');
+        names['#automationId'] = runAttributes.automationId;
+        values[':automationId'] = query.automationId;
+      }
+    } else if (query.automationId !== undefined) {
+      index = query.status ? runAttributes.byStatus : runAttributes.byAutomation;
+      values[':pk'] = query.status ? automationRunsByStatusKey(query.automationId, query.status) : automationRunsKey(query.automationId);
+    } else {
+      index = runAttributes.all;
+      values[':pk'] = ALL_RUNS_KEY;
+    }
+    const statusIsKey = index === runAttributes.byStatus;
+    if (query.status && !statusIsKey) {
+      filters.push('#status = :status');
+      names['#status'] = runAttributes.status;
+      values[':status'] = query.status;
+    }
+    names['#pk'] = index.pk;
+    names['#sk'] = index.sk;
+    const page = await fillPage(
+      client,
+      {
+        TableName: tableName,
+        IndexName: indexName(index.pk),
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+        ScanIndexForward: false,
+      },
+      query.limit ?? 50,
+      query.cursor,
+    );
+    return { items: page.items.map(toRun), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /**
+   * A step attempt ended: with what it did, or with the error that ended it. One write per attempt (attempts are
+   * counted); an attempt that never reports (a timeout, a crash) is told by the run record's failed step.
+   */
+  async function recordStep(
+    automationId: string,
+    runId: string,
+    step: {
+      order: number;
+      name: string;
+      status: StepRecord['status'];
+      startedAt: string;
+      endedAt: string;
+      executionId: string;
+      automationVersion?: number;
+      outcome?: Record<string, unknown>;
+      error?: string;
+      cause?: string;
+      /** The run's trigger event (the first step keeps it, once). */
+      input?: unknown;
+    },
+  ): Promise<void> {
+    const names: Record<string, string> = { '#order': 'order', '#name': 'name', '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':kind': 'runStep',
+      ':order': step.order,
+      ':name': step.name,
+      ':status': step.status,
+      ':startedAt': step.startedAt,
+      ':endedAt': step.endedAt,
+      ':executionId': step.executionId,
+      ':one': 1,
+    };
+    const sets = [
+      'itemKind = :kind',
+      '#order = :order',
+      '#name = :name',
+      '#status = :status',
+      // The first attempt's start: a retried step started then.
+      'startedAt = if_not_exists(startedAt, :startedAt)',
+      'endedAt = :endedAt',
+      'executionId = :executionId',
+    ];
+    const removes: string[] = [];
+    if (step.automationVersion !== undefined) {
+      sets.push('automationVersion = :version');
+      values[':version'] = step.automationVersion;
+    }
+    if (step.input !== undefined) {
+      sets.push(`${RUN_INPUT} = if_not_exists(${RUN_INPUT}, :input)`);
+      values[':input'] = JSON.stringify(step.input);
+    }
+    for (const field of ['outcome', 'error', 'cause'] as const) {
+      names[`#${field}`] = field;
+      if (step[field] === undefined) {
+        removes.push(`#${field}`);
+        continue;
+      }
+      values[`:${field}`] = step[field];
+      sets.push(`#${field} = :${field}`);
+    }
+    await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: runStepKey(automationId, runId, step.order),
+        UpdateExpression: `SET ${sets.join(', ')} ADD attempts :one${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  /** The run's steps as run-action recorded them, in order. */
+  async function steps(automationId: string, runId: string): Promise<StepRecord[]> {
+    const items = await stepItems(automationId, runId);
+    return items.map(({ pk: _pk, sk: _sk, itemKind: _kind, [RUN_INPUT]: _input, ...step }) => ({ ...step, attempts: Number(step.attempts ?? 1) }) as StepRecord);
+  }
+
+  async function stepItems(automationId: string, runId: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': runKey(automationId, runId).pk, ':prefix': STEP_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** The trigger event a run started from, kept with its first step: a redrive starts from it after the execution's history is gone. */
+  async function input(automationId: string, runId: string): Promise<unknown | undefined> {
+    const kept = (await stepItems(automationId, runId)).find((item) => typeof item[RUN_INPUT] === 'string');
+    return kept ? JSON.parse(kept[RUN_INPUT] as string) : undefined;
+  }
+
+  /** The loop guard kept a run from starting: recorded once per automation and event, with its reason. */
+  async function recordLoopStopped(run: LoopStoppedRun): Promise<boolean> {
+    const startedAt = run.at;
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...runKey(run.automationId, run.runId),
+            [runAttributes.kind]: RUN_ITEM_KIND,
+            automationId: run.automationId,
+            ...(run.automationVersion === undefined ? {} : { automationVersion: run.automationVersion }),
+            runId: run.runId,
+            triggerEventId: run.runId,
+            trigger: run.trigger,
+            executionId: '',
+            entityType: run.entityType,
+            entityId: run.entityId,
+            status: 'LOOP_STOPPED',
+            startedAt,
+            endedAt: startedAt,
+            actionsCompleted: 0,
+            actionsTotal: 0,
+            reason: run.reason,
+            loopDepth: run.depth,
+            causedBy: run.causedBy,
+            [runAttributes.byAutomation.pk]: automationRunsKey(run.automationId),
+            [runAttributes.byAutomation.sk]: runSortKey(startedAt, run.runId),
+            [runAttributes.byEntity.pk]: entityRunsKey(run.entityType, run.entityId),
+            [runAttributes.byEntity.sk]: entityRunSortKey(startedAt, run.automationId, run.runId),
+            [runAttributes.byStatus.pk]: automationRunsByStatusKey(run.automationId, 'LOOP_STOPPED'),
+            [runAttributes.byStatus.sk]: runSortKey(startedAt, run.runId),
+            [runAttributes.all.pk]: ALL_RUNS_KEY,
+            [runAttributes.all.sk]: entityRunSortKey(startedAt, run.automationId, run.runId),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /** Plan wait: the run now waits until `dueAt`. Only a RUNNING run becomes WAITING (a retry changes nothing). */
   async function markWaiting(automationId: string, runId: string, dueAt: string, executionId: string): Promise<void> {
     // A wait past a year goes on in a new execution: the record follows it.
@@ -102,13 +347,18 @@ export function createRunLog(table: TableRef) {
    * A redriven run: FAILED → RUNNING, the old failure cleared, the new execution noted as
    * `redriveExecutionId` (not `executionId`, which Enroll compares to tell a retry of its own put).
    */
-  async function markRedriven(automationId: string, runId: string): Promise<boolean> {
+  async function markRedriven(
+    automationId: string,
+    runId: string,
+    redrive: { at: string; fromStep: string; automationVersion?: number },
+  ): Promise<boolean> {
+    const version = redrive.automationVersion === undefined ? '' : ', #version = :version';
     try {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: runKey(automationId, runId),
-          UpdateExpression: 'SET #status = :running, #byStatus = :byStatus REMOVE #error, #errorCause, #endedAt',
+          UpdateExpression: `SET #status = :running, #byStatus = :byStatus, #redrives = list_append(if_not_exists(#redrives, :none), :redrive)${version} REMOVE #error, #errorCause, #endedAt`,
           ConditionExpression: '#status = :failed',
           ExpressionAttributeNames: {
             '#status': runAttributes.status,
@@ -116,11 +366,16 @@ export function createRunLog(table: TableRef) {
             '#error': runAttributes.error,
             '#errorCause': runAttributes.errorCause,
             '#endedAt': runAttributes.endedAt,
+            '#redrives': runAttributes.redrives,
+            ...(redrive.automationVersion === undefined ? {} : { '#version': runAttributes.automationVersion }),
           },
           ExpressionAttributeValues: {
             ':running': 'RUNNING',
             ':failed': 'FAILED',
             ':byStatus': automationRunsByStatusKey(automationId, 'RUNNING'),
+            ':none': [],
+            ':redrive': [redrive],
+            ...(redrive.automationVersion === undefined ? {} : { ':version': redrive.automationVersion }),
           },
         }),
       );
@@ -188,17 +443,20 @@ export function createRunLog(table: TableRef) {
     );
   }
 
-  /** Notes that actions up to `completed` are done; never lowers the count, so a retried step counts once. */
-  async function countActions(automationId: string, runId: string, completed: number): Promise<void> {
+  /**
+   * Notes that actions up to `completed` are done, with what the last one did in a line; never lowers the count,
+   * so a retried step counts (and is summarised) once.
+   */
+  async function countActions(automationId: string, runId: string, completed: number, summary?: string): Promise<void> {
     try {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: runKey(automationId, runId),
-          UpdateExpression: 'SET #done = :done',
+          UpdateExpression: `SET #done = :done${summary === undefined ? '' : ', #summaries = list_append(if_not_exists(#summaries, :none), :summary)'}`,
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#done) OR #done < :done)',
-          ExpressionAttributeNames: { '#done': runAttributes.actionsCompleted },
-          ExpressionAttributeValues: { ':done': completed },
+          ExpressionAttributeNames: { '#done': runAttributes.actionsCompleted, ...(summary === undefined ? {} : { '#summaries': runAttributes.summaries }) },
+          ExpressionAttributeValues: { ':done': completed, ...(summary === undefined ? {} : { ':none': [], ':summary': [summary] }) },
         }),
       );
     } catch (error) {
@@ -206,7 +464,22 @@ export function createRunLog(table: TableRef) {
     }
   }
 
-  return { get, list, markWaiting, markRedriven, noteRedriveExecution, markResumed, markCancelled, markEnded, countActions };
+  return {
+    get,
+    list,
+    listAll,
+    markWaiting,
+    markRedriven,
+    noteRedriveExecution,
+    markResumed,
+    markCancelled,
+    markEnded,
+    countActions,
+    recordStep,
+    steps,
+    input,
+    recordLoopStopped,
+  };
 }
 
 function indexName(partitionAttribute: string): string {

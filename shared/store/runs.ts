@@ -4,10 +4,13 @@
 //         gsi1 `runs#<automationId>` / `<startedAt>#<runId>`                  — runs of an automation in a date range
 //         gsi2 `runs#entity#<type>#<id>` / `<startedAt>#<automationId>#<runId>` — runs for a record
 //         gsi3 `runs#<automationId>#<STATUS>` / `<startedAt>#<runId>`         — the same, one status (e.g. FAILED for a redrive)
+//         gsi4 `runs` / `<startedAt>#<automationId>#<runId>`                   — every run in a date range (GET /runs)
+//   step  pk `run#<automationId>#<runId>`, sk `step#<order>`  — what each step did (the run log kept in the table)
+//         (the first step's entry also keeps the trigger event a redrive starts again from)
 // A run id is the id of the event that triggered it, so a duplicate delivery meets the same key.
 import type { Key } from './keys.ts';
 
-export const runStatuses = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
+export const runStatuses = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'LOOP_STOPPED'] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
 export const RUN_SK = 'run';
@@ -24,6 +27,16 @@ export const runSortKey = (startedAt: string, runId: string) => `${startedAt}#${
 /** gsi2 partition: every run whose subject is this record. */
 export const entityRunsKey = (entityType: string, entityId: string) => `runs#entity#${entityType}#${entityId}`;
 export const entityRunSortKey = (startedAt: string, automationId: string, runId: string) => `${startedAt}#${automationId}#${runId}`;
+/** gsi4 partition: every run of every automation, by start time (the same sort key as gsi2). */
+export const ALL_RUNS_KEY = 'runs';
+
+/** A step's entry in the run log: ordered Plan wait, Check conditions, then the actions. */
+export const STEP_PREFIX = 'step#';
+export const stepOrder = { planWait: 0, checkConditions: 1, action: (index: number) => 2 + index } as const;
+export const runStepKey = (automationId: string, runId: string, order: number): Key => ({
+  pk: runKey(automationId, runId).pk,
+  sk: `${STEP_PREFIX}${String(order).padStart(3, '0')}`,
+});
 
 /** Attribute names of a run item, as the compiled state machine writes them and the API reads them. */
 export const runAttributes = {
@@ -50,6 +63,11 @@ export const runAttributes = {
   byAutomation: { pk: 'gsi1pk', sk: 'gsi1sk' },
   byEntity: { pk: 'gsi2pk', sk: 'gsi2sk' },
   byStatus: { pk: 'gsi3pk', sk: 'gsi3sk' },
+  all: { pk: 'gsi4pk', sk: 'gsi4sk' },
+  /** One line per completed action, in order: the run's summary is made of them. */
+  summaries: 'summaries',
+  /** Each redrive: when, from which step, with which automation version. */
+  redrives: 'redrives',
 } as const;
 
 /** A run record as stored, without its key and index attributes. */
@@ -72,4 +90,7 @@ export interface RunRecord {
   error?: string;
   errorCause?: string;
   failedStep?: string;
+  summaries?: string[];
+  redrives?: Array<{ at: string; fromStep: string; automationVersion?: number; executionId?: string }>;
+  redriveExecutionId?: string;
 }

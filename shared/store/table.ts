@@ -9,6 +9,7 @@ export const indexes = [
   { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' },
   { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk' },
   { name: 'gsi3', pk: 'gsi3pk', sk: 'gsi3sk' },
+  { name: 'gsi4', pk: 'gsi4pk', sk: 'gsi4sk' },
 ] as const;
 
 export const ttlAttribute = 'expiresAt';

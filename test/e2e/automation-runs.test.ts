@@ -167,13 +167,13 @@ describe('a dry run', () => {
 });
 
 describe('the loop guard', () => {
-  it('stops two automations that undo each other within the depth limit', async () => {
+  it('stops two automations that undo each other within the depth limit, and says so in the log of the one it stopped', async () => {
     await anAutomation({
       name: 'ping',
       trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' },
       actions: [{ type: 'moveToStage', stageId: 'invoice' }],
     });
-    await anAutomation({
+    const pong = await anAutomation({
       name: 'pong',
       trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'invoice' },
       actions: [{ type: 'moveToStage', stageId: 'contract', allowBackward: true }],
@@ -181,14 +181,18 @@ describe('the loop guard', () => {
     const deal = await aDeal({ title: 'Ping-pong' });
 
     await http('PATCH', `/deals/${deal.id}`, { stageId: 'contract' });
-    // Each hop is one automation write deeper; past depth 5 nothing triggers.
-    await new Promise((resolve) => setTimeout(resolve, 6000));
-    const before = (await http('GET', `/deals/${deal.id}/history?limit=100`)).body.items.length;
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // Each hop is one automation write deeper; the fifth write (by ping) would start pong at depth 6.
+    const stopped = await eventually('the loop guard to stop the chain', async () => {
+      const runs = (await http('GET', `/automations/${pong}/runs?status=LOOP_STOPPED&entityId=${deal.id}`)).body.items;
+      return runs[0];
+    });
     const history = (await http('GET', `/deals/${deal.id}/history?limit=100`)).body.items;
+    const notifications = (await http('GET', '/notifications?limit=100')).body.items;
 
-    expect(history.length).toBe(before);
     expect(history.filter((entry: { actor: { id: string } }) => entry.actor.id === 'butler')).toHaveLength(5);
+    expect(stopped).toMatchObject({ status: 'LOOP_STOPPED', entityType: 'deal', entityId: deal.id, actionsCompleted: 0 });
+    expect(stopped.summary).toContain('the loop guard stopped a chain of automation writes at depth 5');
+    expect(notifications.some((item: { from: { automationId?: string; runId?: string } }) => item.from.automationId === pong && item.from.runId === stopped.runId)).toBe(true);
   });
 });
 
@@ -211,5 +215,6 @@ describe('a wait across a restart', () => {
 
     expect(done.status).toBe('SUCCEEDED');
     expect((await http('GET', `/deals/${deal.id}`)).body.title).toBe('followed up');
-  });
+    // A restart starts DynamoDB Local and redeploys every automation: on a busy machine, longer than the default.
+  }, 120_000);
 });

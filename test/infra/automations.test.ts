@@ -6,6 +6,7 @@ import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { CfnEventInvokeConfig } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Automations } from '#infra/constructs/automations.ts';
+import { MAX_TRIGGER_DEPTH } from '#shared/automation/compile.ts';
 import type { StagecraftFunction } from '#infra/constructs/functions.ts';
 import { StagecraftStack, settingsFromContext } from '#infra/stack.ts';
 import { type StagecraftBuild, buildStagecraft, cdkJsonContext } from './stagecraft-app.ts';
@@ -260,6 +261,29 @@ describe('provision', () => {
         },
       ],
     });
+  });
+});
+
+describe('loop-guard', () => {
+  it('follows CRM events deeper than any automation rule matches, on the CRM bus, with a dead-letter queue', () => {
+    const deadLetters = built.stack.events.node.findChild('LoopGuardRuleDeadLetters');
+
+    expect(built.resourceOf(automations().loopGuardRule).Properties).toMatchObject({
+      EventBusName: built.ref(built.stack.events.bus),
+      EventPattern: { source: ['stagecraft.crm'], detail: { cause: { depth: [{ numeric: ['>', MAX_TRIGGER_DEPTH] }] } } },
+      Targets: [
+        {
+          Id: 'Target0',
+          Arn: built.arnOf(automations().loopGuard),
+          RetryPolicy: { MaximumRetryAttempts: 50, MaximumEventAgeInSeconds: 21600 },
+          DeadLetterConfig: { Arn: built.arnOf(deadLetters) },
+        },
+      ],
+    });
+  });
+
+  it('knows the table', () => {
+    expect(environmentOf(automations().loopGuard)).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'loop-guard', TABLE_NAME: built.ref(built.stack.data.table) });
   });
 });
 

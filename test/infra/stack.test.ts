@@ -70,7 +70,7 @@ describe('data: the table', () => {
     expect(resource.UpdateReplacePolicy).toBe('Retain');
   });
 
-  it('is granted item by item on the table and its three named indexes, never Scan', () => {
+  it('is granted item by item on the table and its named indexes, never Scan', () => {
     const table = built.arnOf(built.stack.data.table);
     const dataStatement = only(statementsOf(built.stack.api.handler).filter((statement) => String(statement.Action).includes('dynamodb:')));
 
@@ -342,10 +342,11 @@ describe('email: what senders are granted', () => {
 describe('functions: every StagecraftFunction', () => {
   const functions = () => built.stack.node.findAll().filter((construct) => construct instanceof StagecraftFunction);
 
-  it('are the eight of the stack', () => {
+  it('are the nine of the stack', () => {
     expect(functions().map((fn) => built.resourceOf(fn).Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
       'api',
       'complete-activities',
+      'loop-guard',
       'provision',
       'publish-changes',
       'run-action',

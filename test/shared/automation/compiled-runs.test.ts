@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileAutomation, resumeRunInput } from '#shared/automation/compile.ts';
 import { TransientError } from '#shared/automation/run-steps.ts';
-import { automationRunsByStatusKey, automationRunsKey, entityRunsKey, runKey, runSortKey } from '#shared/store/runs.ts';
+import { ALL_RUNS_KEY, automationRunsByStatusKey, automationRunsKey, entityRunsKey, runKey, runSortKey } from '#shared/store/runs.ts';
 import { RunTable, runCompiled } from './compiled-runner.ts';
 import { actionExamples, anAutomation, anEvent, anEventFor, anEventInput, catalogue, triggerExamples } from './factories.ts';
 
@@ -78,6 +78,8 @@ describe('a run without delay', () => {
       gsi2sk: `${startedAt}#renewal-1#${event.eventId}`,
       gsi3pk: automationRunsByStatusKey('renewal-1', 'SUCCEEDED'),
       gsi3sk: runSortKey(startedAt, event.eventId),
+      gsi4pk: ALL_RUNS_KEY,
+      gsi4sk: `${startedAt}#renewal-1#${event.eventId}`,
     });
   });
 

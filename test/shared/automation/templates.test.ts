@@ -78,6 +78,22 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('"now" in date filters', () => {
+  it('is the run’s now, not the machine’s clock', () => {
+    const context = { now: '2031-05-06T07:08:09.000Z' };
+
+    const rendered = renderTemplate('{{ "now" | date: "%Y-%m-%d" }} {{ "today" | date_to_xmlschema }} {{ now | date: "%H:%M" }}', context, { timeZone: 'UTC' });
+
+    expect(rendered).toBe('2031-05-06 2031-05-06T07:08:09+00:00 07:08');
+  });
+
+  it('leaves other dates as they are', () => {
+    const rendered = renderTemplate('{{ "2020-02-03T00:00:00Z" | date: "%Y" }}', { now: '2031-05-06T07:08:09.000Z' }, { timeZone: 'UTC' });
+
+    expect(rendered).toBe('2020');
+  });
+});
+
 describe('renderAction', () => {
   it('fills every template of an action and keeps the rest', () => {
     // Prepare

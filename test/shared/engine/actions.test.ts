@@ -6,7 +6,7 @@ import { Liquid } from 'liquidjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '#infra/local/outbox.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
-import { type Actions, type StepContext, createActions } from '#shared/engine/actions.ts';
+import { type Actions, type StepContext, StepFailed, createActions } from '#shared/engine/actions.ts';
 import { ulidIds } from '#shared/ids.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
@@ -59,7 +59,8 @@ describe('createLead', () => {
 
     const outcome = await actions.runStep({ type: 'createLead', title: 'Renewal: {{ deal.title }}' }, ctx, deal);
 
-    const lead = await t.app.store.records.require('lead', outcome.created!.id);
+    const lead = await t.app.store.records.require('lead', outcome.records![0]!.id);
+    expect(outcome.records).toEqual([{ type: 'lead', id: lead.id, version: 1, change: 'created', href: `/leads/${lead.id}` }]);
     expect(lead).toMatchObject({ title: 'Renewal: Roof', emails: contact.emails, createdBy: 'butler', responsibleId: t.admin.id });
     const history = await t.app.store.records.history('lead', lead.id);
     expect(history.items[0]?.actor).toEqual({ kind: 'butler', id: 'butler', via: { automationId: 'auto-1', runId: ctx.runId } });
@@ -73,8 +74,8 @@ describe('createLead', () => {
     const first = await actions.runStep({ type: 'createLead', title: 'Again' }, ctx, deal);
     const second = await actions.runStep({ type: 'createLead', title: 'Again' }, ctx, deal);
 
-    expect(second.created?.id).toBe(first.created?.id);
-    expect(second.done).toBe('the lead existed already');
+    expect(second.records?.[0]?.id).toBe(first.records?.[0]?.id);
+    expect(second.done).toBe(`created lead ${first.records?.[0]?.id} (by an earlier attempt)`);
   });
 });
 
@@ -85,7 +86,7 @@ describe('copyDeal', () => {
 
     const outcome = await actions.runStep({ type: 'copyDeal', pipelineId: 'installation', stageId: 'new' }, stepContext('deal', deal), deal);
 
-    const copy = await t.app.store.records.require('deal', outcome.created!.id);
+    const copy = await t.app.store.records.require('deal', outcome.records![0]!.id);
     expect(copy).toMatchObject({ title: 'Roof (copy)', pipelineId: 'installation', stageId: 'new', amount: 4200, currency: 'EUR', contactId: deal.contactId });
   });
 });
@@ -101,7 +102,7 @@ describe('planActivity', () => {
       deal,
     );
 
-    const activity = await t.app.store.records.require('activity', outcome.created!.id);
+    const activity = await t.app.store.records.require('activity', outcome.records![0]!.id);
     expect(activity).toMatchObject({ subject: 'Call Roof', dueAt: '2026-02-28T09:00:00.000Z', autoComplete: true, plannedInStageId: 'new', status: 'open' });
   });
 });
@@ -110,8 +111,13 @@ describe('addToExceptions', () => {
   it('puts the contact’s e-mails and phones on the list and deletes deal and contact, history keeping both', async () => {
     const { contact, deal } = await aContactAndDeal({ phones: ['+4915123456789'] });
 
-    await actions.runStep({ type: 'addToExceptions', deleteEntity: true }, stepContext('deal', deal), deal);
+    const outcome = await actions.runStep({ type: 'addToExceptions', deleteEntity: true }, stepContext('deal', deal), deal);
 
+    expect(outcome.result).toBe('changed');
+    expect(outcome.records?.map((ref) => [ref.type, ref.id, ref.change])).toEqual([
+      ['deal', deal.id, 'deleted'],
+      ['contact', contact.id, 'deleted'],
+    ]);
     expect(await t.app.store.exceptions.excepted([...(contact.emails as string[]), '+4915123456789'])).toHaveLength(2);
     expect(await t.app.store.records.get('deal', deal.id)).toBeUndefined();
     expect(await t.app.store.records.get('contact', contact.id)).toBeUndefined();
@@ -129,7 +135,8 @@ describe('addToExceptions', () => {
     const again = await actions.runStep({ type: 'addToExceptions', deleteEntity: true }, ctx, deal);
 
     expect(again.added).toEqual([]);
-    expect(again.deleted).toEqual([]);
+    expect(again.records).toBeUndefined();
+    expect(again.result).toBe('noop');
   });
 });
 
@@ -141,6 +148,7 @@ describe('sendEmail', () => {
     const outcome = await actions.runStep({ type: 'sendEmail', to: 'contact', subject: 'About {{ deal.title }}', body: 'Hello' }, stepContext('deal', deal), deal);
 
     expect(outcome.done).toBe(`mailed ${(contact.emails as string[])[0]}`);
+    expect(outcome.mails).toEqual([expect.objectContaining({ to: (contact.emails as string[])[0], subject: 'About Roof', status: 'sent' })]);
     expect(readdirSync(outbox).length).toBe(before + 1);
   });
 
@@ -151,7 +159,8 @@ describe('sendEmail', () => {
 
     const outcome = await actions.runStep({ type: 'sendEmail', to: 'address', address: 'Never@Example.com', subject: 's', body: 'b' }, stepContext('deal', deal), deal);
 
-    expect(outcome.skipped).toEqual(['never@example.com']);
+    expect(outcome).toMatchObject({ result: 'suppressed', reason: 'never@example.com is on the exceptions list' });
+    expect(outcome.mails).toEqual([{ to: 'never@example.com', subject: 's', status: 'suppressed', reason: 'never@example.com is on the exceptions list' }]);
     expect(readdirSync(outbox).length).toBe(before);
   });
 
@@ -164,11 +173,30 @@ describe('sendEmail', () => {
     const again = await actions.runStep({ type: 'sendEmail', to: 'contact', subject: 'Once', body: 'b' }, ctx, deal);
 
     expect(readdirSync(outbox).length).toBe(before + 1);
-    expect(again.done).toBe('mailed already (a retried step)');
+    expect(again.done).toMatch(/\(by an earlier attempt\)$/);
+  });
+});
+
+describe('sendEmail with nobody to mail', () => {
+  it('fails the step naming the missing address', async () => {
+    const { deal } = await aContactAndDeal({ emails: [] });
+
+    const attempt = actions.runStep({ type: 'sendEmail', to: 'contact', subject: 's', body: 'b' }, stepContext('deal', deal), deal);
+
+    await expect(attempt).rejects.toThrow(StepFailed);
+    await expect(attempt).rejects.toThrow('the contact has no e-mail address');
   });
 });
 
 describe('notify', () => {
+  it('fails the step when the user to notify does not exist', async () => {
+    const { deal } = await aContactAndDeal();
+
+    const attempt = actions.runStep({ type: 'notify', to: 'userId', userId: 'ghost', message: 'hi' }, stepContext('deal', deal), deal);
+
+    await expect(attempt).rejects.toThrow('user ghost does not exist');
+  });
+
   it('leaves one notification for the responsible user however often it runs', async () => {
     const { deal } = await aContactAndDeal();
     const ctx = stepContext('deal', deal);
@@ -185,13 +213,32 @@ describe('updateFields', () => {
   it('fills fields from templates as the Butler', async () => {
     const { deal } = await aContactAndDeal();
 
-    await actions.runStep({ type: 'updateFields', set: { title: '{{ deal.title }} (signed)', amount: '1000' } }, stepContext('deal', deal), deal);
+    const outcome = await actions.runStep({ type: 'updateFields', set: { title: '{{ deal.title }} (signed)', amount: '1000' } }, stepContext('deal', deal), deal);
 
     expect(await t.app.store.records.require('deal', deal.id)).toMatchObject({ title: 'Roof (signed)', amount: 1000, updatedBy: 'butler' });
+    expect(outcome.records).toEqual([{ type: 'deal', id: deal.id, version: 2, change: 'updated', href: `/deals/${deal.id}`, fields: ['title', 'amount'] }]);
+  });
+
+  it('is a visible no-op when every field has its value already', async () => {
+    const { deal } = await aContactAndDeal();
+
+    const outcome = await actions.runStep({ type: 'updateFields', set: { title: 'Roof' } }, stepContext('deal', deal), deal);
+
+    expect(outcome).toMatchObject({ result: 'noop', reason: 'every field already had its value' });
+    expect((await t.app.store.records.require('deal', deal.id)).version).toBe(deal.version);
   });
 });
 
 describe('moveToStage', () => {
+  it('fails the step when the record’s pipeline has no such stage, naming the stages it has', async () => {
+    const { deal } = await aContactAndDeal();
+
+    const attempt = actions.runStep({ type: 'moveToStage', stageId: 'scheduled' }, stepContext('deal', deal), deal);
+
+    await expect(attempt).rejects.toThrow('pipeline sales has no stage scheduled');
+    expect((await t.app.store.records.require('deal', deal.id)).stageId).toBe('new');
+  });
+
   it('moves forward', async () => {
     const { deal } = await aContactAndDeal();
 
@@ -207,7 +254,7 @@ describe('moveToStage', () => {
     const stayed = (await t.app.store.records.require('deal', deal.id)).stageId;
     await actions.runStep({ type: 'moveToStage', stageId: 'new', allowBackward: true }, stepContext('deal', deal), deal);
 
-    expect(refused.skipped).toEqual(['backward move']);
+    expect(refused).toMatchObject({ result: 'noop', reason: 'a backward move, and the step does not allow it' });
     expect(stayed).toBe('won');
     expect((await t.app.store.records.require('deal', deal.id)).stageId).toBe('new');
   });

@@ -31,7 +31,7 @@ describe('GET /automations/{id}/runs/counts', () => {
 
     // Assess
     expect(result.status).toBe(200);
-    expect(result.body.counts).toEqual({ RUNNING: 0, WAITING: 1, SUCCEEDED: 1, FAILED: 1, SKIPPED: 0, CANCELLED: 0 });
+    expect(result.body.counts).toEqual({ RUNNING: 0, WAITING: 1, SUCCEEDED: 1, FAILED: 1, SKIPPED: 0, CANCELLED: 0, LOOP_STOPPED: 0 });
   });
 
   it('counts every run without a window', async () => {

@@ -1,0 +1,140 @@
+// The local runner after a crash: an execution recorded as running goes on from the Task it
+// had entered, also when the crash came right after its timer fired; nothing runs twice.
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type LocalFunction, type LocalWorkflows, createLocalWorkflows } from '#infra/local/workflows.ts';
+import { createTestTable, manualClock, silentLogger } from '#test/support/table.ts';
+
+type Table = Awaited<ReturnType<typeof createTestTable>>;
+let table: Table;
+
+beforeAll(async () => {
+  table = await createTestTable();
+});
+
+/** A Task that never answers: the process "dies" with the execution inside it. */
+const hangs: LocalFunction = () => new Promise<never>(() => {});
+
+function runner(functions: Record<string, LocalFunction>, clock = manualClock('2026-01-01T00:00:00.000Z')): LocalWorkflows {
+  return createLocalWorkflows({
+    table,
+    dynamoClient: table.dynamoClient,
+    clock,
+    logger: silentLogger,
+    substitutions: {
+      PrepareFunctionArn: 'arn:aws:lambda:local:000000000000:function:prepare',
+      ActFunctionArn: 'arn:aws:lambda:local:000000000000:function:act',
+    },
+    functions,
+  });
+}
+
+/** Prepare, wait until `$.wakeAt`, Act, record in the table that it acted. */
+const definition = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: { Type: 'Task', Resource: '${PrepareFunctionArn}', ResultPath: '$.prepared', Next: 'Wait until due' },
+    'Wait until due': { Type: 'Wait', TimestampPath: '$.wakeAt', Next: 'Act' },
+    Act: { Type: 'Task', Resource: '${ActFunctionArn}', ResultPath: '$.acted', Next: 'Record' },
+    Record: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::dynamodb:putItem',
+      Parameters: { TableName: '${TableName}', Item: { pk: { 'S.$': "States.Format('acted#{}', $.who)" }, sk: { S: 'acted' } } },
+      ResultPath: null,
+      End: true,
+    },
+  },
+};
+
+const works = (calls: string[], name: string): LocalFunction => async (payload) => {
+  calls.push(`${name}:${(payload as { who: string }).who}`);
+  return name;
+};
+
+async function acted(who: string) {
+  const item = await table.dynamoClient.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: `acted#${who}` }, sk: { S: 'acted' } }, ConsistentRead: true }));
+  return item.Item !== undefined;
+}
+
+const flow = (record: { steps: Array<{ name: string; status: string }> } | undefined) => record?.steps.map((step) => `${step.name}:${step.status}`);
+
+describe('an execution a crash left running', () => {
+  it('goes on from the Task it had entered when a runner starts again', async () => {
+    const calls: string[] = [];
+    const crashed = runner({ prepare: hangs, act: works(calls, 'act') });
+    await crashed.publish('recovering', definition);
+    const started = await crashed.start('recovering', 'ada-1', { who: 'ada', wakeAt: '2025-01-01T00:00:00Z' });
+    const stuck = await crashed.describe(started.executionId);
+    const restarted = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+
+    const resumed = await restarted.recover();
+    await restarted.idle();
+    await restarted.tick();
+
+    expect(stuck?.status).toBe('RUNNING');
+    expect(resumed).toBe(1);
+    expect((await restarted.describe(started.executionId))?.status).toBe('SUCCEEDED');
+    expect(flow(await restarted.describe(started.executionId))).toEqual([
+      'Prepare:SUCCEEDED',
+      'Wait until due:SUCCEEDED',
+      'Act:SUCCEEDED',
+      'Record:SUCCEEDED',
+    ]);
+    expect(calls).toEqual(['prepare:ada', 'act:ada']);
+    expect(await acted('ada')).toBe(true);
+  });
+
+  it('goes on after its wait when the crash came right after the timer fired', async () => {
+    const calls: string[] = [];
+    const before = runner({ prepare: works(calls, 'prepare'), act: hangs });
+    await before.publish('recovering', definition);
+    const started = await before.start('recovering', 'bob-1', { who: 'bob', wakeAt: '2026-07-01T00:00:00Z' });
+    await before.idle();
+    const waiting = await before.describe(started.executionId);
+    const due = manualClock('2026-07-02T00:00:00.000Z');
+    const firing = runner({ prepare: works(calls, 'prepare'), act: hangs }, due);
+    void firing.tick();
+    await expect.poll(async () => (await firing.describe(started.executionId))?.status, { timeout: 10_000 }).toBe('RUNNING');
+    const restarted = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') }, due);
+
+    const resumed = await restarted.recover();
+    await restarted.idle();
+    const fired = await restarted.tick();
+
+    expect(waiting?.status).toBe('WAITING');
+    expect(resumed).toBe(1);
+    expect(fired).toBe(0);
+    expect((await restarted.describe(started.executionId))?.status).toBe('SUCCEEDED');
+    expect(calls).toEqual(['prepare:bob', 'act:bob']);
+    expect(await acted('bob')).toBe(true);
+  });
+
+  it('is left alone while a segment of this runner is running it', async () => {
+    const calls: string[] = [];
+    const workflows = runner({ prepare: hangs, act: works(calls, 'act') });
+    await workflows.publish('recovering', definition);
+    await workflows.start('recovering', 'cy-1', { who: 'cy', wakeAt: '2025-01-01T00:00:00Z' });
+
+    const resumed = await workflows.recover();
+
+    expect(resumed).toBe(0);
+  });
+});
+
+describe('a due timer', () => {
+  it('fires once when a runner starts after it fell due', async () => {
+    const calls: string[] = [];
+    const before = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+    await before.publish('recovering', definition);
+    const started = await before.start('recovering', 'dee-1', { who: 'dee', wakeAt: '2026-03-01T00:00:00Z' });
+    await before.idle();
+    const restarted = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') }, manualClock('2026-03-02T00:00:00.000Z'));
+
+    const [first, second] = await Promise.all([restarted.tick(), restarted.tick()]);
+    await restarted.idle();
+
+    expect(first + second).toBe(1);
+    expect((await restarted.describe(started.executionId))?.status).toBe('SUCCEEDED');
+    expect(calls).toEqual(['prepare:dee', 'act:dee']);
+  });
+});
