@@ -186,7 +186,12 @@ describe('automations through the console', () => {
       const detail = await api('GET', `/automations/${built.id}/runs/${runs.items[0].runId}`);
       expect(detail.steps.find((step: { name: string }) => step.name === '1 · Create lead')?.status).toBe('SUCCEEDED');
       const leads = await api('GET', '/leads?limit=100');
-      expect(leads.items.filter((lead: { title: string }) => lead.title === 'Renewal: Heat pump')).toHaveLength(1);
+      const renewals = leads.items.filter((lead: { title: string }) => lead.title === 'Renewal: Heat pump');
+      expect(renewals).toHaveLength(1);
+      // The step links the lead it created.
+      const link = page.getByRole('link', { name: `lead ${renewals[0].id.slice(-6)}` });
+      await link.waitFor();
+      expect(await link.getAttribute('href')).toBe(`/console/leads/${renewals[0].id}`);
       await page.close();
     },
     SCENARIO_TIMEOUT,

@@ -2,8 +2,8 @@
 // deep-links to the same view. Unknown or malformed parameters are dropped (and reported), never sent to the API.
 import { runStatuses, type RunStatus } from '#shared/store/runs.ts';
 
-/** LOOP_STOPPED comes with the run outcomes of the API; the log shows it whether or not the API knows it yet. */
-export const logStatuses = [...runStatuses, 'LOOP_STOPPED'] as const;
+/** LOOP_STOPPED came with the run outcomes of the API; the log knows it whichever API it reads. */
+export const logStatuses = [...new Set([...runStatuses, 'LOOP_STOPPED'] as const)] as Array<RunStatus | 'LOOP_STOPPED'>;
 export type LogStatus = RunStatus | 'LOOP_STOPPED';
 
 export const recordTypes = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
