@@ -179,7 +179,7 @@ describe('automations through the console', () => {
       await reloadUntil(page, () => page.getByRole('link', { name: /SUCCEEDED/ }));
       await shot('run-succeeded');
       await page.getByRole('link', { name: /SUCCEEDED/ }).first().click();
-      await page.getByText('1 · Create lead').waitFor();
+      await page.getByText('1 · Create lead', { exact: true }).first().waitFor();
       await shot('run-detail');
       const runs = await api('GET', `/automations/${built.id}/runs?entityId=${deal.id}`);
       expect(runs.items.map((run: { status: string }) => run.status)).toEqual(['SUCCEEDED']);
