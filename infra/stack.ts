@@ -22,6 +22,11 @@ export interface StagecraftSettings {
   readonly logRetention: logs.RetentionDays;
   /** Context `alarmEmail`: subscribed to the alarm topic when set. */
   readonly alarmEmail?: string;
+  /**
+   * Context `eventPatternMaxLength`: EventBridge's quota on a rule's pattern in this account and region
+   * (2,048 characters unless raised through Service Quotas); conditions that do not fit are checked in the run.
+   */
+  readonly eventPatternMaxLength: number;
 }
 
 const retentionDays = new Set(Object.values(logs.RetentionDays).filter((value): value is number => typeof value === 'number'));
@@ -53,7 +58,11 @@ export function settingsFromContext(scope: Construct): StagecraftSettings {
     throw new Error(`context logRetentionDays: ${days} is not a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, …)`);
   }
   const alarmEmail = String(context('alarmEmail') ?? '').trim();
-  return { stage, sesSender, corsOrigins, logRetention: days as logs.RetentionDays, ...(alarmEmail ? { alarmEmail } : {}) };
+  const eventPatternMaxLength = Number(context('eventPatternMaxLength') ?? 2048);
+  if (!Number.isInteger(eventPatternMaxLength) || eventPatternMaxLength < 2048) {
+    throw new Error(`context eventPatternMaxLength: ${eventPatternMaxLength} must be a whole number of characters, at least EventBridge's default quota of 2048`);
+  }
+  return { stage, sesSender, corsOrigins, logRetention: days as logs.RetentionDays, eventPatternMaxLength, ...(alarmEmail ? { alarmEmail } : {}) };
 }
 
 export interface StagecraftStackProps extends StackProps {
@@ -80,7 +89,16 @@ export class StagecraftStack extends Stack {
     this.email = new Email(this, 'Email', { stage, sender: sesSender, data: this.data, logRetention });
 
     // Before Monitoring: its dead-letter queues get their depth alarms there.
-    this.automations = new Automations(this, 'Automations', { stage, data: this.data, events: this.events, email: this.email, logRetention });
+    this.automations = new Automations(this, 'Automations', {
+      stage,
+      data: this.data,
+      events: this.events,
+      email: this.email,
+      logRetention,
+      eventPatternMaxLength: props.settings.eventPatternMaxLength,
+    });
+
+    this.console = new Console(this, 'Console', { stage, httpApi: this.api.httpApi, userPool: this.api.userPool, userPoolClient: this.api.userPoolClient });
 
     this.console = new Console(this, 'Console', { stage, httpApi: this.api.httpApi, userPool: this.api.userPool, userPoolClient: this.api.userPoolClient });
 
@@ -90,6 +108,11 @@ export class StagecraftStack extends Stack {
       publisher: this.events.publisher,
       httpApi: this.api.httpApi,
       failedAutomationRuns: this.automations.failedRunsMetric(),
+      dashboard: {
+        automationNamePrefix: this.automations.namePrefix,
+        eventBusName: this.events.bus.eventBusName,
+        configurationSetName: this.email.configurationSet.configurationSetName,
+      },
       ...(alarmEmail ? { alarmEmail } : {}),
     });
 
@@ -109,5 +132,6 @@ export class StagecraftStack extends Stack {
     output('ConfigurationSetName', this.email.configurationSet.configurationSetName, 'SES configuration set for all mail');
     output('AutomationNamePrefix', this.automations.namePrefix, 'Automation state machines and rules are named with it');
     output('AlarmTopicArn', this.monitoring.alarms.topic.topicArn, 'Subscribe here to receive the alarms');
+    output('DashboardName', this.monitoring.dashboard.dashboardName, 'CloudWatch dashboard: runs, trigger latency, stream, dead letters, API, mail');
   }
 }

@@ -1,6 +1,5 @@
 // Composes the CRM from its ports: one place that wires store, services and routes,
 // called by the Lambda composition roots and by local mode alike.
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type UserTokenVerifier, createAuthenticate } from './auth/authenticate.ts';
 import { createRecordService } from './crm/records.ts';
@@ -14,7 +13,7 @@ import { createRunsService } from './engine/runs.ts';
 import { automationRoutes } from './http/automation-routes.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
 import { type Store, createStore } from './store/index.ts';
-import { IDEMPOTENCY_PK } from './store/keys.ts';
+import { idempotencyPersistence } from './store/idempotency.ts';
 
 export interface AppDeps {
   table: TableRef;
@@ -42,13 +41,7 @@ export function createApp(deps: AppDeps) {
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
   routes.push(openApiRoute(() => routes));
-  const idempotencyStore = new DynamoDBPersistenceLayer({
-    tableName: deps.table.tableName,
-    keyAttr: 'pk',
-    sortKeyAttr: 'sk',
-    staticPkValue: IDEMPOTENCY_PK,
-    awsSdkV3Client: deps.dynamoClient,
-  });
+  const idempotencyStore = idempotencyPersistence(deps.table.tableName, deps.dynamoClient);
   const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
   const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });
   return { store, records, workspace, automations, runs, routes, authenticate, api };

@@ -12,8 +12,9 @@ import { createStore } from '#shared/store/index.ts';
 const { powertools, logger } = awsLogger('provision');
 const { table } = awsTable();
 const store = createStore(table, systemClock, ulidIds());
-const { region, accountId, namePrefix } = automationEnv();
+const { partition, region, accountId, namePrefix } = automationEnv();
 const infra = awsAutomationInfra(new SFNClient({}), new EventBridgeClient({}), {
+  partition,
   region,
   accountId,
   namePrefix,
@@ -30,6 +31,7 @@ const provisioner = createProvisioner({
   clock: systemClock,
   logger,
   bindings: { runActionFunctionArn: requiredEnv('RUN_ACTION_FUNCTION_ARN'), tableName: table.tableName },
+  maxPatternLength: Number(requiredEnv('EVENT_PATTERN_MAX_LENGTH')),
 });
 
 export const handler = middy(provisioner.onChange).use(injectLambdaContext(powertools));

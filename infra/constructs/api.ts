@@ -117,6 +117,7 @@ export class Api extends Construct {
         USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
         // shared/aws/config.ts automationEnv(): where the automation state machines are.
         ACCOUNT_ID: Stack.of(this).account,
+        PARTITION: Stack.of(this).partition,
         AUTOMATION_NAME_PREFIX: props.automationNamePrefix,
       },
     });

@@ -27,8 +27,9 @@ export function automationNamePrefix(stage: string): string {
 
 /** ARNs under the prefix, for IAM resources and conditions. */
 export function automationArns(scope: Construct, namePrefix: string) {
-  const { region, account } = Stack.of(scope);
-  const states = `arn:aws:states:${region}:${account}`;
+  // The stack's partition (aws, aws-cn, aws-us-gov), never a literal `arn:aws:`.
+  const { partition, region, account } = Stack.of(scope);
+  const states = `arn:${partition}:states:${region}:${account}`;
   return {
     /** Every state machine of the prefix; the trailing `*` also covers its versions (`:<n>`). */
     stateMachines: `${states}:stateMachine:${namePrefix}*`,
@@ -39,7 +40,7 @@ export function automationArns(scope: Construct, namePrefix: string) {
     /** The prefix of a state machine ARN, for event patterns. */
     stateMachineArnPrefix: `${states}:stateMachine:${namePrefix}`,
     /** Rules of the prefix on a bus. */
-    rules: (busName: string) => `arn:aws:events:${region}:${account}:rule/${busName}/${namePrefix}*`,
+    rules: (busName: string) => `arn:${partition}:events:${region}:${account}:rule/${busName}/${namePrefix}*`,
   };
 }
 
@@ -64,6 +65,11 @@ export interface AutomationsProps {
    * @default Duration.seconds(30)
    */
   readonly runActionTimeout?: Duration;
+  /**
+   * EventBridge's quota on a rule's pattern, in characters; raise it only with the account's quota.
+   * @default 2048
+   */
+  readonly eventPatternMaxLength?: number;
 }
 
 /**
@@ -101,7 +107,7 @@ export class Automations extends Construct {
     this.namePrefix = automationNamePrefix(props.stage);
     const arns = automationArns(this, this.namePrefix);
     const bus = props.events.bus;
-    const automationEnv = { ACCOUNT_ID: stack.account, AUTOMATION_NAME_PREFIX: this.namePrefix };
+    const automationEnv = { ACCOUNT_ID: stack.account, PARTITION: stack.partition, AUTOMATION_NAME_PREFIX: this.namePrefix };
 
     // run-action: every Task of a compiled automation invokes it, synchronously.
     const runActionTimeout = props.runActionTimeout ?? Duration.seconds(30);
@@ -118,6 +124,12 @@ export class Automations extends Construct {
     });
     props.data.grantReadWriteData(this.runAction);
     props.email.grantSend(this.runAction);
+    Validations.of(this.runAction.role!).acknowledge({
+      id: wildcardFinding(this, props.email.anyIdentityArn),
+      reason:
+        `ses:SendEmail on every SES identity, bound by ses:FromAddress to ${props.email.sender}: in the SES sandbox SES also ` +
+        'authorizes the send against each verified recipient identity, which the sender cannot name in advance.',
+    });
     Validations.of(this.runAction).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:
@@ -219,6 +231,7 @@ export class Automations extends Construct {
         RULES_DLQ_ARN: this.rulesDeadLetters.queueArn,
         RUN_ACTION_FUNCTION_ARN: this.runAction.functionArn,
         STAGE: props.stage,
+        EVENT_PATTERN_MAX_LENGTH: String(props.eventPatternMaxLength ?? 2048),
       },
     });
     props.data.grantReadWriteData(this.provision);
@@ -230,7 +243,6 @@ export class Automations extends Construct {
           'states:UpdateStateMachine',
           'states:DeleteStateMachine',
           'states:DescribeStateMachine',
-          'states:PublishStateMachineVersion',
           'states:TagResource',
           'states:ListStateMachineVersions',
           'states:DeleteStateMachineVersion',
@@ -261,11 +273,11 @@ export class Automations extends Construct {
     this.provision.addToRolePolicy(passRoleTo(this.eventsRole, 'events.amazonaws.com'));
     Validations.of(this.provision.role!).acknowledge({
       id: wildcardFinding(this, arns.stateMachines),
-      reason: prefixReason(this.namePrefix, 'state machines it creates, updates, versions, tags and deletes'),
+      reason: prefixReason(this.namePrefix, 'state machines it creates, updates, tags and deletes'),
     });
     Validations.of(this.provision.role!).acknowledge({
       id: wildcardFinding(this, arns.stateMachineVersions),
-      reason: prefixReason(this.namePrefix, 'published state machine versions it lists and deletes'),
+      reason: prefixReason(this.namePrefix, 'state machine versions earlier releases published, which it lists and deletes'),
     });
     Validations.of(this.provision.role!).acknowledge({
       id: wildcardFinding(this, arns.executions),
@@ -389,6 +401,11 @@ export class Automations extends Construct {
     for (const dependency of [this.executionRole, this.eventsRole, this.rulesDeadLetters, this.runAction]) {
       this.teardownResource.node.addDependency(dependency);
     }
+    // And after provision and the rule that feeds it: an automation change during `cdk destroy` could
+    // otherwise make provision put a rule again once the teardown has run, and the bus could not go.
+    // (Created after the teardown, deleted before it.)
+    this.provision.node.addDependency(this.teardownResource);
+    this.provisionRule.node.addDependency(this.teardownResource);
   }
 
   /** Failed runs: FAILED or TIMED_OUT executions of automation state machines, per 5 minutes. */

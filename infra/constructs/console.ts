@@ -2,7 +2,7 @@
 // (/console/*, through Origin Access Control, with the SPA fallback) and the HTTP API (every
 // other path), so the browser talks to one origin and the API needs no CORS. People sign in
 // with Cognito managed login (authorization code + PKCE) on the API's own user pool client.
-import { AssetHashType, CfnOutput, Duration, DockerImage, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, CfnOutput, DockerImage, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -207,6 +207,13 @@ export class Console extends Construct {
     // CDK's own custom resource that copies the built files to the bucket, run by CloudFormation on deploy only.
     const handler = Stack.of(this).node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!handler) throw new Error('BucketDeployment handler not found');
+    // cdk-nag names the bootstrap bucket as synthesised: literal where the stack's environment is known.
+    const stack = Stack.of(this);
+    const [partition, account, region] = [
+      [stack.partition, '<AWS::Partition>'],
+      [stack.account, '<AWS::AccountId>'],
+      [stack.region, '<AWS::Region>'],
+    ].map(([value, token]) => (Token.isUnresolved(value) ? token : value));
     const cdkHandler = 'The BucketDeployment custom resource handler of aws-cdk-lib, invoked by CloudFormation during deployments only';
     const findings: Array<[string, string]> = [
       ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', `${cdkHandler}: the managed policy only lets it write its logs.`],
@@ -217,7 +224,7 @@ export class Console extends Construct {
       ['AwsSolutions-IAM5[Action::s3:DeleteObject*]', `${cdkHandler}: it removes files of earlier builds from the console bucket.`],
       ['AwsSolutions-IAM5[Resource::*]', `${cdkHandler}: CloudFront invalidations (index.html, config.json) support no resource-level permissions.`],
       [`AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>/*]`, `${cdkHandler}: it writes every object of the console bucket, and nothing else.`],
-      ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', `${cdkHandler}: it reads the console asset from the CDK bootstrap bucket.`],
+      [`AwsSolutions-IAM5[Resource::arn:${partition}:s3:::cdk-hnb659fds-assets-${account}-${region}/*]`, `${cdkHandler}: it reads the console asset from the CDK bootstrap bucket.`],
       ['AwsSolutions-L1', `${cdkHandler}: aws-cdk-lib chooses its runtime.`],
       ['Serverless-LambdaDLQ', `${cdkHandler}: CloudFormation waits for its answer, so a failure fails the deployment; there is nothing to park.`],
       ['Serverless-LambdaLatestVersion', `${cdkHandler}: aws-cdk-lib chooses its runtime.`],

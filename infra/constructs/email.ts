@@ -47,7 +47,12 @@ export class Email extends Construct {
 
     this.feedback = new EncryptedTopic(this, 'Feedback', {
       displayName: `Stagecraft ${props.stage} SES bounces and complaints`,
-      publishingServices: ['ses.amazonaws.com'],
+      publishers: [
+        {
+          service: 'ses.amazonaws.com',
+          sourceArn: Arn.format({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }, Stack.of(this)),
+        },
+      ],
     });
     this.configurationSet.addEventDestination('FeedbackDestination', {
       destination: ses.EventDestination.snsTopic(this.feedback.topic),
@@ -70,21 +75,28 @@ export class Email extends Construct {
     this.feedbackHandler.sendAsyncFailuresTo(this.feedbackDeadLetters);
   }
 
-  /** Lets a function send mail from the sender, through this configuration set only. */
+  /**
+   * Lets a function send mail from the sender, through this configuration set only. In the SES sandbox,
+   * SES authorizes a send against the sender's identity and also against each verified recipient's
+   * identity, so the resource is every identity of the account (`identity/*`); what may be sent stays
+   * bound by `ses:FromAddress` to the sender.
+   */
   grantSend(grantee: iam.IGrantable): iam.Grant {
     const stack = Stack.of(this);
-    const identity = (name: string) => Arn.format({ service: 'ses', resource: 'identity', resourceName: name }, stack);
-    const domain = this.sender.split('@')[1];
     return iam.Grant.addToPrincipal({
       grantee,
       actions: ['ses:SendEmail'],
       resourceArns: [
-        identity(this.sender),
-        ...(domain ? [identity(domain)] : []),
+        this.anyIdentityArn,
         Arn.format({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }, stack),
       ],
       conditions: { StringEquals: { 'ses:FromAddress': this.sender } },
     });
+  }
+
+  /** Every SES identity of the account and region: the resource of grantSend. */
+  get anyIdentityArn(): string {
+    return Arn.format({ service: 'ses', resource: 'identity', resourceName: '*' }, Stack.of(this));
   }
 
   /** What shared/aws/mailer.ts needs: the From address and the configuration set. */

@@ -114,6 +114,9 @@ export class Events extends Construct {
       eventPattern: { source: [CRM_SOURCE] },
       retention: props.archiveRetention ?? Duration.days(30),
     });
+    // The L2 writes `KmsKeyIdentifier: ""` when no key is given, which some regions refuse; without
+    // the property the archive is encrypted with an AWS owned key, as intended.
+    (this.archive.node.defaultChild as events.CfnArchive).addPropertyDeletionOverride('KmsKeyIdentifier');
 
     this.publisher = new StagecraftFunction(this, 'PublishChanges', {
       name: 'publish-changes',

@@ -2,7 +2,7 @@
 // falling behind or failing, API 5xx, failed automation runs, and the SES reputation that can
 // get sending paused.
 // Everything goes to one encrypted alarm topic.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -59,6 +59,21 @@ export interface MonitoringProps {
    * @default - each threshold's own default
    */
   readonly thresholds?: AlarmThresholds;
+  /**
+   * What the dashboard charts beyond the alarms' metrics: the automation state machines (by name
+   * prefix), the CRM bus and the SES configuration set.
+   * @default - a dashboard without the automation, bus and mail rows
+   */
+  readonly dashboard?: DashboardSources;
+}
+
+export interface DashboardSources {
+  /** `stagecraft-<stage>-auto-`: the state machines whose runs are charted, one line per automation. */
+  readonly automationNamePrefix: string;
+  /** The CRM bus: its rules' delivery latency is the second half of trigger latency. */
+  readonly eventBusName: string;
+  /** SES sends, bounces and complaints of this configuration set. */
+  readonly configurationSetName: string;
 }
 
 /**
@@ -67,6 +82,8 @@ export interface MonitoringProps {
  */
 export class Monitoring extends Construct {
   readonly alarms: EncryptedTopic;
+  /** `stagecraft-<stage>`: runs, trigger latency, the stream, dead letters, the API and mail at a glance. */
+  readonly dashboard: cloudwatch.Dashboard;
   private readonly watched = new Set<DeadLetterQueue>();
   private readonly action: SnsAction;
 
@@ -75,7 +92,9 @@ export class Monitoring extends Construct {
     const thresholds = props.thresholds ?? {};
     this.alarms = new EncryptedTopic(this, 'Alarms', {
       displayName: `Stagecraft ${props.stage} alarms`,
-      publishingServices: ['cloudwatch.amazonaws.com'],
+      publishers: [
+        { service: 'cloudwatch.amazonaws.com', sourceArn: Arn.format({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }, Stack.of(this)) },
+      ],
     });
     this.action = new SnsAction(this.alarms.topic);
     if (props.alarmEmail) {
@@ -127,7 +146,9 @@ export class Monitoring extends Construct {
       });
     }
 
-    for (const queue of Stack.of(this).node.findAll().filter(DeadLetterQueue.isDeadLetterQueue)) this.watchDeadLetters(queue);
+    const queues = Stack.of(this).node.findAll().filter(DeadLetterQueue.isDeadLetterQueue);
+    for (const queue of queues) this.watchDeadLetters(queue);
+    this.dashboard = this.buildDashboard(props, queues);
     this.node.addValidation({
       validate: () =>
         Stack.of(this)
@@ -136,6 +157,81 @@ export class Monitoring extends Construct {
           .filter((queue) => !this.watched.has(queue))
           .map((queue) => `${queue.node.path} has no depth alarm: create it before Monitoring, or call watchDeadLetters on it.`),
     });
+  }
+
+  private buildDashboard(props: MonitoringProps, queues: DeadLetterQueue[]): cloudwatch.Dashboard {
+    const fiveMinutes = Duration.minutes(5);
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `stagecraft-${props.stage}`,
+      defaultInterval: Duration.hours(24),
+    });
+    const graph = (title: string, left: cloudwatch.IMetric[], width = 8, right: cloudwatch.IMetric[] = []) =>
+      new cloudwatch.GraphWidget({ title, left, right, width, height: 6 });
+    const rows: cloudwatch.IWidget[][] = [];
+
+    const sources = props.dashboard;
+    if (sources) {
+      // State machines are made at run time, one per automation: a SEARCH finds them by name prefix
+      // and draws a line per automation (dashboards may search; alarms may not).
+      const runs = (metricName: string, label: string) =>
+        new cloudwatch.MathExpression({
+          expression: `SEARCH('{AWS/States,StateMachineArn} MetricName="${metricName}" "${sources.automationNamePrefix}"', 'Sum', 300)`,
+          label,
+          usingMetrics: {},
+          period: fiveMinutes,
+        });
+      rows.push([
+        graph('Runs started, per automation', [runs('ExecutionsStarted', 'started')]),
+        graph('Runs succeeded, per automation', [runs('ExecutionsSucceeded', 'succeeded')]),
+        graph('Runs failed or timed out, per automation', [runs('ExecutionsFailed', 'failed'), runs('ExecutionsTimedOut', 'timed out')]),
+      ]);
+    }
+    // Trigger latency, write → run enrolled, is the sum of its two halves: the write waits in the
+    // stream for publish-changes (iterator age), then the event waits on the bus for its rule's
+    // target, the state machine (ingestion to invocation start).
+    const iteratorAge = props.publisher.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1), label: 'stream iterator age (max)' });
+    const latency: cloudwatch.IMetric[] = [iteratorAge];
+    if (sources) {
+      latency.push(
+        new cloudwatch.Metric({
+          namespace: 'AWS/Events',
+          metricName: 'IngestionToInvocationStartLatency',
+          dimensionsMap: { EventBusName: sources.eventBusName },
+          statistic: 'p99',
+          period: Duration.minutes(1),
+          label: 'bus → run start (p99)',
+        }),
+      );
+    }
+    rows.push([
+      graph('Trigger latency (ms): write → stream → bus → run', latency, 12),
+      graph(
+        'Dead-letter queues: messages waiting',
+        queues.map((queue) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1), label: queue.node.path.split('/').slice(1).join('/') })),
+        12,
+      ),
+    ]);
+    rows.push([
+      graph('API latency (ms)', [
+        props.httpApi.metricLatency({ statistic: 'p50', period: fiveMinutes, label: 'p50' }),
+        props.httpApi.metricLatency({ statistic: 'p99', period: fiveMinutes, label: 'p99' }),
+      ], 12),
+      graph('API errors', [
+        props.httpApi.metricServerError({ statistic: 'Sum', period: fiveMinutes, label: '5xx' }),
+        props.httpApi.metricClientError({ statistic: 'Sum', period: fiveMinutes, label: '4xx' }),
+      ], 12),
+    ]);
+    const ses = (metricName: string, label: string, statistic = 'Sum', dimensionsMap?: Record<string, string>) =>
+      new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, statistic, period: Duration.minutes(15), label, ...(dimensionsMap ? { dimensionsMap } : {}) });
+    const mailCounts = sources
+      ? ['Send', 'Bounce', 'Complaint'].map((name) => ses(name, name.toLowerCase(), 'Sum', { 'ses:configuration-set': sources.configurationSetName }))
+      : [ses('Bounce', 'bounce'), ses('Complaint', 'complaint')];
+    rows.push([
+      graph('SES sends, bounces and complaints', mailCounts, 12),
+      graph('SES reputation (account)', [ses('Reputation.BounceRate', 'bounce rate', 'Maximum'), ses('Reputation.ComplaintRate', 'complaint rate', 'Maximum')], 12),
+    ]);
+    for (const row of rows) dashboard.addWidgets(...row);
+    return dashboard;
   }
 
   /** Alarms as soon as one message waits in the queue. */

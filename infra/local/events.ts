@@ -5,7 +5,7 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { parseWith } from '#shared/crm/records.ts';
+import { parseWith, requireAdmin } from '#shared/crm/records.ts';
 import { COMPLETE_ACTIVITIES_RULE, type CrmEvent, completeActivitiesPattern, createCompleteActivities } from '#shared/crm/complete-activities.ts';
 import { createPublishChanges } from '#shared/events/publish.ts';
 import type { Route } from '#shared/http/router.ts';
@@ -44,7 +44,7 @@ export interface LocalEvents {
   stop(): Promise<void>;
 }
 
-const EventsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
+const EventsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(50) });
 
 export function localEventRoutes(bus: LocalEventBus): Route[] {
   return [
@@ -56,6 +56,8 @@ export function localEventRoutes(bus: LocalEventBus): Route[] {
       query: EventsQuery,
       status: 200,
       handle: async (request) => {
+        // Full record images of every change: admins only, like the local writes.
+        requireAdmin(request.caller);
         const { limit } = parseWith(EventsQuery, request.query, 'query');
         const items = bus.recent(limit).map((record) => ({
           ...record.event,

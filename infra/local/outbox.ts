@@ -3,10 +3,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { parseWith, requireAdmin } from '#shared/crm/records.ts';
 import type { Route } from '#shared/http/router.ts';
 import type { Clock, Ids, Mailer } from '#shared/ports.ts';
 
-const OutboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
+const OutboxQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 function encodeHeader(value: string): string {
   // RFC 2047: non-ASCII subjects travel base64-encoded.
@@ -41,7 +42,9 @@ export function createOutbox(folder: string, clock: Clock, ids: Ids, from = 'sta
       query: OutboxQuery,
       status: 200,
       handle: async (request) => {
-        const { limit } = OutboxQuery.parse(request.query);
+        // Every mail in full: admins only, like the local writes.
+        requireAdmin(request.caller);
+        const { limit } = parseWith(OutboxQuery, request.query, 'query');
         const files = readdirSync(folder)
           .filter((name) => name.endsWith('.eml'))
           .sort()

@@ -19,7 +19,10 @@ export function localRoutes({ clock, store }: { clock: LocalClock; store: Store 
       tag: 'local',
       summary: 'Local time (moved forward by POST /local/clock)',
       status: 200,
-      handle: async () => ({ status: 200, body: { now: clock.now().toISOString(), offsetMs: clock.offsetMs() } }),
+      handle: async (request) => {
+        requireAdmin(request.caller);
+        return { status: 200, body: { now: clock.now().toISOString(), offsetMs: clock.offsetMs() } };
+      },
     },
     {
       method: 'POST',

@@ -61,7 +61,7 @@ export const demoAutomations = [
   {
     name: 'Signed by both: on to the invoice',
     trigger: { type: 'documentSigned', party: 'all' },
-    actions: [{ type: 'moveToStage', stageId: 'invoice' }],
+    actions: [{ type: 'moveToStage', stageId: 'invoice', pipelineId: 'sales' }],
   },
 ] as const;
 

@@ -12,7 +12,7 @@ export interface UserTokenVerifier {
 
 export interface AuthenticateDeps {
   store: Store;
-  /** Tokens that are not Stagecraft-issued (`sc_user_…`), such as Cognito JWTs. */
+  /** Tokens that are not Stagecraft-issued (`sc_user_…`), such as Cognito JWTs; when set, `sc_user_` tokens are refused. */
   externalTokens?: UserTokenVerifier;
 }
 
@@ -36,6 +36,9 @@ export function createAuthenticate({ store, externalTokens }: AuthenticateDeps) 
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new Unauthorized('Send `Authorization: Bearer <token>` or `x-api-key: <key>`.');
     if (token.startsWith('sc_user_')) {
+      // Stagecraft-issued user tokens are local mode's stand-in for a sign-in. Where people sign in with
+      // Cognito (on AWS) they bypass its password, MFA and threat protection, so none is accepted.
+      if (externalTokens) throw new Unauthorized('Sign in with Cognito: this deployment does not accept Stagecraft-issued user tokens.');
       const credential = await store.credentials.find(token);
       if (credential?.principal.kind !== 'user') throw new Unauthorized('Unknown or revoked token.');
       return userCaller(credential.principal.userId);

@@ -50,6 +50,12 @@ export interface CompileOptions {
   actionTimeoutSeconds?: number;
   /** Per attempt of a DynamoDB or Step Functions Task. @default 10 */
   recordTimeoutSeconds?: number;
+  /**
+   * The longest rule pattern EventBridge accepts: its default quota, or a raised one (context
+   * `eventPatternMaxLength`). Conditions that do not fit are checked in the run; a trigger that does not fit
+   * is refused. @default 2048
+   */
+  maxPatternLength?: number;
 }
 
 export interface AutomationToCompile {
@@ -79,6 +85,12 @@ export interface StateNames {
   cancel?: string;
   recordFailure: string;
   failed: string;
+  /** Where a caught error goes first: its Cause becomes a message (see causeStates), then its outcome's state. */
+  failureCause: string;
+  skipCause: string;
+  cancelCause?: string;
+  /** Where a continuation goes when the automation no longer waits (its delay was removed by an edit). */
+  delayRemoved?: string;
 }
 
 export type AslState = Record<string, unknown> & { Type: string };
@@ -109,8 +121,16 @@ const NUMERIC_LIMIT = 5e9;
 const comparable = (value: unknown): value is number =>
   typeof value === 'number' && Math.abs(value) <= NUMERIC_LIMIT && Number(value.toFixed(6)) === value;
 
-/** EventBridge refuses a pattern over 4096 characters; conditions that do not fit are checked in the run. */
-const MAX_PATTERN_LENGTH = 4096;
+/** EventBridge's default quota on a rule's pattern, in characters of its JSON. */
+export const DEFAULT_MAX_PATTERN_LENGTH = 2048;
+
+/** The trigger alone makes a pattern longer than EventBridge accepts: the automation cannot be provisioned. */
+export class PatternTooLong extends RangeError {
+  constructor(length: number, max: number) {
+    super(`its event pattern would be ${length} characters, over EventBridge's limit of ${max}`);
+    this.name = 'PatternTooLong';
+  }
+}
 
 type Leaf = unknown[];
 type Nested = { [key: string]: Leaf | Nested };
@@ -182,7 +202,10 @@ function patternConditions(definition: AutomationDefinition, taken: Set<string>)
  * deeper than MAX_TRIGGER_DEPTH. Check conditions tests everything again, so a pattern may let through more
  * than the automation wants, but never refuses an event its run would accept.
  */
-export function compileEventPattern(automation: Pick<AutomationToCompile, 'id' | 'definition'>): EventPattern | null {
+export function compileEventPattern(
+  automation: Pick<AutomationToCompile, 'id' | 'definition'>,
+  maxLength = DEFAULT_MAX_PATTERN_LENGTH,
+): EventPattern | null {
   const { id, definition } = automation;
   const { trigger } = definition;
   if (trigger.type === 'manual') return null;
@@ -252,7 +275,11 @@ export function compileEventPattern(automation: Pick<AutomationToCompile, 'id' |
     return pattern;
   };
   const pattern = build(true);
-  return JSON.stringify(pattern).length <= MAX_PATTERN_LENGTH ? pattern : build(false);
+  if (JSON.stringify(pattern).length <= maxLength) return pattern;
+  const triggerOnly = build(false);
+  const length = JSON.stringify(triggerOnly).length;
+  if (length > maxLength) throw new PatternTooLong(length, maxLength);
+  return triggerOnly;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -379,7 +406,54 @@ function invoke(b: Build, payload: Record<string, unknown>, timeout: number) {
   };
 }
 
-const toFailure = (b: Build) => ({ ErrorEquals: ['States.ALL'], ResultPath: PATH.failure, Next: b.names.recordFailure });
+const toFailure = (b: Build) => ({ ErrorEquals: ['States.ALL'], ResultPath: PATH.failure, Next: b.names.failureCause });
+
+/**
+ * States that leave the message of a caught error at `<path>.Cause`, then go to `next`. On AWS a Lambda's Cause
+ * is JSON (errorType, errorMessage, its stack trace); in local mode it is the message; a Cause may be missing
+ * (a Task timeout has none), which would fail a path that reads it. Only outcomes other than success pass here.
+ */
+function causeStates(entry: string, path: string, next: string): Record<string, AslState> {
+  const label = entry.replace(/\?$/, '');
+  const noCause = `${label}: none given`;
+  const lambdaError = `${label}: Lambda error`;
+  const message = `${label}: its message`;
+  const cause = `${path}.Cause`;
+  return {
+    [entry]: {
+      Type: 'Choice',
+      Choices: [
+        { Not: { Variable: cause, IsPresent: true }, Next: noCause },
+        {
+          And: [
+            { Variable: cause, StringMatches: '{"error*' },
+            { Variable: cause, StringMatches: '*"errorMessage":*' },
+          ],
+          Next: lambdaError,
+        },
+      ],
+      Default: next,
+    },
+    [noCause]: {
+      Type: 'Pass',
+      Parameters: { 'Error.$': `${path}.Error`, 'Cause.$': `States.Format('{} (no cause given)', ${path}.Error)` },
+      ResultPath: path,
+      Next: next,
+    },
+    [lambdaError]: {
+      Type: 'Pass',
+      Parameters: { 'Error.$': `${path}.Error`, 'Cause.$': `States.StringToJson(${cause})` },
+      ResultPath: path,
+      Next: message,
+    },
+    [message]: {
+      Type: 'Pass',
+      Parameters: { 'Error.$': `${path}.Error`, 'Cause.$': `${cause}.errorMessage` },
+      ResultPath: path,
+      Next: next,
+    },
+  };
+}
 
 /** `$.run` after a state succeeds: the step that comes next (named if it fails) and the actions done so far. */
 const progress = (nextStep: string, actionsCompleted: number) => ({ step: nextStep, actionsCompleted: String(actionsCompleted) });
@@ -492,12 +566,15 @@ function waitStates(b: Build, wait: Delay): Record<string, AslState> {
         timeZone: b.definition.timeZone,
         'run.$': PATH.progress,
         steps: { due: names.checkConditions, wait: waitName, ...(b.continuable ? { continues: names.continueInNewRun } : {}) },
+        // Checked at the trigger before waiting too: a run its conditions already refuse holds no execution
+        // open for months. (Check conditions tests them again after the wait.)
+        conditions: b.definition.conditions ? JSON.stringify(b.definition.conditions) : null,
       },
       b.actionTimeout,
     ),
     ResultSelector: { 'step.$': '$.Payload.nextStep', actionsCompleted: '0', 'wait.$': '$.Payload' },
     ResultPath: PATH.progress,
-    Catch: [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skip }, toFailure(b)],
+    Catch: [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skipCause }, toFailure(b)],
     Next: waitName,
   };
   states[waitName] = { Type: 'Wait', TimestampPath: PATH.waitUntil, Next: names.dueInThisRun ?? names.checkConditions };
@@ -545,7 +622,10 @@ function resumableSteps(names: StateNames): string[] {
 function resumingState(b: Build): AslState {
   const { names } = b;
   const choices: unknown[] = [];
-  if (names.planWait && b.continuable) choices.push({ Variable: PATH.resumedContinuation, IsPresent: true, Next: names.planWait });
+  // A continuation starts the state machine's latest revision: if an edit shortened the delay it plans the rest
+  // of it again; if an edit removed the delay, the run is closed rather than left waiting for ever.
+  const continuation = names.planWait ?? names.delayRemoved;
+  if (continuation) choices.push({ Variable: PATH.resumedContinuation, IsPresent: true, Next: continuation });
   // A missing variable fails a comparison, so its absence is ruled out first (Choice rules apply in order).
   choices.push({ Not: { Variable: PATH.resumeAt, IsPresent: true }, Next: names.duplicate });
   for (const step of resumableSteps(names)) choices.push({ Variable: PATH.resumeAt, StringEquals: step, Next: step });
@@ -555,8 +635,8 @@ function resumingState(b: Build): AslState {
 function checkConditionsState(b: Build): AslState {
   const { definition, names } = b;
   const waited = b.wait !== undefined;
-  const catches: unknown[] = [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skip }];
-  if (names.cancel) catches.push({ ErrorEquals: [runErrors.runCancelled], ResultPath: PATH.outcome, Next: names.cancel });
+  const catches: unknown[] = [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skipCause }];
+  if (names.cancelCause) catches.push({ ErrorEquals: [runErrors.runCancelled], ResultPath: PATH.outcome, Next: names.cancelCause });
   catches.push(toFailure(b));
   const first = names.actions[0] as string;
   return {
@@ -620,11 +700,16 @@ function stateNamesOf(definition: AutomationDefinition, wait: Delay | undefined,
     skip: STATE.skip,
     recordFailure: STATE.recordFailure,
     failed: STATE.failed,
+    failureCause: 'Why it failed?',
+    skipCause: 'Why skipped?',
   };
   if (wait) {
     names.planWait = STATE.planWait;
     names.wait = waitStateName(wait);
     names.cancel = STATE.cancel;
+    names.cancelCause = 'Why cancelled?';
+  } else {
+    names.delayRemoved = 'Delay removed';
   }
   if (continuable) {
     names.dueInThisRun = STATE.dueInThisRun;
@@ -640,6 +725,8 @@ function stateNamesOf(definition: AutomationDefinition, wait: Delay | undefined,
  */
 export function compileAutomation(automation: AutomationToCompile, options: CompileOptions = {}): CompiledAutomation {
   const { id, version, definition } = automation;
+  // First: a trigger too long for a pattern must refuse the automation before anything else is built.
+  const eventPattern = compileEventPattern(automation, options.maxPatternLength);
   // The id goes into state data, key formats and the rule; only plain ids keep those unambiguous.
   if (!SAFE_ID.test(id)) throw new RangeError(`automation id must be 1-64 letters, digits, "_" or "-": ${id}`);
   const wait = waitOf(definition);
@@ -694,6 +781,20 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
           },
         }
       : {}),
+    ...causeStates(names.failureCause, PATH.failure, names.recordFailure),
+    ...causeStates(names.skipCause, PATH.outcome, names.skip),
+    ...(names.cancelCause && names.cancel ? causeStates(names.cancelCause, PATH.outcome, names.cancel) : {}),
+    ...(names.delayRemoved
+      ? {
+          [names.delayRemoved]: {
+            Type: 'Pass',
+            Comment: 'A continuation of a wait this revision no longer has: the run is closed as skipped.',
+            Result: { Error: runErrors.conditionsNotMet, Cause: 'the automation no longer waits: an edit removed its delay while the run waited' },
+            ResultPath: PATH.outcome,
+            Next: names.skip,
+          },
+        }
+      : {}),
     [names.recordFailure]: {
       ...recordUpdate(b, 'FAILED', [
         [runAttributes.error, { 'S.$': `${PATH.failure}.Error` }],
@@ -716,7 +817,7 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
     ...(wait ? {} : { TimeoutSeconds: NO_DELAY_TIMEOUT_SECONDS }),
     States: states,
   }));
-  return { eventPattern: compileEventPattern(automation), asl, stateNames: names, taskBindings: taskBindingsOf(asl) };
+  return { eventPattern, asl, stateNames: names, taskBindings: taskBindingsOf(asl) };
 }
 
 const bindingOfResource: Record<string, TaskBinding> = {

@@ -286,7 +286,13 @@ export const Action = z.discriminatedUnion(
               });
         }),
     }),
-    z.strictObject({ type: z.literal('moveToStage'), stageId: Slug, allowBackward: z.boolean().optional() }),
+    z.strictObject({
+      type: z.literal('moveToStage'),
+      stageId: Slug,
+      /** The pipeline whose deals this step moves, when the trigger does not pin one; deals of others stay. */
+      pipelineId: Slug.optional(),
+      allowBackward: z.boolean().optional(),
+    }),
   ],
   { error: `unknown action type; one of ${actionTypes.join(', ')}` },
 );
@@ -331,6 +337,8 @@ export const AutomationDefinition = z
       if (problem) ctx.addIssue({ code: 'custom', path: ['actions', index, 'type'], message: problem });
       if (action.type === 'moveToStage' && subject === 'lead' && !(leadStages as readonly string[]).includes(action.stageId))
         ctx.addIssue({ code: 'custom', path: ['actions', index, 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
+      if (action.type === 'moveToStage' && subject === 'lead' && action.pipelineId !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['actions', index, 'pipelineId'], message: 'leads have no pipeline' });
     });
   });
 export type AutomationDefinition = z.output<typeof AutomationDefinition>;
@@ -440,6 +448,17 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
     if (trigger.pipelineId !== undefined) triggerPipeline = checkPipeline('trigger.pipelineId', trigger.pipelineId);
     checkStage('trigger.stageId', trigger.stageId, triggerPipeline, trigger.pipelineId !== undefined);
   }
+  // A top-level condition "pipelineId eq X" pins the pipeline as the trigger's would.
+  const pinned = definition.conditions?.all?.find(
+    (item): item is Condition => isCondition(item) && item.field === 'pipelineId' && item.op === 'eq' && typeof item.value === 'string',
+  );
+  if (!triggerPipeline && pinned) triggerPipeline = pipelines.get(String(pinned.value));
+  /** Without a pinned pipeline: those that have the trigger's stage, or all of them. */
+  const candidatePipelines = (): Pipeline[] => {
+    const all = [...pipelines.values()];
+    if (trigger.type === 'stageEntered' && trigger.entity === 'deal') return all.filter((pipeline) => stageOf(pipeline, trigger.stageId));
+    return all;
+  };
 
   const subject = subjectOf(trigger);
   definition.actions.forEach((action, index) => {
@@ -448,8 +467,29 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
       checkStage(`actions.${index}.stageId`, action.stageId, pipeline, true);
     }
     if (action.type === 'moveToStage' && (subject === 'deal' || subject === 'documentOwner')) {
-      const leadStage = subject === 'documentOwner' && (leadStages as readonly string[]).includes(action.stageId);
-      if (!leadStage) checkStage(`actions.${index}.stageId`, action.stageId, triggerPipeline, false);
+      const path = `actions.${index}`;
+      if (action.pipelineId !== undefined) {
+        const named = checkPipeline(`${path}.pipelineId`, action.pipelineId);
+        if (named) checkStage(`${path}.stageId`, action.stageId, named, true);
+        if (named && triggerPipeline && named.id !== triggerPipeline.id)
+          issues.push({ path: `${path}.pipelineId`, message: `the trigger only sees deals of pipeline ${triggerPipeline.id}; this step would never move one` });
+        return;
+      }
+      // A document's owner may be a lead, whose stages are fixed; any other name is a deal stage.
+      if (subject === 'documentOwner' && (leadStages as readonly string[]).includes(action.stageId)) return;
+      // Every pipeline the trigger's deals can be in must have the stage, or the step names its pipeline.
+      const reachable = triggerPipeline ? [triggerPipeline] : candidatePipelines();
+      const having = reachable.filter((pipeline) => stageOf(pipeline, action.stageId));
+      const lacking = reachable.filter((pipeline) => !stageOf(pipeline, action.stageId));
+      if (lacking.length === 0) return;
+      const lackingText = lacking.map((pipeline) => `${pipeline.id} (stages: ${pipeline.stages.map((stage) => stage.id).join(', ')})`).join('; ');
+      issues.push({
+        path: `${path}.stageId`,
+        message:
+          having.length > 0
+            ? `deals of ${lackingText} have no stage ${action.stageId}: name the pipeline this step moves deals of ("pipelineId": ${having.map((p) => p.id).join(' or ')})`
+            : `no pipeline the trigger's deals can be in has a stage ${action.stageId}: ${lackingText}`,
+      });
     }
   });
 

@@ -77,6 +77,8 @@ export interface PlanWaitPayload extends TaskPayloadBase {
   run: RunProgress;
   /** The states that may follow the Wait; the answer names the one that will, so a failure names it. */
   steps: { due: string; continues?: string; wait?: string };
+  /** The definition's conditions as JSON text (null: none), checked at the trigger before waiting. */
+  conditions?: string | null;
 }
 
 export interface PlanWaitAnswer extends WaitPlan {
@@ -136,6 +138,11 @@ const EXECUTION_NAME = /[^A-Za-z0-9_-]/g;
 export function answerPlanWait(payload: PlanWaitPayload): PlanWaitAnswer {
   const mismatch = triggerMismatch(payload.trigger, payload.event);
   if (mismatch) throw new ConditionsNotMet(mismatch);
+  if (payload.conditions) {
+    const { event } = payload;
+    const then = checkConditions(Conditions.parse(JSON.parse(payload.conditions)), { record: eventRecordOf(event), before: event.before, after: event.after });
+    if (!then.holds) throw new ConditionsNotMet(then.reason);
+  }
   let plan: WaitPlan;
   try {
     plan = planWait({

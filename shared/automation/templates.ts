@@ -73,6 +73,23 @@ export function templateProblem(source: string): string | undefined {
   }
 }
 
+/**
+ * The context variables a template reads, each as its path (`deal.title` → ["deal", "title"]); names a
+ * template assigns itself are not among them. Dynamic parts (`deal[key]`) end the path. Throws on a template
+ * that does not parse (the schema refuses those first).
+ */
+export function templateVariables(source: string): string[][] {
+  const segments = engineFor('UTC').globalVariableSegmentsSync(source);
+  return segments.map((path) => {
+    const names: string[] = [];
+    for (const segment of path) {
+      if (typeof segment !== 'string') break;
+      names.push(segment);
+    }
+    return names;
+  });
+}
+
 export interface TemplateContextInput {
   /** The run's subject: the record its actions act on. */
   entityType: string;
@@ -98,6 +115,11 @@ export function templateContext(input: TemplateContextInput): Record<string, unk
     run: input.run,
     now: input.now.toISOString(),
   };
+  // A document trigger's run is about the document's owner; the document itself is the event's record.
+  if (input.event.entityType === 'document' && input.entityType !== 'document') {
+    const document = input.event.after ?? input.event.before;
+    if (document) context.document = document;
+  }
   if (input.entity) context[input.entityType] = input.entity;
   if (input.contact) context.contact = input.contact;
   if (input.company) context.company = input.company;

@@ -1,6 +1,7 @@
-// Provisions an automation on AWS: a Standard state machine (a new published version
-// on every edit) and an EventBridge rule on the CRM bus that starts it. Every name
-// carries one prefix, which is what the provisioner's IAM policy is scoped to.
+// Provisions an automation on AWS: a Standard state machine (updated in place on every edit: an
+// execution keeps the definition it started with, so no version is published) and an EventBridge
+// rule on the CRM bus that starts it. Every name carries one prefix, which is what the
+// provisioner's IAM policy is scoped to.
 import {
   DeleteRuleCommand,
   DisableRuleCommand,
@@ -14,6 +15,8 @@ import {
 import {
   CreateStateMachineCommand,
   DeleteStateMachineCommand,
+  DeleteStateMachineVersionCommand,
+  ListStateMachineVersionsCommand,
   type SFNClient,
   StateMachineAlreadyExists,
   StateMachineDoesNotExist,
@@ -22,6 +25,8 @@ import {
 import type { AutomationInfra } from '#shared/ports.ts';
 
 export interface AwsAutomationInfraOptions {
+  /** aws, aws-cn, aws-us-gov: the stack's partition. */
+  partition: string;
   region: string;
   accountId: string;
   /** e.g. `stagecraft-prod-auto-`: state machines and rules are `<prefix><automationId>`. */
@@ -38,9 +43,22 @@ export interface AwsAutomationInfraOptions {
 
 const TARGET_ID = 'start-run';
 
+/** PutTargets and RemoveTargets answer 200 with the entries they refused: those are failures too. */
+function assertNoFailedEntries(
+  operation: string,
+  result: { FailedEntryCount?: number; FailedEntries?: Array<{ TargetId?: string; ErrorCode?: string; ErrorMessage?: string }> },
+): void {
+  if (!result.FailedEntryCount) return;
+  const entries = (result.FailedEntries ?? []).map((entry) => `${entry.TargetId ?? '?'}: ${entry.ErrorCode ?? 'error'} ${entry.ErrorMessage ?? ''}`.trim());
+  const error = new Error(`${operation} refused ${result.FailedEntryCount} target(s): ${entries.join('; ')}`);
+  error.name = 'TargetRefused';
+  throw error;
+}
+
 export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, options: AwsAutomationInfraOptions): AutomationInfra {
   const name = (automationId: string) => `${options.namePrefix}${automationId}`;
-  const stateMachineArn = (automationId: string) => `arn:aws:states:${options.region}:${options.accountId}:stateMachine:${name(automationId)}`;
+  const stateMachineArn = (automationId: string) =>
+    `arn:${options.partition}:states:${options.region}:${options.accountId}:stateMachine:${name(automationId)}`;
   const tags = Object.entries({ 'stagecraft:managed-by': 'provisioner', ...options.tags });
 
   async function upsertStateMachine(automationId: string, definition: string): Promise<string> {
@@ -51,31 +69,43 @@ export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, op
           definition,
           roleArn: options.executionRoleArn,
           type: 'STANDARD',
-          publish: true,
-          versionDescription: 'created',
           tracingConfiguration: { enabled: true },
           tags: [...tags.map(([key, value]) => ({ key, value })), { key: 'stagecraft:automation', value: automationId }],
         }),
       );
-      return created.stateMachineVersionArn ?? `${stateMachineArn(automationId)}:1`;
+      return created.stateMachineArn ?? stateMachineArn(automationId);
     } catch (error) {
       if (!(error instanceof StateMachineAlreadyExists)) throw error;
     }
     const updated = await sfn.send(
-      new UpdateStateMachineCommand({
-        stateMachineArn: stateMachineArn(automationId),
-        definition,
-        roleArn: options.executionRoleArn,
-        publish: true,
-        versionDescription: 'edited',
-      }),
+      new UpdateStateMachineCommand({ stateMachineArn: stateMachineArn(automationId), definition, roleArn: options.executionRoleArn }),
     );
-    return updated.stateMachineVersionArn ?? stateMachineArn(automationId);
+    await deleteVersions(automationId);
+    return updated.revisionId ? `${stateMachineArn(automationId)}@${updated.revisionId}` : stateMachineArn(automationId);
+  }
+
+  /**
+   * Versions published by earlier releases, which published one per edit: nothing targets them, and at
+   * the quota (1,000 per state machine) they would block every update. Deleting a version leaves its
+   * running executions running.
+   */
+  async function deleteVersions(automationId: string): Promise<void> {
+    let nextToken: string | undefined;
+    do {
+      const page = await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: stateMachineArn(automationId), maxResults: 1000, nextToken }));
+      for (const version of page.stateMachineVersions ?? []) {
+        if (version.stateMachineVersionArn) await sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: version.stateMachineVersionArn }));
+      }
+      nextToken = page.nextToken;
+    } while (nextToken);
   }
 
   async function removeRule(automationId: string): Promise<void> {
     try {
-      await events.send(new RemoveTargetsCommand({ Rule: name(automationId), EventBusName: options.eventBusName, Ids: [TARGET_ID] }));
+      assertNoFailedEntries(
+        'RemoveTargets',
+        await events.send(new RemoveTargetsCommand({ Rule: name(automationId), EventBusName: options.eventBusName, Ids: [TARGET_ID] })),
+      );
       await events.send(new DeleteRuleCommand({ Name: name(automationId), EventBusName: options.eventBusName }));
     } catch (error) {
       if (!(error instanceof RuleNotFound)) throw error;
@@ -100,7 +130,7 @@ export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, op
           Tags: tags.map(([Key, Value]) => ({ Key, Value })),
         }),
       );
-      await events.send(
+      const targets = await events.send(
         new PutTargetsCommand({
           Rule: name(automationId),
           EventBusName: options.eventBusName,
@@ -115,6 +145,8 @@ export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, op
           ],
         }),
       );
+      // A refused target would leave an automation that looks ready but starts nothing: fail the deployment.
+      assertNoFailedEntries('PutTargets', targets);
       return { stateMachine: stateMachineArn(automationId), version };
     },
 

@@ -39,6 +39,7 @@ export function awsLogger(serviceName: string): { powertools: PowertoolsLogger; 
 /** The automation names and where they live; the stack sets these on every function that needs them. */
 export function automationEnv() {
   return {
+    partition: requiredEnv('PARTITION'),
     region: requiredEnv('AWS_REGION'),
     accountId: requiredEnv('ACCOUNT_ID'),
     /** State machines and rules are `<prefix><automationId>`. */
@@ -47,6 +48,6 @@ export function automationEnv() {
 }
 
 export function awsWorkflows(): Workflows {
-  const { region, accountId, namePrefix } = automationEnv();
-  return sfnWorkflows(new SFNClient({}), { region, accountId, stateMachinePrefix: namePrefix });
+  const { partition, region, accountId, namePrefix } = automationEnv();
+  return sfnWorkflows(new SFNClient({}), { partition, region, accountId, stateMachinePrefix: namePrefix });
 }

@@ -14,6 +14,8 @@ import {
 import type { RunStep, Workflows } from '#shared/ports.ts';
 
 export interface SfnWorkflowsOptions {
+  /** aws, aws-cn, aws-us-gov: the stack's partition. */
+  partition: string;
   region: string;
   accountId: string;
   /** State machines are named `<prefix><automationId>`; the provisioner creates them. */
@@ -43,8 +45,16 @@ export function stepsFromHistory(events: HistoryEvent[]): RunStep[] {
   return steps;
 }
 
+/** The console of each partition. */
+const consoleHosts: Record<string, string> = {
+  aws: 'console.aws.amazon.com',
+  'aws-cn': 'console.amazonaws.cn',
+  'aws-us-gov': 'console.amazonaws-us-gov.com',
+};
+
 export function sfnWorkflows(client: SFNClient, options: SfnWorkflowsOptions): Workflows {
-  const stateMachineArn = (name: string) => `arn:aws:states:${options.region}:${options.accountId}:stateMachine:${options.stateMachinePrefix}${name}`;
+  const stateMachineArn = (name: string) =>
+    `arn:${options.partition}:states:${options.region}:${options.accountId}:stateMachine:${options.stateMachinePrefix}${name}`;
   return {
     async start(stateMachine, name, input) {
       try {
@@ -84,7 +94,8 @@ export function sfnWorkflows(client: SFNClient, options: SfnWorkflowsOptions): W
       return described.input ? JSON.parse(described.input) : undefined;
     },
     consoleUrl(executionId) {
-      return `https://${options.region}.console.aws.amazon.com/states/home?region=${options.region}#/v2/executions/details/${encodeURIComponent(executionId)}`;
+      const host = consoleHosts[options.partition] ?? consoleHosts.aws;
+      return `https://${options.region}.${host}/states/home?region=${options.region}#/v2/executions/details/${encodeURIComponent(executionId)}`;
     },
   };
 }

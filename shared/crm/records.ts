@@ -7,6 +7,7 @@ import { type ContactPointKind, normaliseEmail, normalisePhone } from '#shared/d
 import {
   type Entity,
   type EntityType,
+  MAX_CUSTOM_FIELDS,
   Pipeline,
   createSchemas,
   patchSchemas,
@@ -32,11 +33,19 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix
   throw new ValidationFailed(issues, `Invalid ${issues.map((issue) => issue.path).join(', ')}.`);
 }
 
-/** Fields a PATCH may clear by sending null (JSON merge patch); required fields cannot be cleared. */
-function applyPatch(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * JSON merge patch (RFC 7396): an object merges into the object it names, key by key
+ * (`{"fields": {"c": "3"}}` keeps the other custom fields), null removes a key, and
+ * anything else (a text, a list) replaces the value.
+ */
+export function mergePatch(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const next: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null || value === undefined) delete next[key];
+    else if (isPlainObject(value)) next[key] = mergePatch(isPlainObject(next[key]) ? next[key] : {}, value);
     else next[key] = value;
   }
   return next;
@@ -132,7 +141,8 @@ export function createRecordService(store: Store, clock: Clock) {
   async function writePatch(type: EntityType, id: string, patch: Record<string, unknown>, caller: Caller, expectedVersion?: number) {
     return withFreshVersion(expectedVersion, async (version) => {
       const current = await records.require(type, id);
-      const next = applyPatch(current, patch);
+      const next = mergePatch(current, patch);
+      checkMerged(type, next);
       await checkLinks(type, next, new Set(Object.keys(patch)));
       return records.update(type, id, () => next, writeContextOf(caller), { expectedVersion: version ?? current.version });
     });
@@ -184,12 +194,14 @@ export function createRecordService(store: Store, clock: Clock) {
   return { create, update, remove, get, list, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
 }
 
-const WRITE_ATTEMPTS = 5;
+/** Enough for ten writers racing on one record: each round one of them wins. */
+const WRITE_ATTEMPTS = 12;
 
 /**
  * With If-Match the caller decides what a concurrent write means (412). Without it,
- * the write is retried on the fresh record; a record that keeps changing under it
- * ends in 409, never in a 412 the caller did not ask for.
+ * the write is retried on the fresh record, after a short random pause so racing
+ * writers spread out; a record that keeps changing under it ends in 409, never in a
+ * 412 the caller did not ask for.
  */
 async function withFreshVersion<T>(expectedVersion: number | undefined, write: (version: number | undefined) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -200,7 +212,16 @@ async function withFreshVersion<T>(expectedVersion: number | undefined, write: (
       if (attempt >= WRITE_ATTEMPTS) {
         throw new Conflict('WRITE_CONFLICT', `The record changed under ${WRITE_ATTEMPTS} attempts to write it; try again.`);
       }
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
+  }
+}
+
+/** What a merge may break that the patch alone did not show: the custom-field limit. */
+function checkMerged(type: EntityType, next: Record<string, unknown>): void {
+  const custom = next.fields;
+  if (isPlainObject(custom) && Object.keys(custom).length > MAX_CUSTOM_FIELDS) {
+    throw ValidationFailed.field('fields', `at most ${MAX_CUSTOM_FIELDS} custom fields on a ${type}; remove some with null`);
   }
 }
 

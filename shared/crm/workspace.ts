@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
-import { type Entity, Pipeline, createSchemas, patchSchemas } from '#shared/domain/entities.ts';
+import { type Entity, Id, Pipeline, createSchemas, patchSchemas } from '#shared/domain/entities.ts';
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
 import type { Ids } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
@@ -17,6 +17,12 @@ export const ButlerPatch = z
   .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
 
 export const ExceptionInput = z.strictObject({ value: z.string().min(1).max(320), reason: z.string().max(500).optional() });
+
+export const ExceptionRemoval = z.strictObject({ reason: z.string().max(500).optional() });
+
+/** A value as the list keeps it; a path segment longer than any e-mail names nothing. */
+const exceptionValue = (raw: string) => (raw.length <= 320 ? normaliseContactPoint(raw) : undefined);
+const shortened = (raw: string) => (raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
 
 export const StatsQuery = z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
 
@@ -110,10 +116,21 @@ export function createWorkspaceService(store: Store, ids: Ids) {
     return store.exceptions.add(point, data.reason, actorOf(caller));
   }
 
-  async function removeException(raw: string): Promise<void> {
-    const point = raw.length <= 320 ? normaliseContactPoint(raw) : undefined;
-    const removed = point ? await store.exceptions.remove(point.value) : false;
-    if (!removed) throw new NotFound('exception', raw);
+  /** Members and integrations add to the list; only an admin takes a value off it, and the log keeps who and why. */
+  async function removeException(raw: string, input: unknown, caller: Caller): Promise<void> {
+    requireAdmin(caller);
+    const { reason } = parseWith(ExceptionRemoval, input ?? {});
+    const point = exceptionValue(raw);
+    const removed = point ? await store.exceptions.remove(point.value, actorOf(caller), reason) : false;
+    if (!removed) throw new NotFound('exception', shortened(raw));
+  }
+
+  /** Every addition and removal of a value, newest first, also after it left the list. */
+  async function exceptionHistory(raw: string, query: { limit?: number; cursor?: string }) {
+    const point = exceptionValue(raw);
+    const page = point ? await store.exceptions.history(point.value, query) : { items: [] };
+    if (page.items.length === 0 && !query.cursor) throw new NotFound('exception', shortened(raw));
+    return page;
   }
 
   /** Humans and the Butler counted apart, so automation never inflates a person's figures. */
@@ -152,10 +169,12 @@ export function createWorkspaceService(store: Store, ids: Ids) {
 
   async function removeIntegration(id: string, caller: Caller): Promise<void> {
     requireAdmin(caller);
-    if (!(await store.credentials.removeIntegration(id))) throw new NotFound('integration', id);
+    // An id this API never issues names nothing (and a 3,000-character one is no DynamoDB key).
+    const known = Id.safeParse(id).success && (await store.credentials.removeIntegration(id));
+    if (!known) throw new NotFound('integration', id.length > 80 ? `${id.slice(0, 80)}…` : id);
   }
 
-  return { createIntegration, listIntegrations, removeIntegration, ensureButler, createUser, updateUser, deleteUser, createPipeline, updatePipeline, addException, removeException, activityStats };
+  return { createIntegration, listIntegrations, removeIntegration, ensureButler, createUser, updateUser, deleteUser, createPipeline, updatePipeline, addException, removeException, exceptionHistory, activityStats };
 }
 
 function toFigures(counts: ActionCounts) {

@@ -64,9 +64,11 @@ const uniqueList = <T extends z.ZodType<string>>(item: T) =>
     .max(MAX_CONTACT_POINTS)
     .transform((values) => [...new Set(values as string[])]);
 
+export const MAX_CUSTOM_FIELDS = 100;
+
 const CustomFields = z
   .record(z.string().min(1).max(64), z.union([z.string().max(10_000), StorableNumber, z.boolean(), z.null(), z.array(z.string().max(1000)).max(100)]))
-  .refine((fields) => Object.keys(fields).length <= 100, 'at most 100 custom fields');
+  .refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, `at most ${MAX_CUSTOM_FIELDS} custom fields`);
 
 const DateTime = z.iso.datetime({ offset: true });
 const CalendarDate = z.iso.date();

@@ -3,13 +3,13 @@
 // (run, step), updates that find their change made change nothing, and mail and
 // notifications are keyed by the same id.
 import { DateTime, Duration } from 'luxon';
+import { fieldSegments, fieldValue } from '#shared/automation/fields.ts';
 import type { Caller } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import { automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, type EntityType, Pipeline, leadStages, stageOf } from '#shared/domain/entities.ts';
-import { fieldValue } from '#shared/automation/fields.ts';
-import { Conflict, ValidationFailed } from '#shared/errors.ts';
+import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
 import { stepId } from '#shared/ids.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Clock } from '#shared/ports.ts';
@@ -196,7 +196,9 @@ export function createActions(deps: ActionDeps) {
     },
 
     async addToExceptions(action, ctx, entity, caller) {
-      const contact = await linkedContact(deps, entity, ctx.entityType);
+      // The contact as the run saw it, even if someone deleted it meanwhile: its details still go on the list.
+      const contactId = ctx.entityType === 'contact' ? undefined : str(entity.contactId);
+      const contact = ctx.entityType === 'contact' ? entity : contactId ? await store.records.lastKnown('contact', contactId) : undefined;
       const sources = [entity, ...(contact && contact !== entity ? [contact] : [])];
       const values = new Set<string>();
       for (const source of sources) {
@@ -213,11 +215,15 @@ export function createActions(deps: ActionDeps) {
       const deleted: RecordRef[] = [];
       if (action.deleteEntity) {
         for (const [type, record] of [[ctx.entityType, entity], ...(contact && contact !== entity ? [['contact', contact] as const] : [])] as const) {
+          // Deleted by someone else meanwhile (a person's DELETE racing this step) is done, not failed.
           const current = await store.records.get(type, record.id);
-          if (current) {
+          if (!current) continue;
+          try {
             await deps.records.remove(type as 'contact', record.id, caller);
             // The tombstone is the next version.
             deleted.push(recordRef(type, { id: record.id, version: current.version + 1 }, 'deleted'));
+          } catch (error) {
+            if (!(error instanceof NotFound)) throw error;
           }
         }
       }
@@ -279,7 +285,11 @@ export function createActions(deps: ActionDeps) {
       const patch: Record<string, unknown> = {};
       for (const [field, template] of Object.entries(set)) {
         const rendered = await ctx.render(template);
-        patch[field] = typeof entity[field] === 'number' || field === 'amount' ? Number(rendered) : rendered;
+        const value = typeof fieldValue(entity, field) === 'number' || field === 'amount' ? Number(rendered) : rendered;
+        // A custom field travels as a merge patch of `fields`, which keeps the record's other custom fields.
+        const [head, custom] = fieldSegments(field);
+        if (custom === undefined) patch[head] = value;
+        else patch.fields = { ...(patch.fields as Record<string, unknown> | undefined), [custom]: value };
       }
       const changed = Object.keys(patch).filter((field) => JSON.stringify(valueAt(entity, field)) !== JSON.stringify(patch[field]));
       if (changed.length === 0) return noop(`${Object.keys(patch).join(', ')} already set`, 'every field already had its value');
@@ -289,6 +299,9 @@ export function createActions(deps: ActionDeps) {
 
     async moveToStage(action, ctx, entity, caller) {
       const target = String(action.stageId);
+      const only = str(action.pipelineId);
+      if (only !== undefined && entity.pipelineId !== only)
+        return noop(`not moved: this step moves deals of pipeline ${only}`, `the ${ctx.entityType} is in ${String(entity.pipelineId ?? 'no pipeline')}, not ${only}`);
       const from = String(entity.stageId);
       let order: string[];
       if (ctx.entityType === 'deal') {
@@ -330,6 +343,7 @@ export function createActions(deps: ActionDeps) {
     if (action.to === 'responsible') {
       const responsibleId = str(entity.responsibleId);
       const user = responsibleId ? await store.records.get('user', responsibleId) : undefined;
+      if (responsibleId && !user) throw ValidationFailed.field('responsibleId', `no user with id ${responsibleId} to mail (deleted since?)`);
       return str(user?.email);
     }
     const contact = await linkedContact(deps, entity, ctx.entityType);

@@ -2,12 +2,8 @@
 // workspace's pipelines and the compiler, stored as records (so they have history and
 // their changes are events the provisioner follows), shown with their provisioning state.
 import { compileAutomation } from '#shared/automation/compile.ts';
-import {
-  type AutomationDefinition,
-  parseAutomationDefinition,
-  triggerEntityOf,
-  validateAgainstWorkspace,
-} from '#shared/automation/definition.ts';
+import { type AutomationDefinition, parseAutomationDefinition, triggerEntityOf } from '#shared/automation/definition.ts';
+import { saveIssues } from '#shared/automation/save-checks.ts';
 import { type Caller, writeContextOf } from '#shared/crm/context.ts';
 import { requireAdmin } from '#shared/crm/records.ts';
 import { type Entity, Pipeline } from '#shared/domain/entities.ts';
@@ -102,10 +98,23 @@ export function createAutomationService(store: Store) {
     return all;
   }
 
+  async function userIds(): Promise<string[]> {
+    const all: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await records.list('user', { limit: 100, ...(cursor ? { cursor } : {}) });
+      all.push(...page.items.map((item) => item.id));
+      cursor = page.cursor;
+    } while (cursor);
+    return all;
+  }
+
   /** Everything a definition must pass before it is stored: schema, workspace, and the compiler itself. */
-  async function validated(input: unknown, id = 'validation'): Promise<AutomationDefinition> {
+  async function validated(input: unknown, id = 'validation', checks: 'all' | 'schema' = 'all'): Promise<AutomationDefinition> {
     const definition = parseAutomationDefinition(input);
-    validateAgainstWorkspace(definition, { pipelines: await pipelines() });
+    // Stopping changes nothing the checks look at: a user deleted since must not keep a broken automation running.
+    const issues = checks === 'schema' ? [] : saveIssues(definition, { pipelines: await pipelines(), users: await userIds() });
+    if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
     try {
       compileAutomation({ id, definition });
     } catch (error) {
@@ -142,7 +151,8 @@ export function createAutomationService(store: Store) {
       if (value === null) delete merged[key];
       else merged[key] = value;
     }
-    const definition = await validated(merged, id);
+    const stopping = Object.keys(patch).length === 1 && (patch as Record<string, unknown>).status === 'stopped';
+    const definition = await validated(merged, id, stopping ? 'schema' : 'all');
     const updated = await records.update('automation', id, (record) => ({ ...stripped(record), ...definition }), writeContextOf(caller), {
       expectedVersion: expectedVersion ?? current.version,
     });

@@ -15,6 +15,16 @@ export interface ProvisionDeps {
   logger: Logger;
   /** What compiled Tasks call and write: set in the definition itself, never by text substitution. */
   bindings: { runActionFunctionArn: string; tableName: string };
+  /** The rule pattern quota, when raised above EventBridge's default of 2,048 characters. */
+  maxPatternLength?: number;
+  /** Waiting runs stopped at once when an automation is stopped or deleted. @default 16 */
+  stopConcurrency?: number;
+}
+
+/** A refusal that a retry cannot change (a 4xx other than throttling): record it and stop. */
+function isPermanent(error: unknown): boolean {
+  const fault = (error as { $fault?: string; $retryable?: unknown; name?: string }) ?? {};
+  return fault.$fault === 'client' && !fault.$retryable && !/Throttl|TooManyRequests|ConcurrentModification/.test(String(fault.name));
 }
 
 /** The part of a CRM event the provisioner reads. */
@@ -22,18 +32,26 @@ export interface AutomationChange {
   detail: { entityId: string; entityType: string };
 }
 
-export function createProvisioner({ store, infra, workflows, clock, logger, bindings }: ProvisionDeps) {
-  /** Cancels the waiting runs of a stopped automation (unless it lets them finish). */
+export function createProvisioner({ store, infra, workflows, clock, logger, bindings, maxPatternLength, stopConcurrency = 16 }: ProvisionDeps) {
+  /**
+   * Cancels the waiting runs of a stopped automation (unless it lets them finish), several at a time. Each
+   * run is stopped, then marked CANCELLED, so it leaves the WAITING list only once stopped: a delivery that
+   * times out part-way is retried and resumes with the runs still listed (stopping one twice is harmless).
+   */
   async function cancelWaitingRuns(automationId: string, reason = 'the automation was stopped'): Promise<number> {
     let cancelled = 0;
     let cursor: string | undefined;
     do {
       const page = await store.runLog.list(automationId, { status: 'WAITING', limit: 100, ...(cursor ? { cursor } : {}) });
-      for (const run of page.items) {
-        await workflows.stop(run.executionId, reason);
-        await store.runLog.markCancelled(automationId, run.runId, reason, clock.now().toISOString());
-        cancelled += 1;
-      }
+      const queue = [...page.items];
+      const worker = async () => {
+        for (let run = queue.shift(); run; run = queue.shift()) {
+          await workflows.stop(run.executionId, reason);
+          await store.runLog.markCancelled(automationId, run.runId, reason, clock.now().toISOString());
+          cancelled += 1;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(stopConcurrency, queue.length) }, worker));
       cursor = page.cursor;
     } while (cursor);
     return cancelled;
@@ -49,7 +67,10 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
     }
     let compiled: ReturnType<typeof compileAutomation>;
     try {
-      compiled = compileAutomation({ id: automationId, version: record.version, definition: storedDefinition(record) }, bindings);
+      compiled = compileAutomation(
+        { id: automationId, version: record.version, definition: storedDefinition(record) },
+        { ...bindings, ...(maxPatternLength ? { maxPatternLength } : {}) },
+      );
     } catch (error) {
       // A definition that does not compile will not compile on a retry either: say so and stop.
       await store.provisioning.record(automationId, { status: 'error', automationVersion: record.version, error: (error as Error).message });
@@ -57,12 +78,23 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
       return;
     }
     const active = record.status === 'active';
-    const deployed = await infra.deploy({
-      automationId,
-      definition: compiled.asl as unknown as Record<string, unknown>,
-      eventPattern: compiled.eventPattern,
-      enabled: active,
-    });
+    let deployed: Awaited<ReturnType<AutomationInfra['deploy']>>;
+    try {
+      deployed = await infra.deploy({
+        automationId,
+        definition: compiled.asl as unknown as Record<string, unknown>,
+        eventPattern: compiled.eventPattern,
+        enabled: active,
+      });
+    } catch (error) {
+      // The automation says why it does not run (GET /automations/{id}); a refusal no retry can change ends
+      // here, anything else is thrown so the delivery is retried (then parked in the dead-letter queue).
+      const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      await store.provisioning.record(automationId, { status: 'error', automationVersion: record.version, error: `deployment failed: ${cause}` });
+      logger.error('automation deployment failed', { automationId, error: cause });
+      if (isPermanent(error)) return;
+      throw error;
+    }
     if (!active && !record.finishPending) await cancelWaitingRuns(automationId);
     await store.provisioning.record(automationId, {
       status: 'ready',

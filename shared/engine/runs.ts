@@ -11,7 +11,7 @@ import { renderAction, templateContext } from '#shared/automation/templates.ts';
 import { type Caller, actorOf } from '#shared/crm/context.ts';
 import { parseWith, requireAdmin } from '#shared/crm/records.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
-import { Conflict, NotFound } from '#shared/errors.ts';
+import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
 import { matchesPattern } from '#shared/events/pattern.ts';
 import { detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
 import type { Clock, Ids, Workflows } from '#shared/ports.ts';
@@ -29,7 +29,7 @@ export const RunsQuery = z.strictObject({
   entityId: Id.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
   cursor: z.string().max(2000).optional(),
-});
+}).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { path: ['to'], message: 'must not be before from' });
 
 export const RunCountsQuery = z
   .strictObject({ from: DateTime.optional(), to: DateTime.optional() })
@@ -168,6 +168,11 @@ function subjectTypes(definition: AutomationDefinition): string[] {
   return subject === 'documentOwner' ? [...ownerTypes] : [subject];
 }
 
+/** The record types a manual run may start from: the trigger's own, or for a document trigger the document or its owner. */
+function manualRunTypes(trigger: Trigger): string[] {
+  return 'entity' in trigger ? [trigger.entity] : ['document', ...ownerTypes];
+}
+
 /** A CRM event as the trigger would have seen it for this record now: what a dry run and a manual run start from. */
 function eventFor(trigger: Trigger, entityType: EntityType, record: Entity, eventId: string, occurredAt: string, caller: Caller) {
   const entityName = (verb: 'Created' | 'Updated' | 'Deleted') => detailTypes.lifecycle(entityType, verb);
@@ -293,6 +298,9 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     requireAdmin(caller);
     const { record: auto, definition } = await automation(automationId);
     const { entityType, entityId } = parseWith(RunTarget, input);
+    const runsOn = manualRunTypes(definition.trigger);
+    if (!runsOn.includes(entityType))
+      throw ValidationFailed.field('entityType', `this automation runs on ${runsOn.join(' or ')}; a ${entityType} cannot start it`);
     const provisioning = await store.provisioning.get(automationId);
     if (provisioning?.status !== 'ready') {
       throw new Conflict('NOT_PROVISIONED', `Automation ${automationId} is not deployed yet (provisioning: ${provisioning?.status ?? 'pending'}); try again shortly.`);

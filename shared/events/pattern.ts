@@ -1,7 +1,7 @@
 // Amazon EventBridge event patterns: decides whether a JSON event matches a pattern, and refuses the
 // patterns PutRule would refuse. AWS Event Ruler (github.com/aws/event-ruler) is the reference for semantics.
 
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 export type EventPattern = Record<string, unknown>;
 
@@ -21,7 +21,7 @@ export class InvalidPatternError extends Error {
 export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
   const compiled = compilePattern(pattern);
   if (compiled instanceof Failures) throw new InvalidPatternError(compiled.messages);
-  return matchesObject(compiled, event);
+  return matchesCompiled(compiled, event);
 }
 
 export function validatePattern(pattern: unknown): PatternValidation {
@@ -35,20 +35,17 @@ export function assertValidPattern(pattern: unknown): asserts pattern is EventPa
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Compiled form. Validation and compilation are one pass, so the matcher never re-checks shapes.
+// Compiled form, as Event Ruler's JsonRuleCompiler builds it: a pattern is a list of sub-rules (one per way
+// through its $or branches), each a map from a dotted field path to the conditions on it. Paths are joined
+// with ".", so {"a.b": […]} and {"a": {"b": […]}} are the same path, and a path given twice in a sub-rule
+// keeps its last occurrence in document order (Ruler's rule overriding), also across $or and its branches.
 
 type ValueTest = (value: unknown) => boolean;
 type Condition = { kind: 'exists'; present: boolean } | { kind: 'value'; test: ValueTest };
-interface Field {
-  key: string;
-  match: Condition[] | ObjectNode;
-}
-interface ObjectNode {
-  fields: Field[];
-  alternatives: ObjectNode[][];
-  // A sub-pattern that only asserts absence must hold for every element of an event array: Ruler sees the
-  // event flattened, so one element carrying the field means the field exists.
-  absenceOnly: boolean;
+type SubRule = Map<string, Condition[]>;
+interface CompiledPattern {
+  /** Each sub-rule's paths in Ruler's order (sorted), with their conditions. */
+  subRules: Array<Array<[string, Condition[]]>>;
 }
 
 class Failure {
@@ -70,57 +67,76 @@ const RESERVED_IN_OR = new Set([
   'ip-address-not-in-range',
 ]);
 
-function compilePattern(pattern: unknown): ObjectNode | Failures {
-  const errors: string[] = [];
+/**
+ * Ruler compiles a pattern with $or first; when that refuses it (a $or that is not a list of at least two
+ * objects, say) it compiles it again without $or, where "$or" is an ordinary field name. Only when both
+ * refuse is the pattern invalid; the first compiler's errors are the ones reported.
+ */
+function compilePattern(pattern: unknown): CompiledPattern | Failures {
   if (!isPlainObject(pattern)) return new Failures([fail('', 'pattern must be a JSON object').message]);
-  const node = compileObject(pattern, '', false, errors);
-  return errors.length > 0 ? new Failures(errors) : node;
+  const withOr = compileRules(pattern, true);
+  if (!(withOr instanceof Failures)) return withOr;
+  const plain = compileRules(pattern, false);
+  return plain instanceof Failures ? withOr : plain;
 }
 
-function compileObject(source: Record<string, unknown>, path: string, insideOr: boolean, errors: string[]): ObjectNode {
-  const node: ObjectNode = { fields: [], alternatives: [], absenceOnly: false };
+function compileRules(pattern: Record<string, unknown>, orSupported: boolean): CompiledPattern | Failures {
+  const errors: string[] = [];
+  const rules: SubRule[] = [];
+  compileObject(rules, pattern, '', '', false, orSupported, errors);
+  if (errors.length > 0) return new Failures(errors);
+  const ordered = (rule: SubRule) => [...rule.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { subRules: rules.map(ordered) };
+}
+
+/** `path` is the field path rules use (no $or in it); `where` names the place in the pattern for errors. */
+function compileObject(
+  rules: SubRule[],
+  source: Record<string, unknown>,
+  path: string,
+  where: string,
+  insideOr: boolean,
+  orSupported: boolean,
+  errors: string[],
+): void {
   const entries = Object.entries(source);
-  if (entries.length === 0) errors.push(fail(path, 'empty objects are not allowed').message);
+  if (entries.length === 0) errors.push(fail(where, 'empty objects are not allowed').message);
   for (const [key, value] of entries) {
     const fieldPath = joinPath(path, key);
-    if (key === '$or') {
-      const branches = compileOr(value, fieldPath, errors);
-      if (branches) node.alternatives.push(branches);
+    const fieldWhere = joinPath(where, key);
+    if (orSupported && key === '$or') {
+      compileOr(rules, value, path, fieldWhere, errors);
     } else if (insideOr && RESERVED_IN_OR.has(key)) {
-      errors.push(fail(fieldPath, `"${key}" is a reserved operator name and cannot be a field inside $or`).message);
+      errors.push(fail(fieldWhere, `"${key}" is a reserved operator name and cannot be a field inside $or`).message);
     } else if (Array.isArray(value)) {
-      node.fields.push({ key, match: compileLeaf(value, fieldPath, errors) });
+      const conditions = compileLeaf(value, fieldWhere, errors);
+      if (rules.length === 0) rules.push(new Map());
+      for (const rule of rules) rule.set(fieldPath, conditions);
     } else if (isPlainObject(value)) {
-      node.fields.push({ key, match: compileObject(value, fieldPath, insideOr, errors) });
+      compileObject(rules, value, fieldPath, fieldWhere, insideOr, orSupported, errors);
     } else {
-      errors.push(fail(fieldPath, 'must be an object or an array').message);
+      errors.push(fail(fieldWhere, 'must be an object or an array').message);
     }
   }
-  node.absenceOnly = isAbsenceOnly(node);
-  return node;
 }
 
-function compileOr(value: unknown, path: string, errors: string[]): ObjectNode[] | undefined {
+/** Each branch gets a copy of the sub-rules so far and adds its own fields to it. */
+function compileOr(rules: SubRule[], value: unknown, path: string, orPath: string, errors: string[]): void {
   if (!Array.isArray(value) || value.length < 2) {
-    errors.push(fail(path, '$or must be an array of at least 2 objects').message);
-    return undefined;
+    errors.push(fail(orPath, '$or must be an array of at least 2 objects').message);
+    return;
   }
-  const branches: ObjectNode[] = [];
+  const before = rules.map((rule) => new Map(rule));
+  rules.length = 0;
   value.forEach((branch, index) => {
-    const branchPath = `${path}[${index}]`;
-    if (isPlainObject(branch)) branches.push(compileObject(branch, branchPath, true, errors));
-    else errors.push(fail(branchPath, 'only JSON objects are allowed in $or').message);
+    if (!isPlainObject(branch)) {
+      errors.push(fail(`${orPath}[${index}]`, 'only JSON objects are allowed in $or').message);
+      return;
+    }
+    const branchRules = before.length > 0 ? before.map((rule) => new Map(rule)) : [new Map<string, Condition[]>()];
+    compileObject(branchRules, branch, path, `${orPath}[${index}]`, true, true, errors);
+    rules.push(...branchRules);
   });
-  return branches;
-}
-
-function isAbsenceOnly(node: ObjectNode): boolean {
-  const fieldsAbsent = node.fields.every((field) =>
-    Array.isArray(field.match)
-      ? field.match.every((condition) => condition.kind === 'exists' && !condition.present)
-      : field.match.absenceOnly,
-  );
-  return fieldsAbsent && node.alternatives.every((branches) => branches.every((branch) => branch.absenceOnly));
 }
 
 function compileLeaf(values: unknown[], path: string, errors: string[]): Condition[] {
@@ -202,8 +218,8 @@ function compileAffix(kind: Affix, operand: unknown, path: string): Condition | 
   if (isPlainObject(operand)) {
     const text = ignoreCaseOperand(kind, operand, path);
     if (text instanceof Failure) return text;
-    const folded = foldCase(text);
-    return valueTest((candidate) => typeof candidate === 'string' && hasAffix(kind, foldCase(candidate), folded));
+    const regex = ignoreCaseRegex(text, kind);
+    return valueTest((candidate) => typeof candidate === 'string' && regex.test(candidate));
   }
   return fail(path, `${kind} match pattern must be a string or {"equals-ignore-case": string}`);
 }
@@ -223,12 +239,30 @@ function hasAffix(kind: Affix, value: string, affix: string): boolean {
 
 function compileEqualsIgnoreCase(operand: unknown, path: string): Condition | Failure {
   if (typeof operand !== 'string') return fail(path, 'equals-ignore-case match pattern must be a string');
-  const folded = foldCase(operand);
-  return valueTest((candidate) => typeof candidate === 'string' && foldCase(candidate) === folded);
+  const regex = ignoreCaseRegex(operand, 'exact');
+  return valueTest((candidate) => typeof candidate === 'string' && regex.test(candidate));
 }
 
-function foldCase(text: string): string {
-  return text.toLowerCase();
+/**
+ * Ruler's case-insensitive match: each UTF-16 unit of the pattern accepts exactly its own lower-case and
+ * upper-case forms (Java's, locale-neutral, as JavaScript's), and nothing is folded on the event's side. So
+ * "ß" accepts "ß" or "SS" but not "ẞ"; "σ" accepts "σ" or "Σ" but not "ς"; "µ" accepts "µ" or "Μ" but not
+ * "μ"; "ſ" accepts "ſ" or "S" but not "s". A unit of a surrogate pair alone encodes as "?" in UTF-8, as in Ruler.
+ */
+function ignoreCaseRegex(text: string, kind: 'exact' | 'prefix' | 'suffix'): RegExp {
+  let source = '';
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charAt(index);
+    const code = unit.charCodeAt(0);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      source += '\\?';
+      continue;
+    }
+    const lower = unit.toLowerCase();
+    const upper = unit.toUpperCase();
+    source += lower === upper ? escapeRegExp(lower) : `(?:${escapeRegExp(lower)}|${escapeRegExp(upper)})`;
+  }
+  return new RegExp(`${kind === 'suffix' ? '' : '^'}${source}${kind === 'prefix' ? '' : '$'}`);
 }
 
 function compileWildcardOperator(operand: unknown, path: string): Condition | Failure {
@@ -347,8 +381,8 @@ function stringTest(operator: AnythingButOperator, text: string, path: string): 
     return regex instanceof Failure ? regex : (candidate) => typeof candidate === 'string' && regex.test(candidate);
   }
   if (operator === 'equals-ignore-case') {
-    const folded = foldCase(text);
-    return (candidate) => typeof candidate === 'string' && foldCase(candidate) === folded;
+    const regex = ignoreCaseRegex(text, 'exact');
+    return (candidate) => typeof candidate === 'string' && regex.test(candidate);
   }
   return (candidate) => typeof candidate === 'string' && hasAffix(operator, candidate, text);
 }
@@ -446,13 +480,39 @@ interface IpAddress {
 
 const IPV4_SHAPE = /^\d+\.\d+\.\d+\.\d+$/;
 const IPV6_SHAPE = /^[0-9a-fA-F:]*:[0-9a-fA-F:]*$/;
+const IPV6_WITH_IPV4_TAIL = /^([0-9a-fA-F:]*:)(\d+\.\d+\.\d+\.\d+)$/;
 
+/**
+ * An IP address as Ruler reads one (Java's InetAddress): IPv4 octets are decimal with leading zeros allowed
+ * ("010.001.002.003" is 10.1.2.3) in at most 15 characters; an IPv4-mapped IPv6 address (::ffff:10.0.0.1,
+ * ::ffff:a00:1) is that IPv4 address. Ruler's shape checks come first, so nothing else is parsed.
+ */
 function parseIp(text: string): IpAddress | undefined {
-  if (IPV4_SHAPE.test(text) && isIPv4(text)) {
-    return { family: 4, bits: text.split('.').reduce((bits, octet) => (bits << 8n) | BigInt(octet), 0n) };
+  if (IPV4_SHAPE.test(text)) {
+    const bits = ipv4Bits(text);
+    return bits === undefined ? undefined : { family: 4, bits };
   }
-  if (IPV6_SHAPE.test(text) && isIPv6(text)) return { family: 6, bits: ipv6Bits(text) };
-  return undefined;
+  const tail = IPV6_WITH_IPV4_TAIL.exec(text);
+  let ipv6 = text;
+  if (tail) {
+    // Java reads the embedded IPv4 part as it reads IPv4; written as two hex groups it is plain IPv6.
+    const bits = ipv4Bits(tail[2] as string);
+    if (bits === undefined) return undefined;
+    ipv6 = `${tail[1]}${(bits >> 16n).toString(16)}:${(bits & 0xffffn).toString(16)}`;
+  } else if (!IPV6_SHAPE.test(text)) {
+    return undefined;
+  }
+  if (!isIPv6(ipv6)) return undefined;
+  const bits = ipv6Bits(ipv6);
+  if (bits >> 32n === 0xffffn) return { family: 4, bits: bits & 0xffffffffn };
+  return { family: 6, bits };
+}
+
+function ipv4Bits(text: string): bigint | undefined {
+  if (text.length > 15) return undefined;
+  const octets = text.split('.').map(Number);
+  if (octets.length !== 4 || octets.some((octet) => !Number.isInteger(octet) || octet > 255)) return undefined;
+  return octets.reduce((bits, octet) => (bits << 8n) | BigInt(octet), 0n);
 }
 
 function ipv6Bits(text: string): bigint {
@@ -491,41 +551,67 @@ function parseCidr(text: string, path: string): { family: 4 | 6; first: bigint; 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Matching. An event array matches when one element satisfies the whole sub-pattern, which keeps fields of
-// one array element together (Ruler's array-consistent matching).
+// Matching, as Ruler does it: the event is flattened into fields (a dotted path, a leaf value, and the index
+// of each array the value sits in), and a sub-rule matches when its paths, in sorted order, each find a field
+// that fits and lies in the same array elements as the fields chosen before it (array consistency). An
+// {"exists": false} holds when no field of its path lies in those elements: checked in that order too, so a
+// field in another element of the same array does not count against it once an earlier path chose an element.
 
-function matchesObject(node: ObjectNode, value: unknown): boolean {
-  if (Array.isArray(value)) {
-    // Nested arrays recurse here too, so [[a, b], [c]] behaves like [a, b, c].
-    const matchesElement = (element: unknown) => matchesObject(node, element);
-    return node.absenceOnly ? value.every(matchesElement) : value.some(matchesElement);
+interface EventField {
+  value: unknown;
+  /** Array id → element index, for every array above the value. */
+  membership: Map<number, number>;
+}
+
+function matchesCompiled(compiled: CompiledPattern, event: unknown): boolean {
+  const fields = flattenEvent(event);
+  return compiled.subRules.some((rule) => matchesFrom(rule, 0, fields, new Map()));
+}
+
+function flattenEvent(event: unknown): Map<string, EventField[]> {
+  const fields = new Map<string, EventField[]>();
+  let arrays = 0;
+  const visit = (value: unknown, path: string, membership: Map<number, number>) => {
+    if (Array.isArray(value)) {
+      const array = arrays++;
+      value.forEach((element, index) => visit(element, path, new Map(membership).set(array, index)));
+    } else if (isRecord(value)) {
+      for (const [key, child] of Object.entries(value)) visit(child, joinPath(path, key), membership);
+    } else if (value !== undefined && path !== '') {
+      const list = fields.get(path) ?? [];
+      list.push({ value, membership });
+      fields.set(path, list);
+    }
+  };
+  if (isRecord(event)) visit(event, '', new Map());
+  return fields;
+}
+
+/** The membership once `field` joins the chosen ones, or undefined when it lies in another element of an array. */
+function joined(chosen: Map<number, number>, field: EventField): Map<number, number> | undefined {
+  let merged: Map<number, number> | undefined;
+  for (const [array, index] of field.membership) {
+    const previous = chosen.get(array);
+    if (previous === undefined) (merged ??= new Map(chosen)).set(array, index);
+    else if (previous !== index) return undefined;
   }
-  const fields = isRecord(value) ? value : {};
-  return (
-    node.fields.every((field) => matchesField(field, fields)) &&
-    node.alternatives.every((branches) => branches.some((branch) => matchesObject(branch, value)))
-  );
+  return merged ?? chosen;
 }
 
-function matchesField(field: Field, fields: Record<string, unknown>): boolean {
-  // Own properties only: a pattern field called "constructor" must not find Object.prototype.constructor.
-  const value = Object.hasOwn(fields, field.key) ? fields[field.key] : undefined;
-  return Array.isArray(field.match) ? matchesLeaf(field.match, value) : matchesObject(field.match, value);
-}
-
-function matchesLeaf(conditions: Condition[], value: unknown): boolean {
-  const leaves = leafValues(value);
-  return conditions.some((condition) =>
-    condition.kind === 'exists' ? leaves.length > 0 === condition.present : leaves.some(condition.test),
-  );
-}
-
-// Comparison operators see leaf values only: an object, or an array holding no leaves, is not a value here.
-function leafValues(value: unknown): unknown[] {
-  if (value === undefined) return [];
-  if (Array.isArray(value)) return value.flatMap(leafValues);
-  if (typeof value === 'object' && value !== null) return [];
-  return [value];
+function matchesFrom(rule: Array<[string, Condition[]]>, position: number, fields: Map<string, EventField[]>, chosen: Map<number, number>): boolean {
+  const entry = rule[position];
+  if (!entry) return true;
+  const [path, conditions] = entry;
+  const candidates = (fields.get(path) ?? []).flatMap((field) => {
+    const membership = joined(chosen, field);
+    return membership ? [{ field, membership }] : [];
+  });
+  return conditions.some((condition) => {
+    if (condition.kind === 'exists' && !condition.present) return candidates.length === 0 && matchesFrom(rule, position + 1, fields, chosen);
+    return candidates.some(
+      ({ field, membership }) => (condition.kind === 'exists' || condition.test(field.value)) && matchesFrom(rule, position + 1, fields, membership),
+    );
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -18,6 +18,9 @@ import { type Reply, type Route, type RouteRequest, createRouter } from './route
 /** API Gateway accepts up to 10 MB; a CRM record never needs more than this, and DynamoDB items stop at 400 KB. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
+/** Ids are at most 64 characters and exception values 320: a longer path segment names nothing (and is no DynamoDB key). */
+const MAX_PARAM_BYTES = 400;
+
 export interface ApiDeps {
   routes: Route[];
   authenticate: Authenticate;
@@ -113,6 +116,8 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
       const reply = errorReply('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${found.allowed.join(', ')}.`);
       return { ...reply, headers: { allow: found.allowed.join(', ') } };
     }
+    const oversized = Object.values(found.params).find((value) => Buffer.byteLength(value) > MAX_PARAM_BYTES);
+    if (oversized !== undefined) return errorReply('NOT_FOUND', `Nothing here has an id of ${Buffer.byteLength(oversized)} bytes.`);
     const headers = lowerCaseHeaders(event.headers);
     const caller = found.route.open ? ({ kind: 'integration', integrationId: 'anonymous' } as const) : await authenticate(headers);
     const body = parseBody(event);

@@ -2,7 +2,7 @@
 // pipelines, users with the Butler, the exceptions list and activity statistics.
 import { z } from 'zod';
 import { type CrmRecordType, type RecordService, parseWith } from '#shared/crm/records.ts';
-import { ButlerPatch, ExceptionInput, StatsQuery, type WorkspaceService } from '#shared/crm/workspace.ts';
+import { ButlerPatch, ExceptionInput, ExceptionRemoval, StatsQuery, type WorkspaceService } from '#shared/crm/workspace.ts';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { type Entity, type SchemaType, Id, createSchemas, ownerTypes, patchSchemas } from '#shared/domain/entities.ts';
 import { Forbidden } from '#shared/errors.ts';
@@ -344,6 +344,7 @@ function exceptionRoutes(workspace: WorkspaceService, exceptions: { list: (o: { 
     addedAt: z.string(),
     addedBy: Actor,
   });
+  const ExceptionChange = z.object({ at: z.string(), action: z.enum(['added', 'removed']), actor: Actor, reason: z.string().optional() });
   return [
     {
       method: 'GET',
@@ -359,7 +360,7 @@ function exceptionRoutes(workspace: WorkspaceService, exceptions: { list: (o: { 
       method: 'POST',
       path: '/exceptions',
       tag: 'exceptions',
-      summary: 'Put an e-mail or phone on the exceptions list (200 when it was there already)',
+      summary: 'Put an e-mail or phone on the exceptions list (people and integrations; 200 when it was there already)',
       body: ExceptionInput,
       response: Exception,
       status: 201,
@@ -372,12 +373,26 @@ function exceptionRoutes(workspace: WorkspaceService, exceptions: { list: (o: { 
       method: 'DELETE',
       path: '/exceptions/{value}',
       tag: 'exceptions',
-      summary: 'Take an e-mail or phone off the exceptions list',
+      summary: 'Take an e-mail or phone off the exceptions list (admins); the reason goes in ?reason= or the body, and in its history',
+      query: ExceptionRemoval,
+      body: ExceptionRemoval,
       status: 204,
       handle: async (request) => {
-        await workspace.removeException(request.params.value!);
+        const query = parseWith(ExceptionRemoval, request.query, 'query');
+        const body = request.body === undefined ? {} : parseWith(ExceptionRemoval, request.body);
+        await workspace.removeException(request.params.value!, { reason: body.reason ?? query.reason }, request.caller);
         return { status: 204 };
       },
+    },
+    {
+      method: 'GET',
+      path: '/exceptions/{value}/history',
+      tag: 'exceptions',
+      summary: 'Every addition and removal of an e-mail or phone, newest first, with actor and reason (also after removal)',
+      query: ListQuery,
+      response: pageOf(ExceptionChange),
+      status: 200,
+      handle: async (request) => ok(await workspace.exceptionHistory(request.params.value!, parseWith(ListQuery, request.query, 'query'))),
     },
   ];
 }

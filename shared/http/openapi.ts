@@ -23,9 +23,31 @@ function queryParameters(schema: z.ZodType | undefined) {
   }));
 }
 
+const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
+
+/**
+ * A stable, unique operationId from method and path, as code generators name their methods:
+ * `GET /deals/{id}/history` → `getDealsByIdHistory`, `POST /automations/{id}/runs/redrive` → `postAutomationsByIdRunsRedrive`.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => {
+      const parameter = /^\{(\w+)\}$/.exec(segment);
+      if (parameter) return `By${capitalized(parameter[1] as string)}`;
+      return segment
+        .split(/[^A-Za-z0-9]+/)
+        .filter((part) => part !== '')
+        .map(capitalized)
+        .join('');
+    });
+  return `${method.toLowerCase()}${words.join('')}`;
+}
+
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
-export function openApiDocument(routes: Route[], info: { title: string; version: string }) {
+export function openApiDocument(routes: Route[], info: { title: string; version: string }, serverUrl = '/') {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => ({
@@ -44,25 +66,31 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
       ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
       : { description: 'Success' };
     paths[route.path] ??= {};
+    const responses: Record<string, unknown> = {
+      [String(route.status)]: success,
+      ...(route.body || route.query ? { 400: errorResponse('VALIDATION_FAILED: details name each bad field path') } : {}),
+      ...(route.open ? {} : { 401: errorResponse('No valid credentials') }),
+      ...(route.path.includes('{') ? { 404: errorResponse('NOT_FOUND') } : {}),
+      ...(route.method === 'PATCH' || route.method === 'DELETE' ? { 412: errorResponse('VERSION_MISMATCH') } : {}),
+      ...(route.body ? { 409: errorResponse('A conflict, e.g. CONTACT_EXCEPTED'), 413: errorResponse('PAYLOAD_TOO_LARGE') } : {}),
+    };
+    // Every operation names its client errors, so generated clients type them.
+    if (!Object.keys(responses).some((status) => status.startsWith('4'))) responses['4XX'] = errorResponse('A client error');
     paths[route.path]![route.method.toLowerCase()] = {
+      operationId: operationIdOf(route.method, route.path),
       summary: route.summary,
       tags: [route.tag],
       ...(route.open ? { security: [] } : {}),
       parameters: [...pathParameters, ...queryParameters(route.query), ...headerParameters],
       ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
-      responses: {
-        [String(route.status)]: success,
-        ...(route.body || route.query ? { 400: errorResponse('VALIDATION_FAILED: details name each bad field path') } : {}),
-        ...(route.open ? {} : { 401: errorResponse('No valid credentials') }),
-        ...(route.path.includes('{') ? { 404: errorResponse('NOT_FOUND') } : {}),
-        ...(route.method === 'PATCH' || route.method === 'DELETE' ? { 412: errorResponse('VERSION_MISMATCH') } : {}),
-        ...(route.body ? { 409: errorResponse('A conflict, e.g. CONTACT_EXCEPTED'), 413: errorResponse('PAYLOAD_TOO_LARGE') } : {}),
-      },
+      responses,
     };
   }
   return {
     openapi: '3.1.0',
-    info,
+    info: { ...info, license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' } },
+    // Where this document was served from, so a generated client calls the same API by default.
+    servers: [{ url: serverUrl, description: 'This Stagecraft API' }],
     paths,
     components: {
       schemas: { Error: jsonSchema(ErrorBody, 'output') },
@@ -75,8 +103,17 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
   };
 }
 
+/** The API's origin as the caller reached it: API Gateway's host over https, local mode's over http. */
+function originOf(headers: Record<string, string>): string {
+  const host = headers.host;
+  if (!host || !/^[A-Za-z0-9.-]+(:\d+)?$/.test(host)) return '/';
+  const proto = headers['x-forwarded-proto'] === 'https' || !/^(127\.0\.0\.1|localhost)(:\d+)?$/.test(host) ? 'https' : 'http';
+  return `${proto}://${host}`;
+}
+
 export function openApiRoute(routes: () => Route[]): Route {
-  let document: unknown;
+  // One document per API origin; a deployment has one, so only the last is kept.
+  let cached: { server: string; document: unknown } | undefined;
   return {
     method: 'GET',
     path: '/openapi.json',
@@ -84,9 +121,10 @@ export function openApiRoute(routes: () => Route[]): Route {
     summary: 'This document',
     status: 200,
     open: true,
-    handle: async () => {
-      document ??= openApiDocument(routes(), { title: 'Stagecraft API', version: '1' });
-      return { status: 200, body: document };
+    handle: async (request) => {
+      const server = originOf(request.headers);
+      if (cached?.server !== server) cached = { server, document: openApiDocument(routes(), { title: 'Stagecraft API', version: '1' }, server) };
+      return { status: 200, body: cached.document };
     },
   };
 }

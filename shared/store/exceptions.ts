@@ -1,12 +1,14 @@
 // The exceptions list: normalised e-mails and phones that must never be stored on a
 // contact or lead, nor mailed. Record writes check it inside their own transaction.
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+// Each addition and removal is logged beside the value, with who and why, in the same
+// transaction as the change, and the log stays after the value is removed.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '#shared/domain/actors.ts';
 import type { ContactPointKind } from '#shared/domain/contact-points.ts';
-import type { Clock, TableRef } from '#shared/ports.ts';
+import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { decodeCursor, encodeCursor, fromCursor, type Page } from './cursor.ts';
-import { EXCEPTIONS_INDEX_KEY, exceptionKey } from './keys.ts';
+import { EXCEPTIONS_INDEX_KEY, HISTORY_PREFIX, exceptionHistoryKey, exceptionKey, exceptionPartition } from './keys.ts';
 
 export interface ExceptionEntry {
   value: string;
@@ -14,6 +16,13 @@ export interface ExceptionEntry {
   reason?: string;
   addedAt: string;
   addedBy: Actor;
+}
+
+export interface ExceptionChange {
+  at: string;
+  action: 'added' | 'removed';
+  actor: Actor;
+  reason?: string;
 }
 
 const toEntry = (item: Record<string, unknown>): ExceptionEntry => ({
@@ -24,31 +33,58 @@ const toEntry = (item: Record<string, unknown>): ExceptionEntry => ({
   addedBy: item.addedBy as Actor,
 });
 
-export function createExceptions(table: TableRef, clock: Clock) {
+const toChange = (item: Record<string, unknown>): ExceptionChange => ({
+  at: item.at as string,
+  action: item.action as ExceptionChange['action'],
+  actor: item.actor as Actor,
+  ...(item.reason ? { reason: item.reason as string } : {}),
+});
+
+const lostCondition = (error: unknown) =>
+  error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+
+export function createExceptions(table: TableRef, clock: Clock, ids: Ids) {
   const { client, tableName } = table;
 
-  /** Adds a value; adding one that is there already changes nothing and says so. */
+  function logPut(value: string, change: ExceptionChange) {
+    return {
+      Put: {
+        TableName: tableName,
+        Item: { ...exceptionHistoryKey(value, ids.next()), itemKind: 'exceptionHistory', value, ...change },
+      },
+    };
+  }
+
+  /** Adds a value; adding one that is there already changes nothing, logs nothing, and says so. */
   async function add(
     point: { kind: ContactPointKind; value: string },
     reason: string | undefined,
     actor: Actor,
   ): Promise<{ entry: ExceptionEntry; created: boolean }> {
+    const at = clock.now().toISOString();
     const item = {
       ...exceptionKey(point.value),
       itemKind: 'exception',
       value: point.value,
       valueKind: point.kind,
       ...(reason ? { reason } : {}),
-      addedAt: clock.now().toISOString(),
+      addedAt: at,
       addedBy: actor,
       gsi1pk: EXCEPTIONS_INDEX_KEY,
       gsi1sk: point.value,
     };
     try {
-      await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            logPut(point.value, { at, action: 'added', actor, ...(reason ? { reason } : {}) }),
+          ],
+        }),
+      );
       return { entry: toEntry(item), created: true };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!lostCondition(error)) throw error;
       const existing = await get(point.value);
       return { entry: existing ?? toEntry(item), created: false };
     }
@@ -59,22 +95,52 @@ export function createExceptions(table: TableRef, clock: Clock) {
     return result.Item ? toEntry(result.Item) : undefined;
   }
 
-  async function remove(value: string): Promise<boolean> {
-    const result = await client.send(new DeleteCommand({ TableName: tableName, Key: exceptionKey(value), ReturnValues: 'ALL_OLD' }));
-    return result.Attributes !== undefined;
+  /** Removes a value and logs who did and why; false when it was not on the list (nothing logged). */
+  async function remove(value: string, actor: Actor, reason?: string): Promise<boolean> {
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: tableName, Key: exceptionKey(value), ConditionExpression: 'attribute_exists(pk)' } },
+            logPut(value, { at: clock.now().toISOString(), action: 'removed', actor, ...(reason ? { reason } : {}) }),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (lostCondition(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Additions and removals of one value, newest first; kept after the value left the list. */
+  async function history(value: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<ExceptionChange>> {
+    const result = await fromCursor(options.cursor, () =>
+      client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': exceptionPartition(value), ':prefix': HISTORY_PREFIX },
+          ScanIndexForward: false,
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: decodeCursor(options.cursor),
+        }),
+      ),
+    );
+    return { items: (result.Items ?? []).map(toChange), cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
   async function list(options: { limit?: number; cursor?: string } = {}): Promise<Page<ExceptionEntry>> {
     const result = await fromCursor(options.cursor, () =>
       client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': EXCEPTIONS_INDEX_KEY },
-        Limit: options.limit ?? 50,
-        ExclusiveStartKey: decodeCursor(options.cursor),
-      }),
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': EXCEPTIONS_INDEX_KEY },
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: decodeCursor(options.cursor),
+        }),
       ),
     );
     return { items: (result.Items ?? []).map(toEntry), cursor: encodeCursor(result.LastEvaluatedKey) };
@@ -86,7 +152,7 @@ export function createExceptions(table: TableRef, clock: Clock) {
     return found.filter((value): value is string => value !== undefined);
   }
 
-  return { add, get, remove, list, excepted };
+  return { add, get, remove, history, list, excepted };
 }
 
 export type Exceptions = ReturnType<typeof createExceptions>;

@@ -15,7 +15,7 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
   return {
     table,
     records: createRecords(table, clock, ids),
-    exceptions: createExceptions(table, clock),
+    exceptions: createExceptions(table, clock, ids),
     lookups: createLookups(table),
     credentials: createCredentials(table, clock),
     settings: createSettings(table),

@@ -9,8 +9,9 @@
 //                 gsi1 `actor#<actorId>` / `<at>#<ulid>` — actions per actor in a date range
 //   contactPoint  pk `cp#<email|phone>#<value>`, sk `<type>#<id>` — records by e-mail or phone
 //   exception     pk `exception#<value>`, sk `exception`; gsi1 `exceptions` / value
+//   exceptionLog  pk `exception#<value>`, sk `history#<ulid>` — each addition and removal, kept after removal
 //   credential    pk `credential#<sha256>`, sk `credential` — API keys and local tokens, hashed
-//   idempotency   pk `idempotency#api`, sk <hash> — Powertools idempotency records
+//   idempotency   pk `idempotency#<fn>#<hash>`, sk `idempotency` — Powertools idempotency records, one partition each
 import type { ContactPointKind } from '#shared/domain/contact-points.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 
@@ -39,10 +40,13 @@ export const contactPointPartition = (kind: ContactPointKind, value: string) => 
 
 export const exceptionKey = (value: string): Key => ({ pk: `exception#${value}`, sk: 'exception' });
 export const EXCEPTIONS_INDEX_KEY = 'exceptions';
+export const exceptionHistoryKey = (value: string, historyId: string): Key => ({ pk: `exception#${value}`, sk: `${HISTORY_PREFIX}${historyId}` });
+export const exceptionPartition = (value: string) => `exception#${value}`;
 
 export const credentialKey = (hash: string): Key => ({ pk: `credential#${hash}`, sk: 'credential' });
 
-export const IDEMPOTENCY_PK = 'idempotency#api';
+/** An idempotency record: `recordKey` is Powertools' `<prefix>#<hash of caller and Idempotency-Key>`. */
+export const idempotencyKey = (recordKey: string): Key => ({ pk: `idempotency#${recordKey}`, sk: 'idempotency' });
 
 /** Index attributes an entity item carries; removed on delete so the record leaves every listing. */
 export function entityIndexAttributes(type: EntityType, record: Record<string, unknown>): Record<string, string> {

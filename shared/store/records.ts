@@ -139,6 +139,22 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     return record;
   }
 
+  /**
+   * The record as it was last seen: live, or as it stood when deleted (its tombstone, and
+   * once that expired its deletion's history entry). Undefined when it never existed.
+   */
+  async function lastKnown(type: EntityType, id: string): Promise<Entity | undefined> {
+    const item = await getItem(type, id);
+    if (item) {
+      const { deletedAt: _deletedAt, deletedBy: _deletedBy, ...rest } = item;
+      return toRecord(rest);
+    }
+    const [latest] = (await history(type, id, { limit: 1 })).items;
+    if (latest?.action !== 'deleted') return undefined;
+    const fields = Object.fromEntries(Object.entries(latest.changes).map(([field, change]) => [field, change.from]));
+    return { ...fields, id } as Entity;
+  }
+
   function historyPut(type: EntityType, id: string, entry: HistoryEntry): TransactItem {
     const historyId = ids.next();
     entry = { ...entry, changes: boundedChanges(entry.changes) };
@@ -425,7 +441,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     return { items, cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
-  return { get, require, create, update, remove, list, history };
+  return { get, require, lastKnown, create, update, remove, list, history };
 }
 
 export type Records = ReturnType<typeof createRecords>;

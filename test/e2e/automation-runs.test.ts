@@ -52,7 +52,7 @@ afterAll(async () => {
 describe('each action, by a manual run', () => {
   it.each([
     ['updateFields', { type: 'updateFields', set: { title: '{{ deal.title }} (checked)' } }, (deal: any) => expect(deal.title).toBe('Deal (checked)')],
-    ['moveToStage', { type: 'moveToStage', stageId: 'invoice' }, (deal: any) => expect(deal.stageId).toBe('invoice')],
+    ['moveToStage', { type: 'moveToStage', stageId: 'invoice', pipelineId: 'sales' }, (deal: any) => expect(deal.stageId).toBe('invoice')],
   ])('%s changes the deal as the Butler, and the run succeeds with its steps', async (_name, action, expectDeal) => {
     const automationId = await anAutomation({ name: `manual ${_name}`, trigger: { type: 'manual', entity: 'deal' }, actions: [action] });
     const deal = await aDeal();
@@ -89,7 +89,7 @@ describe('conditions', () => {
       name: 'big deals only',
       trigger: { type: 'manual', entity: 'deal' },
       conditions: { all: [{ field: 'amount', op: 'gte', value: 1000 }] },
-      actions: [{ type: 'moveToStage', stageId: 'invoice' }],
+      actions: [{ type: 'moveToStage', stageId: 'invoice', pipelineId: 'sales' }],
     });
     const deal = await aDeal({ amount: 10 });
 

@@ -104,7 +104,7 @@ describe('a document signed by both parties', () => {
     const created = await http('POST', '/automations', {
       name: 'Signed → invoice',
       trigger: { type: 'documentSigned', party: 'all' },
-      actions: [{ type: 'moveToStage', stageId: 'invoice' }],
+      actions: [{ type: 'moveToStage', stageId: 'invoice', pipelineId: 'sales' }],
     });
     await provisioned(created.body.id);
     const deal = await http('POST', '/deals', { title: 'Roof', pipelineId: 'sales', stageId: 'contract' });

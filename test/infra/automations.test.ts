@@ -22,9 +22,9 @@ const PREFIX = 'stagecraft-prod-auto-';
 
 const automations = () => built.stack.automations;
 
-/** `arn:aws:<service>:<region>:<account>:<rest…>`, as the template joins it. */
+/** `arn:<partition>:<service>:<region>:<account>:<rest…>`, as the template joins it (aws-cn is a target partition). */
 const arn = (service: string, ...rest: unknown[]) => ({
-  'Fn::Join': ['', [`arn:aws:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]],
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]],
 });
 const stateMachines = arn('states', `:stateMachine:${PREFIX}*`);
 const stateMachineVersions = arn('states', `:stateMachine:${PREFIX}*:*`);
@@ -166,6 +166,7 @@ describe('provision', () => {
       NODE_OPTIONS: '--enable-source-maps',
       TABLE_NAME: built.ref(built.stack.data.table),
       ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+      PARTITION: { Ref: 'AWS::Partition' },
       AUTOMATION_NAME_PREFIX: PREFIX,
       EVENT_BUS_NAME: built.ref(built.stack.events.bus),
       EXECUTION_ROLE_ARN: built.arnOf(automations().executionRole),
@@ -173,6 +174,7 @@ describe('provision', () => {
       RULES_DLQ_ARN: built.arnOf(automations().rulesDeadLetters),
       RUN_ACTION_FUNCTION_ARN: built.arnOf(automations().runAction),
       STAGE: 'prod',
+      EVENT_PATTERN_MAX_LENGTH: '2048',
     });
   });
 
@@ -186,7 +188,6 @@ describe('provision', () => {
         'states:DeleteStateMachineVersion',
         'states:DescribeStateMachine',
         'states:ListStateMachineVersions',
-        'states:PublishStateMachineVersion',
         'states:TagResource',
         'states:UpdateStateMachine',
       ],
@@ -300,6 +301,7 @@ describe('track-runs', () => {
       NODE_OPTIONS: '--enable-source-maps',
       TABLE_NAME: built.ref(built.stack.data.table),
       ACCOUNT_ID: { Ref: 'AWS::AccountId' },
+      PARTITION: { Ref: 'AWS::Partition' },
       AUTOMATION_NAME_PREFIX: PREFIX,
     });
   });

@@ -4,7 +4,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSesFeedback, type SesFeedback } from '#shared/mail/feedback.ts';
 import { type Exceptions, createExceptions } from '#shared/store/exceptions.ts';
-import { createTestTable, manualClock, silentLogger } from '#test/support/table.ts';
+import { createTestTable, manualClock, silentLogger, ulidIds } from '#test/support/table.ts';
 
 const mail = (to: string[]) => ({
   timestamp: '2026-03-02T09:59:58.000Z',
@@ -74,7 +74,8 @@ let exceptions: Exceptions;
 let recordSesFeedback: SesFeedback;
 
 beforeAll(async () => {
-  exceptions = createExceptions(await createTestTable(), manualClock('2026-03-02T10:00:05.000Z'));
+  const clock = manualClock('2026-03-02T10:00:05.000Z');
+  exceptions = createExceptions(await createTestTable(), clock, ulidIds(clock));
   recordSesFeedback = createSesFeedback({ exceptions, logger: silentLogger });
 });
 

@@ -15,6 +15,7 @@ describe('cdk.json context defaults', () => {
       sesSender: 'stagecraft@example.com',
       corsOrigins: [],
       logRetention: RetentionDays.ONE_MONTH,
+      eventPatternMaxLength: 2048,
     });
   });
 });
@@ -26,6 +27,10 @@ describe('overrides on the command line (-c key=value arrive as strings)', () =>
     expect(settings.stage).toBe('prod');
     expect(settings.corsOrigins).toEqual(['https://crm.example.com', 'http://localhost:5173']);
     expect(settings.logRetention).toBe(RetentionDays.THREE_MONTHS);
+  });
+
+  it('reads a raised event pattern quota', () => {
+    expect(settingsOf({ eventPatternMaxLength: '4096' }).eventPatternMaxLength).toBe(4096);
   });
 
   it('subscribes the alarm e-mail only when one is given', () => {
@@ -41,6 +46,7 @@ describe('values that would make a broken stack stop the synthesis, naming the k
     [{ sesSender: 'example.com' }, /context sesSender/],
     [{ corsOrigins: 'https://crm.example.com/app' }, /context corsOrigins/],
     [{ logRetentionDays: '45' }, /context logRetentionDays/],
+    [{ eventPatternMaxLength: '1000' }, /context eventPatternMaxLength/],
   ])('%o', (context, message) => {
     expect(() => settingsOf(context)).toThrow(message);
   });

@@ -315,7 +315,7 @@ describe('email: SES configuration set and feedback', () => {
 });
 
 describe('email: what senders are granted', () => {
-  it('lets a function send only as the sender, through the configuration set', () => {
+  it('lets a function send only as the sender (any identity: the sandbox also authorizes recipients), through the configuration set', () => {
     // Construction only: bundling is skipped, nothing is synthesised.
     const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [], sesSender: 'crm@example.org' } });
     const stack = new StagecraftStack(app, 'sender', { settings: settingsFromContext(app) });
@@ -331,7 +331,7 @@ describe('email: what senders are granted', () => {
       {
         Effect: 'Allow',
         Action: 'ses:SendEmail',
-        Resource: [arn(':identity/crm@example.org'), arn(':identity/example.org'), arn(':configuration-set/', configurationSet)],
+        Resource: [arn(':identity/*'), arn(':configuration-set/', configurationSet)],
         Condition: { StringEquals: { 'ses:FromAddress': 'crm@example.org' } },
       },
     ]);

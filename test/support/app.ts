@@ -2,7 +2,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { localWorkflowsPort } from '#infra/local/automations.ts';
 import { createLocalWorkflows } from '#infra/local/workflows.ts';
-import { createApp } from '#shared/app.ts';
+import { type AppDeps, createApp } from '#shared/app.ts';
 import { createTableInput } from '#shared/store/table.ts';
 import { createTestTable, manualClock, silentLogger, ulidIds } from './table.ts';
 
@@ -19,12 +19,17 @@ export interface CallResult<T = any> {
   headers: Record<string, string>;
 }
 
-export async function createTestApp() {
+export interface TestAppOptions {
+  /** Routes only one runtime has (local mode's `/local/*`), as `createApp` takes them. */
+  extraRoutes?: AppDeps['extraRoutes'];
+}
+
+export async function createTestApp(options: TestAppOptions = {}) {
   const table = await createTestTable();
   const clock = manualClock();
   const ids = ulidIds(clock);
   const runner = createLocalWorkflows({ table, dynamoClient: table.dynamoClient, clock, logger: silentLogger, functions: {} });
-  const app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger, workflows: localWorkflowsPort(runner) });
+  const app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger, workflows: localWorkflowsPort(runner), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}) });
   await app.workspace.ensureButler();
   const system = { actor: { kind: 'butler' as const, id: 'butler' as const }, cause: { automationId: 'none', depth: 0 } };
   const admin = await app.store.records.create('user', { name: 'Ada Admin', role: 'admin', kind: 'human' }, system);

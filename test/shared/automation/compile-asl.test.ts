@@ -36,13 +36,13 @@ describe.each(compiled)('%s', (_name, { asl }) => {
     expect(missing.map(([name]) => name)).toEqual([]);
   });
 
-  it('catches every failure but its record into Record failure', () => {
+  it('catches every failure but its record into Record failure, through reading its cause', () => {
     // Act
     const uncaught = tasksOf(asl)
       .filter(([name]) => name !== 'Enroll' && name !== 'Record failure')
       .filter(([, task]) => {
         const last = task.Catch?.at(-1);
-        return !(last?.ErrorEquals.includes('States.ALL') && last.Next === 'Record failure' && last.ResultPath === '$.failure');
+        return !(last?.ErrorEquals.includes('States.ALL') && last.Next === 'Why it failed?' && last.ResultPath === '$.failure');
       });
 
     // Assess
@@ -97,6 +97,15 @@ describe('state names', () => {
       '2 · Send e-mail',
       'Record success',
       'Skip',
+      'Why it failed?',
+      'Why it failed: none given',
+      'Why it failed: Lambda error',
+      'Why it failed: its message',
+      'Why skipped?',
+      'Why skipped: none given',
+      'Why skipped: Lambda error',
+      'Why skipped: its message',
+      'Delay removed',
       'Record failure',
       'Failed',
       'Duplicate event',
@@ -159,6 +168,18 @@ describe('state names', () => {
       'Record success',
       'Skip',
       'Cancel',
+      'Why it failed?',
+      'Why it failed: none given',
+      'Why it failed: Lambda error',
+      'Why it failed: its message',
+      'Why skipped?',
+      'Why skipped: none given',
+      'Why skipped: Lambda error',
+      'Why skipped: its message',
+      'Why cancelled?',
+      'Why cancelled: none given',
+      'Why cancelled: Lambda error',
+      'Why cancelled: its message',
       'Record failure',
       'Failed',
       'Duplicate event',

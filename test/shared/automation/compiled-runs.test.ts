@@ -175,7 +175,7 @@ describe('a run whose conditions do not hold', () => {
     const outcome = await runCompiled(compiledWith(), anEventInput(event));
 
     // Assess
-    expect([outcome.status, outcome.entered]).toEqual(['SUCCEEDED', ['Enroll', 'Check conditions', 'Skip']]);
+    expect([outcome.status, outcome.entered]).toEqual(['SUCCEEDED', ['Enroll', 'Check conditions', 'Why skipped?', 'Skip']]);
   });
 
   it('records SKIPPED with the reason', async () => {
@@ -207,9 +207,9 @@ describe('a run whose action fails', () => {
     const outcome = await runCompiled(compiledWith(), anEventInput(), { runAction: (payload) => (payload.actionIndex === 1 ? failing() : {}) });
 
     // Assess
-    expect([outcome.status, outcome.entered.slice(-3), outcome.error]).toEqual([
+    expect([outcome.status, outcome.entered.slice(-4), outcome.error]).toEqual([
       'FAILED',
-      ['2 · Send e-mail', 'Record failure', 'Failed'],
+      ['2 · Send e-mail', 'Why it failed?', 'Record failure', 'Failed'],
       { name: 'MessageRejected', cause: 'SES refused the message' },
     ]);
   });

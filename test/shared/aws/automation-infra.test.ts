@@ -8,14 +8,23 @@ import {
   RemoveTargetsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-eventbridge';
-import { CreateStateMachineCommand, DeleteStateMachineCommand, SFNClient, StateMachineAlreadyExists, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import {
+  CreateStateMachineCommand,
+  DeleteStateMachineCommand,
+  DeleteStateMachineVersionCommand,
+  ListStateMachineVersionsCommand,
+  SFNClient,
+  StateMachineAlreadyExists,
+  UpdateStateMachineCommand,
+} from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
 
 const sfn = mockClient(SFNClient);
 const events = mockClient(EventBridgeClient);
-const infra = awsAutomationInfra(new SFNClient({ region: 'eu-west-1' }), new EventBridgeClient({ region: 'eu-west-1' }), {
+const options = {
+  partition: 'aws',
   region: 'eu-west-1',
   accountId: '111122223333',
   namePrefix: 'stagecraft-prod-auto-',
@@ -23,7 +32,8 @@ const infra = awsAutomationInfra(new SFNClient({ region: 'eu-west-1' }), new Eve
   executionRoleArn: 'arn:aws:iam::111122223333:role/run',
   eventsRoleArn: 'arn:aws:iam::111122223333:role/start',
   deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:111122223333:rules-dlq',
-});
+};
+const infra = awsAutomationInfra(new SFNClient({ region: 'eu-west-1' }), new EventBridgeClient({ region: 'eu-west-1' }), options);
 const deployment = {
   automationId: '01AUTO',
   definition: { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: 'arn:aws:lambda:eu-west-1:111122223333:function:run-action' }, End: true } } },
@@ -36,32 +46,80 @@ beforeEach(() => {
   events.reset();
   events.on(PutRuleCommand).resolves({});
   events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
+  sfn.on(ListStateMachineVersionsCommand).resolves({ stateMachineVersions: [] });
 });
 
 describe('deploying an automation', () => {
-  it('creates a Standard state machine with the compiled definition, published and tagged', async () => {
-    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', stateMachineVersionArn: 'arn:sm:1', creationDate: new Date() });
+  it('creates a Standard state machine with the compiled definition, tagged, publishing no version', async () => {
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', creationDate: new Date() });
 
     const result = await infra.deploy(deployment);
 
     const input = sfn.commandCalls(CreateStateMachineCommand)[0]?.args[0].input;
-    expect(input).toMatchObject({ name: 'stagecraft-prod-auto-01AUTO', type: 'STANDARD', publish: true, roleArn: 'arn:aws:iam::111122223333:role/run' });
+    expect(input).toMatchObject({ name: 'stagecraft-prod-auto-01AUTO', type: 'STANDARD', roleArn: 'arn:aws:iam::111122223333:role/run' });
+    expect(input).not.toHaveProperty('publish');
     expect(JSON.parse(input?.definition ?? '{}').States.A.Parameters.FunctionName).toBe('arn:aws:lambda:eu-west-1:111122223333:function:run-action');
     expect(input?.tags).toContainEqual({ key: 'stagecraft:automation', value: '01AUTO' });
-    expect(result.version).toBe('arn:sm:1');
+    expect(result.version).toBe('arn:sm');
   });
 
-  it('publishes a new version when the state machine exists', async () => {
+  it('updates the state machine in place when it exists, publishing no version', async () => {
     sfn.on(CreateStateMachineCommand).rejects(new StateMachineAlreadyExists({ message: 'exists', $metadata: {} }));
-    sfn.on(UpdateStateMachineCommand).resolves({ stateMachineVersionArn: 'arn:sm:2', updateDate: new Date() });
+    sfn.on(UpdateStateMachineCommand).resolves({ revisionId: 'rev-2', updateDate: new Date() });
 
     const result = await infra.deploy(deployment);
 
-    expect(sfn.commandCalls(UpdateStateMachineCommand)[0]?.args[0].input).toMatchObject({
+    const input = sfn.commandCalls(UpdateStateMachineCommand)[0]?.args[0].input;
+    expect(input).toEqual({
       stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO',
-      publish: true,
+      definition: JSON.stringify(deployment.definition),
+      roleArn: 'arn:aws:iam::111122223333:role/run',
     });
-    expect(result.version).toBe('arn:sm:2');
+    expect(result.version).toBe('arn:aws:states:eu-west-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO@rev-2');
+  });
+
+  it('deletes the versions earlier releases published, so the version quota never blocks an update', async () => {
+    sfn.on(CreateStateMachineCommand).rejects(new StateMachineAlreadyExists({ message: 'exists', $metadata: {} }));
+    sfn.on(UpdateStateMachineCommand).resolves({ updateDate: new Date() });
+    const version = (n: number) => ({ stateMachineVersionArn: `arn:aws:states:eu-west-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO:${n}`, creationDate: new Date() });
+    sfn.on(ListStateMachineVersionsCommand).resolvesOnce({ stateMachineVersions: [version(3), version(2)], nextToken: 'more' }).resolvesOnce({ stateMachineVersions: [version(1)] });
+    sfn.on(DeleteStateMachineVersionCommand).resolves({});
+
+    await infra.deploy(deployment);
+
+    expect(sfn.commandCalls(ListStateMachineVersionsCommand).map((call) => call.args[0].input)).toEqual([
+      { stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO', maxResults: 1000 },
+      { stateMachineArn: 'arn:aws:states:eu-west-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO', maxResults: 1000, nextToken: 'more' },
+    ]);
+    expect(sfn.commandCalls(DeleteStateMachineVersionCommand).map((call) => call.args[0].input.stateMachineVersionArn)).toEqual([
+      version(3).stateMachineVersionArn,
+      version(2).stateMachineVersionArn,
+      version(1).stateMachineVersionArn,
+    ]);
+  });
+
+  it('fails the deployment when EventBridge refuses the target', async () => {
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', creationDate: new Date() });
+    events.on(PutTargetsCommand).resolves({
+      FailedEntryCount: 1,
+      FailedEntries: [{ TargetId: 'start-run', ErrorCode: 'ConcurrentModificationException', ErrorMessage: 'try again' }],
+    });
+
+    await expect(infra.deploy(deployment)).rejects.toThrow('PutTargets refused 1 target(s): start-run: ConcurrentModificationException try again');
+  });
+
+  it('builds ARNs in the partition it is given', async () => {
+    const china = awsAutomationInfra(new SFNClient({ region: 'cn-north-1' }), new EventBridgeClient({ region: 'cn-north-1' }), {
+      ...options,
+      partition: 'aws-cn',
+      region: 'cn-north-1',
+    });
+    sfn.on(CreateStateMachineCommand).resolves({ creationDate: new Date() });
+
+    const result = await china.deploy(deployment);
+
+    expect(result.stateMachine).toBe('arn:aws-cn:states:cn-north-1:111122223333:stateMachine:stagecraft-prod-auto-01AUTO');
+    expect(events.commandCalls(PutTargetsCommand)[0]?.args[0].input.Targets?.[0]?.Arn).toBe(result.stateMachine);
   });
 
   it('puts the rule with the compiled pattern and a target with role, retries and a dead-letter queue', async () => {
@@ -94,6 +152,14 @@ describe('stopping and deleting', () => {
     await infra.setEnabled('01AUTO', false);
 
     expect(events.commandCalls(DisableRuleCommand)[0]?.args[0].input).toEqual({ Name: 'stagecraft-prod-auto-01AUTO', EventBusName: 'stagecraft-prod' });
+  });
+
+  it('does not delete the rule when EventBridge refuses to remove its target', async () => {
+    events.on(RemoveTargetsCommand).resolves({ FailedEntryCount: 1, FailedEntries: [{ TargetId: 'start-run', ErrorCode: 'InternalException' }] });
+    events.on(DeleteRuleCommand).resolves({});
+
+    await expect(infra.remove('01AUTO')).rejects.toThrow(/RemoveTargets refused 1 target/);
+    expect(events.commandCalls(DeleteRuleCommand)).toHaveLength(0);
   });
 
   it('deletes targets, rule and state machine, and a second delete finds nothing to do', async () => {

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { sfnWorkflows, stepsFromHistory } from '#shared/aws/workflows.ts';
 
 const sfn = mockClient(SFNClient);
-const workflows = sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { region: 'eu-west-1', accountId: '111122223333', stateMachinePrefix: 'stagecraft-prod-' });
+const workflows = sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { partition: 'aws', region: 'eu-west-1', accountId: '111122223333', stateMachinePrefix: 'stagecraft-prod-' });
 
 beforeEach(() => {
   sfn.reset();
@@ -64,5 +64,21 @@ describe('reading the steps of a run', () => {
     const steps = stepsFromHistory([{ id: 1, type: 'WaitStateEntered', timestamp: new Date(0), stateEnteredEventDetails: { name: 'Wait' } }]);
 
     expect(steps[0]?.status).toBe('WAITING');
+  });
+});
+
+describe('in the aws-cn partition', () => {
+  const china = sfnWorkflows(new SFNClient({ region: 'cn-north-1' }), { partition: 'aws-cn', region: 'cn-north-1', accountId: '111122223333', stateMachinePrefix: 'stagecraft-prod-' });
+
+  it('starts executions of aws-cn state machines', async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: new Date() });
+
+    await china.start('01AUTO', 'run-1', {});
+
+    expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe('arn:aws-cn:states:cn-north-1:111122223333:stateMachine:stagecraft-prod-01AUTO');
+  });
+
+  it('links to the console of that partition', () => {
+    expect(china.consoleUrl('arn:aws-cn:states:cn-north-1:1:execution:a:b')).toMatch(/^https:\/\/cn-north-1\.console\.amazonaws\.cn\/states\//);
   });
 });

@@ -95,7 +95,7 @@ async function aFailedRun(automationId: string, runId: string) {
 beforeAll(async () => {
   table = await createTestTable();
   const ids = ulidIds(clock);
-  const workflows = sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { region: 'eu-west-1', accountId: '111122223333', stateMachinePrefix: 'stagecraft-prod-' });
+  const workflows = sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { region: 'eu-west-1', partition: 'aws', accountId: '111122223333', stateMachinePrefix: 'stagecraft-prod-' });
   app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger, workflows });
   await app.workspace.ensureButler();
   const system = { actor: { kind: 'butler' as const, id: 'butler' as const }, cause: { automationId: 'none', depth: 0 } };

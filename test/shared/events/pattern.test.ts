@@ -821,7 +821,6 @@ describe('validatePattern', () => {
     ['anything-but a prefix ignoring case', { a: [{ 'anything-but': { prefix: { 'equals-ignore-case': 'file' } } }] }, 'a[0].anything-but.prefix'],
     ['anything-but equals-ignore-case a number', { a: [{ 'anything-but': { 'equals-ignore-case': 123 } }] }, 'a[0].anything-but.equals-ignore-case'],
     ['anything-but a bad wildcard', { a: [{ 'anything-but': { wildcard: ['*/ok/*', 'a**'] } }] }, 'a[0].anything-but.wildcard'],
-    ['$or that is not an array', { $or: { a: ['1'] } }, '$or'],
     ['$or with one branch', { $or: [{ a: ['1'] }] }, '$or'],
     ['$or with a non-object branch', { $or: [{ a: ['1'] }, 'b'] }, '$or[1]'],
     ['$or with an empty branch', { detail: { $or: [{ a: ['1'] }, {}] } }, 'detail.$or[1]'],

@@ -2,8 +2,7 @@
 // so the first load carries only the shell and the screen opened.
 //
 // Plugging in a feature: add its routes to `routes` and, for a main entry, a line in
-// `navigation` (Shell renders it). Part 2 (automations, runs) replaces the two
-// placeholders below with `features/automations` and `features/runs`.
+// `navigation` (Shell renders it).
 import { lazy, type ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { NotificationsPage } from '../features/notifications';

@@ -1,0 +1,224 @@
+// What a definition must pass when it is saved, beyond its schema and its pipelines: every user, field
+// and template variable it names exists on the records its runs will see. Only saving runs these
+// checks; a stored definition is read with the schema alone, so one saved earlier still runs.
+import { ownerTypes } from '#shared/domain/entities.ts';
+import type { FieldIssue } from '#shared/errors.ts';
+import {
+  type Action,
+  type AutomationDefinition,
+  type Condition,
+  type ConditionGroup,
+  type Subject,
+  type TriggerEntity,
+  type Workspace,
+  isCondition,
+  subjectOf,
+  triggerEntityOf,
+  workspaceIssues,
+} from './definition.ts';
+import { dateFields, isCustomField, isUntemplatable, recordFields, writableFields } from './record-fields.ts';
+import { templateKeys, templateProblem, templateVariables } from './templates.ts';
+
+export interface SaveWorkspace extends Workspace {
+  /** Ids of the users a step may name. */
+  users: string[];
+}
+
+const LISTED = 20;
+const listed = (names: readonly string[]) => (names.length > LISTED ? `${names.slice(0, LISTED).join(', ')}, …` : names.join(', ')) || 'none';
+
+/** The record types a run's actions may act on. */
+const subjectTypes = (subject: Subject): TriggerEntity[] => (subject === 'documentOwner' ? [...ownerTypes] : [subject]);
+
+const an = (type: string) => (/^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`);
+const describeSubject = (subject: Subject) => (subject === 'documentOwner' ? "a document's owner" : an(subject));
+
+// ---------------------------------------------------------------------------------------------------------
+// Field paths
+
+/** Why `path` names nothing on the record type, or undefined when it does. */
+function unknownField(type: TriggerEntity, path: string): string | undefined {
+  if (isCustomField(path) || recordFields(type).includes(path)) return undefined;
+  return `${an(type)} has no field "${path}" (its fields: ${listed(recordFields(type))}; custom fields are "fields.<name>")`;
+}
+
+function notADate(type: TriggerEntity, path: string): string | undefined {
+  if (isCustomField(path) || dateFields(type).includes(path)) return undefined;
+  const unknown = unknownField(type, path);
+  if (unknown) return unknown;
+  return `"${path}" of ${an(type)} is not a date (its dates: ${listed(dateFields(type))}; or a custom field "fields.<name>" holding one)`;
+}
+
+function conditionFieldIssues(items: Array<Condition | ConditionGroup>, path: string, type: TriggerEntity, issues: FieldIssue[]): void {
+  items.forEach((item, index) => {
+    if (!isCondition(item)) {
+      const key = item.all ? 'all' : 'any';
+      conditionFieldIssues(item.all ?? item.any ?? [], `${path}.${index}.${key}`, type, issues);
+      return;
+    }
+    const problem = unknownField(type, item.field);
+    if (problem) issues.push({ path: `${path}.${index}.field`, message: problem });
+  });
+}
+
+function updateFieldIssues(action: Extract<Action, { type: 'updateFields' }>, path: string, subject: Subject): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const [field, template] of Object.entries(action.set)) {
+    if (isCustomField(field)) continue;
+    const at = `${path}.set.${field}`;
+    const types = subjectTypes(subject);
+    const lacking = types.filter((type) => !(field in writableFields(type)));
+    if (lacking.length > 0) {
+      const writable = types.map((type) => Object.keys(writableFields(type))).reduce((a, b) => a.filter((name) => b.includes(name)));
+      issues.push({
+        path: at,
+        message: `${lacking.map(an).join(', ')} has no field "${field}" that updateFields can set (settable: ${listed(writable)}; custom fields are "fields.<name>")`,
+      });
+      continue;
+    }
+    const untemplatable = types.find((type) => isUntemplatable(type, field));
+    if (untemplatable) {
+      issues.push({ path: at, message: `"${field}" holds a list or a yes/no; updateFields writes text or numbers` });
+      continue;
+    }
+    if (isLiteral(template)) {
+      // A value without template syntax is known now: check it as the write will.
+      for (const type of types) {
+        const value = field === 'amount' ? Number(template) : template;
+        const result = writableFields(type)[field]!.safeParse(value);
+        if (!result.success) {
+          issues.push({ path: at, message: `not a valid ${field}: ${result.error.issues[0]?.message ?? 'refused'}` });
+          break;
+        }
+      }
+    }
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Template variables
+
+const eventFields = ['eventId', 'entityType', 'entityId', 'occurredAt', 'actor', 'cause', 'before', 'after', 'changedFields', 'party'];
+
+/** Each variable a template may start with, and the properties it has (undefined: any). */
+function variablesFor(subject: Subject, trigger: TriggerEntity): Map<string, string[] | undefined> {
+  const fieldsOf = (...types: TriggerEntity[]) => [...new Set(types.flatMap((type) => recordFields(type)))];
+  const types = subjectTypes(subject);
+  const variables = new Map<string, string[] | undefined>();
+  for (const type of types) variables.set(type, fieldsOf(type));
+  // run-action loads the subject's contact and company by their ids; a contact is its own contact.
+  if (types.some((type) => type === 'deal' || type === 'contact')) variables.set('contact', fieldsOf('contact'));
+  if (types.some((type) => type === 'deal' || type === 'contact' || type === 'company')) variables.set('company', fieldsOf('company'));
+  if (trigger === 'document') variables.set('document', fieldsOf('document'));
+  variables.set('entity', fieldsOf(...types));
+  variables.set('event', eventFields);
+  variables.set('automation', ['id', 'name']);
+  variables.set('run', ['id', 'dueAt']);
+  variables.set('now', []);
+  return variables;
+}
+
+function templateVariableIssues(source: string, path: string, subject: Subject, variables: Map<string, string[] | undefined>): FieldIssue[] {
+  if (templateProblem(source)) return [];
+  const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
+  for (const [root, property] of templateVariables(source)) {
+    if (root === undefined) continue;
+    const name = property === undefined ? root : `${root}.${property}`;
+    if (seen.has(name)) continue;
+    seen.add(name);
+    if (!variables.has(root)) {
+      issues.push({
+        path,
+        message: `{{ ${name} }}: the runs of this automation (on ${describeSubject(subject)}) have no "${root}"; the variables are ${[...variables.keys()].join(', ')}`,
+      });
+      continue;
+    }
+    const properties = variables.get(root);
+    if (property !== undefined && properties !== undefined && !properties.includes(property) && !['size', 'first', 'last'].includes(property)) {
+      issues.push({
+        path,
+        message: `{{ ${name} }}: "${root}" has no "${property}" (it has ${properties.length > 0 ? listed(properties) : 'no properties'})`,
+      });
+    }
+  }
+  return issues;
+}
+
+function templatesOf(action: Action): Array<[string, string]> {
+  const sources: Array<[string, string]> = [];
+  for (const key of templateKeys[action.type] as readonly string[]) {
+    const value = (action as Record<string, unknown>)[key];
+    if (typeof value === 'string') sources.push([key, value]);
+  }
+  if (action.type === 'updateFields') for (const [field, value] of Object.entries(action.set)) sources.push([`set.${field}`, value]);
+  return sources;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Users and recipients
+
+const isLiteral = (source: string) => !source.includes('{{') && !source.includes('{%');
+
+function userIssues(action: Action, path: string, users: ReadonlySet<string>, subject: Subject): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const named: Array<[string, string | undefined]> = [];
+  if (action.type === 'createLead' || action.type === 'copyDeal' || action.type === 'planActivity') named.push(['responsible', action.responsible]);
+  if (action.type === 'notify') named.push(['userId', action.userId]);
+  for (const [key, value] of named) {
+    if (value === undefined || !isLiteral(value)) continue;
+    const id = value.trim();
+    if (!users.has(id)) issues.push({ path: `${path}.${key}`, message: `no user with id ${id} (users: ${listed([...users])})` });
+  }
+  const types = subjectTypes(subject);
+  const toResponsible = (action.type === 'notify' || action.type === 'sendEmail') && action.to === 'responsible';
+  if (toResponsible) {
+    const without = types.filter((type) => !recordFields(type).includes('responsibleId'));
+    if (without.length > 0) issues.push({ path: `${path}.to`, message: `${without.map(an).join(', ')} has no responsible user; name one with to: userId` });
+  }
+  if (action.type === 'sendEmail' && action.to === 'contact') {
+    const mailable = ['contact', 'company', 'lead', 'deal'];
+    const without = types.filter((type) => !mailable.includes(type));
+    if (without.length > 0) issues.push({ path: `${path}.to`, message: `${without.map(an).join(', ')} has no contact to mail; use to: address or to: responsible` });
+  }
+  return issues;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Every problem saving would leave for run time, each by its field path; empty when the definition works. */
+export function saveIssues(definition: AutomationDefinition, workspace: SaveWorkspace): FieldIssue[] {
+  const issues = workspaceIssues(definition, workspace);
+  const { trigger, delay, conditions } = definition;
+  const triggerType = triggerEntityOf(trigger);
+  const subject = subjectOf(trigger);
+
+  if (trigger.type === 'updated')
+    trigger.fields?.forEach((field, index) => {
+      const problem = unknownField(triggerType, field);
+      if (problem) issues.push({ path: `trigger.fields.${index}`, message: problem });
+    });
+  if (trigger.type === 'dateReached') {
+    const problem = notADate(triggerType, trigger.field);
+    if (problem) issues.push({ path: 'trigger.field', message: problem });
+  }
+  if (delay?.until) {
+    const problem = notADate(triggerType, delay.until.field);
+    if (problem) issues.push({ path: 'delay.until.field', message: problem });
+  }
+  if (conditions) {
+    const key = conditions.all ? 'all' : 'any';
+    conditionFieldIssues(conditions.all ?? conditions.any ?? [], `conditions.${key}`, triggerType, issues);
+  }
+
+  const users = new Set(workspace.users);
+  const variables = variablesFor(subject, triggerType);
+  definition.actions.forEach((action, index) => {
+    const path = `actions.${index}`;
+    issues.push(...userIssues(action, path, users, subject));
+    if (action.type === 'updateFields') issues.push(...updateFieldIssues(action, path, subject));
+    for (const [key, source] of templatesOf(action)) issues.push(...templateVariableIssues(source, `${path}.${key}`, subject, variables));
+  });
+  return issues;
+}
