@@ -23,6 +23,8 @@ export default tseslint.config(
       // A todo is a test that never runs: say what is missing in an issue instead.
       'vitest/warn-todo': 'error',
       'vitest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', 'assert*'] }],
+      // An expect without its matcher, or an unawaited async matcher, asserts nothing.
+      'vitest/valid-expect': ['error', { maxArgs: 2 }],
     },
   },
 );

@@ -2,7 +2,9 @@
 // called by the Lambda composition roots and by local mode alike.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type UserTokenVerifier, createAuthenticate } from './auth/authenticate.ts';
+import { createCalendarService } from './crm/calendar.ts';
 import { createRecordService } from './crm/records.ts';
+import { createWebhookSecretService } from './crm/webhook-secrets.ts';
 import { createWorkspaceService } from './crm/workspace.ts';
 import { createApi } from './http/api.ts';
 import { crmRoutes } from './http/crm-routes.ts';
@@ -11,6 +13,8 @@ import type { Route } from './http/router.ts';
 import { createAutomationService } from './engine/automations.ts';
 import { createRunsService } from './engine/runs.ts';
 import { automationRoutes } from './http/automation-routes.ts';
+import { calendarRoutes } from './http/calendar-routes.ts';
+import { webhookRoutes } from './http/webhook-routes.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
 import { type Store, createStore } from './store/index.ts';
 import { idempotencyPersistence } from './store/idempotency.ts';
@@ -35,16 +39,19 @@ export function createApp(deps: AppDeps) {
   const workspace = createWorkspaceService(store, deps.ids);
   const automations = createAutomationService(store);
   const runs = createRunsService({ store, workflows: deps.workflows, clock: deps.clock, ids: deps.ids });
+  const calendar = createCalendarService(store);
   const routes: Route[] = [
     ...crmRoutes({ records, workspace, exceptions: store.exceptions, notifications: store.notifications }),
     ...automationRoutes(automations, runs),
+    ...calendarRoutes(calendar),
+    ...webhookRoutes(createWebhookSecretService(store, deps.clock, deps.ids)),
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
   routes.push(openApiRoute(() => routes));
   const idempotencyStore = idempotencyPersistence(deps.table.tableName, deps.dynamoClient);
   const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
   const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });
-  return { store, records, workspace, automations, runs, routes, authenticate, api };
+  return { store, records, workspace, automations, runs, calendar, routes, authenticate, api };
 }
 
 export type App = ReturnType<typeof createApp>;

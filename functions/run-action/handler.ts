@@ -11,6 +11,7 @@ import { createRunAction } from '#shared/engine/run-action.ts';
 import { systemClock, ulidIds } from '#shared/ids.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
 import { createStore } from '#shared/store/index.ts';
+import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 
 const { powertools, logger } = awsLogger('run-action');
 const { table } = awsTable();
@@ -24,6 +25,8 @@ const actions = createActions({
   records: createRecordService(store, systemClock),
   sendMail: createGuardedMailer(mailer, store.exceptions),
   clock: systemClock,
+  // No private, loopback or link-local targets from the function's network.
+  sendWebhook: createWebhookSender({ allowLoopback: false }),
 });
 
 export const handler = middy(createRunAction({ store, actions, clock: systemClock, logger })).use(injectLambdaContext(powertools));

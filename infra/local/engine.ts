@@ -4,6 +4,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { App } from '#shared/app.ts';
 import { createActions } from '#shared/engine/actions.ts';
+import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { automationChangedPattern, createProvisioner } from '#shared/engine/provision.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
 import { LOOP_GUARD_RULE, createLoopGuard, loopStoppedPattern } from '#shared/engine/loop-guard.ts';
@@ -59,7 +60,8 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
 
   async function bind(app: App): Promise<{ resumedRuns: number }> {
     const sendMail = createGuardedMailer(outbox, app.store.exceptions);
-    const actions = createActions({ store: app.store, records: app.records, sendMail, clock });
+    // Local mode may call receivers on this machine (loopback); nothing else private, as on AWS.
+    const actions = createActions({ store: app.store, records: app.records, sendMail, clock, sendWebhook: createWebhookSender({ allowLoopback: true }) });
     const runAction = createRunAction({ store: app.store, actions, clock, logger });
     functions['run-action'] = (payload) => runAction(payload as never);
     const trackRuns = createTrackRuns({ store: app.store, clock, logger });

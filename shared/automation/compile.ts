@@ -18,6 +18,9 @@ import { keyAttributes } from '#shared/store/table.ts';
 import {
   type AutomationDefinition,
   type Condition,
+  type Step,
+  actionsOf,
+  isBranch,
   isCondition,
   onLeaveOf,
   subjectOf,
@@ -27,7 +30,7 @@ import {
 import { type Delay, EXECUTION_WAIT_LIMIT_DAYS, longestDays } from './durations.ts';
 import { changedFieldName, fieldSegments } from './fields.ts';
 import { type CrmEventDetail, type RunInput, runErrors } from './run-steps.ts';
-import { STATE, actionStateName, waitStateName } from './state-names.ts';
+import { type NumberedStep, STATE, numberSteps, waitStateName } from './state-names.ts';
 
 /** Events caused this many automation hops deep still trigger; the writes of their runs are one deeper, so no
  *  automation write is deeper than MAX_TRIGGER_DEPTH + 1 = 5 and an event at depth 5 triggers nothing (DESIGN §5). */
@@ -78,7 +81,10 @@ export interface StateNames {
   dueInThisRun?: string;
   continueInNewRun?: string;
   checkConditions: string;
+  /** Every action's state, in run order across branches. */
   actions: string[];
+  /** Every branch's Choice state, in run order. */
+  branches: string[];
   recordSuccess: string;
   skip: string;
   /** Present when the run waits (only a waiting run can be cancelled). */
@@ -312,6 +318,16 @@ const lambdaRetry = [
   },
 ];
 
+/** A webhook target that answered 5xx or 429, or could not be reached: a few attempts with backoff. */
+const webhookRetry = {
+  ErrorEquals: [runErrors.webhookUnavailable],
+  IntervalSeconds: 1,
+  MaxAttempts: 3,
+  BackoffRate: 2,
+  MaxDelaySeconds: 30,
+  JitterStrategy: 'FULL',
+};
+
 const dynamoRetry = [
   {
     ErrorEquals: [
@@ -370,12 +386,18 @@ interface Build {
   recordTimeout: number;
   subject: { type: string; id: string };
   names: StateNames;
+  /** Every step numbered in run order; a step object maps to its number and state name. */
+  numbered: Map<Step, NumberedStep>;
+  /** Whether the actions hold branches: progress then travels through run-action (see actionStates). */
+  branchy: boolean;
 }
 
 /** A wait can outlast one execution when its due time comes from a date field, or its duration may reach the limit. */
 function mayContinue(wait: Delay | undefined): boolean {
   if (!wait) return false;
-  if ('until' in wait) return true;
+  // A date field, or working time (holidays and short weeks stretch it), has no bound known at compile time.
+  if ('until' in wait || wait.workingTime) return true;
+  if (!('after' in wait)) return false;
   return longestDays(wait.after) > EXECUTION_WAIT_LIMIT_DAYS;
 }
 
@@ -513,7 +535,7 @@ function enrollState(b: Build, next: string): AslState {
     [runAttributes.status]: { S: 'RUNNING' },
     [runAttributes.startedAt]: { 'S.$': startedAt },
     [runAttributes.actionsCompleted]: { N: '0' },
-    [runAttributes.actionsTotal]: { N: String(b.definition.actions.length) },
+    [runAttributes.actionsTotal]: { N: String(longestPath(b.definition.actions)) },
     [runAttributes.byAutomation.pk]: { S: automationRunsKey(b.id) },
     [runAttributes.byAutomation.sk]: { 'S.$': format(runSortKey('{}', '{}'), startedAt, runId) },
     [runAttributes.byEntity.pk]: { 'S.$': format(entityRunsKey('{}', '{}'), b.subject.type, b.subject.id) },
@@ -560,6 +582,7 @@ function waitStates(b: Build, wait: Delay): Record<string, AslState> {
       b,
       {
         task: 'planWait',
+        ...enrolmentPolicy(b.definition),
         trigger: b.definition.trigger,
         'startedAt.$': '$$.Execution.StartTime',
         wait,
@@ -632,21 +655,31 @@ function resumingState(b: Build): AslState {
   return { Type: 'Choice', Choices: choices, Default: names.duplicate };
 }
 
+/** The re-enrolment policy the first Task after Enroll enforces; "always" (the default) needs nothing. */
+function enrolmentPolicy(definition: AutomationDefinition): { reenroll?: 'never' | 'afterFinish' } {
+  const policy = definition.reenroll;
+  return policy === 'never' || policy === 'afterFinish' ? { reenroll: policy } : {};
+}
+
 function checkConditionsState(b: Build): AslState {
   const { definition, names } = b;
   const waited = b.wait !== undefined;
   const catches: unknown[] = [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skipCause }];
   if (names.cancelCause) catches.push({ ErrorEquals: [runErrors.runCancelled], ResultPath: PATH.outcome, Next: names.cancelCause });
   catches.push(toFailure(b));
-  const first = names.actions[0] as string;
+  const first = firstStateOf(b, definition.actions, names.recordSuccess);
+  const branches = b.branchy ? branchConditions(b) : undefined;
   return {
     ...invoke(
       b,
       {
         task: 'checkConditions',
+        // With a wait, Plan wait enrolled the record before waiting.
+        ...(waited ? {} : enrolmentPolicy(definition)),
         trigger: definition.trigger,
         // As JSON text: asl-validator refuses null and "" inside a payload template's arrays ("in" lists).
         conditions: definition.conditions ? JSON.stringify(definition.conditions) : null,
+        ...(branches ? { branches: JSON.stringify(branches) } : {}),
         recheck: definition.recheck,
         onLeave: onLeaveOf(definition),
         finishPending: definition.finishPending,
@@ -654,48 +687,101 @@ function checkConditionsState(b: Build): AslState {
       },
       b.actionTimeout,
     ),
-    ResultSelector: progress(first, 0),
+    ResultSelector: b.branchy ? { ...progress(first, 0), 'branches.$': '$.Payload.carry.branches' } : progress(first, 0),
     ResultPath: PATH.progress,
     Catch: catches,
     Next: first,
   };
 }
 
+/** Whether templates may read named steps' answers: only automations with a named webhook pay for the read. */
+function readsSteps(definition: AutomationDefinition): boolean {
+  return actionsOf(definition.actions).some(({ action }) => action.type === 'callWebhook' && action.name !== undefined);
+}
+
+/** The key under `$.run.branches` that holds a branch's decision. */
+const branchKey = (numbered: NumberedStep) => `b${numbered.index + 1}`;
+
+/** Every branch's conditions, decided together by Check conditions on the record it checks. */
+function branchConditions(b: Build): Array<{ key: string; if: unknown }> {
+  return [...b.numbered.values()].flatMap((numbered) => (isBranch(numbered.step) ? [{ key: branchKey(numbered), if: numbered.step.if }] : []));
+}
+
+/** The most actions one run can do: the longest path through the branches. */
+function longestPath(steps: readonly Step[]): number {
+  let count = 0;
+  for (const step of steps) count += isBranch(step) ? Math.max(longestPath(step.then), longestPath(step.else)) : 1;
+  return count;
+}
+
+/** The state a list of steps starts at, or `next` for an empty list. */
+function firstStateOf(b: Build, steps: readonly Step[], next: string): string {
+  const [first] = steps;
+  return first ? (b.numbered.get(first) as NumberedStep).name : next;
+}
+
+/**
+ * One Task per action and one Choice per branch, each list running into what follows it. Without branches an
+ * action's progress is static (its index + 1 actions done). With branches the count depends on the path, so it
+ * travels through run-action with the branch decisions (`$.run.actionsCompleted`, `$.run.branches`).
+ */
 function actionStates(b: Build): Record<string, AslState> {
-  const { definition, names } = b;
+  const { definition } = b;
   const states: Record<string, AslState> = {};
-  definition.actions.forEach((action, index) => {
-    const name = names.actions[index] as string;
-    const next = names.actions[index + 1] ?? names.recordSuccess;
-    states[name] = {
-      ...invoke(
-        b,
-        {
-          task: 'runAction',
-          automationName: definition.name,
-          actionIndex: index,
-          stepName: name,
-          action,
-          timeZone: definition.timeZone,
-        },
-        b.actionTimeout,
-      ),
-      ResultSelector: progress(next, index + 1),
-      ResultPath: PATH.progress,
-      Catch: [toFailure(b)],
-      Next: next,
-    };
-  });
+  const build = (steps: readonly Step[], next: string) => {
+    steps.forEach((step, position) => {
+      const numbered = b.numbered.get(step) as NumberedStep;
+      const following = firstStateOf(b, steps.slice(position + 1), next);
+      if (isBranch(step)) {
+        const variable = `${PATH.progress}.branches.${branchKey(numbered)}`;
+        states[numbered.name] = {
+          Type: 'Choice',
+          Comment: `Decided by Check conditions: ${JSON.stringify(step.if)}`,
+          // A missing decision cannot happen (Check conditions sets every one); if it did, "else" runs, not a crash.
+          Choices: [{ And: [{ Variable: variable, IsPresent: true }, { Variable: variable, BooleanEquals: true }], Next: firstStateOf(b, step.then, following) }],
+          Default: firstStateOf(b, step.else, following),
+        };
+        build(step.then, following);
+        build(step.else, following);
+        return;
+      }
+      states[numbered.name] = {
+        ...invoke(
+          b,
+          {
+            task: 'runAction',
+            automationName: definition.name,
+            actionIndex: numbered.index,
+            stepName: numbered.name,
+            action: step,
+            timeZone: definition.timeZone,
+            ...(b.branchy ? { 'actionsCompleted.$': PATH.actionsCompleted, 'branches.$': `${PATH.progress}.branches` } : {}),
+            ...(readsSteps(definition) ? { readsSteps: true } : {}),
+          },
+          b.actionTimeout,
+        ),
+        ...(step.type === 'callWebhook' ? { Retry: [webhookRetry, ...lambdaRetry] } : {}),
+        ResultSelector: b.branchy
+          ? { step: following, 'actionsCompleted.$': '$.Payload.carry.actionsCompleted', 'branches.$': '$.Payload.carry.branches' }
+          : progress(following, numbered.index + 1),
+        ResultPath: PATH.progress,
+        Catch: [toFailure(b)],
+        Next: following,
+      };
+    });
+  };
+  build(definition.actions, b.names.recordSuccess);
   return states;
 }
 
-function stateNamesOf(definition: AutomationDefinition, wait: Delay | undefined, continuable: boolean): StateNames {
+function stateNamesOf(numbered: NumberedStep[], wait: Delay | undefined, continuable: boolean): StateNames {
   const names: StateNames = {
     enroll: STATE.enroll,
     resuming: STATE.resuming,
     duplicate: STATE.duplicate,
     checkConditions: STATE.checkConditions,
-    actions: definition.actions.map((action, index) => actionStateName(index, action)),
+    actions: numbered.filter((entry) => !isBranch(entry.step)).map((entry) => entry.name),
+    branches: numbered.filter((entry) => isBranch(entry.step)).map((entry) => entry.name),
     recordSuccess: STATE.recordSuccess,
     skip: STATE.skip,
     recordFailure: STATE.recordFailure,
@@ -732,7 +818,9 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
   const wait = waitOf(definition);
   const continuable = mayContinue(wait);
   const documentOwner = subjectOf(definition.trigger) === 'documentOwner';
-  const names = stateNamesOf(definition, wait, continuable);
+  const numbered = numberSteps(definition.actions);
+  const names = stateNamesOf(numbered, wait, continuable);
+  const branchy = names.branches.length > 0;
   const b: Build = {
     id,
     version,
@@ -747,6 +835,8 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
       ? { type: '$.detail.after.entityType', id: '$.detail.after.entityId' }
       : { type: '$.detail.entityType', id: '$.detail.entityId' },
     names,
+    numbered: new Map(numbered.map((entry) => [entry.step, entry])),
+    branchy,
   };
 
   const afterEnroll = names.planWait ?? names.checkConditions;
@@ -761,7 +851,12 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
       ...recordUpdate(
         b,
         'SUCCEEDED',
-        [[runAttributes.actionsCompleted, { N: String(definition.actions.length) }]],
+        branchy
+          ? [
+              [runAttributes.actionsCompleted, { 'N.$': PATH.actionsCompleted }],
+              [runAttributes.actionsTotal, { 'N.$': PATH.actionsCompleted }],
+            ]
+          : [[runAttributes.actionsCompleted, { N: String(definition.actions.length) }]],
         [runAttributes.error, runAttributes.errorCause, runAttributes.failedStep],
       ),
       Catch: [toFailure(b)],
@@ -845,8 +940,13 @@ function taskBindingsOf(asl: StateMachineDefinition): Record<string, TaskBinding
 export function resumeRunInput(
   detail: CrmEventDetail,
   failed: { failedStep: string; actionsCompleted: number },
+  options: { branchy?: boolean } = {},
 ): RunInput {
-  const step = failed.failedStep === STATE.continueInNewRun ? STATE.planWait : failed.failedStep;
+  // With branches, the path is decided by Check conditions: a step after it resumes there, and the steps done
+  // before on the path run again (each is idempotent, so what they made is not made twice).
+  const afterChecks = ![STATE.enroll, STATE.planWait, STATE.continueInNewRun, STATE.checkConditions].includes(failed.failedStep as never);
+  const step =
+    failed.failedStep === STATE.continueInNewRun ? STATE.planWait : options.branchy && afterChecks ? STATE.checkConditions : failed.failedStep;
   return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step } };
 }
 

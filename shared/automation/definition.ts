@@ -2,7 +2,7 @@
 // (shape, Liquid templates, ISO-8601 durations), and the checks that need the workspace's pipelines.
 import { z } from 'zod';
 import { parseWith } from '#shared/crm/records.ts';
-import { Id, type Pipeline, activityTypes, leadStages, ownerTypes, stageOf, systemFields } from '#shared/domain/entities.ts';
+import { Id, type Pipeline, activityTypes, leadStages, ownerTypes, stageOf, systemFields, userRoles } from '#shared/domain/entities.ts';
 import { type FieldIssue, ValidationFailed } from '#shared/errors.ts';
 import {
   type Delay as WaitDelay,
@@ -17,6 +17,7 @@ import {
 } from './durations.ts';
 import { FIELD_PATH, FIELD_PATH_HINT } from './fields.ts';
 import { templateProblem } from './templates.ts';
+import { WORKING_DURATION_HINT, isWorkingDuration } from './working-time.ts';
 
 /** Records whose events can trigger an automation. */
 export const triggerEntities = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
@@ -48,10 +49,15 @@ export const actionTypes = [
   'notify',
   'updateFields',
   'moveToStage',
+  'assign',
+  'callWebhook',
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 
 export const MAX_ACTIONS = 20;
+
+export const reenrollPolicies = ['never', 'afterFinish', 'always'] as const;
+export type ReenrollPolicy = (typeof reenrollPolicies)[number];
 
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks
@@ -88,6 +94,19 @@ const PositiveDuration = SignedDuration.refine((text) => !isNegativeDuration(tex
 const TimeOfDay = z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 09:00');
 
 const Scalar = z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()]);
+
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'stagecraft-signature', 'idempotency-key', 'transfer-encoding', 'connection']);
+/** A webhook URL: absolute http(s), or a template whose fixed start is one. */
+function isWebhookUrl(url: string): boolean {
+  if (/^\{\{|^\{%/.test(url)) return true;
+  try {
+    const parsed = new URL(url.replace(/\{\{.*?\}\}/g, 'x').replace(/\{%.*?%\}/g, ''));
+    return parsed.protocol === 'https:' || parsed.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
 
 const IsoDateOrTime = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -195,10 +214,20 @@ export const Delay = z
         at: TimeOfDay.optional(),
       })
       .optional(),
+    /** Count the delay in the workspace calendar's working time; alone, it waits for the next working hour. */
+    workingTime: z.boolean().optional(),
   })
   .superRefine((delay, ctx) => {
-    if ((delay.after === undefined) === (delay.until === undefined))
+    const working = delay.workingTime === true;
+    if (delay.after !== undefined && delay.until !== undefined)
       ctx.addIssue({ code: 'custom', message: 'a delay has exactly one of "after" (a duration) or "until" (a date field)' });
+    else if (delay.after === undefined && delay.until === undefined && !working)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a delay has "after" (a duration) or "until" (a date field), or "workingTime": true alone for the next working hour',
+      });
+    if (working && delay.after !== undefined && isDuration(delay.after) && !isWorkingDuration(delay.after))
+      ctx.addIssue({ code: 'custom', path: ['after'], message: `a delay in working time is ${WORKING_DURATION_HINT}` });
   });
 export type Delay = z.infer<typeof Delay>;
 
@@ -293,10 +322,101 @@ export const Action = z.discriminatedUnion(
       pipelineId: Slug.optional(),
       allowBackward: z.boolean().optional(),
     }),
+    z
+      .strictObject({
+        type: z.literal('assign'),
+        /** Round-robin over these users, in this order. */
+        users: z.array(Id).min(1).max(100).optional(),
+        /** Round-robin over every active user with this role. */
+        role: z.enum(userRoles).optional(),
+      })
+      .superRefine((action, ctx) => {
+        if ((action.users === undefined) === (action.role === undefined))
+          ctx.addIssue({ code: 'custom', message: 'assign takes exactly one of "users" (a list of user ids) or "role"' });
+        if (action.users && new Set(action.users).size !== action.users.length)
+          ctx.addIssue({ code: 'custom', path: ['users'], message: 'each user once' });
+      }),
+    z
+      .strictObject({
+        type: z.literal('callWebhook'),
+        /** Later steps read the response as `{{ steps.<name>.response.… }}`. */
+        name: Slug.optional(),
+        url: Template(2000).refine(isWebhookUrl, 'an absolute http(s) URL, such as https://example.org/hooks/crm (it may hold {{ templates }})'),
+        method: z.enum(['POST', 'PUT', 'PATCH']).optional(),
+        headers: z
+          .record(z.string().regex(HEADER_NAME, 'a header name: letters, digits and "-"'), Template(2000))
+          .refine((headers) => Object.keys(headers).length <= 20, 'at most 20 headers')
+          .superRefine((headers, ctx) => {
+            for (const name of Object.keys(headers))
+              if (RESERVED_HEADERS.has(name.toLowerCase())) ctx.addIssue({ code: 'custom', path: [name], message: 'this header is set by Stagecraft' });
+          })
+          .optional(),
+        /** A Liquid template that renders JSON (use the `json` filter for values); default: the record and the run. */
+        body: Template(20_000).optional(),
+        /** Signs each request with this secret from POST /webhook-secrets (`Stagecraft-Signature`). */
+        secretId: Id.optional(),
+        /** Per attempt; 5xx answers and network errors are retried with backoff. @default 10 */
+        timeoutSeconds: z.number().int().min(1).max(30).optional(),
+      }),
   ],
   { error: `unknown action type; one of ${actionTypes.join(', ')}` },
 );
 export type Action = z.infer<typeof Action>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Branches: an if/else step whose lists hold actions and further branches
+
+/** How deep branches may nest: a branch inside a branch inside a branch. */
+export const MAX_BRANCH_DEPTH = 3;
+/** Steps (actions and branches) in one automation, across all its branches. */
+export const MAX_STEPS = 50;
+
+export interface Branch {
+  type: 'branch';
+  name?: string | undefined;
+  if: Conditions;
+  then: Step[];
+  else: Step[];
+}
+export type Step = Action | Branch;
+
+export const BranchStep: z.ZodType<Branch> = z
+  .strictObject({
+    type: z.literal('branch'),
+    /** Shown in the run log: "If big deal". */
+    name: z.string().trim().min(1).max(60).optional(),
+    if: z.lazy(() => Conditions),
+    then: z.array(z.lazy(() => StepSchema)).max(MAX_ACTIONS),
+    else: z.array(z.lazy(() => StepSchema)).max(MAX_ACTIONS),
+  })
+  .superRefine((branch, ctx) => {
+    if (branch.then.length === 0 && branch.else.length === 0)
+      ctx.addIssue({ code: 'custom', path: ['then'], message: 'a branch needs an action in "then" or in "else"' });
+  }) as z.ZodType<Branch>;
+
+const StepSchema: z.ZodType<Step> = z.lazy(() =>
+  z.discriminatedUnion('type', [...Action.options, BranchStep as never], {
+    error: `unknown action type; one of ${[...actionTypes, 'branch'].join(', ')}`,
+  }),
+) as z.ZodType<Step>;
+export { StepSchema as Step };
+
+export const isBranch = (step: Step): step is Branch => step.type === 'branch';
+
+/** Every step in run order (a branch before its "then", then its "else"), with its path and nesting depth. */
+export function walkSteps(steps: readonly Step[], path: Array<string | number> = ['actions'], depth = 1): Array<{ step: Step; path: Array<string | number>; depth: number }> {
+  return steps.flatMap((step, index) => {
+    const here = [...path, index];
+    const own = { step, path: here, depth };
+    if (!isBranch(step)) return [own];
+    return [own, ...walkSteps(step.then, [...here, 'then'], depth + 1), ...walkSteps(step.else, [...here, 'else'], depth + 1)];
+  });
+}
+
+/** The actions (no branches) in run order, each with its path. */
+export function actionsOf(steps: readonly Step[]): Array<{ action: Action; path: Array<string | number> }> {
+  return walkSteps(steps).flatMap(({ step, path }) => (isBranch(step) ? [] : [{ action: step, path }]));
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // The definition
@@ -319,10 +439,19 @@ export const AutomationDefinition = z
       .string()
       .refine(isTimeZone, 'an IANA time zone such as Europe/Berlin')
       .default('UTC'),
-    actions: z.array(Action).min(1).max(MAX_ACTIONS),
+    actions: z.array(StepSchema).min(1).max(MAX_ACTIONS),
+    /** Manual automations: members may run it by hand too (admins always may). */
+    allowMembers: z.boolean().optional(),
+    /** Whether a record enrols again: always (each trigger, the default), afterFinish (not while a run of it is
+     *  under way or waiting), never (once only). */
+    reenroll: z.enum(reenrollPolicies).optional(),
   })
   .superRefine((definition, ctx) => {
     const { trigger, delay, actions } = definition;
+    if (definition.allowMembers !== undefined && trigger.type !== 'manual')
+      ctx.addIssue({ code: 'custom', path: ['allowMembers'], message: 'only a manual automation is run by hand' });
+    if (definition.reenroll !== undefined && trigger.type === 'manual')
+      ctx.addIssue({ code: 'custom', path: ['reenroll'], message: 'a manual run is asked for each time; re-enrolment applies to triggers' });
     if (trigger.type === 'dateReached' && delay)
       ctx.addIssue({ code: 'custom', path: ['delay'], message: 'dateReached already waits for its date: move the offset to trigger.offset' });
     if (trigger.type === 'stageEntered' && trigger.entity === 'lead') {
@@ -332,14 +461,21 @@ export const AutomationDefinition = z
         ctx.addIssue({ code: 'custom', path: ['trigger', 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
     }
     const subject = subjectOf(trigger);
-    actions.forEach((action, index) => {
+    const steps = walkSteps(actions);
+    if (steps.length > MAX_STEPS) ctx.addIssue({ code: 'custom', path: ['actions'], message: `at most ${MAX_STEPS} steps in all branches` });
+    for (const { step, path, depth } of steps) {
+      if (isBranch(step)) {
+        if (depth > MAX_BRANCH_DEPTH) ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `branches nest at most ${MAX_BRANCH_DEPTH} deep` });
+        continue;
+      }
+      const action = step;
       const problem = actionMismatch(action, subject, trigger.type);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['actions', index, 'type'], message: problem });
+      if (problem) ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: problem });
       if (action.type === 'moveToStage' && subject === 'lead' && !(leadStages as readonly string[]).includes(action.stageId))
-        ctx.addIssue({ code: 'custom', path: ['actions', index, 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
+        ctx.addIssue({ code: 'custom', path: [...path, 'stageId'], message: `lead stages are ${leadStages.join(', ')}` });
       if (action.type === 'moveToStage' && subject === 'lead' && action.pipelineId !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['actions', index, 'pipelineId'], message: 'leads have no pipeline' });
-    });
+        ctx.addIssue({ code: 'custom', path: [...path, 'pipelineId'], message: 'leads have no pipeline' });
+    }
   });
 export type AutomationDefinition = z.output<typeof AutomationDefinition>;
 export type AutomationDefinitionInput = z.input<typeof AutomationDefinition>;
@@ -387,6 +523,9 @@ function actionMismatch(action: Action, subject: Subject, trigger: TriggerType):
       return is('contact', 'company', 'lead', 'deal') ? undefined : 'this record has no e-mails or phones';
     case 'updateFields':
       return trigger === 'deleted' ? 'the record is deleted; its fields cannot change' : undefined;
+    case 'assign':
+      if (trigger === 'deleted') return 'the record is deleted; it cannot be assigned';
+      return is('contact', 'lead', 'deal', 'activity') ? undefined : 'only contacts, leads, deals and activities have a responsible user';
     default:
       return undefined;
   }
@@ -401,8 +540,10 @@ export function waitOf(definition: Pick<AutomationDefinition, 'trigger' | 'delay
     if (trigger.at !== undefined) until.at = trigger.at;
     return { until };
   }
-  if (delay?.after !== undefined) return { after: delay.after };
-  if (delay?.until !== undefined) return { until: delay.until };
+  const working = delay?.workingTime === true ? { workingTime: true } : {};
+  if (delay?.after !== undefined) return { after: delay.after, ...working };
+  if (delay?.until !== undefined) return { until: delay.until, ...working };
+  if (delay?.workingTime === true) return { workingTime: true };
   return undefined;
 }
 
@@ -461,27 +602,28 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
   };
 
   const subject = subjectOf(trigger);
-  definition.actions.forEach((action, index) => {
+  for (const { action, path } of actionsOf(definition.actions)) {
+    const at = path.join('.');
     if (action.type === 'copyDeal') {
-      const pipeline = checkPipeline(`actions.${index}.pipelineId`, action.pipelineId);
-      checkStage(`actions.${index}.stageId`, action.stageId, pipeline, true);
+      const pipeline = checkPipeline(`${at}.pipelineId`, action.pipelineId);
+      checkStage(`${at}.stageId`, action.stageId, pipeline, true);
     }
     if (action.type === 'moveToStage' && (subject === 'deal' || subject === 'documentOwner')) {
-      const path = `actions.${index}`;
+      const path = at;
       if (action.pipelineId !== undefined) {
         const named = checkPipeline(`${path}.pipelineId`, action.pipelineId);
         if (named) checkStage(`${path}.stageId`, action.stageId, named, true);
         if (named && triggerPipeline && named.id !== triggerPipeline.id)
           issues.push({ path: `${path}.pipelineId`, message: `the trigger only sees deals of pipeline ${triggerPipeline.id}; this step would never move one` });
-        return;
+        continue;
       }
       // A document's owner may be a lead, whose stages are fixed; any other name is a deal stage.
-      if (subject === 'documentOwner' && (leadStages as readonly string[]).includes(action.stageId)) return;
+      if (subject === 'documentOwner' && (leadStages as readonly string[]).includes(action.stageId)) continue;
       // Every pipeline the trigger's deals can be in must have the stage, or the step names its pipeline.
       const reachable = triggerPipeline ? [triggerPipeline] : candidatePipelines();
       const having = reachable.filter((pipeline) => stageOf(pipeline, action.stageId));
       const lacking = reachable.filter((pipeline) => !stageOf(pipeline, action.stageId));
-      if (lacking.length === 0) return;
+      if (lacking.length === 0) continue;
       const lackingText = lacking.map((pipeline) => `${pipeline.id} (stages: ${pipeline.stages.map((stage) => stage.id).join(', ')})`).join('; ');
       issues.push({
         path: `${path}.stageId`,
@@ -491,7 +633,7 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
             : `no pipeline the trigger's deals can be in has a stage ${action.stageId}: ${lackingText}`,
       });
     }
-  });
+  }
 
   // Conditions naming a pipeline or stage by id: a typo there would silently never match.
   const checkConditionValues = (items: Array<Condition | ConditionGroup>, path: string) => {

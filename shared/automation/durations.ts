@@ -2,6 +2,7 @@
 // Aug 31 lands on Feb 28/29; P1D across a DST change keeps the wall-clock time), and when a waiting run is due.
 import { DateTime, Duration, IANAZone } from 'luxon';
 import { fieldValue } from './fields.ts';
+import { type Calendar, addWorkingTime, defaultCalendar, nextWorkingMoment } from './working-time.ts';
 
 // Whole units only: "P1.5M" has no calendar meaning, and a leading "-" counts backwards (offsets such as "-P3D").
 const ISO_DURATION = /^(-)?P(?=\d|T\d)(?:(\d{1,4})Y)?(?:(\d{1,5})M)?(?:(\d{1,5})W)?(?:(\d{1,6})D)?(?:T(?=\d)(?:(\d{1,7})H)?(?:(\d{1,8})M)?(?:(\d{1,9})S)?)?$/;
@@ -121,7 +122,11 @@ export function momentOfField(value: unknown, timeZone: string, timeOfDay = DEFA
   return moment.isValid ? moment : undefined;
 }
 
-export type Delay = { after: string } | { until: { field: string; offset?: string; at?: string } };
+/** A run's wait: a duration from the trigger, a date field, or (in working time only) the next working hour. */
+export type Delay =
+  | { after: string; workingTime?: boolean }
+  | { until: { field: string; offset?: string; at?: string }; workingTime?: boolean }
+  | { workingTime: true };
 
 export interface WaitRequest {
   delay: Delay;
@@ -136,6 +141,8 @@ export interface WaitRequest {
   continuation?: { dueAt: string; part: number };
   /** False when the state machine has no way to continue (its delay can never reach the limit). */
   canContinue?: boolean;
+  /** The workspace calendar a delay in working time counts in. */
+  calendar?: Calendar;
 }
 
 export interface WaitPlan {
@@ -154,9 +161,15 @@ export class DueDateUnknown extends Error {
   override readonly name = 'DueDateUnknown';
 }
 
-export function dueAtOf(request: Pick<WaitRequest, 'delay' | 'timeZone' | 'occurredAt' | 'record'>): Date {
+export function dueAtOf(request: Pick<WaitRequest, 'delay' | 'timeZone' | 'occurredAt' | 'record' | 'calendar'>): Date {
   const { delay, timeZone } = request;
-  if ('after' in delay) return addDuration(request.occurredAt, delay.after, timeZone);
+  const calendar = request.calendar ?? defaultCalendar;
+  if ('after' in delay) {
+    return delay.workingTime
+      ? addWorkingTime(calendar, new Date(request.occurredAt), delay.after)
+      : addDuration(request.occurredAt, delay.after, timeZone);
+  }
+  if (!('until' in delay)) return nextWorkingMoment(calendar, new Date(request.occurredAt));
   const { field, offset = 'PT0S', at } = delay.until;
   const value = fieldValue(request.record, field);
   const moment = momentOfField(value, timeZone, at);
@@ -165,7 +178,8 @@ export function dueAtOf(request: Pick<WaitRequest, 'delay' | 'timeZone' | 'occur
       value === undefined || value === null || value === '' ? `${field} is empty` : `${field} is not a date: ${JSON.stringify(value)}`,
     );
   }
-  return moment.plus(luxonDuration(offset)).toJSDate();
+  const due = moment.plus(luxonDuration(offset)).toJSDate();
+  return delay.workingTime ? nextWorkingMoment(calendar, due) : due;
 }
 
 /**

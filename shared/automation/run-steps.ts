@@ -5,6 +5,7 @@ import { checkConditions } from './conditions.ts';
 import { type Action, Conditions, type Trigger } from './definition.ts';
 import { type Delay, DueDateUnknown, type WaitPlan, planWait } from './durations.ts';
 import { fieldValue } from './fields.ts';
+import type { Calendar } from './working-time.ts';
 
 /** Error names a Task throws on purpose; each Catch routes on one (a Lambda's error name is its errorType). */
 export const runErrors = {
@@ -14,6 +15,8 @@ export const runErrors = {
   runCancelled: 'Stagecraft.RunCancelled',
   /** Worth another attempt (a version conflict, a throttled mail): the Task's Retry takes it. */
   transient: 'Stagecraft.TransientError',
+  /** A webhook target answered 5xx or 429, or could not be reached: retried with backoff by the Task. */
+  webhookUnavailable: 'Stagecraft.WebhookUnavailable',
 } as const;
 
 export class ConditionsNotMet extends Error {
@@ -24,6 +27,9 @@ export class RunCancelled extends Error {
 }
 export class TransientError extends Error {
   override readonly name = runErrors.transient;
+}
+export class WebhookUnavailable extends Error {
+  override readonly name = runErrors.webhookUnavailable;
 }
 
 /** The detail of a CRM event (DESIGN §5), as the catalogue defines it. */
@@ -68,8 +74,12 @@ interface TaskPayloadBase {
   event: CrmEventDetail;
 }
 
+/** A re-enrolment policy the first Task after Enroll enforces (absent: always, every trigger enrols). */
+export type EnrolmentPolicy = 'never' | 'afterFinish';
+
 export interface PlanWaitPayload extends TaskPayloadBase {
   task: 'planWait';
+  reenroll?: EnrolmentPolicy;
   trigger: Trigger;
   startedAt: string;
   wait: Delay;
@@ -88,6 +98,9 @@ export interface PlanWaitAnswer extends WaitPlan {
 
 export interface CheckConditionsPayload extends TaskPayloadBase {
   task: 'checkConditions';
+  reenroll?: EnrolmentPolicy;
+  /** Every branch's conditions as JSON text (`[{key, if}]`): decided here, on the record the run checks. */
+  branches?: string;
   trigger: Trigger;
   /** The definition's conditions as JSON text, or null when it has none. */
   conditions: string | null;
@@ -100,6 +113,11 @@ export interface CheckConditionsPayload extends TaskPayloadBase {
 
 export interface RunActionPayload extends TaskPayloadBase {
   task: 'runAction';
+  /** With branches: the actions done so far on this run's path, and the branch decisions, carried on. */
+  actionsCompleted?: string;
+  branches?: Record<string, boolean>;
+  /** Templates may read what named steps answered before (`steps.<name>.response`). */
+  readsSteps?: boolean;
   automationName: string;
   /** Index in the definition's actions (from 0); with the run id it names what the action creates. */
   actionIndex: number;
@@ -135,7 +153,7 @@ const EXECUTION_NAME = /[^A-Za-z0-9_-]/g;
 
 /** Plan wait's answer: when the run is due, and the state that follows the Wait. Throws ConditionsNotMet
  *  when the due time cannot be known (an empty date field): such a run is skipped, not failed. */
-export function answerPlanWait(payload: PlanWaitPayload): PlanWaitAnswer {
+export function answerPlanWait(payload: PlanWaitPayload, calendar?: Calendar): PlanWaitAnswer {
   const mismatch = triggerMismatch(payload.trigger, payload.event);
   if (mismatch) throw new ConditionsNotMet(mismatch);
   if (payload.conditions) {
@@ -153,6 +171,7 @@ export function answerPlanWait(payload: PlanWaitPayload): PlanWaitAnswer {
       startedAt: payload.startedAt,
       continuation: payload.run.continuation,
       canContinue: payload.steps.continues !== undefined,
+      ...(calendar ? { calendar } : {}),
     });
   } catch (error) {
     if (error instanceof DueDateUnknown) throw new ConditionsNotMet(`cannot plan the wait: ${error.message}`);
@@ -174,7 +193,32 @@ export type RunDecision = { proceed: true } | { proceed: false; outcome: 'skip' 
 
 /** Whether Check conditions must re-read the event's record before deciding. */
 export function needsCurrentRecord(payload: CheckConditionsPayload): boolean {
-  return payload.recheck || (payload.waited && (payload.onLeave === 'cancel' || payload.trigger.type === 'dateReached'));
+  return (
+    payload.recheck ||
+    (payload.waited && (payload.onLeave === 'cancel' || payload.trigger.type === 'dateReached' || payload.branches !== undefined))
+  );
+}
+
+export interface BranchDecisions {
+  /** Per branch key: true runs its "then", false its "else". */
+  branches: Record<string, boolean>;
+  /** Per branch key: why, in the words of the conditions. */
+  reasons: Record<string, string>;
+}
+
+/** Decides every branch with the run's conditions language, on the record as it is after a wait (re-read),
+ *  else as the trigger saw it: the path a run takes is fixed here and shown in its Check conditions step. */
+export function decideBranches(payload: CheckConditionsPayload, facts: RunFacts = {}): BranchDecisions | undefined {
+  if (payload.branches === undefined) return undefined;
+  const list = JSON.parse(payload.branches) as Array<{ key: string; if: unknown }>;
+  const record = facts.current ?? eventRecordOf(payload.event);
+  const decided: BranchDecisions = { branches: {}, reasons: {} };
+  for (const branch of list) {
+    const verdict = checkConditions(Conditions.parse(branch.if), { record, before: payload.event.before, after: payload.event.after });
+    decided.branches[branch.key] = verdict.holds;
+    decided.reasons[branch.key] = verdict.holds ? 'its conditions hold: "then" runs' : `${verdict.reason}: "else" runs`;
+  }
+  return decided;
 }
 
 /** Check conditions' decision: proceed with the actions, skip the run, or cancel it (DESIGN §6). */

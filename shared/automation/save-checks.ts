@@ -11,6 +11,7 @@ import {
   type Subject,
   type TriggerEntity,
   type Workspace,
+  actionsOf,
   isCondition,
   subjectOf,
   triggerEntityOf,
@@ -153,6 +154,7 @@ function templatesOf(action: Action): Array<[string, string]> {
     if (typeof value === 'string') sources.push([key, value]);
   }
   if (action.type === 'updateFields') for (const [field, value] of Object.entries(action.set)) sources.push([`set.${field}`, value]);
+  if (action.type === 'callWebhook') for (const [name, value] of Object.entries(action.headers ?? {})) sources.push([`headers.${name}`, value]);
   return sources;
 }
 
@@ -214,11 +216,15 @@ export function saveIssues(definition: AutomationDefinition, workspace: SaveWork
 
   const users = new Set(workspace.users);
   const variables = variablesFor(subject, triggerType);
-  definition.actions.forEach((action, index) => {
-    const path = `actions.${index}`;
+  const actions = actionsOf(definition.actions);
+  // Later steps read what a named webhook step answered: `{{ steps.<name>.response… }}`.
+  const webhookNames = actions.flatMap(({ action }) => (action.type === 'callWebhook' && action.name ? [action.name] : []));
+  if (webhookNames.length > 0) variables.set('steps', webhookNames);
+  for (const { action, path: at } of actions) {
+    const path = at.join('.');
     issues.push(...userIssues(action, path, users, subject));
     if (action.type === 'updateFields') issues.push(...updateFieldIssues(action, path, subject));
     for (const [key, source] of templatesOf(action)) issues.push(...templateVariableIssues(source, `${path}.${key}`, subject, variables));
-  });
+  }
   return issues;
 }

@@ -1,7 +1,8 @@
 // Names of the compiled states, as an admin reads them in the Step Functions console and in a run's steps:
 // "Wait 6 months", "1 · Create lead". The local runner binds Tasks by these names too.
-import type { Action, ActionType } from './definition.ts';
+import { type Action, type ActionType, type Branch, type Step, isBranch } from './definition.ts';
 import { type Delay, describeDuration, isNegativeDuration, isZeroDuration } from './durations.ts';
+import { describeWorkingTime } from './working-time.ts';
 
 /** Step Functions refuses longer state names. */
 export const MAX_STATE_NAME = 80;
@@ -30,6 +31,8 @@ export const actionLabels: Record<ActionType, string> = {
   notify: 'Notify',
   updateFields: 'Update fields',
   moveToStage: 'Move to stage',
+  assign: 'Assign',
+  callWebhook: 'Call webhook',
 };
 
 function withinNameLimit(name: string): string {
@@ -41,13 +44,43 @@ export function actionStateName(index: number, action: Pick<Action, 'type'>): st
   return withinNameLimit(`${index + 1} · ${actionLabels[action.type]}`);
 }
 
+/** `2 · If big deal`: a branch is numbered with the actions, so names stay unique across branches. */
+export function branchStateName(index: number, branch: Pick<Branch, 'name'>): string {
+  return withinNameLimit(`${index + 1} · If ${branch.name ?? 'branch'}`);
+}
+
+export interface NumberedStep {
+  step: Step;
+  /** 0-based, in run order across all branches: an action's index names what it creates. */
+  index: number;
+  name: string;
+}
+
+/** Every step numbered in run order (a branch, its "then", its "else"), with its state name. */
+export function numberSteps(steps: readonly Step[]): NumberedStep[] {
+  const numbered: NumberedStep[] = [];
+  const visit = (list: readonly Step[]) => {
+    for (const step of list) {
+      const index = numbered.length;
+      numbered.push({ step, index, name: isBranch(step) ? branchStateName(index, step) : actionStateName(index, step) });
+      if (isBranch(step)) {
+        visit(step.then);
+        visit(step.else);
+      }
+    }
+  };
+  visit(steps);
+  return numbered;
+}
+
 /** `Wait 6 months`, `Wait until 3 days before closeDate`, `Wait until closeDate at 08:00`. */
 export function waitStateName(wait: Delay): string {
-  if ('after' in wait) return withinNameLimit(`Wait ${describeDuration(wait.after)}`);
+  if ('after' in wait) return withinNameLimit(`Wait ${wait.workingTime ? describeWorkingTime(wait.after) : describeDuration(wait.after)}`);
+  if (!('until' in wait)) return `Wait for ${describeWorkingTime(undefined)}`;
   const { field, offset, at } = wait.until;
   const when =
     offset === undefined || isZeroDuration(offset)
       ? field
       : `${describeDuration(offset.replace(/^-/, ''))} ${isNegativeDuration(offset) ? 'before' : 'after'} ${field}`;
-  return withinNameLimit(`Wait until ${when}${at ? ` at ${at}` : ''}`);
+  return withinNameLimit(`Wait until ${when}${at ? ` at ${at}` : ''}${wait.workingTime ? ', in working time' : ''}`);
 }

@@ -101,6 +101,8 @@ export interface TemplateContextInput {
   automation: { id: string; name: string };
   run: { id: string; dueAt?: string };
   now: Date;
+  /** What named steps of the run answered before (a webhook's response): `steps.<name>.response`. */
+  steps?: Record<string, unknown>;
 }
 
 /**
@@ -123,6 +125,7 @@ export function templateContext(input: TemplateContextInput): Record<string, unk
   if (input.entity) context[input.entityType] = input.entity;
   if (input.contact) context.contact = input.contact;
   if (input.company) context.company = input.company;
+  if (input.steps) context.steps = input.steps;
   return context;
 }
 
@@ -144,6 +147,8 @@ export const templateKeys: TemplateKeys = {
   notify: ['userId', 'message'],
   updateFields: [],
   moveToStage: [],
+  assign: [],
+  callWebhook: ['url', 'body'],
 };
 
 /** The action with every template filled in: what run-action performs and what a dry run shows. */
@@ -152,6 +157,11 @@ export function renderAction<A extends Action>(action: A, context: Record<string
   for (const key of templateKeys[action.type] as readonly string[]) {
     const source = rendered[key];
     if (typeof source === 'string') rendered[key] = renderTemplate(source, context, options);
+  }
+  if (action.type === 'callWebhook' && action.headers) {
+    rendered.headers = Object.fromEntries(
+      Object.entries(action.headers).map(([name, source]) => [name, renderTemplate(source, context, options)]),
+    );
   }
   if (action.type === 'updateFields') {
     rendered.set = Object.fromEntries(

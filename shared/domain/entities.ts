@@ -143,6 +143,8 @@ const userFields = {
   email: Email.optional(),
   icon: z.string().max(2000).optional(),
   role: z.enum(userRoles).default('member'),
+  /** A deactivated user keeps their records and history but is given no new work (round-robin skips them). */
+  active: z.boolean().optional(),
 };
 
 export const Stage = z.strictObject({ id: Slug, name: Name, kind: z.enum(stageKinds).default('open') });

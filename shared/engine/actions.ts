@@ -14,82 +14,13 @@ import { stepId } from '#shared/ids.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
+import type { WebhookSender } from '#shared/webhooks/outbound.ts';
+import { createAssign } from './assign.ts';
+import { createCallWebhook } from './webhook.ts';
 
-export type ActionConfig = { type: string } & Record<string, unknown>;
-
-export interface StepContext {
-  automationId: string;
-  automationName: string;
-  runId: string;
-  /** 1-based, as the step is named in the run log (`1 · Create lead`). */
-  stepIndex: number;
-  /** When the step was planned to run (the run's wake time): the time part of derived ids. */
-  plannedAt: Date;
-  entityType: EntityType;
-  entityId: string;
-  /** How many automation hops led here; this step's writes are one deeper. */
-  depth: number;
-  timeZone: string;
-  /** Fills a Liquid template with the record, its contact, the event and the run. */
-  render(template: string): Promise<string>;
-}
-
-/** A record a step created, changed or deleted: enough to link to it at that version. */
-export interface RecordRef {
-  type: EntityType;
-  id: string;
-  version: number;
-  change: 'created' | 'updated' | 'deleted';
-  /** The record's path in the API. */
-  href: string;
-  fields?: string[];
-}
-
-export interface MailRef {
-  to: string;
-  subject: string;
-  status: 'sent' | 'suppressed';
-  reason?: string;
-  messageId?: string;
-}
-
-/**
- * What a step did, kept in the run log (README, "What a run log says"):
- * - `changed`: it wrote what `records`, `mails`, `notifications` and `excepted` list;
- * - `noop`: nothing needed doing (the record was already so, or a backward move is not allowed), `reason` says why;
- * - `suppressed`: the mail was not sent because its address is on the exceptions list (policy, not a fault).
- * A step that cannot do its job at all (no such stage in the record's pipeline, nobody to mail or notify, a user
- * that does not exist) throws StepFailed instead: the run is FAILED with that cause and can be redriven.
- */
-export interface StepOutcome {
-  result: 'changed' | 'noop' | 'suppressed';
-  /** One line: what the step did. */
-  done: string;
-  reason?: string;
-  records?: RecordRef[];
-  mails?: MailRef[];
-  notifications?: Array<{ userId: string; id: string; mailed: boolean }>;
-  excepted?: string[];
-  added?: string[];
-}
-
-/** The step could not do its job: its run fails with this message (never retried: a redrive may, once fixed). */
-export class StepFailed extends Error {
-  override readonly name = 'Stagecraft.StepFailed';
-}
-
-const collections: Record<string, string> = {
-  contact: 'contacts',
-  company: 'companies',
-  lead: 'leads',
-  deal: 'deals',
-  activity: 'activities',
-  document: 'documents',
-};
-
-export function recordRef(type: EntityType, record: { id: string; version: number }, change: RecordRef['change'], fields?: string[]): RecordRef {
-  return { type, id: record.id, version: record.version, change, href: `/${collections[type] ?? type}/${record.id}`, ...(fields ? { fields } : {}) };
-}
+export type { ActionConfig, MailRef, RecordRef, StepContext, StepOutcome } from './step-outcome.ts';
+export { StepFailed, recordRef } from './step-outcome.ts';
+import { type ActionConfig, type RecordRef, type StepContext, StepFailed, type StepOutcome, recordRef } from './step-outcome.ts';
 
 const noop = (done: string, reason: string): StepOutcome => ({ result: 'noop', done, reason });
 
@@ -98,6 +29,8 @@ export interface ActionDeps {
   records: RecordService;
   sendMail: SendMail;
   clock: Clock;
+  /** Outbound HTTP for callWebhook, with the runtime's address policy. */
+  sendWebhook: WebhookSender;
 }
 
 const valueAt = (record: Record<string, unknown>, path: string) => fieldValue(record, path);
@@ -145,6 +78,8 @@ export function createActions(deps: ActionDeps) {
   const { store } = deps;
 
   const executors: Record<string, (action: ActionConfig, ctx: StepContext, entity: Entity, caller: Caller) => Promise<StepOutcome>> = {
+    assign: createAssign(deps),
+    callWebhook: createCallWebhook({ store, send: deps.sendWebhook }),
     async createLead(action, ctx, entity, caller) {
       const contact = await linkedContact(deps, entity, ctx.entityType);
       const responsibleId = await responsibleOf(ctx, action.responsible, entity);

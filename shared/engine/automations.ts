@@ -2,7 +2,7 @@
 // workspace's pipelines and the compiler, stored as records (so they have history and
 // their changes are events the provisioner follows), shown with their provisioning state.
 import { compileAutomation } from '#shared/automation/compile.ts';
-import { type AutomationDefinition, parseAutomationDefinition, triggerEntityOf } from '#shared/automation/definition.ts';
+import { type AutomationDefinition, actionsOf, parseAutomationDefinition, triggerEntityOf } from '#shared/automation/definition.ts';
 import { saveIssues } from '#shared/automation/save-checks.ts';
 import { type Caller, writeContextOf } from '#shared/crm/context.ts';
 import { requireAdmin } from '#shared/crm/records.ts';
@@ -10,6 +10,8 @@ import { type Entity, Pipeline } from '#shared/domain/entities.ts';
 import { ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
+import { assignmentIssues } from './assign.ts';
+import { webhookIssues } from './webhook.ts';
 
 export interface AutomationView extends Record<string, unknown> {
   id: string;
@@ -49,14 +51,14 @@ export function stageReferences(definition: AutomationDefinition): StageReferenc
     triggerPipeline = trigger.pipelineId;
     references.push({ ...(trigger.pipelineId ? { pipelineId: trigger.pipelineId } : {}), stageId: trigger.stageId, path: 'trigger.stageId' });
   }
-  definition.actions.forEach((action, index) => {
-    if (action.type === 'copyDeal') references.push({ pipelineId: action.pipelineId, stageId: action.stageId, path: `actions.${index}.stageId` });
+  for (const { action, path } of actionsOf(definition.actions)) {
+    const at = `${path.join('.')}.stageId`;
+    if (action.type === 'copyDeal') references.push({ pipelineId: action.pipelineId, stageId: action.stageId, path: at });
     if (action.type === 'moveToStage' && dealTrigger) {
-      const named = (action as { pipelineId?: unknown }).pipelineId;
-      const pipelineId = typeof named === 'string' ? named : triggerPipeline;
-      references.push({ ...(pipelineId ? { pipelineId } : {}), stageId: action.stageId, path: `actions.${index}.stageId` });
+      const pipelineId = action.pipelineId ?? triggerPipeline;
+      references.push({ ...(pipelineId ? { pipelineId } : {}), stageId: action.stageId, path: at });
     }
-  });
+  }
   return references;
 }
 
@@ -113,7 +115,14 @@ export function createAutomationService(store: Store) {
   async function validated(input: unknown, id = 'validation', checks: 'all' | 'schema' = 'all'): Promise<AutomationDefinition> {
     const definition = parseAutomationDefinition(input);
     // Stopping changes nothing the checks look at: a user deleted since must not keep a broken automation running.
-    const issues = checks === 'schema' ? [] : saveIssues(definition, { pipelines: await pipelines(), users: await userIds() });
+    const issues =
+      checks === 'schema'
+        ? []
+        : [
+            ...saveIssues(definition, { pipelines: await pipelines(), users: await userIds() }),
+            ...(await assignmentIssues(store, actionsOf(definition.actions))),
+            ...(await webhookIssues(store, actionsOf(definition.actions))),
+          ];
     if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
     try {
       compileAutomation({ id, definition });

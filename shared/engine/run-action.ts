@@ -9,9 +9,11 @@ import {
   type PlanWaitAnswer,
   type PlanWaitPayload,
   type RunActionPayload,
+  type RunFacts,
   type TaskPayload,
   TransientError,
   answerPlanWait,
+  decideBranches,
   decideRun,
   enforceDecision,
   eventRecordOf,
@@ -19,6 +21,7 @@ import {
 } from '#shared/automation/run-steps.ts';
 import { STATE } from '#shared/automation/state-names.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
+import { workspaceCalendar } from '#shared/crm/calendar.ts';
 import { stepOrder } from '#shared/store/runs.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 import { VersionMismatch } from '#shared/errors.ts';
@@ -33,25 +36,65 @@ export interface RunActionDeps {
   logger: Logger;
 }
 
+/** Runs that are over: a record they held may enrol again under "afterFinish". */
+const finished = new Set(['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'LOOP_STOPPED']);
+
 export function createRunAction({ store, actions, clock, logger }: RunActionDeps) {
+  /** Enforces the automation's re-enrolment policy: a run that may not enrol its record is skipped, saying why. */
+  async function enrol(payload: PlanWaitPayload | CheckConditionsPayload): Promise<void> {
+    const policy = payload.reenroll;
+    if (!policy) return;
+    const claim = await store.enrolments.claim(
+      payload.automationId,
+      { type: payload.entityType, id: payload.entityId },
+      payload.runId,
+      async (holder) => policy === 'afterFinish' && finished.has(String((await store.runLog.get(payload.automationId, holder))?.status)),
+    );
+    if (claim.enrolled) return;
+    throw new ConditionsNotMet(
+      policy === 'never'
+        ? `the ${payload.entityType} enrolled before (run ${claim.heldBy}) and this automation enrols a record once`
+        : `run ${claim.heldBy} of this ${payload.entityType} has not finished and this automation enrols a record again only after it`,
+    );
+  }
+
+  /** A manual run: admins always, members when the automation allows it, checked again as the run starts. */
+  async function enforceManualRunner(payload: CheckConditionsPayload): Promise<void> {
+    const actor = payload.event.actor;
+    if (payload.trigger.type !== 'manual' || actor?.kind !== 'user') return;
+    const [user, automation] = await Promise.all([store.records.get('user', actor.id), store.records.get('automation', payload.automationId)]);
+    if (user?.role === 'admin' && user.active !== false) return;
+    if (user && user.active !== false && automation?.allowMembers === true) return;
+    throw new ConditionsNotMet(`${actor.id} may no longer run this automation by hand`);
+  }
+
   async function planWait(payload: PlanWaitPayload): Promise<{ answer: PlanWaitAnswer; outcome: Record<string, unknown> }> {
-    const answer = answerPlanWait(payload);
+    await enrol(payload);
+    // A delay in working time is counted in the calendar as it is when the run enrols.
+    const calendar = 'workingTime' in payload.wait && payload.wait.workingTime ? await workspaceCalendar(store) : undefined;
+    const answer = answerPlanWait(payload, calendar);
     await store.runLog.markWaiting(payload.automationId, payload.runId, answer.dueAt, payload.executionId);
     const waitStep = payload.steps.wait ?? 'Wait';
     const continues = answer.continuation ? ' (goes on in a new execution past the one-year limit)' : '';
     return { answer, outcome: { done: `waits until ${answer.dueAt}${continues}`, dueAt: answer.dueAt, waitStep } };
   }
 
-  async function checkConditions(payload: CheckConditionsPayload): Promise<{ proceed: true }> {
+  async function checkConditions(
+    payload: CheckConditionsPayload,
+  ): Promise<{ proceed: true; carry?: { branches: Record<string, boolean> }; paths?: Record<string, string> }> {
+    await enforceManualRunner(payload);
+    await enrol(payload);
     const decided = payload;
     const current = needsCurrentRecord(decided)
       ? ((await store.records.get(payload.entityType as EntityType, payload.entityId)) ?? null)
       : undefined;
     const automation = payload.waited ? await store.records.get('automation', payload.automationId) : undefined;
     const automationStatus = payload.waited ? (automation?.status === 'active' ? 'active' : 'stopped') : undefined;
-    enforceDecision(decideRun(decided, { ...(current !== undefined ? { current } : {}), ...(automationStatus ? { automationStatus } : {}) }));
+    const facts: RunFacts = { ...(current !== undefined ? { current } : {}), ...(automationStatus ? { automationStatus } : {}) };
+    enforceDecision(decideRun(decided, facts));
+    const paths = decideBranches(payload, facts);
     if (payload.waited) await store.runLog.markResumed(payload.automationId, payload.runId);
-    return { proceed: true };
+    return paths ? { proceed: true, carry: { branches: paths.branches }, paths: paths.reasons } : { proceed: true };
   }
 
   async function runAction(payload: RunActionPayload): Promise<StepOutcome> {
@@ -75,6 +118,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
       automation: { id: payload.automationId, name: payload.automationName },
       run: { id: payload.runId, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) },
       now: clock.now(),
+      ...(payload.readsSteps ? { steps: await store.webhooks.results(payload.runId) } : {}),
     });
     const rendered = renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
     const plannedAt = new Date(run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt);
@@ -92,7 +136,9 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         // Templates were filled above, once, exactly as a dry run shows them.
         render: async (text) => text,
       }, entity);
-      await store.runLog.countActions(payload.automationId, payload.runId, payload.actionIndex + 1, `${payload.stepName}: ${outcome.done}`);
+      // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
+      const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
+      await store.runLog.countActions(payload.automationId, payload.runId, completed, `${payload.stepName}: ${outcome.done}`);
       return outcome;
     } catch (error) {
       // Someone wrote the record at the same moment: the step's Retry runs it again on the fresh record.
@@ -107,11 +153,18 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         return planWait(payload);
       case 'checkConditions': {
         const answer = await checkConditions(payload);
-        return { answer, outcome: { done: payload.conditions === null ? 'no conditions' : 'the conditions hold' } };
+        const done = payload.conditions === null ? 'no conditions' : 'the conditions hold';
+        // With branches, the step says which way each one goes and why.
+        return { answer, outcome: answer.paths ? { done, branches: answer.paths } : { done } };
       }
       case 'runAction': {
         const outcome = await runAction(payload);
-        return { answer: outcome, outcome: outcome as unknown as Record<string, unknown> };
+        // With branches the count of actions done depends on the path: it travels on with the decisions.
+        const answer =
+          payload.actionsCompleted === undefined
+            ? outcome
+            : { ...outcome, carry: { actionsCompleted: String(Number(payload.actionsCompleted) + 1), branches: payload.branches ?? {} } };
+        return { answer, outcome: outcome as unknown as Record<string, unknown> };
       }
     }
   }

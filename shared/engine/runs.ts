@@ -3,15 +3,15 @@
 // side effects, redrive the failed runs of a window.
 import { z } from 'zod';
 import { compileAutomation, resumeRunInput } from '#shared/automation/compile.ts';
-import { type AutomationDefinition, type Trigger, subjectOf } from '#shared/automation/definition.ts';
-import { type RunInput, decideRun } from '#shared/automation/run-steps.ts';
+import { type AutomationDefinition, type Step, type Trigger, actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition.ts';
+import { type RunInput, decideBranches, decideRun } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
-import { STATE, actionStateName } from '#shared/automation/state-names.ts';
+import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
 import { type Caller, actorOf } from '#shared/crm/context.ts';
 import { parseWith, requireAdmin } from '#shared/crm/records.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
-import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors.ts';
 import { matchesPattern } from '#shared/events/pattern.ts';
 import { detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
 import type { Clock, Ids, Workflows } from '#shared/ports.ts';
@@ -236,6 +236,17 @@ function eventFor(trigger: Trigger, entityType: EntityType, record: Entity, even
   };
 }
 
+/** Admins run any automation by hand; members only a manual one that allows them (`allowMembers`). */
+function mayRunByHand(caller: Caller, definition: AutomationDefinition): void {
+  if (caller.kind === 'user' && caller.role === 'admin') return;
+  if (caller.kind === 'user' && definition.trigger.type === 'manual' && definition.allowMembers === true) return;
+  throw new Forbidden(
+    definition.trigger.type === 'manual'
+      ? 'Only admins may run this automation by hand; members may when the automation allows it (allowMembers).'
+      : 'Only admins may start a run of this automation by hand.',
+  );
+}
+
 export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
   async function automation(id: string) {
     const record = await store.records.require('automation', id);
@@ -295,8 +306,8 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
 
   /** Starts a run for one record, now: the run id is the id of the event built for it. */
   async function startManual(automationId: string, input: unknown, caller: Caller) {
-    requireAdmin(caller);
     const { record: auto, definition } = await automation(automationId);
+    mayRunByHand(caller, definition);
     const { entityType, entityId } = parseWith(RunTarget, input);
     const runsOn = manualRunTypes(definition.trigger);
     if (!runsOn.includes(entityType))
@@ -320,7 +331,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       status: 'RUNNING' as const,
       startedAt: event.time,
       actionsCompleted: 0,
-      actionsTotal: definition.actions.length,
+      actionsTotal: actionsOf(definition.actions).length,
     };
   }
 
@@ -332,8 +343,10 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     const event = eventFor(definition.trigger, entityType, record, 'dry-run', clock.now().toISOString(), caller);
     const compiled = compileAutomation({ id: automationId, version: auto.version, definition });
     const triggerMatches = compiled.eventPattern === null ? definition.trigger.type === 'manual' : matchesPattern(compiled.eventPattern, event);
-    const decision = decideRun({
-      task: 'checkConditions',
+    const numbered = numberSteps(definition.actions);
+    const branchList = numbered.flatMap((entry) => (isBranch(entry.step) ? [{ key: `b${entry.index + 1}`, if: entry.step.if }] : []));
+    const checks = {
+      task: 'checkConditions' as const,
       automationId,
       runId: 'dry-run',
       executionId: 'dry-run',
@@ -343,10 +356,13 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       trigger: definition.trigger,
       conditions: definition.conditions ? JSON.stringify(definition.conditions) : null,
       recheck: false,
-      onLeave: 'continue',
+      onLeave: 'continue' as const,
       finishPending: false,
       waited: false,
-    });
+      ...(branchList.length > 0 ? { branches: JSON.stringify(branchList) } : {}),
+    };
+    const decision = decideRun(checks);
+    const paths = decideBranches(checks);
     const contactId = typeof record.contactId === 'string' ? record.contactId : undefined;
     const contact = contactId ? await store.records.get('contact', contactId) : undefined;
     const context = templateContext({
@@ -358,11 +374,28 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       run: { id: 'dry-run' },
       now: clock.now(),
     });
-    const actions = definition.actions.map((action, index) => {
+    // Every step in run order; with branches, each says whether it is on the path this record would take.
+    const onPath = new Set<Step>();
+    const follow = (steps: readonly Step[]) => {
+      for (const step of steps) {
+        onPath.add(step);
+        if (isBranch(step)) {
+          const entry = numbered.find((candidate) => candidate.step === step) as NumberedStep;
+          follow(paths?.branches[`b${entry.index + 1}`] ? step.then : step.else);
+        }
+      }
+    };
+    follow(definition.actions);
+    const actions = numbered.map(({ step, index, name }) => {
+      const path = branchList.length > 0 ? { onPath: onPath.has(step) } : {};
+      if (isBranch(step)) {
+        const key = `b${index + 1}`;
+        return { step: name, ...path, branch: paths?.branches[key] ? 'then' : 'else', why: paths?.reasons[key] };
+      }
       try {
-        return { step: actionStateName(index, action), action: renderAction(action, context, { timeZone: definition.timeZone }) };
+        return { step: name, ...path, action: renderAction(step, context, { timeZone: definition.timeZone }) };
       } catch (error) {
-        return { step: actionStateName(index, action), error: (error as Error).message };
+        return { step: name, ...path, error: (error as Error).message };
       }
     });
     return {
@@ -397,14 +430,16 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       const detail = (await store.runLog.input(automationId, run.runId)) ?? (await executionInput(run.executionId));
       if (!detail) continue;
       const name = `${run.runId}-r${ids.next()}`.slice(0, 80);
-      const failedStep = run.failedStep ?? actionStateName(0, definition.actions[0]!);
+      const [first] = numberSteps(definition.actions);
+      const failedStep = run.failedStep ?? (first as NumberedStep).name;
       const marked = await store.runLog.markRedriven(automationId, run.runId, {
         at: clock.now().toISOString(),
         fromStep: failedStep,
         ...(deployed ? { automationVersion: deployed.automationVersion } : {}),
       });
       if (!marked) continue;
-      const resumed = resumeRunInput(detail as RunInput['detail'], { failedStep, actionsCompleted: run.actionsCompleted });
+      const branchy = walkSteps(definition.actions).some(({ step }) => isBranch(step));
+      const resumed = resumeRunInput(detail as RunInput['detail'], { failedStep, actionsCompleted: run.actionsCompleted }, { branchy });
       const { executionId } = await workflows.start(automationId, name, resumed);
       await store.runLog.noteRedriveExecution(automationId, run.runId, executionId);
       redriven.push(run.runId);

@@ -1,6 +1,8 @@
 // The single-table repository: everything that reads or writes the table goes through here.
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
+import { createCounters } from './counters.ts';
 import { createCredentials } from './credentials.ts';
+import { createEnrolments } from './enrolments.ts';
 import { createExceptions } from './exceptions.ts';
 import { createLookups } from './lookups.ts';
 import { createNotifications } from './notifications.ts';
@@ -10,6 +12,7 @@ import { createRunCounts } from './run-counts.ts';
 import { createRunLog } from './run-log.ts';
 import { createSettings } from './settings.ts';
 import { createStepMarkers } from './step-markers.ts';
+import { createWebhooks } from './webhooks.ts';
 
 export function createStore(table: TableRef, clock: Clock, ids: Ids) {
   return {
@@ -24,6 +27,9 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     runLog: createRunLog(table),
     runCounts: createRunCounts(table),
     stepMarkers: createStepMarkers(table, clock),
+    counters: createCounters(table, clock),
+    enrolments: createEnrolments(table, clock),
+    webhooks: createWebhooks(table, clock),
   };
 }
 

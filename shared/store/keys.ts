@@ -119,3 +119,19 @@ export const provisioningKey = (automationId: string): Key => ({ pk: `automation
 
 /** A side effect an automation step made once (a mail sent): pk `step#<runId>#<step>`, sk `done`. */
 export const stepMarkerKey = (runId: string, step: number): Key => ({ pk: `step#${runId}#${step}`, sk: 'done' });
+
+/** A shared counter (round-robin assignment): pk `counter#<name>`, sk `counter`; incremented atomically. */
+export const counterKey = (name: string): Key => ({ pk: `counter#${name}`, sk: 'counter' });
+/** What a step chose once (the user a round-robin gave the record): pk `choice#<runId>#<step>`, sk `choice`. */
+export const stepChoiceKey = (runId: string, step: number): Key => ({ pk: `choice#${runId}#${step}`, sk: 'choice' });
+/** Which run holds a record's enrolment in an automation (re-enrolment policy): pk `enrolment#<automationId>#<type>#<id>`. */
+export const enrolmentKey = (automationId: string, entityType: string, entityId: string): Key => ({
+  pk: `enrolment#${automationId}#${entityType}#${entityId}`,
+  sk: 'enrolment',
+});
+/** Secrets that sign outgoing webhooks: pk `webhookSecret#<id>`, sk `webhookSecret`; gsi1 `webhookSecrets` / id. */
+export const webhookSecretKey = (id: string): Key => ({ pk: `webhookSecret#${id}`, sk: 'webhookSecret' });
+export const WEBHOOK_SECRETS_INDEX_KEY = 'webhookSecrets';
+/** What a named step of a run answered (a webhook's response), for later steps' templates: pk `stepResults#<runId>`, sk name. */
+export const stepResultKey = (runId: string, name: string): Key => ({ pk: `stepResults#${runId}`, sk: name });
+export const stepResultsPartition = (runId: string) => `stepResults#${runId}`;

@@ -90,7 +90,7 @@ describe('a user deleted after the automation was saved', () => {
     const run = await manualRun(automationId, 'deal', deal.id);
 
     expect(run.status).toBe('FAILED');
-    expect(JSON.stringify(run)).toContain(`no user with id ${user.id}`);
+    expect(JSON.stringify(run)).toContain(`user ${user.id} does not exist`);
   });
 });
 

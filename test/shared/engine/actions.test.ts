@@ -8,6 +8,7 @@ import { createOutbox } from '#infra/local/outbox.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import { type Actions, type StepContext, StepFailed, createActions } from '#shared/engine/actions.ts';
 import { ulidIds } from '#shared/ids.ts';
+import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
     records: t.app.records,
     sendMail: createGuardedMailer(mailer, t.app.store.exceptions),
     clock: t.clock,
+    sendWebhook: createWebhookSender({ allowLoopback: true }),
   });
 });
 

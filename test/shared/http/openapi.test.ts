@@ -131,7 +131,7 @@ describe('request schemas', () => {
     ],
     ['/documents', ['title', 'templateId', 'entityType', 'entityId', 'fields'], ['entityId', 'entityType', 'title']],
     ['/pipelines', ['id', 'name', 'stages'], ['name', 'stages']],
-    ['/users', ['name', 'email', 'icon', 'role'], ['name']],
+    ['/users', ['name', 'email', 'icon', 'role', 'active'], ['name']],
     ['/exceptions', ['value', 'reason'], ['value']],
   ])('POST %s documents the fields of DESIGN §3 and which are required', (path, fields, required) => {
     const schema = requestSchema(document, 'POST', path);

@@ -1,0 +1,147 @@
+// Working time for automation delays (Bitrix24's "in working time"): the workspace calendar (time zone,
+// working days and hours, holidays) and the due time of a delay counted in it — "2 working days" from a
+// Friday evening is Tuesday at opening time. Wall-clock arithmetic in the calendar's zone, so DST is kept.
+import { DateTime, IANAZone } from 'luxon';
+import { z } from 'zod';
+
+export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof weekdays)[number];
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+const isTimeZone = (name: string) => IANAZone.isValidZone(name);
+const minutesOf = (time: string) => {
+  const [hour, minute] = time.split(':').map(Number);
+  return (hour ?? 0) * 60 + (minute ?? 0);
+};
+
+export const Calendar = z.strictObject({
+  timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
+  days: z
+    .array(z.enum(weekdays))
+    .min(1)
+    .max(7)
+    .refine((days) => new Set(days).size === days.length, 'each day once'),
+  hours: z
+    .strictObject({
+      start: z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 09:00'),
+      end: z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 17:00'),
+    })
+    .refine((hours) => minutesOf(hours.start) < minutesOf(hours.end), { path: ['end'], message: 'the day must end after it starts' }),
+  holidays: z
+    .array(z.string().regex(ISO_DATE, 'a date as YYYY-MM-DD').refine((day) => DateTime.fromISO(day).isValid, 'not a calendar date'))
+    .max(400),
+});
+export type Calendar = z.infer<typeof Calendar>;
+
+/** A workspace that never set its calendar works Monday to Friday, 09:00 to 17:00 UTC. */
+export const defaultCalendar: Calendar = {
+  timeZone: 'UTC',
+  days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  hours: { start: '09:00', end: '17:00' },
+  holidays: [],
+};
+
+/** A calendar patch: any of its parts. */
+export const CalendarPatch = z.strictObject({
+  timeZone: Calendar.shape.timeZone.optional(),
+  days: Calendar.shape.days.optional(),
+  hours: Calendar.shape.hours.optional(),
+  holidays: Calendar.shape.holidays.optional(),
+});
+
+// Durations counted in working time: whole days, hours, minutes and seconds (a working month has no meaning).
+const WORKING_DURATION = /^P(?=\d|T\d)(?:(\d{1,4})D)?(?:T(?=\d)(?:(\d{1,5})H)?(?:(\d{1,6})M)?(?:(\d{1,7})S)?)?$/;
+export const WORKING_DURATION_HINT = 'counted in working days, hours and minutes, such as P2D, PT4H or P1DT2H';
+
+export function isWorkingDuration(text: string): boolean {
+  return WORKING_DURATION.test(text);
+}
+
+/** At most this many calendar days are searched for a working day: a calendar of holidays only ends the search. */
+const SEARCH_DAYS = 3660;
+
+export class NoWorkingTime extends Error {
+  override readonly name = 'NoWorkingTime';
+}
+
+function isWorkingDay(calendar: Calendar, day: DateTime): boolean {
+  const weekday = weekdays[day.weekday - 1] as Weekday;
+  return calendar.days.includes(weekday) && !calendar.holidays.includes(day.toISODate() ?? '');
+}
+
+function at(day: DateTime, time: string): DateTime {
+  const minutes = minutesOf(time);
+  // Luxon moves a wall-clock time that a DST change skips forward to the first moment that exists.
+  return day.set({ hour: Math.floor(minutes / 60), minute: minutes % 60, second: 0, millisecond: 0 });
+}
+
+const opening = (calendar: Calendar, day: DateTime) => at(day, calendar.hours.start);
+const closing = (calendar: Calendar, day: DateTime) => at(day, calendar.hours.end);
+
+/** The first working day strictly after `day` (or `day` itself with `inclusive`). */
+function nextWorkingDay(calendar: Calendar, day: DateTime, inclusive = false): DateTime {
+  let candidate: DateTime = inclusive ? day.startOf('day') : day.startOf('day').plus({ days: 1 });
+  for (let searched = 0; searched < SEARCH_DAYS; searched += 1) {
+    if (isWorkingDay(calendar, candidate)) return candidate;
+    candidate = candidate.plus({ days: 1 });
+  }
+  throw new NoWorkingTime(`the calendar has no working day within ${SEARCH_DAYS} days`);
+}
+
+/** The moment itself when it is inside working hours, or else the next opening time. */
+export function nextWorkingMoment(calendar: Calendar, moment: Date): Date {
+  const local = DateTime.fromJSDate(moment, { zone: calendar.timeZone });
+  if (isWorkingDay(calendar, local)) {
+    if (local < opening(calendar, local)) return opening(calendar, local).toJSDate();
+    if (local < closing(calendar, local)) return moment;
+  }
+  return opening(calendar, nextWorkingDay(calendar, local)).toJSDate();
+}
+
+/**
+ * Adds a working-time duration to a moment. Days come first: the due day is the Nth working day after the
+ * moment's day, at the moment's time of day when that falls inside working hours, else at opening time (a
+ * request made after closing is picked up when the day opens). Hours and minutes then count only time inside
+ * working hours, carrying over to the next working day.
+ */
+export function addWorkingTime(calendar: Calendar, moment: Date, duration: string): Date {
+  const match = WORKING_DURATION.exec(duration);
+  if (!match) throw new RangeError(`not a working-time duration (${WORKING_DURATION_HINT}): ${duration}`);
+  const days = Number(match[1] ?? 0);
+  const workingMillis = (Number(match[2] ?? 0) * 3600 + Number(match[3] ?? 0) * 60 + Number(match[4] ?? 0)) * 1000;
+  let current: DateTime = DateTime.fromJSDate(moment, { zone: calendar.timeZone });
+  if (days > 0) {
+    let day: DateTime = current;
+    for (let counted = 0; counted < days; counted += 1) day = nextWorkingDay(calendar, day);
+    const sameTime = day.set({ hour: current.hour, minute: current.minute, second: current.second, millisecond: current.millisecond });
+    current = sameTime >= opening(calendar, day) && sameTime < closing(calendar, day) ? sameTime : opening(calendar, day);
+  }
+  if (workingMillis === 0) return days > 0 ? current.toJSDate() : nextWorkingMoment(calendar, current.toJSDate());
+  current = DateTime.fromJSDate(nextWorkingMoment(calendar, current.toJSDate()), { zone: calendar.timeZone });
+  let remaining = workingMillis;
+  for (let searched = 0; searched < SEARCH_DAYS; searched += 1) {
+    const available = closing(calendar, current).toMillis() - current.toMillis();
+    if (remaining <= available) return current.plus({ milliseconds: remaining }).toJSDate();
+    remaining -= available;
+    current = opening(calendar, nextWorkingDay(calendar, current));
+  }
+  throw new NoWorkingTime(`the calendar has no working time within ${SEARCH_DAYS} days`);
+}
+
+/** Words for a working-time delay as an admin reads it: "2 working days", "the next working hour". */
+export function describeWorkingTime(duration: string | undefined): string {
+  if (duration === undefined) return 'the next working hour';
+  const match = WORKING_DURATION.exec(duration);
+  if (!match) return `${duration} of working time`;
+  const units: Array<[number, string]> = [
+    [Number(match[1] ?? 0), 'working day'],
+    [Number(match[2] ?? 0), 'working hour'],
+    [Number(match[3] ?? 0), 'working minute'],
+    [Number(match[4] ?? 0), 'working second'],
+  ];
+  return units
+    .filter(([count]) => count > 0)
+    .map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`)
+    .join(' ');
+}

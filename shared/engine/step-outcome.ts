@@ -1,0 +1,84 @@
+// What a step is given and what it reports: the contract between run-action and every action executor,
+// apart from the executors so that each may live in its own module.
+import type { EntityType } from '#shared/domain/entities.ts';
+
+export type ActionConfig = { type: string } & Record<string, unknown>;
+
+export interface StepContext {
+  automationId: string;
+  automationName: string;
+  runId: string;
+  /** 1-based, as the step is named in the run log (`1 · Create lead`). */
+  stepIndex: number;
+  /** When the step was planned to run (the run's wake time): the time part of derived ids. */
+  plannedAt: Date;
+  entityType: EntityType;
+  entityId: string;
+  /** How many automation hops led here; this step's writes are one deeper. */
+  depth: number;
+  timeZone: string;
+  /** Fills a Liquid template with the record, its contact, the event and the run. */
+  render(template: string): Promise<string>;
+}
+
+/** A record a step created, changed or deleted: enough to link to it at that version. */
+export interface RecordRef {
+  type: EntityType;
+  id: string;
+  version: number;
+  change: 'created' | 'updated' | 'deleted';
+  /** The record's path in the API. */
+  href: string;
+  fields?: string[];
+}
+
+export interface MailRef {
+  to: string;
+  subject: string;
+  status: 'sent' | 'suppressed';
+  reason?: string;
+  messageId?: string;
+}
+
+/**
+ * What a step did, kept in the run log (README, "What a run log says"):
+ * - `changed`: it wrote what `records`, `mails`, `notifications` and `excepted` list;
+ * - `noop`: nothing needed doing (the record was already so, or a backward move is not allowed), `reason` says why;
+ * - `suppressed`: the mail was not sent because its address is on the exceptions list (policy, not a fault).
+ * A step that cannot do its job at all (no such stage in the record's pipeline, nobody to mail or notify, a user
+ * that does not exist) throws StepFailed instead: the run is FAILED with that cause and can be redriven.
+ */
+export interface StepOutcome {
+  result: 'changed' | 'noop' | 'suppressed';
+  /** One line: what the step did. */
+  done: string;
+  reason?: string;
+  records?: RecordRef[];
+  mails?: MailRef[];
+  notifications?: Array<{ userId: string; id: string; mailed: boolean }>;
+  excepted?: string[];
+  added?: string[];
+  /** Round-robin: who the record was given to. */
+  assignedTo?: string;
+  /** A webhook's answer: its status and the start of its body. */
+  webhook?: { status: number; response: string };
+}
+
+/** The step could not do its job: its run fails with this message (never retried: a redrive may, once fixed). */
+export class StepFailed extends Error {
+  override readonly name = 'Stagecraft.StepFailed';
+}
+
+const collections: Record<string, string> = {
+  contact: 'contacts',
+  company: 'companies',
+  lead: 'leads',
+  deal: 'deals',
+  activity: 'activities',
+  document: 'documents',
+};
+
+export function recordRef(type: EntityType, record: { id: string; version: number }, change: RecordRef['change'], fields?: string[]): RecordRef {
+  return { type, id: record.id, version: record.version, change, href: `/${collections[type] ?? type}/${record.id}`, ...(fields ? { fields } : {}) };
+}
+

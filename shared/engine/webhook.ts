@@ -1,0 +1,89 @@
+// The callWebhook action: one signed HTTP request per attempt, built from a template or the record. A 5xx,
+// 429 or an unreachable target is retried by the state machine's Retry (WebhookUnavailable), never in code;
+// any other answer outside 2xx fails the step with what the target said. A named step keeps the response for
+// the run's later steps.
+import type { Entity } from '#shared/domain/entities.ts';
+import type { FieldIssue } from '#shared/errors.ts';
+import { WebhookUnavailable } from '#shared/automation/run-steps.ts';
+import type { Store } from '#shared/store/index.ts';
+import { TargetRefused, TargetUnreachable, type WebhookSender } from '#shared/webhooks/outbound.ts';
+import { SIGNATURE_HEADER, signWebhook } from '#shared/webhooks/signature.ts';
+import { type ActionConfig, type StepContext, StepFailed, type StepOutcome } from './step-outcome.ts';
+
+/** How much of a response the run log keeps. */
+const EXCERPT = 1000;
+/** How much of a JSON response later steps may read. */
+const KEPT_RESPONSE = 32 * 1024;
+
+export class WebhookRefused extends Error {
+  override readonly name = 'Stagecraft.WebhookRefused';
+}
+
+function parsedJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function createCallWebhook(deps: { store: Store; send: WebhookSender }) {
+  return async function callWebhook(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<StepOutcome> {
+    const method = (action.method as 'POST' | 'PUT' | 'PATCH' | undefined) ?? 'POST';
+    const url = String(action.url).trim();
+    let body: string;
+    if (typeof action.body === 'string') {
+      body = action.body;
+      if (parsedJson(body) === undefined) throw new StepFailed(`the body did not render to JSON (use the json filter for values): ${body.slice(0, 200)}`);
+    } else {
+      body = JSON.stringify({ automation: { id: ctx.automationId, name: ctx.automationName }, run: { id: ctx.runId, step: ctx.stepIndex }, entityType: ctx.entityType, entity });
+    }
+    const headers: Record<string, string> = {
+      ...((action.headers as Record<string, string> | undefined) ?? {}),
+      'content-type': 'application/json',
+      'user-agent': 'Stagecraft-Webhooks/1',
+      // The same for every attempt of the step: a receiver that saw it already can answer 2xx and do nothing.
+      'idempotency-key': `${ctx.runId}-${ctx.stepIndex}`,
+    };
+    if (typeof action.secretId === 'string') {
+      const secret = await deps.store.webhooks.secretValue(action.secretId);
+      if (!secret) throw new StepFailed(`the webhook secret ${action.secretId} no longer exists`);
+      // Real time, not local mode's moved clock: the receiver compares it with its own.
+      headers[SIGNATURE_HEADER] = signWebhook(secret, body, new Date());
+    }
+    const timeoutMs = (typeof action.timeoutSeconds === 'number' ? action.timeoutSeconds : 10) * 1000;
+    let response;
+    try {
+      response = await deps.send({ url, method, headers, body, timeoutMs });
+    } catch (error) {
+      if (error instanceof TargetRefused) throw new WebhookRefused(error.message);
+      if (error instanceof TargetUnreachable) throw new WebhookUnavailable(`${method} ${url}: ${error.message}`);
+      if (error instanceof TypeError) throw new WebhookRefused(`${url} is not a URL that can be called: ${error.message}`);
+      throw error;
+    }
+    const excerpt = response.body.slice(0, EXCERPT);
+    const said = `${method} ${url} answered ${response.status}`;
+    if (response.status >= 500 || response.status === 429) throw new WebhookUnavailable(`${said}: ${excerpt}`);
+    if (response.status >= 300 && response.status < 400) throw new WebhookRefused(`${said} (redirects are not followed): ${response.headers.location ?? ''}`);
+    if (response.status >= 400 || response.status < 200) throw new WebhookRefused(`${said}: ${excerpt}`);
+    if (typeof action.name === 'string') {
+      const json = response.body.length <= KEPT_RESPONSE ? parsedJson(response.body) : undefined;
+      await deps.store.webhooks.putResult(ctx.runId, action.name, { status: response.status, response: json ?? response.body.slice(0, KEPT_RESPONSE) });
+    }
+    return { result: 'changed', done: said, webhook: { status: response.status, response: excerpt } };
+  };
+}
+
+/** Save-time checks: each signing secret exists, and no two webhook steps share a name. */
+export async function webhookIssues(store: Store, actions: ReadonlyArray<{ action: { type: string }; path: Array<string | number> }>): Promise<FieldIssue[]> {
+  const issues: FieldIssue[] = [];
+  const names = new Set<string>();
+  for (const { action, path } of actions) {
+    if (action.type !== 'callWebhook') continue;
+    const { secretId, name } = action as { secretId?: string; name?: string };
+    if (secretId && !(await store.webhooks.secretValue(secretId))) issues.push({ path: [...path, 'secretId'].join('.'), message: `no webhook secret ${secretId} (POST /webhook-secrets makes one)` });
+    if (name && names.has(name)) issues.push({ path: [...path, 'name'].join('.'), message: `another webhook step is named ${name}` });
+    if (name) names.add(name);
+  }
+  return issues;
+}
