@@ -1,9 +1,9 @@
 // One action of the list, with every option of its type: templates offer the trigger's variables.
-import { ActionIcon, Button, Checkbox, Group, Paper, Select, Stack, Text } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Group, Paper, Select, Stack, Text, Textarea } from '@mantine/core';
 import { actionTypes } from '#shared/automation/definition.ts';
 import { activityTypes } from '#shared/domain/entities.ts';
 import { actionLabels } from '#shared/automation/state-names.ts';
-import type { ActionForm } from '../model/definition-form';
+import { type ActionForm, type StepType, blankAction, isFormActionType } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
 import { type RecordTypeName, fieldsOf } from '../model/variables';
 import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, UserPicker } from './Pickers';
@@ -37,9 +37,13 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
             <Text fw={600}>{index + 1} ·</Text>
             <Select
               aria-label={`Action ${index + 1} type`}
-              data={actionTypes.map((type) => ({ value: type, label: actionLabels[type] }))}
+              data={[...actionTypes.map((type) => ({ value: type, label: actionLabels[type] ?? type })), { value: 'branch', label: 'Branch (if / else)' }]}
               value={value.type}
-              onChange={(type) => set({ type: (type ?? 'createLead') as ActionForm['type'] })}
+              onChange={(type) => {
+                const next = (type ?? 'createLead') as StepType;
+                // A type the builder has no inputs for starts as its JSON skeleton.
+                set(isFormActionType(next) ? { type: next, raw: undefined } : { type: next, raw: blankAction(next).raw });
+              }}
               allowDeselect={false}
               error={err('type')}
             />
@@ -56,6 +60,19 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
             </ActionIcon>
           </Group>
         </Group>
+
+        {!isFormActionType(value.type) ? (
+          <Textarea
+            label="Step (JSON)"
+            description="This step has no form yet: edit it as the API's JSON"
+            autosize
+            minRows={4}
+            value={value.raw ?? ''}
+            onChange={(event) => set({ raw: event.currentTarget.value })}
+            error={errorAt(errors, `actions.${index}`, { within: true })}
+            styles={{ input: { fontFamily: 'monospace' } }}
+          />
+        ) : null}
 
         {value.type === 'createLead' ? (
           <>

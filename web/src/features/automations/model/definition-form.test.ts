@@ -72,7 +72,11 @@ const actions: Record<Action['type'], Action[]> = {
   moveToStage: [
     { type: 'moveToStage', stageId: 'invoice' },
     { type: 'moveToStage', stageId: 'contract', allowBackward: true },
+    { type: 'moveToStage', stageId: 'new', pipelineId: 'sales' },
   ],
+  // Edited as JSON in the builder: kept exactly.
+  assign: [{ type: 'assign', role: 'member' }],
+  callWebhook: [{ type: 'callWebhook', name: 'crm', url: 'https://example.org/hooks/{{ deal.id }}', method: 'PUT', headers: { 'X-Source': 'stagecraft' }, timeoutSeconds: 5 }],
 };
 
 describe('builder form ↔ definition', () => {
@@ -124,6 +128,21 @@ describe('builder form ↔ definition', () => {
       status: 'stopped',
     });
     expect(AutomationDefinition.safeParse(definition).success).toBe(true);
+
+    expect(toDefinition(toForm(definition))).toEqual(definition);
+  });
+
+  it('round-trips a branch and the options the builder has no inputs for', () => {
+    const definition = definitionWith({
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [
+        { type: 'branch', if: { all: [{ field: 'amount', op: 'gte', value: 1000 }] }, then: [{ type: 'notify', to: 'responsible', message: 'Big' }], else: [] },
+      ] as never,
+      delay: { after: 'PT4H', workingTime: true } as never,
+      allowMembers: true,
+    } as never);
+    const parsed = AutomationDefinition.safeParse(definition);
+    expect(parsed.error?.issues ?? []).toEqual([]);
 
     expect(toDefinition(toForm(definition))).toEqual(definition);
   });

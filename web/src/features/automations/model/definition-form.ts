@@ -7,10 +7,17 @@ import type {
   AutomationDefinitionInput,
   Condition,
   ConditionOp,
+  Step,
   Trigger,
   TriggerEntity,
   TriggerType,
 } from '#shared/automation/definition.ts';
+
+/** The action types the builder has inputs for; any other step (assign, callWebhook, branch) is edited as JSON. */
+export const formActionTypes = ['createLead', 'copyDeal', 'planActivity', 'addToExceptions', 'sendEmail', 'notify', 'updateFields', 'moveToStage'] as const;
+export type FormActionType = (typeof formActionTypes)[number];
+export type StepType = ActionType | 'branch';
+export const isFormActionType = (type: string): type is FormActionType => (formActionTypes as readonly string[]).includes(type);
 
 type Scalar = string | number | boolean | null;
 
@@ -53,7 +60,10 @@ export interface TriggerForm {
 }
 
 export interface DelayForm {
-  kind: 'none' | 'after' | 'until';
+  /** 'working' alone: wait for the next working hour. */
+  kind: 'none' | 'after' | 'until' | 'working';
+  /** Count the delay in the workspace calendar's working time. */
+  workingTime?: boolean;
   after: string;
   untilField: string;
   untilOffset: string;
@@ -67,7 +77,9 @@ export interface FieldRow {
 
 /** One action; every option of every type lives here as text, and the type picks what is read. */
 export interface ActionForm {
-  type: ActionType;
+  type: StepType;
+  /** A step the builder has no inputs for, as JSON text: sent as typed. */
+  raw?: string;
   title: string;
   responsible: string;
   pipelineId: string;
@@ -99,6 +111,8 @@ export interface DefinitionForm {
   finishPending: boolean;
   timeZone: string;
   actions: ActionForm[];
+  /** Options of the definition the builder has no inputs for (allowMembers, reenroll, …): kept as they are. */
+  extra: Record<string, unknown>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -108,9 +122,10 @@ export function blankTrigger(type: TriggerType = 'stageEntered'): TriggerForm {
   return { type, entity: 'deal', pipelineId: '', stageId: '', fields: [], field: '', offset: '', at: '', party: 'all', templateId: '' };
 }
 
-export function blankAction(type: ActionType = 'createLead'): ActionForm {
+export function blankAction(type: StepType = 'createLead'): ActionForm {
   return {
     type,
+    ...(isFormActionType(type) ? {} : { raw: JSON.stringify(type === 'branch' ? { type, if: { all: [] }, then: [], else: [] } : { type }, null, 2) }),
     title: '',
     responsible: '',
     pipelineId: '',
@@ -147,6 +162,7 @@ export function blankForm(): DefinitionForm {
     finishPending: false,
     timeZone: 'UTC',
     actions: [blankAction()],
+    extra: {},
   };
 }
 
@@ -210,7 +226,9 @@ function conditionsToForm(conditions: AutomationDefinitionInput['conditions']): 
   };
 }
 
-function actionToForm(action: Action): ActionForm {
+function actionToForm(step: Step): ActionForm {
+  if (!isFormActionType(step.type)) return { ...blankAction('createLead'), type: step.type, raw: JSON.stringify(step, null, 2) };
+  const action = step as Extract<Action, { type: FormActionType }>;
   const form = blankAction(action.type);
   switch (action.type) {
     case 'createLead':
@@ -235,29 +253,38 @@ function actionToForm(action: Action): ActionForm {
     case 'updateFields':
       return { ...form, set: Object.entries(action.set).map(([field, value]) => ({ field, value })) };
     case 'moveToStage':
-      return { ...form, stageId: action.stageId, allowBackward: action.allowBackward ?? false };
+      return { ...form, stageId: action.stageId, pipelineId: action.pipelineId ?? '', allowBackward: action.allowBackward ?? false };
   }
 }
+
+const modelled = new Set(['name', 'status', 'trigger', 'conditions', 'delay', 'recheck', 'onLeave', 'finishPending', 'timeZone', 'actions']);
+/** What a stored automation carries besides its definition: never sent back. */
+const recordKeys = new Set(['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'provisioning', 'provisioningError', 'deletedAt', 'deletedBy']);
 
 /** The form for a stored (or seeded) definition. Extra attributes of a stored automation (id, version…) are ignored. */
 export function toForm(definition: AutomationDefinitionInput): DefinitionForm {
   const form = blankForm();
-  const { delay } = definition;
+  const delay = definition.delay as { after?: string; until?: { field: string; offset?: string; at?: string }; workingTime?: boolean } | undefined;
+  const working = delay?.workingTime === true ? { workingTime: true } : {};
+  const extra = Object.fromEntries(Object.entries(definition).filter(([key]) => !modelled.has(key) && !recordKeys.has(key)));
   return {
+    extra,
     name: definition.name,
     status: definition.status ?? 'active',
     trigger: triggerToForm(definition.trigger),
     conditions: conditionsToForm(definition.conditions),
     delay: delay?.after
-      ? { ...form.delay, kind: 'after', after: delay.after }
+      ? { ...form.delay, ...working, kind: 'after', after: delay.after }
       : delay?.until
-        ? { ...form.delay, kind: 'until', untilField: delay.until.field, untilOffset: delay.until.offset ?? '', untilAt: delay.until.at ?? '' }
-        : form.delay,
+        ? { ...form.delay, ...working, kind: 'until', untilField: delay.until.field, untilOffset: delay.until.offset ?? '', untilAt: delay.until.at ?? '' }
+        : delay?.workingTime
+          ? { ...form.delay, kind: 'working', workingTime: true }
+          : form.delay,
     recheck: definition.recheck ?? false,
     onLeave: definition.onLeave ?? '',
     finishPending: definition.finishPending ?? false,
     timeZone: definition.timeZone ?? 'UTC',
-    actions: definition.actions.map(actionToForm),
+    actions: (definition.actions as Step[]).map(actionToForm),
   };
 }
 
@@ -339,7 +366,17 @@ function conditionsFromForm(form: ConditionsForm): AutomationDefinitionInput['co
   return { [form.mode]: items } as AutomationDefinitionInput['conditions'];
 }
 
-function actionFromForm(form: ActionForm): Action {
+function rawStep(form: ActionForm): Step {
+  try {
+    return JSON.parse(form.raw ?? '') as Step;
+  } catch {
+    // Sent as typed, so the API's 400 names the step.
+    return { type: form.type, json: form.raw } as unknown as Step;
+  }
+}
+
+function actionFromForm(form: ActionForm): Step {
+  if (!isFormActionType(form.type)) return rawStep(form);
   switch (form.type) {
     case 'createLead':
       return { type: 'createLead', title: form.title, ...optional('responsible', form.responsible) };
@@ -375,13 +412,20 @@ function actionFromForm(form: ActionForm): Action {
     case 'updateFields':
       return { type: 'updateFields', set: Object.fromEntries(form.set.filter((row) => given(row.field)).map((row) => [row.field.trim(), row.value])) };
     case 'moveToStage':
-      return form.allowBackward ? { type: 'moveToStage', stageId: form.stageId, allowBackward: true } : { type: 'moveToStage', stageId: form.stageId };
+      return {
+        type: 'moveToStage',
+        stageId: form.stageId,
+        ...optional('pipelineId', form.pipelineId),
+        ...(form.allowBackward ? { allowBackward: true } : {}),
+      };
   }
 }
 
 function delayFromForm(form: DelayForm): AutomationDefinitionInput['delay'] {
-  if (form.kind === 'after') return { after: form.after.trim() };
-  if (form.kind === 'until') return { until: { field: form.untilField.trim(), ...optional('offset', form.untilOffset), ...optional('at', form.untilAt) } };
+  const working = form.workingTime ? { workingTime: true } : {};
+  if (form.kind === 'after') return { after: form.after.trim(), ...working };
+  if (form.kind === 'until') return { until: { field: form.untilField.trim(), ...optional('offset', form.untilOffset), ...optional('at', form.untilAt) }, ...working };
+  if (form.kind === 'working') return { workingTime: true };
   return undefined;
 }
 
@@ -403,7 +447,8 @@ export function toDefinition(form: DefinitionForm): AutomationDefinitionInput {
     finishPending: form.finishPending,
     timeZone: form.timeZone.trim() || 'UTC',
     actions: form.actions.map(actionFromForm),
-  };
+    ...form.extra,
+  } as AutomationDefinitionInput;
 }
 
 /** A PATCH body that also clears what the form removed: merge patch keeps a key that is left out. */

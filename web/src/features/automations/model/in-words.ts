@@ -68,7 +68,11 @@ export function delayInWords(definition: Pick<AutomationDefinitionInput, 'delay'
   return 'at once';
 }
 
-/** "Create lead, Send e-mail". */
-export function actionsInWords(actions: ReadonlyArray<{ type: keyof typeof actionLabels }>): string {
-  return actions.map((action) => actionLabels[action.type]).join(', ');
+/** "Create lead, Send e-mail"; a branch reads "Branch". */
+export function actionsInWords(actions: ReadonlyArray<unknown>): string {
+  const labels = actionLabels as Record<string, string>;
+  return actions
+    .map((action) => String((action as { type?: unknown }).type ?? '?'))
+    .map((type) => labels[type] ?? (type === 'branch' ? 'Branch' : type))
+    .join(', ');
 }
