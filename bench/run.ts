@@ -5,20 +5,23 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { demoAutomations } from '#infra/local/seed.ts';
-import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { startLocalSystem } from '#infra/local/system.ts';
 import { compileAutomation } from '#shared/automation/compile.ts';
 import { parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { Logger } from '#shared/ports.ts';
 import { BUNDLE_BUDGET_BYTES, buildFunctions } from '../scripts/build.ts';
 import { consoleFigures } from './console.ts';
 import { benchRunLog } from './console-runs.ts';
+import { type PhaseResult, burstPhase, createBenchAutomation, idleCpu, idleRss, startLocalProcess, steadyPhase } from './local-load.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-const RATE_PER_SECOND = Number(process.env.BENCH_RATE ?? 50);
+const RATES = (process.env.BENCH_RATES ?? '25,50,100').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BURST_WRITES = Number(process.env.BENCH_BURST ?? 1000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+/** `load` skips the cost, scan and bundle sections. */
+const ONLY_LOAD = process.env.BENCH_ONLY === 'load';
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -26,94 +29,6 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-
-/** Watches the local bus for `Contact Created` events and notes when each arrives, by contact name. */
-function watchDeliveries(system: LocalSystem, prefix: string) {
-  const arrivals = new Map<string, number[]>();
-  system.events.bus.putRule({
-    name: `bench-${prefix}`,
-    pattern: { source: ['stagecraft.crm'], 'detail-type': ['Contact Created'], detail: { after: { name: [{ prefix }] } } },
-    enabled: true,
-    target: async (event) => {
-      const name = String((event as unknown as { detail: { after: { name: string } } }).detail.after.name);
-      const seen = arrivals.get(name) ?? [];
-      seen.push(performance.now());
-      arrivals.set(name, seen);
-    },
-  });
-  return arrivals;
-}
-
-async function post(system: LocalSystem, name: string): Promise<void> {
-  const response = await fetch(`${system.http.url}/contacts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': system.credentials.integrationKey },
-    body: JSON.stringify({ name }),
-  });
-  if (response.status !== 201) throw new Error(`POST /contacts answered ${response.status}: ${await response.text()}`);
-}
-
-async function settle(arrivals: Map<string, number[]>, expected: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (arrivals.size < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  // A doubled delivery would come right behind; give it the time to show.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-}
-
-function lostAndDoubled(arrivals: Map<string, number[]>, names: string[]) {
-  let lost = 0;
-  let doubled = 0;
-  for (const name of names) {
-    const seen = arrivals.get(name)?.length ?? 0;
-    if (seen === 0) lost += 1;
-    if (seen > 1) doubled += seen - 1;
-  }
-  return { lost, doubled };
-}
-
-async function triggerLatency(system: LocalSystem) {
-  const arrivals = watchDeliveries(system, 'latency-');
-  const sentAt = new Map<string, number>();
-  const total = RATE_PER_SECOND * SECONDS;
-  const interval = 1000 / RATE_PER_SECOND;
-  const start = performance.now();
-  const writes: Promise<void>[] = [];
-  for (let i = 0; i < total; i++) {
-    const due = start + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const name = `latency-${i}`;
-    sentAt.set(name, performance.now());
-    writes.push(post(system, name));
-  }
-  await Promise.all(writes);
-  await settle(arrivals, total);
-  const latencies = [...sentAt.entries()]
-    .map(([name, sent]) => (arrivals.get(name)?.[0] ?? Number.NaN) - sent)
-    .filter((value) => !Number.isNaN(value))
-    .sort((a, b) => a - b);
-  return { total, latencies, ...lostAndDoubled(arrivals, [...sentAt.keys()]) };
-}
-
-async function sustainedThroughput(system: LocalSystem) {
-  const arrivals = watchDeliveries(system, 'burst-');
-  const names = Array.from({ length: BURST_WRITES }, (_, i) => `burst-${i}`);
-  const start = performance.now();
-  const queue = [...names];
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      for (let name = queue.shift(); name; name = queue.shift()) await post(system, name);
-    }),
-  );
-  const writesDone = performance.now();
-  await settle(arrivals, names.length);
-  const lastArrival = Math.max(...[...arrivals.values()].flat());
-  return {
-    writesPerSecond: (names.length / (writesDone - start)) * 1000,
-    eventsPerSecond: (arrivals.size / (lastArrival - start)) * 1000,
-    ...lostAndDoubled(arrivals, names),
-  };
-}
 
 /** Cold init: a fresh Node process importing the bundle, as Lambda's init phase does. */
 function coldInit(name: string): number | undefined {
@@ -177,6 +92,7 @@ function scansInCode(): number {
 
 async function main(): Promise<void> {
   console.log('Stagecraft bench (local mode, this machine)\n');
+  if (ONLY_LOAD) return triggerToActionDone();
   costPerRun();
   let scans = 0;
   try {
@@ -192,25 +108,68 @@ async function main(): Promise<void> {
     console.log(`  ${name.padEnd(22)} ${(bytes / 1024).toFixed(1).padStart(7)} KB   init ${init === undefined ? 'n/a (needs AWS config)' : ms(init)}${flag}`);
   }
 
+  await triggerToActionDone();
+  await consoleInRunningSystem();
+}
+
+/** The console's figures against a local system in this process, as a browser meets it. */
+async function consoleInRunningSystem(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-bench-'));
   const system = await startLocalSystem({ home, port: 0, logger: quiet });
   try {
-    console.log(`\nTrigger latency (API write → event delivered to a rule target), ${RATE_PER_SECOND} writes/s for ${SECONDS} s:`);
-    const latency = await triggerLatency(system);
-    console.log(
-      `  p50 ${ms(percentile(latency.latencies, 50))}   p95 ${ms(percentile(latency.latencies, 95))}   p99 ${ms(percentile(latency.latencies, 99))}   (budget p50 ≤ 150 ms, p99 ≤ 500 ms)`,
-    );
-    console.log(`  writes ${latency.total}, events ${latency.latencies.length}, lost ${latency.lost}, doubled ${latency.doubled}`);
-
-    console.log(`\nSustained write → event throughput (${BURST_WRITES} writes, 16 concurrent writers):`);
-    const burst = await sustainedThroughput(system);
-    console.log(`  writes ${burst.writesPerSecond.toFixed(0)}/s, events delivered ${burst.eventsPerSecond.toFixed(0)}/s, lost ${burst.lost}, doubled ${burst.doubled}`);
-
     await consoleFigures(system);
     await benchRunLog(system);
   } finally {
     await system.stop();
     rmSync(home, { recursive: true, force: true });
+  }
+}
+
+const budget = (value: number, limit: number) => (value <= limit ? 'within' : 'OVER');
+
+function printPhase(phase: PhaseResult, runs: number): void {
+  const { latencies } = phase;
+  console.log(
+    `  ${phase.label.padEnd(24)} p50 ${ms(percentile(latencies, 50)).padStart(9)}  p95 ${ms(percentile(latencies, 95)).padStart(9)}  p99 ${ms(percentile(latencies, 99)).padStart(9)}  max ${ms(latencies.at(-1) ?? Number.NaN).padStart(9)}`,
+  );
+  const backlog = phase.backlog;
+  const trend = [0.25, 0.5, 0.75, 1].map((share) => backlog[Math.max(0, Math.ceil(share * backlog.length) - 1)] ?? 0);
+  console.log(
+    `    runs done ${latencies.length}/${phase.writes}, lost ${phase.lost}, doubled ${phase.doubled}, failed ${phase.failed}, refused with 503 ${phase.refused}; ` +
+      `backlog (writes without a finished run) at 1/4, 1/2, 3/4, end of the writes: ${trend.join(', ')}`,
+  );
+  console.log(
+    `    CPU per run ${ms((phase.cpuSeconds * 1000) / Math.max(1, runs))} (node ${ms((phase.nodeCpuSeconds * 1000) / Math.max(1, runs))} + JVM, /proc), RSS max ${(phase.maxRssBytes / 2 ** 20).toFixed(0)} MB, stream lag max ${ms(phase.maxLagMs)}, runs in progress + queued max ${phase.maxQueued}`,
+  );
+}
+
+/** DESIGN §10's trigger budget, measured as users meet it: the write's time to the run's endedAt. */
+async function triggerToActionDone(): Promise<void> {
+  // BENCH_NODE_ARGS reach local mode's node only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const system = await startLocalProcess((process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  try {
+    const automationId = await createBenchAutomation(system);
+    console.log(`\nTrigger → action done (contact created → set a field; run.endedAt − contact.createdAt), ${SECONDS} s per rate:`);
+    let worstRss = 0;
+    for (const rate of RATES) {
+      const phase = await steadyPhase(system, automationId, rate, SECONDS);
+      printPhase(phase, phase.latencies.length);
+      worstRss = Math.max(worstRss, phase.maxRssBytes);
+    }
+    console.log(`  budget at 50 writes/s: p50 ≤ 50 ms, p99 ≤ 250 ms, no growing backlog; CPU per run ≤ 15 ms; RSS ≤ 600 MB`);
+
+    console.log(`\nMost runs completed per second (${BURST_WRITES} triggers, ${CLIENTS} clients waiting for each answer):`);
+    const burst = await burstPhase(system, automationId, BURST_WRITES, CLIENTS);
+    const runsPerSecond = (burst.latencies.length / (burst.lastEndedAt - burst.firstWriteAt)) * 1000;
+    printPhase(burst, burst.latencies.length);
+    console.log(`  ${runsPerSecond.toFixed(0)} runs/s completed (budget ≥ 150), backlog at the end of the writes ${burst.backlog.at(-1) ?? 0}`);
+    worstRss = Math.max(worstRss, burst.maxRssBytes);
+
+    const idle = await idleCpu(system, 5000, 10_000);
+    const rssIdle = idleRss(system);
+    console.log(`\nWhole local system (node + JVM): RSS under load max ${(worstRss / 2 ** 20).toFixed(0)} MB (${budget(worstRss, 600 * 2 ** 20)} 600 MB), ${(rssIdle / 2 ** 20).toFixed(0)} MB idle after; idle CPU ${(idle * 100).toFixed(1)} % of a core (${budget(idle, 0.03)} 3 %)`);
+  } finally {
+    await system.stop();
   }
 }
 

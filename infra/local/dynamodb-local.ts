@@ -19,11 +19,27 @@ export interface StartOptions {
   /** Absolute folder for the database file; omitted: in memory. */
   path?: string;
   port?: number;
+  /** JVM flags (JDK_JAVA_OPTIONS) unless the environment sets its own. */
+  javaOptions?: string;
 }
 
 /** DynamoDB Local only accepts letters and digits in access keys. */
 export const localCredentials = { accessKeyId: 'stagecraftlocal', secretAccessKey: 'stagecraftlocal' };
 export const localRegion = 'us-east-1';
+/**
+ * Attempts per call for local mode's clients. Under load DynamoDB Local answers some calls
+ * with a 500 "timed out waiting for a lock" that "will succeed in actual DynamoDB": the
+ * SDK retries those, and a few more tries than its default 3 keep them from reaching callers.
+ */
+export const localMaxAttempts = 8;
+
+/**
+ * Local mode's JVM flags (JDK_JAVA_OPTIONS, when set, wins): a capped heap, else the JVM grows
+ * to a quarter of the machine's memory and keeps it; the serial collector (one thread on a
+ * small machine); a young generation big enough that each run's short-lived garbage does not
+ * trigger a collection every few requests.
+ */
+export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m';
 
 /** Commands whose COMMIT DynamoDB Local queues behind its answer instead of before it. */
 const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
@@ -115,6 +131,8 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
   }
   // Without it the JVM phones home at start (a DNS lookup and a slower start).
   process.env.DDB_LOCAL_TELEMETRY = '0';
+  // The JVM reads its flags from the environment it inherits; one set by the user wins.
+  if (options.javaOptions) process.env.JDK_JAVA_OPTIONS ??= options.javaOptions;
   const port = options.port ?? (await freePort());
   const child = spawn({ port, sharedDb: true, stdio: 'pipe', ...(options.path ? { path: options.path } : {}) });
   let exited = false;

@@ -28,6 +28,8 @@ export interface LocalEngineOptions {
   home: string;
   bus: LocalEventBus;
   logger: Logger;
+  /** Called whenever an execution pauses or ends: its writes are in the stream (the poller looks at once). */
+  onActivity?: () => void;
 }
 
 export interface LocalEngine {
@@ -53,7 +55,10 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     clock,
     logger,
     functions,
-    onExecutionChanged: async (record) => track?.(record),
+    onExecutionChanged: async (record) => {
+      options.onActivity?.();
+      await track?.(record);
+    },
   });
   const workflows = localWorkflowsPort(runner);
   const outbox = createOutbox(join(options.home, 'outbox'), clock, ids);

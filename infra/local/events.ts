@@ -12,7 +12,8 @@ import type { Route } from '#shared/http/router.ts';
 import { systemClock, ulidIds } from '#shared/ids.ts';
 import type { Clock, Ids, Logger } from '#shared/ports.ts';
 import { createStore } from '#shared/store/index.ts';
-import { localCredentials, localDynamoClient, localRegion } from './dynamodb-local.ts';
+import { withoutCallLogging } from './clients.ts';
+import { localCredentials, localDynamoClient, localMaxAttempts, localRegion } from './dynamodb-local.ts';
 import { type LocalEventBus, type LocalEventBusOptions, createLocalEventBus } from './event-bus.ts';
 import { type StreamHandler, type StreamPoller, type StreamPollerOptions, createStreamPoller } from './stream-poller.ts';
 
@@ -75,10 +76,10 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   const { logger } = options;
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? ulidIds(clock);
-  const clientOptions = { endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials };
+  const clientOptions = { endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts };
   // complete-activities writes through the store: its transactions need the commit barrier too.
-  const dynamo = localDynamoClient(options.dynamoEndpoint);
-  const streams = new DynamoDBStreamsClient(clientOptions);
+  const dynamo = withoutCallLogging(localDynamoClient(options.dynamoEndpoint, { maxAttempts: localMaxAttempts }));
+  const streams = withoutCallLogging(new DynamoDBStreamsClient(clientOptions));
   // Fail at start, not in a poll loop that only logs: without a stream no event ever leaves the table.
   const described = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
   if (!described.Table?.StreamSpecification?.StreamEnabled) {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { MAX_BODY_BYTES } from '#shared/http/api.ts';
+import type { Shed } from './status.ts';
 
 export type EventHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -68,9 +69,40 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(handler: EventHandler, options: { port: number; host?: string }): Promise<LocalHttpServer> {
+export interface HttpServerOptions {
+  port: number;
+  host?: string;
+  /** Asked before each request: a write to refuse with 503 while local mode is too far behind. */
+  shed?: (method: string, path: string) => Shed | undefined;
+  /** Called after a write was answered without error (the stream poller looks at once). */
+  afterWrite?: () => void;
+}
+
+function overloaded(shed: Shed): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: 503,
+    headers: { 'content-type': 'application/json', 'retry-after': String(shed.retryAfterSeconds) },
+    body: JSON.stringify({
+      error: {
+        code: 'BACKLOGGED',
+        message: `Local mode is ${Math.round(shed.lagMs)} ms behind on its change stream (limit ${shed.maxLagMs} ms); retry after ${shed.retryAfterSeconds} s.`,
+        details: [],
+      },
+    }),
+  };
+}
+
+export async function startHttpServer(handler: EventHandler, options: HttpServerOptions): Promise<LocalHttpServer> {
   const server = createServer(async (request, response) => {
     try {
+      const method = (request.method ?? 'GET').toUpperCase();
+      const refused = options.shed?.(method, new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+      if (refused) {
+        // Nothing was read or written: the caller retries the same request later.
+        send(response, overloaded(refused));
+        request.resume();
+        return;
+      }
       const body = await readBody(request);
       if (body === 'too-large') {
         send(response, {
@@ -81,7 +113,9 @@ export async function startHttpServer(handler: EventHandler, options: { port: nu
         request.resume();
         return;
       }
-      send(response, await handler(toApiGatewayEvent(request, body)));
+      const result = await handler(toApiGatewayEvent(request, body));
+      send(response, result);
+      if (method !== 'GET' && (result.statusCode ?? 200) < 400) options.afterWrite?.();
     } catch (error) {
       // The handler answers every error itself; reaching here is a bug in this adapter.
       send(response, {

@@ -3,6 +3,7 @@ import '#shared/polyfills.ts';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ensureConsoleBuilt } from '#web/build.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
+import { parseMaxLag } from './status.ts';
 import { type LocalSystem, recoveryLine, startLocalSystem } from './system.ts';
 
 const powertools = new Logger({ serviceName: 'stagecraft-local', logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN' });
@@ -24,11 +25,20 @@ function parsePort(value: string | undefined): number {
   return port;
 }
 
+function maxLagSetting(): number | null {
+  try {
+    return parseMaxLag(process.env.STAGECRAFT_MAX_LAG_MS);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
   await ensureConsoleBuilt((line) => console.log(line));
   let system: LocalSystem;
   try {
-    system = await startLocalSystem({ home: process.env.STAGECRAFT_HOME, port: parsePort(process.env.PORT), logger });
+    system = await startLocalSystem({ home: process.env.STAGECRAFT_HOME, port: parsePort(process.env.PORT), maxLagMs: maxLagSetting(), logger });
   } catch (error) {
     if (error instanceof JavaMissingError) {
       console.error(error.message);

@@ -30,8 +30,10 @@ export interface StreamPollerOptions {
   folder: string;
   handler: StreamHandler;
   logger: Logger;
-  /** @default 50 — pause after a pass that found no records. */
+  /** @default 10 — pause after a pass that found no records; doubles with each quiet pass up to `maxIdleMs`. */
   idleMs?: number;
+  /** @default 1000 (`idleMs` when only that is given) — the longest pause while nothing happens; `nudge` cuts it short. */
+  maxIdleMs?: number;
   /** @default 100 — records per handler call (Lambda's default batch size). */
   batchSize?: number;
   /** @default 4 — handler calls for a failing record before its batch is parked (1 + 3 retries). */
@@ -61,6 +63,10 @@ export interface StreamPoller {
   catchUp(): Promise<CatchUp>;
   /** Files of batches given up on, under `<folder>/dead-letter`. */
   deadLetters(): string[];
+  /** A write was just made: end an idle pause and poll at the fast rate again. */
+  nudge(): void;
+  /** How long the poller has been behind the stream: 0 once a read found every shard read to its end. */
+  lagMs(): number;
 }
 
 export interface CatchUp {
@@ -124,7 +130,9 @@ const sequenceOf = (record: DynamoDBRecord) => record.dynamodb?.SequenceNumber ?
 
 export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const { dynamo, streams, tableName, folder, handler, logger } = options;
-  const idleMs = options.idleMs ?? 50;
+  // Fast while records flow, slower the longer nothing comes (idle CPU), woken by nudge().
+  const idleMs = options.idleMs ?? 10;
+  const maxIdleMs = options.maxIdleMs ?? (options.idleMs === undefined ? 1000 : idleMs);
   const batchSize = options.batchSize ?? 100;
   const maxAttempts = options.maxAttempts ?? 4;
   const retryDelayMs = options.retryDelayMs ?? 100;
@@ -146,6 +154,10 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   let stopping = false;
   let killed = false;
   let wake: (() => void) | undefined;
+  /** When the first read of the current catch-up found records; undefined while caught up. */
+  let behindSince: number | undefined;
+  let quietPasses = 0;
+  let idleWake: (() => void) | undefined;
 
   function load(): void {
     checkpoint = existsSync(checkpointFile) ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as Checkpoint) : { shards: {} };
@@ -389,11 +401,17 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     const arn = await ensureStream();
     // A table's first shard appears with its first write: look again at once until there is one.
     if (shards.length === 0 || Date.now() - shardsReadAt >= shardRefreshMs) await refreshShards(arn);
+    const startedAt = Date.now();
     let read = 0;
+    let full = false;
     for (const shard of readableShards()) {
       if (stopping) break;
-      read += await readShard(arn, shard.ShardId!);
+      const count = await readShard(arn, shard.ShardId!);
+      read += count;
+      full ||= count >= batchSize;
     }
+    // A short read reached the end of the stream: everything written before it is handled.
+    behindSince = full ? (behindSince ?? startedAt) : undefined;
     return read;
   }
 
@@ -410,7 +428,17 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         streamArn = undefined;
         logger.error('reading the table stream failed', { tableName, error: String(error) });
       }
-      if (!stopping && read === 0) await pause(failures > 0 ? Math.min(5000, idleMs * 2 ** failures) : idleMs);
+      if (read > 0) quietPasses = 0;
+      if (stopping || read > 0) continue;
+      if (failures > 0) {
+        await pause(Math.min(5000, idleMs * 2 ** failures));
+      } else {
+        const idle = pause(Math.min(maxIdleMs, idleMs * 2 ** quietPasses));
+        quietPasses = Math.min(quietPasses + 1, 20);
+        idleWake = wake;
+        await idle;
+        idleWake = undefined;
+      }
     }
   }
 
@@ -456,5 +484,10 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       }
     },
     deadLetters: () => [...parked],
+    lagMs: () => (behindSince === undefined ? 0 : Date.now() - behindSince),
+    nudge() {
+      quietPasses = 0;
+      idleWake?.();
+    },
   };
 }

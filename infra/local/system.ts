@@ -15,14 +15,16 @@ import { type App, createApp } from '#shared/app.ts';
 import { ulidIds } from '#shared/ids.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
 import { createTableInput, indexes, ttlAttribute } from '#shared/store/table.ts';
+import { withoutCallLogging } from './clients.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
 import { withConsole } from './console.ts';
-import { type DynamoDbLocal, endOrphanedDynamoDbLocal, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type DynamoDbLocal, LOCAL_JAVA_OPTIONS, endOrphanedDynamoDbLocal, localDynamoClient, localMaxAttempts, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalEngine, startLocalEngine } from './engine.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type LocalHttpServer, startHttpServer } from './http.ts';
 import { localRoutes } from './routes.ts';
 import { seedWorkspace } from './seed.ts';
+import { type Backpressure, DEFAULT_MAX_LAG_MS, createBackpressure } from './status.ts';
 import type { CatchUp } from './stream-poller.ts';
 
 export const LOCAL_TABLE_NAME = 'stagecraft';
@@ -41,6 +43,8 @@ export interface LocalSystemOptions {
   port?: number;
   /** Seed the demo automations on a first start. @default true */
   seedAutomations?: boolean;
+  /** Writes get 503 while the stream poller is further behind than this; null: never. @default 10000 */
+  maxLagMs?: number | null;
   logger: Logger;
   /** The built console served under /console/. @default web/dist */
   consoleDist?: string;
@@ -68,6 +72,7 @@ export interface LocalSystem {
   engine: LocalEngine;
   clock: LocalClock;
   http: LocalHttpServer;
+  backpressure: Backpressure;
   dynamo: DynamoDbLocal;
   table: TableRef;
   home: string;
@@ -178,12 +183,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.length = 0;
   };
   try {
-    const dynamo = await startDynamoDbLocal({ path: dataPath });
+    const dynamo = await startDynamoDbLocal({ path: dataPath, javaOptions: LOCAL_JAVA_OPTIONS });
     stops.push(() => dynamo.stop());
     writeFileSync(markerFile, JSON.stringify({ pid: process.pid, dynamoPid: dynamo.pid } satisfies RunningMarker));
     // Pushed first, so it runs last: only a stop that got everything down is a clean one.
     stops.unshift(async () => rmSync(markerFile, { force: true }));
-    const dynamoClient = localDynamoClient(dynamo.endpoint);
+    const dynamoClient = withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }));
     await ensureTable(dynamoClient, LOCAL_TABLE_NAME);
     const table: TableRef = {
       tableName: LOCAL_TABLE_NAME,
@@ -192,10 +197,35 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const clock = createLocalClock(home);
     // One id generator for the app and the event side: two at the same millisecond would interleave.
     const ids = ulidIds(clock);
-    const events = await startLocalEvents({ dynamoEndpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, home, logger: options.logger, clock, ids, startPoller: false });
+    // The poller reads no further while the runner is full: an overload stays in the stream,
+    // where it is measured (GET /local/status) and survives a restart, not in memory.
+    let runSlot: () => Promise<void> = async () => {};
+    const events = await startLocalEvents({
+      dynamoEndpoint: dynamo.endpoint,
+      tableName: LOCAL_TABLE_NAME,
+      home,
+      logger: options.logger,
+      clock,
+      ids,
+      startPoller: false,
+      wrapHandler: (handler) => async (batch) => {
+        await runSlot();
+        return handler(batch);
+      },
+    });
     stops.push(() => events.stop());
-    const engine = await startLocalEngine({ table, dynamoClient, clock, ids, home, bus: events.bus, logger: options.logger });
+    const engine = await startLocalEngine({ table, dynamoClient, clock, ids, home, bus: events.bus, logger: options.logger, onActivity: () => events.poller.nudge() });
     stops.push(() => engine.stop());
+    runSlot = () => engine.runner.whenCapacity();
+    const backpressure = createBackpressure(
+      {
+        streamLagMs: () => events.poller.lagMs(),
+        parkedBatches: () => events.poller.deadLetters().length,
+        executions: () => engine.runner.load(),
+        waitingCount: () => engine.runner.waitingCount(),
+      },
+      options.maxLagMs === undefined ? DEFAULT_MAX_LAG_MS : options.maxLagMs,
+    );
     const app = createApp({
       table,
       dynamoClient,
@@ -203,7 +233,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ids,
       logger: options.logger,
       workflows: engine.workflows,
-      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route],
+      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route, backpressure.route],
     });
     // Rules first, then what a crash interrupted, then the stream's backlog, then new work.
     const { resumedRuns } = await engine.bind(app);
@@ -215,10 +245,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     events.poller.start();
     const recovery: Recovery = { afterCrash: previous !== undefined, resumedRuns, replayed };
     const { seed, firstStart } = await seedWorkspace(app, { automations: options.seedAutomations ?? true });
-    const http = await startHttpServer(withConsole(app.api, { dist: options.consoleDist }), { port: options.port ?? 3000 });
+    const http = await startHttpServer(withConsole(app.api, { dist: options.consoleDist }), {
+      port: options.port ?? 3000,
+      shed: backpressure.shed,
+      afterWrite: () => events.poller.nudge(),
+    });
     stops.push(() => http.close());
     const credentials = await loadOrIssueCredentials(app, join(home, 'credentials.json'), seed.adminUserId, http.url);
-    return { app, events, engine, clock, http, dynamo, table, home, credentials, firstStart, recovery, stop };
+    return { app, events, engine, clock, http, backpressure, dynamo, table, home, credentials, firstStart, recovery, stop };
   } catch (error) {
     await stop();
     throw error;

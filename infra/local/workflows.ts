@@ -32,6 +32,8 @@ export interface LocalWorkflowsDeps {
   /** How often due waits are looked for; the clock's advance also triggers a look. */
   tickMs?: number;
   onExecutionChanged?: (record: ExecutionRecord) => void | Promise<void>;
+  /** @default 32 — runs in progress at once before `whenCapacity` holds callers back. */
+  maxRunning?: number;
 }
 
 type States = Record<string, Record<string, unknown>>;
@@ -134,6 +136,10 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   const substitutions = { TableName: deps.table.tableName, ...deps.substitutions };
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
+  const maxRunning = deps.maxRunning ?? 32;
+  /** The latest published version per state machine: only this runner publishes, so no read per start. */
+  const latestVersions = new Map<string, number>();
+  const capacityWaiters: Array<() => void> = [];
 
   async function definitionOf(name: string, version: number): Promise<Definition> {
     const key = `${name}@${version}`;
@@ -320,12 +326,32 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     void tracked.finally(() => {
       inFlight.delete(tracked);
       active.delete(executionId);
+      capacityWaiters.shift()?.();
     });
+  }
+
+  /**
+   * Resolves once fewer than `maxRunning` runs are in progress: local mode's stream poller
+   * waits here before each batch, so an overload holds the stream back instead of piling
+   * runs up in memory.
+   */
+  async function whenCapacity(): Promise<void> {
+    while (inFlight.size >= maxRunning) await new Promise<void>((resolve) => capacityWaiters.push(resolve));
   }
 
   /** Publishes a definition as the state machine's next version (unchanged definitions keep theirs). */
   async function publish(name: string, definition: unknown): Promise<number> {
-    return executions.publishVersion(name, definition);
+    const version = await executions.publishVersion(name, definition);
+    latestVersions.set(name, version);
+    return version;
+  }
+
+  async function latestVersion(stateMachine: string): Promise<number | undefined> {
+    const known = latestVersions.get(stateMachine);
+    if (known !== undefined) return known;
+    const stored = (await executions.latestVersion(stateMachine))?.version;
+    if (stored !== undefined) latestVersions.set(stateMachine, stored);
+    return stored;
   }
 
   /**
@@ -333,7 +359,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
    * returns that execution (Standard workflows are idempotent by name).
    */
   async function start(stateMachine: string, name: string, input: unknown, version?: number): Promise<ExecutionRecord> {
-    const published = version ?? (await executions.latestVersion(stateMachine))?.version;
+    const published = version ?? (await latestVersion(stateMachine));
     if (!published) throw new Error(`State machine ${stateMachine} does not exist`);
     const definition = await definitionOf(stateMachine, published);
     const record: ExecutionRecord = {
@@ -459,6 +485,10 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     idle,
     startTimer,
     stop,
+    whenCapacity,
+    /** Runs in progress, and callers of whenCapacity waiting for one to end. */
+    load: () => ({ running: inFlight.size, queued: capacityWaiters.length }),
+    waitingCount: () => executions.waitingCount(),
     describe: (executionId: string) => executions.get(executionId),
   };
 }

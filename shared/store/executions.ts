@@ -231,7 +231,28 @@ export function createExecutions(table: TableRef) {
     }));
   }
 
-  return { publishVersion, latestVersion, definitionAt, create, get, save, checkpoint, pause, continueAfterWait, running, claimWait, dueWaits };
+  /** How many runs sit on a durable wait (counted on the index, nothing read). */
+  async function waitingCount(): Promise<number> {
+    let count = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': WAITS_INDEX_KEY },
+          Select: 'COUNT',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      count += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return count;
+  }
+
+  return { publishVersion, latestVersion, definitionAt, create, get, save, checkpoint, pause, continueAfterWait, running, claimWait, dueWaits, waitingCount };
 }
 
 export type Executions = ReturnType<typeof createExecutions>;

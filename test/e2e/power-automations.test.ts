@@ -272,7 +272,7 @@ describe('an if/else branch', () => {
         then: [{ type: 'updateFields', set: { title: '{{ deal.title }} (big)' } }],
         else: [
           { type: 'updateFields', set: { title: '{{ deal.title }} (small)' } },
-          { type: 'branch', name: 'no amount', if: { all: [{ field: 'amount', op: 'exists', value: false }] }, then: [{ type: 'moveToStage', stageId: 'spam' }], else: [] },
+          { type: 'branch', name: 'no amount', if: { all: [{ field: 'amount', op: 'exists', value: false }] }, then: [{ type: 'moveToStage', pipelineId: 'sales', stageId: 'spam' }], else: [] },
         ],
       },
     ],

@@ -53,15 +53,20 @@ afterAll(async () => {
 });
 
 describe('step outcomes', () => {
-  it('fail a move to a stage the record’s pipeline does not have, naming the stages it has', async () => {
-    const automationId = await anAutomation({ name: 'to invoice', trigger: { type: 'manual', entity: 'deal' }, actions: [{ type: 'moveToStage', stageId: 'invoice' }] });
+  it('show a move of a deal of another pipeline as a no-op with the reason, not as a move', async () => {
+    // The step names its pipeline (a stage the deal's pipeline lacks is refused at save); a deal of another one stays.
+    const automationId = await anAutomation({
+      name: 'to invoice',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'moveToStage', pipelineId: 'sales', stageId: 'invoice' }],
+    });
     const deal = await aDeal({ pipelineId: 'installation', stageId: 'new' });
 
     const run = await manualRun(automationId, 'deal', deal.id);
 
-    expect(run).toMatchObject({ status: 'FAILED', failedStep: '1 · Move to stage', actionsCompleted: 0 });
-    expect(stepNamed(run, '1 · Move to stage')).toMatchObject({ status: 'FAILED', error: 'Stagecraft.StepFailed', cause: 'pipeline installation has no stage invoice (its stages: new, scheduled, done)' });
-    expect(run.summary).toBe('failed at 1 · Move to stage: pipeline installation has no stage invoice (its stages: new, scheduled, done)');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(stepNamed(run, '1 · Move to stage').outcome).toMatchObject({ result: 'noop', reason: 'the deal is in installation, not sales' });
+    expect(run.summary).toBe('1 · Move to stage: not moved: this step moves deals of pipeline sales');
     expect((await http('GET', `/deals/${deal.id}`)).body.stageId).toBe('new');
   });
 
@@ -161,11 +166,14 @@ describe('an automation’s lifecycle', () => {
   });
 
   it('records the automation version a redrive ran with', async () => {
+    const colleague = (await http('POST', '/users', { name: 'Leaving Colleague', role: 'member' })).body;
     const automationId = await anAutomation({
       name: 'notify someone',
       trigger: { type: 'manual', entity: 'deal' },
-      actions: [{ type: 'notify', to: 'userId', userId: 'ghost', message: 'Look at {{ deal.title }}' }],
+      actions: [{ type: 'notify', to: 'userId', userId: colleague.id, message: 'Look at {{ deal.title }}' }],
     });
+    // Deleted after the automation was saved: only the run can find out.
+    expect((await http('DELETE', `/users/${colleague.id}`)).status).toBe(204);
     const deal = await aDeal();
     const from = new Date(Date.now() - 60_000).toISOString();
     const failed = await manualRun(automationId, 'deal', deal.id);
@@ -179,7 +187,7 @@ describe('an automation’s lifecycle', () => {
     });
 
     expect(failed).toMatchObject({ status: 'FAILED', automationVersion: 1 });
-    expect(stepNamed(failed, '1 · Notify').cause).toBe('user ghost does not exist (deleted after the automation was saved?)');
+    expect(stepNamed(failed, '1 · Notify').cause).toBe(`user ${colleague.id} does not exist (deleted after the automation was saved?)`);
     expect(changed.body.version).toBe(2);
     expect(redrive.body.redriven).toEqual([failed.runId]);
     expect(redriven.automationVersion).toBe(2);

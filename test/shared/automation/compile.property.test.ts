@@ -92,7 +92,8 @@ describe('any definition the schema accepts', () => {
       }),
       { numRuns: 80 },
     );
-  });
+    // asl-validator takes a while per definition (each carries its cause-reading states): time, not a budget.
+  }, 120_000);
 
   it('compiles to an event pattern PutRule accepts, or none for a manual trigger', () => {
     fc.assert(

@@ -1,0 +1,86 @@
+// DynamoDB round trips per run of the bench automation, counted by command in one local
+// system run in this process: what each run costs the JVM and the SDK, whatever the load.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startLocalSystem } from '#infra/local/system.ts';
+import type { Logger } from '#shared/ports.ts';
+
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function countCalls(counts: Map<string, number>): () => void {
+  const patched = [DynamoDBClient.prototype, DynamoDBDocumentClient.prototype, DynamoDBStreamsClient.prototype] as Array<{ send: (command: object, ...rest: unknown[]) => unknown }>;
+  const originals = patched.map((prototype) => prototype.send);
+  patched.forEach((prototype, index) => {
+    const original = originals[index]!;
+    prototype.send = function send(this: unknown, command: object, ...rest: unknown[]) {
+      const input = (command as { input?: { Key?: { pk?: unknown; sk?: unknown }; TransactItems?: unknown[] } }).input;
+      const key = process.env.BENCH_TRIPS_KEYS && input?.Key ? ` ${String((input.Key.pk as string | undefined)?.split?.('#')[0] ?? '?')}/${String((input.Key.sk as string | undefined)?.split?.('#')[0] ?? '?')}` : '';
+      const name = `${command.constructor.name.replace(/Command$/, '')}${key}`;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      const result = original.call(this, command, ...rest);
+      if (name === 'GetRecords') {
+        void (result as Promise<{ Records?: unknown[] }>).then(
+          (output) => counts.set('(stream records read)', (counts.get('(stream records read)') ?? 0) + (output.Records?.length ?? 0)),
+          () => undefined,
+        );
+      }
+      return result;
+    };
+  });
+  return () => patched.forEach((prototype, index) => (prototype.send = originals[index]!));
+}
+
+/** Calls by command for `runs` runs written 10 a second, idle polling included. */
+export async function roundTripsPerRun(runs = 50): Promise<{ perRun: Array<[string, number]>; total: number; seconds: number }> {
+  const home = mkdtempSync(join(tmpdir(), 'stagecraft-trips-'));
+  const system = await startLocalSystem({ home, port: 0, logger: quiet, seedAutomations: false });
+  const counts = new Map<string, number>();
+  let restore = () => {};
+  try {
+    const admin = { authorization: `Bearer ${system.credentials.adminToken}`, 'content-type': 'application/json' };
+    const created = await fetch(`${system.http.url}/automations`, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({ name: 'Round trips', trigger: { type: 'created', entity: 'contact' }, actions: [{ type: 'updateFields', set: { responsibleId: system.credentials.adminUserId } }] }),
+    });
+    const automationId = ((await created.json()) as { id: string }).id;
+    while (((await (await fetch(`${system.http.url}/automations/${automationId}`, { headers: admin })).json()) as { provisioning: string }).provisioning !== 'ready') await sleep(100);
+    await sleep(500);
+    restore = countCalls(counts);
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) {
+      await fetch(`${system.http.url}/contacts`, {
+        method: 'POST',
+        headers: { 'x-api-key': system.credentials.integrationKey, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `trips-${i}` }),
+      });
+      await sleep(100);
+    }
+    for (;;) {
+      const status = await system.backpressure.status();
+      const page = await system.app.store.runLog.list(automationId, { limit: 100, status: 'SUCCEEDED' });
+      if (page.items.length >= runs && status.executions.running === 0) break;
+      await sleep(200);
+    }
+    restore();
+    const seconds = (performance.now() - started) / 1000;
+    const total = [...counts].filter(([name]) => !name.startsWith('(')).reduce((sum, [, count]) => sum + count, 0);
+    const perRun = [...counts].sort((a, b) => b[1] - a[1]).map(([name, count]): [string, number] => [name, count / runs]);
+    return { perRun, total: total / runs, seconds };
+  } finally {
+    restore();
+    await system.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { perRun, total, seconds } = await roundTripsPerRun(Number(process.env.BENCH_TRIPS_RUNS ?? 50));
+  console.log(`DynamoDB calls per run: ${total.toFixed(1)} (over ${seconds.toFixed(1)} s, stream polling included)`);
+  for (const [name, count] of perRun) console.log(`  ${name.padEnd(24)} ${count.toFixed(2)}`);
+}
