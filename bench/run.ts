@@ -12,6 +12,7 @@ import { parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { Logger } from '#shared/ports.ts';
 import { BUNDLE_BUDGET_BYTES, buildFunctions } from '../scripts/build.ts';
 import { consoleFigures } from './console.ts';
+import { benchRunLog } from './console-runs.ts';
 import { type PhaseResult, burstPhase, createBenchAutomation, idleCpu, idleRss, startLocalProcess, steadyPhase } from './local-load.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -117,6 +118,7 @@ async function consoleInRunningSystem(): Promise<void> {
   const system = await startLocalSystem({ home, port: 0, logger: quiet });
   try {
     await consoleFigures(system);
+    await benchRunLog(system);
   } finally {
     await system.stop();
     rmSync(home, { recursive: true, force: true });

@@ -31,6 +31,10 @@ export const RunsQuery = z.strictObject({
   cursor: z.string().max(2000).optional(),
 }).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { path: ['to'], message: 'must not be before from' });
 
+export const RunCountsQuery = z
+  .strictObject({ from: DateTime.optional(), to: DateTime.optional() })
+  .refine((window) => !window.from || !window.to || window.from <= window.to, { path: ['to'], message: 'must not be before from' });
+
 const subjectTypeList = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
 
 /** GET /runs: every automation's runs, by automation, by record, by status, in a date range. */
@@ -259,6 +263,13 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     return [...subjectTypeList];
   }
 
+  /** Runs per status that started in the window: the counts above the run log. */
+  async function counts(automationId: string, query: unknown) {
+    await runSubjectTypes(automationId);
+    const window = parseWith(RunCountsQuery, query, 'query');
+    return { ...window, counts: await store.runCounts.count(automationId, window) };
+  }
+
   const withSummary = (run: RunRecord) => ({ ...run, summary: runSummary(run) });
 
   async function list(automationId: string, query: unknown) {
@@ -445,7 +456,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     }
   }
 
-  return { list, listAll, get, history, startManual, dryRun, redrive };
+  return { list, listAll, counts, get, history, startManual, dryRun, redrive };
 }
 
 export type RunsService = ReturnType<typeof createRunsService>;

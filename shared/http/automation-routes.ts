@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { AutomationDefinition } from '#shared/automation/definition.ts';
 import type { AutomationService } from '#shared/engine/automations.ts';
-import { AllRunsQuery, RedriveWindow, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
+import { AllRunsQuery, RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
 import { parseWith } from '#shared/crm/records.ts';
 import { runStatuses } from '#shared/store/runs.ts';
 import { recordMeta } from './crm-routes.ts';
@@ -190,6 +190,16 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
       response: z.object({ redriven: z.array(z.string()) }),
       status: 200,
       handle: async (request) => ok(await runs.redrive(request.params.id!, request.body, request.caller)),
+    },
+    {
+      method: 'GET',
+      path: '/automations/{id}/runs/counts',
+      tag,
+      summary: 'How many runs started in a window (from, to), per status: the counts above the run log',
+      query: RunCountsQuery,
+      response: z.object({ from: z.string().optional(), to: z.string().optional(), counts: z.record(z.string(), z.number()) }),
+      status: 200,
+      handle: async (request) => ok(await runs.counts(request.params.id!, request.query)),
     },
     {
       method: 'GET',

@@ -8,6 +8,7 @@ import { createLookups } from './lookups.ts';
 import { createNotifications } from './notifications.ts';
 import { createProvisioning } from './provisioning.ts';
 import { createRecords } from './records.ts';
+import { createRunCounts } from './run-counts.ts';
 import { createRunLog } from './run-log.ts';
 import { createSettings } from './settings.ts';
 import { createStepMarkers } from './step-markers.ts';
@@ -24,6 +25,7 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     notifications: createNotifications(table, clock),
     provisioning: createProvisioning(table, clock),
     runLog: createRunLog(table),
+    runCounts: createRunCounts(table),
     stepMarkers: createStepMarkers(table, clock),
     counters: createCounters(table, clock),
     enrolments: createEnrolments(table, clock),

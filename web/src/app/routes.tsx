@@ -2,8 +2,7 @@
 // so the first load carries only the shell and the screen opened.
 //
 // Plugging in a feature: add its routes to `routes` and, for a main entry, a line in
-// `navigation` (Shell renders it). Part 2 (automations, runs) replaces the two
-// placeholders below with `features/automations` and `features/runs`.
+// `navigation` (Shell renders it).
 import { lazy, type ReactNode } from 'react';
 import { Navigate, type RouteObject } from 'react-router';
 import { NotificationsPage } from '../features/notifications';
@@ -15,7 +14,12 @@ const RecordListPage = lazy(() => import('../features/records').then((m) => ({ d
 const RecordPage = lazy(() => import('../features/records').then((m) => ({ default: m.RecordPage })));
 const SettingsPage = lazy(() => import('../features/settings').then((m) => ({ default: m.SettingsPage })));
 const StatsPage = lazy(() => import('../features/stats').then((m) => ({ default: m.StatsPage })));
-const Placeholder = lazy(() => import('./Placeholder').then((m) => ({ default: m.Placeholder })));
+const AutomationsPage = lazy(() => import('../features/automations').then((m) => ({ default: m.AutomationsPage })));
+const AutomationPage = lazy(() => import('../features/automations').then((m) => ({ default: m.AutomationPage })));
+const NewAutomationPage = lazy(() => import('../features/automations').then((m) => ({ default: m.NewAutomationPage })));
+const RunsPage = lazy(() => import('../features/runs').then((m) => ({ default: m.RunsPage })));
+const RunDetailPage = lazy(() => import('../features/runs').then((m) => ({ default: m.RunDetailPage })));
+const LocalToolsPage = lazy(() => import('../features/local-tools').then((m) => ({ default: m.LocalToolsPage })));
 
 export interface NavigationEntry {
   label: string;
@@ -35,6 +39,7 @@ export const navigation: NavigationEntry[] = [
   { label: 'Runs', to: paths.runs, icon: '↻' },
   { label: 'Statistics', to: paths.stats, icon: '▮' },
   { label: 'Settings', to: paths.settings('butler'), prefixes: ['/settings'], icon: '⚒' },
+  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '⏱' },
 ];
 
 export const routes: RouteObject[] = [
@@ -47,7 +52,12 @@ export const routes: RouteObject[] = [
   { path: 'settings/:section', element: <SettingsPage /> },
   { path: 'stats', element: <StatsPage /> },
   { path: 'notifications', element: <NotificationsPage /> },
-  // Part 2 (automations and runs) — placeholders until features/automations and features/runs land.
-  { path: 'automations/*', element: <Placeholder title="Automations" /> },
-  { path: 'runs/*', element: <Placeholder title="Runs" /> },
+  { path: 'automations', element: <AutomationsPage /> },
+  { path: 'automations/new', element: <NewAutomationPage /> },
+  { path: 'automations/:id', element: <AutomationPage /> },
+  { path: 'automations/:id/:tab', element: <AutomationPage /> },
+  { path: 'automations/:id/runs/:runId', element: <RunDetailPage /> },
+  { path: 'runs', element: <RunsPage /> },
+  { path: 'local', element: <Navigate to="/local/clock" replace /> },
+  { path: 'local/:tool', element: <LocalToolsPage /> },
 ];

@@ -16,6 +16,8 @@ import { ActivitiesPanel } from './ActivitiesPanel';
 import { CustomFields } from './CustomFields';
 import { DocumentsPanel } from './DocumentsPanel';
 import { type FieldSpec, fieldsOf, isCollection, singular, toText, typeOf, validatePatch } from './fields';
+import { RunNowMenu } from '../../automations';
+import { RecordRuns } from '../../runs';
 import { HistoryTimeline } from './HistoryTimeline';
 import { InlineField, saveErrorMessage } from './InlineField';
 
@@ -131,6 +133,7 @@ function RecordView({ collection, id }: { collection: RecordCollection; id: stri
           <Title order={2}>{titleOf(current)}</Title>
         </Stack>
         <Group>
+          <RunNowMenu entityType={type} entityId={id} />
           {collection === 'deals' ? (
             <Button variant="default" component={Link} to={paths.board(String(current.pipelineId))}>
               Open board
@@ -182,6 +185,7 @@ function RecordView({ collection, id }: { collection: RecordCollection; id: stri
           <Section title="History">
             <HistoryTimeline collection={collection} id={id} />
           </Section>
+          <RecordRuns entityType={type} entityId={id} />
         </Grid.Col>
       </Grid>
       {patch.isError && !(patch.error instanceof ApiError) ? <ErrorState error={describeError(patch.error)} /> : null}

@@ -1,0 +1,211 @@
+// One action of the list, with every option of its type: templates offer the trigger's variables.
+import { ActionIcon, Button, Checkbox, Group, Paper, Select, Stack, Text, Textarea } from '@mantine/core';
+import { actionTypes } from '#shared/automation/definition.ts';
+import { activityTypes } from '#shared/domain/entities.ts';
+import { actionLabels } from '#shared/automation/state-names.ts';
+import { type ActionForm, type StepType, blankAction, isFormActionType } from '../model/definition-form';
+import { type FieldErrors, errorAt } from '../model/field-errors';
+import { type RecordTypeName, fieldsOf } from '../model/variables';
+import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, UserPicker } from './Pickers';
+import { TemplateInput } from './TemplateInput';
+
+interface Props {
+  index: number;
+  count: number;
+  value: ActionForm;
+  onChange: (next: ActionForm) => void;
+  onRemove: () => void;
+  onMove: (by: -1 | 1) => void;
+  errors: FieldErrors;
+  /** What the run acts on: a record type, or the owner of a document. */
+  subject: string;
+  /** The trigger's pipeline, for stage pickers of moveToStage. */
+  pipelineId: string;
+}
+
+export function ActionEditor({ index, count, value, onChange, onRemove, onMove, errors, subject, pipelineId }: Props) {
+  const set = (patch: Partial<ActionForm>) => onChange({ ...value, ...patch });
+  const path = (field: string) => `actions.${index}.${field}`;
+  const err = (field: string) => errorAt(errors, path(field));
+  const fieldType = (subject === 'documentOwner' ? 'deal' : subject) as RecordTypeName;
+  const isDuration = /^-?P/.test(value.due);
+  return (
+    <Paper withBorder p="sm" component="section" aria-label={`Action ${index + 1}`}>
+      <Stack gap="sm">
+        <Group justify="space-between">
+          <Group gap="xs">
+            <Text fw={600}>{index + 1} ·</Text>
+            <Select
+              aria-label={`Action ${index + 1} type`}
+              data={[...actionTypes.map((type) => ({ value: type, label: actionLabels[type] ?? type })), { value: 'branch', label: 'Branch (if / else)' }]}
+              value={value.type}
+              onChange={(type) => {
+                const next = (type ?? 'createLead') as StepType;
+                // A type the builder has no inputs for starts as its JSON skeleton.
+                set(isFormActionType(next) ? { type: next, raw: undefined } : { type: next, raw: blankAction(next).raw });
+              }}
+              allowDeselect={false}
+              error={err('type')}
+            />
+          </Group>
+          <Group gap={4}>
+            <ActionIcon variant="subtle" disabled={index === 0} onClick={() => onMove(-1)} aria-label={`Move action ${index + 1} up`}>
+              ↑
+            </ActionIcon>
+            <ActionIcon variant="subtle" disabled={index === count - 1} onClick={() => onMove(1)} aria-label={`Move action ${index + 1} down`}>
+              ↓
+            </ActionIcon>
+            <ActionIcon variant="subtle" color="red" disabled={count === 1} onClick={onRemove} aria-label={`Remove action ${index + 1}`}>
+              ✕
+            </ActionIcon>
+          </Group>
+        </Group>
+
+        {!isFormActionType(value.type) ? (
+          <Textarea
+            label="Step (JSON)"
+            description="This step has no form yet: edit it as the API's JSON"
+            autosize
+            minRows={4}
+            value={value.raw ?? ''}
+            onChange={(event) => set({ raw: event.currentTarget.value })}
+            error={errorAt(errors, `actions.${index}`, { within: true })}
+            styles={{ input: { fontFamily: 'monospace' } }}
+          />
+        ) : null}
+
+        {value.type === 'createLead' ? (
+          <>
+            <TemplateInput label="Lead title" required value={value.title} onChange={(title) => set({ title })} error={err('title')} />
+            <ResponsiblePicker label="Responsible" subject={subject} value={value.responsible} onChange={(responsible) => set({ responsible })} error={err('responsible')} />
+          </>
+        ) : null}
+
+        {value.type === 'copyDeal' ? (
+          <>
+            <TemplateInput label="Title of the copy" description='Empty: the original title + " (copy)"' value={value.title} onChange={(title) => set({ title })} error={err('title')} />
+            <Group grow align="flex-start">
+              <PipelinePicker label="Into pipeline" value={value.pipelineId} onChange={(pipelineId) => set({ pipelineId, stageId: '' })} error={err('pipelineId')} />
+              <StagePicker label="At stage" pipelineId={value.pipelineId} value={value.stageId} onChange={(stageId) => set({ stageId })} error={err('stageId')} />
+            </Group>
+            <ResponsiblePicker label="Responsible" subject={subject} value={value.responsible} onChange={(responsible) => set({ responsible })} error={err('responsible')} />
+          </>
+        ) : null}
+
+        {value.type === 'planActivity' ? (
+          <>
+            <TemplateInput label="Subject" required value={value.subject} onChange={(subjectText) => set({ subject: subjectText })} error={err('subject')} />
+            <Group grow align="flex-start">
+              <Select label="Kind" data={[...activityTypes]} value={value.activityType} onChange={(kind) => set({ activityType: (kind ?? 'call') as ActionForm['activityType'] })} allowDeselect={false} error={err('activityType')} />
+              <Select
+                label="Due"
+                data={[
+                  { value: 'in', label: 'in (a duration from the run)' },
+                  { value: 'on', label: 'on (a date template)' },
+                ]}
+                value={isDuration || value.due === '' ? 'in' : 'on'}
+                onChange={(mode) => set({ due: mode === 'in' ? 'P1D' : '{{ deal.closeDate }}' })}
+                allowDeselect={false}
+              />
+            </Group>
+            {isDuration || value.due === '' ? (
+              <DurationInput label="Due in" value={value.due} onChange={(due) => set({ due })} error={err('due')} />
+            ) : (
+              <TemplateInput label="Due on" value={value.due} onChange={(due) => set({ due })} error={err('due')} />
+            )}
+            <ResponsiblePicker label="Responsible" subject={subject} value={value.responsible} onChange={(responsible) => set({ responsible })} error={err('responsible')} />
+            <Checkbox
+              label="Complete it automatically when the deal leaves this stage"
+              checked={value.autoComplete}
+              onChange={(event) => set({ autoComplete: event.currentTarget.checked })}
+              error={err('autoComplete')}
+            />
+          </>
+        ) : null}
+
+        {value.type === 'addToExceptions' ? (
+          <Checkbox
+            label="Also delete the record and its contact (history keeps both, by the Butler)"
+            checked={value.deleteEntity}
+            onChange={(event) => set({ deleteEntity: event.currentTarget.checked })}
+            error={err('deleteEntity')}
+          />
+        ) : null}
+
+        {value.type === 'sendEmail' ? (
+          <>
+            <Select
+              label="To"
+              data={[
+                { value: 'contact', label: "the record's contact" },
+                { value: 'responsible', label: "the record's responsible" },
+                { value: 'address', label: 'an address' },
+              ]}
+              value={value.emailTo}
+              onChange={(to) => set({ emailTo: (to ?? 'contact') as ActionForm['emailTo'] })}
+              allowDeselect={false}
+              error={err('to')}
+            />
+            {value.emailTo === 'address' ? <TemplateInput label="Address" value={value.address} onChange={(address) => set({ address })} error={err('address')} /> : null}
+            <TemplateInput label="Subject" required value={value.subject} onChange={(subjectText) => set({ subject: subjectText })} error={err('subject')} />
+            <TemplateInput label="Body" required multiline value={value.body} onChange={(body) => set({ body })} error={err('body')} />
+          </>
+        ) : null}
+
+        {value.type === 'notify' ? (
+          <>
+            <Select
+              label="Notify"
+              data={[
+                { value: 'responsible', label: "the record's responsible" },
+                { value: 'userId', label: 'a user' },
+              ]}
+              value={value.notifyTo}
+              onChange={(to) => set({ notifyTo: (to ?? 'responsible') as ActionForm['notifyTo'] })}
+              allowDeselect={false}
+              error={err('to')}
+            />
+            {value.notifyTo === 'userId' ? <UserPicker label="User" value={value.userId} onChange={(userId) => set({ userId })} error={err('userId')} /> : null}
+            <TemplateInput label="Message" required multiline value={value.message} onChange={(message) => set({ message })} error={err('message')} />
+          </>
+        ) : null}
+
+        {value.type === 'updateFields' ? (
+          <Stack gap="xs">
+            {errorAt(errors, path('set')) ? (
+              <Text c="red" size="sm">
+                {errorAt(errors, path('set'))}
+              </Text>
+            ) : null}
+            {value.set.map((row, rowIndex) => (
+              <Group key={rowIndex} align="flex-start" grow>
+                <FieldPicker
+                  label="Field"
+                  type={fieldType}
+                  fields={fieldsOf(fieldType).filter((field) => !['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy', 'stageId', 'pipelineId'].includes(field))}
+                  value={row.field}
+                  onChange={(field) => set({ set: value.set.map((item, position) => (position === rowIndex ? { ...item, field } : item)) })}
+                  error={row.field ? errorAt(errors, path(`set.${row.field}`)) : undefined}
+                />
+                <TemplateInput label="Value" value={row.value} onChange={(text) => set({ set: value.set.map((item, position) => (position === rowIndex ? { ...item, value: text } : item)) })} />
+                <ActionIcon mt={26} style={{ flexGrow: 0 }} variant="subtle" color="red" onClick={() => set({ set: value.set.filter((_, position) => position !== rowIndex) })} aria-label={`Remove field ${rowIndex + 1}`}>
+                  ✕
+                </ActionIcon>
+              </Group>
+            ))}
+            <Button size="xs" variant="light" w="fit-content" onClick={() => set({ set: [...value.set, { field: '', value: '' }] })}>
+              Add field
+            </Button>
+          </Stack>
+        ) : null}
+
+        {value.type === 'moveToStage' ? (
+          <>
+            <StagePicker label="Move to stage" entity={subject === 'lead' ? 'lead' : 'deal'} pipelineId={pipelineId} value={value.stageId} onChange={(stageId) => set({ stageId })} error={err('stageId')} />
+            <Checkbox label="Also move backwards" checked={value.allowBackward} onChange={(event) => set({ allowBackward: event.currentTarget.checked })} error={err('allowBackward')} />
+          </>
+        ) : null}
+      </Stack>
+    </Paper>
+  );
+}

@@ -1,0 +1,199 @@
+// Local tools (local mode only): move the clock and see what fired, read the outbox, watch the bus.
+import { Alert, Anchor, Badge, Button, Code, Group, Paper, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { describeDuration } from '#shared/automation/durations.ts';
+import { EmptyState, QueryState } from '../../../components/States';
+import { describeError } from '../../../lib/api';
+import { paths } from '../../../lib/paths';
+import { type BusEvent, useAdvanceClock, useBusEvents, useLocalClock, useOutbox } from '../api/local';
+
+const tools = ['clock', 'outbox', 'events'] as const;
+type Tool = (typeof tools)[number];
+
+/** The automation a local rule belongs to (`automation-<id>`), for a link. */
+const automationOfRule = (rule: string) => (rule.startsWith('automation-') ? rule.slice('automation-'.length) : undefined);
+
+function RuleBadges({ event }: { event: BusEvent }) {
+  if (event.matchedRules.length === 0) return <Text size="xs" c="dimmed">no rule</Text>;
+  return (
+    <Group gap={4}>
+      {event.matchedRules.map((rule) => {
+        const delivery = event.deliveries.find((item) => item.rule === rule);
+        const automationId = automationOfRule(rule);
+        const badge = (
+          <Badge size="sm" variant="light" color={delivery?.status === 'failed' ? 'red' : delivery?.status === 'pending' ? 'yellow' : 'green'} tt="none">
+            {rule}
+          </Badge>
+        );
+        return automationId ? (
+          <Anchor key={rule} component={Link} to={paths.automation(automationId)}>
+            {badge}
+          </Anchor>
+        ) : (
+          <span key={rule}>{badge}</span>
+        );
+      })}
+    </Group>
+  );
+}
+
+function EventsTable({ events }: { events: BusEvent[] }) {
+  return (
+    <Table striped aria-label="Events">
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>Received</Table.Th>
+          <Table.Th>Event</Table.Th>
+          <Table.Th>Record</Table.Th>
+          <Table.Th>By</Table.Th>
+          <Table.Th>Rules matched</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {events.map((event) => (
+          <Table.Tr key={event.id}>
+            <Table.Td>{new Date(event.receivedAt).toLocaleString()}</Table.Td>
+            <Table.Td>
+              {event['detail-type']}
+              {event.detail.changedFields && event.detail.changedFields.length > 0 ? (
+                <Text size="xs" c="dimmed">
+                  {event.detail.changedFields.join(', ')}
+                </Text>
+              ) : null}
+            </Table.Td>
+            <Table.Td>
+              {event.detail.entityType} {event.detail.entityId?.slice(-6)}
+            </Table.Td>
+            <Table.Td>
+              {event.detail.actor?.kind === 'butler' ? 'Butler' : event.detail.actor?.id}
+              {event.detail.cause && event.detail.cause.automationId !== 'none' ? (
+                <Text size="xs" c="dimmed">
+                  for automation {event.detail.cause.automationId.slice(-6)}
+                </Text>
+              ) : null}
+            </Table.Td>
+            <Table.Td>
+              <RuleBadges event={event} />
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+function ClockTool() {
+  const clock = useLocalClock();
+  const advance = useAdvanceClock();
+  const events = useBusEvents(100);
+  const [duration, setDuration] = useState('P6M1D');
+  const [movedAt, setMovedAt] = useState<string | undefined>();
+  const fired = movedAt ? (events.data?.items ?? []).filter((event) => event.receivedAt >= movedAt) : [];
+  return (
+    <Stack>
+      <QueryState query={clock}>
+        {(data) =>
+          data ? (
+            <Text>
+              Local time: <strong aria-label="Local time">{new Date(data.now).toLocaleString()}</strong>{' '}
+              <Text span c="dimmed" size="sm">
+                ({Math.round(data.offsetMs / 86_400_000)} days ahead of the real clock)
+              </Text>
+            </Text>
+          ) : (
+            <EmptyState title="Not in local mode">The clock only moves in local mode.</EmptyState>
+          )
+        }
+      </QueryState>
+      <Paper withBorder p="sm">
+        <Group align="flex-end">
+          <TextInput label="Advance by (ISO-8601)" description={describeDuration(duration)} value={duration} onChange={(event) => setDuration(event.currentTarget.value)} w={220} />
+          <Button
+            loading={advance.isPending}
+            onClick={() =>
+              advance.mutate(duration.trim(), {
+                onSuccess: (next) => setMovedAt(new Date(new Date(next.now).getTime() - 1000).toISOString()),
+              })
+            }
+          >
+            Advance {describeDuration(duration)}
+          </Button>
+        </Group>
+        {advance.isError ? (
+          <Alert color="red" mt="sm">
+            {describeError(advance.error)}
+          </Alert>
+        ) : null}
+      </Paper>
+      {movedAt ? (
+        <Stack gap="xs">
+          <Title order={4}>What fired since</Title>
+          {fired.length === 0 ? <Text c="dimmed">No event yet (runs that were due fire within seconds).</Text> : <EventsTable events={fired} />}
+          <Anchor component={Link} to={paths.runs}>
+            Status &amp; logs
+          </Anchor>
+        </Stack>
+      ) : null}
+    </Stack>
+  );
+}
+
+function OutboxTool() {
+  const outbox = useOutbox();
+  return (
+    <QueryState query={outbox} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No mail sent yet" />}>
+      {(data) => (
+        <Stack>
+          {data.items.map((mail) => (
+            <Paper key={mail.file} withBorder p="sm" component="article" aria-label={`Mail to ${mail.to ?? ''}`}>
+              <Text fw={600}>{mail.subject}</Text>
+              <Text size="sm" c="dimmed">
+                To {mail.to} · {mail.date}
+              </Text>
+              <Code block mt="xs">
+                {mail.text}
+              </Code>
+            </Paper>
+          ))}
+        </Stack>
+      )}
+    </QueryState>
+  );
+}
+
+function EventsTool() {
+  const events = useBusEvents(50);
+  return (
+    <QueryState query={events} isEmpty={(data) => data.items.length === 0} empty={<EmptyState title="No events yet" />}>
+      {(data) => <EventsTable events={data.items} />}
+    </QueryState>
+  );
+}
+
+export function LocalToolsPage() {
+  const { tool: raw } = useParams();
+  const tool: Tool = (tools as readonly string[]).includes(raw ?? '') ? (raw as Tool) : 'clock';
+  const navigate = useNavigate();
+  return (
+    <Stack>
+      <Title order={2}>Local tools</Title>
+      <Tabs value={tool} onChange={(next) => navigate(`/local/${next ?? 'clock'}`)} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="clock">Clock</Tabs.Tab>
+          <Tabs.Tab value="outbox">Outbox</Tabs.Tab>
+          <Tabs.Tab value="events">Events</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="clock" pt="md">
+          <ClockTool />
+        </Tabs.Panel>
+        <Tabs.Panel value="outbox" pt="md">
+          <OutboxTool />
+        </Tabs.Panel>
+        <Tabs.Panel value="events" pt="md">
+          <EventsTool />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,55 @@
+// A record's runs: on every record page, the automation runs about it, newest first.
+import { Anchor, Stack, Table, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
+import { EmptyState, ErrorState, Loading } from '../../../components/States';
+import { paths } from '../../../lib/paths';
+import { useRunLog } from '../api/runs';
+import type { RecordType } from '../model/run-filters';
+import { RunStatusBadge, useAutomationIndex } from './RunLog';
+
+export function RecordRuns({ entityType, entityId }: { entityType: RecordType; entityId: string }) {
+  const automations = useAutomationIndex();
+  const log = useRunLog({ entityType, entityId }, automations.data?.map((automation) => automation.id));
+  const names = new Map((automations.data ?? []).map((automation) => [automation.id, automation.name]));
+  const runs = log.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <Stack gap="xs" component="section" aria-label="Automation runs">
+      <Title order={4}>Automation runs</Title>
+      {log.isPending ? (
+        <Loading label="Loading runs…" />
+      ) : log.isError ? (
+        <ErrorState error={log.error} onRetry={() => void log.refetch()} />
+      ) : runs.length === 0 ? (
+        <EmptyState title="No automation ran on this record" />
+      ) : (
+        <Table>
+          <Table.Tbody>
+            {runs.map((run) => (
+              <Table.Tr key={`${run.automationId}/${run.runId}`}>
+                <Table.Td>
+                  <Anchor component={Link} to={paths.run(run.automationId, run.runId)}>
+                    <RunStatusBadge status={run.status} />
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  <Anchor component={Link} to={paths.automation(run.automationId)}>
+                    {names.get(run.automationId) ?? run.automationId}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>{new Date(run.startedAt).toLocaleString()}</Table.Td>
+                <Table.Td>
+                  <Text size="xs" c="dimmed">
+                    {run.summary ?? run.error ?? run.reason ?? `${run.actionsCompleted} / ${run.actionsTotal} actions`}
+                  </Text>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Anchor component={Link} to={`${paths.runs}?entityType=${entityType}&entityId=${encodeURIComponent(entityId)}`} size="sm">
+        All runs of this record
+      </Anchor>
+    </Stack>
+  );
+}

@@ -1,0 +1,228 @@
+// Status & logs: the filters (kept in the address bar), a count per status for the range, and the runs,
+// newest first, paged. Used across automations (/runs) and on one automation's page.
+import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link, useSearchParams } from 'react-router';
+import { EmptyState, ErrorState, Loading } from '../../../components/States';
+import { describeError } from '../../../lib/api';
+import { paths } from '../../../lib/paths';
+import { type Page, type RecordCollection, collections } from '../../../lib/records';
+import { useApi } from '../../../lib/session';
+import { type Run, useRedrive, useRunCounts, useRunLog } from '../api/runs';
+import { type RunFilters, boundInstant, logStatuses, parseRunFilters, recordTypes, runFiltersToSearch } from '../model/run-filters';
+
+export const statusColors: Record<string, string> = {
+  RUNNING: 'blue',
+  WAITING: 'yellow',
+  SUCCEEDED: 'green',
+  FAILED: 'red',
+  SKIPPED: 'gray',
+  CANCELLED: 'dark',
+  LOOP_STOPPED: 'orange',
+};
+
+export function RunStatusBadge({ status }: { status: string }) {
+  return (
+    <Badge color={statusColors[status] ?? 'gray'} variant="light">
+      {status}
+    </Badge>
+  );
+}
+
+interface AutomationName {
+  id: string;
+  name: string;
+  trigger?: { type: string };
+}
+
+/** The automations' names and ids, for the filter and the fallback of the log across automations. */
+export function useAutomationIndex() {
+  const api = useApi();
+  return useQuery({
+    queryKey: ['automations', 'index'],
+    queryFn: async () => {
+      const all: AutomationName[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await api.request<Page<AutomationName>>('/automations', { query: { limit: 100, cursor } });
+        all.push(...page.items);
+        cursor = page.cursor;
+      } while (cursor);
+      return all;
+    },
+    staleTime: 30_000,
+  });
+}
+
+const time = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '');
+
+export function RecordLink({ type, id }: { type: string; id: string }) {
+  const collection = (collections as Record<string, string>)[type];
+  const label = `${type} ${id.slice(-6)}`;
+  if (!collection || !['deals', 'contacts', 'companies', 'leads'].includes(collection)) return <Text span>{label}</Text>;
+  return (
+    <Anchor component={Link} to={paths.record(collection as RecordCollection, id)}>
+      {label}
+    </Anchor>
+  );
+}
+
+function RunRow({ run, automationName, showAutomation }: { run: Run; automationName?: string | undefined; showAutomation: boolean }) {
+  return (
+    <Table.Tr>
+      <Table.Td>
+        <Anchor component={Link} to={paths.run(run.automationId, run.runId)} aria-label={`Run ${run.runId} ${run.status}`}>
+          <RunStatusBadge status={run.status} />
+        </Anchor>
+      </Table.Td>
+      {showAutomation ? (
+        <Table.Td>
+          <Anchor component={Link} to={paths.automation(run.automationId)}>
+            {automationName ?? run.automationId}
+          </Anchor>
+        </Table.Td>
+      ) : null}
+      <Table.Td>{time(run.startedAt)}</Table.Td>
+      <Table.Td>{time(run.endedAt)}</Table.Td>
+      <Table.Td>
+        <RecordLink type={run.entityType} id={run.entityId} />
+      </Table.Td>
+      <Table.Td>{run.trigger ?? ''}</Table.Td>
+      <Table.Td>
+        {run.actionsCompleted} / {run.actionsTotal}
+      </Table.Td>
+      <Table.Td>{run.status === 'WAITING' ? <span aria-label="Due">{time(run.dueAt)}</span> : null}</Table.Td>
+      <Table.Td>
+        <Text size="xs" c={run.status === 'FAILED' ? 'red' : 'dimmed'} lineClamp={2}>
+          {run.summary ?? run.error ?? run.reason ?? ''}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+/** Redrives every FAILED run of the automation in the range shown (the whole log when no range is set). */
+function RedriveWindow({ automationId, filters, failed }: { automationId: string; filters: RunFilters; failed: number }) {
+  const redrive = useRedrive();
+  const from = filters.from ? boundInstant(filters.from, 'from') : '2000-01-01T00:00:00.000Z';
+  const to = filters.to ? boundInstant(filters.to, 'to') : new Date(Date.now() + 366 * 86_400_000).toISOString();
+  return (
+    <Group gap="xs">
+      <Button color="red" variant="light" loading={redrive.isPending} onClick={() => redrive.mutate({ automationId, from, to })}>
+        Redrive {failed} failed run{failed === 1 ? '' : 's'} of this range
+      </Button>
+      {redrive.isSuccess ? <Text size="sm">Redriven: {redrive.data.redriven.length}</Text> : null}
+      {redrive.isError ? (
+        <Text size="sm" c="red">
+          {describeError(redrive.error)}
+        </Text>
+      ) : null}
+    </Group>
+  );
+}
+
+/** The log; `fixed` filters (an automation's page fixes automationId) are not offered as inputs. */
+export function RunLog({ fixed = {} }: { fixed?: RunFilters }) {
+  const [search, setSearch] = useSearchParams();
+  const parsed = parseRunFilters(search);
+  const filters: RunFilters = { ...parsed.filters, ...fixed };
+  const automations = useAutomationIndex();
+  const automationIds = filters.automationId ? [filters.automationId] : automations.data?.map((automation) => automation.id);
+  const log = useRunLog(filters, automationIds);
+  // Counting a range reads every run in it; the first page reads 50. Count once the page is shown, so the
+  // two do not compete for the table.
+  const counts = useRunCounts(automationIds, { ...(filters.from ? { from: filters.from } : {}), ...(filters.to ? { to: filters.to } : {}) }, { enabled: !log.isPending });
+  const names = new Map((automations.data ?? []).map((automation) => [automation.id, automation.name]));
+  const update = (patch: Partial<RunFilters>) => {
+    const next: RunFilters = { ...parsed.filters, ...patch };
+    for (const key of Object.keys(fixed) as Array<keyof RunFilters>) delete next[key];
+    setSearch(runFiltersToSearch(next), { replace: false });
+  };
+  const runs = log.data?.pages.flatMap((page) => page.items) ?? [];
+  const showAutomation = fixed.automationId === undefined;
+
+  return (
+    <Stack gap="sm">
+      <Paper withBorder p="sm">
+        <Group align="flex-end" gap="sm" role="search" aria-label="Run filters">
+          {showAutomation ? (
+            <Select
+              label="Automation"
+              clearable
+              searchable
+              data={(automations.data ?? []).map((automation) => ({ value: automation.id, label: automation.name }))}
+              value={filters.automationId ?? null}
+              onChange={(automationId) => update({ automationId: automationId ?? undefined })}
+              w={240}
+            />
+          ) : null}
+          <Select label="Status" clearable data={[...logStatuses]} value={filters.status ?? null} onChange={(status) => update({ status: (status ?? undefined) as RunFilters['status'] })} w={150} />
+          <TextInput label="From" type="date" value={filters.from?.slice(0, 10) ?? ''} onChange={(event) => update({ from: event.currentTarget.value || undefined })} w={160} />
+          <TextInput label="To" type="date" value={filters.to?.slice(0, 10) ?? ''} onChange={(event) => update({ to: event.currentTarget.value || undefined })} w={160} />
+          <Select label="Record type" clearable data={[...recordTypes]} value={filters.entityType ?? null} onChange={(entityType) => update({ entityType: (entityType ?? undefined) as RunFilters['entityType'] })} w={140} />
+          <TextInput label="Record id" value={filters.entityId ?? ''} onChange={(event) => update({ entityId: event.currentTarget.value.trim() || undefined })} w={240} />
+          <Button variant="subtle" onClick={() => setSearch('')}>
+            Clear
+          </Button>
+          {filters.automationId && (counts.data?.FAILED ?? 0) > 0 ? <RedriveWindow automationId={filters.automationId} filters={filters} failed={counts.data?.FAILED ?? 0} /> : null}
+        </Group>
+      </Paper>
+      {parsed.dropped.length > 0 ? (
+        <Alert color="yellow" title="Some filters in the address were not understood">
+          {parsed.dropped.map((entry) => `${entry.key}: ${entry.reason}`).join('; ')}
+        </Alert>
+      ) : null}
+      <Group gap="xs" aria-label="Runs per status in this range">
+        {counts.data
+          ? logStatuses
+              .filter((status) => status !== 'LOOP_STOPPED' || (counts.data?.[status] ?? 0) > 0)
+              .map((status) => (
+                <Button key={status} size="compact-sm" variant={filters.status === status ? 'filled' : 'light'} color={statusColors[status]} onClick={() => update({ status: filters.status === status ? undefined : status })}>
+                  {status} {counts.data?.[status] ?? 0}
+                </Button>
+              ))
+          : null}
+        {filters.entityId && counts.data ? (
+          <Text size="xs" c="dimmed">
+            (counts are for the range, every record)
+          </Text>
+        ) : null}
+      </Group>
+      {log.isPending && automationIds !== undefined ? (
+        <Loading label="Loading runs…" />
+      ) : log.isError ? (
+        <ErrorState error={log.error} onRetry={() => void log.refetch()} />
+      ) : runs.length === 0 ? (
+        <EmptyState title="No runs">No run matches these filters.</EmptyState>
+      ) : (
+        <>
+          <Table striped highlightOnHover aria-label="Runs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Status</Table.Th>
+                {showAutomation ? <Table.Th>Automation</Table.Th> : null}
+                <Table.Th>Started</Table.Th>
+                <Table.Th>Ended</Table.Th>
+                <Table.Th>Record</Table.Th>
+                <Table.Th>Trigger</Table.Th>
+                <Table.Th>Actions</Table.Th>
+                <Table.Th>Due</Table.Th>
+                <Table.Th>Note</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {runs.map((run) => (
+                <RunRow key={`${run.automationId}/${run.runId}`} run={run} automationName={names.get(run.automationId)} showAutomation={showAutomation} />
+              ))}
+            </Table.Tbody>
+          </Table>
+          {log.hasNextPage ? (
+            <Button variant="light" w="fit-content" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+              Older runs
+            </Button>
+          ) : null}
+        </>
+      )}
+    </Stack>
+  );
+}
