@@ -100,8 +100,6 @@ export class StagecraftStack extends Stack {
 
     this.console = new Console(this, 'Console', { stage, httpApi: this.api.httpApi, userPool: this.api.userPool, userPoolClient: this.api.userPoolClient });
 
-    this.console = new Console(this, 'Console', { stage, httpApi: this.api.httpApi, userPool: this.api.userPool, userPoolClient: this.api.userPoolClient });
-
     // Last: it alarms on every dead-letter queue created above.
     this.monitoring = new Monitoring(this, 'Monitoring', {
       stage,
