@@ -6,6 +6,7 @@ import { DateTime, Duration } from 'luxon';
 import { fieldSegments, fieldValue } from '#shared/automation/fields.ts';
 import type { Caller } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
+import { creditedUser } from '#shared/crm/settings.ts';
 import { automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, type EntityType, Pipeline, leadStages, stageOf } from '#shared/domain/entities.ts';
@@ -354,11 +355,13 @@ export function createActions(deps: ActionDeps) {
   async function runStep(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<StepOutcome> {
     const executor = executors[action.type];
     if (!executor) throw ValidationFailed.field('action.type', `unknown action ${action.type}`);
+    const creditedTo = await creditedUser(store, { automationId: ctx.automationId });
     const caller: Caller = {
       kind: 'automation',
       automationId: ctx.automationId,
       runId: ctx.runId,
       cause: { automationId: ctx.automationId, depth: ctx.depth + 1 },
+      ...(creditedTo ? { creditedTo } : {}),
     };
     return executor(action, ctx, entity, caller);
   }

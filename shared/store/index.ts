@@ -1,6 +1,7 @@
 // The single-table repository: everything that reads or writes the table goes through here.
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { createCredentials } from './credentials.ts';
+import { createDocumentLinks } from './document-links.ts';
 import { createExceptions } from './exceptions.ts';
 import { createLookups } from './lookups.ts';
 import { createNotifications } from './notifications.ts';
@@ -22,6 +23,7 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     provisioning: createProvisioning(table, clock),
     runLog: createRunLog(table),
     stepMarkers: createStepMarkers(table, clock),
+    documentLinks: createDocumentLinks(table, clock),
   };
 }
 

@@ -22,6 +22,8 @@ export interface CallResult<T = any> {
 export interface TestAppOptions {
   /** Routes only one runtime has (local mode's `/local/*`), as `createApp` takes them. */
   extraRoutes?: AppDeps['extraRoutes'];
+  /** Activate the Butler, as the local demo does; false leaves the workspace as new on AWS. @default true */
+  butlerActive?: boolean;
 }
 
 export async function createTestApp(options: TestAppOptions = {}) {
@@ -29,8 +31,18 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const clock = manualClock();
   const ids = ulidIds(clock);
   const runner = createLocalWorkflows({ table, dynamoClient: table.dynamoClient, clock, logger: silentLogger, functions: {} });
-  const app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger, workflows: localWorkflowsPort(runner), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}) });
+  const app = createApp({
+    table,
+    dynamoClient: table.dynamoClient,
+    clock,
+    ids,
+    logger: silentLogger,
+    workflows: localWorkflowsPort(runner),
+    documentLinkLimits: { perAddress: 1000, perLink: 1000 },
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
   await app.workspace.ensureButler();
+  if (options.butlerActive ?? true) await app.settings.activateButlerOnce('test-setup');
   const system = { actor: { kind: 'butler' as const, id: 'butler' as const }, cause: { automationId: 'none', depth: 0 } };
   const admin = await app.store.records.create('user', { name: 'Ada Admin', role: 'admin', kind: 'human' }, system);
   const member = await app.store.records.create('user', { name: 'Max Member', role: 'member', kind: 'human' }, system);
