@@ -78,7 +78,14 @@ export class StagecraftStack extends Stack {
     this.email = new Email(this, 'Email', { stage, sender: sesSender, data: this.data, logRetention });
 
     // Before Monitoring: its dead-letter queues get their depth alarms there.
-    this.automations = new Automations(this, 'Automations', { stage, data: this.data, events: this.events, email: this.email, logRetention });
+    this.automations = new Automations(this, 'Automations', {
+      stage,
+      data: this.data,
+      events: this.events,
+      email: this.email,
+      logRetention,
+      documentLinkBase: this.api.httpApi.apiEndpoint,
+    });
 
     // Last: it alarms on every dead-letter queue created above.
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -64,6 +64,11 @@ export interface AutomationsProps {
    * @default Duration.seconds(30)
    */
   readonly runActionTimeout?: Duration;
+  /**
+   * Where the API is reached from outside: sendDocument's tracked links are `<base>/d/<token>`.
+   * @default - the links' base is left empty: documents are then sent with links that do not open
+   */
+  readonly documentLinkBase?: string;
 }
 
 /**
@@ -114,10 +119,16 @@ export class Automations extends Construct {
       logRetention: props.logRetention,
       memorySize: 1024,
       timeout: runActionTimeout,
-      environment: { ...props.data.environment, ...props.email.environment },
+      environment: { ...props.data.environment, ...props.email.environment, DOCUMENT_LINK_BASE: props.documentLinkBase ?? '' },
+      unscopedActions: ['sns:Publish to phone numbers (sendDocument by SMS), which have no ARN; publishing to topics is denied'],
     });
     props.data.grantReadWriteData(this.runAction);
     props.email.grantSend(this.runAction);
+    // SMS straight to phone numbers: Publish takes no resource for them, so allow "*" and deny every topic.
+    this.runAction.addToRolePolicy(new iam.PolicyStatement({ sid: 'SendSms', actions: ['sns:Publish'], resources: ['*'] }));
+    this.runAction.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'NoTopicPublish', effect: iam.Effect.DENY, actions: ['sns:Publish'], resources: ['arn:aws:sns:*:*:*'] }),
+    );
     Validations.of(this.runAction).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

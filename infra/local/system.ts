@@ -191,7 +191,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const ids = ulidIds(clock);
     const events = await startLocalEvents({ dynamoEndpoint: dynamo.endpoint, tableName: LOCAL_TABLE_NAME, home, logger: options.logger, clock, ids, startPoller: false });
     stops.push(() => events.stop());
-    const engine = await startLocalEngine({ table, dynamoClient, clock, ids, home, bus: events.bus, logger: options.logger });
+    // Known once the server listens (a free port when 0); links are issued only after that.
+    let apiUrl = '';
+    const engine = await startLocalEngine({ table, dynamoClient, clock, ids, home, bus: events.bus, logger: options.logger, publicUrl: () => apiUrl });
     stops.push(() => engine.stop());
     const app = createApp({
       table,
@@ -200,7 +202,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ids,
       logger: options.logger,
       workflows: engine.workflows,
-      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route],
+      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route, engine.sms.route],
     });
     // Rules first, then what a crash interrupted, then the stream's backlog, then new work.
     const { resumedRuns } = await engine.bind(app);
@@ -214,6 +216,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const { seed, firstStart } = await seedWorkspace(app, { automations: options.seedAutomations ?? true });
     const http = await startHttpServer(app.api, { port: options.port ?? 3000 });
     stops.push(() => http.close());
+    apiUrl = http.url;
     const credentials = await loadOrIssueCredentials(app, join(home, 'credentials.json'), seed.adminUserId, http.url);
     return { app, events, engine, clock, http, dynamo, table, home, credentials, firstStart, recovery, stop };
   } catch (error) {

@@ -241,6 +241,8 @@ export function compileEventPattern(automation: Pick<AutomationToCompile, 'id' |
       break;
   }
   if ('templateId' in trigger && trigger.templateId !== undefined) constrain('templateId', [trigger.templateId]);
+  // A document trigger set on a pipeline: documents carry their deal's pipelineId.
+  if (entity === 'document' && 'pipelineId' in trigger && trigger.pipelineId !== undefined) constrain('pipelineId', [trigger.pipelineId]);
 
   const build = (withConditions: boolean): EventPattern => {
     const recordPattern: Nested = structuredClone(record);

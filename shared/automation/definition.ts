@@ -16,6 +16,7 @@ import {
   longestDays,
 } from './durations.ts';
 import { FIELD_PATH, FIELD_PATH_HINT } from './fields.ts';
+import { documentIssues } from './document-variables.ts';
 import { templateProblem } from './templates.ts';
 
 /** Records whose events can trigger an automation. */
@@ -48,6 +49,8 @@ export const actionTypes = [
   'notify',
   'updateFields',
   'moveToStage',
+  'createDocument',
+  'sendDocument',
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 
@@ -94,7 +97,8 @@ const IsoDateOrTime = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 // ---------------------------------------------------------------------------------------------------------
 // Trigger
 
-const templateFilter = { templateId: Id.optional() };
+/** Document triggers apply to the documents of one pipeline's deals, and of one template, when named. */
+const templateFilter = { pipelineId: Slug.optional(), templateId: Id.optional() };
 
 export const Trigger = z.discriminatedUnion(
   'type',
@@ -293,6 +297,22 @@ export const Action = z.discriminatedUnion(
       pipelineId: Slug.optional(),
       allowBackward: z.boolean().optional(),
     }),
+    z.strictObject({ type: z.literal('createDocument'), templateId: Id, title: Template(500).optional() }),
+    z
+      .strictObject({
+        type: z.literal('sendDocument'),
+        channel: z.enum(['email', 'sms']),
+        to: z.enum(['contact', 'address']),
+        address: Template(320).optional(),
+        subject: Template(500).optional(),
+        message: Template(2000).optional(),
+      })
+      .superRefine((action, ctx) => {
+        if (action.to === 'address' && action.address === undefined)
+          ctx.addIssue({ code: 'custom', path: ['address'], message: 'to: address needs the address (a template)' });
+        if (action.to !== 'address' && action.address !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['address'], message: 'an address is only read with to: address' });
+      }),
   ],
   { error: `unknown action type; one of ${actionTypes.join(', ')}` },
 );
@@ -340,6 +360,7 @@ export const AutomationDefinition = z
       if (action.type === 'moveToStage' && subject === 'lead' && action.pipelineId !== undefined)
         ctx.addIssue({ code: 'custom', path: ['actions', index, 'pipelineId'], message: 'leads have no pipeline' });
     });
+    for (const issue of documentIssues(definition)) ctx.addIssue({ code: 'custom', ...issue });
   });
 export type AutomationDefinition = z.output<typeof AutomationDefinition>;
 export type AutomationDefinitionInput = z.input<typeof AutomationDefinition>;
@@ -387,6 +408,9 @@ function actionMismatch(action: Action, subject: Subject, trigger: TriggerType):
       return is('contact', 'company', 'lead', 'deal') ? undefined : 'this record has no e-mails or phones';
     case 'updateFields':
       return trigger === 'deleted' ? 'the record is deleted; its fields cannot change' : undefined;
+    case 'createDocument':
+      if (trigger === 'deleted') return 'the record is deleted; no document can be made for it';
+      return is(...ownerTypes) ? undefined : `documents belong to ${ownerTypes.join(', ')}`;
     default:
       return undefined;
   }
@@ -419,6 +443,8 @@ export function isCondition(item: Condition | ConditionGroup): item is Condition
 
 export interface Workspace {
   pipelines: Pipeline[];
+  /** Ids of the document templates; when given, triggers and createDocument steps must name one of them. */
+  templateIds?: string[];
 }
 
 /** Problems only the workspace shows: pipelines and stages that do not exist. Pure, given the pipelines. */
@@ -448,6 +474,14 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
     if (trigger.pipelineId !== undefined) triggerPipeline = checkPipeline('trigger.pipelineId', trigger.pipelineId);
     checkStage('trigger.stageId', trigger.stageId, triggerPipeline, trigger.pipelineId !== undefined);
   }
+  // A document trigger set on a pipeline: its moves go to that pipeline's stages.
+  if (subjectOf(trigger) === 'documentOwner' && 'pipelineId' in trigger && trigger.pipelineId !== undefined)
+    triggerPipeline = checkPipeline('trigger.pipelineId', trigger.pipelineId);
+  const templates = workspace.templateIds ? new Set(workspace.templateIds) : undefined;
+  const checkTemplate = (path: string, id: string | undefined) => {
+    if (templates && id !== undefined && !templates.has(id)) issues.push({ path, message: `no document template with id ${id}` });
+  };
+  if ('templateId' in trigger) checkTemplate('trigger.templateId', trigger.templateId);
   // A top-level condition "pipelineId eq X" pins the pipeline as the trigger's would.
   const pinned = definition.conditions?.all?.find(
     (item): item is Condition => isCondition(item) && item.field === 'pipelineId' && item.op === 'eq' && typeof item.value === 'string',
@@ -462,6 +496,7 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
 
   const subject = subjectOf(trigger);
   definition.actions.forEach((action, index) => {
+    if (action.type === 'createDocument') checkTemplate(`actions.${index}.templateId`, action.templateId);
     if (action.type === 'copyDeal') {
       const pipeline = checkPipeline(`actions.${index}.pipelineId`, action.pipelineId);
       checkStage(`actions.${index}.stageId`, action.stageId, pipeline, true);

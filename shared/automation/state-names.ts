@@ -30,6 +30,8 @@ export const actionLabels: Record<ActionType, string> = {
   notify: 'Notify',
   updateFields: 'Update fields',
   moveToStage: 'Move to stage',
+  createDocument: 'Create document',
+  sendDocument: 'Send document',
 };
 
 function withinNameLimit(name: string): string {

@@ -144,6 +144,8 @@ export const templateKeys: TemplateKeys = {
   notify: ['userId', 'message'],
   updateFields: [],
   moveToStage: [],
+  createDocument: ['title'],
+  sendDocument: ['address', 'subject', 'message'],
 };
 
 /** The action with every template filled in: what run-action performs and what a dry run shows. */

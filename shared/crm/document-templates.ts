@@ -98,6 +98,18 @@ export async function documentContext(
   };
 }
 
+/**
+ * `document` and `template` for an automation's templates when its trigger is about a document:
+ * the document as it is now (as the event saw it when it is gone) and the template it was made from.
+ */
+export async function documentVariablesOf(store: Store, event: { entityType?: unknown; entityId?: unknown; after?: unknown }): Promise<Record<string, unknown>> {
+  if (event.entityType !== 'document' || typeof event.entityId !== 'string') return {};
+  const document = (await store.records.get('document', event.entityId)) ?? (event.after as Record<string, unknown> | null) ?? undefined;
+  if (!document) return {};
+  const template = typeof document.templateId === 'string' ? await store.records.get('documentTemplate', document.templateId) : undefined;
+  return { document, ...(template ? { template } : {}) };
+}
+
 export function createDocumentTemplateService(store: Store) {
   const { records } = store;
 

@@ -7,6 +7,7 @@ import { fieldSegments, fieldValue } from '#shared/automation/fields.ts';
 import type { Caller } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import { creditedUser } from '#shared/crm/settings.ts';
+import { type DocumentActionDeps, documentExecutors } from './document-actions.ts';
 import { automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, type EntityType, Pipeline, leadStages, stageOf } from '#shared/domain/entities.ts';
@@ -33,6 +34,8 @@ export interface StepContext {
   timeZone: string;
   /** Fills a Liquid template with the record, its contact, the event and the run. */
   render(template: string): Promise<string>;
+  /** The trigger event's detail (document steps read which document it was about). */
+  event?: Record<string, unknown>;
 }
 
 /** A record a step created, changed or deleted: enough to link to it at that version. */
@@ -99,6 +102,8 @@ export interface ActionDeps {
   records: RecordService;
   sendMail: SendMail;
   clock: Clock;
+  /** Tracked links and SMS for createDocument/sendDocument. */
+  documents?: DocumentActionDeps;
 }
 
 const valueAt = (record: Record<string, unknown>, path: string) => fieldValue(record, path);
@@ -326,6 +331,7 @@ export function createActions(deps: ActionDeps) {
       const moved = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller);
       return { result: 'changed', done: `moved the ${ctx.entityType} from ${from} to ${target}`, records: [recordRef(ctx.entityType, moved, 'updated', ['stageId'])] };
     },
+    ...documentExecutors(deps, deps.documents),
   };
 
   async function requireUser(userId: string): Promise<Entity> {

@@ -84,6 +84,11 @@ export async function automationsUsingStages(store: Store, pipelineId: string, s
   return users;
 }
 
+/** Whether a definition names document templates, which must then exist. */
+const namesTemplates = (definition: AutomationDefinition) =>
+  ('templateId' in definition.trigger && definition.trigger.templateId !== undefined) ||
+  definition.actions.some((action) => action.type === 'createDocument');
+
 export function createAutomationService(store: Store) {
   const { records } = store;
 
@@ -109,11 +114,26 @@ export function createAutomationService(store: Store) {
     return all;
   }
 
+  async function templateIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await records.list('documentTemplate', { limit: 100, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.map((item) => item.id));
+      cursor = page.cursor;
+    } while (cursor);
+    return ids;
+  }
+
   /** Everything a definition must pass before it is stored: schema, workspace, and the compiler itself. */
   async function validated(input: unknown, id = 'validation', checks: 'all' | 'schema' = 'all'): Promise<AutomationDefinition> {
     const definition = parseAutomationDefinition(input);
     // Stopping changes nothing the checks look at: a user deleted since must not keep a broken automation running.
-    const issues = checks === 'schema' ? [] : saveIssues(definition, { pipelines: await pipelines(), users: await userIds() });
+    const issues = checks === 'schema' ? [] : saveIssues(definition, {
+          pipelines: await pipelines(),
+          users: await userIds(),
+          ...(namesTemplates(definition) ? { templateIds: await templateIds() } : {}),
+        });
     if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
     try {
       compileAutomation({ id, definition });

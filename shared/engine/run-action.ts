@@ -19,6 +19,7 @@ import {
 } from '#shared/automation/run-steps.ts';
 import { STATE } from '#shared/automation/state-names.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
+import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { stepOrder } from '#shared/store/runs.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 import { VersionMismatch } from '#shared/errors.ts';
@@ -66,16 +67,19 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
       companyId ? store.records.get('company', companyId) : undefined,
     ]);
     const run = await store.runLog.get(payload.automationId, payload.runId);
-    const context = templateContext({
-      entityType,
-      entity,
-      ...(contact ? { contact } : {}),
-      ...(company ? { company } : {}),
-      event: payload.event as unknown as Record<string, unknown>,
-      automation: { id: payload.automationId, name: payload.automationName },
-      run: { id: payload.runId, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) },
-      now: clock.now(),
-    });
+    const context = {
+      ...templateContext({
+        entityType,
+        entity,
+        ...(contact ? { contact } : {}),
+        ...(company ? { company } : {}),
+        event: payload.event as unknown as Record<string, unknown>,
+        automation: { id: payload.automationId, name: payload.automationName },
+        run: { id: payload.runId, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) },
+        now: clock.now(),
+      }),
+      ...(await documentVariablesOf(store, payload.event)),
+    };
     const rendered = renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
     const plannedAt = new Date(run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt);
     try {
@@ -91,6 +95,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         timeZone: payload.timeZone,
         // Templates were filled above, once, exactly as a dry run shows them.
         render: async (text) => text,
+        event: payload.event as unknown as Record<string, unknown>,
       }, entity);
       await store.runLog.countActions(payload.automationId, payload.runId, payload.actionIndex + 1, `${payload.stepName}: ${outcome.done}`);
       return outcome;

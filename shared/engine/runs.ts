@@ -7,6 +7,7 @@ import { type AutomationDefinition, type Trigger, subjectOf } from '#shared/auto
 import { type RunInput, decideRun } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
 import { STATE, actionStateName } from '#shared/automation/state-names.ts';
+import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
 import { type Caller, actorOf } from '#shared/crm/context.ts';
 import { parseWith, requireAdmin } from '#shared/crm/records.ts';
@@ -338,15 +339,18 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     });
     const contactId = typeof record.contactId === 'string' ? record.contactId : undefined;
     const contact = contactId ? await store.records.get('contact', contactId) : undefined;
-    const context = templateContext({
-      entityType,
-      entity: record,
-      ...(contact ? { contact } : {}),
-      event: event.detail as unknown as Record<string, unknown>,
-      automation: { id: automationId, name: definition.name },
-      run: { id: 'dry-run' },
-      now: clock.now(),
-    });
+    const context = {
+      ...templateContext({
+        entityType,
+        entity: record,
+        ...(contact ? { contact } : {}),
+        event: event.detail as unknown as Record<string, unknown>,
+        automation: { id: automationId, name: definition.name },
+        run: { id: 'dry-run' },
+        now: clock.now(),
+      }),
+      ...(await documentVariablesOf(store, event.detail as unknown as Record<string, unknown>)),
+    };
     const actions = definition.actions.map((action, index) => {
       try {
         return { step: actionStateName(index, action), action: renderAction(action, context, { timeZone: definition.timeZone }) };
