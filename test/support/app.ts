@@ -24,6 +24,8 @@ export interface TestAppOptions {
   extraRoutes?: AppDeps['extraRoutes'];
   /** Activate the Butler, as the local demo does; false leaves the workspace as new on AWS. @default true */
   butlerActive?: boolean;
+  /** Requests a minute the document page allows per address. @default 1000 */
+  pagesPerAddress?: number;
 }
 
 export async function createTestApp(options: TestAppOptions = {}) {
@@ -38,7 +40,7 @@ export async function createTestApp(options: TestAppOptions = {}) {
     ids,
     logger: silentLogger,
     workflows: localWorkflowsPort(runner),
-    documentLinkLimits: { perAddress: 1000, perLink: 1000 },
+    documentLinkLimits: { perAddress: options.pagesPerAddress ?? 1000, perLink: 1000 },
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
   });
   await app.workspace.ensureButler();
