@@ -89,9 +89,11 @@ export async function createTestApp(options: TestAppOptions = {}) {
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2;
     const result = await app.api(event);
+    // Pages (the document link's) are HTML; everything else is JSON.
+    const isPage = String(result.headers?.['content-type'] ?? '').startsWith('text/');
     return {
       status: result.statusCode ?? 200,
-      body: result.body ? JSON.parse(result.body) : undefined,
+      body: result.body ? (isPage ? result.body : JSON.parse(result.body)) : undefined,
       headers: (result.headers ?? {}) as Record<string, string>,
     };
   }
