@@ -1,4 +1,4 @@
-// Tracked document links (docs/ARCHITECTURE.md, "Documents"): sendDocument issues one per recipient;
+// Tracked document links: sendDocument issues one per recipient;
 // opening it shows the document and records a view (once per recipient and day, which fires
 // `Document Viewed` through the stream); the recipient signs from the same page when the
 // template asks for it. A wrong, expired or withdrawn token is one indistinct 404.

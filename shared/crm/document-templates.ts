@@ -1,4 +1,4 @@
-// Document templates and documents made from them (docs/ARCHITECTURE.md, "Documents"): a template is
+// Document templates and documents made from them: a template is
 // Liquid over HTML, rendered over the deal or lead, its contact and company. Every value is
 // HTML-escaped on output (only the template's own markup stays markup), and the rendered body is
 // kept with the document, as sent.

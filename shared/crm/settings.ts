@@ -1,4 +1,4 @@
-// Workspace settings (docs/ARCHITECTURE.md, "The Butler"): whether the Butler is activated and the
+// Workspace settings: whether the Butler is activated and the
 // country national phone numbers belong to. Until an admin activates the Butler, integration
 // writes are credited to the admin who created the key and automation writes to their author,
 // with `via` keeping who really acted; switching is recorded with who and when.

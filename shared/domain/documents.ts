@@ -1,4 +1,4 @@
-// Paperwork (docs/ARCHITECTURE.md, "Documents"): document templates, the parties that sign,
+// Paperwork: document templates, the parties that sign,
 // and the variables a template may name. Templates are Liquid over HTML; every value
 // from a record is HTML-escaped when rendered, so a field cannot inject markup.
 import { z } from 'zod';

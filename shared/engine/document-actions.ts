@@ -1,4 +1,4 @@
-// The paperwork steps of an automation (docs/ARCHITECTURE.md, "Documents"): createDocument makes a
+// The paperwork steps of an automation: createDocument makes a
 // document from a template on the run's record; sendDocument mails or texts its recipient a tracked
 // link. Both are idempotent like every step: the document's id derives from (run, step), and the
 // message goes out once per step (a step marker), never to an address on the exceptions list.

@@ -1,4 +1,4 @@
-// Tracked document links (docs/ARCHITECTURE.md, "Documents"): one unguessable token per recipient,
+// Tracked document links: one unguessable token per recipient,
 // stored only as its SHA-256 hash; the views recorded through it (once per recipient and day);
 // and the request counters that rate-limit the public page.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';

@@ -179,6 +179,42 @@ describe('a quote from contract to signed by all', () => {
   });
 });
 
+describe('sendDocument', () => {
+  it('texts the contact a tracked link by SMS, and mails nobody on the exceptions list', async () => {
+    const template = await http('POST', '/document-templates', { name: 'Contract', kind: 'contract', body: '<p>{{ deal.title }}</p>', parties: ['recipient'] });
+    const id = await automation({
+      name: 'Contract by SMS and mail',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [
+        { type: 'createDocument', templateId: template.body.id },
+        { type: 'sendDocument', channel: 'sms', to: 'contact', message: 'Contract for {{ deal.title }}' },
+        { type: 'sendDocument', channel: 'email', to: 'contact' },
+      ],
+    });
+    const contact = await http('POST', '/contacts', { name: 'Text Me', emails: ['text.me@example.com'], phones: ['+34 612 34 56 78'] });
+    await http('POST', '/exceptions', { value: 'text.me@example.com', reason: 'no mail, please' });
+    const deal = await http('POST', '/deals', { title: 'Heat pump', pipelineId: 'sales', stageId: 'new', contactId: contact.body.id });
+
+    const started = await http('POST', `/automations/${id}/runs`, { entityType: 'deal', entityId: deal.body.id });
+
+    expect(started.status).toBe(202);
+    const sms = await eventually('the SMS', async () => {
+      const outbox = await http('GET', '/local/sms');
+      return (outbox.body.items as Array<{ to: string; text: string }>).find((item) => item.to === '+34612345678');
+    });
+    expect(sms.text).toMatch(/^Contract for Heat pump\n\nhttp:\/\/127\.0\.0\.1:\d+\/d\/\S+/);
+    const run = await eventually('the run to end', async () => {
+      const runs = (await http('GET', `/automations/${id}/runs`)).body.items as Array<Record<string, any>>;
+      return runs.find((item) => item.status === 'SUCCEEDED');
+    });
+    const mails = (await http('GET', '/local/outbox')).body.items as Array<{ to: string }>;
+    expect(run.actionsCompleted).toBe(3);
+    expect(mails.map((mail) => mail.to)).not.toContain('text.me@example.com');
+    const opened = await page(/(http:\/\/\S+)/.exec(sms.text)![1]!);
+    expect(opened.status).toBe(200);
+  });
+});
+
 describe('the Butler', () => {
   it('off: an integration’s contact is credited to the admin who created its key', async () => {
     expect((await http('PATCH', '/settings', { butlerActive: false })).body.butlerActive).toBe(false);
