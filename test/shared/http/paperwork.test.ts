@@ -336,7 +336,7 @@ describe('while the Butler is off', () => {
       render: async (text) => text,
     }, deal);
 
-    const history = await must(fresh, 'GET', `/leads/${outcome.created!.id}/history`);
+    const history = await must(fresh, 'GET', `/leads/${outcome.records![0]!.id}/history`);
     expect(history.items[0].actor).toEqual({ kind: 'user', id: fresh.admin.id, name: fresh.admin.name, via: { automationId: automation.id, runId: 'run-1' } });
   });
 });
