@@ -96,6 +96,7 @@ export class StagecraftStack extends Stack {
       email: this.email,
       logRetention,
       eventPatternMaxLength: props.settings.eventPatternMaxLength,
+      documentLinkBase: this.api.httpApi.apiEndpoint,
     });
 
     this.console = new Console(this, 'Console', { stage, httpApi: this.api.httpApi, userPool: this.api.userPool, userPoolClient: this.api.userPoolClient });

@@ -3,7 +3,10 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type UserTokenVerifier, createAuthenticate } from './auth/authenticate.ts';
 import { createCalendarService } from './crm/calendar.ts';
+import { createDocumentLinkService, type DocumentLinkLimits } from './crm/document-links.ts';
+import { createDocumentTemplateService } from './crm/document-templates.ts';
 import { createRecordService } from './crm/records.ts';
+import { createSettingsService } from './crm/settings.ts';
 import { createWebhookSecretService } from './crm/webhook-secrets.ts';
 import { createWorkspaceService } from './crm/workspace.ts';
 import { createApi } from './http/api.ts';
@@ -14,6 +17,7 @@ import { createAutomationService } from './engine/automations.ts';
 import { createRunsService } from './engine/runs.ts';
 import { automationRoutes } from './http/automation-routes.ts';
 import { calendarRoutes } from './http/calendar-routes.ts';
+import { documentLinkRoutes, documentTemplateRoutes, settingsRoutes } from './http/document-routes.ts';
 import { webhookRoutes } from './http/webhook-routes.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
 import { type Store, createStore } from './store/index.ts';
@@ -31,6 +35,8 @@ export interface AppDeps {
   workflows: Workflows;
   /** Routes only one runtime has (local mode's clock and events), given the store. */
   extraRoutes?: (parts: { store: Store }) => Route[];
+  /** Rate limits of the public document page; defaults suit production. */
+  documentLinkLimits?: Partial<DocumentLinkLimits>;
 }
 
 export function createApp(deps: AppDeps) {
@@ -39,10 +45,23 @@ export function createApp(deps: AppDeps) {
   const workspace = createWorkspaceService(store, deps.ids);
   const automations = createAutomationService(store);
   const runs = createRunsService({ store, workflows: deps.workflows, clock: deps.clock, ids: deps.ids });
+  const settings = createSettingsService(store, deps.clock);
+  const documentTemplates = createDocumentTemplateService(store);
+  // The API only opens links; automations issue them (run-action knows the public URL).
+  const documentLinks = createDocumentLinkService({
+    store,
+    records,
+    clock: deps.clock,
+    linkBase: () => '',
+    ...(deps.documentLinkLimits ? { limits: deps.documentLinkLimits } : {}),
+  });
   const calendar = createCalendarService(store);
   const routes: Route[] = [
     ...crmRoutes({ records, workspace, exceptions: store.exceptions, notifications: store.notifications }),
     ...automationRoutes(automations, runs),
+    ...documentTemplateRoutes(documentTemplates),
+    ...documentLinkRoutes(documentLinks),
+    ...settingsRoutes(settings),
     ...calendarRoutes(calendar),
     ...webhookRoutes(createWebhookSecretService(store, deps.clock, deps.ids)),
     ...(deps.extraRoutes?.({ store }) ?? []),
@@ -51,7 +70,7 @@ export function createApp(deps: AppDeps) {
   const idempotencyStore = idempotencyPersistence(deps.table.tableName, deps.dynamoClient);
   const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
   const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });
-  return { store, records, workspace, automations, runs, calendar, routes, authenticate, api };
+  return { store, records, workspace, automations, runs, calendar, settings, documentTemplates, documentLinks, routes, authenticate, api };
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -58,6 +58,19 @@ export interface Mailer {
   send(message: MailMessage): Promise<{ messageId: string }>;
 }
 
+export interface SmsMessage {
+  /** E.164. */
+  to: string;
+  text: string;
+  /** Free-form tags (automation id, run id), kept with the message where the channel allows. */
+  tags?: Record<string, string>;
+}
+
+/** SNS on AWS; JSON files in the local SMS outbox on one machine. */
+export interface SmsSender {
+  send(message: SmsMessage): Promise<{ messageId: string }>;
+}
+
 /** One step of a run as the run log shows it (from GetExecutionHistory on AWS). */
 export interface RunStep {
   name: string;

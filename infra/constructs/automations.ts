@@ -70,6 +70,11 @@ export interface AutomationsProps {
    * @default 2048
    */
   readonly eventPatternMaxLength?: number;
+  /**
+   * Where the API is reached from outside: sendDocument's tracked links are `<base>/d/<token>`.
+   * @default - the links' base is left empty: documents are then sent with links that do not open
+   */
+  readonly documentLinkBase?: string;
 }
 
 /**
@@ -120,7 +125,8 @@ export class Automations extends Construct {
       logRetention: props.logRetention,
       memorySize: 1024,
       timeout: runActionTimeout,
-      environment: { ...props.data.environment, ...props.email.environment },
+      environment: { ...props.data.environment, ...props.email.environment, DOCUMENT_LINK_BASE: props.documentLinkBase ?? '' },
+      unscopedActions: ['sns:Publish to phone numbers (sendDocument by SMS), which have no ARN; publishing to topics is denied'],
     });
     props.data.grantReadWriteData(this.runAction);
     props.email.grantSend(this.runAction);
@@ -130,6 +136,11 @@ export class Automations extends Construct {
         `ses:SendEmail on every SES identity, bound by ses:FromAddress to ${props.email.sender}: in the SES sandbox SES also ` +
         'authorizes the send against each verified recipient identity, which the sender cannot name in advance.',
     });
+    // SMS straight to phone numbers: Publish takes no resource for them, so allow "*" and deny every topic.
+    this.runAction.addToRolePolicy(new iam.PolicyStatement({ sid: 'SendSms', actions: ['sns:Publish'], resources: ['*'] }));
+    this.runAction.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'NoTopicPublish', effect: iam.Effect.DENY, actions: ['sns:Publish'], resources: [`arn:${stack.partition}:sns:*:*:*`] }),
+    );
     Validations.of(this.runAction).acknowledge({
       id: 'Serverless-LambdaDLQ',
       reason:

@@ -9,13 +9,16 @@ import { automationChangedPattern, createProvisioner } from '#shared/engine/prov
 import { createRunAction } from '#shared/engine/run-action.ts';
 import { LOOP_GUARD_RULE, createLoopGuard, loopStoppedPattern } from '#shared/engine/loop-guard.ts';
 import { createTrackRuns } from '#shared/engine/track-runs.ts';
+import { createDocumentLinkService } from '#shared/crm/document-links.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
+import { createGuardedSms } from '#shared/sms/guarded-sms.ts';
 import type { Ids, Logger, TableRef, Workflows } from '#shared/ports.ts';
 import { join } from 'node:path';
 import { localAutomationInfra, localWorkflowsPort } from './automations.ts';
 import type { LocalClock } from './clock.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { createOutbox } from './outbox.ts';
+import { createSmsOutbox } from './sms-outbox.ts';
 import { type LocalFunction, type LocalWorkflows, createLocalWorkflows, localFunctionArn } from './workflows.ts';
 
 export const PROVISION_RULE = 'system-provision';
@@ -30,12 +33,15 @@ export interface LocalEngineOptions {
   logger: Logger;
   /** Called whenever an execution pauses or ends: its writes are in the stream (the poller looks at once). */
   onActivity?: () => void;
+  /** Where the local API listens: tracked document links point there. */
+  publicUrl: () => string;
 }
 
 export interface LocalEngine {
   runner: LocalWorkflows;
   workflows: Workflows;
   outbox: ReturnType<typeof createOutbox>;
+  sms: ReturnType<typeof createSmsOutbox>;
   /**
    * Set once the app exists: binds run-action and the provisioner to its store and services,
    * puts every automation's rule back on the bus, resumes what a crash interrupted and fires
@@ -62,11 +68,14 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   });
   const workflows = localWorkflowsPort(runner);
   const outbox = createOutbox(join(options.home, 'outbox'), clock, ids);
+  const sms = createSmsOutbox(join(options.home, 'sms'), clock, ids);
 
   async function bind(app: App): Promise<{ resumedRuns: number }> {
     const sendMail = createGuardedMailer(outbox, app.store.exceptions);
+    const links = createDocumentLinkService({ store: app.store, records: app.records, clock, linkBase: options.publicUrl });
+    const documents = { links, sendSms: createGuardedSms(sms, app.store.exceptions) };
     // Local mode may call receivers on this machine (loopback); nothing else private, as on AWS.
-    const actions = createActions({ store: app.store, records: app.records, sendMail, clock, sendWebhook: createWebhookSender({ allowLoopback: true }) });
+    const actions = createActions({ store: app.store, records: app.records, sendMail, clock, documents, sendWebhook: createWebhookSender({ allowLoopback: true }) });
     const runAction = createRunAction({ store: app.store, actions, clock, logger });
     functions['run-action'] = (payload) => runAction(payload as never);
     const trackRuns = createTrackRuns({ store: app.store, clock, logger });
@@ -97,6 +106,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     runner,
     workflows,
     outbox,
+    sms,
     bind,
     stop: () => runner.stop(),
   };

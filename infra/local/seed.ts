@@ -91,6 +91,8 @@ export async function seedWorkspace(app: App, options: { automations?: boolean }
     app.store.records.create('user', { name: 'Admin', email: 'admin@stagecraft.local', role: 'admin', kind: 'human' }, seedContext, { id: adminUserId }),
   );
   const seed = { adminUserId };
+  // The local demo shows the Butler at work from the start; a new workspace on AWS starts with it off.
+  await app.settings.activateButlerOnce(adminUserId);
   if (options.automations ?? true) {
     const admin = { kind: 'user', userId: adminUserId, role: 'admin' } as const;
     for (const automation of demoAutomations) await app.automations.create(structuredClone(automation), admin);

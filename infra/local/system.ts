@@ -214,7 +214,19 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
     });
     stops.push(() => events.stop());
-    const engine = await startLocalEngine({ table, dynamoClient, clock, ids, home, bus: events.bus, logger: options.logger, onActivity: () => events.poller.nudge() });
+    // Known once the server listens (a free port when 0); links are issued only after that.
+    let apiUrl = '';
+    const engine = await startLocalEngine({
+      table,
+      dynamoClient,
+      clock,
+      ids,
+      home,
+      bus: events.bus,
+      logger: options.logger,
+      onActivity: () => events.poller.nudge(),
+      publicUrl: () => apiUrl,
+    });
     stops.push(() => engine.stop());
     runSlot = () => engine.runner.whenCapacity();
     const backpressure = createBackpressure(
@@ -233,7 +245,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       ids,
       logger: options.logger,
       workflows: engine.workflows,
-      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route, backpressure.route],
+      extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route, engine.sms.route, backpressure.route],
     });
     // Rules first, then what a crash interrupted, then the stream's backlog, then new work.
     const { resumedRuns } = await engine.bind(app);
@@ -251,6 +263,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       afterWrite: () => events.poller.nudge(),
     });
     stops.push(() => http.close());
+    apiUrl = http.url;
     const credentials = await loadOrIssueCredentials(app, join(home, 'credentials.json'), seed.adminUserId, http.url);
     return { app, events, engine, clock, http, backpressure, dynamo, table, home, credentials, firstStart, recovery, stop };
   } catch (error) {

@@ -2,6 +2,7 @@
 // values are integrations acting as the Butler; anything else is a 401.
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import type { Caller } from '#shared/crm/context.ts';
+import { creditedUser } from '#shared/crm/settings.ts';
 import { Unauthorized } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
 
@@ -31,7 +32,9 @@ export function createAuthenticate({ store, externalTokens }: AuthenticateDeps) 
     if (apiKey) {
       const credential = await store.credentials.find(apiKey);
       if (credential?.principal.kind !== 'integration') throw new Unauthorized('Unknown API key.');
-      return { kind: 'integration', integrationId: credential.principal.integrationId };
+      const { integrationId } = credential.principal;
+      const creditedTo = await creditedUser(store, { integrationId });
+      return { kind: 'integration', integrationId, ...(creditedTo ? { creditedTo } : {}) };
     }
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new Unauthorized('Send `Authorization: Bearer <token>` or `x-api-key: <key>`.');

@@ -270,6 +270,8 @@ export function compileEventPattern(
       break;
   }
   if ('templateId' in trigger && trigger.templateId !== undefined) constrain('templateId', [trigger.templateId]);
+  // A document trigger set on a pipeline: documents carry their deal's pipelineId.
+  if (entity === 'document' && 'pipelineId' in trigger && trigger.pipelineId !== undefined) constrain('pipelineId', [trigger.pipelineId]);
 
   const build = (withConditions: boolean): EventPattern => {
     const recordPattern: Nested = structuredClone(record);

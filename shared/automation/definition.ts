@@ -16,6 +16,7 @@ import {
   longestDays,
 } from './durations.ts';
 import { FIELD_PATH, FIELD_PATH_HINT } from './fields.ts';
+import { documentIssues } from './document-variables.ts';
 import { templateProblem } from './templates.ts';
 import { WORKING_DURATION_HINT, isWorkingDuration } from './working-time.ts';
 
@@ -51,6 +52,8 @@ export const actionTypes = [
   'moveToStage',
   'assign',
   'callWebhook',
+  'createDocument',
+  'sendDocument',
 ] as const;
 export type ActionType = (typeof actionTypes)[number];
 
@@ -113,7 +116,8 @@ const IsoDateOrTime = /^\d{4}-\d{2}-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 // ---------------------------------------------------------------------------------------------------------
 // Trigger
 
-const templateFilter = { templateId: Id.optional() };
+/** Document triggers apply to the documents of one pipeline's deals, and of one template, when named. */
+const templateFilter = { pipelineId: Slug.optional(), templateId: Id.optional() };
 
 export const Trigger = z.discriminatedUnion(
   'type',
@@ -358,6 +362,22 @@ export const Action = z.discriminatedUnion(
         /** Per attempt; 5xx answers and network errors are retried with backoff. @default 10 */
         timeoutSeconds: z.number().int().min(1).max(30).optional(),
       }),
+    z.strictObject({ type: z.literal('createDocument'), templateId: Id, title: Template(500).optional() }),
+    z
+      .strictObject({
+        type: z.literal('sendDocument'),
+        channel: z.enum(['email', 'sms']),
+        to: z.enum(['contact', 'address']),
+        address: Template(320).optional(),
+        subject: Template(500).optional(),
+        message: Template(2000).optional(),
+      })
+      .superRefine((action, ctx) => {
+        if (action.to === 'address' && action.address === undefined)
+          ctx.addIssue({ code: 'custom', path: ['address'], message: 'to: address needs the address (a template)' });
+        if (action.to !== 'address' && action.address !== undefined)
+          ctx.addIssue({ code: 'custom', path: ['address'], message: 'an address is only read with to: address' });
+      }),
   ],
   { error: `unknown action type; one of ${actionTypes.join(', ')}` },
 );
@@ -476,6 +496,7 @@ export const AutomationDefinition = z
       if (action.type === 'moveToStage' && subject === 'lead' && action.pipelineId !== undefined)
         ctx.addIssue({ code: 'custom', path: [...path, 'pipelineId'], message: 'leads have no pipeline' });
     }
+    for (const issue of documentIssues({ trigger, actions: actionsOf(actions) })) ctx.addIssue({ code: 'custom', ...issue });
   });
 export type AutomationDefinition = z.output<typeof AutomationDefinition>;
 export type AutomationDefinitionInput = z.input<typeof AutomationDefinition>;
@@ -526,6 +547,9 @@ function actionMismatch(action: Action, subject: Subject, trigger: TriggerType):
     case 'assign':
       if (trigger === 'deleted') return 'the record is deleted; it cannot be assigned';
       return is('contact', 'lead', 'deal', 'activity') ? undefined : 'only contacts, leads, deals and activities have a responsible user';
+    case 'createDocument':
+      if (trigger === 'deleted') return 'the record is deleted; no document can be made for it';
+      return is(...ownerTypes) ? undefined : `documents belong to ${ownerTypes.join(', ')}`;
     default:
       return undefined;
   }
@@ -560,6 +584,8 @@ export function isCondition(item: Condition | ConditionGroup): item is Condition
 
 export interface Workspace {
   pipelines: Pipeline[];
+  /** Ids of the document templates; when given, triggers and createDocument steps must name one of them. */
+  templateIds?: string[];
 }
 
 /** Problems only the workspace shows: pipelines and stages that do not exist. Pure, given the pipelines. */
@@ -589,6 +615,14 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
     if (trigger.pipelineId !== undefined) triggerPipeline = checkPipeline('trigger.pipelineId', trigger.pipelineId);
     checkStage('trigger.stageId', trigger.stageId, triggerPipeline, trigger.pipelineId !== undefined);
   }
+  // A document trigger set on a pipeline: its moves go to that pipeline's stages.
+  if (subjectOf(trigger) === 'documentOwner' && 'pipelineId' in trigger && trigger.pipelineId !== undefined)
+    triggerPipeline = checkPipeline('trigger.pipelineId', trigger.pipelineId);
+  const templates = workspace.templateIds ? new Set(workspace.templateIds) : undefined;
+  const checkTemplate = (path: string, id: string | undefined) => {
+    if (templates && id !== undefined && !templates.has(id)) issues.push({ path, message: `no document template with id ${id}` });
+  };
+  if ('templateId' in trigger) checkTemplate('trigger.templateId', trigger.templateId);
   // A top-level condition "pipelineId eq X" pins the pipeline as the trigger's would.
   const pinned = definition.conditions?.all?.find(
     (item): item is Condition => isCondition(item) && item.field === 'pipelineId' && item.op === 'eq' && typeof item.value === 'string',
@@ -604,6 +638,7 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
   const subject = subjectOf(trigger);
   for (const { action, path } of actionsOf(definition.actions)) {
     const at = path.join('.');
+    if (action.type === 'createDocument') checkTemplate(`${at}.templateId`, action.templateId);
     if (action.type === 'copyDeal') {
       const pipeline = checkPipeline(`${at}.pipelineId`, action.pipelineId);
       checkStage(`${at}.stageId`, action.stageId, pipeline, true);

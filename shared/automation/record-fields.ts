@@ -7,7 +7,7 @@ import type { TriggerEntity } from './definition.ts';
 
 /** Fields the API sets itself, beyond those a caller writes (documents' signatures and views). */
 const serverFields: Partial<Record<TriggerEntity, string[]>> = {
-  document: ['signedBySenderAt', 'signedByRecipientAt', 'viewedAt', 'viewCount'],
+  document: ['signedBySenderAt', 'signedByRecipientAt', 'viewedAt', 'viewCount', 'lastViewedBy', 'signedByRecipient', 'body', 'kind', 'parties', 'pipelineId', 'templateVersion'],
 };
 const serverDateFields: Partial<Record<TriggerEntity, string[]>> = {
   document: ['signedBySenderAt', 'signedByRecipientAt', 'viewedAt'],

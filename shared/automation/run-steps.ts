@@ -141,6 +141,13 @@ export function eventRecordOf(event: CrmEventDetail): Record<string, unknown> | 
  */
 export function triggerMismatch(trigger: Trigger, event: CrmEventDetail): string | undefined {
   const changed = (path: string) => !same(fieldValue(event.before, path), fieldValue(event.after, path));
+  // Document triggers limited to a pipeline or template (the rule filters the same; dry runs rely on this).
+  if (trigger.type.startsWith('document') && event.entityType === 'document') {
+    for (const field of ['pipelineId', 'templateId'] as const) {
+      const wanted = (trigger as { pipelineId?: string; templateId?: string })[field];
+      if (wanted !== undefined && event.after?.[field] !== wanted) return `the document's ${field} is not ${wanted}`;
+    }
+  }
   // On a create every field is new; only an update can leave the named fields as they were.
   if (!event.before || !event.after) return undefined;
   if (trigger.type === 'updated' && trigger.fields && !trigger.fields.some(changed))

@@ -1,6 +1,7 @@
 // What a definition must pass when it is saved, beyond its schema and its pipelines: every user, field
 // and template variable it names exists on the records its runs will see. Only saving runs these
 // checks; a stored definition is read with the schema alone, so one saved earlier still runs.
+import { templateVariables as documentTemplateFields } from '#shared/domain/documents.ts';
 import { ownerTypes } from '#shared/domain/entities.ts';
 import type { FieldIssue } from '#shared/errors.ts';
 import {
@@ -111,7 +112,11 @@ function variablesFor(subject: Subject, trigger: TriggerEntity): Map<string, str
   // run-action loads the subject's contact and company by their ids; a contact is its own contact.
   if (types.some((type) => type === 'deal' || type === 'contact')) variables.set('contact', fieldsOf('contact'));
   if (types.some((type) => type === 'deal' || type === 'contact' || type === 'company')) variables.set('company', fieldsOf('company'));
-  if (trigger === 'document') variables.set('document', fieldsOf('document'));
+  if (trigger === 'document') {
+    variables.set('document', fieldsOf('document'));
+    // run-action loads the template the document was made from.
+    variables.set('template', [...documentTemplateFields]);
+  }
   variables.set('entity', fieldsOf(...types));
   variables.set('event', eventFields);
   variables.set('automation', ['id', 'name']);

@@ -33,6 +33,8 @@ export const actionLabels: Record<ActionType, string> = {
   moveToStage: 'Move to stage',
   assign: 'Assign',
   callWebhook: 'Call webhook',
+  createDocument: 'Create document',
+  sendDocument: 'Send document',
 };
 
 function withinNameLimit(name: string): string {

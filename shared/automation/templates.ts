@@ -149,6 +149,8 @@ export const templateKeys: TemplateKeys = {
   moveToStage: [],
   assign: [],
   callWebhook: ['url', 'body'],
+  createDocument: ['title'],
+  sendDocument: ['address', 'subject', 'message'],
 };
 
 /** The action with every template filled in: what run-action performs and what a dry run shows. */

@@ -5,17 +5,24 @@ import type { WriteContext } from '#shared/store/records.ts';
 
 export type Caller =
   | { kind: 'user'; userId: string; role: 'admin' | 'member' }
-  | { kind: 'integration'; integrationId: string }
-  | { kind: 'automation'; automationId: string; runId: string; cause: Cause };
+  | { kind: 'integration'; integrationId: string; creditedTo?: string }
+  | { kind: 'automation'; automationId: string; runId: string; cause: Cause; creditedTo?: string }
+  /** The recipient of a tracked document link, acting through its page. */
+  | { kind: 'documentLink'; linkId: string };
 
 export function actorOf(caller: Caller): Actor {
   switch (caller.kind) {
     case 'user':
       return humanActor(caller.userId);
     case 'integration':
-      return integrationActor(caller.integrationId);
-    case 'automation':
-      return { kind: 'butler', id: 'butler', via: { automationId: caller.automationId, runId: caller.runId } };
+      // While the Butler is off, the key's owner is credited; `via` keeps who really acted.
+      return caller.creditedTo ? { kind: 'user', id: caller.creditedTo, via: { integrationId: caller.integrationId } } : integrationActor(caller.integrationId);
+    case 'automation': {
+      const via = { automationId: caller.automationId, runId: caller.runId };
+      return caller.creditedTo ? { kind: 'user', id: caller.creditedTo, via } : { kind: 'butler', id: 'butler', via };
+    }
+    case 'documentLink':
+      return { kind: 'butler', id: 'butler', via: { documentLink: caller.linkId } };
   }
 }
 

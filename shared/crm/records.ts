@@ -18,8 +18,11 @@ import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ListOptions } from '#shared/store/records.ts';
 import { type Caller, writeContextOf } from './context.ts';
+import { createActorDisplay } from './actor-display.ts';
+import { prepareDocument } from './document-templates.ts';
+import { withNationalPhones } from './settings.ts';
 
-export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline' | 'automation'>;
+export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline' | 'automation' | 'documentTemplate'>;
 
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
   const result = schema.safeParse(input);
@@ -73,10 +76,12 @@ const requiredFields: Record<EntityType, string[]> = {
   user: ['name', 'role'],
   pipeline: ['name', 'stages'],
   automation: ['name', 'trigger', 'actions'],
+  documentTemplate: ['name', 'kind', 'body', 'parties'],
 };
 
 export function createRecordService(store: Store, clock: Clock) {
   const { records } = store;
+  const actors = createActorDisplay(store);
 
   async function pipeline(id: string): Promise<Pipeline | undefined> {
     const record = await records.get('pipeline', id);
@@ -121,14 +126,15 @@ export function createRecordService(store: Store, clock: Clock) {
 
   /** `id` is given only by automation steps, whose ids derive from (run, step) so a retry creates nothing twice. */
   async function create(type: CrmRecordType, input: unknown, caller: Caller, options: { id?: string } = {}): Promise<Entity> {
-    let data = parseWith(createSchemas[type], input) as Record<string, unknown>;
+    let data = parseWith(createSchemas[type], await withNationalPhones(store, input)) as Record<string, unknown>;
     await checkLinks(type, data, new Set(Object.keys(data)));
     if (type === 'activity') data = await plannedStage(data);
+    if (type === 'document') data = await prepareDocument(store, data, clock.now());
     return records.create(type, data, writeContextOf(caller), options);
   }
 
   async function update(type: CrmRecordType, id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {
-    const { values, clears } = splitClears(input);
+    const { values, clears } = splitClears(await withNationalPhones(store, input));
     const patch = clears.length > 0 && isEmpty(values) ? {} : parseWith(patchSchemas[type], values);
     const unknown = clears.filter((field) => !(field in createSchemas[type].shape));
     if (unknown.length > 0) throw new ValidationFailed(unknown.map((path) => ({ path, message: 'not a field of this record' })));
@@ -174,7 +180,7 @@ export function createRecordService(store: Store, clock: Clock) {
   async function history(type: EntityType, id: string, options: { limit?: number; cursor?: string }) {
     const page = await records.history(type, id, options);
     if (page.items.length === 0 && !options.cursor) throw new NotFound(type, id);
-    return page;
+    return { ...page, items: await actors.withActors(page.items) };
   }
 
   /** A signature by one party; signing twice changes nothing. */

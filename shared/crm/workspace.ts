@@ -149,9 +149,19 @@ export function createWorkspaceService(store: Store, ids: Ids) {
     const humans = await Promise.all(
       users
         .filter((user) => user.kind === 'human')
-        .map(async (user) => ({ userId: user.id, name: user.name as string, ...toFigures(await store.lookups.actionCounts(user.id, fromIso, toIso)) })),
+        .map(async (user) => ({
+          userId: user.id,
+          name: user.name as string,
+          ...(typeof user.icon === 'string' ? { icon: user.icon } : {}),
+          ...toFigures(await store.lookups.actionCounts(user.id, fromIso, toIso)),
+        })),
     );
-    const butler = toFigures(await store.lookups.actionCounts(BUTLER_ID, fromIso, toIso));
+    const butlerUser = users.find((user) => user.id === BUTLER_ID);
+    const butler = {
+      name: typeof butlerUser?.name === 'string' ? butlerUser.name : butlerRecord.name,
+      icon: typeof butlerUser?.icon === 'string' ? butlerUser.icon : butlerRecord.icon,
+      ...toFigures(await store.lookups.actionCounts(BUTLER_ID, fromIso, toIso)),
+    };
     return { from: fromIso, to: toIso, humans, butler };
   }
 

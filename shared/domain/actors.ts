@@ -3,9 +3,13 @@
 
 export const BUTLER_ID = 'butler';
 
-export type Via = { automationId: string; runId: string } | { integrationId: string };
+export type Via = { automationId: string; runId: string } | { integrationId: string } | { documentLink: string };
 
-export type Actor = { kind: 'user'; id: string } | { kind: 'butler'; id: typeof BUTLER_ID; via?: Via };
+/**
+ * A person carries `via` when an integration or automation wrote on their behalf: while the
+ * Butler is not activated, such writes are credited to the key's owner or the automation's author.
+ */
+export type Actor = { kind: 'user'; id: string; via?: Via } | { kind: 'butler'; id: typeof BUTLER_ID; via?: Via };
 
 /** How many automation hops led to a write; `automationId: "none"` for people and integrations. */
 export interface Cause {

@@ -131,7 +131,8 @@ const activityFields = {
 };
 
 const documentFields = {
-  title: Name,
+  /** Taken from the template when one is named. */
+  title: Name.optional(),
   templateId: Id.optional(),
   entityType: z.enum(ownerTypes),
   entityId: Id,
@@ -185,7 +186,12 @@ export const createSchemas = {
   lead: z.strictObject(leadFields),
   deal: z.strictObject(dealFields),
   activity: z.strictObject(activityFields),
-  document: z.strictObject(documentFields),
+  document: z
+    .strictObject(documentFields)
+    .refine((document) => document.title !== undefined || document.templateId !== undefined, {
+      path: ['title'],
+      message: 'required unless templateId names the template to make the document from',
+    }),
   user: z.strictObject(userFields),
   pipeline: z.strictObject(pipelineFields),
 } as const;

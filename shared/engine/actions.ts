@@ -6,6 +6,8 @@ import { DateTime, Duration } from 'luxon';
 import { fieldSegments, fieldValue } from '#shared/automation/fields.ts';
 import type { Caller } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
+import { creditedUser } from '#shared/crm/settings.ts';
+import { type DocumentActionDeps, documentExecutors } from './document-actions.ts';
 import { automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, type EntityType, Pipeline, leadStages, stageOf } from '#shared/domain/entities.ts';
@@ -31,6 +33,8 @@ export interface ActionDeps {
   clock: Clock;
   /** Outbound HTTP for callWebhook, with the runtime's address policy. */
   sendWebhook: WebhookSender;
+  /** Tracked links and SMS for createDocument/sendDocument. */
+  documents?: DocumentActionDeps;
 }
 
 const valueAt = (record: Record<string, unknown>, path: string) => fieldValue(record, path);
@@ -260,6 +264,7 @@ export function createActions(deps: ActionDeps) {
       const moved = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller);
       return { result: 'changed', done: `moved the ${ctx.entityType} from ${from} to ${target}`, records: [recordRef(ctx.entityType, moved, 'updated', ['stageId'])] };
     },
+    ...documentExecutors(deps, deps.documents),
   };
 
   async function requireUser(userId: string): Promise<Entity> {
@@ -289,11 +294,13 @@ export function createActions(deps: ActionDeps) {
   async function runStep(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<StepOutcome> {
     const executor = executors[action.type];
     if (!executor) throw ValidationFailed.field('action.type', `unknown action ${action.type}`);
+    const creditedTo = await creditedUser(store, { automationId: ctx.automationId });
     const caller: Caller = {
       kind: 'automation',
       automationId: ctx.automationId,
       runId: ctx.runId,
       cause: { automationId: ctx.automationId, depth: ctx.depth + 1 },
+      ...(creditedTo ? { creditedTo } : {}),
     };
     return executor(action, ctx, entity, caller);
   }

@@ -86,6 +86,11 @@ export async function automationsUsingStages(store: Store, pipelineId: string, s
   return users;
 }
 
+/** Whether a definition names document templates, which must then exist. */
+const namesTemplates = (definition: AutomationDefinition) =>
+  ('templateId' in definition.trigger && definition.trigger.templateId !== undefined) ||
+  definition.actions.some((action) => action.type === 'createDocument');
+
 export function createAutomationService(store: Store) {
   const { records } = store;
 
@@ -111,6 +116,17 @@ export function createAutomationService(store: Store) {
     return all;
   }
 
+  async function templateIds(): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await records.list('documentTemplate', { limit: 100, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.map((item) => item.id));
+      cursor = page.cursor;
+    } while (cursor);
+    return ids;
+  }
+
   /** Everything a definition must pass before it is stored: schema, workspace, and the compiler itself. */
   async function validated(input: unknown, id = 'validation', checks: 'all' | 'schema' = 'all'): Promise<AutomationDefinition> {
     const definition = parseAutomationDefinition(input);
@@ -119,7 +135,11 @@ export function createAutomationService(store: Store) {
       checks === 'schema'
         ? []
         : [
-            ...saveIssues(definition, { pipelines: await pipelines(), users: await userIds() }),
+            ...saveIssues(definition, {
+              pipelines: await pipelines(),
+              users: await userIds(),
+              ...(namesTemplates(definition) ? { templateIds: await templateIds() } : {}),
+            }),
             ...(await assignmentIssues(store, actionsOf(definition.actions))),
             ...(await webhookIssues(store, actionsOf(definition.actions))),
           ];

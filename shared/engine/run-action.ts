@@ -24,6 +24,7 @@ import {
 import { STATE } from '#shared/automation/state-names.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
 import { workspaceCalendar } from '#shared/crm/calendar.ts';
+import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { stepOrder } from '#shared/store/runs.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 import { VersionMismatch } from '#shared/errors.ts';
@@ -111,17 +112,20 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
       companyId ? store.records.get('company', companyId) : undefined,
     ]);
     const run = await store.runLog.get(payload.automationId, payload.runId);
-    const context = templateContext({
-      entityType,
-      entity,
-      ...(contact ? { contact } : {}),
-      ...(company ? { company } : {}),
-      event: payload.event as unknown as Record<string, unknown>,
-      automation: { id: payload.automationId, name: payload.automationName },
-      run: { id: payload.runId, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) },
-      now: clock.now(),
-      ...(payload.readsSteps ? { steps: await store.webhooks.results(payload.runId) } : {}),
-    });
+    const context = {
+      ...templateContext({
+        entityType,
+        entity,
+        ...(contact ? { contact } : {}),
+        ...(company ? { company } : {}),
+        event: payload.event as unknown as Record<string, unknown>,
+        automation: { id: payload.automationId, name: payload.automationName },
+        run: { id: payload.runId, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) },
+        now: clock.now(),
+        ...(payload.readsSteps ? { steps: await store.webhooks.results(payload.runId) } : {}),
+      }),
+      ...(await documentVariablesOf(store, payload.event)),
+    };
     const rendered = renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
     const plannedAt = new Date(run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt);
     try {
@@ -137,6 +141,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         timeZone: payload.timeZone,
         // Templates were filled above, once, exactly as a dry run shows them.
         render: async (text) => text,
+        event: payload.event as unknown as Record<string, unknown>,
       }, entity);
       // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
       const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;

@@ -7,6 +7,7 @@ import { type AutomationDefinition, type Step, type Trigger, actionsOf, isBranch
 import { type RunInput, decideBranches, decideRun } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
+import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { renderAction, templateContext } from '#shared/automation/templates.ts';
 import { type Caller, actorOf } from '#shared/crm/context.ts';
 import { parseWith, requireAdmin } from '#shared/crm/records.ts';
@@ -365,15 +366,18 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     const paths = decideBranches(checks);
     const contactId = typeof record.contactId === 'string' ? record.contactId : undefined;
     const contact = contactId ? await store.records.get('contact', contactId) : undefined;
-    const context = templateContext({
-      entityType,
-      entity: record,
-      ...(contact ? { contact } : {}),
-      event: event.detail as unknown as Record<string, unknown>,
-      automation: { id: automationId, name: definition.name },
-      run: { id: 'dry-run' },
-      now: clock.now(),
-    });
+    const context = {
+      ...templateContext({
+        entityType,
+        entity: record,
+        ...(contact ? { contact } : {}),
+        event: event.detail as unknown as Record<string, unknown>,
+        automation: { id: automationId, name: definition.name },
+        run: { id: 'dry-run' },
+        now: clock.now(),
+      }),
+      ...(await documentVariablesOf(store, event.detail as unknown as Record<string, unknown>)),
+    };
     // Every step in run order; with branches, each says whether it is on the path this record would take.
     const onPath = new Set<Step>();
     const follow = (steps: readonly Step[]) => {

@@ -19,6 +19,8 @@ export interface StepContext {
   timeZone: string;
   /** Fills a Liquid template with the record, its contact, the event and the run. */
   render(template: string): Promise<string>;
+  /** The trigger event's detail (document steps read which document it was about). */
+  event?: Record<string, unknown>;
 }
 
 /** A record a step created, changed or deleted: enough to link to it at that version. */

@@ -20,6 +20,7 @@ export const entityNames: Record<EntityType, string> = {
   user: 'User',
   pipeline: 'Pipeline',
   automation: 'Automation',
+  documentTemplate: 'Document Template',
 };
 
 export type LifecycleVerb = 'Created' | 'Updated' | 'Deleted';

@@ -44,6 +44,8 @@ function principalOf(caller: Caller): string {
       return `integration:${caller.integrationId}`;
     case 'automation':
       return `automation:${caller.automationId}`;
+    case 'documentLink':
+      return `documentLink:${caller.linkId}`;
   }
 }
 
@@ -78,6 +80,8 @@ function lowerCaseHeaders(headers: APIGatewayProxyEventV2['headers']): Record<st
 function toResult(reply: Reply | ErrorReply, requestId: string): APIGatewayProxyStructuredResultV2 {
   const headers: Record<string, string> = { 'x-request-id': requestId, ...('headers' in reply ? reply.headers : {}) };
   if (reply.body === undefined) return { statusCode: reply.status, headers };
+  // Pages (the document link's) come as text with their own content type.
+  if (typeof reply.body === 'string' && headers['content-type']?.startsWith('text/')) return { statusCode: reply.status, headers, body: reply.body };
   return {
     statusCode: reply.status,
     headers: { 'content-type': 'application/json', ...headers },
@@ -128,6 +132,7 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
       headers,
       caller,
       expectedVersion: parseIfMatch(headers['if-match']),
+      ...(event.requestContext.http.sourceIp ? { sourceIp: event.requestContext.http.sourceIp } : {}),
     };
     const key = headers['idempotency-key'];
     if (method !== 'POST' || key === undefined) return found.route.handle(request);

@@ -41,9 +41,11 @@ const HistoryQuery = ListQuery;
 const SignInput = z.strictObject({ party: z.enum(['sender', 'recipient']) });
 
 const Actor = z.object({ kind: z.enum(['user', 'butler']), id: z.string(), via: z.record(z.string(), z.string()).optional() });
+/** An actor as history shows it: with the user's (or the Butler's) name and icon as they are now. */
+const ShownActor = Actor.extend({ name: z.string(), icon: z.string().optional() });
 const HistoryEntry = z.object({
   at: z.string(),
-  actor: Actor,
+  actor: ShownActor,
   action: z.enum(['created', 'updated', 'deleted', 'stageChanged']),
   changes: z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional() })),
 });
@@ -62,6 +64,13 @@ const serverFields: Partial<Record<SchemaType, z.ZodRawShape>> = {
     signedByRecipientAt: z.string().optional(),
     viewedAt: z.string().optional(),
     viewCount: z.number().int().optional(),
+    lastViewedBy: z.string().optional(),
+    signedByRecipient: z.string().optional(),
+    body: z.string().optional(),
+    kind: z.string().optional(),
+    parties: z.array(z.enum(['sender', 'recipient'])).optional(),
+    pipelineId: z.string().optional(),
+    templateVersion: z.number().int().optional(),
   },
   user: { kind: z.enum(['human', 'butler']) },
 };
@@ -406,7 +415,12 @@ function statsRoutes(workspace: WorkspaceService): Route[] {
       tag: 'stats',
       summary: 'Writes per person in [from, to), with the Butler counted apart',
       query: StatsQuery,
-      response: z.object({ from: z.string(), to: z.string(), humans: z.array(Figures.extend({ userId: z.string(), name: z.string() })), butler: Figures }),
+      response: z.object({
+        from: z.string(),
+        to: z.string(),
+        humans: z.array(Figures.extend({ userId: z.string(), name: z.string(), icon: z.string().optional() })),
+        butler: Figures.extend({ name: z.string(), icon: z.string() }),
+      }),
       status: 200,
       handle: async (request) => ok(await workspace.activityStats(request.query)),
     },

@@ -13,6 +13,8 @@ export interface RouteRequest {
   caller: Caller;
   /** The `If-Match` version, when the caller sent one. */
   expectedVersion: number | undefined;
+  /** The client's address as API Gateway saw it (rate limits of public pages). */
+  sourceIp?: string;
 }
 
 export interface Reply {

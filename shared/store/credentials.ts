@@ -108,7 +108,14 @@ export function createCredentials(table: TableRef, clock: Clock) {
     return true;
   }
 
-  return { issue, find, createIntegration, listIntegrations, removeIntegration };
+  async function getIntegration(integrationId: string): Promise<Integration | undefined> {
+    const result = await client.send(new GetCommand({ TableName: tableName, Key: integrationKey(integrationId) }));
+    if (!result.Item) return undefined;
+    const item = result.Item;
+    return { integrationId, name: item.name as string, createdAt: item.createdAt as string, createdBy: item.createdBy as string };
+  }
+
+  return { issue, find, createIntegration, getIntegration, listIntegrations, removeIntegration };
 }
 
 export type Credentials = ReturnType<typeof createCredentials>;

@@ -3,6 +3,7 @@ import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { createCounters } from './counters.ts';
 import { createCredentials } from './credentials.ts';
 import { createEnrolments } from './enrolments.ts';
+import { createDocumentLinks } from './document-links.ts';
 import { createExceptions } from './exceptions.ts';
 import { createLookups } from './lookups.ts';
 import { createNotifications } from './notifications.ts';
@@ -30,6 +31,7 @@ export function createStore(table: TableRef, clock: Clock, ids: Ids) {
     counters: createCounters(table, clock),
     enrolments: createEnrolments(table, clock),
     webhooks: createWebhooks(table, clock),
+    documentLinks: createDocumentLinks(table, clock),
   };
 }
 

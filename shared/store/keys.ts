@@ -117,6 +117,16 @@ export const metaAttributes: ReadonlySet<string> = new Set(['id', 'version', 'cr
 /** Where an automation's deployment stands: pk `automation#<id>`, sk `provisioning` (bookkeeping, no events). */
 export const provisioningKey = (automationId: string): Key => ({ pk: `automation#${automationId}`, sk: 'provisioning' });
 
+/** A tracked document link, by the SHA-256 of its token: pk `doclink#<hash>`, sk `doclink`. */
+export const documentLinkKey = (hash: string): Key => ({ pk: `doclink#${hash}`, sk: 'doclink' });
+/** One recorded view of a document per link (recipient) and day, beside the document's own item. */
+export const documentViewKey = (documentId: string, day: string, linkId: string): Key => ({
+  pk: `document#${documentId}`,
+  sk: `view#${day}#${linkId}`,
+});
+/** A fixed-window request counter (rate limits of the public document page): pk `rate#<bucket>#<window>`. */
+export const rateKey = (bucket: string, window: string): Key => ({ pk: `rate#${bucket}#${window}`, sk: 'rate' });
+
 /** A side effect an automation step made once (a mail sent): pk `step#<runId>#<step>`, sk `done`. */
 export const stepMarkerKey = (runId: string, step: number): Key => ({ pk: `step#${runId}#${step}`, sk: 'done' });
 

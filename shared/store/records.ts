@@ -2,7 +2,7 @@
 // goes in one transaction with its history entry, its e-mail/phone lookup items and
 // the exceptions-list checks, so data, history and lookups never disagree.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Actor, Cause } from '#shared/domain/actors.ts';
 import type { ContactPointKind } from '#shared/domain/contact-points.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
@@ -441,7 +441,23 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     return { items, cursor: encodeCursor(result.LastEvaluatedKey) };
   }
 
-  return { get, require, lastKnown, create, update, remove, list, history };
+  /**
+   * Several records of one type in one BatchGet (at most 100 ids), deleted ones included: a page of
+   * history names people who may have left since.
+   */
+  async function getMany(type: EntityType, idList: string[]): Promise<Map<string, Entity>> {
+    const wanted = [...new Set(idList)].filter((id) => RECORD_ID.test(id)).slice(0, 100);
+    const found = new Map<string, Entity>();
+    let keys: Array<Record<string, unknown>> = wanted.map((id) => entityKey(type, id));
+    for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
+      const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+      for (const item of result.Responses?.[tableName] ?? []) found.set(String(item.id), toRecord(item));
+      keys = (result.UnprocessedKeys?.[tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
+    }
+    return found;
+  }
+
+  return { get, getMany, require, lastKnown, create, update, remove, list, history };
 }
 
 export type Records = ReturnType<typeof createRecords>;

@@ -33,7 +33,25 @@ export function createSettings(table: TableRef) {
     await client.send(new PutCommand({ TableName: tableName, Item: { ...settingKey(name), itemKind: 'setting', value } }));
   }
 
-  return { get, put, putOnce };
+  /** Writes a value carrying `version` if the stored one still has `expected` (0: none stored); answers whether it wrote. */
+  async function putVersioned<T extends { version: number }>(name: string, value: T, expected: number): Promise<boolean> {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...settingKey(name), itemKind: 'setting', value },
+          ConditionExpression: expected === 0 ? 'attribute_not_exists(pk)' : '#value.version = :expected',
+          ...(expected === 0 ? {} : { ExpressionAttributeNames: { '#value': 'value' }, ExpressionAttributeValues: { ':expected': expected } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  return { get, put, putOnce, putVersioned };
 }
 
 export type Settings = ReturnType<typeof createSettings>;

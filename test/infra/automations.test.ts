@@ -64,6 +64,17 @@ describe('run-action', () => {
     });
   });
 
+  it('may text phone numbers through SNS, and is denied every topic', () => {
+    const statements = statementsOf(automations().runAction);
+
+    expect(statement(statements, 'SendSms')).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' });
+    expect(statement(statements, 'NoTopicPublish')).toMatchObject({ Effect: 'Deny', Action: 'sns:Publish', Resource: 'arn:aws:sns:*:*:*' });
+  });
+
+  it('points tracked document links at the API endpoint', () => {
+    expect(environmentOf(automations().runAction).DOCUMENT_LINK_BASE).toEqual(built.stack.resolve(built.stack.api.httpApi.apiEndpoint));
+  });
+
   it('times out before the 60 s of the compiled Tasks', () => {
     expect(built.resourceOf(automations().runAction).Properties.Timeout).toBe(30);
   });

@@ -22,6 +22,10 @@ export interface CallResult<T = any> {
 export interface TestAppOptions {
   /** Routes only one runtime has (local mode's `/local/*`), as `createApp` takes them. */
   extraRoutes?: AppDeps['extraRoutes'];
+  /** Activate the Butler, as the local demo does; false leaves the workspace as new on AWS. @default true */
+  butlerActive?: boolean;
+  /** Requests a minute the document page allows per address. @default 1000 */
+  pagesPerAddress?: number;
 }
 
 export async function createTestApp(options: TestAppOptions = {}) {
@@ -29,8 +33,18 @@ export async function createTestApp(options: TestAppOptions = {}) {
   const clock = manualClock();
   const ids = ulidIds(clock);
   const runner = createLocalWorkflows({ table, dynamoClient: table.dynamoClient, clock, logger: silentLogger, functions: {} });
-  const app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger, workflows: localWorkflowsPort(runner), ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}) });
+  const app = createApp({
+    table,
+    dynamoClient: table.dynamoClient,
+    clock,
+    ids,
+    logger: silentLogger,
+    workflows: localWorkflowsPort(runner),
+    documentLinkLimits: { perAddress: options.pagesPerAddress ?? 1000, perLink: 1000 },
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
   await app.workspace.ensureButler();
+  if (options.butlerActive ?? true) await app.settings.activateButlerOnce('test-setup');
   const system = { actor: { kind: 'butler' as const, id: 'butler' as const }, cause: { automationId: 'none', depth: 0 } };
   const admin = await app.store.records.create('user', { name: 'Ada Admin', role: 'admin', kind: 'human' }, system);
   const member = await app.store.records.create('user', { name: 'Max Member', role: 'member', kind: 'human' }, system);
@@ -75,9 +89,11 @@ export async function createTestApp(options: TestAppOptions = {}) {
       isBase64Encoded: false,
     } as unknown as APIGatewayProxyEventV2;
     const result = await app.api(event);
+    // Pages (the document link's) are HTML; everything else is JSON.
+    const isPage = String(result.headers?.['content-type'] ?? '').startsWith('text/');
     return {
       status: result.statusCode ?? 200,
-      body: result.body ? JSON.parse(result.body) : undefined,
+      body: result.body ? (isPage ? result.body : JSON.parse(result.body)) : undefined,
       headers: (result.headers ?? {}) as Record<string, string>,
     };
   }

@@ -57,7 +57,6 @@ export const activityBody = (owner: Owner, responsibleId: string, overrides: Bod
 
 export const documentBody = (owner: Owner, overrides: Body = {}): Body => ({
   title: `Contract ${unique()}`,
-  templateId: 'contract-v1',
   ...owner,
   ...overrides,
 });

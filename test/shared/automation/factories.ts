@@ -116,7 +116,8 @@ export function anEventFor(automation: AutomationToCompile): RunInput {
         fields: { segment: 'mid' },
         entityType: 'deal',
         entityId: 'deal-owner',
-        templateId: 'contract',
+        // A document trigger limited to a template acts on that template's documents only.
+        templateId: 'templateId' in trigger && trigger.templateId !== undefined ? trigger.templateId : 'contract',
       },
     }),
   );

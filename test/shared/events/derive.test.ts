@@ -20,6 +20,7 @@ const fieldsOf: Record<EntityType, Record<string, unknown>> = {
   user: { name: 'Max', kind: 'human', role: 'member' },
   pipeline: { name: 'Sales', stages: [{ id: 'new', name: 'New', kind: 'open' }] },
   automation: { name: 'Renewal', status: 'active', trigger: { type: 'manual', entity: 'deal' }, actions: [] },
+  documentTemplate: { name: 'Quote', kind: 'quote', body: '<p>{{ deal.title }}</p>', parties: ['recipient'] },
 };
 
 /** An entity item as shared/store/records.ts writes it. */

@@ -70,7 +70,7 @@ describe('writes with a person’s token', () => {
 
     const history = await t.call('GET', `/contacts/${created.id}/history`);
 
-    expect(history.body.items[0].actor).toEqual({ kind: 'user', id: t.member.id });
+    expect(history.body.items[0].actor).toEqual({ kind: 'user', id: t.member.id, name: t.member.name });
   });
 
   it('author the record as that person', async () => {

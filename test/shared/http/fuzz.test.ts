@@ -46,8 +46,12 @@ const targets = [
   'PATCH /documents/{id}',
   'PATCH /pipelines/{id}',
   'PATCH /users/{id}',
+  'POST /document-templates',
+  'PATCH /document-templates/{id}',
+  'POST /d/{token}',
+  'PATCH /settings',
 ];
-const crmTags = new Set(['contacts', 'companies', 'leads', 'deals', 'activities', 'documents', 'pipelines', 'users', 'exceptions']);
+const crmTags = new Set(['contacts', 'companies', 'leads', 'deals', 'activities', 'documents', 'pipelines', 'users', 'exceptions', 'document-templates', 'settings']);
 
 beforeAll(async () => {
   t = await createTestApp();
@@ -61,7 +65,11 @@ beforeAll(async () => {
   const document = await must(t, 'POST', '/documents', documentBody(owner));
   const pipeline = await must(t, 'POST', '/pipelines', pipelineBody());
   const user = await must(t, 'POST', '/users', userBody());
+  const template = await must(t, 'POST', '/document-templates', { name: 'Quote', kind: 'quote', body: '<p>{{ deal.title }}</p>', parties: ['recipient'] });
+  const { url } = await t.app.documentLinks.issue(document.id, { channel: 'email', address: 'fuzz@example.com' });
   Object.assign(params, {
+    '/document-templates/{id}': template.id,
+    '/d/{token}': url.split('/d/')[1],
     '/contacts/{id}': contact.id,
     '/companies/{id}': company.id,
     '/leads/{id}': lead.id,
@@ -175,6 +183,7 @@ const validBodies: Record<string, () => Record<string, unknown>> = {
   '/pipelines': () => pipelineBody(),
   '/users': () => userBody(),
   '/exceptions': () => ({ value: 'fuzz@example.com' }),
+  '/document-templates': () => ({ name: 'Quote', kind: 'quote', body: '<p>{{ deal.title }}</p>' }),
 };
 
 /**

@@ -185,7 +185,7 @@ describe.each(kinds)('/$collection', ({ collection, body, change }) => {
     const [field, value] = Object.entries(change)[0]!;
     expect(history.body.items[0]).toEqual({
       at: t.clock.now().toISOString(),
-      actor: { kind: 'user', id: t.admin.id },
+      actor: { kind: 'user', id: t.admin.id, name: t.admin.name },
       action: 'updated',
       changes: { [field]: { from: created[field], to: value } },
     });

@@ -77,6 +77,11 @@ const actions: Record<Action['type'], Action[]> = {
   // Edited as JSON in the builder: kept exactly.
   assign: [{ type: 'assign', role: 'member' }],
   callWebhook: [{ type: 'callWebhook', name: 'crm', url: 'https://example.org/hooks/{{ deal.id }}', method: 'PUT', headers: { 'X-Source': 'stagecraft' }, timeoutSeconds: 5 }],
+  createDocument: [{ type: 'createDocument', templateId: 'quote' }, { type: 'createDocument', templateId: 'quote', title: 'Quote for {{ deal.title }}' }],
+  sendDocument: [
+    { type: 'sendDocument', channel: 'email', to: 'contact' },
+    { type: 'sendDocument', channel: 'sms', to: 'address', address: '+34600000000', message: 'Your quote: {{ link }}' },
+  ],
 };
 
 describe('builder form ↔ definition', () => {
@@ -98,7 +103,9 @@ describe('builder form ↔ definition', () => {
 
   const dealActions = Object.values(actions).flat();
   it.each(dealActions.map((action) => [JSON.stringify(action), action] as const))('round-trips the action %s', (_, action) => {
-    const definition = definitionWith({ trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' }, actions: [action] });
+    // sendDocument sends the run's document: one made by a createDocument step before it.
+    const steps = action.type === 'sendDocument' ? [{ type: 'createDocument' as const, templateId: 'quote' }, action] : [action];
+    const definition = definitionWith({ trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' }, actions: steps });
     expect(AutomationDefinition.safeParse(definition).success).toBe(true);
 
     const back = toDefinition(toForm(definition));
