@@ -1,4 +1,4 @@
-// Console budget (DESIGN §10): Status & logs of a 10,000-run range opens its first page in ≤ 1 s, in headless
+// Console budget (docs/ARCHITECTURE.md §12): Status & logs of a 10,000-run range opens its first page in ≤ 1 s, in headless
 // Chromium against local mode. Run alone with `tsx bench/console-runs.ts`; `npm run bench` runs it too.
 import '#shared/polyfills.ts';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
