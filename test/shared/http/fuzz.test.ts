@@ -50,6 +50,7 @@ const targets = [
   'PATCH /document-templates/{id}',
   'POST /d/{token}',
   'PATCH /settings',
+  'PATCH /settings/calendar',
 ];
 const crmTags = new Set(['contacts', 'companies', 'leads', 'deals', 'activities', 'documents', 'pipelines', 'users', 'exceptions', 'document-templates', 'settings']);
 
