@@ -1,5 +1,6 @@
 // /openapi.json: the OpenAPI 3.1 document, generated from the route table and the
 // zod schemas that validate the requests, so the two cannot drift apart.
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Route } from './router.ts';
 
@@ -7,9 +8,25 @@ const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.array(z.unknown()) }),
 });
 
+/**
+ * Schemas a recursive zod schema defines for itself (an automation's steps hold branches that hold steps). zod puts
+ * them under the schema's own `$defs`, referred to as `#/$defs/…`; in an OpenAPI document `#` is the document, so
+ * they move to `components.schemas` under a name taken from their content (the same schema, the same name).
+ */
+const hoistedSchemas = new Map<string, unknown>();
+
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
-  return rest;
+  const { $schema: _ignored, $defs, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  if (!$defs || typeof $defs !== 'object') return rest;
+  const definitions = Object.entries($defs as Record<string, unknown>);
+  const names = new Map(definitions.map(([name, definition]) => [name, `Schema${createHash('sha256').update(`${io}:${JSON.stringify(definition)}`).digest('hex').slice(0, 12)}`]));
+  const relink = (node: unknown): unknown => {
+    let text = JSON.stringify(node);
+    for (const [name, hoisted] of names) text = text.replaceAll(JSON.stringify(`#/$defs/${name}`), JSON.stringify(`#/components/schemas/${hoisted}`));
+    return JSON.parse(text);
+  };
+  for (const [name, definition] of definitions) hoistedSchemas.set(names.get(name) as string, relink(definition));
+  return relink(rest) as Record<string, unknown>;
 }
 
 function queryParameters(schema: z.ZodType | undefined) {
@@ -93,7 +110,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
     servers: [{ url: serverUrl, description: 'This Stagecraft API' }],
     paths,
     components: {
-      schemas: { Error: jsonSchema(ErrorBody, 'output') },
+      schemas: { Error: jsonSchema(ErrorBody, 'output'), ...Object.fromEntries(hoistedSchemas) },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'A person: acts as that user.' },
         apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An integration: acts as the Butler.' },
