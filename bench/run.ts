@@ -60,18 +60,39 @@ function coldInit(name: string): number | undefined {
   }
 }
 
-/** State transitions of a run that succeeds, walked from StartAt along Next (a Choice's Default). */
-function transitionsOnSuccess(asl: { StartAt: string; States: Record<string, Record<string, unknown>> }): string[] {
+/** State transitions of a run that succeeds, walked from StartAt along Next; at a branch's Choice, its first
+ *  rule ("then") or its Default ("else"), as `arm` says. */
+function transitionsOnSuccess(asl: { StartAt: string; States: Record<string, Record<string, unknown>> }, arm: 'then' | 'else' = 'else'): string[] {
   const path: string[] = [];
   let name: string | undefined = asl.StartAt;
   while (name && path.length < 100) {
     path.push(name);
     const state: Record<string, unknown> | undefined = asl.States[name];
     if (!state || state.End === true || state.Type === 'Succeed' || state.Type === 'Fail') break;
-    name = (state.Next ?? state.Default) as string | undefined;
+    const rule = (state.Choices as Array<{ Next: string }> | undefined)?.[0];
+    const isBranch = state.Type === 'Choice' && / · If /.test(name);
+    name = (state.Next ?? (isBranch && arm === 'then' ? rule?.Next : state.Default)) as string | undefined;
   }
   return path;
 }
+
+/** An if/else automation: each branch taken costs its one Choice transition plus its actions. */
+const branchExample = {
+  name: 'Big deals get a call, others a mail',
+  trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' },
+  actions: [
+    {
+      type: 'branch',
+      name: 'big deal',
+      if: { all: [{ field: 'amount', op: 'gte', value: 10000 }] },
+      then: [
+        { type: 'planActivity', subject: 'Call {{ deal.title }}', activityType: 'call', due: 'P1D' },
+        { type: 'notify', to: 'responsible', message: 'Big deal: {{ deal.title }}' },
+      ],
+      else: [{ type: 'sendEmail', to: 'contact', subject: 'Your contract', body: 'Hello' }],
+    },
+  ],
+};
 
 function costPerRun(): void {
   console.log('\nCost per run (state transitions of a successful run, from the compiled ASL; budget N + 3 without a delay):');
@@ -82,6 +103,12 @@ function costPerRun(): void {
     const n = definition.actions.length;
     const wait = definition.delay ? ' (with a wait: + Plan wait, Wait)' : '';
     console.log(`  ${definition.name.padEnd(52)} N = ${n}: ${path.length} transitions${wait}`);
+  }
+  const { asl } = compileAutomation({ id: 'bench', definition: parseAutomationDefinition(structuredClone(branchExample)) });
+  for (const arm of ['then', 'else'] as const) {
+    const path = transitionsOnSuccess(asl as never, arm);
+    const actions = path.filter((state) => / · /.test(state) && !/ · If /.test(state)).length;
+    console.log(`  ${`${branchExample.name} (${arm})`.padEnd(52)} N = ${actions} + 1 branch: ${path.length} transitions`);
   }
 }
 
