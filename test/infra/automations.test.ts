@@ -68,7 +68,12 @@ describe('run-action', () => {
     const statements = statementsOf(automations().runAction);
 
     expect(statement(statements, 'SendSms')).toMatchObject({ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' });
-    expect(statement(statements, 'NoTopicPublish')).toMatchObject({ Effect: 'Deny', Action: 'sns:Publish', Resource: 'arn:aws:sns:*:*:*' });
+    // Every topic in the stack's own partition (aws-cn, aws-us-gov too).
+    expect(statement(statements, 'NoTopicPublish')).toMatchObject({
+      Effect: 'Deny',
+      Action: 'sns:Publish',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sns:*:*:*']] },
+    });
   });
 
   it('points tracked document links at the API endpoint', () => {
