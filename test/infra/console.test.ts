@@ -11,9 +11,9 @@ import { Console, rootToConsole, spaFallback } from '#infra/constructs/console.t
 import { Data } from '#infra/constructs/data.ts';
 import { type TemplateResource, cdkJsonContext } from './stagecraft-app.ts';
 
-/** The console with what it stands on (the API and its user pool) only: one function to bundle, not the whole stack. */
+/** The console with what it stands on (the API and its user pool) only; no bundling: nothing here reads the assets. */
 function buildConsole() {
-  const app = new App({ context: cdkJsonContext });
+  const app = new App({ context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'stagecraft-console-test');
   const api = new Api(stack, 'Api', { stage: 'prod', data: new Data(stack, 'Data'), logRetention: RetentionDays.ONE_MONTH, automationNamePrefix: 'stagecraft-prod-auto-' });
   const console = new Console(stack, 'Console', { stage: 'prod', httpApi: api.httpApi, userPool: api.userPool, userPoolClient: api.userPoolClient });

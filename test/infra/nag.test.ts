@@ -11,7 +11,14 @@ import { type StagecraftBuild, buildStagecraft } from './stagecraft-app.ts';
 let built: StagecraftBuild;
 
 beforeAll(() => {
-  built = buildStagecraft({ stage: 'prod', alarmEmail: 'ops@example.com', corsOrigins: 'https://crm.example.com', sesSender: 'crm@example.org' });
+  // No bundling: the packs read the template, never a bundle's code.
+  built = buildStagecraft({
+    stage: 'prod',
+    alarmEmail: 'ops@example.com',
+    corsOrigins: 'https://crm.example.com',
+    sesSender: 'crm@example.org',
+    'aws:cdk:bundling-stacks': [],
+  });
 });
 
 const packs = (): NagPack[] => [new AwsSolutionsChecks(built.app), new ServerlessChecks(built.app)];
