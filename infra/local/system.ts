@@ -48,6 +48,11 @@ export interface LocalSystemOptions {
   logger: Logger;
   /** The built console served under /console/. @default web/dist */
   consoleDist?: string;
+  /**
+   * A DynamoDB Local already running, and the table to use in it (the tests share one per run);
+   * the system neither starts nor stops it. @default - its own, with its data under `home`
+   */
+  dynamoDb?: { endpoint: string; tableName: string };
 }
 
 /** What a start found left over by a crash (a start after a clean stop finds nothing to say). */
@@ -100,6 +105,11 @@ function isNodeProcess(pid: number): boolean {
     // No /proc (macOS): a live pid is taken for the other run.
     return true;
   }
+}
+
+/** A DynamoDB Local someone else started and stops. */
+function runningDynamoDbLocal(endpoint: string): DynamoDbLocal {
+  return { endpoint, port: Number(new URL(endpoint).port), pid: undefined, stop: async () => {} };
 }
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -183,15 +193,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.length = 0;
   };
   try {
-    const dynamo = await startDynamoDbLocal({ path: dataPath, javaOptions: LOCAL_JAVA_OPTIONS });
+    const dynamo = options.dynamoDb ? runningDynamoDbLocal(options.dynamoDb.endpoint) : await startDynamoDbLocal({ path: dataPath, javaOptions: LOCAL_JAVA_OPTIONS });
+    const tableName = options.dynamoDb?.tableName ?? LOCAL_TABLE_NAME;
     stops.push(() => dynamo.stop());
     writeFileSync(markerFile, JSON.stringify({ pid: process.pid, dynamoPid: dynamo.pid } satisfies RunningMarker));
     // Pushed first, so it runs last: only a stop that got everything down is a clean one.
     stops.unshift(async () => rmSync(markerFile, { force: true }));
     const dynamoClient = withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }));
-    await ensureTable(dynamoClient, LOCAL_TABLE_NAME);
+    await ensureTable(dynamoClient, tableName);
     const table: TableRef = {
-      tableName: LOCAL_TABLE_NAME,
+      tableName,
       client: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
     };
     const clock = createLocalClock(home);
@@ -202,7 +213,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     let runSlot: () => Promise<void> = async () => {};
     const events = await startLocalEvents({
       dynamoEndpoint: dynamo.endpoint,
-      tableName: LOCAL_TABLE_NAME,
+      tableName,
       home,
       logger: options.logger,
       clock,

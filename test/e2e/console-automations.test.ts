@@ -7,13 +7,15 @@ import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureConsoleBuilt } from '#web/build.ts';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
-import { silentLogger } from '#test/support/table.ts';
+import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-artifacts', 'console-automations');
 const SCENARIO_TIMEOUT = 180_000;
 
 let home: string;
+// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
+const dynamoDb = sharedDynamoDb();
 let system: LocalSystem;
 let browser: Browser;
 
@@ -79,7 +81,7 @@ async function reloadUntil(page: Page, locator: () => ReturnType<Page['getByText
 beforeAll(async () => {
   await ensureConsoleBuilt(() => undefined);
   home = mkdtempSync(join(tmpdir(), 'stagecraft-console-e2e-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger });
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 180_000);
 

@@ -9,10 +9,12 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
 import { eventually, httpClient } from '#test/support/local-http.ts';
-import { silentLogger } from '#test/support/table.ts';
+import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 import { verifyWebhook } from '#shared/webhooks/signature.ts';
 
 let home: string;
+// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
+const dynamoDb = sharedDynamoDb();
 let system: LocalSystem;
 
 const http = httpClient(() => system);
@@ -71,7 +73,7 @@ vi.setConfig({ testTimeout: 300_000 });
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'stagecraft-power-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger, seedAutomations: false });
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb, seedAutomations: false });
 });
 
 afterAll(async () => {

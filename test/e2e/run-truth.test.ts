@@ -9,9 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
 import { executionKey } from '#shared/store/keys.ts';
 import { eventually, httpClient } from '#test/support/local-http.ts';
-import { silentLogger } from '#test/support/table.ts';
+import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 
 let home: string;
+// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
+const dynamoDb = sharedDynamoDb();
 let system: LocalSystem;
 
 const http = httpClient(() => system);
@@ -44,7 +46,7 @@ const stepNamed = (run: { steps: Array<{ name: string }> }, name: string) => run
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'stagecraft-truth-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger, seedAutomations: false });
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb, seedAutomations: false });
 });
 
 afterAll(async () => {

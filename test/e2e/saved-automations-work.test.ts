@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
 import { eventually, httpClient } from '#test/support/local-http.ts';
-import { silentLogger } from '#test/support/table.ts';
+import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 
 let home: string;
+// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
+const dynamoDb = sharedDynamoDb();
 let system: LocalSystem;
 
 const http = httpClient(() => system);
@@ -51,7 +53,7 @@ const aDeal = async (fields: Record<string, unknown> = {}) => {
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'stagecraft-saved-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger, seedAutomations: false });
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb, seedAutomations: false });
 });
 
 afterAll(async () => {

@@ -25,6 +25,15 @@ export async function createTestTable(): Promise<TableRef & { dynamoClient: Dyna
   };
 }
 
+/**
+ * The run's DynamoDB Local and a table of its own, for a local system under test: e2e files share the
+ * one JVM of the run instead of starting theirs. Keep it for the file, so a restart finds its data.
+ */
+export function sharedDynamoDb(): { endpoint: string; tableName: string } {
+  tableCount += 1;
+  return { endpoint: inject('dynamoEndpoint'), tableName: `local-${process.pid}-${Date.now()}-${tableCount}` };
+}
+
 /** A clock the test moves by hand. */
 export function manualClock(start = '2026-01-15T09:00:00.000Z'): Clock & { set(iso: string): void; advance(ms: number): void } {
   let now = new Date(start).getTime();

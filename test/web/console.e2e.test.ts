@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
-import { silentLogger } from '#test/support/table.ts';
+import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 import { ensureConsoleBuilt } from '#web/build.ts';
 import { type ChromiumSession, openChromium, screenshot } from './browser.ts';
 
 let home: string;
+// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
+const dynamoDb = sharedDynamoDb();
 let system: LocalSystem;
 let chromium: ChromiumSession;
 let page: Page;
@@ -49,7 +51,7 @@ const signInLink = () => `${system.http.url}/console/#token=${system.credentials
 beforeAll(async () => {
   await ensureConsoleBuilt(() => {});
   home = mkdtempSync(join(tmpdir(), 'stagecraft-console-e2e-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger });
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb });
   chromium = await openChromium({ width: 1280, height: 800 });
   page = chromium.page;
   page.setDefaultTimeout(15_000);
