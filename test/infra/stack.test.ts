@@ -13,6 +13,7 @@ import { DeadLetterQueue } from '#infra/constructs/dead-letters.ts';
 import { StagecraftFunction } from '#infra/constructs/functions.ts';
 import { StagecraftStack, settingsFromContext } from '#infra/stack.ts';
 import { indexes } from '#shared/store/table.ts';
+import { nonEmpty } from '#test/support/non-empty.ts';
 import { type StagecraftBuild, buildStagecraft, cdkJsonContext } from './stagecraft-app.ts';
 
 let built: StagecraftBuild;
@@ -342,7 +343,7 @@ describe('email: what senders are granted', () => {
 });
 
 describe('functions: every StagecraftFunction', () => {
-  const functions = () => built.stack.node.findAll().filter((construct) => construct instanceof StagecraftFunction);
+  const functions = () => nonEmpty(built.stack.node.findAll().filter((construct) => construct instanceof StagecraftFunction), 'the functions');
 
   it('are the nine of the stack', () => {
     expect(functions().map((fn) => built.resourceOf(fn).Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME).sort()).toEqual([
@@ -414,7 +415,7 @@ describe('functions: every StagecraftFunction', () => {
 });
 
 describe('dead-letter queues', () => {
-  const queues = () => built.stack.node.findAll().filter(DeadLetterQueue.isDeadLetterQueue);
+  const queues = () => nonEmpty(built.stack.node.findAll().filter(DeadLetterQueue.isDeadLetterQueue), 'the dead-letter queues');
 
   it('are encrypted, TLS-only and keep messages 14 days', () => {
     for (const queue of queues()) {
@@ -433,7 +434,7 @@ describe('monitoring', () => {
   it('alarms on the depth of every dead-letter queue, from the first message', () => {
     const alarms = built.cfnUnder(built.stack.monitoring, CfnAlarm).map((candidate) => built.resourceOf(candidate).Properties);
 
-    for (const queue of built.stack.node.findAll().filter(DeadLetterQueue.isDeadLetterQueue)) {
+    for (const queue of nonEmpty(built.stack.node.findAll().filter(DeadLetterQueue.isDeadLetterQueue), 'the dead-letter queues')) {
       expect(alarms, queue.node.path).toContainEqual(
         expect.objectContaining({
           Namespace: 'AWS/SQS',
@@ -491,7 +492,7 @@ describe('monitoring', () => {
   });
 
   it('treats missing data as fine: no traffic is no failure', () => {
-    for (const candidate of built.cfnUnder(built.stack.monitoring, CfnAlarm)) {
+    for (const candidate of nonEmpty(built.cfnUnder(built.stack.monitoring, CfnAlarm), 'the alarms')) {
       expect(built.resourceOf(candidate).Properties.TreatMissingData, candidate.node.path).toBe('notBreaching');
     }
   });

@@ -21,6 +21,7 @@ import { type StreamHandler, type StreamPoller, createStreamPoller } from '#infr
 import { createPublishChanges } from '#shared/events/publish.ts';
 import { createStore } from '#shared/store/index.ts';
 import { aContact, asUser } from '#test/support/factories.ts';
+import { nonEmpty } from '#test/support/non-empty.ts';
 import { createTestTable, manualClock, silentLogger, ulidIds } from '#test/support/table.ts';
 
 const clock = manualClock();
@@ -151,7 +152,7 @@ describe('crashes mid-batch', () => {
       const entityId = String(event.detail.entityId);
       eventIds.set(entityId, (eventIds.get(entityId) ?? new Set()).add(event.detail.eventId));
     }
-    for (const ids of eventIds.values()) expect(ids.size).toBe(1);
+    for (const ids of nonEmpty(eventIds.values(), 'the delivered entities')) expect(ids.size).toBe(1);
   });
 
   it('retries a handler that throws midway, losing nothing', async () => {
