@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { DeleteStateMachineCommand, ListStateMachinesCommand, SFNClient, StateMachineDoesNotExist } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type CustomResourceRequest,
   type CustomResourceResponse,
@@ -23,6 +23,12 @@ const eventsMock = mockClient(EventBridgeClient);
 const target = { eventBusName: 'stagecraft-prod', namePrefix: 'stagecraft-prod-auto-' };
 const machineArn = (name: string) => `arn:aws:states:eu-west-1:123456789012:stateMachine:${name}`;
 const stateMachine = (name: string) => ({ name, stateMachineArn: machineArn(name), type: 'STANDARD' as const, creationDate: new Date(0) });
+
+// The mocks replace send on the clients' classes: put it back for the next file in this worker.
+afterAll(() => {
+  sfnMock.restore();
+  eventsMock.restore();
+});
 
 beforeEach(() => {
   sfnMock.reset();

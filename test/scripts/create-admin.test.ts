@@ -7,7 +7,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ulidIds } from '#shared/ids.ts';
 import { createStore } from '#shared/store/index.ts';
 import { type CreateAdminOptions, createAdmin } from '../../scripts/create-admin.ts';
@@ -15,6 +15,11 @@ import { createTestTable, manualClock } from '#test/support/table.ts';
 
 const cognito = mockClient(CognitoIdentityProviderClient);
 const options: CreateAdminOptions = { name: 'Ada Lovelace', email: 'ada@example.com', userPoolId: 'eu-west-1_Pool', clientId: 'client123' };
+
+// The mocks replace send on the clients' classes: put it back for the next file in this worker.
+afterAll(() => {
+  cognito.restore();
+});
 
 beforeEach(() => {
   cognito.reset();

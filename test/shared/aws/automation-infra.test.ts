@@ -18,7 +18,7 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
 
 const sfn = mockClient(SFNClient);
@@ -40,6 +40,12 @@ const deployment = {
   eventPattern: { source: ['stagecraft.crm'] },
   enabled: true,
 };
+
+// The mocks replace send on the clients' classes: put it back for the next file in this worker.
+afterAll(() => {
+  sfn.restore();
+  events.restore();
+});
 
 beforeEach(() => {
   sfn.reset();

@@ -1,10 +1,15 @@
 import { ExecutionAlreadyExists, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { sfnWorkflows, stepsFromHistory } from '#shared/aws/workflows.ts';
 
 const sfn = mockClient(SFNClient);
 const workflows = sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { partition: 'aws', region: 'eu-west-1', accountId: '111122223333', stateMachinePrefix: 'stagecraft-prod-' });
+
+// The mocks replace send on the clients' classes: put it back for the next file in this worker.
+afterAll(() => {
+  sfn.restore();
+});
 
 beforeEach(() => {
   sfn.reset();

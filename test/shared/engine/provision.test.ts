@@ -11,7 +11,7 @@ import {
 import { CreateStateMachineCommand, ListStateMachineVersionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
 import { sfnWorkflows } from '#shared/aws/workflows.ts';
 import { createProvisioner } from '#shared/engine/provision.ts';
@@ -52,6 +52,12 @@ const provisioner = (stopConcurrency?: number) =>
 beforeAll(async () => {
   table = await createTestTable();
   store = createStore(table, clock, ulidIds());
+});
+
+// The mocks replace send on the clients' classes: put it back for the next file in this worker.
+afterAll(() => {
+  sfn.restore();
+  events.restore();
 });
 
 beforeEach(() => {

@@ -5,7 +5,7 @@ import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCom
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '#shared/app.ts';
 import { sfnWorkflows } from '#shared/aws/workflows.ts';
 import { automationRunsByStatusKey, automationRunsKey, runKey, runSortKey, stepOrder } from '#shared/store/runs.ts';
@@ -101,6 +101,11 @@ beforeAll(async () => {
   const system = { actor: { kind: 'butler' as const, id: 'butler' as const }, cause: { automationId: 'none', depth: 0 } };
   const admin = await app.store.records.create('user', { name: 'Ada Admin', role: 'admin', kind: 'human' }, system);
   token = await app.store.credentials.issue({ kind: 'user', userId: admin.id }, 'test admin');
+});
+
+// The mocks replace send on the clients' classes: put it back for the next file in this worker.
+afterAll(() => {
+  sfn.restore();
 });
 
 beforeEach(() => {
