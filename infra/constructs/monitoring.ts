@@ -51,6 +51,11 @@ export interface MonitoringProps {
    */
   readonly failedAutomationRuns?: cloudwatch.IMetric;
   /**
+   * Trigger latency, write → run enrolled, at a statistic (Automations.triggerLatencyMetric).
+   * @default - the dashboard charts only its parts (stream iterator age, bus delivery latency)
+   */
+  readonly triggerLatency?: (statistic: string) => cloudwatch.IMetric;
+  /**
    * Subscribed to the alarm topic (SNS asks the address to confirm).
    * @default - no subscription: subscribe to the topic yourself
    */
@@ -186,13 +191,14 @@ export class Monitoring extends Construct {
         graph('Runs failed or timed out, per automation', [runs('ExecutionsFailed', 'failed'), runs('ExecutionsTimedOut', 'timed out')]),
       ]);
     }
-    // Trigger latency, write → run enrolled, is the sum of its two halves: the write waits in the
-    // stream for publish-changes (iterator age), then the event waits on the bus for its rule's
-    // target, the state machine (ingestion to invocation start).
+    // Trigger latency, write → run enrolled, as run-action measures it; beside it, where the time goes:
+    // the write waits in the stream for publish-changes (iterator age), then the event waits on the bus
+    // for its rule's target, the state machine (ingestion to invocation start).
+    const enrolled = props.triggerLatency ? [props.triggerLatency('p50'), props.triggerLatency('p99')] : [];
     const iteratorAge = props.publisher.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1), label: 'stream iterator age (max)' });
-    const latency: cloudwatch.IMetric[] = [iteratorAge];
+    const parts: cloudwatch.IMetric[] = [iteratorAge];
     if (sources) {
-      latency.push(
+      parts.push(
         new cloudwatch.Metric({
           namespace: 'AWS/Events',
           metricName: 'IngestionToInvocationStartLatency',
@@ -204,7 +210,9 @@ export class Monitoring extends Construct {
       );
     }
     rows.push([
-      graph('Trigger latency (ms): write → stream → bus → run', latency, 12),
+      ...(enrolled.length > 0
+        ? [graph('Trigger latency (ms): write → run enrolled', enrolled, 6), graph('Trigger latency, its parts (ms): stream, bus → run start', parts, 6)]
+        : [graph('Trigger latency, its parts (ms): stream, bus → run start', parts, 12)]),
       graph(
         'Dead-letter queues: messages waiting',
         queues.map((queue) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1), label: queue.node.path.split('/').slice(1).join('/') })),
