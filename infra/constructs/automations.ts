@@ -148,7 +148,7 @@ export class Automations extends Construct {
         'and catches it into Record failure; an asynchronous dead-letter queue would never receive anything.',
     });
 
-    // The role of the compiled state machines: exactly the Task resources of shared/automation/compile.ts.
+    // The role of the compiled state machines: exactly the Task resources of shared/automation/compile-asl.ts.
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },

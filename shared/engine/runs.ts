@@ -2,7 +2,7 @@
 // what they do with runs: start one by hand, try an automation on a record without
 // side effects, redrive the failed runs of a window.
 import { z } from 'zod';
-import { compileAutomation, resumeRunInput } from '#shared/automation/compile.ts';
+import { compileAutomation, resumeRunInput } from '#shared/automation/compile-asl.ts';
 import { type AutomationDefinition, type Step, type Trigger, actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition.ts';
 import { type RunInput, decideBranches, decideRun } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
