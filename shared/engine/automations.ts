@@ -4,8 +4,7 @@
 import { compileAutomation } from '#shared/automation/compile-asl.ts';
 import { type AutomationDefinition, actionsOf, parseAutomationDefinition, triggerEntityOf } from '#shared/automation/definition.ts';
 import { saveIssues } from '#shared/automation/save-checks.ts';
-import { type Caller, writeContextOf } from '#shared/crm/context.ts';
-import { requireAdmin } from '#shared/crm/records.ts';
+import { type Caller, requireAdmin, writeContextOf } from '#shared/crm/context.ts';
 import { type Entity, Pipeline } from '#shared/domain/entities.ts';
 import { ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AutomationDefinition } from '#shared/automation/definition.ts';
 import type { AutomationService } from '#shared/engine/automations.ts';
 import { AllRunsQuery, RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
-import { parseWith } from '#shared/crm/records.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import { runStatuses } from '#shared/store/runs.ts';
 import { recordMeta } from './crm-routes.ts';
 import type { Route } from './router.ts';

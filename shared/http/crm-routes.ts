@@ -1,7 +1,8 @@
 // The CRM part of the HTTP API (docs/ARCHITECTURE.md §8): records, history, documents' signatures,
 // pipelines, users with the Butler, the exceptions list and activity statistics.
 import { z } from 'zod';
-import { type CrmRecordType, type RecordService, parseWith } from '#shared/crm/records.ts';
+import type { CrmRecordType, RecordService } from '#shared/crm/records.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import { ButlerPatch, ExceptionInput, ExceptionRemoval, StatsQuery, type WorkspaceService } from '#shared/crm/workspace.ts';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { type Entity, type SchemaType, Id, createSchemas, ownerTypes, patchSchemas } from '#shared/domain/entities.ts';

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { DocumentLinkService, PageOutcome, Visit } from '#shared/crm/document-links.ts';
 import type { DocumentTemplateService } from '#shared/crm/document-templates.ts';
-import { parseWith } from '#shared/crm/records.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import { SettingsPatch, type SettingsService, SettingsView } from '#shared/crm/settings.ts';
 import { DocumentTemplateInput, DocumentTemplatePatch } from '#shared/domain/documents.ts';
 import { NotFound } from '#shared/errors.ts';
