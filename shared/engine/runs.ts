@@ -8,7 +8,8 @@ import { type RunInput, decideBranches, decideRun } from '#shared/automation/run
 import { causeMessage } from '#shared/automation/causes.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
-import { renderAction, templateContext } from '#shared/automation/templates.ts';
+import { renderAction } from '#shared/automation/render-action.ts';
+import { templateContext } from '#shared/automation/templates.ts';
 import { type Caller, actorOf, requireAdmin } from '#shared/crm/context.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
