@@ -1,7 +1,7 @@
 // Local mode's backlog made visible (GET /local/status) and bounded: past a lag limit the
 // local HTTP adapter answers writes with 503 + Retry-After instead of letting the stream
 // fall further behind. AWS has no such gate: the stream's iterator-age alarm covers it.
-import { requireAdmin } from '#shared/crm/records.ts';
+import { requireAdmin } from '#shared/crm/context.ts';
 import type { Route } from '#shared/http/router.ts';
 import type { LatencySummary } from './run-metrics.ts';
 

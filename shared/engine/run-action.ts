@@ -22,7 +22,8 @@ import {
   needsCurrentRecord,
 } from '#shared/automation/run-steps.ts';
 import { STATE } from '#shared/automation/state-names.ts';
-import { renderAction, templateContext } from '#shared/automation/templates.ts';
+import { renderAction } from '#shared/automation/render-action.ts';
+import { templateContext } from '#shared/automation/templates.ts';
 import { workspaceCalendar } from '#shared/crm/calendar.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { stepOrder } from '#shared/store/runs.ts';
