@@ -6,7 +6,7 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { CRM_SOURCE, detailTypes } from '#shared/events/catalogue.ts';
+import { provisionRule } from '#shared/events/system-rules.ts';
 import type { Data } from '../data.ts';
 import { DeadLetterQueue } from '../dead-letters.ts';
 import type { Events } from '../events.ts';
@@ -148,13 +148,6 @@ export class Provisioning {
       id: wildcardFinding(scope, arns.rules(bus.eventBusName)),
       reason: prefixReason(namePrefix, 'EventBridge rules on the CRM bus it puts, targets, switches, tags and deletes'),
     });
-    this.rule = props.events.addSystemRule('ProvisionRule', {
-      description: 'Automation Created|Updated|Deleted → provision',
-      eventPattern: {
-        source: [CRM_SOURCE],
-        detailType: (['Created', 'Updated', 'Deleted'] as const).map((verb) => detailTypes.lifecycle('automation', verb)),
-      },
-      handler: provision,
-    }).rule;
+    this.rule = props.events.addSystemRule(provisionRule, { handler: provision }).rule;
   }
 }
