@@ -46,6 +46,6 @@ describe('managed login (authorization code + PKCE)', () => {
     await screenshot(page, 'sign-in-3-signed-out-again');
 
     expect(provider.logouts.map((query) => query.get('client_id'))).toEqual([provider.clientId]);
-    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.startsWith('oidc.user')))).toEqual([]);
+    expect(await page.evaluate(() => Object.keys((globalThis as unknown as { sessionStorage: Record<string, string> }).sessionStorage).filter((key) => key.startsWith('oidc.user')))).toEqual([]);
   }, 180_000);
 });
