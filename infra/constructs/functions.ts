@@ -156,7 +156,8 @@ function functionBundling(name: string) {
     sourceMap: bundleOptions.sourcemap,
     mainFields: [...bundleOptions.mainFields],
     banner: bundleOptions.banner.js,
-    externalModules: [...bundleOptions.external],
+    // NodejsFunction's own pass only has to succeed: the hook's bundle replaces its output, so it bundles nothing.
+    externalModules: ['*'],
     forceDockerBundling: false,
     commandHooks: {
       beforeBundling: () => [],

@@ -21,7 +21,7 @@ const forParsing = phoneMetadataForParsing(metadata as never) as unknown as Meta
 
 /** What shared/domain/contact-points.ts keeps of a parse: E.164 when the number is possible. */
 function normalised(text: string, country: CountryCode | undefined, withMetadata: MetadataJson) {
-  const phone = parsePhoneNumberFromString(text, country, withMetadata);
+  const phone = country ? parsePhoneNumberFromString(text, country, withMetadata) : parsePhoneNumberFromString(text, withMetadata);
   return phone?.isPossible() ? phone.number : undefined;
 }
 
