@@ -107,6 +107,7 @@ export class StagecraftStack extends Stack {
       publisher: this.events.publisher,
       httpApi: this.api.httpApi,
       failedAutomationRuns: this.automations.failedRunsMetric(),
+      triggerLatency: (statistic) => this.automations.triggerLatencyMetric(statistic),
       dashboard: {
         automationNamePrefix: this.automations.namePrefix,
         eventBusName: this.events.bus.eventBusName,

@@ -15,6 +15,7 @@ import { DeadLetterQueue } from './dead-letters.ts';
 import type { Email } from './email.ts';
 import type { Events } from './events.ts';
 import { StagecraftFunction } from './functions.ts';
+import { TRIGGER_LATENCY_METRIC } from '#shared/aws/metrics.ts';
 
 /**
  * `stagecraft-<stage>-auto-`: the names of the stage's state machines and rules begin with it.
@@ -105,11 +106,14 @@ export class Automations extends Construct {
   readonly cancelledRunsRule: events.Rule;
   /** Deletes every state machine and rule under the prefix when the stack is deleted. */
   readonly teardownResource: CustomResource;
+  /** Where run-action puts its metrics: `Stagecraft/<stack name>`. */
+  readonly metricsNamespace: string;
 
   constructor(scope: Construct, id: string, props: AutomationsProps) {
     super(scope, id);
     const stack = Stack.of(this);
     this.namePrefix = automationNamePrefix(props.stage);
+    this.metricsNamespace = `Stagecraft/${stack.stackName}`;
     const arns = automationArns(this, this.namePrefix);
     const bus = props.events.bus;
     const automationEnv = { ACCOUNT_ID: stack.account, PARTITION: stack.partition, AUTOMATION_NAME_PREFIX: this.namePrefix };
@@ -125,7 +129,13 @@ export class Automations extends Construct {
       logRetention: props.logRetention,
       memorySize: 1024,
       timeout: runActionTimeout,
-      environment: { ...props.data.environment, ...props.email.environment, DOCUMENT_LINK_BASE: props.documentLinkBase ?? '' },
+      environment: {
+        ...props.data.environment,
+        ...props.email.environment,
+        DOCUMENT_LINK_BASE: props.documentLinkBase ?? '',
+        // Trigger latency (write → run enrolled) goes to CloudWatch in this stack's own namespace.
+        POWERTOOLS_METRICS_NAMESPACE: this.metricsNamespace,
+      },
       unscopedActions: ['sns:Publish to phone numbers (sendDocument by SMS), which have no ARN; publishing to topics is denied'],
     });
     props.data.grantReadWriteData(this.runAction);
@@ -420,6 +430,22 @@ export class Automations extends Construct {
   }
 
   /** Failed runs: FAILED or TIMED_OUT executions of automation state machines, per 5 minutes. */
+  /**
+   * Trigger latency: how long after the triggering write each run enrolled (its first Task began), as
+   * run-action reports it (shared/aws/metrics.ts). One figure for the whole path: stream, publish-changes,
+   * the bus and the rule's delivery, the state machine's start.
+   */
+  triggerLatencyMetric(statistic: string): cloudwatch.IMetric {
+    return new cloudwatch.Metric({
+      namespace: this.metricsNamespace,
+      metricName: TRIGGER_LATENCY_METRIC,
+      dimensionsMap: { service: 'run-action' },
+      statistic,
+      period: Duration.minutes(1),
+      label: `write → run enrolled (${statistic})`,
+    });
+  }
+
   failedRunsMetric(): cloudwatch.IMetric {
     // AWS/States metrics have one dimension per state machine, and state machines are created at
     // run time; a SEARCH expression would find them, but an alarm cannot use SEARCH. The
