@@ -8,6 +8,7 @@ import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
 import { automationEnv, awsWorkflows, requiredEnv } from '#shared/aws/config.ts';
 import { awsCore } from '#shared/aws/core.ts';
 import { provisionerOf } from '#shared/runtime/provision.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 const { core, powertools } = awsCore('provision');
 const { partition, region, accountId, namePrefix } = automationEnv();
@@ -17,15 +18,15 @@ const provisioner = provisionerOf(core, {
     region,
     accountId,
     namePrefix,
-    eventBusName: requiredEnv('EVENT_BUS_NAME'),
-    executionRoleArn: requiredEnv('EXECUTION_ROLE_ARN'),
-    eventsRoleArn: requiredEnv('EVENTS_ROLE_ARN'),
-    deadLetterQueueArn: requiredEnv('RULES_DLQ_ARN'),
-    tags: { 'stagecraft:stage': requiredEnv('STAGE') },
+    eventBusName: requiredEnv(ENV.eventBusName),
+    executionRoleArn: requiredEnv(ENV.executionRoleArn),
+    eventsRoleArn: requiredEnv(ENV.eventsRoleArn),
+    deadLetterQueueArn: requiredEnv(ENV.rulesDlqArn),
+    tags: { 'stagecraft:stage': requiredEnv(ENV.stage) },
   }),
   workflows: awsWorkflows(),
-  runActionFunctionArn: requiredEnv('RUN_ACTION_FUNCTION_ARN'),
-  maxPatternLength: Number(requiredEnv('EVENT_PATTERN_MAX_LENGTH')),
+  runActionFunctionArn: requiredEnv(ENV.runActionFunctionArn),
+  maxPatternLength: Number(requiredEnv(ENV.eventPatternMaxLength)),
 });
 
 export const handler = middy(provisioner.onChange).use(injectLambdaContext(powertools));

@@ -11,15 +11,16 @@ import { sesMailer } from '#shared/aws/mailer.ts';
 import { awsRunMetrics } from '#shared/aws/metrics.ts';
 import { snsSms } from '#shared/aws/sms.ts';
 import { runActionOf } from '#shared/runtime/run-action.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 const { core, powertools } = awsCore('run-action');
 const runAction = runActionOf(core, {
   mailer: sesMailer(new SESv2Client({}), {
-    from: requiredEnv('MAIL_FROM'),
-    ...(process.env.SES_CONFIGURATION_SET ? { configurationSetName: process.env.SES_CONFIGURATION_SET } : {}),
+    from: requiredEnv(ENV.mailFrom),
+    ...(process.env[ENV.sesConfigurationSet] ? { configurationSetName: process.env[ENV.sesConfigurationSet] } : {}),
   }),
   sms: snsSms(new SNSClient({})),
-  linkBase: () => process.env.DOCUMENT_LINK_BASE ?? '',
+  linkBase: () => process.env[ENV.documentLinkBase] ?? '',
   // No private, loopback or link-local targets from the function's network.
   allowLoopback: false,
   metrics: awsRunMetrics('run-action').metrics,

@@ -14,6 +14,7 @@ import { type SystemRule, completeActivitiesRule } from '#shared/events/system-r
 import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
 import { StagecraftFunction } from './functions.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 export interface EventsProps {
   /** Names the bus `stagecraft-<stage>`, so two stages can share an account and region. */
@@ -123,7 +124,7 @@ export class Events extends Construct {
       logRetention: props.logRetention,
       memorySize: 512,
       timeout: Duration.seconds(30),
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+      environment: { [ENV.eventBusName]: this.bus.eventBusName },
       unscopedActions: ['dynamodb:ListStreams (granted with the stream read permissions of the event source mapping)'],
     });
     this.bus.grantPutEventsTo(this.publisher);

@@ -7,6 +7,7 @@ import { powertoolsLogger } from '#shared/logging.ts';
 import type { Logger, TableRef, Workflows } from '#shared/ports.ts';
 import { tableRefOf } from '#shared/store/document-client.ts';
 import { sfnWorkflows } from './workflows.ts';
+import { ENV } from './env.ts';
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -16,7 +17,7 @@ export function requiredEnv(name: string): string {
 
 export function awsTable(): { table: TableRef; dynamoClient: DynamoDBClient } {
   const dynamoClient = new DynamoDBClient({});
-  return { dynamoClient, table: tableRefOf(requiredEnv('TABLE_NAME'), dynamoClient) };
+  return { dynamoClient, table: tableRefOf(requiredEnv(ENV.tableName), dynamoClient) };
 }
 
 /** The Powertools logger, and the same logger seen through the Logger port. */
@@ -27,11 +28,11 @@ export function awsLogger(serviceName: string): { powertools: PowertoolsLogger; 
 /** The automation names and where they live; the stack sets these on every function that needs them. */
 export function automationEnv() {
   return {
-    partition: requiredEnv('PARTITION'),
-    region: requiredEnv('AWS_REGION'),
-    accountId: requiredEnv('ACCOUNT_ID'),
+    partition: requiredEnv(ENV.partition),
+    region: requiredEnv(ENV.region),
+    accountId: requiredEnv(ENV.accountId),
     /** State machines and rules are `<prefix><automationId>`. */
-    namePrefix: requiredEnv('AUTOMATION_NAME_PREFIX'),
+    namePrefix: requiredEnv(ENV.automationNamePrefix),
   };
 }
 

@@ -12,6 +12,7 @@ import { DeadLetterQueue } from '../dead-letters.ts';
 import type { Events } from '../events.ts';
 import { StagecraftFunction } from '../functions.ts';
 import { type automationArns, passRoleTo, prefixReason, wildcardFinding } from './names.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 export interface ProvisioningProps {
   readonly stage: string;
@@ -85,13 +86,13 @@ export class Provisioning {
       environment: {
         ...props.data.environment,
         ...props.automationEnv,
-        EVENT_BUS_NAME: bus.eventBusName,
-        EXECUTION_ROLE_ARN: props.executionRole.roleArn,
-        EVENTS_ROLE_ARN: this.eventsRole.roleArn,
-        RULES_DLQ_ARN: this.rulesDeadLetters.queueArn,
-        RUN_ACTION_FUNCTION_ARN: props.runAction.functionArn,
-        STAGE: props.stage,
-        EVENT_PATTERN_MAX_LENGTH: String(props.eventPatternMaxLength ?? 2048),
+        [ENV.eventBusName]: bus.eventBusName,
+        [ENV.executionRoleArn]: props.executionRole.roleArn,
+        [ENV.eventsRoleArn]: this.eventsRole.roleArn,
+        [ENV.rulesDlqArn]: this.rulesDeadLetters.queueArn,
+        [ENV.runActionFunctionArn]: props.runAction.functionArn,
+        [ENV.stage]: props.stage,
+        [ENV.eventPatternMaxLength]: String(props.eventPatternMaxLength ?? 2048),
       },
     });
     this.function = provision;
