@@ -37,8 +37,7 @@ describe('Idempotency-Key records', () => {
     const items = await idempotencyItems();
     expect(items).toHaveLength(3);
     expect(new Set(items.map((item) => item.pk)).size).toBe(3);
-    // Powertools hashes the key to base64, which may hold + and /.
-    for (const item of items) expect(item).toMatchObject({ pk: expect.stringMatching(/^idempotency#api#[A-Za-z0-9+/]+=*$/), sk: 'idempotency', status: 'COMPLETED' });
+    for (const item of items) expect(item).toMatchObject({ pk: expect.stringMatching(/^idempotency#api#[\w+/=]+$/), sk: 'idempotency', status: 'COMPLETED' });
     const shared = await t.table.client.send(
       new QueryCommand({ TableName: t.table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'idempotency#api' } }),
     );
