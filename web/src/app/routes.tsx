@@ -27,6 +27,8 @@ export interface NavigationEntry {
   /** Marks the entry active for these path prefixes too. */
   prefixes?: string[];
   icon: ReactNode;
+  /** Only local mode has these routes (/local/* on the API): hidden when signed in through Cognito. */
+  localOnly?: boolean;
 }
 
 export const navigation: NavigationEntry[] = [
@@ -39,8 +41,11 @@ export const navigation: NavigationEntry[] = [
   { label: 'Runs', to: paths.runs, icon: '↻' },
   { label: 'Statistics', to: paths.stats, icon: '▮' },
   { label: 'Settings', to: paths.settings('butler'), prefixes: ['/settings'], icon: '⚒' },
-  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '⏱' },
+  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '⏱', localOnly: true },
 ];
+
+/** The entries shown to a session signed in the given way. */
+export const navigationFor = (authKind: 'local' | 'cognito'): NavigationEntry[] => navigation.filter((entry) => !entry.localOnly || authKind === 'local');
 
 export const routes: RouteObject[] = [
   { index: true, element: <Navigate to="/pipelines/sales" replace /> },
