@@ -1,10 +1,10 @@
-// The board's server state: a page of deals per stage (more on demand), the totals of
-// every stage counted by the server, both under the board's filters (responsible person,
-// text), and the stage move with If-Match.
+// The board's server state: the board in one request (the pipeline, each stage's first page, its
+// contacts' names), further pages per stage on demand, the totals of every stage counted by the
+// server — all under the board's filters (responsible person, text) — and the stage move with If-Match.
 import { type InfiniteData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../../lib/api';
 import { keys } from '../../../lib/query';
-import type { Deal, Page } from '../../../lib/records';
+import type { Deal, Page, Pipeline } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
 
 /**
@@ -33,10 +33,52 @@ export const columnPrefix = (pipelineId: string, stageId: string) => [...keys.bo
 export const columnKey = (pipelineId: string, stageId: string, filters: BoardFilters) => [...columnPrefix(pipelineId, stageId), filterQuery(filters)] as const;
 export const totalsKey = (pipelineId: string, filters: BoardFilters) => [...keys.board(pipelineId), 'totals', filterQuery(filters)] as const;
 
-export function useStageDeals(pipelineId: string, stageId: string, filters: BoardFilters) {
+/** What GET /pipelines/{id}/board answers. */
+export interface BoardSnapshot {
+  pipeline: Pipeline;
+  columns: Record<string, Page<Deal>>;
+  /** Names of the contacts of the deals in `columns`. */
+  contacts: Record<string, { name: string }>;
+}
+
+/** Outside keys.board: a move invalidates the columns it touched, never this (it would fold "Show more" back). */
+const snapshotKey = (pipelineId: string, filters: BoardFilters) => ['boardSnapshot', pipelineId, filterQuery(filters)] as const;
+
+/** Columns' first pages stay fresh this long after the board request filled them (no second request on mount). */
+const COLUMN_FRESH_MS = 30_000;
+
+/**
+ * The board in one request, which needs nothing but the pipeline's id, so it leaves as soon as the board
+ * screen mounts. It fills each column's cache with its first page; the columns then load further pages
+ * themselves (GET /deals with the cursor).
+ */
+export function useBoardSnapshot(pipelineId: string, filters: BoardFilters) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useQuery({
+    queryKey: snapshotKey(pipelineId, filters),
+    queryFn: async ({ signal }) => {
+      const board = await api.request<BoardSnapshot>(`/pipelines/${encodeURIComponent(pipelineId)}/board`, {
+        query: { ...filterQuery(filters), limit: FIRST_COLUMN_PAGE },
+        signal,
+      });
+      for (const [stageId, page] of Object.entries(board.columns)) {
+        queryClient.setQueryData<Columns>(columnKey(pipelineId, stageId, filters), { pages: [page], pageParams: [undefined] });
+      }
+      return board;
+    },
+    staleTime: COLUMN_FRESH_MS,
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** A stage's deals; `enabled` once the board request filled its first page (or failed). */
+export function useStageDeals(pipelineId: string, stageId: string, filters: BoardFilters, enabled = true) {
   const api = useApi();
   return useInfiniteQuery({
     queryKey: columnKey(pipelineId, stageId, filters),
+    enabled,
+    staleTime: COLUMN_FRESH_MS,
     queryFn: ({ pageParam, signal }) =>
       api.request<Page<Deal>>('/deals', { query: { pipelineId, stageId, ...filterQuery(filters), limit: pageParam ? COLUMN_PAGE : FIRST_COLUMN_PAGE, cursor: pageParam }, signal }),
     initialPageParam: undefined as string | undefined,
@@ -53,10 +95,11 @@ export interface StageTotal {
 }
 
 /** Totals per stage over every deal of the pipeline that passes the filters, counted by the server. */
-export function useStageTotals(pipelineId: string, filters: BoardFilters) {
+export function useStageTotals(pipelineId: string, filters: BoardFilters, enabled = true) {
   const api = useApi();
   return useQuery({
     queryKey: totalsKey(pipelineId, filters),
+    enabled,
     queryFn: async ({ signal }) =>
       (
         await api.request<{ stages: Record<string, StageTotal> }>(`/pipelines/${encodeURIComponent(pipelineId)}/totals`, {

@@ -2,7 +2,7 @@
 import { useDraggable } from '@dnd-kit/core';
 import { ActionIcon, Alert, Anchor, CloseButton, Group, Menu, Paper, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { Link } from 'react-router';
 import { paths } from '../../../lib/paths';
 import { keys } from '../../../lib/query';
@@ -10,6 +10,15 @@ import type { Contact, Deal, Stage } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
 import { formatAmount } from './format';
 
+function ContactLink({ contactId, name }: { contactId: string; name: string }) {
+  return (
+    <Anchor component={Link} to={paths.record('contacts', contactId)} size="xs" c="dimmed">
+      {name}
+    </Anchor>
+  );
+}
+
+/** A contact the board request did not name (a card from "Show more", a move): read on its own. */
 function ContactName({ contactId }: { contactId: string }) {
   const api = useApi();
   const contact = useQuery({
@@ -17,11 +26,7 @@ function ContactName({ contactId }: { contactId: string }) {
     queryFn: () => api.request<Contact>(`/contacts/${encodeURIComponent(contactId)}`),
     staleTime: 60_000,
   });
-  return (
-    <Anchor component={Link} to={paths.record('contacts', contactId)} size="xs" c="dimmed">
-      {contact.data?.name ?? (contact.isError ? 'contact not found' : '…')}
-    </Anchor>
-  );
+  return <ContactLink contactId={contactId} name={contact.data?.name ?? (contact.isError ? 'contact not found' : '…')} />;
 }
 
 /**
@@ -55,13 +60,16 @@ export interface DealCardProps {
   deal: Deal;
   /** The responsible person's name, looked up once per column rather than per card. */
   responsible: string | undefined;
+  /** The contact's name when the board request brought it. */
+  contactName?: string | undefined;
   stages: Stage[];
   onMove: (deal: Deal, toStageId: string) => void;
-  notice?: string;
-  onDismissNotice?: () => void;
+  notice?: string | undefined;
+  onDismissNotice?: (dealId: string) => void;
 }
 
-export function DealCard({ deal, responsible, stages, onMove, notice, onDismissNotice }: DealCardProps) {
+/** Memoised: a column re-renders on every page, filter and move; an unchanged card does not. */
+export const DealCard = memo(function DealCard({ deal, responsible, contactName, stages, onMove, notice, onDismissNotice }: DealCardProps) {
   // The card stays in its column while dragged (dimmed); the board's DragOverlay follows the pointer.
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: deal.id, data: { deal } });
   return (
@@ -94,20 +102,20 @@ export function DealCard({ deal, responsible, stages, onMove, notice, onDismissN
           <Text size="xs" c="dimmed" span>
             {responsible ?? 'nobody'}
           </Text>
-          {deal.contactId ? <ContactName contactId={deal.contactId} /> : null}
+          {deal.contactId ? contactName ? <ContactLink contactId={deal.contactId} name={contactName} /> : <ContactName contactId={deal.contactId} /> : null}
         </Group>
         {notice ? (
           <Alert color="orange" p={6} role="alert" onPointerDown={(event) => event.stopPropagation()}>
             <Group gap={4} wrap="nowrap" align="flex-start">
               <Text size="xs">{notice}</Text>
-              {onDismissNotice ? <CloseButton size="xs" aria-label="Dismiss" onClick={onDismissNotice} /> : null}
+              {onDismissNotice ? <CloseButton size="xs" aria-label="Dismiss" onClick={() => onDismissNotice(deal.id)} /> : null}
             </Group>
           </Alert>
         ) : null}
       </Stack>
     </Paper>
   );
-}
+});
 
 /** What follows the pointer while a deal is dragged. */
 export function DealCardPreview({ deal }: { deal: Deal }) {
