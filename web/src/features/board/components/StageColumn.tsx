@@ -1,7 +1,7 @@
 // A stage of the board: its head (name, total, automations) and its deals, a drop target.
 import { useDroppable } from '@dnd-kit/core';
 import { useMemo } from 'react';
-import { Button, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { ErrorState, Loading } from '../../../components/States';
 import type { AutomationSummary } from '../../../lib/automations';
 import type { Deal, Stage } from '../../../lib/records';
@@ -63,7 +63,8 @@ export function StageColumn({ pipelineId, stage, stages, total, totalsPending, a
         </Text>
         <StageAutomations automations={automations} />
       </Stack>
-      <ScrollArea.Autosize mah="calc(100vh - 260px)" type="auto" offsetScrollbars>
+      {/* The browser's own scrolling: Mantine's ScrollArea measures itself on every resize of its content. */}
+      <div style={{ maxHeight: 'calc(100vh - 260px)', overflowY: 'auto', paddingRight: 4 }}>
         <Stack gap={6} mih={60}>
           {deals.isPending && !deals.data ? <Loading /> : null}
           {deals.isError ? <ErrorState error={deals.error} onRetry={() => void deals.refetch()} /> : null}
@@ -90,7 +91,7 @@ export function StageColumn({ pipelineId, stage, stages, total, totalsPending, a
             </Button>
           ) : null}
         </Stack>
-      </ScrollArea.Autosize>
+      </div>
     </Paper>
   );
 }
