@@ -4,7 +4,8 @@
 // Plugging in a feature: add its routes to `routes` and, for a main entry, a line in
 // `navigation` (Shell renders it).
 import { lazy, type ReactNode } from 'react';
-import { Navigate, type RouteObject } from 'react-router';
+import { Navigate, type RouteObject, useParams } from 'react-router';
+import { usePrefetchBoard } from '../features/board/prefetch';
 import { NotificationsPage } from '../features/notifications';
 import { paths } from '../lib/paths';
 
@@ -20,6 +21,13 @@ const NewAutomationPage = lazy(() => import('../features/automations').then((m) 
 const RunsPage = lazy(() => import('../features/runs').then((m) => ({ default: m.RunsPage })));
 const RunDetailPage = lazy(() => import('../features/runs').then((m) => ({ default: m.RunDetailPage })));
 const LocalToolsPage = lazy(() => import('../features/local-tools').then((m) => ({ default: m.LocalToolsPage })));
+
+/** The board's request leaves with the board's chunk, not after it. */
+function BoardRoute() {
+  const { pipelineId = '' } = useParams();
+  usePrefetchBoard(pipelineId);
+  return <BoardPage />;
+}
 
 export interface NavigationEntry {
   label: string;
@@ -50,7 +58,7 @@ export const navigationFor = (authKind: 'local' | 'cognito'): NavigationEntry[] 
 export const routes: RouteObject[] = [
   { index: true, element: <Navigate to="/pipelines/sales" replace /> },
   { path: 'pipelines', element: <BoardIndex /> },
-  { path: 'pipelines/:pipelineId', element: <BoardPage /> },
+  { path: 'pipelines/:pipelineId', element: <BoardRoute /> },
   { path: ':collection', element: <RecordListPage /> },
   { path: ':collection/:id', element: <RecordPage /> },
   { path: 'settings', element: <Navigate to={paths.settings('butler')} replace /> },
