@@ -9,6 +9,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { completeActivitiesPattern } from '#shared/crm/complete-activities.ts';
+import { refreshDealSearchPattern } from '#shared/crm/deal-search.ts';
 import { CRM_SOURCE } from '#shared/events/catalogue.ts';
 import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
@@ -159,7 +160,7 @@ export class Events extends Construct {
 
     this.completeActivities = new StagecraftFunction(this, 'CompleteActivities', {
       name: 'complete-activities',
-      description: 'Completes auto-complete activities of a deal that left their stage',
+      description: "Completes auto-complete activities of a deal that left their stage; rewrites a renamed contact's deals' search text",
       logRetention: props.logRetention,
       memorySize: 512,
       timeout: Duration.seconds(30),
@@ -169,6 +170,12 @@ export class Events extends Construct {
     this.addSystemRule('CompleteActivitiesRule', {
       description: 'Deal Stage Changed → complete-activities',
       eventPattern: { source: completeActivitiesPattern.source, detailType: completeActivitiesPattern['detail-type'] },
+      handler: this.completeActivities,
+    });
+    // The same function (CRM upkeep after a write, by the system): its handler tells the events apart.
+    this.addSystemRule('RefreshDealSearchRule', {
+      description: "Contact Updated with a new name → complete-activities (the contact's deals' search text)",
+      eventPattern: { source: refreshDealSearchPattern.source, detailType: refreshDealSearchPattern['detail-type'], detail: refreshDealSearchPattern.detail },
       handler: this.completeActivities,
     });
   }

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { requireAdmin } from '#shared/crm/context.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { COMPLETE_ACTIVITIES_RULE, type CrmEvent, completeActivitiesPattern, createCompleteActivities } from '#shared/crm/complete-activities.ts';
+import { REFRESH_DEAL_SEARCH_RULE, createRefreshDealSearch, refreshDealSearchPattern } from '#shared/crm/deal-search.ts';
 import { createPublishChanges } from '#shared/events/publish.ts';
 import type { Route } from '#shared/http/router.ts';
 import { systemClock, ulidIds } from '#shared/ids.ts';
@@ -101,6 +102,13 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     pattern: completeActivitiesPattern,
     enabled: true,
     target: (event) => completeActivities(event as unknown as CrmEvent),
+  });
+  const refreshDealSearch = createRefreshDealSearch({ store, logger });
+  bus.putRule({
+    name: REFRESH_DEAL_SEARCH_RULE,
+    pattern: refreshDealSearchPattern,
+    enabled: true,
+    target: (event) => refreshDealSearch(event as unknown as CrmEvent),
   });
 
   const publishChanges: StreamHandler = createPublishChanges({ bus, logger });

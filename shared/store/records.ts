@@ -267,11 +267,13 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
   }
 
   /**
-   * A renamed contact's deals are found by its new name: their search text is written again
-   * (item-only, no new version, no event). Idempotent; a crash before it ends leaves the old
-   * name findable until the deal or the contact is written again.
+   * A renamed contact's deals are found by its new name: their search text is written again from the
+   * contact as it is now (item-only, no new version, no event). Idempotent, so the system rule that calls
+   * it on `Contact Updated` (shared/crm/deal-search.ts) may be delivered twice or late. Returns how many
+   * deals it rewrote.
    */
-  async function refreshContactDeals(contactId: string): Promise<void> {
+  async function refreshContactDeals(contactId: string): Promise<number> {
+    let rewritten = 0;
     let cursor: string | undefined;
     do {
       const page = await list('deal', { filter: { by: 'contact', contactId }, limit: 100, ...(cursor ? { cursor } : {}) });
@@ -288,6 +290,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
               ExpressionAttributeValues: { ':search': search, ':version': deal.version },
             }),
           )
+          .then(() => (rewritten += 1))
           // A deal written meanwhile took the contact's current name with its own write.
           .catch((error: unknown) => {
             if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
@@ -295,6 +298,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       }
       cursor = page.cursor;
     } while (cursor);
+    return rewritten;
   }
 
   function lastWrite(context: WriteContext, action: HistoryAction, at: string) {
@@ -353,7 +357,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     const action: HistoryAction = 'stageId' in changes ? 'stageChanged' : 'updated';
     const item = entityItem(type, record, lastWrite(context, action, at), await searchOf(type, record));
     await replaceVersion(type, current, item, { at, actor: context.actor, action, changes, cause: context.cause }, record, options);
-    if (type === 'contact' && 'name' in changes) await refreshContactDeals(id);
+    // A contact's new name reaches its deals' search text through the `Contact Updated` event (deal-search.ts).
     return toRecord(item);
   }
 
@@ -616,7 +620,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     return found;
   }
 
-  return { get, getMany, require, lastKnown, create, update, remove, list, stageTotals, history, reindex };
+  return { get, getMany, require, lastKnown, create, update, remove, list, stageTotals, history, reindex, refreshContactDeals };
 }
 
 export type Records = ReturnType<typeof createRecords>;
