@@ -4,19 +4,13 @@
 // (EventBridge retries and a dead-letter queue on AWS, the local bus's retries locally), so a crash between
 // the two writes cannot leave deals findable only by the old name.
 import type { EventBridgeEvent } from 'aws-lambda';
-import { CRM_SOURCE, type CrmEventDetail, detailTypes } from '#shared/events/catalogue.ts';
+import type { CrmEventDetail } from '#shared/events/catalogue.ts';
+import { refreshDealSearchRule } from '#shared/events/system-rules.ts';
 import type { Logger } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 
-/** Names the rule on the bus. */
-export const REFRESH_DEAL_SEARCH_RULE = 'system-refresh-deal-search';
-
-/** The rule's event pattern, the same on EventBridge (CDK) and on the local bus: a contact whose name changed. */
-export const refreshDealSearchPattern = {
-  source: [CRM_SOURCE],
-  'detail-type': [detailTypes.lifecycle('contact', 'Updated')],
-  detail: { changedFields: ['name'] },
-};
+/** Names the rule on the bus (the pattern is in the catalogue, shared/events/system-rules.ts). */
+export const REFRESH_DEAL_SEARCH_RULE = refreshDealSearchRule.name;
 
 export interface RefreshDealSearchDeps {
   store: Pick<Store, 'records'>;

@@ -5,9 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { createLocalEventBus } from '#infra/local/event-bus.ts';
 import { type LocalEvents, startLocalEvents } from '#infra/local/events.ts';
 import type { CrmEvent } from '#shared/crm/complete-activities.ts';
 import { REFRESH_DEAL_SEARCH_RULE, createRefreshDealSearch } from '#shared/crm/deal-search.ts';
+import { createPublishChanges } from '#shared/events/publish.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
 import { contactBody, dealBody, must } from '#test/support/http-factories.ts';
 import { silentLogger } from '#test/support/table.ts';
@@ -20,12 +22,15 @@ let home: string;
 beforeAll(async () => {
   t = await createTestApp();
   home = mkdtempSync(join(tmpdir(), 'stagecraft-deal-search-'));
+  const bus = createLocalEventBus({ logger: silentLogger, clock: t.clock });
+  const refreshDealSearch = createRefreshDealSearch({ store: t.app.store, logger: silentLogger });
   events = await startLocalEvents({
+    core: { table: t.table, logger: silentLogger },
+    dynamoClient: t.table.dynamoClient,
     dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: t.table.tableName,
     home,
-    logger: silentLogger,
-    clock: t.clock,
+    bus,
+    runtime: { publishChanges: createPublishChanges({ bus, logger: silentLogger }), targets: { refreshDealSearch: (event) => refreshDealSearch(event as CrmEvent) } },
     poller: { idleMs: 20 },
   });
 });
