@@ -166,9 +166,9 @@ export class Events extends Construct {
       environment: props.data.environment,
     });
     props.data.grantReadWriteData(this.completeActivities);
-    this.addSystemRule(completeActivitiesRule, { handler: this.completeActivities });
-    // The same function (the system's upkeep after a write): its handler tells the events apart.
-    this.addSystemRule(refreshDealSearchRule, { handler: this.completeActivities });
+    const completing = this.addSystemRule(completeActivitiesRule, { handler: this.completeActivities });
+    // The same function (the system's upkeep after a write), so the same dead letters: its handler tells the events apart.
+    this.addSystemRule(refreshDealSearchRule, { handler: this.completeActivities, deadLetters: completing.deadLetters });
   }
 
   /**
