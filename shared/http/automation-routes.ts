@@ -54,6 +54,14 @@ const Outcome = z.looseObject({
   mails: z.array(z.object({ to: z.string(), subject: z.string(), status: z.enum(['sent', 'suppressed']), reason: z.string().optional() })).optional(),
   notifications: z.array(z.object({ userId: z.string(), id: z.string(), mailed: z.boolean() })).optional(),
 });
+/** An actor with the user's (or the Butler's) name and icon as they are now, as history shows it. */
+const ShownActor = z.object({
+  kind: z.enum(['user', 'butler']),
+  id: z.string(),
+  name: z.string(),
+  icon: z.string().optional(),
+  via: z.record(z.string(), z.string()).optional(),
+});
 const Step = z.object({
   name: z.string(),
   status: z.enum(['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CAUGHT', 'CANCELLED']),
@@ -64,6 +72,7 @@ const Step = z.object({
   dueAt: z.string().optional(),
   attempts: z.number().optional(),
   outcome: Outcome.optional(),
+  actor: ShownActor.optional().describe('Who an action step acted as (the Butler, or the author while the Butler is off), named as now'),
 });
 const HistoryQuery = ListQuery;
 const HistoryEntry = z.object({ at: z.string(), actor: z.looseObject({}), action: z.string(), changes: z.unknown() });

@@ -245,4 +245,27 @@ describe('the Butler', () => {
     expect(settings.body.butlerSwitches.at(-1)).toMatchObject({ active: true, by: 'admin' });
     expect(history.body.items[0].actor).toEqual({ kind: 'butler', id: 'butler', name: 'Jeeves', icon: '🎩', via: { integrationId: integration.body.integrationId } });
   });
+
+  it('names who each run step acted as: the author while off, the Butler under its chosen name while on', async () => {
+    const id = await automation({ name: 'Tag the deal', trigger: { type: 'manual', entity: 'deal' }, actions: [{ type: 'updateFields', set: { 'fields.tagged': 'yes' } }] });
+    const deal = await http('POST', '/deals', { title: 'Tagged', pipelineId: 'sales', stageId: 'new' });
+    const runToEnd = async () => {
+      const started = await http('POST', `/automations/${id}/runs`, { entityType: 'deal', entityId: deal.body.id });
+      expect(started.status).toBe(202);
+      return eventually('the run to end', async () => {
+        const run = (await http('GET', `/automations/${id}/runs/${started.body.runId}`)).body;
+        return run.status === 'SUCCEEDED' && run;
+      });
+    };
+    const actionActor = (run: { steps: Array<{ name: string; actor?: unknown }> }) => run.steps.find((step) => step.name.startsWith('1 ·'))?.actor;
+
+    await http('PATCH', '/settings', { butlerActive: false });
+    const whileOff = await runToEnd();
+    await http('PATCH', '/settings', { butlerActive: true });
+    const whileOn = await runToEnd();
+
+    expect(actionActor(whileOff)).toEqual({ kind: 'user', id: 'admin', name: 'Admin', via: { automationId: id, runId: whileOff.runId } });
+    expect(actionActor(whileOn)).toEqual({ kind: 'butler', id: 'butler', name: 'Jeeves', icon: '🎩', via: { automationId: id, runId: whileOn.runId } });
+    expect(whileOn.steps.find((step: { name: string }) => step.name === 'Check conditions').actor).toBeUndefined();
+  });
 });
