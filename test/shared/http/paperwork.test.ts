@@ -305,6 +305,68 @@ describe('/settings', () => {
   });
 });
 
+describe('national phone numbers, once the workspace’s default country is ES', () => {
+  let es: TestApp;
+
+  beforeAll(async () => {
+    es = await createTestApp();
+    await must(es, 'PATCH', '/settings', { defaultCountry: 'ES' }, { expected: 200 });
+  });
+
+  it('go on the exceptions list as E.164', async () => {
+    const added = await es.call('POST', '/exceptions', { value: '612 34 56 01', reason: 'asked by phone' });
+
+    expect(added.status).toBe(201);
+    expect(added.body.value).toBe('+34612345601');
+  });
+
+  it('refuse a contact whose national number is on the list, however either was typed', async () => {
+    await must(es, 'POST', '/exceptions', { value: '+34 612 34 56 02' });
+
+    const refused = await es.call('POST', '/contacts', contactBody({ phones: ['612345602'] }));
+
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CONTACT_EXCEPTED');
+  });
+
+  it('look up and take a value off the list by its national spelling', async () => {
+    await must(es, 'POST', '/exceptions', { value: '612 34 56 03', reason: 'typo' });
+
+    const history = await es.call('GET', '/exceptions/612345603/history');
+    const removed = await es.call('DELETE', '/exceptions/612345603');
+
+    expect(history.body.items[0]).toMatchObject({ action: 'added', reason: 'typo' });
+    expect(removed.status).toBe(204);
+    expect((await es.call('GET', '/exceptions/+34612345603/history')).body.items[0]).toMatchObject({ action: 'removed' });
+  });
+
+  it('find a contact by a national number', async () => {
+    const contact = await must(es, 'POST', '/contacts', contactBody({ phones: ['+34 612 34 56 04'] }));
+
+    const found = await es.call('GET', '/contacts?phone=612%2034%2056%2004');
+
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([contact.id]);
+  });
+
+  it('are stored as E.164 on a lead’s PATCH too', async () => {
+    const lead = await must(es, 'POST', '/leads', { title: 'Call back', phones: [] });
+
+    const patched = await es.call('PATCH', `/leads/${lead.id}`, { phones: ['612 34 56 05'] });
+
+    expect(patched.body.phones).toEqual(['+34612345605']);
+  });
+
+  it('answer 400 naming the field when they cannot be a phone number', async () => {
+    const exception = await es.call('POST', '/exceptions', { value: '12' });
+    const contact = await es.call('POST', '/contacts', contactBody({ phones: ['12'] }));
+    const search = await es.call('GET', '/contacts?phone=12');
+
+    expect([exception.status, contact.status, search.status]).toEqual([400, 400, 400]);
+    expect([errorPaths(exception), errorPaths(contact), errorPaths(search)]).toEqual([['value'], ['phones.0'], ['query.phone']]);
+    expect(exception.body.error.details[0].message).toContain('national in ES');
+  });
+});
+
 describe('while the Butler is off', () => {
   it('an automation’s writes are credited to its author, with via naming the run', async () => {
     const fresh = await createTestApp({ butlerActive: false });
