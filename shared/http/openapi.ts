@@ -62,6 +62,8 @@ export function operationIdOf(method: string, path: string): string {
   return `${method.toLowerCase()}${words.join('')}`;
 }
 
+const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 export function openApiDocument(routes: Route[], info: { title: string; version: string }, serverUrl = '/') {
@@ -74,7 +76,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
       schema: { type: 'string' },
     }));
     const headerParameters = [
-      ...(route.method === 'POST' ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
+      ...(route.method === 'POST' && !route.pages ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
       ...(route.method === 'PATCH' || route.method === 'DELETE'
         ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The version last read ("3"); another gets 412.' }]
         : []),
@@ -83,7 +85,8 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
       ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
       : { description: 'Success' };
     paths[route.path] ??= {};
-    const responses: Record<string, unknown> = {
+    // A browser page answers every status, errors included, with HTML.
+    const responses: Record<string, unknown> = route.pages ? Object.fromEntries(Object.entries(route.pages).map(([status, text]) => [status, htmlPage(text)])) : {
       [String(route.status)]: success,
       ...(route.body || route.query ? { 400: errorResponse('VALIDATION_FAILED: details name each bad field path') } : {}),
       ...(route.open ? {} : { 401: errorResponse('No valid credentials') }),
