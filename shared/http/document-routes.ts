@@ -5,7 +5,7 @@ import type { DocumentLinkService, PageOutcome, Visit } from '#shared/crm/docume
 import type { DocumentTemplateService } from '#shared/crm/document-templates.ts';
 import { parseWith } from '#shared/crm/records.ts';
 import { SettingsPatch, type SettingsService, SettingsView } from '#shared/crm/settings.ts';
-import { DocumentTemplateInput, DocumentTemplatePatch } from '#shared/domain/documents.ts';
+import { DocumentPreview, DocumentPreviewInput, DocumentTemplateInput, DocumentTemplatePatch } from '#shared/domain/documents.ts';
 import { NotFound } from '#shared/errors.ts';
 import { recordMeta } from './crm-routes.ts';
 import { documentPage, linkNotFoundPage, notSignablePage, tooManyRequestsPage } from './document-page.ts';
@@ -66,6 +66,16 @@ export function documentTemplateRoutes(templates: DocumentTemplateService): Rout
         const template = await templates.update(request.params.id!, request.body, request.caller, request.expectedVersion);
         return ok(template, 200, { etag: `"${template.version}"` });
       },
+    },
+    {
+      method: 'POST',
+      path: '/document-templates/{id}/preview',
+      tag,
+      summary: 'Render a template for one record (admins), escaped as the link’s page shows it, with no side effect; `body` previews an unsaved edit',
+      body: DocumentPreviewInput,
+      response: DocumentPreview,
+      status: 200,
+      handle: async (request) => ok(await templates.preview(request.params.id!, request.body, request.caller)),
     },
   ];
 }

@@ -103,6 +103,58 @@ describe('POST /documents from a template', () => {
   });
 });
 
+describe('POST /document-templates/{id}/preview', () => {
+  async function templateAndDeal() {
+    const template = await must(t, 'POST', '/document-templates', templateBody());
+    const contact = await must(t, 'POST', '/contacts', contactBody({ name: '<img src=x onerror=alert(1)> Roe' }));
+    const deal = await must(t, 'POST', '/deals', dealBody({ title: 'Solar <b>roof</b>', contactId: contact.id }));
+    return { template, deal };
+  }
+
+  it('renders the saved template for a deal, every record value escaped as the page shows it', async () => {
+    const { template, deal } = await templateAndDeal();
+
+    const result = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: deal.id });
+
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({
+      title: 'Quote: Solar <b>roof</b>',
+      body: '<h1>Quote for Solar &lt;b&gt;roof&lt;/b&gt;</h1><p>&lt;img src=x onerror=alert(1)&gt; Roe</p><p>Quote · quote</p>',
+      entityType: 'deal',
+      entityId: deal.id,
+    });
+  });
+
+  it('previews an unsaved body without changing the template or making a document', async () => {
+    const { template, deal } = await templateAndDeal();
+
+    const result = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: deal.id, body: '<p>Amount {{ deal.amount }}</p>' });
+
+    expect(result.body.body).toBe(`<p>Amount ${deal.amount ?? ''}</p>`);
+    expect((await must(t, 'GET', `/document-templates/${template.id}`)).body).toBe(template.body);
+    expect((await must(t, 'GET', '/documents?limit=100')).items.filter((item: { entityId: string }) => item.entityId === deal.id)).toEqual([]);
+  });
+
+  it('answers 400 naming the field for a record that does not exist or a body with an unknown variable', async () => {
+    const { template, deal } = await templateAndDeal();
+
+    const missing = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: 'NOPE' });
+    const unknown = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: deal.id, body: '{{ secret.key }}' });
+    const badType = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'user', entityId: deal.id });
+
+    expect([errorPaths(missing), errorPaths(unknown), errorPaths(badType)]).toEqual([['entityId'], ['body'], ['entityType']]);
+  });
+
+  it('is for admins, and 404 for a template that does not exist', async () => {
+    const { template, deal } = await templateAndDeal();
+
+    const member = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: deal.id }, { token: t.memberToken });
+    const none = await t.call('POST', '/document-templates/01J0000000000000000000NONE/preview', { entityType: 'deal', entityId: deal.id });
+
+    expect([member.status, none.status]).toEqual([403, 404]);
+  });
+});
+
 describe('the tracked link page GET /d/{token}', () => {
   it('shows the document without login, with a strict CSP and no script from a field', async () => {
     const { document } = await quoteOnDeal();
