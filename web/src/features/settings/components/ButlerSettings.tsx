@@ -38,7 +38,7 @@ export function ButlerSettings() {
               <Group>
                 <ButlerBadge butler={current} />
                 <Text size="sm" c="dimmed">
-                  Automations and integrations act as the Butler. It cannot be deleted and nobody signs in as it; history and statistics keep it apart from people.
+                  While it is active, automations and integrations act as the Butler. It cannot be deleted and nobody signs in as it; history and statistics keep it apart from people.
                 </Text>
               </Group>
               <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} required maxLength={200} />
