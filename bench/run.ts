@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoAutomations } from '#infra/local/seed.ts';
 import { startLocalSystem } from '#infra/local/system.ts';
-import { compileAutomation } from '#shared/automation/compile.ts';
+import { compileAutomation } from '#shared/automation/compile-asl.ts';
 import { parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { Logger } from '#shared/ports.ts';
 import { BUNDLE_BUDGET_BYTES, buildFunctions } from '../scripts/build.ts';

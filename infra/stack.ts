@@ -4,7 +4,8 @@ import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-li
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
-import { Automations, automationNamePrefix } from './constructs/automations.ts';
+import { Automations } from './constructs/automations.ts';
+import { automationNamePrefix } from './constructs/automations/names.ts';
 import { Console } from './constructs/console.ts';
 import { Data } from './constructs/data.ts';
 import { Email } from './constructs/email.ts';
@@ -107,6 +108,7 @@ export class StagecraftStack extends Stack {
       publisher: this.events.publisher,
       httpApi: this.api.httpApi,
       failedAutomationRuns: this.automations.failedRunsMetric(),
+      triggerLatency: (statistic) => this.automations.triggerLatencyMetric(statistic),
       dashboard: {
         automationNamePrefix: this.automations.namePrefix,
         eventBusName: this.events.bus.eventBusName,

@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import { awsLogger, awsTable, requiredEnv } from '#shared/aws/config.ts';
 import { sesMailer } from '#shared/aws/mailer.ts';
+import { awsRunMetrics } from '#shared/aws/metrics.ts';
 import { snsSms } from '#shared/aws/sms.ts';
 import { createDocumentLinkService } from '#shared/crm/document-links.ts';
 import { createRecordService } from '#shared/crm/records.ts';
@@ -19,6 +20,7 @@ import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 
 const { powertools, logger } = awsLogger('run-action');
 const { table } = awsTable();
+const { metrics } = awsRunMetrics('run-action');
 const store = createStore(table, systemClock, ulidIds());
 const mailer = sesMailer(new SESv2Client({}), {
   from: requiredEnv('MAIL_FROM'),
@@ -36,4 +38,4 @@ const actions = createActions({
   documents: { links, sendSms: createGuardedSms(snsSms(new SNSClient({})), store.exceptions) },
 });
 
-export const handler = middy(createRunAction({ store, actions, clock: systemClock, logger })).use(injectLambdaContext(powertools));
+export const handler = middy(createRunAction({ store, actions, clock: systemClock, logger, metrics })).use(injectLambdaContext(powertools));

@@ -8,7 +8,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { automationArns, wildcardFinding } from './automations.ts';
+import { automationArns, wildcardFinding } from './automations/names.ts';
 import type { Data } from './data.ts';
 import { StagecraftFunction } from './functions.ts';
 

@@ -18,6 +18,7 @@ import { localAutomationInfra, localWorkflowsPort } from './automations.ts';
 import type { LocalClock } from './clock.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { createOutbox } from './outbox.ts';
+import { type LocalRunMetrics, createLocalRunMetrics } from './run-metrics.ts';
 import { createSmsOutbox } from './sms-outbox.ts';
 import { type LocalFunction, type LocalWorkflows, createLocalWorkflows, localFunctionArn } from './workflows.ts';
 
@@ -42,6 +43,8 @@ export interface LocalEngine {
   workflows: Workflows;
   outbox: ReturnType<typeof createOutbox>;
   sms: ReturnType<typeof createSmsOutbox>;
+  /** Trigger latency of the latest runs (write → run enrolled), for `GET /local/status`. */
+  metrics: LocalRunMetrics;
   /**
    * Set once the app exists: binds run-action and the provisioner to its store and services,
    * puts every automation's rule back on the bus, resumes what a crash interrupted and fires
@@ -69,6 +72,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   const workflows = localWorkflowsPort(runner);
   const outbox = createOutbox(join(options.home, 'outbox'), clock, ids);
   const sms = createSmsOutbox(join(options.home, 'sms'), clock, ids);
+  const metrics = createLocalRunMetrics();
 
   async function bind(app: App): Promise<{ resumedRuns: number }> {
     const sendMail = createGuardedMailer(outbox, app.store.exceptions);
@@ -76,7 +80,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     const documents = { links, sendSms: createGuardedSms(sms, app.store.exceptions) };
     // Local mode may call receivers on this machine (loopback); nothing else private, as on AWS.
     const actions = createActions({ store: app.store, records: app.records, sendMail, clock, documents, sendWebhook: createWebhookSender({ allowLoopback: true }) });
-    const runAction = createRunAction({ store: app.store, actions, clock, logger });
+    const runAction = createRunAction({ store: app.store, actions, clock, logger, metrics });
     functions['run-action'] = (payload) => runAction(payload as never);
     const trackRuns = createTrackRuns({ store: app.store, clock, logger });
     track = (record) => trackRuns({ automationId: record.stateMachine, status: record.status, input: record.input, ...(record.error ? { error: record.error } : {}), ...(record.cause ? { cause: record.cause } : {}) });
@@ -107,6 +111,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     workflows,
     outbox,
     sms,
+    metrics,
     bind,
     stop: () => runner.stop(),
   };

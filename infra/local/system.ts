@@ -235,6 +235,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
         parkedBatches: () => events.poller.deadLetters().length,
         executions: () => engine.runner.load(),
         waitingCount: () => engine.runner.waitingCount(),
+        triggerLatency: () => engine.metrics.triggerLatency(),
       },
       options.maxLagMs === undefined ? DEFAULT_MAX_LAG_MS : options.maxLagMs,
     );

@@ -1,7 +1,7 @@
 // When the loop guard stops a chain (docs/ARCHITECTURE.md §5: no rule matches an event deeper than MAX_TRIGGER_DEPTH), the
 // automations whose rules would have matched get a run with status LOOP_STOPPED, and admins a notification, so a
 // stopped A↔B chain is visible in the run log instead of silently ending. Fed by a system rule on the bus.
-import { MAX_TRIGGER_DEPTH, compileEventPattern } from '#shared/automation/compile.ts';
+import { MAX_TRIGGER_DEPTH, compileEventPattern } from '#shared/automation/compile-pattern.ts';
 import { subjectOf } from '#shared/automation/definition.ts';
 import { type EventPattern, matchesPattern } from '#shared/events/pattern.ts';
 import { stepId } from '#shared/ids.ts';

@@ -4,12 +4,10 @@ import { z } from 'zod';
 import { AutomationDefinition } from '#shared/automation/definition.ts';
 import type { AutomationService } from '#shared/engine/automations.ts';
 import { AllRunsQuery, RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
-import { parseWith } from '#shared/crm/records.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import { runStatuses } from '#shared/store/runs.ts';
-import { recordMeta } from './crm-routes.ts';
-import type { Route } from './router.ts';
-
-const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(2000).optional() });
+import type { Route } from '../router.ts';
+import { ListQuery, ShownActor, ok, recordMeta } from './shapes.ts';
 
 const meta = {
   ...recordMeta,
@@ -54,14 +52,6 @@ const Outcome = z.looseObject({
   mails: z.array(z.object({ to: z.string(), subject: z.string(), status: z.enum(['sent', 'suppressed']), reason: z.string().optional() })).optional(),
   notifications: z.array(z.object({ userId: z.string(), id: z.string(), mailed: z.boolean() })).optional(),
 });
-/** An actor with the user's (or the Butler's) name and icon as they are now, as history shows it. */
-const ShownActor = z.object({
-  kind: z.enum(['user', 'butler']),
-  id: z.string(),
-  name: z.string(),
-  icon: z.string().optional(),
-  via: z.record(z.string(), z.string()).optional(),
-});
 const Step = z.object({
   name: z.string(),
   status: z.enum(['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CAUGHT', 'CANCELLED']),
@@ -76,8 +66,6 @@ const Step = z.object({
 });
 const HistoryQuery = ListQuery;
 const HistoryEntry = z.object({ at: z.string(), actor: z.looseObject({}), action: z.string(), changes: z.unknown() });
-
-const ok = (body: unknown, status = 200) => ({ status, body });
 
 export function automationRoutes(automations: AutomationService, runs: RunsService): Route[] {
   const tag = 'automations';

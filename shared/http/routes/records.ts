@@ -1,0 +1,178 @@
+// The CRM records in the HTTP API (docs/ARCHITECTURE.md §8): create, list (with each type's filters), read,
+// change, delete, and a record's history.
+import { z } from 'zod';
+import type { CrmRecordType, RecordService } from '#shared/crm/records.ts';
+import { Id, createSchemas, ownerTypes, patchSchemas } from '#shared/domain/entities.ts';
+import { parseWith } from '#shared/domain/validation.ts';
+import type { ListOptions } from '#shared/store/records.ts';
+import type { Route } from '../router.ts';
+import { Cursor, Limit, ListQuery, ShownActor, etag, ok, pageOf, recordResponse } from './shapes.ts';
+
+export const collections: Record<CrmRecordType, string> = {
+  contact: 'contacts',
+  company: 'companies',
+  lead: 'leads',
+  deal: 'deals',
+  activity: 'activities',
+  document: 'documents',
+};
+
+const DealListQuery = z
+  .strictObject({ limit: Limit, cursor: Cursor, pipelineId: z.string().optional(), stageId: z.string().optional() })
+  .refine((query) => !query.stageId || query.pipelineId, { path: ['stageId'], message: 'filter by stageId together with pipelineId' });
+const ActivityListQuery = z
+  .strictObject({
+    limit: Limit,
+    cursor: Cursor,
+    entityType: z.enum(ownerTypes).optional(),
+    entityId: Id.optional(),
+    status: z.enum(['open', 'completed']).optional(),
+  })
+  .refine((query) => Boolean(query.entityType) === Boolean(query.entityId), {
+    path: ['entityId'],
+    message: 'entityType and entityId go together',
+  });
+const HistoryQuery = ListQuery;
+const HistoryEntry = z.object({
+  at: z.string(),
+  actor: ShownActor,
+  action: z.enum(['created', 'updated', 'deleted', 'stageChanged']),
+  changes: z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional() })),
+});
+function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListOptions {
+  const base = { ...(query.limit ? { limit: Number(query.limit) } : {}), ...(query.cursor ? { cursor: String(query.cursor) } : {}) };
+  if (type === 'deal' && query.pipelineId) {
+    return {
+      ...base,
+      filter: query.stageId
+        ? { by: 'board', pipelineId: String(query.pipelineId), stageId: String(query.stageId) }
+        : { by: 'pipeline', pipelineId: String(query.pipelineId) },
+    };
+  }
+  if (type === 'activity' && query.entityId) {
+    return {
+      ...base,
+      filter: {
+        by: 'owner',
+        ownerType: String(query.entityType),
+        ownerId: String(query.entityId),
+        ...(query.status ? { status: String(query.status) } : {}),
+      },
+    };
+  }
+  if (type === 'activity' && query.status) return { ...base, where: { status: String(query.status) } };
+  if (type === 'document' && query.entityId) {
+    return { ...base, filter: { by: 'owner', ownerType: String(query.entityType), ownerId: String(query.entityId) } };
+  }
+  return base;
+}
+
+/** Records carrying e-mails and phones can be looked up by one: the duplicate check before creating. */
+const ContactPointListQuery = z
+  .strictObject({ limit: Limit, cursor: Cursor, email: z.string().max(320).optional(), phone: z.string().max(40).optional() })
+  .refine((query) => !(query.email && query.phone), { path: ['phone'], message: 'filter by email or by phone, not both' });
+
+/** A record's documents, as the console's record page lists them. */
+const DocumentListQuery = z
+  .strictObject({ limit: Limit, cursor: Cursor, entityType: z.enum(ownerTypes).optional(), entityId: Id.optional() })
+  .refine((query) => Boolean(query.entityType) === Boolean(query.entityId), { path: ['entityId'], message: 'entityType and entityId go together' });
+
+const listQueries: Partial<Record<CrmRecordType, z.ZodType>> = {
+  deal: DealListQuery,
+  activity: ActivityListQuery,
+  document: DocumentListQuery,
+  contact: ContactPointListQuery,
+  company: ContactPointListQuery,
+  lead: ContactPointListQuery,
+};
+
+function recordRoutesOf(type: CrmRecordType, records: RecordService): Route[] {
+  const path = `/${collections[type]}`;
+  const tag = collections[type];
+  const listQuery = listQueries[type] ?? ListQuery;
+  return [
+    {
+      method: 'POST',
+      path,
+      tag,
+      summary: `Create a ${type}`,
+      body: createSchemas[type],
+      response: recordResponse(type),
+      status: 201,
+      handle: async (request) => {
+        const record = await records.create(type, request.body, request.caller);
+        return ok(record, 201, { ...etag(record), location: `${path}/${record.id}` });
+      },
+    },
+    {
+      method: 'GET',
+      path,
+      tag,
+      summary: `List ${collections[type]}, newest first`,
+      query: listQuery,
+      response: pageOf(recordResponse(type)),
+      status: 200,
+      handle: async (request) => {
+        const query = parseWith(listQuery, request.query, 'query') as Record<string, unknown>;
+        if (typeof query.email === 'string') return ok(await records.findByContactPoint(type, 'email', query.email));
+        if (typeof query.phone === 'string') return ok(await records.findByContactPoint(type, 'phone', query.phone));
+        return ok(await records.list(type, listOptions(type, query)));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${path}/{id}`,
+      tag,
+      summary: `Read a ${type}`,
+      response: recordResponse(type),
+      status: 200,
+      handle: async (request) => {
+        const record = await records.get(type, request.params.id!);
+        return ok(record, 200, etag(record));
+      },
+    },
+    {
+      method: 'PATCH',
+      path: `${path}/{id}`,
+      tag,
+      summary: type === 'deal' ? 'Change a deal; a stage move is {"stageId": "…"}' : `Change a ${type}; null clears an optional field`,
+      body: patchSchemas[type],
+      response: recordResponse(type),
+      status: 200,
+      handle: async (request) => {
+        const record = await records.update(type, request.params.id!, request.body, request.caller, request.expectedVersion);
+        return ok(record, 200, etag(record));
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${path}/{id}`,
+      tag,
+      summary: `Delete a ${type}; its history stays readable`,
+      status: 204,
+      handle: async (request) => {
+        await records.remove(type, request.params.id!, request.caller, request.expectedVersion);
+        return { status: 204 };
+      },
+    },
+    {
+      method: 'GET',
+      path: `${path}/{id}/history`,
+      tag,
+      summary: `History of a ${type}, newest first (also after it was deleted)`,
+      query: HistoryQuery,
+      response: pageOf(HistoryEntry),
+      status: 200,
+      handle: async (request) => {
+        const query = parseWith(HistoryQuery, request.query, 'query');
+        const page = await records.history(type, request.params.id!, query);
+        return ok({ items: page.items.map(({ cause: _cause, ...entry }) => entry), ...(page.cursor ? { cursor: page.cursor } : {}) });
+      },
+    },
+  ];
+}
+
+/** Every CRM record type's routes, under its collection's path (`/contacts`, `/deals`, …). */
+export function recordRoutes(records: RecordService): Route[] {
+  return (Object.keys(collections) as CrmRecordType[]).flatMap((type) => recordRoutesOf(type, records));
+}
