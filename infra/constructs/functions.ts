@@ -54,7 +54,7 @@ export interface StagecraftFunctionProps {
  * - JSON logs to an explicit log group with retention (never the implicit, never-expiring one);
  * - a role of its own that may write to that log group and nothing else until granted
  *   (no AWSLambdaBasicExecutionRole: it would allow every log group of the account);
- * - ESM bundles with source maps, made by the project's esbuild with scripts/build.ts's options.
+ * - ESM bundles with source maps and the AWS SDK inside, made by the project's esbuild with scripts/build.ts's options.
  */
 export class StagecraftFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: StagecraftFunctionProps) {
@@ -92,7 +92,7 @@ export class StagecraftFunction extends NodejsFunction {
       },
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      bundling: functionBundling(entry),
+      bundling: functionBundling(props.name),
     });
 
     const unscoped = ['xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing)', ...(props.unscopedActions ?? [])];
@@ -143,13 +143,12 @@ export interface AsyncFailureOptions {
 const shellQuoted = (argument: string) => `'${argument.replaceAll("'", `'\\''`)}'`;
 
 /**
- * scripts/build.ts's esbuild options as NodejsFunction bundling. NodejsFunction drives esbuild
- * through its command line, which takes no plugins, so without help the bundles would carry every
- * zod locale (≈ 250 KB). The afterBundling hook therefore bundles the entry once more with
- * scripts/build.ts's own options and its `englishZodLocales` plugin, over the same output file:
- * what is deployed is what `npm run build` measures.
+ * scripts/build.ts's esbuild options as NodejsFunction bundling. NodejsFunction drives esbuild through its
+ * command line, which takes no plugins nor code splitting, so the afterBundling hook bundles the function once
+ * more with scripts/build.ts's own bundleFunction over the same output folder (index.mjs, its chunks, the api's
+ * openapi.json): what is deployed is what `npm run build` measures.
  */
-function functionBundling(entry: string) {
+function functionBundling(name: string) {
   return {
     format: OutputFormat.ESM,
     target: bundleOptions.target,
@@ -157,15 +156,14 @@ function functionBundling(entry: string) {
     sourceMap: bundleOptions.sourcemap,
     mainFields: [...bundleOptions.mainFields],
     banner: bundleOptions.banner.js,
-    externalModules: [...bundleOptions.external],
+    // NodejsFunction's own pass only has to succeed: the hook's bundle replaces its output, so it bundles nothing.
+    externalModules: ['*'],
     forceDockerBundling: false,
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
       afterBundling: (_inputDir: string, outputDir: string) => [
-        ['node', '--import', 'tsx', join(projectRoot, 'infra', 'constructs', 'bundle.ts'), entry, join(outputDir, 'index.mjs')]
-          .map(shellQuoted)
-          .join(' '),
+        ['node', '--import', 'tsx', join(projectRoot, 'infra', 'constructs', 'bundle.ts'), name, outputDir].map(shellQuoted).join(' '),
       ],
     },
   };

@@ -155,6 +155,10 @@ export function createRecordService(store: Store, clock: Clock) {
     return records.list(type, options);
   }
 
+  async function stageTotals(pipelineId: string, options: Pick<ListOptions, 'where' | 'search'>) {
+    return records.stageTotals(pipelineId, options);
+  }
+
   /** Every record of a type carrying an e-mail or phone, in any spelling of it. */
   async function findByContactPoint(type: EntityType, kind: ContactPointKind, raw: string): Promise<{ items: Entity[] }> {
     const country = kind === 'phone' ? await countryFor(store, raw) : undefined;
@@ -185,7 +189,7 @@ export function createRecordService(store: Store, clock: Clock) {
     return writePatch('document', id, { viewedAt: clock.now().toISOString(), viewCount: views + 1 }, caller);
   }
 
-  return { create, update, remove, get, list, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
+  return { create, update, remove, get, list, stageTotals, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
 }
 
 /** Enough for ten writers racing on one record: each round one of them wins. */

@@ -5,7 +5,10 @@ import type { WorkspaceService } from '#shared/crm/workspace.ts';
 import { createSchemas, patchSchemas } from '#shared/domain/entities.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import type { Route } from '../router.ts';
+import { DealFilters, filtersOf } from './records.ts';
 import { ListQuery, ok, pageOf, recordResponse } from './shapes.ts';
+
+const TotalsQuery = z.strictObject(DealFilters);
 
 export function pipelineRoutes(records: RecordService, workspace: WorkspaceService): Route[] {
   const Pipeline = recordResponse('pipeline').extend({ id: z.string() });
@@ -38,6 +41,24 @@ export function pipelineRoutes(records: RecordService, workspace: WorkspaceServi
       response: Pipeline,
       status: 200,
       handle: async (request) => ok(await records.get('pipeline', request.params.id!)),
+    },
+    {
+      method: 'GET',
+      path: '/pipelines/{id}/totals',
+      tag: 'pipelines',
+      summary:
+        'Deals per stage of a pipeline (count, amounts per currency), filtered like GET /deals by responsibleId and q; reads every deal of the pipeline',
+      query: TotalsQuery,
+      response: z.object({
+        pipelineId: z.string(),
+        stages: z.record(z.string(), z.object({ count: z.number().int(), amounts: z.record(z.string(), z.number()) })),
+      }),
+      status: 200,
+      handle: async (request) => {
+        const query = parseWith(TotalsQuery, request.query, 'query');
+        const pipeline = await records.get('pipeline', request.params.id!);
+        return ok({ pipelineId: pipeline.id, stages: await records.stageTotals(pipeline.id, filtersOf(query)) });
+      },
     },
     {
       method: 'PATCH',

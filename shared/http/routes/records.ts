@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { CrmRecordType, RecordService } from '#shared/crm/records.ts';
 import { Id, createSchemas, ownerTypes, patchSchemas } from '#shared/domain/entities.ts';
+import { normaliseSearch } from '#shared/domain/search.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import type { ListOptions } from '#shared/store/records.ts';
 import type { Route } from '../router.ts';
@@ -17,9 +18,33 @@ export const collections: Record<CrmRecordType, string> = {
   document: 'documents',
 };
 
+/** Text search (`q`): what the record is found by is in shared/domain/search.ts. */
+const SearchText = z
+  .string()
+  .max(100)
+  .transform((value, ctx) => {
+    const text = normaliseSearch(value);
+    if (!text) ctx.addIssue({ code: 'custom', message: 'a text to search for (letters or digits)' });
+    return text;
+  })
+  .optional();
+/** Filters a board's totals (routes/pipelines.ts) share with its columns. */
+export const DealFilters = { responsibleId: Id.optional(), q: SearchText };
 const DealListQuery = z
-  .strictObject({ limit: Limit, cursor: Cursor, pipelineId: z.string().optional(), stageId: z.string().optional() })
-  .refine((query) => !query.stageId || query.pipelineId, { path: ['stageId'], message: 'filter by stageId together with pipelineId' });
+  .strictObject({
+    limit: Limit,
+    cursor: Cursor,
+    pipelineId: z.string().optional(),
+    stageId: z.string().optional(),
+    contactId: Id.optional(),
+    companyId: Id.optional(),
+    ...DealFilters,
+  })
+  .refine((query) => !query.stageId || query.pipelineId, { path: ['stageId'], message: 'filter by stageId together with pipelineId' })
+  .refine((query) => [query.pipelineId, query.contactId, query.companyId].filter(Boolean).length <= 1, {
+    path: ['contactId'],
+    message: 'filter by one of pipelineId, contactId and companyId',
+  });
 const ActivityListQuery = z
   .strictObject({
     limit: Limit,
@@ -39,8 +64,20 @@ const HistoryEntry = z.object({
   action: z.enum(['created', 'updated', 'deleted', 'stageChanged']),
   changes: z.record(z.string(), z.object({ from: z.unknown().optional(), to: z.unknown().optional() })),
 });
+/** The filters every listing may add to its key range: the responsible person and a search text. */
+export function filtersOf(query: Record<string, unknown>): Pick<ListOptions, 'where' | 'search'> {
+  return {
+    ...(typeof query.responsibleId === 'string' ? { where: { responsibleId: query.responsibleId } } : {}),
+    ...(typeof query.q === 'string' ? { search: query.q } : {}),
+  };
+}
+
 function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListOptions {
-  const base = { ...(query.limit ? { limit: Number(query.limit) } : {}), ...(query.cursor ? { cursor: String(query.cursor) } : {}) };
+  const base = {
+    ...(query.limit ? { limit: Number(query.limit) } : {}),
+    ...(query.cursor ? { cursor: String(query.cursor) } : {}),
+    ...filtersOf(query),
+  };
   if (type === 'deal' && query.pipelineId) {
     return {
       ...base,
@@ -49,6 +86,8 @@ function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListO
         : { by: 'pipeline', pipelineId: String(query.pipelineId) },
     };
   }
+  if (type === 'deal' && query.contactId) return { ...base, filter: { by: 'contact', contactId: String(query.contactId) } };
+  if (type === 'deal' && query.companyId) return { ...base, filter: { by: 'company', companyId: String(query.companyId) } };
   if (type === 'activity' && query.entityId) {
     return {
       ...base,
@@ -69,8 +108,11 @@ function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListO
 
 /** Records carrying e-mails and phones can be looked up by one: the duplicate check before creating. */
 const ContactPointListQuery = z
-  .strictObject({ limit: Limit, cursor: Cursor, email: z.string().max(320).optional(), phone: z.string().max(40).optional() })
-  .refine((query) => !(query.email && query.phone), { path: ['phone'], message: 'filter by email or by phone, not both' });
+  .strictObject({ limit: Limit, cursor: Cursor, email: z.string().max(320).optional(), phone: z.string().max(40).optional(), q: SearchText })
+  .refine((query) => [query.email, query.phone, query.q].filter(Boolean).length <= 1, {
+    path: ['phone'],
+    message: 'filter by one of email, phone and q',
+  });
 
 /** A record's documents, as the console's record page lists them. */
 const DocumentListQuery = z
@@ -84,6 +126,14 @@ const listQueries: Partial<Record<CrmRecordType, z.ZodType>> = {
   contact: ContactPointListQuery,
   company: ContactPointListQuery,
   lead: ContactPointListQuery,
+};
+
+const searchHelp: Partial<Record<CrmRecordType, string>> = {
+  deal:
+    '; pipelineId (+ stageId: a board column), contactId or companyId choose the deals; responsibleId and q (text in the title or the contact\'s name, any case or accents) filter them, reading at most 1,000 deals a call (a short page with a cursor means: read on)',
+  contact: '; q finds text in the name, e-mails and phones (reading at most 1,000 contacts a call); email and phone look one up exactly',
+  company: '; q finds text in the name, e-mails and phones (reading at most 1,000 companies a call); email and phone look one up exactly',
+  lead: '; q finds text in the title, name, source, e-mails and phones (reading at most 1,000 leads a call); email and phone look one up exactly',
 };
 
 function recordRoutesOf(type: CrmRecordType, records: RecordService): Route[] {
@@ -108,7 +158,7 @@ function recordRoutesOf(type: CrmRecordType, records: RecordService): Route[] {
       method: 'GET',
       path,
       tag,
-      summary: `List ${collections[type]}, newest first`,
+      summary: `List ${collections[type]}, newest first${searchHelp[type] ?? ''}`,
       query: listQuery,
       response: pageOf(recordResponse(type)),
       status: 200,
