@@ -236,7 +236,7 @@ describe('the Butler', () => {
     const history = await http('GET', `/contacts/${contact.body.id}/history`);
     expect(admin(after)).toBe(admin(before) + 1);
     expect(after.butler.created).toBe(before.butler.created);
-    expect(history.body.items[0].actor).toEqual({ kind: 'user', id: 'admin', name: 'Admin', via: { integrationId: integration.body.integrationId } });
+    expect(history.body.items[0].actor).toEqual({ kind: 'user', id: 'admin', name: 'Admin', via: { integrationId: integration.body.integrationId, integrationName: integration.body.name } });
   });
 
   it('on: the same key’s writes are the Butler’s, under the name chosen for it', async () => {
@@ -258,7 +258,7 @@ describe('the Butler', () => {
     expect(after.butler.name).toBe('Jeeves');
     const history = await http('GET', `/contacts/${contact.body.id}/history`);
     expect(settings.body.butlerSwitches.at(-1)).toMatchObject({ active: true, by: 'admin' });
-    expect(history.body.items[0].actor).toEqual({ kind: 'butler', id: 'butler', name: 'Jeeves', icon: '🎩', via: { integrationId: integration.body.integrationId } });
+    expect(history.body.items[0].actor).toEqual({ kind: 'butler', id: 'butler', name: 'Jeeves', icon: '🎩', via: { integrationId: integration.body.integrationId, integrationName: integration.body.name } });
   });
 
   it('names who each run step acted as: the author while off, the Butler under its chosen name while on', async () => {
