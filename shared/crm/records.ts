@@ -18,7 +18,7 @@ import type { ListOptions } from '#shared/store/records.ts';
 import { type Caller, writeContextOf } from './context.ts';
 import { createActorDisplay } from './actor-display.ts';
 import { prepareDocument } from './document-templates.ts';
-import { withNationalPhones } from './settings.ts';
+import { countryFor, phoneFormat, withNationalPhones } from './settings.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 
 /** A pipeline's board: its stages' first pages of deals and the names of their contacts. */
@@ -192,8 +192,9 @@ export function createRecordService(store: Store, clock: Clock) {
 
   /** Every record of a type carrying an e-mail or phone, in any spelling of it. */
   async function findByContactPoint(type: EntityType, kind: ContactPointKind, raw: string): Promise<{ items: Entity[] }> {
-    const value = kind === 'email' ? normaliseEmail(raw) : normalisePhone(raw);
-    if (!value) throw ValidationFailed.field(`query.${kind}`, kind === 'email' ? 'not an e-mail address' : 'not a phone number in international format');
+    const country = kind === 'phone' ? await countryFor(store, raw) : undefined;
+    const value = kind === 'email' ? normaliseEmail(raw) : normalisePhone(raw, country);
+    if (!value) throw ValidationFailed.field(`query.${kind}`, kind === 'email' ? 'not an e-mail address' : `not ${phoneFormat(country)}`);
     const found = await store.lookups.byContactPoint(kind, value);
     const items = await Promise.all(found.filter((hit) => hit.type === type).map((hit) => records.get(type, hit.id)));
     return { items: items.filter((item): item is Entity => item !== undefined) };

@@ -4,6 +4,7 @@
 // one of runs.ts's runTransitions, sent as runs.ts builds it.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '#shared/domain/actors.ts';
 import type { TableRef } from '#shared/ports.ts';
 import { fillPage, type Page } from './cursor.ts';
 import {
@@ -62,6 +63,8 @@ export interface StepRecord {
   error?: string;
   cause?: string;
   outcome?: Record<string, unknown>;
+  /** Who an action step acted as: the Butler, or while it is off the automation's author (with `via`). */
+  actor?: Actor;
 }
 
 /** A run the loop guard stopped before it started (docs/ARCHITECTURE.md §5): recorded as the run it would have been. */
@@ -211,6 +214,7 @@ export function createRunLog(table: TableRef) {
       outcome?: Record<string, unknown>;
       error?: string;
       cause?: string;
+      actor?: Actor;
       /** The run's trigger event (the first step keeps it, once). */
       input?: unknown;
     },
@@ -245,7 +249,7 @@ export function createRunLog(table: TableRef) {
       sets.push(`${RUN_INPUT} = if_not_exists(${RUN_INPUT}, :input)`);
       values[':input'] = JSON.stringify(step.input);
     }
-    for (const field of ['outcome', 'error', 'cause'] as const) {
+    for (const field of ['outcome', 'error', 'cause', 'actor'] as const) {
       names[`#${field}`] = field;
       if (step[field] === undefined) {
         removes.push(`#${field}`);
