@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps) {
   const automations = createAutomationService(store);
   const runs = createRunsService({ store, workflows: deps.workflows, clock: deps.clock, ids: deps.ids });
   const settings = createSettingsService(store, deps.clock);
-  const documentTemplates = createDocumentTemplateService(store);
+  const documentTemplates = createDocumentTemplateService(store, deps.clock);
   // The API only opens links; automations issue them (run-action knows the public URL).
   const documentLinks = createDocumentLinkService({
     store,

@@ -5,6 +5,7 @@
 import { Liquid } from 'liquidjs';
 import { type Entity, type EntityType } from '#shared/domain/entities.ts';
 import {
+  DocumentPreviewInput,
   DocumentTemplateInput,
   DocumentTemplatePatch,
   documentTemplateRoots,
@@ -12,6 +13,7 @@ import {
   templateVariables,
 } from '#shared/domain/documents.ts';
 import { type FieldIssue, ValidationFailed } from '#shared/errors.ts';
+import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ListOptions } from '#shared/store/records.ts';
 import { type Caller, requireAdmin, writeContextOf } from './context.ts';
@@ -110,7 +112,7 @@ export async function documentVariablesOf(store: Store, event: { entityType?: un
   return { document, ...(template ? { template } : {}) };
 }
 
-export function createDocumentTemplateService(store: Store) {
+export function createDocumentTemplateService(store: Store, clock: Clock) {
   const { records } = store;
 
   async function create(input: unknown, caller: Caller): Promise<Entity> {
@@ -141,7 +143,20 @@ export function createDocumentTemplateService(store: Store) {
   const get = (id: string) => records.require('documentTemplate', id);
   const list = (options: ListOptions) => records.list('documentTemplate', options);
 
-  return { create, update, get, list };
+  /**
+   * The document the template would make for a record now, rendered and escaped as sent, with no side effect;
+   * with `body`, the body being edited instead of the saved one (checked as a save checks it).
+   */
+  async function preview(id: string, input: unknown, caller: Caller) {
+    requireAdmin(caller);
+    const { entityType, entityId, body } = parseWith(DocumentPreviewInput, input);
+    if (body !== undefined) checkTemplate({ body });
+    const template = await records.require('documentTemplate', id);
+    const made = await prepareDocument(store, { templateId: id, entityType, entityId }, clock.now(), body === undefined ? template : { ...template, body });
+    return { title: String(made.title), body: String(made.body), entityType, entityId };
+  }
+
+  return { create, update, get, list, preview };
 }
 
 export type DocumentTemplateService = ReturnType<typeof createDocumentTemplateService>;
@@ -151,14 +166,14 @@ export type DocumentTemplateService = ReturnType<typeof createDocumentTemplateSe
  * parties from the template unless given); on a deal, the deal's pipeline, so document triggers
  * can be limited to one pipeline by their rule.
  */
-export async function prepareDocument(store: Store, data: Record<string, unknown>, now: Date): Promise<Record<string, unknown>> {
+export async function prepareDocument(store: Store, data: Record<string, unknown>, now: Date, given?: Entity): Promise<Record<string, unknown>> {
   const ownerType = data.entityType as EntityType;
   const owner = await store.records.get(ownerType, String(data.entityId));
   if (!owner) throw ValidationFailed.field('entityId', `no ${ownerType} with id ${String(data.entityId)}`);
   const prepared: Record<string, unknown> = { ...data };
   if (ownerType === 'deal') prepared.pipelineId = owner.pipelineId;
   if (typeof data.templateId !== 'string') return prepared;
-  const template = await store.records.get('documentTemplate', data.templateId);
+  const template = given ?? (await store.records.get('documentTemplate', data.templateId));
   if (!template) throw ValidationFailed.field('templateId', `no document template with id ${data.templateId}`);
   const subject = owner.title ?? owner.name;
   prepared.title ??= typeof subject === 'string' ? `${String(template.name)}: ${subject}` : String(template.name);

@@ -120,6 +120,20 @@ export async function creditedUser(store: Store, on: { integrationId: string } |
   return owner && owner !== BUTLER_ID ? owner : undefined;
 }
 
+/**
+ * The country a number typed without `+` belongs to (the workspace's defaultCountry); the settings are read only
+ * for such a number, never for an e-mail or an international number.
+ */
+export async function countryFor(store: Store, raw: string): Promise<CountryCode | undefined> {
+  const value = raw.trim();
+  if (value.startsWith('+') || value.includes('@')) return undefined;
+  return (await store.settings.get<WorkspaceSettings>(SETTINGS_NAME))?.defaultCountry as CountryCode | undefined;
+}
+
+/** What a person may type for a phone, said in a 400: international, or national where a default country is set. */
+export const phoneFormat = (country: string | undefined) =>
+  country ? `a phone number, international (+ and country code) or national in ${country}` : 'a phone number in international format (+ and country code)';
+
 /** National numbers ("612 34 56 78") become E.164 with the workspace's default country; others pass as sent. */
 export async function withNationalPhones(store: Store, input: unknown): Promise<unknown> {
   if (typeof input !== 'object' || input === null || !Array.isArray((input as { phones?: unknown }).phones)) return input;

@@ -11,6 +11,7 @@ import { automationsUsingStages } from '#shared/engine/automations.ts';
 import type { ActionCounts } from '#shared/store/lookups.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { type Caller, actorOf, requireAdmin, writeContextOf } from './context.ts';
+import { countryFor, phoneFormat } from './settings.ts';
 
 export const ButlerPatch = z
   .strictObject({ name: z.string().trim().min(1).max(200).optional(), icon: z.string().max(2000).optional() })
@@ -21,7 +22,7 @@ export const ExceptionInput = z.strictObject({ value: z.string().min(1).max(320)
 export const ExceptionRemoval = z.strictObject({ reason: z.string().max(500).optional() });
 
 /** A value as the list keeps it; a path segment longer than any e-mail names nothing. */
-const exceptionValue = (raw: string) => (raw.length <= 320 ? normaliseContactPoint(raw) : undefined);
+const exceptionValue = async (store: Store, raw: string) => (raw.length <= 320 ? normaliseContactPoint(raw, await countryFor(store, raw)) : undefined);
 const shortened = (raw: string) => (raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
 
 export const StatsQuery = z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
@@ -115,8 +116,10 @@ export function createWorkspaceService(store: Store, ids: Ids) {
 
   async function addException(input: unknown, caller: Caller) {
     const data = parseWith(ExceptionInput, input);
-    const point = normaliseContactPoint(data.value);
-    if (!point) throw ValidationFailed.field('value', 'neither an e-mail address nor a phone number in international format');
+    // A national number is the workspace's default country's, as on contacts and leads.
+    const country = await countryFor(store, data.value);
+    const point = normaliseContactPoint(data.value, country);
+    if (!point) throw ValidationFailed.field('value', `neither an e-mail address nor ${phoneFormat(country)}`);
     return store.exceptions.add(point, data.reason, actorOf(caller));
   }
 
@@ -124,14 +127,14 @@ export function createWorkspaceService(store: Store, ids: Ids) {
   async function removeException(raw: string, input: unknown, caller: Caller): Promise<void> {
     requireAdmin(caller);
     const { reason } = parseWith(ExceptionRemoval, input ?? {});
-    const point = exceptionValue(raw);
+    const point = await exceptionValue(store, raw);
     const removed = point ? await store.exceptions.remove(point.value, actorOf(caller), reason) : false;
     if (!removed) throw new NotFound('exception', shortened(raw));
   }
 
   /** Every addition and removal of a value, newest first, also after it left the list. */
   async function exceptionHistory(raw: string, query: { limit?: number; cursor?: string }) {
-    const point = exceptionValue(raw);
+    const point = await exceptionValue(store, raw);
     const page = point ? await store.exceptions.history(point.value, query) : { items: [] };
     if (page.items.length === 0 && !query.cursor) throw new NotFound('exception', shortened(raw));
     return page;

@@ -58,5 +58,19 @@ export const DocumentTemplatePatch = z
   })
   .refine((patch) => Object.keys(patch).length > 0, 'name at least one field to change');
 
+/** What a template would make for one record: its saved body, or the body being edited before it is saved. */
+export const DocumentPreviewInput = z.strictObject({
+  entityType: z.enum(['contact', 'company', 'lead', 'deal']),
+  entityId: z.string().min(1).max(100),
+  body: templateFields.body.optional(),
+});
+
+export const DocumentPreview = z.object({
+  title: z.string(),
+  body: z.string().describe('The rendered HTML, every value from a record escaped, as the link’s page shows it'),
+  entityType: z.string(),
+  entityId: z.string(),
+});
+
 /** How long a tracked link opens its document. */
 export const DOCUMENT_LINK_DAYS = 30;

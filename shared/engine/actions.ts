@@ -4,11 +4,11 @@
 // notifications are keyed by the same id.
 import { DateTime, Duration } from 'luxon';
 import { fieldSegments, fieldValue } from '#shared/automation/fields.ts';
-import type { Caller } from '#shared/crm/context.ts';
+import { type Caller, actorOf } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import { creditedUser } from '#shared/crm/settings.ts';
 import { type DocumentActionDeps, documentExecutors } from './document-actions.ts';
-import { automationActor } from '#shared/domain/actors.ts';
+import { type Actor, automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, type EntityType, Pipeline, leadStages, stageOf } from '#shared/domain/entities.ts';
 import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
@@ -290,8 +290,8 @@ export function createActions(deps: ActionDeps) {
     return str((contact?.emails as string[] | undefined)?.[0]) ?? str((entity.emails as string[] | undefined)?.[0]);
   }
 
-  /** Runs one step against the record as it is now. */
-  async function runStep(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<StepOutcome> {
+  /** Runs one step against the record as it is now; says who the step acted as (the Butler, or the author while it is off). */
+  async function runStep(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<StepOutcome & { actor: Actor }> {
     const executor = executors[action.type];
     if (!executor) throw ValidationFailed.field('action.type', `unknown action ${action.type}`);
     const creditedTo = await creditedUser(store, { automationId: ctx.automationId });
@@ -302,7 +302,7 @@ export function createActions(deps: ActionDeps) {
       cause: { automationId: ctx.automationId, depth: ctx.depth + 1 },
       ...(creditedTo ? { creditedTo } : {}),
     };
-    return executor(action, ctx, entity, caller);
+    return { ...(await executor(action, ctx, entity, caller)), actor: actorOf(caller) };
   }
 
   return { runStep, actionTypes: Object.keys(executors) };

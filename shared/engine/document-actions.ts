@@ -4,6 +4,8 @@
 // message goes out once per step (a step marker), never to an address on the exceptions list.
 import type { Caller } from '#shared/crm/context.ts';
 import type { DocumentLinkService } from '#shared/crm/document-links.ts';
+import { countryFor } from '#shared/crm/settings.ts';
+import { normalisePhone } from '#shared/domain/contact-points.ts';
 import { DOCUMENT_LINK_DAYS } from '#shared/domain/documents.ts';
 import type { Entity } from '#shared/domain/entities.ts';
 import { Conflict } from '#shared/errors.ts';
@@ -47,7 +49,12 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
   }
 
   async function recipient(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<string | undefined> {
-    if (action.to === 'address') return str(action.address);
+    if (action.to === 'address') {
+      const address = str(action.address);
+      if (!address || action.channel !== 'sms') return address;
+      // A national number typed in the step is the workspace's default country's, as everywhere a person types one.
+      return normalisePhone(address, await countryFor(store, address)) ?? address;
+    }
     const contactId = str(entity.contactId);
     const contact = ctx.entityType === 'contact' ? entity : contactId ? await store.records.get('contact', contactId) : undefined;
     const field = action.channel === 'sms' ? 'phones' : 'emails';

@@ -27,6 +27,7 @@ import { templateContext } from '#shared/automation/templates.ts';
 import { workspaceCalendar } from '#shared/crm/calendar.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { stepOrder } from '#shared/store/runs.ts';
+import type { Actor } from '#shared/domain/actors.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 import { VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Logger, RunMetrics } from '#shared/ports.ts';
@@ -103,7 +104,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     return paths ? { proceed: true, carry: { branches: paths.branches }, paths: paths.reasons } : { proceed: true };
   }
 
-  async function runAction(payload: RunActionPayload): Promise<StepOutcome> {
+  async function runAction(payload: RunActionPayload): Promise<{ outcome: StepOutcome; actor: Actor }> {
     const entityType = payload.entityType as EntityType;
     // The record as it is now; for a deletion trigger, as it was.
     const entity = (await store.records.get(entityType, payload.entityId)) ?? (eventRecordOf(payload.event) as never);
@@ -132,7 +133,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     const rendered = renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
     const plannedAt = new Date(run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt);
     try {
-      const outcome = await actions.runStep(rendered as never, {
+      const { actor, ...outcome } = await actions.runStep(rendered as never, {
         automationId: payload.automationId,
         automationName: payload.automationName,
         runId: payload.runId,
@@ -149,7 +150,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
       const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
       await store.runLog.countActions(payload.automationId, payload.runId, completed, `${payload.stepName}: ${outcome.done}`);
-      return outcome;
+      return { outcome, actor };
     } catch (error) {
       // Someone wrote the record at the same moment: the step's Retry runs it again on the fresh record.
       if (error instanceof VersionMismatch) throw new TransientError(error.message);
@@ -157,7 +158,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     }
   }
 
-  async function perform(payload: TaskPayload): Promise<{ answer: unknown; outcome: Record<string, unknown> }> {
+  async function perform(payload: TaskPayload): Promise<{ answer: unknown; outcome: Record<string, unknown>; actor?: Actor }> {
     switch (payload.task) {
       case 'planWait':
         return planWait(payload);
@@ -168,13 +169,13 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         return { answer, outcome: answer.paths ? { done, branches: answer.paths } : { done } };
       }
       case 'runAction': {
-        const outcome = await runAction(payload);
+        const { outcome, actor } = await runAction(payload);
         // With branches the count of actions done depends on the path: it travels on with the decisions.
         const answer =
           payload.actionsCompleted === undefined
             ? outcome
             : { ...outcome, carry: { actionsCompleted: String(Number(payload.actionsCompleted) + 1), branches: payload.branches ?? {} } };
-        return { answer, outcome: outcome as unknown as Record<string, unknown> };
+        return { answer, outcome: outcome as unknown as Record<string, unknown>, actor };
       }
     }
   }
@@ -240,8 +241,8 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       ...(payload.automationVersion === undefined ? {} : { automationVersion: payload.automationVersion }),
     };
     try {
-      const { answer, outcome } = await perform(payload);
-      await store.runLog.recordStep(automationId, runId, { ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome });
+      const { answer, outcome, actor } = await perform(payload);
+      await store.runLog.recordStep(automationId, runId, { ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome, ...(actor ? { actor } : {}) });
       if (payload.task === 'checkConditions') await recordPath(payload, step, answer as Awaited<ReturnType<typeof checkConditions>>);
       reportEnrolment(payload, started);
       return answer;

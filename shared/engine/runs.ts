@@ -10,7 +10,9 @@ import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { renderAction } from '#shared/automation/render-action.ts';
 import { templateContext } from '#shared/automation/templates.ts';
+import { type ActorView, createActorDisplay } from '#shared/crm/actor-display.ts';
 import { type Caller, actorOf, requireAdmin } from '#shared/crm/context.ts';
+import type { Actor } from '#shared/domain/actors.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors.ts';
@@ -72,6 +74,8 @@ export interface RunStepView {
   error?: string;
   cause?: string;
   outcome?: Record<string, unknown>;
+  /** Who an action step acted as, with the name and icon as they are now (the view fills them in). */
+  actor?: Actor | ActorView;
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -116,6 +120,7 @@ export function composeSteps(run: RunRecord, recorded: StepRecord[]): RunStepVie
     if (entry.error) step.error = entry.error;
     if (entry.cause) step.cause = entry.cause;
     if (entry.outcome) step.outcome = entry.outcome;
+    if (entry.actor) step.actor = entry.actor;
     steps.push(step);
     const dueAt = entry.order === stepOrder.planWait && entry.status === 'SUCCEEDED' ? entry.outcome?.dueAt : undefined;
     if (typeof dueAt === 'string') {
@@ -250,6 +255,7 @@ function mayRunByHand(caller: Caller, definition: AutomationDefinition): void {
 }
 
 export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
+  const actors = createActorDisplay(store);
   async function automation(id: string) {
     const record = await store.records.require('automation', id);
     return { record, definition: storedDefinition(record) };
@@ -274,6 +280,14 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
 
   const withSummary = (run: RunRecord) => ({ ...run, summary: runSummary(run) });
 
+  /** Each acting step's actor with its name and icon as they are now: one read of the users for the whole run. */
+  async function withActorNames(steps: RunStepView[]): Promise<RunStepView[]> {
+    const ids = [...new Set(steps.flatMap((step) => (step.actor ? [step.actor.id] : [])))];
+    if (ids.length === 0) return steps;
+    const shown = await actors.names(ids);
+    return steps.map((step) => (step.actor ? { ...step, actor: { ...step.actor, ...shown.get(step.actor.id)! } } : step));
+  }
+
   async function list(automationId: string, query: unknown) {
     const parsed = parseWith(RunsQuery, query, 'query');
     const page = await store.runLog.list(automationId, { ...parsed, entityTypes: await runSubjectTypes(automationId) });
@@ -291,7 +305,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
   async function get(automationId: string, runId: string) {
     const run = await store.runLog.get(automationId, runId);
     if (!run) throw new NotFound('run', runId);
-    const steps = composeSteps(run, await store.runLog.steps(automationId, runId));
+    const steps = await withActorNames(composeSteps(run, await store.runLog.steps(automationId, runId)));
     // The console shows an execution only while Step Functions keeps its history.
     const executionId = run.redriveExecutionId ?? run.executionId;
     const recent = clock.now().getTime() - Date.parse(run.endedAt ?? run.startedAt) < EXECUTION_HISTORY_DAYS * 86_400_000;

@@ -63,6 +63,8 @@ export function operationIdOf(method: string, path: string): string {
   return `${method.toLowerCase()}${words.join('')}`;
 }
 
+const htmlPage = (description: string) => ({ description, content: { 'text/html': { schema: { type: 'string' } } } });
+
 /** Where this document was served from, so a generated client calls the same API by default. */
 const serversOf = (url: string) => [{ url, description: 'This Stagecraft API' }];
 
@@ -78,7 +80,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
       schema: { type: 'string' },
     }));
     const headerParameters = [
-      ...(route.method === 'POST' ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
+      ...(route.method === 'POST' && !route.pages ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
       ...(route.method === 'PATCH' || route.method === 'DELETE'
         ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The version last read ("3"); another gets 412.' }]
         : []),
@@ -87,7 +89,8 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
       ? { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } }
       : { description: 'Success' };
     paths[route.path] ??= {};
-    const responses: Record<string, unknown> = {
+    // A browser page answers every status, errors included, with HTML.
+    const responses: Record<string, unknown> = route.pages ? Object.fromEntries(Object.entries(route.pages).map(([status, text]) => [status, htmlPage(text)])) : {
       [String(route.status)]: success,
       ...(route.body || route.query ? { 400: errorResponse('VALIDATION_FAILED: details name each bad field path') } : {}),
       ...(route.open ? {} : { 401: errorResponse('No valid credentials') }),

@@ -36,6 +36,8 @@ export interface Route {
   status: number;
   /** Reachable without credentials. */
   open?: boolean;
+  /** A page for browsers: each status it answers with an HTML page, and what that page says (documented as text/html). */
+  pages?: Record<number, string>;
   handle(request: RouteRequest): Promise<Reply>;
 }
 

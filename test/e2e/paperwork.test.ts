@@ -191,8 +191,11 @@ describe('sendDocument', () => {
         { type: 'createDocument', templateId: template.body.id },
         { type: 'sendDocument', channel: 'sms', to: 'contact', message: 'Contract for {{ deal.title }}' },
         { type: 'sendDocument', channel: 'email', to: 'contact' },
+        // A national number typed in the step: the workspace's default country's.
+        { type: 'sendDocument', channel: 'sms', to: 'address', address: '612 34 56 79', message: 'Copy for the office' },
       ],
     });
+    await http('PATCH', '/settings', { defaultCountry: 'ES' });
     const contact = await http('POST', '/contacts', { name: 'Text Me', emails: ['text.me@example.com'], phones: ['+34 612 34 56 78'] });
     await http('POST', '/exceptions', { value: 'text.me@example.com', reason: 'no mail, please' });
     const deal = await http('POST', '/deals', { title: 'Heat pump', pipelineId: 'sales', stageId: 'new', contactId: contact.body.id });
@@ -210,7 +213,9 @@ describe('sendDocument', () => {
       return runs.find((item) => item.status === 'SUCCEEDED');
     });
     const mails = (await http('GET', '/local/outbox')).body.items as Array<{ to: string }>;
-    expect(run.actionsCompleted).toBe(3);
+    expect(run.actionsCompleted).toBe(4);
+    const texts = (await http('GET', '/local/sms')).body.items as Array<{ to: string; text: string }>;
+    expect(texts.find((item) => item.text.startsWith('Copy for the office'))?.to).toBe('+34612345679');
     expect(mails.map((mail) => mail.to)).not.toContain('text.me@example.com');
     const opened = await page(/(http:\/\/\S+)/.exec(sms.text)![1]!);
     expect(opened.status).toBe(200);
@@ -233,18 +238,51 @@ describe('the Butler', () => {
     const history = await http('GET', `/contacts/${contact.body.id}/history`);
     expect(admin(after)).toBe(admin(before) + 1);
     expect(after.butler.created).toBe(before.butler.created);
-    expect(history.body.items[0].actor).toEqual({ kind: 'user', id: 'admin', name: 'Admin', via: { integrationId: integration.body.integrationId } });
+    expect(history.body.items[0].actor).toEqual({ kind: 'user', id: 'admin', name: 'Admin', via: { integrationId: integration.body.integrationId, integrationName: integration.body.name } });
   });
 
   it('on: the same key’s writes are the Butler’s, under the name chosen for it', async () => {
     await http('PATCH', '/users/butler', { name: 'Jeeves', icon: '🎩' });
     const settings = await http('PATCH', '/settings', { butlerActive: true });
     const integration = await http('POST', '/integrations', { name: 'Shop' });
+    const from = new Date(Date.parse((await http('GET', '/local/clock')).body.now) - 1000).toISOString();
+    const to = new Date(Date.parse(from) + 3_600_000).toISOString();
+    const statsNow = async () => (await http('GET', `/stats/activity?from=${from}&to=${to}`)).body;
+    const before = await statsNow();
 
     const contact = await http('POST', '/contacts', { name: 'Shop Buyer' }, integration.body.key);
 
+    const after = await statsNow();
+    const admin = (stats: any) => stats.humans.find((human: { userId: string }) => human.userId === 'admin').created as number;
+    // Other Butler writes may share the window; the integration's is one of them, and none is the admin's.
+    expect(after.butler.created).toBeGreaterThanOrEqual(before.butler.created + 1);
+    expect(admin(after)).toBe(admin(before));
+    expect(after.butler.name).toBe('Jeeves');
     const history = await http('GET', `/contacts/${contact.body.id}/history`);
     expect(settings.body.butlerSwitches.at(-1)).toMatchObject({ active: true, by: 'admin' });
-    expect(history.body.items[0].actor).toEqual({ kind: 'butler', id: 'butler', name: 'Jeeves', icon: '🎩', via: { integrationId: integration.body.integrationId } });
+    expect(history.body.items[0].actor).toEqual({ kind: 'butler', id: 'butler', name: 'Jeeves', icon: '🎩', via: { integrationId: integration.body.integrationId, integrationName: integration.body.name } });
+  });
+
+  it('names who each run step acted as: the author while off, the Butler under its chosen name while on', async () => {
+    const id = await automation({ name: 'Tag the deal', trigger: { type: 'manual', entity: 'deal' }, actions: [{ type: 'updateFields', set: { 'fields.tagged': 'yes' } }] });
+    const deal = await http('POST', '/deals', { title: 'Tagged', pipelineId: 'sales', stageId: 'new' });
+    const runToEnd = async () => {
+      const started = await http('POST', `/automations/${id}/runs`, { entityType: 'deal', entityId: deal.body.id });
+      expect(started.status).toBe(202);
+      return eventually('the run to end', async () => {
+        const run = (await http('GET', `/automations/${id}/runs/${started.body.runId}`)).body;
+        return run.status === 'SUCCEEDED' && run;
+      });
+    };
+    const actionActor = (run: { steps: Array<{ name: string; actor?: unknown }> }) => run.steps.find((step) => step.name.startsWith('1 ·'))?.actor;
+
+    await http('PATCH', '/settings', { butlerActive: false });
+    const whileOff = await runToEnd();
+    await http('PATCH', '/settings', { butlerActive: true });
+    const whileOn = await runToEnd();
+
+    expect(actionActor(whileOff)).toEqual({ kind: 'user', id: 'admin', name: 'Admin', via: { automationId: id, runId: whileOff.runId } });
+    expect(actionActor(whileOn)).toEqual({ kind: 'butler', id: 'butler', name: 'Jeeves', icon: '🎩', via: { automationId: id, runId: whileOn.runId } });
+    expect(whileOn.steps.find((step: { name: string }) => step.name === 'Check conditions').actor).toBeUndefined();
   });
 });

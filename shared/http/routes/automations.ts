@@ -7,7 +7,7 @@ import { AllRunsQuery, RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type
 import { parseWith } from '#shared/domain/validation.ts';
 import { runStatuses } from '#shared/store/runs.ts';
 import type { Route } from '../router.ts';
-import { ListQuery, ok, recordMeta } from './shapes.ts';
+import { ListQuery, ShownActor, ok, recordMeta } from './shapes.ts';
 
 const meta = {
   ...recordMeta,
@@ -62,6 +62,7 @@ const Step = z.object({
   dueAt: z.string().optional(),
   attempts: z.number().optional(),
   outcome: Outcome.optional(),
+  actor: ShownActor.optional().describe('Who an action step acted as (the Butler, or the author while the Butler is off), named as now'),
 });
 const HistoryQuery = ListQuery;
 const HistoryEntry = z.object({ at: z.string(), actor: z.looseObject({}), action: z.string(), changes: z.unknown() });

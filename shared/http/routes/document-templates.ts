@@ -1,7 +1,7 @@
 // Document templates in the HTTP API: Liquid over HTML that createDocument steps fill; admins change them.
 import { z } from 'zod';
 import type { DocumentTemplateService } from '#shared/crm/document-templates.ts';
-import { DocumentTemplateInput, DocumentTemplatePatch } from '#shared/domain/documents.ts';
+import { DocumentPreview, DocumentPreviewInput, DocumentTemplateInput, DocumentTemplatePatch } from '#shared/domain/documents.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import type { Route } from '../router.ts';
 import { ListQuery, ok, recordMeta } from './shapes.ts';
@@ -58,6 +58,16 @@ export function documentTemplateRoutes(templates: DocumentTemplateService): Rout
         const template = await templates.update(request.params.id!, request.body, request.caller, request.expectedVersion);
         return ok(template, 200, { etag: `"${template.version}"` });
       },
+    },
+    {
+      method: 'POST',
+      path: '/document-templates/{id}/preview',
+      tag,
+      summary: 'Render a template for one record (admins), escaped as the link’s page shows it, with no side effect; `body` previews an unsaved edit',
+      body: DocumentPreviewInput,
+      response: DocumentPreview,
+      status: 200,
+      handle: async (request) => ok(await templates.preview(request.params.id!, request.body, request.caller)),
     },
   ];
 }

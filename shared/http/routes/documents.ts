@@ -71,6 +71,12 @@ async function page(run: () => Promise<PageOutcome>): Promise<Reply> {
   }
 }
 
+/** What the link's page answers; a wrong, foreign or expired token gets the same 404 page, never saying which. */
+const linkPages = {
+  404: 'A plain page: this link does not open a document (wrong, withdrawn or expired token)',
+  429: 'A plain page: too many requests for this link; Retry-After says when to try again',
+};
+
 export function documentLinkRoutes(links: DocumentLinkService): Route[] {
   return [
     {
@@ -80,6 +86,7 @@ export function documentLinkRoutes(links: DocumentLinkService): Route[] {
       summary: 'The page of a tracked document link (no login): shows the document and records the view once per recipient and day',
       status: 200,
       open: true,
+      pages: { 200: 'The document as it was sent, with a Sign button when the recipient may sign; a strict Content-Security-Policy, no script', ...linkPages },
       handle: async (request) => page(() => links.open(request.params.token!, visitOf(request))),
     },
     {
@@ -89,6 +96,11 @@ export function documentLinkRoutes(links: DocumentLinkService): Route[] {
       summary: 'Sign the document as its recipient from the link’s page, when its template asks for it',
       status: 200,
       open: true,
+      pages: {
+        200: 'The document page again, saying it is signed (signing twice changes nothing)',
+        409: 'A plain page: this document is not signed online (its template asks no recipient signature)',
+        ...linkPages,
+      },
       handle: async (request) => page(() => links.sign(request.params.token!, visitOf(request))),
     },
   ];

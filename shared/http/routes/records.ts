@@ -7,7 +7,7 @@ import { normaliseSearch } from '#shared/domain/search.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import type { ListOptions } from '#shared/store/records.ts';
 import type { Route } from '../router.ts';
-import { Actor, Cursor, Limit, ListQuery, etag, ok, pageOf, recordResponse } from './shapes.ts';
+import { Cursor, Limit, ListQuery, ShownActor, etag, ok, pageOf, recordResponse } from './shapes.ts';
 
 export const collections: Record<CrmRecordType, string> = {
   contact: 'contacts',
@@ -58,8 +58,6 @@ const ActivityListQuery = z
     message: 'entityType and entityId go together',
   });
 const HistoryQuery = ListQuery;
-/** An actor as history shows it: with the user's (or the Butler's) name and icon as they are now. */
-const ShownActor = Actor.extend({ name: z.string(), icon: z.string().optional() });
 const HistoryEntry = z.object({
   at: z.string(),
   actor: ShownActor,

@@ -9,6 +9,8 @@ export const Cursor = z.string().max(2000).optional();
 export const ListQuery = z.strictObject({ limit: Limit, cursor: Cursor });
 
 export const Actor = z.object({ kind: z.enum(['user', 'butler']), id: z.string(), via: z.record(z.string(), z.string()).optional() });
+/** An actor as history and run steps show it: with the user's (or the Butler's) name and icon as they are now. */
+export const ShownActor = Actor.extend({ name: z.string(), icon: z.string().optional() });
 export const recordMeta = {
   id: z.string(),
   version: z.number().int(),

@@ -48,6 +48,7 @@ const targets = [
   'PATCH /users/{id}',
   'POST /document-templates',
   'PATCH /document-templates/{id}',
+  'POST /document-templates/{id}/preview',
   'POST /d/{token}',
   'PATCH /settings',
   'PATCH /settings/calendar',
@@ -70,6 +71,7 @@ beforeAll(async () => {
   const { url } = await t.app.documentLinks.issue(document.id, { channel: 'email', address: 'fuzz@example.com' });
   Object.assign(params, {
     '/document-templates/{id}': template.id,
+    '/document-templates/{id}/preview': template.id,
     '/d/{token}': url.split('/d/')[1],
     '/contacts/{id}': contact.id,
     '/companies/{id}': company.id,

@@ -105,6 +105,28 @@ describe('the operations', () => {
   });
 });
 
+describe('the tracked link’s page /d/{token}', () => {
+  const html = { 'text/html': { schema: { type: 'string' } } };
+
+  it.each(['get', 'post'])('%s answers HTML, with no credentials, including its plain 404 page', (method) => {
+    const operation = document.paths['/d/{token}'][method];
+
+    expect(operation.security).toEqual([]);
+    expect(operation.responses['200'].content).toEqual(html);
+    expect(operation.responses['404'].content).toEqual(html);
+    expect(operation.responses['429'].content).toEqual(html);
+    expect(Object.keys(operation.responses)).not.toContain('401');
+  });
+
+  it('documents the signing post’s refusal as a page and takes no JSON body nor Idempotency-Key', () => {
+    const operation = document.paths['/d/{token}'].post;
+
+    expect(operation.responses['409'].content).toEqual(html);
+    expect(operation.requestBody).toBeUndefined();
+    expect(operation.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(['token']);
+  });
+});
+
 describe('request schemas', () => {
   it('are present for every POST and PATCH that takes a body', () => {
     const missing = t.app.routes
@@ -196,9 +218,9 @@ describe('headers', () => {
     expect(missing).toEqual([]);
   });
 
-  it('every POST documents Idempotency-Key', () => {
+  it('every POST but a browser page’s form documents Idempotency-Key', () => {
     const missing = t.app.routes
-      .filter((route) => route.method === 'POST')
+      .filter((route) => route.method === 'POST' && !route.pages)
       .filter((route) => !headerNames('post', route.path).includes('Idempotency-Key'))
       .map((route) => `${route.method} ${route.path}`);
 

@@ -103,6 +103,58 @@ describe('POST /documents from a template', () => {
   });
 });
 
+describe('POST /document-templates/{id}/preview', () => {
+  async function templateAndDeal() {
+    const template = await must(t, 'POST', '/document-templates', templateBody());
+    const contact = await must(t, 'POST', '/contacts', contactBody({ name: '<img src=x onerror=alert(1)> Roe' }));
+    const deal = await must(t, 'POST', '/deals', dealBody({ title: 'Solar <b>roof</b>', contactId: contact.id }));
+    return { template, deal };
+  }
+
+  it('renders the saved template for a deal, every record value escaped as the page shows it', async () => {
+    const { template, deal } = await templateAndDeal();
+
+    const result = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: deal.id });
+
+    expect(result.status).toBe(200);
+    expect(result.body).toEqual({
+      title: 'Quote: Solar <b>roof</b>',
+      body: '<h1>Quote for Solar &lt;b&gt;roof&lt;/b&gt;</h1><p>&lt;img src=x onerror=alert(1)&gt; Roe</p><p>Quote · quote</p>',
+      entityType: 'deal',
+      entityId: deal.id,
+    });
+  });
+
+  it('previews an unsaved body without changing the template or making a document', async () => {
+    const { template, deal } = await templateAndDeal();
+
+    const result = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: deal.id, body: '<p>Amount {{ deal.amount }}</p>' });
+
+    expect(result.body.body).toBe(`<p>Amount ${deal.amount ?? ''}</p>`);
+    expect((await must(t, 'GET', `/document-templates/${template.id}`)).body).toBe(template.body);
+    expect((await must(t, 'GET', '/documents?limit=100')).items.filter((item: { entityId: string }) => item.entityId === deal.id)).toEqual([]);
+  });
+
+  it('answers 400 naming the field for a record that does not exist or a body with an unknown variable', async () => {
+    const { template, deal } = await templateAndDeal();
+
+    const missing = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: 'NOPE' });
+    const unknown = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: deal.id, body: '{{ secret.key }}' });
+    const badType = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'user', entityId: deal.id });
+
+    expect([errorPaths(missing), errorPaths(unknown), errorPaths(badType)]).toEqual([['entityId'], ['body'], ['entityType']]);
+  });
+
+  it('is for admins, and 404 for a template that does not exist', async () => {
+    const { template, deal } = await templateAndDeal();
+
+    const member = await t.call('POST', `/document-templates/${template.id}/preview`, { entityType: 'deal', entityId: deal.id }, { token: t.memberToken });
+    const none = await t.call('POST', '/document-templates/01J0000000000000000000NONE/preview', { entityType: 'deal', entityId: deal.id });
+
+    expect([member.status, none.status]).toEqual([403, 404]);
+  });
+});
+
 describe('the tracked link page GET /d/{token}', () => {
   it('shows the document without login, with a strict CSP and no script from a field', async () => {
     const { document } = await quoteOnDeal();
@@ -302,6 +354,68 @@ describe('/settings', () => {
     const contact = await fresh.call('POST', '/contacts', { name: 'Local', phones: ['612 34 56 78'] });
 
     expect(contact.body.phones).toEqual(['+34612345678']);
+  });
+});
+
+describe('national phone numbers, once the workspace’s default country is ES', () => {
+  let es: TestApp;
+
+  beforeAll(async () => {
+    es = await createTestApp();
+    await must(es, 'PATCH', '/settings', { defaultCountry: 'ES' }, { expected: 200 });
+  });
+
+  it('go on the exceptions list as E.164', async () => {
+    const added = await es.call('POST', '/exceptions', { value: '612 34 56 01', reason: 'asked by phone' });
+
+    expect(added.status).toBe(201);
+    expect(added.body.value).toBe('+34612345601');
+  });
+
+  it('refuse a contact whose national number is on the list, however either was typed', async () => {
+    await must(es, 'POST', '/exceptions', { value: '+34 612 34 56 02' });
+
+    const refused = await es.call('POST', '/contacts', contactBody({ phones: ['612345602'] }));
+
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CONTACT_EXCEPTED');
+  });
+
+  it('look up and take a value off the list by its national spelling', async () => {
+    await must(es, 'POST', '/exceptions', { value: '612 34 56 03', reason: 'typo' });
+
+    const history = await es.call('GET', '/exceptions/612345603/history');
+    const removed = await es.call('DELETE', '/exceptions/612345603');
+
+    expect(history.body.items[0]).toMatchObject({ action: 'added', reason: 'typo' });
+    expect(removed.status).toBe(204);
+    expect((await es.call('GET', '/exceptions/+34612345603/history')).body.items[0]).toMatchObject({ action: 'removed' });
+  });
+
+  it('find a contact by a national number', async () => {
+    const contact = await must(es, 'POST', '/contacts', contactBody({ phones: ['+34 612 34 56 04'] }));
+
+    const found = await es.call('GET', '/contacts?phone=612%2034%2056%2004');
+
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([contact.id]);
+  });
+
+  it('are stored as E.164 on a lead’s PATCH too', async () => {
+    const lead = await must(es, 'POST', '/leads', { title: 'Call back', phones: [] });
+
+    const patched = await es.call('PATCH', `/leads/${lead.id}`, { phones: ['612 34 56 05'] });
+
+    expect(patched.body.phones).toEqual(['+34612345605']);
+  });
+
+  it('answer 400 naming the field when they cannot be a phone number', async () => {
+    const exception = await es.call('POST', '/exceptions', { value: '12' });
+    const contact = await es.call('POST', '/contacts', contactBody({ phones: ['12'] }));
+    const search = await es.call('GET', '/contacts?phone=12');
+
+    expect([exception.status, contact.status, search.status]).toEqual([400, 400, 400]);
+    expect([errorPaths(exception), errorPaths(contact), errorPaths(search)]).toEqual([['value'], ['phones.0'], ['query.phone']]);
+    expect(exception.body.error.details[0].message).toContain('national in ES');
   });
 });
 

@@ -26,6 +26,8 @@ export const keys = {
   history: (collection: string, id: string) => [collection, 'history', id] as const,
   board: (pipelineId: string) => ['deals', 'board', pipelineId] as const,
   automations: ['automations'] as const,
+  documentTemplates: ['document-templates'] as const,
+  settings: ['settings'] as const,
   exceptions: ['exceptions'] as const,
   integrations: ['integrations'] as const,
   notifications: ['notifications'] as const,

@@ -126,4 +126,96 @@ describe('AutomationBuilder', () => {
     expect(post?.body).not.toHaveProperty('delay');
     expect(post?.body).not.toHaveProperty('conditions');
   });
+
+  describe('document steps', () => {
+    const quoteTemplate = { ...meta('t1'), name: 'Quote', kind: 'quote', body: '<p>{{ deal.title }}</p>', parties: ['sender', 'recipient'] };
+    const withTemplates = { ...workspace, 'GET /document-templates': { body: { items: [quoteTemplate] } } };
+    const choose = async (user: ReturnType<typeof userEvent.setup>, combobox: string, option: string) => {
+      await user.click(await screen.findByRole('combobox', { name: combobox }));
+      await user.click(await screen.findByRole('option', { name: option }));
+    };
+    const contractStage = toForm({
+      name: 'Quote at contract',
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' },
+      actions: [{ type: 'notify', to: 'responsible', message: 'x' }],
+    });
+
+    it('builds createDocument from a template picker and sendDocument by SMS to a typed number, as forms', async () => {
+      // Prepare
+      const api = scriptedApi({ ...withTemplates, 'POST /automations': { status: 201, body: { ...meta('a2'), provisioning: 'pending', name: 'Quote at contract' } } });
+      renderScreen(<AutomationBuilder initial={contractStage} onSaved={() => undefined} />, { api });
+      const user = userEvent.setup();
+
+      // Act
+      await choose(user, 'Action 1 type', 'Create document');
+      await choose(user, 'Template', 'Quote (quote)');
+      await user.click(screen.getByRole('button', { name: 'Add action' }));
+      await choose(user, 'Action 2 type', 'Send document');
+      await choose(user, 'Channel', 'SMS');
+      await choose(user, 'Send to', 'a phone number');
+      await user.type(screen.getByRole('textbox', { name: 'Phone number' }), '612 34 56 78');
+      await user.click(screen.getByRole('button', { name: 'Create automation' }));
+
+      // Assess
+      await waitFor(() => expect(api.sent.some((request) => request.method === 'POST')).toBe(true));
+      expect((api.sent.find((request) => request.method === 'POST')?.body as { actions: unknown }).actions).toEqual([
+        { type: 'createDocument', templateId: 't1' },
+        { type: 'sendDocument', channel: 'sms', to: 'address', address: '612 34 56 78' },
+      ]);
+      expect(screen.queryByRole('textbox', { name: 'Subject' })).toBeNull();
+    });
+
+    it('limits a document trigger to a pipeline and a template chosen from pickers', async () => {
+      // Prepare
+      const api = scriptedApi({ ...withTemplates, 'POST /automations': { status: 201, body: { ...meta('a3'), provisioning: 'pending', name: 'Quote opened' } } });
+      const opened = toForm({ name: 'Quote opened', trigger: { type: 'documentViewed' }, actions: [{ type: 'moveToStage', stageId: 'contract' }] });
+      renderScreen(<AutomationBuilder initial={opened} onSaved={() => undefined} />, { api });
+      const user = userEvent.setup();
+
+      // Act
+      await choose(user, 'Deals of pipeline', 'Sales');
+      await choose(user, 'Documents of template', 'Quote (quote)');
+      await user.click(screen.getByRole('button', { name: 'Create automation' }));
+
+      // Assess
+      await waitFor(() => expect(api.sent.some((request) => request.method === 'POST')).toBe(true));
+      expect((api.sent.find((request) => request.method === 'POST')?.body as { trigger: unknown }).trigger).toEqual({ type: 'documentViewed', pipelineId: 'sales', templateId: 't1' });
+    });
+
+    it('shows the API’s 400 on the template picker and the address of a document step', async () => {
+      // Prepare
+      const refusal = {
+        status: 400,
+        body: {
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'Invalid actions.0.templateId, actions.1.address.',
+            details: [
+              { path: 'actions.0.templateId', message: 'no document template gone' },
+              { path: 'actions.1.address', message: 'to: address needs the address (a template)' },
+            ],
+          },
+        },
+      };
+      const api = scriptedApi({ ...withTemplates, 'POST /automations': refusal });
+      const steps = toForm({
+        name: 'Quote',
+        trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' },
+        actions: [
+          { type: 'createDocument', templateId: 'gone' },
+          { type: 'sendDocument', channel: 'email', to: 'address', address: 'x' },
+        ],
+      });
+      renderScreen(<AutomationBuilder initial={steps} onSaved={() => undefined} />, { api });
+      const user = userEvent.setup();
+
+      // Act
+      await user.click(await screen.findByRole('button', { name: 'Create automation' }));
+
+      // Assess
+      expect(await screen.findByText('no document template gone')).toBeTruthy();
+      expect(screen.getByRole('combobox', { name: 'Template' }).getAttribute('aria-invalid')).toBe('true');
+      expect(screen.getByRole('textbox', { name: 'Address' }).getAttribute('aria-invalid')).toBe('true');
+    });
+  });
 });

@@ -6,7 +6,7 @@ import { actionLabels } from '#shared/automation/state-names.ts';
 import { type ActionForm, type StepType, blankAction, isFormActionType } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
 import { type RecordTypeName, fieldsOf } from '../model/variables';
-import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, UserPicker } from './Pickers';
+import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, TemplatePicker, UserPicker } from './Pickers';
 import { TemplateInput } from './TemplateInput';
 
 interface Props {
@@ -197,6 +197,52 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
               Add field
             </Button>
           </Stack>
+        ) : null}
+
+        {value.type === 'createDocument' ? (
+          <>
+            <TemplatePicker label="Template" value={value.templateId} onChange={(templateId) => set({ templateId })} error={err('templateId')} />
+            <TemplateInput label="Document title" description="Empty: the template's name and the record's title" value={value.title} onChange={(title) => set({ title })} error={err('title')} />
+          </>
+        ) : null}
+
+        {value.type === 'sendDocument' ? (
+          <>
+            <Text size="sm" c="dimmed">
+              Sends the run's document (the trigger's, or the one an earlier step created) with a tracked link.
+            </Text>
+            <Group grow align="flex-start">
+              <Select
+                label="Channel"
+                data={[
+                  { value: 'email', label: 'e-mail' },
+                  { value: 'sms', label: 'SMS' },
+                ]}
+                value={value.channel}
+                onChange={(channel) => set({ channel: (channel ?? 'email') as ActionForm['channel'] })}
+                allowDeselect={false}
+                error={err('channel')}
+              />
+              <Select
+                label="Send to"
+                data={[
+                  { value: 'contact', label: "the record's contact" },
+                  { value: 'address', label: value.channel === 'sms' ? 'a phone number' : 'an address' },
+                ]}
+                value={value.documentTo}
+                onChange={(to) => set({ documentTo: (to ?? 'contact') as ActionForm['documentTo'] })}
+                allowDeselect={false}
+                error={err('to')}
+              />
+            </Group>
+            {value.documentTo === 'address' ? (
+              <TemplateInput label={value.channel === 'sms' ? 'Phone number' : 'Address'} required value={value.address} onChange={(address) => set({ address })} error={err('address')} />
+            ) : null}
+            {value.channel === 'email' ? (
+              <TemplateInput label="Subject" description="Empty: the template's subject" value={value.subject} onChange={(subjectText) => set({ subject: subjectText })} error={err('subject')} />
+            ) : null}
+            <TemplateInput label="Message" description="The link is added below it" multiline value={value.message} onChange={(message) => set({ message })} error={err('message')} />
+          </>
         ) : null}
 
         {value.type === 'moveToStage' ? (

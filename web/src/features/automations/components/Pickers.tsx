@@ -3,6 +3,7 @@
 import { Autocomplete, Group, NumberInput, Select, TextInput } from '@mantine/core';
 import { leadStages } from '#shared/domain/entities.ts';
 import { describeDuration } from '#shared/automation/durations.ts';
+import { useDocumentTemplates } from '../../../lib/document-templates';
 import type { Pipeline } from '../../../lib/records';
 import { usePipelines, useUsers } from '../../../lib/users';
 import { type RecordTypeName, fieldsOf } from '../model/variables';
@@ -67,6 +68,29 @@ export function ResponsiblePicker({ value, onChange, label, error, subject }: Co
   ];
   if (value && !data.some((item) => item.value === value)) data.push({ value, label: value });
   return <Select label={label} data={data} value={value} onChange={(next) => onChange(next ?? '')} error={error} searchable allowDeselect={false} />;
+}
+
+/** A document template by name and kind; `allowAny` offers "every template" as the empty value. */
+export function TemplatePicker({ value, onChange, label, error, description, allowAny }: Common & { value: string; onChange: (id: string) => void; allowAny?: boolean }) {
+  const templates = useDocumentTemplates();
+  const data = [
+    ...(allowAny ? [{ value: '', label: 'Any template' }] : []),
+    ...(templates.data ?? []).map((template) => ({ value: template.id, label: `${template.name} (${template.kind})` })),
+  ];
+  if (value && !data.some((item) => item.value === value)) data.push({ value, label: `${value} (unknown)` });
+  return (
+    <Select
+      label={label}
+      description={description}
+      data={data}
+      value={allowAny ? value : value || null}
+      onChange={(next) => onChange(next ?? '')}
+      error={error}
+      searchable
+      allowDeselect={false}
+      placeholder="Choose a template"
+    />
+  );
 }
 
 export function UserPicker({ value, onChange, label, error }: Common & { value: string; onChange: (value: string) => void }) {

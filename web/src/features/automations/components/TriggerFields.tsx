@@ -4,7 +4,7 @@ import { triggerEntities, triggerTypes, type TriggerType } from '#shared/automat
 import type { TriggerForm } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
 import { type RecordTypeName, dateFieldsOf, fieldsOf } from '../model/variables';
-import { DurationInput, FieldPicker, PipelinePicker, StagePicker } from './Pickers';
+import { DurationInput, FieldPicker, PipelinePicker, StagePicker, TemplatePicker } from './Pickers';
 
 export const triggerLabels: Record<TriggerType, string> = {
   stageEntered: 'Enters a stage',
@@ -89,13 +89,22 @@ export function TriggerFields({ value, onChange, errors }: { value: TriggerForm;
         />
       ) : null}
       {documentTrigger(value.type) ? (
-        <TextInput
-          label="Only documents of template"
-          description="Leave empty for every document"
-          value={value.templateId}
-          onChange={(event) => set({ templateId: event.currentTarget.value })}
-          error={errorAt(errors, 'trigger.templateId')}
-        />
+        <Group grow align="flex-start">
+          <PipelinePicker
+            label="Deals of pipeline"
+            allowAny
+            value={value.pipelineId}
+            onChange={(pipelineId) => set({ pipelineId })}
+            error={errorAt(errors, 'trigger.pipelineId')}
+          />
+          <TemplatePicker
+            label="Documents of template"
+            allowAny
+            value={value.templateId}
+            onChange={(templateId) => set({ templateId })}
+            error={errorAt(errors, 'trigger.templateId')}
+          />
+        </Group>
       ) : null}
     </Stack>
   );

@@ -40,9 +40,10 @@ const triggers: Record<Trigger['type'], Trigger[]> = {
   documentSigned: [
     { type: 'documentSigned', party: 'all' },
     { type: 'documentSigned', party: 'recipient', templateId: 'contract' },
+    { type: 'documentSigned', party: 'all', pipelineId: 'sales', templateId: 'contract' },
   ],
-  documentViewed: [{ type: 'documentViewed' }, { type: 'documentViewed', templateId: 'offer' }],
-  documentCreated: [{ type: 'documentCreated' }, { type: 'documentCreated', templateId: 'offer' }],
+  documentViewed: [{ type: 'documentViewed' }, { type: 'documentViewed', templateId: 'offer' }, { type: 'documentViewed', pipelineId: 'installation' }],
+  documentCreated: [{ type: 'documentCreated' }, { type: 'documentCreated', pipelineId: 'sales', templateId: 'offer' }],
   manual: [{ type: 'manual', entity: 'lead' }],
 };
 
@@ -81,6 +82,7 @@ const actions: Record<Action['type'], Action[]> = {
   sendDocument: [
     { type: 'sendDocument', channel: 'email', to: 'contact' },
     { type: 'sendDocument', channel: 'sms', to: 'address', address: '+34600000000', message: 'Your quote: {{ link }}' },
+    { type: 'sendDocument', channel: 'email', to: 'address', address: '{{ contact.emails[0] }}', subject: 'Your quote', message: 'Hello' },
   ],
 };
 
@@ -172,7 +174,8 @@ describe('builder form ↔ definition', () => {
 
     const definition = toDefinition(form);
 
-    expect(definition.trigger).toEqual({ type: 'documentSigned', party: 'recipient' });
+    // A document trigger reads the pipeline too (deals of that pipeline), not the stage nor the date field.
+    expect(definition.trigger).toEqual({ type: 'documentSigned', party: 'recipient', pipelineId: 'sales' });
     expect(definition.delay).toBeUndefined();
     expect(definition.actions).toEqual([{ type: 'sendEmail', to: 'contact', subject: 'S', body: 'B' }]);
     expect(AutomationDefinition.safeParse(definition).success).toBe(true);

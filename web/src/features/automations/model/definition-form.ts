@@ -14,7 +14,18 @@ import type {
 } from '#shared/automation/definition.ts';
 
 /** The action types the builder has inputs for; any other step (assign, callWebhook, branch) is edited as JSON. */
-export const formActionTypes = ['createLead', 'copyDeal', 'planActivity', 'addToExceptions', 'sendEmail', 'notify', 'updateFields', 'moveToStage'] as const;
+export const formActionTypes = [
+  'createLead',
+  'copyDeal',
+  'planActivity',
+  'addToExceptions',
+  'sendEmail',
+  'notify',
+  'updateFields',
+  'moveToStage',
+  'createDocument',
+  'sendDocument',
+] as const;
 export type FormActionType = (typeof formActionTypes)[number];
 export type StepType = ActionType | 'branch';
 export const isFormActionType = (type: string): type is FormActionType => (formActionTypes as readonly string[]).includes(type);
@@ -97,6 +108,11 @@ export interface ActionForm {
   message: string;
   set: FieldRow[];
   allowBackward: boolean;
+  /** createDocument: the template the document is made from. */
+  templateId: string;
+  /** sendDocument: by e-mail or SMS, to the record's contact or an address (`address`). */
+  channel: 'email' | 'sms';
+  documentTo: 'contact' | 'address';
 }
 
 export interface DefinitionForm {
@@ -143,6 +159,9 @@ export function blankAction(type: StepType = 'createLead'): ActionForm {
     message: '',
     set: [],
     allowBackward: false,
+    templateId: '',
+    channel: 'email',
+    documentTo: 'contact',
   };
 }
 
@@ -183,10 +202,10 @@ function triggerToForm(trigger: Trigger): TriggerForm {
     case 'dateReached':
       return { ...form, entity: trigger.entity, field: trigger.field, offset: trigger.offset ?? '', at: trigger.at ?? '' };
     case 'documentSigned':
-      return { ...form, entity: 'document', party: trigger.party, templateId: trigger.templateId ?? '' };
+      return { ...form, entity: 'document', party: trigger.party, pipelineId: trigger.pipelineId ?? '', templateId: trigger.templateId ?? '' };
     case 'documentViewed':
     case 'documentCreated':
-      return { ...form, entity: 'document', templateId: trigger.templateId ?? '' };
+      return { ...form, entity: 'document', pipelineId: trigger.pipelineId ?? '', templateId: trigger.templateId ?? '' };
   }
 }
 
@@ -254,6 +273,10 @@ function actionToForm(step: Step): ActionForm {
       return { ...form, set: Object.entries(action.set).map(([field, value]) => ({ field, value })) };
     case 'moveToStage':
       return { ...form, stageId: action.stageId, pipelineId: action.pipelineId ?? '', allowBackward: action.allowBackward ?? false };
+    case 'createDocument':
+      return { ...form, templateId: action.templateId, title: action.title ?? '' };
+    case 'sendDocument':
+      return { ...form, channel: action.channel, documentTo: action.to, address: action.address ?? '', subject: action.subject ?? '', message: action.message ?? '' };
   }
 }
 
@@ -315,10 +338,10 @@ function triggerFromForm(form: TriggerForm): Trigger {
     case 'dateReached':
       return { type: 'dateReached', entity, field: form.field.trim(), ...optional('offset', form.offset), ...optional('at', form.at) };
     case 'documentSigned':
-      return { type: 'documentSigned', party: form.party, ...optional('templateId', form.templateId) };
+      return { type: 'documentSigned', party: form.party, ...optional('pipelineId', form.pipelineId), ...optional('templateId', form.templateId) };
     case 'documentViewed':
     case 'documentCreated':
-      return { type: form.type, ...optional('templateId', form.templateId) };
+      return { type: form.type, ...optional('pipelineId', form.pipelineId), ...optional('templateId', form.templateId) };
   }
 }
 
@@ -417,6 +440,18 @@ function actionFromForm(form: ActionForm): Step {
         stageId: form.stageId,
         ...optional('pipelineId', form.pipelineId),
         ...(form.allowBackward ? { allowBackward: true } : {}),
+      };
+    case 'createDocument':
+      return { type: 'createDocument', templateId: form.templateId.trim(), ...(given(form.title) ? { title: form.title } : {}) };
+    case 'sendDocument':
+      return {
+        type: 'sendDocument',
+        channel: form.channel,
+        to: form.documentTo,
+        ...(form.documentTo === 'address' ? { address: form.address.trim() } : {}),
+        // An SMS has no subject: the e-mail's subject is sent only by e-mail.
+        ...(form.channel === 'email' && given(form.subject) ? { subject: form.subject } : {}),
+        ...(given(form.message) ? { message: form.message } : {}),
       };
   }
 }

@@ -60,6 +60,8 @@ export interface RunStep {
   dueAt?: string;
   automationVersion?: number;
   outcome?: StepOutcome;
+  /** Who an action step acted as — the Butler, or the author while the Butler is off — named as now. */
+  actor?: { kind: 'user' | 'butler'; id: string; name: string; icon?: string };
 }
 
 export interface RunDetail extends Run {

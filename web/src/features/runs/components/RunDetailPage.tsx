@@ -68,6 +68,13 @@ function StepItem({ step }: { step: RunStep }) {
         {step.automationVersion !== undefined ? ` · version ${step.automationVersion}` : ''}
       </Text>
       {step.dueAt ? <Text size="sm">Due {time(step.dueAt)}</Text> : null}
+      {step.actor ? (
+        <Text size="sm" c="dimmed" aria-label={`${step.name} acted as`}>
+          as {step.actor.icon ? `${step.actor.icon} ` : ''}
+          {step.actor.name}
+          {step.actor.kind === 'user' ? ' (the Butler was off)' : ''}
+        </Text>
+      ) : null}
       {step.outcome ? <Outcome outcome={step.outcome} /> : null}
       {step.error ? (
         // A caught error was routed by the state machine (a resumed run's Enroll, a skip): not a failure by itself.

@@ -7,6 +7,7 @@ import { ButlerSettings } from './ButlerSettings';
 import { ExceptionsSettings } from './ExceptionsSettings';
 import { IntegrationsSettings } from './IntegrationsSettings';
 import { PipelinesSettings } from './PipelinesSettings';
+import { TemplatesSettings } from './TemplatesSettings';
 import { UsersSettings } from './UsersSettings';
 
 const sections = {
@@ -15,6 +16,7 @@ const sections = {
   integrations: { label: 'Integrations', Panel: IntegrationsSettings },
   exceptions: { label: 'Exceptions', Panel: ExceptionsSettings },
   pipelines: { label: 'Pipelines', Panel: PipelinesSettings },
+  templates: { label: 'Document templates', Panel: TemplatesSettings },
 } as const;
 type Section = keyof typeof sections;
 
