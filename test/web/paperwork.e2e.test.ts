@@ -9,11 +9,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
 import { eventually } from '#test/support/local-http.ts';
-import { silentLogger } from '#test/support/table.ts';
+import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 import { ensureConsoleBuilt } from '#web/build.ts';
 import { type ChromiumSession, openChromium, screenshot } from './browser.ts';
 
 let home: string;
+// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
+const dynamoDb = sharedDynamoDb();
 let system: LocalSystem;
 let chromium: ChromiumSession;
 let page: Page;
@@ -37,7 +39,7 @@ async function choose(combobox: string, option: string): Promise<void> {
 beforeAll(async () => {
   await ensureConsoleBuilt(() => {});
   home = mkdtempSync(join(tmpdir(), 'stagecraft-paperwork-e2e-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger, seedAutomations: false });
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb, seedAutomations: false });
   chromium = await openChromium({ width: 1280, height: 900 });
   page = chromium.page;
   page.setDefaultTimeout(15_000);
