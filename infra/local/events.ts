@@ -26,7 +26,7 @@ export interface LocalEventsOptions {
   /** Local time (movable): the Butler's writes and the bus's receive times follow it. @default the system clock */
   clock?: Clock;
   ids?: Ids;
-  poller?: Pick<StreamPollerOptions, 'idleMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs'>;
+  poller?: Pick<StreamPollerOptions, 'idleMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs' | 'beforeCheckpoint'>;
   bus?: Pick<LocalEventBusOptions, 'keep' | 'targetAttempts' | 'retryDelayMs' | 'attemptTimeoutMs'>;
   /** Wraps the publish-changes handler the poller calls (crash drills in tests). */
   wrapHandler?: (handler: StreamHandler) => StreamHandler;

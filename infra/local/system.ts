@@ -200,6 +200,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // The poller reads no further while the runner is full: an overload stays in the stream,
     // where it is measured (GET /local/status) and survives a restart, not in memory.
     let runSlot: () => Promise<void> = async () => {};
+    // Runs an event starts are written when they end: the checkpoint waits for them (docs/local-performance.md).
+    let runsDurable: () => Promise<void> = async () => {};
     const events = await startLocalEvents({
       dynamoEndpoint: dynamo.endpoint,
       tableName: LOCAL_TABLE_NAME,
@@ -208,6 +210,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       clock,
       ids,
       startPoller: false,
+      poller: { beforeCheckpoint: () => runsDurable() },
       wrapHandler: (handler) => async (batch) => {
         await runSlot();
         return handler(batch);
@@ -229,6 +232,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     });
     stops.push(() => engine.stop());
     runSlot = () => engine.runner.whenCapacity();
+    runsDurable = () => engine.runner.durable();
     const backpressure = createBackpressure(
       {
         streamLagMs: () => events.poller.lagMs(),
