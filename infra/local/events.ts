@@ -12,7 +12,7 @@ import type { Route } from '#shared/http/router.ts';
 import { systemClock, ulidIds } from '#shared/ids.ts';
 import type { Clock, Ids, Logger } from '#shared/ports.ts';
 import { createStore } from '#shared/store/index.ts';
-import { withoutCallLogging } from './clients.ts';
+import { withoutCallLogging, withoutSigning } from './clients.ts';
 import { localCredentials, localDynamoClient, localMaxAttempts, localRegion } from './dynamodb-local.ts';
 import { type LocalEventBus, type LocalEventBusOptions, createLocalEventBus } from './event-bus.ts';
 import { type StreamHandler, type StreamPoller, type StreamPollerOptions, createStreamPoller } from './stream-poller.ts';
@@ -79,7 +79,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   const clientOptions = { endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts };
   // complete-activities writes through the store: its transactions need the commit barrier too.
   const dynamo = withoutCallLogging(localDynamoClient(options.dynamoEndpoint, { maxAttempts: localMaxAttempts }));
-  const streams = withoutCallLogging(new DynamoDBStreamsClient(clientOptions));
+  const streams = withoutSigning(withoutCallLogging(new DynamoDBStreamsClient(clientOptions)), localCredentials, localRegion);
   // Fail at start, not in a poll loop that only logs: without a stream no event ever leaves the table.
   const described = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
   if (!described.Table?.StreamSpecification?.StreamEnabled) {
