@@ -38,9 +38,11 @@ export const localMaxAttempts = 8;
  * Local mode's JVM flags (JDK_JAVA_OPTIONS, when set, wins): a capped heap, else the JVM grows
  * to a quarter of the machine's memory and keeps it; the serial collector (one thread on a
  * small machine); a young generation big enough that each run's short-lived garbage does not
- * trigger a collection every few requests.
+ * trigger a collection every few requests; the C1 compiler only (`TieredStopAtLevel=1`): C2's
+ * compilations were half of the JVM's CPU per run in local mode's bursts (145 → 74 ms per run
+ * in bench/round-trips.ts, docs/local-performance.md).
  */
-export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m';
+export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:TieredStopAtLevel=1';
 
 /** Commands whose COMMIT DynamoDB Local queues behind its answer instead of before it. */
 const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
