@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoAutomations } from '#infra/local/seed.ts';
 import { startLocalSystem } from '#infra/local/system.ts';
-import { compileAutomation } from '#shared/automation/compile.ts';
+import { compileAutomation } from '#shared/automation/compile-asl.ts';
 import { parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { Logger } from '#shared/ports.ts';
-import { BUNDLE_BUDGET_BYTES, buildFunctions } from '../scripts/build.ts';
 import { consoleFigures } from './console.ts';
+import { functionFigures } from './functions.ts';
 import { benchRunLog } from './console-runs.ts';
 import { type PhaseResult, burstPhase, createBenchAutomation, idleCpu, idleRss, startLocalProcess, steadyPhase } from './local-load.ts';
 
@@ -20,8 +20,9 @@ const RATES = (process.env.BENCH_RATES ?? '25,50,100').split(',').map(Number);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BURST_WRITES = Number(process.env.BENCH_BURST ?? 1000);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
-/** `load` skips the cost, scan and bundle sections. */
+/** `load` skips the cost, scan and bundle sections; `functions` runs only the bundle section. */
 const ONLY_LOAD = process.env.BENCH_ONLY === 'load';
+const ONLY_FUNCTIONS = process.env.BENCH_ONLY === 'functions';
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -29,36 +30,6 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-
-/** Cold init: a fresh Node process importing the bundle, as Lambda's init phase does. */
-function coldInit(name: string): number | undefined {
-  const script = `const t=performance.now();await import(${JSON.stringify(`./dist/${name}/index.mjs`)});console.log(performance.now()-t)`;
-  try {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-      env: {
-        ...process.env,
-        TABLE_NAME: 'bench',
-        EVENT_BUS_NAME: 'bench',
-        AWS_REGION: 'us-east-1',
-        USER_POOL_ID: 'us-east-1_bench',
-        USER_POOL_CLIENT_ID: 'bench',
-        ACCOUNT_ID: '000000000000',
-        AUTOMATION_NAME_PREFIX: 'bench-auto-',
-        MAIL_FROM: 'bench@example.com',
-        EXECUTION_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
-        EVENTS_ROLE_ARN: 'arn:aws:iam::000000000000:role/bench',
-        RULES_DLQ_ARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
-        RUN_ACTION_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:bench',
-        STAGE: 'bench',
-        AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
-      },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    return Number(out.toString().trim().split('\n').pop());
-  } catch {
-    return undefined;
-  }
-}
 
 /** State transitions of a run that succeeds, walked from StartAt along Next; at a branch's Choice, its first
  *  rule ("then") or its Default ("else"), as `arm` says. */
@@ -120,6 +91,7 @@ function scansInCode(): number {
 async function main(): Promise<void> {
   console.log('Stagecraft bench (local mode, this machine)\n');
   if (ONLY_LOAD) return triggerToActionDone();
+  if (ONLY_FUNCTIONS) return functionFigures();
   costPerRun();
   let scans = 0;
   try {
@@ -128,12 +100,7 @@ async function main(): Promise<void> {
     scans = 0; // git grep exits 1 when nothing matches
   }
   console.log(`\nScans in the API and functions: ${scans} files use ScanCommand (budget: none; lists and gets are Query/GetItem)\n`);
-  console.log('Function bundles (minified, as deployed) and cold init:');
-  for (const { name, bytes } of await buildFunctions()) {
-    const init = coldInit(name);
-    const flag = bytes > BUNDLE_BUDGET_BYTES ? '  over the 300 KB budget' : '';
-    console.log(`  ${name.padEnd(22)} ${(bytes / 1024).toFixed(1).padStart(7)} KB   init ${init === undefined ? 'n/a (needs AWS config)' : ms(init)}${flag}`);
-  }
+  await functionFigures();
 
   await triggerToActionDone();
   await consoleInRunningSystem();

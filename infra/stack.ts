@@ -1,10 +1,11 @@
 // The whole system as one stack (one `cdk deploy`): one construct per concern, composed here,
 // configured by CDK context (cdk.json holds the documented defaults; `-c key=value` overrides).
-import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './constructs/api.ts';
-import { Automations, automationNamePrefix } from './constructs/automations.ts';
+import { Automations } from './constructs/automations.ts';
+import { automationNamePrefix } from './constructs/automations/names.ts';
 import { Console } from './constructs/console.ts';
 import { Data } from './constructs/data.ts';
 import { Email } from './constructs/email.ts';
@@ -27,6 +28,11 @@ export interface StagecraftSettings {
    * (2,048 characters unless raised through Service Quotas); conditions that do not fit are checked in the run.
    */
   readonly eventPatternMaxLength: number;
+  /**
+   * Context `consoleFilesOnDelete`: `destroy` empties and deletes the console's bucket with the stack,
+   * `retain` keeps it. Default: `retain` for the stage `prod`, `destroy` for any other.
+   */
+  readonly consoleFilesOnDelete: 'destroy' | 'retain';
 }
 
 const retentionDays = new Set(Object.values(logs.RetentionDays).filter((value): value is number => typeof value === 'number'));
@@ -62,7 +68,19 @@ export function settingsFromContext(scope: Construct): StagecraftSettings {
   if (!Number.isInteger(eventPatternMaxLength) || eventPatternMaxLength < 2048) {
     throw new Error(`context eventPatternMaxLength: ${eventPatternMaxLength} must be a whole number of characters, at least EventBridge's default quota of 2048`);
   }
-  return { stage, sesSender, corsOrigins, logRetention: days as logs.RetentionDays, eventPatternMaxLength, ...(alarmEmail ? { alarmEmail } : {}) };
+  const consoleFilesOnDelete = String(context('consoleFilesOnDelete') ?? (stage === 'prod' ? 'retain' : 'destroy'));
+  if (consoleFilesOnDelete !== 'destroy' && consoleFilesOnDelete !== 'retain') {
+    throw new Error(`context consoleFilesOnDelete: "${consoleFilesOnDelete}" must be destroy or retain`);
+  }
+  return {
+    stage,
+    sesSender,
+    corsOrigins,
+    logRetention: days as logs.RetentionDays,
+    eventPatternMaxLength,
+    consoleFilesOnDelete,
+    ...(alarmEmail ? { alarmEmail } : {}),
+  };
 }
 
 export interface StagecraftStackProps extends StackProps {
@@ -99,7 +117,13 @@ export class StagecraftStack extends Stack {
       documentLinkBase: this.api.httpApi.apiEndpoint,
     });
 
-    this.console = new Console(this, 'Console', { stage, httpApi: this.api.httpApi, userPool: this.api.userPool, userPoolClient: this.api.userPoolClient });
+    this.console = new Console(this, 'Console', {
+      stage,
+      httpApi: this.api.httpApi,
+      userPool: this.api.userPool,
+      userPoolClient: this.api.userPoolClient,
+      removalPolicy: props.settings.consoleFilesOnDelete === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
 
     // Last: it alarms on every dead-letter queue created above.
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -107,6 +131,7 @@ export class StagecraftStack extends Stack {
       publisher: this.events.publisher,
       httpApi: this.api.httpApi,
       failedAutomationRuns: this.automations.failedRunsMetric(),
+      triggerLatency: (statistic) => this.automations.triggerLatencyMetric(statistic),
       dashboard: {
         automationNamePrefix: this.automations.namePrefix,
         eventBusName: this.events.bus.eventBusName,

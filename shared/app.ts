@@ -1,5 +1,5 @@
-// Composes the CRM from its ports: one place that wires store, services and routes,
-// called by the Lambda composition roots and by local mode alike.
+// Composes the API from the core (shared/runtime/core.ts): the CRM services and the routes over the store,
+// called by the api function and by local mode alike.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type UserTokenVerifier, createAuthenticate } from './auth/authenticate.ts';
 import { createCalendarService } from './crm/calendar.ts';
@@ -10,20 +10,31 @@ import { createSettingsService } from './crm/settings.ts';
 import { createWebhookSecretService } from './crm/webhook-secrets.ts';
 import { createWorkspaceService } from './crm/workspace.ts';
 import { createApi } from './http/api.ts';
-import { crmRoutes } from './http/crm-routes.ts';
 import { openApiRoute } from './http/openapi.ts';
 import type { Route } from './http/router.ts';
 import { createAutomationService } from './engine/automations.ts';
 import { createRunsService } from './engine/runs.ts';
-import { automationRoutes } from './http/automation-routes.ts';
-import { calendarRoutes } from './http/calendar-routes.ts';
-import { documentLinkRoutes, documentTemplateRoutes, settingsRoutes } from './http/document-routes.ts';
-import { webhookRoutes } from './http/webhook-routes.ts';
+import { automationRoutes } from './http/routes/automations.ts';
+import { calendarRoutes } from './http/routes/calendar.ts';
+import { documentTemplateRoutes } from './http/routes/document-templates.ts';
+import { documentLinkRoutes, documentRoutes } from './http/routes/documents.ts';
+import { exceptionRoutes } from './http/routes/exceptions.ts';
+import { integrationRoutes } from './http/routes/integrations.ts';
+import { notificationRoutes } from './http/routes/notifications.ts';
+import { pipelineRoutes } from './http/routes/pipelines.ts';
+import { recordRoutes } from './http/routes/records.ts';
+import { settingsRoutes } from './http/routes/settings.ts';
+import { statsRoutes } from './http/routes/stats.ts';
+import { userRoutes } from './http/routes/users.ts';
+import { webhookRoutes } from './http/routes/webhook-secrets.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
-import { type Store, createStore } from './store/index.ts';
+import type { Store } from './store/index.ts';
+import { type Core, createCore } from './runtime/core.ts';
 import { idempotencyPersistence } from './store/idempotency.ts';
 
 export interface AppDeps {
+  /** The process's core, when it has one already (local mode): its store is the API's. @default - made from the ports below */
+  core?: Core;
   table: TableRef;
   /** The low-level client behind `table.client`, for Powertools idempotency. */
   dynamoClient: DynamoDBClient;
@@ -40,7 +51,7 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps) {
-  const store = createStore(deps.table, deps.clock, deps.ids);
+  const { store } = deps.core ?? createCore(deps);
   const records = createRecordService(store, deps.clock);
   const workspace = createWorkspaceService(store, deps.ids);
   const automations = createAutomationService(store);
@@ -57,7 +68,14 @@ export function createApp(deps: AppDeps) {
   });
   const calendar = createCalendarService(store);
   const routes: Route[] = [
-    ...crmRoutes({ records, workspace, exceptions: store.exceptions, notifications: store.notifications }),
+    ...recordRoutes(records),
+    ...documentRoutes(records),
+    ...pipelineRoutes(records, workspace),
+    ...userRoutes(records, workspace),
+    ...exceptionRoutes(workspace, store.exceptions),
+    ...statsRoutes(workspace),
+    ...notificationRoutes(store.notifications),
+    ...integrationRoutes(workspace),
     ...automationRoutes(automations, runs),
     ...documentTemplateRoutes(documentTemplates),
     ...documentLinkRoutes(documentLinks),

@@ -18,6 +18,15 @@ export interface Logger {
   error(message: string, extra?: Record<string, unknown> | Error): void;
 }
 
+/**
+ * Operational figures the engine reports: CloudWatch metrics (embedded metric format, through Powertools) on
+ * AWS; a rolling window in memory on one machine, shown by `GET /local/status`.
+ */
+export interface RunMetrics {
+  /** A run enrolled (its first Task began) this long after the write that triggered it. */
+  runEnrolled(latencyMs: number): void;
+}
+
 /** Where the table lives; the same repository code serves AWS and DynamoDB Local. */
 export interface TableRef {
   client: DynamoDBDocumentClient;

@@ -1,18 +1,17 @@
-// `node --import tsx infra/constructs/bundle.ts <entry> <outfile>`: bundles one function with
-// scripts/build.ts's options and plugins. StagecraftFunction runs it after NodejsFunction's own
-// esbuild step, whose command line cannot load plugins (see functions.ts).
-import { build } from 'esbuild';
-import { bundleOptions, englishZodLocales } from '../../scripts/build.ts';
+// `node --import tsx infra/constructs/bundle.ts <function name> <outdir>`: bundles one function with
+// scripts/build.ts's options, plugins and assets (the api's openapi.json). StagecraftFunction runs it after
+// NodejsFunction's own esbuild step, whose command line cannot load plugins (see functions.ts).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleFunction } from '../../scripts/build.ts';
 
-export async function bundleFunction(entry: string, outfile: string): Promise<void> {
-  await build({ ...bundleOptions, plugins: [englishZodLocales], entryPoints: [entry], outfile, logLevel: 'warning' });
-}
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [entry, outfile] = process.argv.slice(2);
-  if (!entry || !outfile) {
-    console.error('usage: node --import tsx infra/constructs/bundle.ts <entry> <outfile>');
+  const [name, outdir] = process.argv.slice(2);
+  if (!name || !outdir) {
+    console.error('usage: node --import tsx infra/constructs/bundle.ts <function name> <outdir>');
     process.exit(2);
   }
-  await bundleFunction(entry, outfile);
+  await bundleFunction(name, outdir, projectRoot);
 }

@@ -24,6 +24,14 @@ export interface ConsoleProps {
    * @default `stagecraft-<stage>-<8 characters derived from this construct's path and stack>`
    */
   readonly loginDomainPrefix?: string;
+  /**
+   * What deleting the stack does to the bucket of console files. DESTROY empties it first (an
+   * auto-delete custom resource), so `cdk destroy` succeeds: the files are the build, rebuilt by
+   * every deployment. RETAIN keeps the bucket and its files (a production stage may want its
+   * last console to stay reachable in the bucket for a rollback or an audit).
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy.DESTROY | RemovalPolicy.RETAIN;
 }
 
 /** Paths of the console that are files; anything else under /console/ is a route of the app. */
@@ -57,14 +65,16 @@ export class Console extends Construct {
   constructor(scope: Construct, id: string, props: ConsoleProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const destroy = (props.removalPolicy ?? RemovalPolicy.DESTROY) === RemovalPolicy.DESTROY;
 
     this.bucket = new s3.Bucket(this, 'Files', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Built files only, rebuilt by every deployment.
-      removalPolicy: RemovalPolicy.DESTROY,
+      // CloudFormation deletes only an empty bucket: destroying it means emptying it first.
+      removalPolicy: destroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      autoDeleteObjects: destroy,
     });
 
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {

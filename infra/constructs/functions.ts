@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundleOptions } from '../../scripts/build.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 /** The repository root: entries, the lock file and the esbuild of the project live here. */
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -54,7 +55,7 @@ export interface StagecraftFunctionProps {
  * - JSON logs to an explicit log group with retention (never the implicit, never-expiring one);
  * - a role of its own that may write to that log group and nothing else until granted
  *   (no AWSLambdaBasicExecutionRole: it would allow every log group of the account);
- * - ESM bundles with source maps, made by the project's esbuild with scripts/build.ts's options.
+ * - ESM bundles with source maps and the AWS SDK inside, made by the project's esbuild with scripts/build.ts's options.
  */
 export class StagecraftFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: StagecraftFunctionProps) {
@@ -85,14 +86,14 @@ export class StagecraftFunction extends NodejsFunction {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.name,
+        [ENV.serviceName]: props.name,
         // The bundles are minified; stack traces are only readable through their source maps.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       projectRoot,
       depsLockFilePath: join(projectRoot, 'package-lock.json'),
-      bundling: functionBundling(entry),
+      bundling: functionBundling(props.name),
     });
 
     const unscoped = ['xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing)', ...(props.unscopedActions ?? [])];
@@ -143,13 +144,12 @@ export interface AsyncFailureOptions {
 const shellQuoted = (argument: string) => `'${argument.replaceAll("'", `'\\''`)}'`;
 
 /**
- * scripts/build.ts's esbuild options as NodejsFunction bundling. NodejsFunction drives esbuild
- * through its command line, which takes no plugins, so without help the bundles would carry every
- * zod locale (≈ 250 KB). The afterBundling hook therefore bundles the entry once more with
- * scripts/build.ts's own options and its `englishZodLocales` plugin, over the same output file:
- * what is deployed is what `npm run build` measures.
+ * scripts/build.ts's esbuild options as NodejsFunction bundling. NodejsFunction drives esbuild through its
+ * command line, which takes no plugins nor code splitting, so the afterBundling hook bundles the function once
+ * more with scripts/build.ts's own bundleFunction over the same output folder (index.mjs, its chunks, the api's
+ * openapi.json): what is deployed is what `npm run build` measures.
  */
-function functionBundling(entry: string) {
+function functionBundling(name: string) {
   return {
     format: OutputFormat.ESM,
     target: bundleOptions.target,
@@ -157,15 +157,14 @@ function functionBundling(entry: string) {
     sourceMap: bundleOptions.sourcemap,
     mainFields: [...bundleOptions.mainFields],
     banner: bundleOptions.banner.js,
-    externalModules: [...bundleOptions.external],
+    // NodejsFunction's own pass only has to succeed: the hook's bundle replaces its output, so it bundles nothing.
+    externalModules: ['*'],
     forceDockerBundling: false,
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
       afterBundling: (_inputDir: string, outputDir: string) => [
-        ['node', '--import', 'tsx', join(projectRoot, 'infra', 'constructs', 'bundle.ts'), entry, join(outputDir, 'index.mjs')]
-          .map(shellQuoted)
-          .join(' '),
+        ['node', '--import', 'tsx', join(projectRoot, 'infra', 'constructs', 'bundle.ts'), name, outputDir].map(shellQuoted).join(' '),
       ],
     },
   };

@@ -3,7 +3,8 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseWith, requireAdmin } from '#shared/crm/records.ts';
+import { requireAdmin } from '#shared/crm/context.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import type { Route } from '#shared/http/router.ts';
 import type { Clock, Ids, Mailer } from '#shared/ports.ts';
 

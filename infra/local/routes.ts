@@ -1,7 +1,8 @@
 // Routes only local mode has: the movable clock and tokens for people (on AWS,
 // Cognito issues those).
 import { z } from 'zod';
-import { parseWith, requireAdmin } from '#shared/crm/records.ts';
+import { requireAdmin } from '#shared/crm/context.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { Conflict } from '#shared/errors.ts';
 import type { Route } from '#shared/http/router.ts';

@@ -78,11 +78,21 @@ async function createOnce(create: () => Promise<unknown>): Promise<void> {
   }
 }
 
+/** A workspace from before text search gets its records indexed for it, once (docs/ARCHITECTURE.md §3). */
+async function searchIndexOnce(app: App): Promise<void> {
+  if (await app.store.settings.get('searchIndex')) return;
+  await app.store.records.reindex();
+  await app.store.settings.put('searchIndex', { version: 1 });
+}
+
 /** Seeds once; every step is safe to repeat, so a start interrupted mid-seed completes the next time. */
 export async function seedWorkspace(app: App, options: { automations?: boolean } = {}): Promise<{ seed: WorkspaceSeed; firstStart: boolean }> {
   await app.workspace.ensureButler();
   const existing = await app.store.settings.get<WorkspaceSeed>('seed');
-  if (existing) return { seed: existing, firstStart: false };
+  if (existing) {
+    await searchIndexOnce(app);
+    return { seed: existing, firstStart: false };
+  }
   for (const { id, ...pipeline } of demoPipelines) {
     await createOnce(() => app.store.records.create('pipeline', structuredClone(pipeline), seedContext, { id }));
   }
@@ -98,5 +108,6 @@ export async function seedWorkspace(app: App, options: { automations?: boolean }
     for (const automation of demoAutomations) await app.automations.create(structuredClone(automation), admin);
   }
   await app.store.settings.putOnce('seed', seed);
+  await app.store.settings.put('searchIndex', { version: 1 });
   return { seed, firstStart: true };
 }

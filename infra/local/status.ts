@@ -1,8 +1,9 @@
 // Local mode's backlog made visible (GET /local/status) and bounded: past a lag limit the
 // local HTTP adapter answers writes with 503 + Retry-After instead of letting the stream
 // fall further behind. AWS has no such gate: the stream's iterator-age alarm covers it.
-import { requireAdmin } from '#shared/crm/records.ts';
+import { requireAdmin } from '#shared/crm/context.ts';
 import type { Route } from '#shared/http/router.ts';
+import type { LatencySummary } from './run-metrics.ts';
 
 /** @default 10000 — `STAGECRAFT_MAX_LAG_MS`; `0` or `off` turns the gate off. */
 export const DEFAULT_MAX_LAG_MS = 10_000;
@@ -16,11 +17,14 @@ export interface BacklogSources {
   executions(): { running: number; queued: number };
   /** Runs paused on a durable wait. */
   waitingCount(): Promise<number>;
+  /** Write → run enrolled, over the latest runs: the figure AWS charts as TriggerLatency. */
+  triggerLatency(): LatencySummary;
 }
 
 export interface LocalStatus {
   stream: { lagMs: number; parkedBatches: number };
   executions: { running: number; queued: number; waiting: number };
+  triggerLatency: LatencySummary;
   backpressure: { maxLagMs: number | null; shedding: boolean; rejectedWrites: number };
 }
 
@@ -58,6 +62,7 @@ export function createBackpressure(sources: BacklogSources, maxLagMs: number | n
     return {
       stream: { lagMs, parkedBatches: sources.parkedBatches() },
       executions: { ...sources.executions(), waiting: await sources.waitingCount() },
+      triggerLatency: sources.triggerLatency(),
       backpressure: { maxLagMs, shedding: maxLagMs !== null && lagMs > maxLagMs, rejectedWrites },
     };
   }
@@ -66,7 +71,7 @@ export function createBackpressure(sources: BacklogSources, maxLagMs: number | n
     method: 'GET',
     path: '/local/status',
     tag: 'local',
-    summary: 'The local backlog: how far the stream poller is behind, runs in progress, queued and waiting, and whether writes are refused (admins)',
+    summary: 'The local backlog: how far the stream poller is behind, runs in progress, queued and waiting, trigger latency (write → run enrolled), and whether writes are refused (admins)',
     status: 200,
     handle: async (request) => {
       requireAdmin(request.caller);

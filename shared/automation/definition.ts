@@ -1,7 +1,7 @@
 // The automation definition an admin saves (docs/ARCHITECTURE.md §6): its zod schema with a field path for every problem
 // (shape, Liquid templates, ISO-8601 durations), and the checks that need the workspace's pipelines.
 import { z } from 'zod';
-import { parseWith } from '#shared/crm/records.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import { Id, type Pipeline, activityTypes, leadStages, ownerTypes, stageOf, systemFields, userRoles } from '#shared/domain/entities.ts';
 import { type FieldIssue, ValidationFailed } from '#shared/errors.ts';
 import {

@@ -2,13 +2,13 @@
 // one an earlier createDocument step made. (Which `document.*` and `template.*` variables exist is
 // checked with every other template variable, in save-checks.ts.)
 import type { FieldIssue } from '#shared/errors.ts';
-import type { Action, Trigger } from './definition.ts';
 
 const documentTriggers = new Set(['documentSigned', 'documentViewed', 'documentCreated']);
 
 type Issue = Omit<FieldIssue, 'path'> & { path: Array<string | number> };
 
-export function documentIssues(definition: { trigger: Trigger; actions: Array<{ action: Action; path: Array<string | number> }> }): Issue[] {
+/** Reads only the trigger's and the steps' types, so it takes any definition (and imports none: definition.ts calls it). */
+export function documentIssues(definition: { trigger: { type: string }; actions: Array<{ action: { type: string }; path: Array<string | number> }> }): Issue[] {
   const issues: Issue[] = [];
   const onDocument = documentTriggers.has(definition.trigger.type);
   // In run order across branches: a createDocument anywhere earlier may have made the run's document.

@@ -19,7 +19,8 @@ import {
   workspaceIssues,
 } from './definition.ts';
 import { dateFields, isCustomField, isUntemplatable, recordFields, writableFields } from './record-fields.ts';
-import { templateKeys, templateProblem, templateVariables } from './templates.ts';
+import { templateKeys } from './render-action.ts';
+import { templateProblem, templateVariables } from './templates.ts';
 
 export interface SaveWorkspace extends Workspace {
   /** Ids of the users a step may name. */

@@ -1,7 +1,6 @@
 // Liquid templates in automation actions ("Renewal: {{ deal.title }}"): checked when an automation is
 // saved, rendered by run-action and by dry runs. The engine reads no files and stops runaway templates.
 import { Liquid } from 'liquidjs';
-import type { Action } from './definition.ts';
 
 const LIMITS = {
   /** Characters a template may have; the schema's own limits are lower. */
@@ -132,43 +131,4 @@ export function templateContext(input: TemplateContextInput): Record<string, unk
 export function renderTemplate(source: string, context: Record<string, unknown>, options: { timeZone: string }): string {
   const engine = engineFor(options.timeZone);
   return String(engine.renderSync(engine.parse(source), context));
-}
-
-type TemplateKey<A> = { [K in keyof A]-?: A[K] extends string | undefined ? K : never }[keyof A];
-type TemplateKeys = { [T in Action['type']]: ReadonlyArray<TemplateKey<Extract<Action, { type: T }>>> };
-
-/** Which fields of each action are templates; the schema checks the same fields with templateProblem. */
-export const templateKeys: TemplateKeys = {
-  createLead: ['title', 'responsible'],
-  copyDeal: ['title', 'responsible'],
-  planActivity: ['subject', 'due', 'responsible'],
-  addToExceptions: [],
-  sendEmail: ['address', 'subject', 'body'],
-  notify: ['userId', 'message'],
-  updateFields: [],
-  moveToStage: [],
-  assign: [],
-  callWebhook: ['url', 'body'],
-  createDocument: ['title'],
-  sendDocument: ['address', 'subject', 'message'],
-};
-
-/** The action with every template filled in: what run-action performs and what a dry run shows. */
-export function renderAction<A extends Action>(action: A, context: Record<string, unknown>, options: { timeZone: string }): A {
-  const rendered: Record<string, unknown> = { ...action };
-  for (const key of templateKeys[action.type] as readonly string[]) {
-    const source = rendered[key];
-    if (typeof source === 'string') rendered[key] = renderTemplate(source, context, options);
-  }
-  if (action.type === 'callWebhook' && action.headers) {
-    rendered.headers = Object.fromEntries(
-      Object.entries(action.headers).map(([name, source]) => [name, renderTemplate(source, context, options)]),
-    );
-  }
-  if (action.type === 'updateFields') {
-    rendered.set = Object.fromEntries(
-      Object.entries(action.set).map(([field, source]) => [field, renderTemplate(source, context, options)]),
-    );
-  }
-  return rendered as A;
 }

@@ -5,6 +5,8 @@ import type { Store } from '#shared/store/index.ts';
 
 export type ActorView = Actor & { name: string; icon?: string };
 
+const integrationOf = (actor: Actor): string | undefined => (actor.via && 'integrationId' in actor.via ? actor.via.integrationId : undefined);
+
 export function createActorDisplay(store: Store) {
   /** Names for every actor id given, in one read; an unknown id shows as itself. */
   async function names(ids: string[]): Promise<Map<string, { name: string; icon?: string }>> {
@@ -18,10 +20,22 @@ export function createActorDisplay(store: Store) {
     return shown;
   }
 
+  /** Names of the integrations actors wrote for; a revoked (or never registered) one shows as its id. */
+  async function integrationNames(items: Array<{ actor: Actor }>): Promise<Map<string, string>> {
+    const ids = new Set(items.flatMap((item) => integrationOf(item.actor) ?? []));
+    const found = await Promise.all([...ids].map(async (id) => [id, (await store.credentials.getIntegration(id))?.name] as const));
+    return new Map(found.filter((entry): entry is readonly [string, string] => typeof entry[1] === 'string'));
+  }
+
   async function withActors<T extends { actor: Actor }>(items: T[]): Promise<Array<T & { actor: ActorView }>> {
     if (items.length === 0) return [];
-    const shown = await names(items.map((item) => item.actor.id));
-    return items.map((item) => ({ ...item, actor: { ...item.actor, ...shown.get(item.actor.id)! } }));
+    const [shown, integrations] = await Promise.all([names(items.map((item) => item.actor.id)), integrationNames(items)]);
+    return items.map((item) => {
+      const integrationId = integrationOf(item.actor);
+      const integrationName = integrationId ? integrations.get(integrationId) : undefined;
+      const via = integrationName ? { via: { ...item.actor.via, integrationName } } : {};
+      return { ...item, actor: { ...item.actor, ...shown.get(item.actor.id)!, ...via } };
+    });
   }
 
   return { names, withActors };

@@ -2,8 +2,8 @@
 // counted in it when a run enrols (shared/automation/working-time.ts).
 import { type Calendar, CalendarPatch, defaultCalendar } from '#shared/automation/working-time.ts';
 import type { Store } from '#shared/store/index.ts';
-import type { Caller } from './context.ts';
-import { parseWith, requireAdmin } from './records.ts';
+import { parseWith } from '#shared/domain/validation.ts';
+import { type Caller, requireAdmin } from './context.ts';
 
 const CALENDAR_SETTING = 'calendar';
 

@@ -1,6 +1,7 @@
 // Who is calling and on whose behalf: derived from credentials, never from the body,
 // so no human can write as the Butler and no API key can write as a human.
 import { type Actor, type Cause, integrationActor, humanActor, noCause } from '#shared/domain/actors.ts';
+import { Forbidden } from '#shared/errors.ts';
 import type { WriteContext } from '#shared/store/records.ts';
 
 export type Caller =
@@ -29,3 +30,7 @@ export function actorOf(caller: Caller): Actor {
 export function writeContextOf(caller: Caller): WriteContext {
   return { actor: actorOf(caller), cause: caller.kind === 'automation' ? caller.cause : noCause };
 }
+
+export const requireAdmin = (caller: Caller) => {
+  if (caller.kind !== 'user' || caller.role !== 'admin') throw new Forbidden('Only an admin may do this.');
+};

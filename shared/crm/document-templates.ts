@@ -14,8 +14,8 @@ import {
 import { type FieldIssue, ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ListOptions } from '#shared/store/records.ts';
-import { type Caller, writeContextOf } from './context.ts';
-import { parseWith, requireAdmin } from './records.ts';
+import { type Caller, requireAdmin, writeContextOf } from './context.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 
 const engine = new Liquid({
   outputEscape: 'escape',

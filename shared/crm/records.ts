@@ -1,8 +1,6 @@
 // Use cases on CRM records: validate a request against its schema and the rules
 // that need other records (a deal's stage belongs to its pipeline, links point at
 // records that exist), then write through the store.
-import type { z } from 'zod';
-import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { type ContactPointKind, normaliseEmail, normalisePhone } from '#shared/domain/contact-points.ts';
 import {
   type Entity,
@@ -13,7 +11,7 @@ import {
   patchSchemas,
   stageOf,
 } from '#shared/domain/entities.ts';
-import { Conflict, Forbidden, NotFound, ValidationFailed, VersionMismatch, type FieldIssue } from '#shared/errors.ts';
+import { Conflict, NotFound, ValidationFailed, VersionMismatch, type FieldIssue } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ListOptions } from '#shared/store/records.ts';
@@ -21,20 +19,9 @@ import { type Caller, writeContextOf } from './context.ts';
 import { createActorDisplay } from './actor-display.ts';
 import { prepareDocument } from './document-templates.ts';
 import { withNationalPhones } from './settings.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 
 export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline' | 'automation' | 'documentTemplate'>;
-
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues: FieldIssue[] = result.error.issues.flatMap((issue) => {
-    const at = (...extra: string[]) => [prefix, ...issue.path.map(String), ...extra].filter(Boolean).join('.') || '(body)';
-    // An unknown field is named by its own path, so a typo points at itself.
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at(key), message: 'not a field of this request' }));
-    return [{ path: at(), message: issue.message }];
-  });
-  throw new ValidationFailed(issues, `Invalid ${issues.map((issue) => issue.path).join(', ')}.`);
-}
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -168,6 +155,10 @@ export function createRecordService(store: Store, clock: Clock) {
     return records.list(type, options);
   }
 
+  async function stageTotals(pipelineId: string, options: Pick<ListOptions, 'where' | 'search'>) {
+    return records.stageTotals(pipelineId, options);
+  }
+
   /** Every record of a type carrying an e-mail or phone, in any spelling of it. */
   async function findByContactPoint(type: EntityType, kind: ContactPointKind, raw: string): Promise<{ items: Entity[] }> {
     const value = kind === 'email' ? normaliseEmail(raw) : normalisePhone(raw);
@@ -197,7 +188,7 @@ export function createRecordService(store: Store, clock: Clock) {
     return writePatch('document', id, { viewedAt: clock.now().toISOString(), viewCount: views + 1 }, caller);
   }
 
-  return { create, update, remove, get, list, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
+  return { create, update, remove, get, list, stageTotals, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
 }
 
 /** Enough for ten writers racing on one record: each round one of them wins. */
@@ -236,12 +227,3 @@ function isEmpty(value: unknown): boolean {
 }
 
 export type RecordService = ReturnType<typeof createRecordService>;
-
-export const assertNotButler = (id: string) => {
-  if (id === BUTLER_ID) throw new Conflict('BUTLER_UNDELETABLE', 'The Butler cannot be deleted.');
-};
-
-export const requireAdmin = (caller: Caller) => {
-  if (caller.kind !== 'user' || caller.role !== 'admin') throw new Forbidden('Only an admin may do this.');
-};
-

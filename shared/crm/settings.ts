@@ -9,8 +9,8 @@ import { normalisePhone } from '#shared/domain/contact-points.ts';
 import { Conflict } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type Caller, actorOf } from './context.ts';
-import { parseWith, requireAdmin } from './records.ts';
+import { actorOf, type Caller, requireAdmin } from './context.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 
 export const SETTINGS_NAME = 'workspace';
 /** Switches kept in the settings item, newest last. */

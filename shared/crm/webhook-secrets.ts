@@ -5,8 +5,8 @@ import { z } from 'zod';
 import { NotFound } from '#shared/errors.ts';
 import type { Clock, Ids } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type Caller, actorOf } from './context.ts';
-import { parseWith, requireAdmin } from './records.ts';
+import { actorOf, type Caller, requireAdmin } from './context.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 
 export const WebhookSecretInput = z.strictObject({ name: z.string().trim().min(1).max(200) });
 

@@ -9,8 +9,8 @@ import type { Ids } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import { automationsUsingStages } from '#shared/engine/automations.ts';
 import type { ActionCounts } from '#shared/store/lookups.ts';
-import { type Caller, actorOf, writeContextOf } from './context.ts';
-import { assertNotButler, parseWith, requireAdmin } from './records.ts';
+import { parseWith } from '#shared/domain/validation.ts';
+import { type Caller, actorOf, requireAdmin, writeContextOf } from './context.ts';
 
 export const ButlerPatch = z
   .strictObject({ name: z.string().trim().min(1).max(200).optional(), icon: z.string().max(2000).optional() })
@@ -25,6 +25,10 @@ const exceptionValue = (raw: string) => (raw.length <= 320 ? normaliseContactPoi
 const shortened = (raw: string) => (raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
 
 export const StatsQuery = z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
+
+const assertNotButler = (id: string) => {
+  if (id === BUTLER_ID) throw new Conflict('BUTLER_UNDELETABLE', 'The Butler cannot be deleted.');
+};
 
 export const butlerRecord = { name: 'Butler', kind: 'butler', role: 'member', icon: '🤵' } as const;
 

@@ -1,11 +1,10 @@
 // Automations as admins manage them: definitions validated against the schema, the
 // workspace's pipelines and the compiler, stored as records (so they have history and
 // their changes are events the provisioner follows), shown with their provisioning state.
-import { compileAutomation } from '#shared/automation/compile.ts';
+import { compileAutomation } from '#shared/automation/compile-asl.ts';
 import { type AutomationDefinition, actionsOf, parseAutomationDefinition, triggerEntityOf } from '#shared/automation/definition.ts';
 import { saveIssues } from '#shared/automation/save-checks.ts';
-import { type Caller, writeContextOf } from '#shared/crm/context.ts';
-import { requireAdmin } from '#shared/crm/records.ts';
+import { type Caller, requireAdmin, writeContextOf } from '#shared/crm/context.ts';
 import { type Entity, Pipeline } from '#shared/domain/entities.ts';
 import { ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';

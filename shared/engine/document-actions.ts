@@ -9,7 +9,10 @@ import type { Entity } from '#shared/domain/entities.ts';
 import { Conflict } from '#shared/errors.ts';
 import { stepId } from '#shared/ids.ts';
 import type { SendSms } from '#shared/sms/guarded-sms.ts';
-import { type ActionConfig, type ActionDeps, type StepContext, type StepOutcome, StepFailed, recordRef } from './actions.ts';
+import type { RecordService } from '#shared/crm/records.ts';
+import type { SendMail } from '#shared/mail/guarded-mailer.ts';
+import type { Store } from '#shared/store/index.ts';
+import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, recordRef } from './step-outcome.ts';
 
 export interface DocumentActionDeps {
   links: DocumentLinkService;
@@ -22,7 +25,14 @@ type Executor = (action: ActionConfig, ctx: StepContext, entity: Entity, caller:
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
 const first = (list: unknown): string | undefined => (Array.isArray(list) ? str(list[0]) : undefined);
 
-export function documentExecutors(deps: ActionDeps, documents: DocumentActionDeps | undefined): Record<string, Executor> {
+/** What the document steps use of run-action's ports (actions.ts's ActionDeps has them). */
+interface SharedDeps {
+  store: Store;
+  records: RecordService;
+  sendMail: SendMail;
+}
+
+export function documentExecutors(deps: SharedDeps, documents: DocumentActionDeps | undefined): Record<string, Executor> {
   const { store } = deps;
 
   /** The run's document: the trigger's, or the one the nearest earlier createDocument step made. */

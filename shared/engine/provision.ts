@@ -2,7 +2,7 @@
 // the deployed state match the stored record: compile, deploy a new state machine
 // version and the rule, enable or disable it, or remove both. It reads the record as it
 // is now, so deliveries out of order or twice converge on the same result.
-import { compileAutomation } from '#shared/automation/compile.ts';
+import { compileAutomation } from '#shared/automation/compile-asl.ts';
 import type { AutomationInfra, Clock, Logger, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import { storedDefinition } from './automations.ts';
@@ -130,9 +130,3 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
 }
 
 export type Provisioner = ReturnType<typeof createProvisioner>;
-
-/** The system rule that feeds the provisioner. */
-export const automationChangedPattern = {
-  source: ['stagecraft.crm'],
-  'detail-type': ['Automation Created', 'Automation Updated', 'Automation Deleted'],
-};

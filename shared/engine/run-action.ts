@@ -22,13 +22,14 @@ import {
   needsCurrentRecord,
 } from '#shared/automation/run-steps.ts';
 import { STATE } from '#shared/automation/state-names.ts';
-import { renderAction, templateContext } from '#shared/automation/templates.ts';
+import { renderAction } from '#shared/automation/render-action.ts';
+import { templateContext } from '#shared/automation/templates.ts';
 import { workspaceCalendar } from '#shared/crm/calendar.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { stepOrder } from '#shared/store/runs.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 import { VersionMismatch } from '#shared/errors.ts';
-import type { Clock, Logger } from '#shared/ports.ts';
+import type { Clock, Logger, RunMetrics } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { Actions, StepOutcome } from './actions.ts';
 
@@ -37,12 +38,14 @@ export interface RunActionDeps {
   actions: Actions;
   clock: Clock;
   logger: Logger;
+  /** Trigger latency (write → run enrolled), the figure the dashboard and `/local/status` chart. */
+  metrics: RunMetrics;
 }
 
 /** Runs that are over: a record they held may enrol again under "afterFinish". */
 const finished = new Set(['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'LOOP_STOPPED']);
 
-export function createRunAction({ store, actions, clock, logger }: RunActionDeps) {
+export function createRunAction({ store, actions, clock, logger, metrics }: RunActionDeps) {
   /** Enforces the automation's re-enrolment policy: a run that may not enrol its record is skipped, saying why. */
   async function enrol(payload: PlanWaitPayload | CheckConditionsPayload): Promise<void> {
     const policy = payload.reenroll;
@@ -201,6 +204,18 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
   }
 
   /**
+   * The first Task of a run (its wait's plan, or the conditions when it does not wait) is when the run is
+   * enrolled: report how long after the triggering write that was. Said once the step is settled (done,
+   * skipped or cancelled), so a retried step does not count twice.
+   */
+  function reportEnrolment(payload: TaskPayload, startedAt: Date): void {
+    const first = payload.task === 'planWait' || (payload.task === 'checkConditions' && !payload.waited);
+    const occurredAt = Date.parse(payload.event.occurredAt);
+    if (!first || Number.isNaN(occurredAt)) return;
+    metrics.runEnrolled(Math.max(0, startedAt.getTime() - occurredAt));
+  }
+
+  /**
    * Every Task is a step of the run log, kept in the table beside the run (not only in the execution's history,
    * which Step Functions drops 90 days after the run ends): when it started, how often it was attempted, and
    * what it did or why it ended.
@@ -214,12 +229,13 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         : payload.task === 'checkConditions'
           ? [stepOrder.checkConditions, STATE.checkConditions]
           : [stepOrder.action(payload.actionIndex), payload.stepName];
+    const started = clock.now();
     const step = {
       order,
       name,
       // The first Task of a run keeps the trigger event, which a redrive starts from.
       ...(payload.task === 'runAction' ? {} : { input: payload.event }),
-      startedAt: clock.now().toISOString(),
+      startedAt: started.toISOString(),
       executionId: payload.executionId,
       ...(payload.automationVersion === undefined ? {} : { automationVersion: payload.automationVersion }),
     };
@@ -227,6 +243,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
       const { answer, outcome } = await perform(payload);
       await store.runLog.recordStep(automationId, runId, { ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome });
       if (payload.task === 'checkConditions') await recordPath(payload, step, answer as Awaited<ReturnType<typeof checkConditions>>);
+      reportEnrolment(payload, started);
       return answer;
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
@@ -240,6 +257,7 @@ export function createRunAction({ store, actions, clock, logger }: RunActionDeps
         cause: failure.message,
         ...(decided ? { outcome: { done: `${failure instanceof RunCancelled ? 'cancelled' : 'skipped'} the run: ${failure.message}` } } : {}),
       });
+      if (decided) reportEnrolment(payload, started);
       throw error;
     }
   };

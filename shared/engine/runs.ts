@@ -2,15 +2,16 @@
 // what they do with runs: start one by hand, try an automation on a record without
 // side effects, redrive the failed runs of a window.
 import { z } from 'zod';
-import { compileAutomation, resumeRunInput } from '#shared/automation/compile.ts';
+import { compileAutomation, resumeRunInput } from '#shared/automation/compile-asl.ts';
 import { type AutomationDefinition, type Step, type Trigger, actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition.ts';
 import { type RunInput, decideBranches, decideRun } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
-import { renderAction, templateContext } from '#shared/automation/templates.ts';
-import { type Caller, actorOf } from '#shared/crm/context.ts';
-import { parseWith, requireAdmin } from '#shared/crm/records.ts';
+import { renderAction } from '#shared/automation/render-action.ts';
+import { templateContext } from '#shared/automation/templates.ts';
+import { type Caller, actorOf, requireAdmin } from '#shared/crm/context.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors.ts';
 import { matchesPattern } from '#shared/events/pattern.ts';

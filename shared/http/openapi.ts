@@ -1,6 +1,7 @@
 // /openapi.json: the OpenAPI 3.1 document, generated from the route table and the
 // zod schemas that validate the requests, so the two cannot drift apart.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Route } from './router.ts';
 
@@ -62,6 +63,9 @@ export function operationIdOf(method: string, path: string): string {
   return `${method.toLowerCase()}${words.join('')}`;
 }
 
+/** Where this document was served from, so a generated client calls the same API by default. */
+const serversOf = (url: string) => [{ url, description: 'This Stagecraft API' }];
+
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 export function openApiDocument(routes: Route[], info: { title: string; version: string }, serverUrl = '/') {
@@ -106,8 +110,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
   return {
     openapi: '3.1.0',
     info: { ...info, license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' } },
-    // Where this document was served from, so a generated client calls the same API by default.
-    servers: [{ url: serverUrl, description: 'This Stagecraft API' }],
+    servers: serversOf(serverUrl),
     paths,
     components: {
       schemas: { Error: jsonSchema(ErrorBody, 'output'), ...Object.fromEntries(hoistedSchemas) },
@@ -128,7 +131,22 @@ function originOf(headers: Record<string, string>): string {
   return `${proto}://${host}`;
 }
 
+/**
+ * The document the build wrote beside the running bundle (the api function: scripts/build.ts), or undefined where
+ * there is none (local mode and tests, whose route tables differ, generate theirs). Generating costs the api
+ * function ≈ 0.5 s of its first request, and zod's JSON Schema code, which the functions do not bundle.
+ */
+async function prebuiltDocument(): Promise<Record<string, unknown> | undefined> {
+  try {
+    return JSON.parse(await readFile(new URL('./openapi.json', import.meta.url), 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 export function openApiRoute(routes: () => Route[]): Route {
+  let prebuilt: Promise<Record<string, unknown> | undefined> | undefined;
   // One document per API origin; a deployment has one, so only the last is kept.
   let cached: { server: string; document: unknown } | undefined;
   return {
@@ -140,7 +158,10 @@ export function openApiRoute(routes: () => Route[]): Route {
     open: true,
     handle: async (request) => {
       const server = originOf(request.headers);
-      if (cached?.server !== server) cached = { server, document: openApiDocument(routes(), { title: 'Stagecraft API', version: '1' }, server) };
+      if (cached?.server !== server) {
+        const built = await (prebuilt ??= prebuiltDocument());
+        cached = { server, document: built ? { ...built, servers: serversOf(server) } : openApiDocument(routes(), { title: 'Stagecraft API', version: '1' }, server) };
+      }
       return { status: 200, body: cached.document };
     },
   };

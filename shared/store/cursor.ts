@@ -40,25 +40,49 @@ export async function fromCursor<T>(cursor: string | undefined, query: () => Pro
   }
 }
 
+export interface FillOptions {
+  /**
+   * A filtered listing (text search) reads this many items per request to DynamoDB rather
+   * than only what the page still lacks, and cuts the page at `limit`; its cursor is then the
+   * last item's key (`keyNames`: the table's and the queried index's key attributes).
+   */
+  readAhead?: { items: number; keyNames: readonly string[] };
+  /**
+   * At most this many items read per call, whatever the filter kept: a search that matches
+   * little answers a short page with a cursor rather than reading a whole partition at once.
+   */
+  maxRead?: number;
+}
+
 /**
  * Reads a query from the caller's cursor until `limit` items passed its filter or the
  * index ends: a filter can leave a DynamoDB page short, and a short page would look like the end.
+ * With `maxRead` a page may be short (even empty) but then carries a cursor.
  */
 export async function fillPage(
   client: DynamoDBDocumentClient,
   input: Omit<QueryCommandInput, 'Limit' | 'ExclusiveStartKey'>,
   limit: number,
   cursor: string | undefined,
+  options: FillOptions = {},
 ): Promise<Page<Record<string, unknown>>> {
   const items: Record<string, unknown>[] = [];
   let startKey = decodeCursor(cursor);
+  let read = 0;
   do {
     const exclusiveStartKey = startKey;
+    const want = Math.max(limit - items.length, options.readAhead?.items ?? 0);
     const result = await fromCursor(cursor, () =>
-      client.send(new QueryCommand({ ...input, Limit: limit - items.length, ExclusiveStartKey: exclusiveStartKey })),
+      client.send(new QueryCommand({ ...input, Limit: want, ExclusiveStartKey: exclusiveStartKey })),
     );
     items.push(...(result.Items ?? []));
+    read += result.ScannedCount ?? 0;
     startKey = result.LastEvaluatedKey;
-  } while (startKey && items.length < limit);
+  } while (startKey && items.length < limit && read < (options.maxRead ?? Infinity));
+  if (items.length > limit && options.readAhead) {
+    const page = items.slice(0, limit);
+    const last = page[page.length - 1]!;
+    return { items: page, cursor: encodeCursor(Object.fromEntries(options.readAhead.keyNames.map((name) => [name, last[name]]))) };
+  }
   return { items, cursor: encodeCursor(startKey) };
 }

@@ -5,6 +5,10 @@
 //                 gsi2 `board#<pipeline>#<stage>` / id  (deals: a board column)
 //                      `owner#<type>#<id>` / `<status>#<id>` (activities of a record, open first-class)
 //                 gsi3 `pipeline#<pipeline>` / id      (deals of a pipeline)
+//                 gsi4 `contactDeals#<contact>` / id   (deals of a contact)
+//                 gsi5 `companyDeals#<company>` / id   (deals of a company)
+//                 `search`: the record's normalised search text (contacts, companies, leads, deals),
+//                 filtered within whichever of these a listing queries (shared/domain/search.ts)
 //   history       pk `<type>#<id>`, sk `history#<ulid>` — kept after the entity is deleted
 //                 gsi1 `actor#<actorId>` / `<at>#<ulid>` — actions per actor in a date range
 //   contactPoint  pk `cp#<email|phone>#<value>`, sk `<type>#<id>` — records by e-mail or phone
@@ -24,6 +28,10 @@ export const typeIndexKey = (type: EntityType) => `type#${type}`;
 export const boardKey = (pipelineId: string, stageId: string) => `board#${pipelineId}#${stageId}`;
 export const pipelineDealsKey = (pipelineId: string) => `pipeline#${pipelineId}`;
 export const ownerKey = (type: string, id: string) => `owner#${type}#${id}`;
+export const contactDealsKey = (contactId: string) => `contactDeals#${contactId}`;
+export const companyDealsKey = (companyId: string) => `companyDeals#${companyId}`;
+/** The item attribute holding a searchable record's normalised text. */
+export const SEARCH_ATTRIBUTE = 'search';
 
 export const HISTORY_PREFIX = 'history#';
 export const historyKey = (type: EntityType, id: string, historyId: string): Key => ({
@@ -57,6 +65,14 @@ export function entityIndexAttributes(type: EntityType, record: Record<string, u
     attributes.gsi2sk = id;
     attributes.gsi3pk = pipelineDealsKey(String(record.pipelineId));
     attributes.gsi3sk = id;
+    if (typeof record.contactId === 'string') {
+      attributes.gsi4pk = contactDealsKey(record.contactId);
+      attributes.gsi4sk = id;
+    }
+    if (typeof record.companyId === 'string') {
+      attributes.gsi5pk = companyDealsKey(record.companyId);
+      attributes.gsi5sk = id;
+    }
   }
   if (type === 'activity') {
     attributes.gsi2pk = ownerKey(String(record.entityType), String(record.entityId));
@@ -69,7 +85,7 @@ export function entityIndexAttributes(type: EntityType, record: Record<string, u
   return attributes;
 }
 
-export const indexAttributeNames = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk'] as const;
+export const indexAttributeNames = ['gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk'] as const;
 export const keyAttributeNames = ['pk', 'sk', ...indexAttributeNames] as const;
 
 /** Workspace bookkeeping (seed marker, settings): never an event, never listed. */
@@ -110,6 +126,7 @@ export const itemOnlyAttributes: ReadonlySet<string> = new Set([
   'deletedAt',
   'deletedBy',
   'expiresAt',
+  SEARCH_ATTRIBUTE,
 ]);
 /** What every record carries besides its own fields. */
 export const metaAttributes: ReadonlySet<string> = new Set(['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy']);

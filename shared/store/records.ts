@@ -2,18 +2,22 @@
 // goes in one transaction with its history entry, its e-mail/phone lookup items and
 // the exceptions-list checks, so data, history and lookups never disagree.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Actor, Cause } from '#shared/domain/actors.ts';
 import type { ContactPointKind } from '#shared/domain/contact-points.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import { contactPointTypes, exceptionCheckedTypes } from '#shared/domain/record-types.ts';
+import { isSearchable, searchTextOf, searchableTypes } from '#shared/domain/search.ts';
 import { Conflict, ContactExcepted, NotFound, VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { decodeCursor, encodeCursor, fillPage, fromCursor, type Page } from './cursor.ts';
 import {
   HISTORY_PREFIX,
   actorIndexKey,
+  SEARCH_ATTRIBUTE,
   boardKey,
+  companyDealsKey,
+  contactDealsKey,
   contactPointKey,
   entityIndexAttributes,
   entityKey,
@@ -45,6 +49,8 @@ export type ListFilter =
   | { by: 'type' }
   | { by: 'board'; pipelineId: string; stageId: string }
   | { by: 'pipeline'; pipelineId: string }
+  | { by: 'contact'; contactId: string }
+  | { by: 'company'; companyId: string }
   | { by: 'owner'; ownerType: string; ownerId: string; status?: string };
 
 export interface ListOptions {
@@ -53,7 +59,16 @@ export interface ListOptions {
   filter?: ListFilter;
   /** Applied after the key condition (never a Scan): e.g. activities by status alone. */
   where?: Record<string, string>;
+  /** A normalised text (shared/domain/search.ts) the record's search text must contain; filtered like `where`. */
+  search?: string;
 }
+
+/** Per stage of a pipeline: how many deals, and their amounts summed per currency ("" for none). */
+export type StageTotals = Record<string, { count: number; amounts: Record<string, number> }>;
+
+/** Items a filtered listing reads per call at most (each read costs, matched or not). */
+export const FILTERED_READ_BUDGET = 1000;
+const FILTERED_READ_AHEAD = 200;
 
 export interface WriteOptions {
   /** The version the caller last read (If-Match); another current version fails with 412. */
@@ -231,15 +246,55 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
   }
 
   /** A live record's item: its key, its index keys and how it was last written (read by deriveEvents). */
-  function entityItem(type: EntityType, record: Record<string, unknown>, written: ReturnType<typeof lastWrite>) {
+  function entityItem(type: EntityType, record: Record<string, unknown>, written: ReturnType<typeof lastWrite>, search: string | undefined) {
     return {
       ...entityKey(type, String(record.id)),
       itemKind: 'entity',
       recordType: type,
       ...record,
       ...entityIndexAttributes(type, record),
+      ...(search === undefined ? {} : { [SEARCH_ATTRIBUTE]: search }),
       lastWrite: written,
     };
+  }
+
+  /** The search text a record's item carries; a deal's includes its contact's name as it is now. */
+  async function searchOf(type: EntityType, record: Record<string, unknown>): Promise<string | undefined> {
+    if (!isSearchable(type)) return undefined;
+    if (type !== 'deal' || typeof record.contactId !== 'string') return searchTextOf(type, record);
+    const contact = await getItem('contact', record.contactId, false);
+    return searchTextOf(type, record, contact && !contact.deletedAt && typeof contact.name === 'string' ? contact.name : undefined);
+  }
+
+  /**
+   * A renamed contact's deals are found by its new name: their search text is written again
+   * (item-only, no new version, no event). Idempotent; a crash before it ends leaves the old
+   * name findable until the deal or the contact is written again.
+   */
+  async function refreshContactDeals(contactId: string): Promise<void> {
+    let cursor: string | undefined;
+    do {
+      const page = await list('deal', { filter: { by: 'contact', contactId }, limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const deal of page.items) {
+        const search = await searchOf('deal', deal);
+        await client
+          .send(
+            new UpdateCommand({
+              TableName: tableName,
+              Key: entityKey('deal', deal.id),
+              UpdateExpression: 'SET #search = :search',
+              ConditionExpression: 'version = :version AND attribute_not_exists(deletedAt)',
+              ExpressionAttributeNames: { '#search': SEARCH_ATTRIBUTE },
+              ExpressionAttributeValues: { ':search': search, ':version': deal.version },
+            }),
+          )
+          // A deal written meanwhile took the contact's current name with its own write.
+          .catch((error: unknown) => {
+            if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+          });
+      }
+      cursor = page.cursor;
+    } while (cursor);
   }
 
   function lastWrite(context: WriteContext, action: HistoryAction, at: string) {
@@ -258,7 +313,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       createdBy: context.actor.id,
       updatedBy: context.actor.id,
     };
-    const item = entityItem(type, record, lastWrite(context, 'created', at));
+    const item = entityItem(type, record, lastWrite(context, 'created', at), await searchOf(type, record));
     const points = contactPointItems(type, id, undefined, record);
     const items: TransactItem[] = [
       { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -296,8 +351,9 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     const changes = diffFields(current, record);
     if (Object.keys(changes).length === 0) return current;
     const action: HistoryAction = 'stageId' in changes ? 'stageChanged' : 'updated';
-    const item = entityItem(type, record, lastWrite(context, action, at));
+    const item = entityItem(type, record, lastWrite(context, action, at), await searchOf(type, record));
     await replaceVersion(type, current, item, { at, actor: context.actor, action, changes, cause: context.cause }, record, options);
+    if (type === 'contact' && 'name' in changes) await refreshContactDeals(id);
     return toRecord(item);
   }
 
@@ -379,6 +435,10 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
         };
       case 'pipeline':
         return { IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': pipelineDealsKey(filter.pipelineId) } };
+      case 'contact':
+        return { IndexName: 'gsi4', KeyConditionExpression: 'gsi4pk = :pk', ExpressionAttributeValues: { ':pk': contactDealsKey(filter.contactId) } };
+      case 'company':
+        return { IndexName: 'gsi5', KeyConditionExpression: 'gsi5pk = :pk', ExpressionAttributeValues: { ':pk': companyDealsKey(filter.companyId) } };
       case 'owner':
         return filter.status
           ? {
@@ -390,32 +450,131 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     }
   }
 
-  async function list(type: EntityType, options: ListOptions = {}): Promise<Page<Entity>> {
-    const limit = options.limit ?? 50;
-    const query = listQuery(type, options.filter ?? { by: 'type' });
-    const where = Object.entries(options.where ?? {});
+  /**
+   * Gives records written before search existed their search text (and deals their contact and
+   * company index keys): item-only attributes, no new version, no event. Safe to repeat.
+   */
+  async function reindex(): Promise<number> {
+    let written = 0;
+    for (const type of searchableTypes) {
+      let cursor: string | undefined;
+      do {
+        const page = await list(type, { limit: 100, ...(cursor ? { cursor } : {}) });
+        for (const record of page.items) {
+          const indexed = entityIndexAttributes(type, record);
+          const values: Record<string, unknown> = { ':search': await searchOf(type, record), ':version': record.version };
+          const names: Record<string, string> = { '#search': SEARCH_ATTRIBUTE };
+          const sets = ['#search = :search'];
+          for (const name of ['gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk'] as const) {
+            if (indexed[name] === undefined) continue;
+            names[`#${name}`] = name;
+            values[`:${name}`] = indexed[name];
+            sets.push(`#${name} = :${name}`);
+          }
+          await client
+            .send(
+              new UpdateCommand({
+                TableName: tableName,
+                Key: entityKey(type, record.id),
+                UpdateExpression: `SET ${sets.join(', ')}`,
+                ConditionExpression: 'version = :version AND attribute_not_exists(deletedAt)',
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              }),
+            )
+            .then(() => (written += 1))
+            // Written meanwhile: that write carried everything already.
+            .catch((error: unknown) => {
+              if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+            });
+        }
+        cursor = page.cursor;
+      } while (cursor);
+    }
+    return written;
+  }
+
+  /** The filter expression of a listing: its record type, equalities and the search text. */
+  function filterOf(type: EntityType, options: Pick<ListOptions, 'where' | 'search'>) {
     const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ...query.ExpressionAttributeValues, ':recordType': type };
+    const values: Record<string, unknown> = { ':recordType': type };
     const conditions = ['recordType = :recordType'];
-    where.forEach(([field, value], index) => {
+    Object.entries(options.where ?? {}).forEach(([field, value], index) => {
       names[`#w${index}`] = field;
       values[`:w${index}`] = value;
       conditions.push(`#w${index} = :w${index}`);
     });
+    if (options.search) {
+      names['#search'] = SEARCH_ATTRIBUTE;
+      values[':search'] = options.search;
+      conditions.push('contains(#search, :search)');
+    }
+    const filtered = conditions.length > 1;
+    return { names, values, expression: conditions.join(' AND '), filtered };
+  }
+
+  /**
+   * A page of records from one key range. A filter (equalities, search) reads the range and
+   * keeps what matches: it costs the items read, at most FILTERED_READ_BUDGET per call, so a rare
+   * match may come back as a short page with a cursor.
+   */
+  async function list(type: EntityType, options: ListOptions = {}): Promise<Page<Entity>> {
+    const limit = options.limit ?? 50;
+    const query = listQuery(type, options.filter ?? { by: 'type' });
+    const filter = filterOf(type, options);
+    const indexName = query.IndexName!;
     const page = await fillPage(
       client,
       {
         TableName: tableName,
         ...query,
-        ExpressionAttributeValues: values,
-        ...(where.length > 0 ? { ExpressionAttributeNames: names } : {}),
-        FilterExpression: conditions.join(' AND '),
+        ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...filter.values },
+        ...(Object.keys(filter.names).length > 0 ? { ExpressionAttributeNames: filter.names } : {}),
+        FilterExpression: filter.expression,
         ScanIndexForward: false,
       },
       limit,
       options.cursor,
+      filter.filtered
+        ? { readAhead: { items: FILTERED_READ_AHEAD, keyNames: ['pk', 'sk', `${indexName}pk`, `${indexName}sk`] }, maxRead: FILTERED_READ_BUDGET }
+        : {},
     );
     return { items: page.items.map(toRecord), ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /**
+   * Deal counts and amounts per stage of a pipeline, with the same filters as a listing. DynamoDB
+   * has no aggregates: this reads every deal of the pipeline (projected to stage, amount and
+   * currency, but billed by item size) — one call per MB of deals.
+   */
+  async function stageTotals(pipelineId: string, options: Pick<ListOptions, 'where' | 'search'> = {}): Promise<StageTotals> {
+    const query = listQuery('deal', { by: 'pipeline', pipelineId });
+    const filter = filterOf('deal', options);
+    const totals: StageTotals = {};
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          ...query,
+          ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ...filter.values },
+          ExpressionAttributeNames: { ...filter.names, '#stage': 'stageId', '#amount': 'amount', '#currency': 'currency' },
+          FilterExpression: filter.expression,
+          ProjectionExpression: '#stage, #amount, #currency',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        const total = (totals[String(item.stageId)] ??= { count: 0, amounts: {} });
+        total.count += 1;
+        if (typeof item.amount === 'number') {
+          const currency = typeof item.currency === 'string' ? item.currency : '';
+          total.amounts[currency] = (total.amounts[currency] ?? 0) + item.amount;
+        }
+      }
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return totals;
   }
 
   async function history(type: EntityType, id: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<HistoryEntry>> {
@@ -457,7 +616,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     return found;
   }
 
-  return { get, getMany, require, lastKnown, create, update, remove, list, history };
+  return { get, getMany, require, lastKnown, create, update, remove, list, stageTotals, history, reindex };
 }
 
 export type Records = ReturnType<typeof createRecords>;

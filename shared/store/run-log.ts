@@ -1,6 +1,6 @@
 // The run log's index: run records by automation and date range (optionally one
 // status), by record, and one by id; plus the progress run-action notes on them. The
-// compiled state machine creates and closes run records (shared/automation/compile.ts).
+// compiled state machine creates and closes run records (shared/automation/compile-asl.ts).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from '#shared/ports.ts';

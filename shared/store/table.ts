@@ -10,6 +10,7 @@ export const indexes = [
   { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk' },
   { name: 'gsi3', pk: 'gsi3pk', sk: 'gsi3sk' },
   { name: 'gsi4', pk: 'gsi4pk', sk: 'gsi4sk' },
+  { name: 'gsi5', pk: 'gsi5pk', sk: 'gsi5sk' },
 ] as const;
 
 export const ttlAttribute = 'expiresAt';

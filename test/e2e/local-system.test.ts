@@ -146,3 +146,23 @@ describe('the demo automations', () => {
     expect(calls).toEqual([expect.objectContaining({ subject: 'Call about the contract for Demo', createdBy: 'butler' })]);
   });
 });
+
+describe('trigger latency', () => {
+  it('is reported by GET /local/status once runs have enrolled', async () => {
+    const { adminToken } = system!.credentials;
+    const before = (await http('GET', '/local/status', { token: adminToken })).body.triggerLatency.count as number;
+    const deal = await http('POST', '/deals', { token: adminToken, body: { title: 'Timed', pipelineId: 'sales', stageId: 'new', responsibleId: 'admin' } });
+
+    await http('PATCH', `/deals/${deal.body.id}`, { token: adminToken, body: { stageId: 'contract' } });
+    let status = (await http('GET', '/local/status', { token: adminToken })).body;
+    for (let attempt = 0; attempt < 100 && status.triggerLatency.count <= before; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await http('GET', '/local/status', { token: adminToken })).body;
+    }
+
+    expect(status.triggerLatency.count).toBeGreaterThan(before);
+    expect(status.triggerLatency.p50Ms).toBeGreaterThanOrEqual(0);
+    expect(status.triggerLatency.p99Ms).toBeGreaterThanOrEqual(status.triggerLatency.p50Ms);
+    expect(status.triggerLatency.maxMs).toBeGreaterThanOrEqual(status.triggerLatency.p99Ms);
+  });
+});

@@ -132,7 +132,8 @@ describe('the dashboard', () => {
       'Runs started, per automation',
       'Runs succeeded, per automation',
       'Runs failed or timed out, per automation',
-      'Trigger latency (ms): write → stream → bus → run',
+      'Trigger latency (ms): write → run enrolled',
+      'Trigger latency, its parts (ms): stream, bus → run start',
       'Dead-letter queues: messages waiting',
       'API latency (ms)',
       'API errors',
@@ -158,8 +159,24 @@ describe('the dashboard', () => {
     expect(widget?.properties.metrics).toHaveLength(queues.length);
   });
 
-  it('charts the stream iterator age and the bus delivery latency as trigger latency', () => {
-    const widget = dashboardBody().widgets.find((candidate) => candidate.properties.title.startsWith('Trigger latency'));
+  it('charts trigger latency, write → run enrolled, as run-action reports it: p50 and p99', () => {
+    const widget = dashboardBody().widgets.find((candidate) => candidate.properties.title === 'Trigger latency (ms): write → run enrolled');
+
+    expect(widget?.properties.metrics).toEqual([
+      [`Stagecraft/${built.stack.stackName}`, 'TriggerLatency', 'service', 'run-action', expect.objectContaining({ stat: 'p50' })],
+      [`Stagecraft/${built.stack.stackName}`, 'TriggerLatency', 'service', 'run-action', expect.objectContaining({ stat: 'p99' })],
+    ]);
+  });
+
+  it('tells run-action to put its metrics in the namespace the dashboard reads', () => {
+    const runAction = built.resourceOf(built.stack.automations.runAction);
+
+    expect(runAction.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(built.stack.automations.metricsNamespace);
+    expect(built.stack.automations.metricsNamespace).toBe(`Stagecraft/${built.stack.stackName}`);
+  });
+
+  it('charts where trigger latency goes: the stream iterator age and the bus delivery latency', () => {
+    const widget = dashboardBody().widgets.find((candidate) => candidate.properties.title.startsWith('Trigger latency, its parts'));
 
     expect(widget?.properties.metrics).toEqual([
       ['AWS/Lambda', 'IteratorAge', 'FunctionName', expect.any(String), expect.objectContaining({ stat: 'Maximum' })],

@@ -16,6 +16,7 @@ describe('cdk.json context defaults', () => {
       corsOrigins: [],
       logRetention: RetentionDays.ONE_MONTH,
       eventPatternMaxLength: 2048,
+      consoleFilesOnDelete: 'destroy',
     });
   });
 });
@@ -27,6 +28,16 @@ describe('overrides on the command line (-c key=value arrive as strings)', () =>
     expect(settings.stage).toBe('prod');
     expect(settings.corsOrigins).toEqual(['https://crm.example.com', 'http://localhost:5173']);
     expect(settings.logRetention).toBe(RetentionDays.THREE_MONTHS);
+  });
+
+  it('keeps the console files of the prod stage when the stack is deleted, unless told otherwise', () => {
+    expect(settingsOf({ stage: 'prod' }).consoleFilesOnDelete).toBe('retain');
+    expect(settingsOf({ stage: 'prod', consoleFilesOnDelete: 'destroy' }).consoleFilesOnDelete).toBe('destroy');
+    expect(settingsOf({ stage: 'test', consoleFilesOnDelete: 'retain' }).consoleFilesOnDelete).toBe('retain');
+  });
+
+  it('refuses a console removal choice it does not know, naming the key', () => {
+    expect(() => settingsOf({ consoleFilesOnDelete: 'keep' })).toThrow(/consoleFilesOnDelete/);
   });
 
   it('reads a raised event pattern quota', () => {

@@ -32,6 +32,7 @@ function backlog(lagMs: number): BacklogSources & { lagMs: number } {
     parkedBatches: () => 0,
     executions: () => ({ running: 3, queued: 2 }),
     waitingCount: async () => 7,
+    triggerLatency: () => ({ count: 4, p50Ms: 40, p99Ms: 90, maxMs: 90 }),
   };
 }
 
@@ -125,6 +126,7 @@ describe('GET /local/status', () => {
     expect(status).toEqual({
       stream: { lagMs: 12_500, parkedBatches: 0 },
       executions: { running: 3, queued: 2, waiting: 7 },
+      triggerLatency: { count: 4, p50Ms: 40, p99Ms: 90, maxMs: 90 },
       backpressure: { maxLagMs: 10_000, shedding: true, rejectedWrites: 2 },
     });
   });

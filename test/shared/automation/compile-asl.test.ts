@@ -9,7 +9,7 @@ import {
   bindPlaceholders,
   compileAutomation,
   resumeRunInput,
-} from '#shared/automation/compile.ts';
+} from '#shared/automation/compile-asl.ts';
 import { actionExamples, anAutomation, anEvent, catalogue, triggerExamples } from './factories.ts';
 
 const allActions = Object.values(actionExamples);

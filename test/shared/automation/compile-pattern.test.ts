@@ -1,6 +1,6 @@
 // The EventBridge pattern of each trigger, the conditions a pattern can carry, and the loop guards.
 import { describe, expect, it } from 'vitest';
-import { compileEventPattern } from '#shared/automation/compile.ts';
+import { compileEventPattern } from '#shared/automation/compile-pattern.ts';
 import { matchesPattern, validatePattern } from '#shared/events/pattern.ts';
 import { anAutomation, anEvent, anEventInput, triggerExamples } from './factories.ts';
 

@@ -2,7 +2,8 @@
 // message of a Lambda error's JSON Cause, an error without Cause, conditions refused before a wait, a
 // continuation whose delay an edit removed, and patterns held to EventBridge's 2,048 characters.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PATTERN_LENGTH, PatternTooLong, compileAutomation, compileEventPattern } from '#shared/automation/compile.ts';
+import { compileAutomation } from '#shared/automation/compile-asl.ts';
+import { DEFAULT_MAX_PATTERN_LENGTH, PatternTooLong, compileEventPattern } from '#shared/automation/compile-pattern.ts';
 import { ConditionsNotMet, type RunInput } from '#shared/automation/run-steps.ts';
 import { runKey } from '#shared/store/runs.ts';
 import { RunTable, runCompiled } from './compiled-runner.ts';

@@ -1,7 +1,7 @@
 // Runs a compiled state machine with aws-local-stepfunctions, its Tasks bound by state name to small
 // in-test stand-ins: a Map for the run records, run-action's pure steps, and a list for started executions.
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { CompiledAutomation } from '#shared/automation/compile.ts';
+import type { CompiledAutomation } from '#shared/automation/compile-asl.ts';
 import {
   type CheckConditionsPayload,
   type PlanWaitPayload,

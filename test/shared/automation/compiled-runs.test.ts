@@ -1,7 +1,7 @@
 // Compiled state machines RUN with aws-local-stepfunctions, Tasks bound by state name to in-test stand-ins
 // (compiled-runner.ts): the success path and its cost, duplicates, skips, cancels, failures, long waits.
 import { describe, expect, it } from 'vitest';
-import { compileAutomation, resumeRunInput } from '#shared/automation/compile.ts';
+import { compileAutomation, resumeRunInput } from '#shared/automation/compile-asl.ts';
 import { TransientError } from '#shared/automation/run-steps.ts';
 import { ALL_RUNS_KEY, automationRunsByStatusKey, automationRunsKey, entityRunsKey, runKey, runSortKey } from '#shared/store/runs.ts';
 import { RunTable, runCompiled } from './compiled-runner.ts';

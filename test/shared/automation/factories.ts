@@ -1,6 +1,6 @@
 // Automation test data with sensible defaults; a test names only what it cares about.
 import { type AutomationDefinition, type AutomationDefinitionInput, parseAutomationDefinition } from '#shared/automation/definition.ts';
-import type { AutomationToCompile } from '#shared/automation/compile.ts';
+import type { AutomationToCompile } from '#shared/automation/compile-asl.ts';
 import type { CrmEventDetail, RunInput } from '#shared/automation/run-steps.ts';
 import { demoPipelines as seededPipelines } from '#infra/local/seed.ts';
 import { Pipeline } from '#shared/domain/entities.ts';

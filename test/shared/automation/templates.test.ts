@@ -1,6 +1,7 @@
 // Liquid templates: checked on save, rendered with the run's context, and unable to reach files or prototypes.
 import { describe, expect, it } from 'vitest';
-import { renderAction, renderTemplate, templateContext, templateProblem } from '#shared/automation/templates.ts';
+import { renderAction } from '#shared/automation/render-action.ts';
+import { renderTemplate, templateContext, templateProblem } from '#shared/automation/templates.ts';
 import type { Action } from '#shared/automation/definition.ts';
 import { anEvent } from './factories.ts';
 

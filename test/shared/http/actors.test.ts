@@ -28,6 +28,15 @@ describe('writes with an integration key', () => {
     expect(history.body.items[0]).toMatchObject({ action: 'created', actor: butlerVia });
   });
 
+  it('name the integration in history by its current name', async () => {
+    const made = await must(t, 'POST', '/integrations', { name: 'Website contact form' });
+    const created = await must(t, 'POST', '/leads', leadBody(), { apiKey: made.key });
+
+    const history = await t.call('GET', `/leads/${created.id}/history`);
+
+    expect(history.body.items[0].actor).toMatchObject({ kind: 'butler', via: { integrationId: made.integrationId, integrationName: 'Website contact form' } });
+  });
+
   it('update a person’s record as the Butler, keeping who created it', async () => {
     const created = await must(t, 'POST', '/contacts', contactBody());
 

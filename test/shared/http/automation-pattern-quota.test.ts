@@ -2,7 +2,7 @@
 // (a trigger that did not would be refused at save with 400, see compiled-outcomes.test.ts), and conditions
 // that do not fit are left to the run rather than refused.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_PATTERN_LENGTH, compileEventPattern } from '#shared/automation/compile.ts';
+import { DEFAULT_MAX_PATTERN_LENGTH, compileEventPattern } from '#shared/automation/compile-pattern.ts';
 import { aDefinition, aDefinitionInput } from '#test/shared/automation/factories.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
 

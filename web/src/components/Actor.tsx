@@ -23,10 +23,29 @@ export function UserName({ userId }: { userId: string | undefined }) {
   return <Text span>{user?.name ?? userId}</Text>;
 }
 
+/** An integration an actor wrote for, by its name (its id once revoked). */
+function ForIntegration({ via }: { via: { integrationId: string; integrationName?: string } }) {
+  return (
+    <Text span size="sm" c="dimmed">
+      for integration {via.integrationName ?? via.integrationId}
+    </Text>
+  );
+}
+
 export function ActorName({ actor }: { actor: Actor }) {
   const users = useUsers();
   const automations = useAutomations();
-  if (actor.kind !== 'butler') return <UserName userId={actor.id} />;
+  if (actor.kind !== 'butler') {
+    // While the Butler is off, an integration's writes are credited to the key's owner.
+    if (actor.via && 'integrationId' in actor.via)
+      return (
+        <Group gap={6} wrap="nowrap" component="span">
+          <UserName userId={actor.id} />
+          <ForIntegration via={actor.via} />
+        </Group>
+      );
+    return <UserName userId={actor.id} />;
+  }
   const butler = users.data?.find((user) => user.id === BUTLER_ID);
   const via = actor.via;
   const automationName = via && 'automationId' in via ? automations.data?.find((automation) => automation.id === via.automationId)?.name : undefined;
@@ -45,9 +64,7 @@ export function ActorName({ actor }: { actor: Actor }) {
           </Anchor>
         </Text>
       ) : via && 'integrationId' in via ? (
-        <Text span size="sm" c="dimmed">
-          for integration {via.integrationId}
-        </Text>
+        <ForIntegration via={via} />
       ) : null}
     </Group>
   );

@@ -34,8 +34,9 @@ export interface Page<T> {
   cursor?: string;
 }
 
-export type Via = { automationId: string; runId: string } | { integrationId: string };
-export type Actor = { kind: 'user'; id: string } | { kind: 'butler'; id: 'butler'; via?: Via };
+/** What an actor wrote for; the API names an integration by its current name when it still exists. */
+export type Via = { automationId: string; runId: string } | { integrationId: string; integrationName?: string };
+export type Actor = { kind: 'user'; id: string; via?: Via } | { kind: 'butler'; id: 'butler'; via?: Via };
 
 export interface HistoryEntry {
   at: string;

@@ -17,10 +17,14 @@ function boardApi(patchAnswer: Answer) {
       body: { items: [{ id: 'a1', name: 'Call when the contract is out', status: 'active', trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' } }] },
     },
     'GET /automations/a1/runs': { body: { items: [{ runId: 'r1' }, { runId: 'r2' }] } },
+    // The server's filters, as GET /deals applies them (title only here).
     'GET /deals': (request) => {
       const stageId = request.query.get('stageId');
-      return { body: { items: [deal, other].filter((item) => !stageId || item.stageId === stageId) } };
+      const q = request.query.get('q');
+      return { body: { items: [deal, other].filter((item) => (!stageId || item.stageId === stageId) && (!q || item.title.toLowerCase().includes(q))) } };
     },
+    'GET /pipelines/sales/totals': (request) =>
+      request.query.get('q') ? { body: { pipelineId: 'sales', stages: { new: { count: 1, amounts: { EUR: 1200 } } } } } : { body: { pipelineId: 'sales', stages: { new: { count: 2000, amounts: { EUR: 2_000_000 } } } } },
     'PATCH /deals/d1': patchAnswer,
   });
 }
@@ -34,13 +38,14 @@ async function moveByMenu(toStage: string) {
 }
 
 describe('BoardPage', () => {
-  it('heads each column with its count and total over the whole pipeline', async () => {
+  it("heads each column with the server's count and total over the whole pipeline, not only the cards loaded", async () => {
     renderBoard(boardApi({ body: deal }));
 
     const column = await screen.findByRole('region', { name: 'New' });
 
-    await waitFor(() => expect(within(column).getByLabelText('New total').textContent).toBe('€2,000'));
-    expect(within(column).getByLabelText('New: 2 deals')).toBeTruthy();
+    await waitFor(() => expect(within(column).getByLabelText('New total').textContent).toBe('€2,000,000'));
+    expect(within(column).getByLabelText('New: 2000 deals')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'Contract' })).getByLabelText('Contract: 0 deals')).toBeTruthy();
   });
 
   it('shows on a column head the automations that fire on entering it, with their waiting runs', async () => {
@@ -89,13 +94,30 @@ describe('BoardPage', () => {
     expect(within(screen.getByRole('region', { name: 'New' })).getByRole('article', { name: 'Deal Solar roof' })).toBeTruthy();
   });
 
-  it('filters the cards by title', async () => {
-    renderBoard(boardApi({ body: deal }));
+  it('asks the server for the deals and totals matching the text, once typing pauses', async () => {
+    const api = boardApi({ body: deal });
+    renderBoard(api);
     await screen.findByRole('article', { name: 'Deal Heat pump' });
 
-    await userEvent.setup().type(screen.getByRole('textbox', { name: 'Filter deals by title' }), 'solar');
+    await userEvent.setup().type(screen.getByRole('searchbox', { name: 'Filter deals by title or contact' }), 'solar');
 
-    expect(screen.queryByRole('article', { name: 'Deal Heat pump' })).toBeNull();
+    await waitFor(() => expect(screen.queryByRole('article', { name: 'Deal Heat pump' })).toBeNull());
     expect(screen.getByRole('article', { name: 'Deal Solar roof' })).toBeTruthy();
+    await waitFor(() => expect(screen.getByLabelText('New: 1 deals')).toBeTruthy());
+    const asked = api.sent.filter((request) => request.query.has('q')).map((request) => `${request.path}?q=${request.query.get('q')}`);
+    expect(new Set(asked)).toEqual(new Set(['/deals?q=solar', '/pipelines/sales/totals?q=solar']));
+  });
+
+  it('asks the server for one responsible person’s deals', async () => {
+    const api = boardApi({ body: deal });
+    renderBoard(api);
+    await screen.findByRole('article', { name: 'Deal Heat pump' });
+    const user = userEvent.setup();
+
+    await user.click(screen.getByRole('combobox', { name: 'Responsible' }));
+    await user.click(await screen.findByRole('option', { name: people.find((person) => person.id === 'admin')!.name }));
+
+    await waitFor(() => expect(api.sent.some((request) => request.path === '/deals' && request.query.get('responsibleId') === 'admin')).toBe(true));
+    expect(api.sent.some((request) => request.path === '/pipelines/sales/totals' && request.query.get('responsibleId') === 'admin')).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { meta, people, renderScreen, salesPipeline, scriptedApi } from '../../test/render';
 import { CreateRecordForm } from './components/CreateRecordForm';
 import { HistoryTimeline } from './components/HistoryTimeline';
+import { RecordListPage } from './components/RecordListPage';
 import { RecordPage } from './components/RecordPage';
 
 const contact = { ...meta('c1', 2), name: 'Jane Roe', emails: ['jane@example.com'], phones: [] };
@@ -115,5 +116,66 @@ describe('RecordPage inline edit', () => {
 
     expect(await screen.findByText(/Someone changed this record meanwhile/)).toBeTruthy();
     await waitFor(() => expect(api.sent.filter((request) => request.method === 'GET' && request.path === '/contacts/c1').length).toBeGreaterThanOrEqual(2));
+  });
+});
+
+describe('HistoryTimeline with integrations', () => {
+  it('names the integration the Butler wrote for', async () => {
+    const api = scriptedApi({
+      ...common,
+      'GET /leads/l1/history': {
+        body: {
+          items: [
+            { at: '2026-11-02T10:00:00.000Z', actor: { kind: 'butler', id: 'butler', via: { integrationId: 'int-7', integrationName: 'Website form' } }, action: 'created', changes: { title: { to: 'Roof' } } },
+          ],
+        },
+      },
+    });
+
+    renderScreen(<HistoryTimeline collection="leads" id="l1" />, { api });
+
+    expect(await screen.findByText('for integration Website form')).toBeTruthy();
+    expect(await screen.findByText('Jeeves')).toBeTruthy();
+  });
+});
+
+describe('RecordPage of a contact', () => {
+  it('lists its deals and the leads sharing its e-mail, each a link', async () => {
+    const api = scriptedApi({
+      ...common,
+      'GET /contacts/c1': { body: contact },
+      'GET /contacts/c1/history': { body: { items: [] } },
+      'GET /activities': { body: { items: [] } },
+      'GET /documents': { body: { items: [] } },
+      'GET /deals': (request) =>
+        request.query.get('contactId') === 'c1'
+          ? { body: { items: [{ ...meta('d1'), title: 'Solar roof', pipelineId: 'sales', stageId: 'new', amount: 1200, currency: 'EUR' }] } }
+          : { body: { items: [] } },
+      'GET /leads': (request) =>
+        request.query.get('email') === 'jane@example.com' ? { body: { items: [{ ...meta('l1'), title: 'Roof enquiry', stageId: 'in_progress', emails: ['jane@example.com'], phones: [] }] } } : undefined,
+    });
+
+    renderScreen(<RecordPage />, { api, path: '/contacts/c1', route: '/:collection/:id' });
+
+    const deals = await screen.findByRole('region', { name: 'Deals' });
+    expect((await within(deals).findByRole('link', { name: 'Solar roof' })).getAttribute('href')).toBe('/deals/d1');
+    const leads = screen.getByRole('region', { name: 'Leads with the same e-mail or phone' });
+    expect((await within(leads).findByRole('link', { name: 'Roof enquiry' })).getAttribute('href')).toBe('/leads/l1');
+  });
+});
+
+describe('RecordListPage search', () => {
+  it('asks the server to search the text, and looks a whole e-mail up exactly', async () => {
+    const api = scriptedApi({ ...common, 'GET /contacts': { body: { items: [contact] } } });
+    renderScreen(<RecordListPage />, { api, path: '/contacts', route: '/:collection' });
+    const box = await screen.findByRole('searchbox', { name: 'Search contacts' });
+    const user = userEvent.setup();
+
+    await user.type(box, 'roe');
+    await waitFor(() => expect(api.sent.some((request) => request.query.get('q') === 'roe')).toBe(true));
+    await user.clear(box);
+    await user.type(box, 'jane@example.com');
+
+    await waitFor(() => expect(api.sent.some((request) => request.query.get('email') === 'jane@example.com')).toBe(true));
   });
 });

@@ -1,25 +1,48 @@
 // The board's server state: a page of deals per stage (more on demand), the totals of
-// every stage counted over the whole pipeline, and the stage move with If-Match.
+// every stage counted by the server, both under the board's filters (responsible person,
+// text), and the stage move with If-Match.
 import { type InfiniteData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../../lib/api';
 import { keys } from '../../../lib/query';
 import type { Deal, Page } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
 
-/** Cards a column shows before "Show more": keeps a 2,000-deal pipeline quick to open. */
-export const COLUMN_PAGE = 25;
+/**
+ * Cards a column shows first: a screen shows fewer, and every card rendered costs the first paint of
+ * a 2,000-deal board (bench: `npm run bench`). "Show more" then loads pages of COLUMN_PAGE.
+ */
+export const FIRST_COLUMN_PAGE = 20;
+export const COLUMN_PAGE = 50;
 
-export const columnKey = (pipelineId: string, stageId: string) => [...keys.board(pipelineId), 'stage', stageId] as const;
-export const totalsKey = (pipelineId: string) => [...keys.board(pipelineId), 'totals'] as const;
+/** What the board is narrowed to; the server filters (GET /deals and /pipelines/{id}/totals). */
+export interface BoardFilters {
+  /** Text in the title or the contact's name; "" for none. */
+  q: string;
+  /** A user id; "" for anyone. */
+  responsibleId: string;
+}
 
-export function useStageDeals(pipelineId: string, stageId: string) {
+/** The query parameters of the filters that are set. */
+export function filterQuery(filters: BoardFilters): Record<string, string> {
+  const q = filters.q.trim();
+  return { ...(q ? { q } : {}), ...(filters.responsibleId ? { responsibleId: filters.responsibleId } : {}) };
+}
+
+/** A column's cache entries start with this, whatever the filters (a move updates them all). */
+export const columnPrefix = (pipelineId: string, stageId: string) => [...keys.board(pipelineId), 'stage', stageId] as const;
+export const columnKey = (pipelineId: string, stageId: string, filters: BoardFilters) => [...columnPrefix(pipelineId, stageId), filterQuery(filters)] as const;
+export const totalsKey = (pipelineId: string, filters: BoardFilters) => [...keys.board(pipelineId), 'totals', filterQuery(filters)] as const;
+
+export function useStageDeals(pipelineId: string, stageId: string, filters: BoardFilters) {
   const api = useApi();
   return useInfiniteQuery({
-    queryKey: columnKey(pipelineId, stageId),
+    queryKey: columnKey(pipelineId, stageId, filters),
     queryFn: ({ pageParam, signal }) =>
-      api.request<Page<Deal>>('/deals', { query: { pipelineId, stageId, limit: COLUMN_PAGE, cursor: pageParam }, signal }),
+      api.request<Page<Deal>>('/deals', { query: { pipelineId, stageId, ...filterQuery(filters), limit: pageParam ? COLUMN_PAGE : FIRST_COLUMN_PAGE, cursor: pageParam }, signal }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.cursor,
+    // A new filter keeps the cards shown until its first page arrives, so the board does not flash.
+    placeholderData: (previous) => previous,
   });
 }
 
@@ -29,31 +52,19 @@ export interface StageTotal {
   amounts: Record<string, number>;
 }
 
-export function totalsOf(deals: Deal[]): Record<string, StageTotal> {
-  const totals: Record<string, StageTotal> = {};
-  for (const deal of deals) {
-    const total = (totals[deal.stageId] ??= { count: 0, amounts: {} });
-    total.count += 1;
-    if (typeof deal.amount === 'number') total.amounts[deal.currency ?? ''] = (total.amounts[deal.currency ?? ''] ?? 0) + deal.amount;
-  }
-  return totals;
-}
-
-/** Totals per stage over every deal of the pipeline (pages of 100, after the columns show). */
-export function useStageTotals(pipelineId: string) {
+/** Totals per stage over every deal of the pipeline that passes the filters, counted by the server. */
+export function useStageTotals(pipelineId: string, filters: BoardFilters) {
   const api = useApi();
   return useQuery({
-    queryKey: totalsKey(pipelineId),
-    queryFn: async ({ signal }) => {
-      const deals: Deal[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await api.request<Page<Deal>>('/deals', { query: { pipelineId, limit: 100, cursor }, signal });
-        deals.push(...page.items);
-        cursor = page.cursor;
-      } while (cursor);
-      return totalsOf(deals);
-    },
+    queryKey: totalsKey(pipelineId, filters),
+    queryFn: async ({ signal }) =>
+      (
+        await api.request<{ stages: Record<string, StageTotal> }>(`/pipelines/${encodeURIComponent(pipelineId)}/totals`, {
+          query: filterQuery(filters),
+          signal,
+        })
+      ).stages,
+    placeholderData: (previous) => previous,
   });
 }
 
@@ -92,23 +103,22 @@ export function useMoveDeal(pipelineId: string) {
       api.request<Deal>(`/deals/${encodeURIComponent(deal.id)}`, { method: 'PATCH', body: { stageId: toStageId }, ifMatch: deal.version }),
     // The card moves at once; a refusal puts it back (and the refetch shows the truth).
     onMutate: async ({ deal, toStageId }) => {
-      const from = columnKey(pipelineId, deal.stageId);
-      const to = columnKey(pipelineId, toStageId);
+      const from = columnPrefix(pipelineId, deal.stageId);
+      const to = columnPrefix(pipelineId, toStageId);
       await Promise.all([queryClient.cancelQueries({ queryKey: from }), queryClient.cancelQueries({ queryKey: to })]);
-      const previous = { from: queryClient.getQueryData<Columns>(from), to: queryClient.getQueryData<Columns>(to) };
-      queryClient.setQueryData<Columns>(from, (data) =>
+      const previous = [...queryClient.getQueriesData<Columns>({ queryKey: from }), ...queryClient.getQueriesData<Columns>({ queryKey: to })];
+      queryClient.setQueriesData<Columns>({ queryKey: from }, (data) =>
         data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== deal.id) })) },
       );
-      queryClient.setQueryData<Columns>(to, (data) => {
+      queryClient.setQueriesData<Columns>({ queryKey: to }, (data) => {
         if (!data) return data;
         const [first, ...rest] = data.pages;
         return { ...data, pages: [{ ...(first ?? { items: [] }), items: [{ ...deal, stageId: toStageId }, ...(first?.items ?? [])] }, ...rest] };
       });
       return previous;
     },
-    onError: (_error, { deal, toStageId }, previous) => {
-      queryClient.setQueryData(columnKey(pipelineId, deal.stageId), previous?.from);
-      queryClient.setQueryData(columnKey(pipelineId, toStageId), previous?.to);
+    onError: (_error, _move, previous) => {
+      for (const [key, data] of previous ?? []) queryClient.setQueryData(key, data);
     },
     onSettled: (_data, _error, { deal }) => {
       void queryClient.invalidateQueries({ queryKey: keys.board(pipelineId) });

@@ -1,6 +1,7 @@
 // The board of a pipeline: a column per stage, deals moved by drag and drop or by their menu.
 import { DndContext, type DragEndEvent, DragOverlay, type DragStartEvent, KeyboardSensor, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
 import { Button, Group, Select, Stack, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useMemo, useState } from 'react';
 import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
@@ -8,7 +9,7 @@ import { automationsEntering, useAutomations } from '../../../lib/automations';
 import { paths } from '../../../lib/paths';
 import type { Deal } from '../../../lib/records';
 import { usePipelines, useUsers } from '../../../lib/users';
-import { moveRefusal, useMoveDeal, useStageTotals } from '../api/board';
+import { type BoardFilters, moveRefusal, useMoveDeal, useStageTotals } from '../api/board';
 import { DealCardPreview } from './DealCard';
 import { StageColumn } from './StageColumn';
 
@@ -21,11 +22,8 @@ export function BoardIndex() {
   return <Navigate to={paths.board(first.id)} replace />;
 }
 
-/** Text matches title; responsible is a user id or "" for anyone. */
-export function dealFilter(text: string, responsibleId: string): (deal: Deal) => boolean {
-  const needle = text.trim().toLowerCase();
-  return (deal) => (!needle || deal.title.toLowerCase().includes(needle)) && (!responsibleId || deal.responsibleId === responsibleId);
-}
+/** How long typing may pause before the board asks the server for the filtered columns. */
+export const FILTER_DEBOUNCE_MS = 300;
 
 export function BoardPage() {
   const { pipelineId = '' } = useParams();
@@ -33,14 +31,15 @@ export function BoardPage() {
   const pipelines = usePipelines();
   const users = useUsers();
   const automations = useAutomations();
-  const totals = useStageTotals(pipelineId);
   const move = useMoveDeal(pipelineId);
   const [text, setText] = useState('');
+  const [q] = useDebouncedValue(text, FILTER_DEBOUNCE_MS);
   const [responsibleId, setResponsibleId] = useState('');
+  const filters = useMemo<BoardFilters>(() => ({ q, responsibleId }), [q, responsibleId]);
+  const totals = useStageTotals(pipelineId, filters);
   const [notices, setNotices] = useState<Record<string, string>>({});
   const [dragged, setDragged] = useState<Deal>();
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
-  const matches = useMemo(() => dealFilter(text, responsibleId), [text, responsibleId]);
 
   const onMove = useCallback(
     (deal: Deal, toStageId: string) => {
@@ -87,7 +86,14 @@ export function BoardPage() {
           />
         </Group>
         <Group gap="sm">
-          <TextInput aria-label="Filter deals by title" placeholder="Filter by title" size="xs" value={text} onChange={(event) => setText(event.currentTarget.value)} />
+          <TextInput
+            aria-label="Filter deals by title or contact"
+            placeholder="Title or contact name"
+            size="xs"
+            type="search"
+            value={text}
+            onChange={(event) => setText(event.currentTarget.value)}
+          />
           <Select
             aria-label="Responsible"
             placeholder="Anyone responsible"
@@ -121,7 +127,7 @@ export function BoardPage() {
               total={totals.data?.[stage.id]}
               totalsPending={totals.isPending}
               automations={automationsEntering(automations.data ?? [], pipeline.id, stage.id)}
-              matches={matches}
+              filters={filters}
               onMove={onMove}
               notices={notices}
               onDismissNotice={dismiss}

@@ -5,7 +5,7 @@ import { ErrorState, Loading } from '../../../components/States';
 import type { AutomationSummary } from '../../../lib/automations';
 import type { Deal, Stage } from '../../../lib/records';
 import { useUsers } from '../../../lib/users';
-import { type StageTotal, useStageDeals } from '../api/board';
+import { type BoardFilters, type StageTotal, filterQuery, useStageDeals } from '../api/board';
 import { DealCard } from './DealCard';
 import { formatTotals } from './format';
 import { StageAutomations } from './StageAutomations';
@@ -17,7 +17,7 @@ export interface StageColumnProps {
   total: StageTotal | undefined;
   totalsPending: boolean;
   automations: AutomationSummary[];
-  matches: (deal: Deal) => boolean;
+  filters: BoardFilters;
   onMove: (deal: Deal, toStageId: string) => void;
   notices: Record<string, string>;
   onDismissNotice: (dealId: string) => void;
@@ -25,13 +25,13 @@ export interface StageColumnProps {
 
 const kindColor = { open: undefined, won: 'green', lost: 'red' } as const;
 
-export function StageColumn({ pipelineId, stage, stages, total, totalsPending, automations, matches, onMove, notices, onDismissNotice }: StageColumnProps) {
-  const deals = useStageDeals(pipelineId, stage.id);
+export function StageColumn({ pipelineId, stage, stages, total, totalsPending, automations, filters, onMove, notices, onDismissNotice }: StageColumnProps) {
+  const deals = useStageDeals(pipelineId, stage.id, filters);
+  const filtered = Object.keys(filterQuery(filters)).length > 0;
   const users = useUsers();
   const nameOf = (userId: string | undefined) => (userId ? (users.data?.find((user) => user.id === userId)?.name ?? userId) : undefined);
   const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { stage } });
-  const loaded = deals.data?.pages.flatMap((page) => page.items) ?? [];
-  const shown = loaded.filter(matches);
+  const shown = deals.data?.pages.flatMap((page) => page.items) ?? [];
   const headingId = `stage-${stage.id}`;
   return (
     <Paper
@@ -63,7 +63,7 @@ export function StageColumn({ pipelineId, stage, stages, total, totalsPending, a
           {deals.isError ? <ErrorState error={deals.error} onRetry={() => void deals.refetch()} /> : null}
           {deals.isSuccess && shown.length === 0 ? (
             <Text size="xs" c="dimmed" ta="center" py="sm">
-              {loaded.length === 0 ? 'No deals' : 'No deals match the filters'}
+              {filtered ? 'No deals match the filters' : 'No deals'}
             </Text>
           ) : null}
           {shown.map((deal) => (
@@ -71,7 +71,7 @@ export function StageColumn({ pipelineId, stage, stages, total, totalsPending, a
           ))}
           {deals.hasNextPage ? (
             <Button variant="subtle" size="xs" loading={deals.isFetchingNextPage} onClick={() => void deals.fetchNextPage()}>
-              Show more
+              Show more{total ? ` (${shown.length} of ${total.count} shown)` : ''}
             </Button>
           ) : null}
         </Stack>

@@ -1,5 +1,5 @@
 // A record type's list, one record, its history, activities and documents, and the writes on them.
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { keys } from '../../../lib/query';
 import { type Activity, type DocumentRecord, type HistoryEntry, type Page, type RecordCollection, recordTypeOfCollection } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
@@ -12,6 +12,8 @@ export interface ListQuery {
   cursor?: string;
   email?: string;
   phone?: string;
+  /** Text search, done by the server (name, title, e-mails, phones…). */
+  q?: string;
 }
 
 export function useRecordList(collection: RecordCollection, query: ListQuery) {
@@ -107,5 +109,36 @@ export function useOwnedWrite(collection: RecordCollection, id: string) {
       void queryClient.invalidateQueries({ queryKey: ['activities', 'owner', collection, id] });
       void queryClient.invalidateQueries({ queryKey: ['documents', 'owner', collection, id] });
     },
+  });
+}
+
+/** The deals of a contact or a company, newest first, a page at a time (GET /deals?contactId= | companyId=). */
+export function useLinkedDeals(collection: 'contacts' | 'companies', id: string) {
+  const api = useApi();
+  const filter = collection === 'contacts' ? { contactId: id } : { companyId: id };
+  return useInfiniteQuery({
+    queryKey: ['deals', 'linked', collection, id],
+    queryFn: ({ pageParam, signal }) => api.request<Page<AnyRecord>>('/deals', { query: { ...filter, limit: 20, cursor: pageParam }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.cursor,
+  });
+}
+
+/** Most e-mails and phones of a record looked up for leads: one request each. */
+const MATCHED_POINTS = 5;
+
+/** Leads carrying one of these e-mails or phones (exact lookups, GET /leads?email= | phone=), each once. */
+export function useMatchingLeads(emails: string[], phones: string[]) {
+  const api = useApi();
+  const points = [...emails.map((email) => ({ email })), ...phones.map((phone) => ({ phone }))].slice(0, MATCHED_POINTS);
+  return useQuery({
+    queryKey: ['leads', 'matching', points],
+    queryFn: async ({ signal }) => {
+      const pages = await Promise.all(points.map((query) => api.request<Page<AnyRecord>>('/leads', { query, signal })));
+      const leads = new Map<string, AnyRecord>();
+      for (const lead of pages.flatMap((page) => page.items)) leads.set(lead.id, lead);
+      return [...leads.values()];
+    },
+    enabled: points.length > 0,
   });
 }

@@ -1,5 +1,6 @@
 // A record type's list: search, pages of 25, a create form.
 import { Anchor, Badge, Button, Group, Modal, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { UserName } from '../../../components/Actor';
@@ -13,12 +14,13 @@ import { isCollection, singular } from './fields';
 
 const titles: Record<RecordCollection, string> = { deals: 'Deals', contacts: 'Contacts', companies: 'Companies', leads: 'Leads' };
 
-/** What a search box text asks the API for: contact points are looked up server-side, other text filters the page. */
-export function searchQuery(collection: RecordCollection, text: string): { server: ListQuery; local: string } {
+/** What a search box text asks the API for: a whole e-mail or phone is looked up exactly, other text is searched (?q=). */
+export function searchQuery(collection: RecordCollection, text: string): ListQuery {
   const trimmed = text.trim();
-  if (collection !== 'deals' && /^[^\s@]+@[^\s@]+$/.test(trimmed)) return { server: { email: trimmed }, local: '' };
-  if (collection !== 'deals' && /^\+?[\d\s().-]{6,}$/.test(trimmed)) return { server: { phone: trimmed }, local: '' };
-  return { server: {}, local: trimmed.toLowerCase() };
+  if (!trimmed) return {};
+  if (collection !== 'deals' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(trimmed)) return { email: trimmed };
+  if (collection !== 'deals' && /^\+[\d\s().-]{6,}$/.test(trimmed)) return { phone: trimmed };
+  return { q: trimmed.slice(0, 100) };
 }
 
 function Columns({ collection }: { collection: RecordCollection }) {
@@ -80,15 +82,16 @@ function RecordList({ collection }: { collection: RecordCollection }) {
   const [searchParams, setSearchParams] = useSearchParams();
   const [text, setText] = useState('');
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const search = searchQuery(collection, text);
+  const [debounced] = useDebouncedValue(text, 300);
+  const search = searchQuery(collection, debounced);
   const cursor = cursors[cursors.length - 1];
-  const list = useRecordList(collection, { ...search.server, ...(cursor ? { cursor } : {}) });
+  const list = useRecordList(collection, { ...search, ...(cursor ? { cursor } : {}) });
   const pipelines = usePipelines();
   const creating = searchParams.get('new') === '1';
   const initial = Object.fromEntries([...searchParams.entries()].filter(([key]) => key !== 'new'));
   const stageName = (record: AnyRecord) =>
     pipelines.data?.find((pipeline) => pipeline.id === record.pipelineId)?.stages.find((stage) => stage.id === record.stageId)?.name ?? String(record.stageId);
-  const items = (list.data?.items ?? []).filter((record) => !search.local || JSON.stringify([record.title, record.name, record.emails, record.source]).toLowerCase().includes(search.local));
+  const items = list.data?.items ?? [];
 
   return (
     <Stack>
@@ -97,7 +100,8 @@ function RecordList({ collection }: { collection: RecordCollection }) {
         <Group>
           <TextInput
             aria-label={`Search ${titles[collection].toLowerCase()}`}
-            placeholder={collection === 'deals' ? 'Search this page by title' : 'Search by name, or an exact e-mail or phone'}
+            type="search"
+            placeholder={collection === 'deals' ? 'Title or contact name' : 'Name, part of an e-mail or phone, or an exact one'}
             w={320}
             value={text}
             onChange={(event) => {
@@ -112,7 +116,11 @@ function RecordList({ collection }: { collection: RecordCollection }) {
       {list.isError ? <ErrorState error={list.error} onRetry={() => void list.refetch()} /> : null}
       {list.isSuccess && items.length === 0 ? (
         <EmptyState title={text ? `No ${titles[collection].toLowerCase()} match “${text}”` : `No ${titles[collection].toLowerCase()} yet`}>
-          {text ? 'An e-mail or phone is looked up exactly; other text filters the page shown.' : `Create the first with “New ${singular[collection]}”.`}
+          {text
+            ? list.data?.cursor
+              ? 'None among the records read so far: “Next page” reads on.'
+              : 'A whole e-mail or phone is looked up exactly; other text is found in names, titles, e-mails and phones.'
+            : `Create the first with “New ${singular[collection]}”.`}
         </EmptyState>
       ) : null}
       {items.length > 0 ? (

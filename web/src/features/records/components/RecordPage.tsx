@@ -20,6 +20,7 @@ import { RunNowMenu } from '../../automations';
 import { RecordRuns } from '../../runs';
 import { HistoryTimeline } from './HistoryTimeline';
 import { InlineField, saveErrorMessage } from './InlineField';
+import { LinkedDeals, MatchingLeads } from './LinkedRecords';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -173,6 +174,16 @@ function RecordView({ collection, id }: { collection: RecordCollection; id: stri
             <Section title="Custom fields">
               <CustomFields fields={(current.fields as Record<string, unknown> | undefined) ?? {}} save={(fields) => savePatch({ fields })} />
             </Section>
+            {collection === 'contacts' || collection === 'companies' ? (
+              <>
+                <Section title="Deals">
+                  <LinkedDeals collection={collection} id={id} />
+                </Section>
+                <Section title="Leads with the same e-mail or phone">
+                  <MatchingLeads record={current} />
+                </Section>
+              </>
+            ) : null}
             <Section title="Activities">
               <ActivitiesPanel collection={collection} id={id} />
             </Section>

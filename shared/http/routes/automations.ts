@@ -4,12 +4,10 @@ import { z } from 'zod';
 import { AutomationDefinition } from '#shared/automation/definition.ts';
 import type { AutomationService } from '#shared/engine/automations.ts';
 import { AllRunsQuery, RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
-import { parseWith } from '#shared/crm/records.ts';
+import { parseWith } from '#shared/domain/validation.ts';
 import { runStatuses } from '#shared/store/runs.ts';
-import { recordMeta } from './crm-routes.ts';
-import type { Route } from './router.ts';
-
-const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional(), cursor: z.string().max(2000).optional() });
+import type { Route } from '../router.ts';
+import { ListQuery, ok, recordMeta } from './shapes.ts';
 
 const meta = {
   ...recordMeta,
@@ -67,8 +65,6 @@ const Step = z.object({
 });
 const HistoryQuery = ListQuery;
 const HistoryEntry = z.object({ at: z.string(), actor: z.looseObject({}), action: z.string(), changes: z.unknown() });
-
-const ok = (body: unknown, status = 200) => ({ status, body });
 
 export function automationRoutes(automations: AutomationService, runs: RunsService): Route[] {
   const tag = 'automations';

@@ -1,7 +1,7 @@
 // The workspace calendar in the HTTP API: what "in working time" means for automation delays.
 import { Calendar, CalendarPatch } from '#shared/automation/working-time.ts';
 import type { CalendarService } from '#shared/crm/calendar.ts';
-import type { Route } from './router.ts';
+import type { Route } from '../router.ts';
 
 export function calendarRoutes(calendar: CalendarService): Route[] {
   const tag = 'settings';

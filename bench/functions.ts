@@ -1,0 +1,121 @@
+// The functions' budgets (docs/ARCHITECTURE.md §12): each bundle's JavaScript evaluated at init ≤ 300 KB minified,
+// what it is made of, and its cold init ≤ 100 ms, measured the way Lambda loads it.
+// `npm run bench` prints this section; `npx tsx bench/functions.ts` prints only it.
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUNDLE_BUDGET_BYTES, type BuiltFunction, buildFunctions, kb } from '../scripts/build.ts';
+
+export const COLD_INIT_BUDGET_MS = 100;
+const RUNS = Number(process.env.BENCH_INIT_RUNS ?? 7);
+
+/**
+ * What a deployed function finds in its environment: the variables the stack sets (placeholders; nothing is
+ * called at init), the ones Lambda's Node.js runtime sets, and StagecraftFunction's NODE_OPTIONS.
+ */
+function lambdaEnvironment(name: string): NodeJS.ProcessEnv {
+  const arn = (service: string, resource: string) => `arn:aws:${service}:us-east-1:000000000000:${resource}`;
+  return {
+    PATH: process.env.PATH,
+    // Lambda's runtime
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+    AWS_LAMBDA_FUNCTION_NAME: `stagecraft-bench-${name}`,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_ACCESS_KEY_ID: 'ASIABENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SESSION_TOKEN: 'bench',
+    LAMBDA_TASK_ROOT: resolve('dist', name),
+    TZ: ':UTC',
+    // StagecraftFunction
+    POWERTOOLS_SERVICE_NAME: name,
+    NODE_OPTIONS: '--enable-source-maps',
+    // the stack's configuration (infra/constructs/*)
+    TABLE_NAME: 'stagecraft-bench',
+    EVENT_BUS_NAME: 'stagecraft-bench',
+    STAGE: 'bench',
+    PARTITION: 'aws',
+    ACCOUNT_ID: '000000000000',
+    AUTOMATION_NAME_PREFIX: 'stagecraft-bench-auto-',
+    EVENT_PATTERN_MAX_LENGTH: '2048',
+    USER_POOL_ID: 'us-east-1_bench',
+    USER_POOL_CLIENT_ID: 'bench',
+    MAIL_FROM: 'bench@example.com',
+    DOCUMENT_LINK_BASE: 'https://bench.example.com',
+    EXECUTION_ROLE_ARN: arn('iam', 'role/bench'),
+    EVENTS_ROLE_ARN: arn('iam', 'role/bench'),
+    RULES_DLQ_ARN: arn('sqs', 'bench'),
+    RUN_ACTION_FUNCTION_ARN: arn('lambda', 'function:bench'),
+  };
+}
+
+/**
+ * Cold init: a fresh Node process with the function's environment imports its index.mjs, as Lambda's init phase
+ * does, timed from the import to a handler in hand (not Node's own start). CPU time is what a loaded shared
+ * machine measures reliably; wall time is shown beside it.
+ */
+export function coldInit(name: string, runs = RUNS): { cpuMs: number; wallMs: number } | { error: string } {
+  const url = pathToFileURL(resolve('dist', name, 'index.mjs')).href;
+  const script =
+    `const cpu=process.cpuUsage();const t=performance.now();const m=await import(${JSON.stringify(url)});` +
+    `if(typeof m.handler!=='function')throw new Error('no handler');const c=process.cpuUsage(cpu);` +
+    'console.log(JSON.stringify({wallMs:performance.now()-t,cpuMs:(c.user+c.system)/1000}))';
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    try {
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: lambdaEnvironment(name), cwd: join('dist', name), stdio: ['ignore', 'pipe', 'pipe'] });
+      const figures = JSON.parse(out.toString().trim().split('\n').pop() as string) as { cpuMs: number; wallMs: number };
+      cpu.push(figures.cpuMs);
+      wall.push(figures.wallMs);
+    } catch (error) {
+      return { error: String((error as { stderr?: Buffer }).stderr ?? error).split('\n').find((line) => /Error/.test(line)) ?? 'failed' };
+    }
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+  return { cpuMs: median(cpu), wallMs: median(wall) };
+}
+
+const sdkPackage = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws\/lambda-invoke-store|bowser|fast-xml-parser|strnum|tslib|mnemonist|obliterator)\//;
+
+/** Bytes at init by package (our own code by top folder), largest first; the SDK and its helpers as one. */
+export function partsAtInit(built: BuiltFunction): Array<{ part: string; bytes: number }> {
+  const { outputs } = built.metafile;
+  const entry = Object.keys(outputs).find((file) => outputs[file]?.entryPoint?.endsWith(join('functions', built.name, 'handler.ts'))) as string;
+  const atInit = new Set<string>();
+  const visit = (file: string) => {
+    if (atInit.has(file)) return;
+    atInit.add(file);
+    for (const imported of outputs[file]?.imports ?? []) if (imported.kind === 'import-statement' && outputs[imported.path]) visit(imported.path);
+  };
+  visit(entry);
+  const parts = new Map<string, number>();
+  for (const file of atInit) {
+    for (const [input, { bytesInOutput }] of Object.entries(outputs[file]?.inputs ?? {})) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1];
+      const part = sdkPackage.test(input) ? 'AWS SDK' : pkg ? (pkg.startsWith('@aws-lambda-powertools') ? 'powertools' : pkg) : input.split('/').slice(0, 2).join('/');
+      parts.set(part, (parts.get(part) ?? 0) + bytesInOutput);
+    }
+  }
+  return [...parts].map(([part, bytes]) => ({ part, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+export async function functionFigures(): Promise<void> {
+  console.log(
+    `Function bundles (minified, AWS SDK inside, as deployed): JavaScript evaluated at init (budget ${kb(BUNDLE_BUDGET_BYTES)}), all of it with the lazy chunks; ` +
+      `cold init, median of ${RUNS} fresh processes with Lambda's environment (budget ${COLD_INIT_BUDGET_MS} ms CPU):`,
+  );
+  for (const built of await buildFunctions()) {
+    const init = coldInit(built.name);
+    const size = `${kb(built.initBytes).padStart(9)} ${built.initBytes <= BUNDLE_BUDGET_BYTES ? 'ok  ' : 'MISS'}  (${kb(built.totalBytes)} in all)`;
+    const time = 'error' in init ? `init failed: ${init.error}` : `init ${init.cpuMs.toFixed(0).padStart(4)} ms CPU ${init.cpuMs <= COLD_INIT_BUDGET_MS ? 'ok  ' : 'MISS'} (${init.wallMs.toFixed(0)} ms wall)`;
+    console.log(`  ${built.name.padEnd(22)} ${size.padEnd(36)} ${time}`);
+    const parts = partsAtInit(built).filter(({ bytes }) => bytes >= 8 * 1024);
+    console.log(`    ${parts.map(({ part, bytes }) => `${part} ${(bytes / 1024).toFixed(0)}`).join(', ')} (KB, parts ≥ 8 KB at init)`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await functionFigures();
