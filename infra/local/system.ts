@@ -246,6 +246,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       options.logger.error('reading the stream backlog at start failed', { error: String(error) });
       return { records: 0, from: 'checkpoint' };
     });
+    // Records after the backlog were never delivered before: no execution can exist for them yet.
+    engine.runner.eventsAreNew();
     events.poller.start();
     const recovery: Recovery = { afterCrash: previous !== undefined, resumedRuns, replayed };
     const { seed, firstStart } = await seedWorkspace(app, { automations: options.seedAutomations ?? true });

@@ -67,6 +67,8 @@ interface Definition {
 }
 
 const PAUSE = '__stagecraftPause';
+/** Execution names `deliver` remembers (a retried stream batch redelivers within seconds). */
+const RECENT_DELIVERIES = 10_000;
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'local';
 
@@ -159,6 +161,10 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   const segments = new Map<string, Segment>();
   /** Executions `deliver` started that are not durable yet. */
   const pendingDurable = new Set<Promise<void>>();
+  /** Executions `deliver` started in this process, latest last (a batch retried redelivers their events). */
+  const delivered = new Set<string>();
+  /** Until the stream's backlog at start is read, an event may have started its execution before a crash. */
+  let eventsMayRepeat = true;
   const checkpointAfterMs = deps.checkpointAfterMs ?? 10_000;
   const substitutions = { TableName: deps.table.tableName, ...deps.substitutions };
   let timer: NodeJS.Timeout | undefined;
@@ -474,8 +480,12 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     const executionId = executionArn(stateMachine, name);
     const running = segments.get(executionId);
     if (running) return running.record;
-    const stored = await executions.get(executionId);
-    if (stored) return stored;
+    if (eventsMayRepeat || delivered.has(executionId)) {
+      const stored = await executions.get(executionId);
+      if (stored) return stored;
+    }
+    delivered.add(executionId);
+    if (delivered.size > RECENT_DELIVERIES) delivered.delete(delivered.values().next().value!);
     const published = await latestVersion(stateMachine);
     if (!published) throw new Error(`State machine ${stateMachine} does not exist`);
     const definition = await definitionOf(stateMachine, published);
@@ -496,6 +506,14 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
       void durable.catch(() => undefined).finally(() => pendingDurable.delete(durable));
     }
     return record;
+  }
+
+  /**
+   * The stream's backlog at start is read: events from now on are new, so `deliver` looks for an
+   * execution of the same name in the table only for events it has seen in this process.
+   */
+  function eventsAreNew(): void {
+    eventsMayRepeat = false;
   }
 
   /**
@@ -610,6 +628,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     start,
     deliver,
     durable,
+    eventsAreNew,
     tick,
     recover,
     redrive,

@@ -211,4 +211,19 @@ describe('an execution an event starts (deliver)', () => {
     // Other tests' hung executions are recovered too: only this one's calls count.
     expect(calls.filter((call) => call.endsWith(':gus'))).toEqual(['prepare:gus', 'act:gus']);
   });
+
+  it('once events are new, still runs an event redelivered in this process (a retried batch) only once', async () => {
+    const calls: string[] = [];
+    const workflows = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+    await workflows.publish('delivered', direct);
+    workflows.eventsAreNew();
+
+    await workflows.deliver('delivered', 'event-hal', { who: 'hal', wakeAt: '2025-01-01T00:00:00Z' });
+    await workflows.durable();
+    await workflows.deliver('delivered', 'event-hal', { who: 'hal', wakeAt: '2025-01-01T00:00:00Z' });
+    await workflows.idle();
+
+    expect(calls).toEqual(['prepare:hal', 'act:hal']);
+    expect((await workflows.describe('arn:aws:states:local:000000000000:execution:delivered:event-hal'))?.status).toBe('SUCCEEDED');
+  });
 });
