@@ -10,7 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CRM_SOURCE } from '#shared/events/catalogue.ts';
 import type { EventPattern } from '#shared/events/pattern.ts';
-import { type SystemRule, completeActivitiesRule } from '#shared/events/system-rules.ts';
+import { type SystemRule, completeActivitiesRule, refreshDealSearchRule } from '#shared/events/system-rules.ts';
 import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
 import { StagecraftFunction } from './functions.ts';
@@ -159,14 +159,16 @@ export class Events extends Construct {
 
     this.completeActivities = new StagecraftFunction(this, 'CompleteActivities', {
       name: 'complete-activities',
-      description: 'Completes auto-complete activities of a deal that left their stage',
+      description: "Completes auto-complete activities of a deal that left their stage; rewrites a renamed contact's deals' search text",
       logRetention: props.logRetention,
       memorySize: 512,
       timeout: Duration.seconds(30),
       environment: props.data.environment,
     });
     props.data.grantReadWriteData(this.completeActivities);
-    this.addSystemRule(completeActivitiesRule, { handler: this.completeActivities });
+    const completing = this.addSystemRule(completeActivitiesRule, { handler: this.completeActivities });
+    // The same function (the system's upkeep after a write), so the same dead letters: its handler tells the events apart.
+    this.addSystemRule(refreshDealSearchRule, { handler: this.completeActivities, deadLetters: completing.deadLetters });
   }
 
   /**

@@ -21,6 +21,14 @@ import { prepareDocument } from './document-templates.ts';
 import { withNationalPhones } from './settings.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 
+/** A pipeline's board: its stages' first pages of deals and the names of their contacts. */
+export interface Board {
+  pipeline: Pipeline;
+  columns: Record<string, { items: Entity[]; cursor?: string }>;
+  /** Contacts of the deals shown, by id; a deleted or unreadable contact is left out. */
+  contacts: Record<string, { name: string }>;
+}
+
 export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline' | 'automation' | 'documentTemplate'>;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -159,6 +167,29 @@ export function createRecordService(store: Store, clock: Clock) {
     return records.stageTotals(pipelineId, options);
   }
 
+  /**
+   * A pipeline's board in one call: the pipeline, the first page of every stage's deals (queried in
+   * parallel, under the same filters as GET /deals) and the names of the contacts those deals link to, so a
+   * board client (the console, a kanban elsewhere) shows its columns after one round trip.
+   */
+  async function board(pipelineId: string, options: Pick<ListOptions, 'where' | 'search' | 'limit'>): Promise<Board> {
+    const found = await pipeline(pipelineId);
+    if (!found) throw new NotFound('pipeline', pipelineId);
+    const pages = await Promise.all(
+      found.stages.map((stage) => records.list('deal', { ...options, filter: { by: 'board', pipelineId: found.id, stageId: stage.id } })),
+    );
+    const contactIds = [...new Set(pages.flatMap((page) => page.items.map((deal) => deal.contactId)).filter((id): id is string => typeof id === 'string'))];
+    const contacts: Board['contacts'] = {};
+    for (let start = 0; start < contactIds.length; start += 100) {
+      for (const [id, contact] of await records.getMany('contact', contactIds.slice(start, start + 100))) {
+        if (!contact.deletedAt && typeof contact.name === 'string') contacts[id] = { name: contact.name };
+      }
+    }
+    const columns: Board['columns'] = {};
+    found.stages.forEach((stage, index) => (columns[stage.id] = pages[index]!));
+    return { pipeline: found, columns, contacts };
+  }
+
   /** Every record of a type carrying an e-mail or phone, in any spelling of it. */
   async function findByContactPoint(type: EntityType, kind: ContactPointKind, raw: string): Promise<{ items: Entity[] }> {
     const value = kind === 'email' ? normaliseEmail(raw) : normalisePhone(raw);
@@ -188,7 +219,7 @@ export function createRecordService(store: Store, clock: Clock) {
     return writePatch('document', id, { viewedAt: clock.now().toISOString(), viewCount: views + 1 }, caller);
   }
 
-  return { create, update, remove, get, list, stageTotals, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
+  return { create, update, remove, get, list, stageTotals, board, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };
 }
 
 /** Enough for ten writers racing on one record: each round one of them wins. */

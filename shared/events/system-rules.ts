@@ -6,7 +6,7 @@ import type { EventPattern } from './pattern.ts';
 import { CRM_SOURCE, MAX_TRIGGER_DEPTH, detailTypes } from './catalogue.ts';
 
 /** The runtime function a system rule delivers to (a member of createRuntime's result). */
-export type SystemTarget = 'provisioner' | 'completeActivities' | 'loopGuard' | 'trackRuns';
+export type SystemTarget = 'provisioner' | 'completeActivities' | 'refreshDealSearch' | 'loopGuard' | 'trackRuns';
 
 export interface SystemRule {
   /** The rule's name on the local bus, and the id the CDK construct gives it. */
@@ -40,6 +40,19 @@ export const completeActivitiesRule: SystemRule = {
   bus: 'crm',
   target: 'completeActivities',
   pattern: { source: [CRM_SOURCE], 'detail-type': [detailTypes.dealStageChanged] },
+};
+
+/**
+ * `Contact Updated` with a new name → its deals' search text (shared/crm/deal-search.ts). On AWS the
+ * complete-activities function handles it too (its handler tells the two rules' events apart).
+ */
+export const refreshDealSearchRule: SystemRule = {
+  name: 'system-refresh-deal-search',
+  cdkId: 'RefreshDealSearchRule',
+  description: "Contact Updated with a new name → complete-activities (the contact's deals' search text)",
+  bus: 'crm',
+  target: 'refreshDealSearch',
+  pattern: { source: [CRM_SOURCE], 'detail-type': [detailTypes.lifecycle('contact', 'Updated')], detail: { changedFields: ['name'] } },
 };
 
 /** Events no automation rule can match because of their depth → loop-guard (a LOOP_STOPPED run each). */
@@ -86,4 +99,4 @@ export function trackRunsRules(stateMachineArnPrefix: string): SystemRule[] {
 }
 
 /** The rules local mode puts on its bus. */
-export const crmBusRules: SystemRule[] = [provisionRule, completeActivitiesRule, loopGuardRule];
+export const crmBusRules: SystemRule[] = [provisionRule, completeActivitiesRule, refreshDealSearchRule, loopGuardRule];

@@ -3,6 +3,7 @@
 // member from the same composers (run-action.ts, provision.ts, createTrackStatusChanges, …) so its bundle
 // holds only that function's code.
 import { createCompleteActivities } from '#shared/crm/complete-activities.ts';
+import { createRefreshDealSearch } from '#shared/crm/deal-search.ts';
 import { createLoopGuard } from '#shared/engine/loop-guard.ts';
 import { createTrackStatusChanges } from '#shared/engine/track-runs.ts';
 import { createPublishChanges } from '#shared/events/publish.ts';
@@ -22,6 +23,7 @@ export interface RuntimeAdapters extends RunActionChannels, ProvisionAdapters {
 export function createRuntime(core: Core, adapters: RuntimeAdapters) {
   const provisioner = provisionerOf(core, adapters);
   const completeActivities = createCompleteActivities(core);
+  const refreshDealSearch = createRefreshDealSearch(core);
   const loopGuard = createLoopGuard(core);
   const trackRuns = createTrackStatusChanges({ ...core, namePrefix: adapters.namePrefix });
   return {
@@ -29,12 +31,14 @@ export function createRuntime(core: Core, adapters: RuntimeAdapters) {
     provisioner,
     trackRuns,
     completeActivities,
+    refreshDealSearch,
     publishChanges: createPublishChanges({ bus: adapters.bus, logger: core.logger }),
     loopGuard,
     /** What each system rule (shared/events/system-rules.ts) delivers to. */
     targets: {
       provisioner: (event: unknown) => provisioner.onChange(event as never),
       completeActivities: (event: unknown) => completeActivities(event as never),
+      refreshDealSearch: (event: unknown) => refreshDealSearch(event as never),
       loopGuard: (event: unknown) => loopGuard(event as never),
       trackRuns: (event: unknown) => trackRuns(event as never),
     } satisfies Record<SystemTarget, (event: unknown) => Promise<unknown>>,

@@ -7,7 +7,7 @@ import type { Actor, Cause } from '#shared/domain/actors.ts';
 import type { ContactPointKind } from '#shared/domain/contact-points.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import { contactPointTypes, exceptionCheckedTypes } from '#shared/domain/record-types.ts';
-import { isSearchable, searchTextOf, searchableTypes } from '#shared/domain/search.ts';
+import { type SearchableType, isSearchable, searchTextOf, searchableTypes } from '#shared/domain/search.ts';
 import { Conflict, ContactExcepted, NotFound, VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { decodeCursor, encodeCursor, fillPage, fromCursor, type Page } from './cursor.ts';
@@ -267,11 +267,13 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
   }
 
   /**
-   * A renamed contact's deals are found by its new name: their search text is written again
-   * (item-only, no new version, no event). Idempotent; a crash before it ends leaves the old
-   * name findable until the deal or the contact is written again.
+   * A renamed contact's deals are found by its new name: their search text is written again from the
+   * contact as it is now (item-only, no new version, no event). Idempotent, so the system rule that calls
+   * it on `Contact Updated` (shared/crm/deal-search.ts) may be delivered twice or late. Returns how many
+   * deals it rewrote.
    */
-  async function refreshContactDeals(contactId: string): Promise<void> {
+  async function refreshContactDeals(contactId: string): Promise<number> {
+    let rewritten = 0;
     let cursor: string | undefined;
     do {
       const page = await list('deal', { filter: { by: 'contact', contactId }, limit: 100, ...(cursor ? { cursor } : {}) });
@@ -288,6 +290,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
               ExpressionAttributeValues: { ':search': search, ':version': deal.version },
             }),
           )
+          .then(() => (rewritten += 1))
           // A deal written meanwhile took the contact's current name with its own write.
           .catch((error: unknown) => {
             if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
@@ -295,6 +298,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       }
       cursor = page.cursor;
     } while (cursor);
+    return rewritten;
   }
 
   function lastWrite(context: WriteContext, action: HistoryAction, at: string) {
@@ -353,7 +357,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     const action: HistoryAction = 'stageId' in changes ? 'stageChanged' : 'updated';
     const item = entityItem(type, record, lastWrite(context, action, at), await searchOf(type, record));
     await replaceVersion(type, current, item, { at, actor: context.actor, action, changes, cause: context.cause }, record, options);
-    if (type === 'contact' && 'name' in changes) await refreshContactDeals(id);
+    // A contact's new name reaches its deals' search text through the `Contact Updated` event (deal-search.ts).
     return toRecord(item);
   }
 
@@ -451,43 +455,52 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
   }
 
   /**
-   * Gives records written before search existed their search text (and deals their contact and
-   * company index keys): item-only attributes, no new version, no event. Safe to repeat.
+   * Gives one page of records written before search existed their search text (and deals their contact and
+   * company index keys): item-only attributes, no new version, no event. Safe to repeat; `cursor` says where
+   * the next page starts, so a reindex of any size goes page by page and resumes after an interruption.
    */
+  async function reindexPage(type: SearchableType, options: { cursor?: string; limit?: number } = {}): Promise<{ written: number; cursor?: string }> {
+    let written = 0;
+    const page = await list(type, { limit: options.limit ?? 100, ...(options.cursor ? { cursor: options.cursor } : {}) });
+    for (const record of page.items) {
+      const indexed = entityIndexAttributes(type, record);
+      const values: Record<string, unknown> = { ':search': await searchOf(type, record), ':version': record.version };
+      const names: Record<string, string> = { '#search': SEARCH_ATTRIBUTE };
+      const sets = ['#search = :search'];
+      for (const name of ['gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk'] as const) {
+        if (indexed[name] === undefined) continue;
+        names[`#${name}`] = name;
+        values[`:${name}`] = indexed[name];
+        sets.push(`#${name} = :${name}`);
+      }
+      await client
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: entityKey(type, record.id),
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: 'version = :version AND attribute_not_exists(deletedAt)',
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        )
+        .then(() => (written += 1))
+        // Written meanwhile: that write carried everything already.
+        .catch((error: unknown) => {
+          if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+        });
+    }
+    return { written, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  }
+
+  /** Every searchable record reindexed (reindexPage over each type); for local mode's one-time upgrade. */
   async function reindex(): Promise<number> {
     let written = 0;
     for (const type of searchableTypes) {
       let cursor: string | undefined;
       do {
-        const page = await list(type, { limit: 100, ...(cursor ? { cursor } : {}) });
-        for (const record of page.items) {
-          const indexed = entityIndexAttributes(type, record);
-          const values: Record<string, unknown> = { ':search': await searchOf(type, record), ':version': record.version };
-          const names: Record<string, string> = { '#search': SEARCH_ATTRIBUTE };
-          const sets = ['#search = :search'];
-          for (const name of ['gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk'] as const) {
-            if (indexed[name] === undefined) continue;
-            names[`#${name}`] = name;
-            values[`:${name}`] = indexed[name];
-            sets.push(`#${name} = :${name}`);
-          }
-          await client
-            .send(
-              new UpdateCommand({
-                TableName: tableName,
-                Key: entityKey(type, record.id),
-                UpdateExpression: `SET ${sets.join(', ')}`,
-                ConditionExpression: 'version = :version AND attribute_not_exists(deletedAt)',
-                ExpressionAttributeNames: names,
-                ExpressionAttributeValues: values,
-              }),
-            )
-            .then(() => (written += 1))
-            // Written meanwhile: that write carried everything already.
-            .catch((error: unknown) => {
-              if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-            });
-        }
+        const page = await reindexPage(type, cursor ? { cursor } : {});
+        written += page.written;
         cursor = page.cursor;
       } while (cursor);
     }
@@ -616,7 +629,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     return found;
   }
 
-  return { get, getMany, require, lastKnown, create, update, remove, list, stageTotals, history, reindex };
+  return { get, getMany, require, lastKnown, create, update, remove, list, stageTotals, history, reindex, reindexPage, refreshContactDeals };
 }
 
 export type Records = ReturnType<typeof createRecords>;

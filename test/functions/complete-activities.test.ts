@@ -1,5 +1,6 @@
 // The complete-activities composition root: configured from the environment, it completes
-// a deal's activities in the table it is given (DynamoDB Local standing in for DynamoDB).
+// a deal's activities, and rewrites a renamed contact's deals' search text, in the table it is given
+// (DynamoDB Local standing in for DynamoDB).
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { localCredentials } from '#infra/local/dynamodb-local.ts';
@@ -8,7 +9,7 @@ import { createStore } from '#shared/store/index.ts';
 import { aDeal, asUser } from '#test/support/factories.ts';
 import { createTestTable, manualClock, ulidIds } from '#test/support/table.ts';
 
-let handler: (event: CrmEvent, context: Context) => Promise<{ completed: string[] }>;
+let handler: (event: CrmEvent, context: Context) => Promise<{ completed: string[] } | { rewritten: number }>;
 let store: ReturnType<typeof createStore>;
 const clock = manualClock();
 
@@ -65,5 +66,41 @@ describe('the complete-activities function', () => {
 
     expect(result).toEqual({ completed: [activity.id] });
     expect((await store.records.get('activity', activity.id))?.status).toBe('completed');
+  });
+
+  it("rewrites a renamed contact's deals' search text on Contact Updated", async () => {
+    // Prepare
+    const contact = await store.records.create('contact', { name: 'Greta Garbo', emails: [], phones: [] }, asUser('u1'));
+    const deal = await store.records.create('deal', aDeal({ contactId: contact.id }), asUser('u1'));
+    const renamed = await store.records.update('contact', contact.id, (current) => ({ ...current, name: 'Greta Lovisa' }), asUser('u1'));
+    const event = {
+      version: '0',
+      id: 'eb-2',
+      source: 'stagecraft.crm',
+      'detail-type': 'Contact Updated',
+      account: '123456789012',
+      region: 'us-east-1',
+      time: '2026-01-15T09:00:00Z',
+      resources: [],
+      detail: {
+        eventId: 'stream-2',
+        entityType: 'contact',
+        entityId: contact.id,
+        occurredAt: clock.now().toISOString(),
+        actor: { kind: 'user', id: 'u1' },
+        cause: { automationId: 'none', depth: 0 },
+        before: contact,
+        after: renamed,
+        changedFields: ['name'],
+      },
+    } as CrmEvent;
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(result).toEqual({ rewritten: 1 });
+    const found = await store.records.list('deal', { filter: { by: 'contact', contactId: contact.id }, search: 'lovisa' });
+    expect(found.items.map((item) => item.id)).toEqual([deal.id]);
   });
 });

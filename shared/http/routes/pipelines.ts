@@ -6,9 +6,10 @@ import { createSchemas, patchSchemas } from '#shared/domain/entities.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import type { Route } from '../router.ts';
 import { DealFilters, filtersOf } from './records.ts';
-import { ListQuery, ok, pageOf, recordResponse } from './shapes.ts';
+import { Limit, ListQuery, ok, pageOf, recordResponse } from './shapes.ts';
 
 const TotalsQuery = z.strictObject(DealFilters);
+const BoardQuery = z.strictObject({ limit: Limit, ...DealFilters });
 
 export function pipelineRoutes(records: RecordService, workspace: WorkspaceService): Route[] {
   const Pipeline = recordResponse('pipeline').extend({ id: z.string() });
@@ -58,6 +59,24 @@ export function pipelineRoutes(records: RecordService, workspace: WorkspaceServi
         const query = parseWith(TotalsQuery, request.query, 'query');
         const pipeline = await records.get('pipeline', request.params.id!);
         return ok({ pipelineId: pipeline.id, stages: await records.stageTotals(pipeline.id, filtersOf(query)) });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/pipelines/{id}/board',
+      tag: 'pipelines',
+      summary:
+        "A pipeline's board in one call: the pipeline, the first page of deals of every stage (filtered like GET /deals by responsibleId and q; further pages from GET /deals?pipelineId&stageId&cursor) and the names of their contacts",
+      query: BoardQuery,
+      response: z.object({
+        pipeline: Pipeline,
+        columns: z.record(z.string(), pageOf(recordResponse('deal'))),
+        contacts: z.record(z.string(), z.object({ name: z.string() })),
+      }),
+      status: 200,
+      handle: async (request) => {
+        const query = parseWith(BoardQuery, request.query, 'query');
+        return ok(await records.board(request.params.id!, { ...filtersOf(query), ...(query.limit ? { limit: Number(query.limit) } : {}) }));
       },
     },
     {

@@ -31,20 +31,15 @@ describe('GET /deals?q', () => {
     expect(ids(page.body.items)).toEqual([found.id]);
   });
 
-  it("finds deals by their contact's name, also after the contact is renamed", async () => {
+  it("finds deals by their contact's name (a rename reaches them through the event path: deal-search.test.ts)", async () => {
     const pipelineId = await freshPipeline();
     const contact = await must(t, 'POST', '/contacts', contactBody({ name: 'Greta Garbo' }));
     const deal = await must(t, 'POST', '/deals', dealBody({ pipelineId, title: 'Windows', contactId: contact.id }));
     await must(t, 'POST', '/deals', dealBody({ pipelineId, title: 'Doors' }));
-    const before = await t.call('GET', `/deals?pipelineId=${pipelineId}&q=garbo`);
 
-    await must(t, 'PATCH', `/contacts/${contact.id}`, { name: 'Greta Lovisa Gustafsson' });
-    const byNewName = await t.call('GET', `/deals?pipelineId=${pipelineId}&q=gustafsson`);
-    const byOldName = await t.call('GET', `/deals?pipelineId=${pipelineId}&q=garbo`);
+    const found = await t.call('GET', `/deals?pipelineId=${pipelineId}&q=garbo`);
 
-    expect(ids(before.body.items)).toEqual([deal.id]);
-    expect(ids(byNewName.body.items)).toEqual([deal.id]);
-    expect(byOldName.body.items).toEqual([]);
+    expect(ids(found.body.items)).toEqual([deal.id]);
   });
 
   it('does not show the search text in the record', async () => {

@@ -6,7 +6,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { Loading } from '../components/States';
 import { NotificationBell } from '../features/notifications';
 import { useSession } from '../lib/session';
-import { navigation } from './routes';
+import { navigationFor } from './routes';
 
 export function Shell() {
   const [opened, { toggle, close }] = useDisclosure();
@@ -38,7 +38,7 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main">
         <ScrollArea>
-          {navigation.map((entry) => (
+          {navigationFor(auth.kind).map((entry) => (
             <NavLink
               key={entry.to}
               component={Link}

@@ -4,7 +4,8 @@
 // Plugging in a feature: add its routes to `routes` and, for a main entry, a line in
 // `navigation` (Shell renders it).
 import { lazy, type ReactNode } from 'react';
-import { Navigate, type RouteObject } from 'react-router';
+import { Navigate, type RouteObject, useParams } from 'react-router';
+import { usePrefetchBoard } from '../features/board/prefetch';
 import { NotificationsPage } from '../features/notifications';
 import { paths } from '../lib/paths';
 
@@ -21,12 +22,21 @@ const RunsPage = lazy(() => import('../features/runs').then((m) => ({ default: m
 const RunDetailPage = lazy(() => import('../features/runs').then((m) => ({ default: m.RunDetailPage })));
 const LocalToolsPage = lazy(() => import('../features/local-tools').then((m) => ({ default: m.LocalToolsPage })));
 
+/** The board's request leaves with the board's chunk, not after it. */
+function BoardRoute() {
+  const { pipelineId = '' } = useParams();
+  usePrefetchBoard(pipelineId);
+  return <BoardPage />;
+}
+
 export interface NavigationEntry {
   label: string;
   to: string;
   /** Marks the entry active for these path prefixes too. */
   prefixes?: string[];
   icon: ReactNode;
+  /** Only local mode has these routes (/local/* on the API): hidden when signed in through Cognito. */
+  localOnly?: boolean;
 }
 
 export const navigation: NavigationEntry[] = [
@@ -39,13 +49,16 @@ export const navigation: NavigationEntry[] = [
   { label: 'Runs', to: paths.runs, icon: '↻' },
   { label: 'Statistics', to: paths.stats, icon: '▮' },
   { label: 'Settings', to: paths.settings('butler'), prefixes: ['/settings'], icon: '⚒' },
-  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '⏱' },
+  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '⏱', localOnly: true },
 ];
+
+/** The entries shown to a session signed in the given way. */
+export const navigationFor = (authKind: 'local' | 'cognito'): NavigationEntry[] => navigation.filter((entry) => !entry.localOnly || authKind === 'local');
 
 export const routes: RouteObject[] = [
   { index: true, element: <Navigate to="/pipelines/sales" replace /> },
   { path: 'pipelines', element: <BoardIndex /> },
-  { path: 'pipelines/:pipelineId', element: <BoardPage /> },
+  { path: 'pipelines/:pipelineId', element: <BoardRoute /> },
   { path: ':collection', element: <RecordListPage /> },
   { path: ':collection/:id', element: <RecordPage /> },
   { path: 'settings', element: <Navigate to={paths.settings('butler')} replace /> },

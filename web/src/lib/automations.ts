@@ -13,10 +13,12 @@ export interface AutomationSummary {
   provisioning?: 'pending' | 'ready' | 'error';
 }
 
-export function useAutomations() {
+/** `enabled: false` holds the request back (the board asks once its cards are in). */
+export function useAutomations({ enabled = true }: { enabled?: boolean } = {}) {
   const api = useApi();
   return useQuery({
     queryKey: keys.automations,
+    enabled,
     queryFn: async () => {
       const items: AutomationSummary[] = [];
       let cursor: string | undefined;

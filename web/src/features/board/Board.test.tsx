@@ -9,6 +9,9 @@ import { BoardPage } from './components/BoardPage';
 const deal = { ...meta('d1', 3), title: 'Solar roof', pipelineId: 'sales', stageId: 'new', amount: 1200, currency: 'EUR', responsibleId: 'admin' };
 const other = { ...meta('d2'), title: 'Heat pump', pipelineId: 'sales', stageId: 'new', amount: 800, currency: 'EUR' };
 
+const dealsMatching = (q: string | null, stageId: string | null) =>
+  [deal, other].filter((item) => (!stageId || item.stageId === stageId) && (!q || item.title.toLowerCase().includes(q)));
+
 function boardApi(patchAnswer: Answer) {
   return scriptedApi({
     'GET /pipelines': { body: { items: [salesPipeline] } },
@@ -17,12 +20,15 @@ function boardApi(patchAnswer: Answer) {
       body: { items: [{ id: 'a1', name: 'Call when the contract is out', status: 'active', trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' } }] },
     },
     'GET /automations/a1/runs': { body: { items: [{ runId: 'r1' }, { runId: 'r2' }] } },
-    // The server's filters, as GET /deals applies them (title only here).
-    'GET /deals': (request) => {
-      const stageId = request.query.get('stageId');
-      const q = request.query.get('q');
-      return { body: { items: [deal, other].filter((item) => (!stageId || item.stageId === stageId) && (!q || item.title.toLowerCase().includes(q))) } };
-    },
+    // The server's filters, as GET /deals and the board apply them (title only here).
+    'GET /deals': (request) => ({ body: { items: dealsMatching(request.query.get('q'), request.query.get('stageId')) } }),
+    'GET /pipelines/sales/board': (request) => ({
+      body: {
+        pipeline: salesPipeline,
+        columns: Object.fromEntries(salesPipeline.stages.map((stage) => [stage.id, { items: dealsMatching(request.query.get('q'), stage.id) }])),
+        contacts: {},
+      },
+    }),
     'GET /pipelines/sales/totals': (request) =>
       request.query.get('q') ? { body: { pipelineId: 'sales', stages: { new: { count: 1, amounts: { EUR: 1200 } } } } } : { body: { pipelineId: 'sales', stages: { new: { count: 2000, amounts: { EUR: 2_000_000 } } } } },
     'PATCH /deals/d1': patchAnswer,
@@ -105,7 +111,37 @@ describe('BoardPage', () => {
     expect(screen.getByRole('article', { name: 'Deal Solar roof' })).toBeTruthy();
     await waitFor(() => expect(screen.getByLabelText('New: 1 deals')).toBeTruthy());
     const asked = api.sent.filter((request) => request.query.has('q')).map((request) => `${request.path}?q=${request.query.get('q')}`);
-    expect(new Set(asked)).toEqual(new Set(['/deals?q=solar', '/pipelines/sales/totals?q=solar']));
+    expect(new Set(asked)).toEqual(new Set(['/pipelines/sales/board?q=solar', '/pipelines/sales/totals?q=solar']));
+  });
+
+  it('shows every column after one request for the board, and asks for totals and automations only then', async () => {
+    const api = boardApi({ body: deal });
+    renderBoard(api);
+
+    await screen.findByRole('article', { name: 'Deal Heat pump' });
+
+    await waitFor(() => expect(api.sent.some((request) => request.path === '/pipelines/sales/totals')).toBe(true));
+    const paths = api.sent.map((request) => request.path);
+    expect(paths.filter((path) => path === '/deals')).toEqual([]);
+    expect(paths.indexOf('/pipelines/sales/board')).toBeLessThan(paths.indexOf('/pipelines/sales/totals'));
+    expect(paths.indexOf('/pipelines/sales/board')).toBeLessThan(paths.indexOf('/automations'));
+  });
+
+  it('names a card’s contact from the board request, without reading the contact', async () => {
+    const withContact = { ...other, contactId: 'c1' };
+    const api = scriptedApi({
+      'GET /pipelines': { body: { items: [salesPipeline] } },
+      'GET /users': { body: { items: people } },
+      'GET /automations': { body: { items: [] } },
+      'GET /pipelines/sales/totals': { body: { pipelineId: 'sales', stages: {} } },
+      'GET /pipelines/sales/board': { body: { pipeline: salesPipeline, columns: { new: { items: [withContact] } }, contacts: { c1: { name: 'Ada Lovelace' } } } },
+    });
+    renderBoard(api);
+
+    const card = await screen.findByRole('article', { name: 'Deal Heat pump' });
+
+    expect(within(card).getByRole('link', { name: 'Ada Lovelace' })).toBeTruthy();
+    expect(api.sent.some((request) => request.path.startsWith('/contacts'))).toBe(false);
   });
 
   it('asks the server for one responsible person’s deals', async () => {
@@ -117,7 +153,7 @@ describe('BoardPage', () => {
     await user.click(screen.getByRole('combobox', { name: 'Responsible' }));
     await user.click(await screen.findByRole('option', { name: people.find((person) => person.id === 'admin')!.name }));
 
-    await waitFor(() => expect(api.sent.some((request) => request.path === '/deals' && request.query.get('responsibleId') === 'admin')).toBe(true));
+    await waitFor(() => expect(api.sent.some((request) => request.path === '/pipelines/sales/board' && request.query.get('responsibleId') === 'admin')).toBe(true));
     expect(api.sent.some((request) => request.path === '/pipelines/sales/totals' && request.query.get('responsibleId') === 'admin')).toBe(true);
   });
 });

@@ -1,42 +1,31 @@
-// The board's server state: a page of deals per stage (more on demand), the totals of
-// every stage counted by the server, both under the board's filters (responsible person,
-// text), and the stage move with If-Match.
-import { type InfiniteData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+// The board's server state: the board in one request (the pipeline, each stage's first page, its
+// contacts' names), further pages per stage on demand, the totals of every stage counted by the
+// server — all under the board's filters (responsible person, text) — and the stage move with If-Match.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../../lib/api';
 import { keys } from '../../../lib/query';
+import { type BoardFilters, COLUMN_FRESH_MS, type ColumnPages, FIRST_COLUMN_PAGE, boardSnapshotOptions, columnPrefix, columnKey, filterQuery, totalsKey } from './snapshot';
 import type { Deal, Page } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
 
-/**
- * Cards a column shows first: a screen shows fewer, and every card rendered costs the first paint of
- * a 2,000-deal board (bench: `npm run bench`). "Show more" then loads pages of COLUMN_PAGE.
- */
-export const FIRST_COLUMN_PAGE = 20;
+/** "Show more" loads pages of this many. */
 export const COLUMN_PAGE = 50;
 
-/** What the board is narrowed to; the server filters (GET /deals and /pipelines/{id}/totals). */
-export interface BoardFilters {
-  /** Text in the title or the contact's name; "" for none. */
-  q: string;
-  /** A user id; "" for anyone. */
-  responsibleId: string;
+export { type BoardFilters, type BoardSnapshot, FIRST_COLUMN_PAGE, columnKey, columnPrefix, filterQuery, totalsKey } from './snapshot';
+
+export function useBoardSnapshot(pipelineId: string, filters: BoardFilters) {
+  const api = useApi();
+  const queryClient = useQueryClient();
+  return useQuery({ ...boardSnapshotOptions(api, queryClient, pipelineId, filters), placeholderData: (previous) => previous });
 }
 
-/** The query parameters of the filters that are set. */
-export function filterQuery(filters: BoardFilters): Record<string, string> {
-  const q = filters.q.trim();
-  return { ...(q ? { q } : {}), ...(filters.responsibleId ? { responsibleId: filters.responsibleId } : {}) };
-}
-
-/** A column's cache entries start with this, whatever the filters (a move updates them all). */
-export const columnPrefix = (pipelineId: string, stageId: string) => [...keys.board(pipelineId), 'stage', stageId] as const;
-export const columnKey = (pipelineId: string, stageId: string, filters: BoardFilters) => [...columnPrefix(pipelineId, stageId), filterQuery(filters)] as const;
-export const totalsKey = (pipelineId: string, filters: BoardFilters) => [...keys.board(pipelineId), 'totals', filterQuery(filters)] as const;
-
-export function useStageDeals(pipelineId: string, stageId: string, filters: BoardFilters) {
+/** A stage's deals; `enabled` once the board request filled its first page (or failed). */
+export function useStageDeals(pipelineId: string, stageId: string, filters: BoardFilters, enabled = true) {
   const api = useApi();
   return useInfiniteQuery({
     queryKey: columnKey(pipelineId, stageId, filters),
+    enabled,
+    staleTime: COLUMN_FRESH_MS,
     queryFn: ({ pageParam, signal }) =>
       api.request<Page<Deal>>('/deals', { query: { pipelineId, stageId, ...filterQuery(filters), limit: pageParam ? COLUMN_PAGE : FIRST_COLUMN_PAGE, cursor: pageParam }, signal }),
     initialPageParam: undefined as string | undefined,
@@ -53,10 +42,11 @@ export interface StageTotal {
 }
 
 /** Totals per stage over every deal of the pipeline that passes the filters, counted by the server. */
-export function useStageTotals(pipelineId: string, filters: BoardFilters) {
+export function useStageTotals(pipelineId: string, filters: BoardFilters, enabled = true) {
   const api = useApi();
   return useQuery({
     queryKey: totalsKey(pipelineId, filters),
+    enabled,
     queryFn: async ({ signal }) =>
       (
         await api.request<{ stages: Record<string, StageTotal> }>(`/pipelines/${encodeURIComponent(pipelineId)}/totals`, {
@@ -93,7 +83,6 @@ export function moveRefusal(error: unknown): string {
   return `Not moved: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-type Columns = InfiniteData<Page<Deal>, string | undefined>;
 
 export function useMoveDeal(pipelineId: string) {
   const api = useApi();
@@ -106,11 +95,11 @@ export function useMoveDeal(pipelineId: string) {
       const from = columnPrefix(pipelineId, deal.stageId);
       const to = columnPrefix(pipelineId, toStageId);
       await Promise.all([queryClient.cancelQueries({ queryKey: from }), queryClient.cancelQueries({ queryKey: to })]);
-      const previous = [...queryClient.getQueriesData<Columns>({ queryKey: from }), ...queryClient.getQueriesData<Columns>({ queryKey: to })];
-      queryClient.setQueriesData<Columns>({ queryKey: from }, (data) =>
+      const previous = [...queryClient.getQueriesData<ColumnPages>({ queryKey: from }), ...queryClient.getQueriesData<ColumnPages>({ queryKey: to })];
+      queryClient.setQueriesData<ColumnPages>({ queryKey: from }, (data) =>
         data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== deal.id) })) },
       );
-      queryClient.setQueriesData<Columns>({ queryKey: to }, (data) => {
+      queryClient.setQueriesData<ColumnPages>({ queryKey: to }, (data) => {
         if (!data) return data;
         const [first, ...rest] = data.pages;
         return { ...data, pages: [{ ...(first ?? { items: [] }), items: [{ ...deal, stageId: toStageId }, ...(first?.items ?? [])] }, ...rest] };

@@ -9,7 +9,7 @@ import { automationsEntering, useAutomations } from '../../../lib/automations';
 import { paths } from '../../../lib/paths';
 import type { Deal } from '../../../lib/records';
 import { usePipelines, useUsers } from '../../../lib/users';
-import { type BoardFilters, moveRefusal, useMoveDeal, useStageTotals } from '../api/board';
+import { type BoardFilters, moveRefusal, useBoardSnapshot, useMoveDeal, useStageTotals } from '../api/board';
 import { DealCardPreview } from './DealCard';
 import { StageColumn } from './StageColumn';
 
@@ -22,21 +22,28 @@ export function BoardIndex() {
   return <Navigate to={paths.board(first.id)} replace />;
 }
 
+const noContacts: Record<string, { name: string }> = {};
+
 /** How long typing may pause before the board asks the server for the filtered columns. */
 export const FILTER_DEBOUNCE_MS = 300;
 
 export function BoardPage() {
   const { pipelineId = '' } = useParams();
   const navigate = useNavigate();
-  const pipelines = usePipelines();
-  const users = useUsers();
-  const automations = useAutomations();
-  const move = useMoveDeal(pipelineId);
   const [text, setText] = useState('');
   const [q] = useDebouncedValue(text, FILTER_DEBOUNCE_MS);
   const [responsibleId, setResponsibleId] = useState('');
   const filters = useMemo<BoardFilters>(() => ({ q, responsibleId }), [q, responsibleId]);
-  const totals = useStageTotals(pipelineId, filters);
+  // First the cards: the board request leaves at once and alone with the small lists; totals (which read
+  // every deal of the pipeline) and the automations of the column heads follow once a board is shown.
+  const board = useBoardSnapshot(pipelineId, filters);
+  const columnsFilled = (board.isSuccess && !board.isPlaceholderData) || board.isError;
+  const boardShown = board.data !== undefined || board.isError;
+  const pipelines = usePipelines();
+  const users = useUsers();
+  const automations = useAutomations({ enabled: boardShown });
+  const { mutate: moveDeal } = useMoveDeal(pipelineId);
+  const totals = useStageTotals(pipelineId, filters, boardShown);
   const [notices, setNotices] = useState<Record<string, string>>({});
   const [dragged, setDragged] = useState<Deal>();
   const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor));
@@ -45,12 +52,12 @@ export function BoardPage() {
     (deal: Deal, toStageId: string) => {
       if (deal.stageId === toStageId) return;
       setNotices(({ [deal.id]: _gone, ...rest }) => rest);
-      move.mutate(
+      moveDeal(
         { deal, toStageId },
         { onError: (error) => setNotices((current) => ({ ...current, [deal.id]: moveRefusal(error) })) },
       );
     },
-    [move],
+    [moveDeal],
   );
   const onDragStart = useCallback((event: DragStartEvent) => setDragged(event.active.data.current?.deal as Deal | undefined), []);
   const onDragEnd = useCallback(
@@ -64,11 +71,14 @@ export function BoardPage() {
   );
   const dismiss = useCallback((dealId: string) => setNotices(({ [dealId]: _gone, ...rest }) => rest), []);
 
-  if (pipelines.isPending) return <Loading />;
-  if (pipelines.isError) return <ErrorState error={pipelines.error} onRetry={() => void pipelines.refetch()} />;
-  const pipeline = pipelines.data.find((candidate) => candidate.id === pipelineId);
-  if (!pipeline) return <ErrorState title="No such pipeline" error={new Error(`There is no pipeline "${pipelineId}".`)} />;
+  const pipeline = board.data?.pipeline.id === pipelineId ? board.data.pipeline : pipelines.data?.find((candidate) => candidate.id === pipelineId);
+  if (!pipeline) {
+    if (board.isPending || pipelines.isPending) return <Loading />;
+    if (pipelines.isError) return <ErrorState error={pipelines.error} onRetry={() => void pipelines.refetch()} />;
+    return <ErrorState title="No such pipeline" error={new Error(`There is no pipeline "${pipelineId}".`)} />;
+  }
   const people = (users.data ?? []).filter((user) => user.kind === 'human');
+  const contactNames = board.data?.pipeline.id === pipelineId ? board.data.contacts : noContacts;
 
   return (
     <Stack gap="sm" h="calc(100vh - 84px)">
@@ -79,7 +89,7 @@ export function BoardPage() {
             aria-label="Pipeline"
             size="xs"
             w={180}
-            data={pipelines.data.map((candidate) => ({ value: candidate.id, label: candidate.name }))}
+            data={(pipelines.data ?? [pipeline]).map((candidate) => ({ value: candidate.id, label: candidate.name }))}
             value={pipeline.id}
             onChange={(value) => value && navigate(paths.board(value))}
             allowDeselect={false}
@@ -128,6 +138,8 @@ export function BoardPage() {
               totalsPending={totals.isPending}
               automations={automationsEntering(automations.data ?? [], pipeline.id, stage.id)}
               filters={filters}
+              filled={columnsFilled}
+              contactNames={contactNames}
               onMove={onMove}
               notices={notices}
               onDismissNotice={dismiss}

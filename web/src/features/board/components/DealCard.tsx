@@ -1,15 +1,25 @@
 // One deal on the board: title, amount, responsible, contact; drag it, or move it by its menu.
 import { useDraggable } from '@dnd-kit/core';
-import { ActionIcon, Alert, Anchor, CloseButton, Group, Menu, Paper, Stack, Text } from '@mantine/core';
+import { Alert, CloseButton, Group, Menu, Paper, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { Link } from 'react-router';
 import { paths } from '../../../lib/paths';
 import { keys } from '../../../lib/query';
 import type { Contact, Deal, Stage } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
+import classes from './DealCard.module.css';
 import { formatAmount } from './format';
 
+function ContactLink({ contactId, name }: { contactId: string; name: string }) {
+  return (
+    <Link to={paths.record('contacts', contactId)} className={classes.contact}>
+      {name}
+    </Link>
+  );
+}
+
+/** A contact the board request did not name (a card from "Show more", a move): read on its own. */
 function ContactName({ contactId }: { contactId: string }) {
   const api = useApi();
   const contact = useQuery({
@@ -17,11 +27,7 @@ function ContactName({ contactId }: { contactId: string }) {
     queryFn: () => api.request<Contact>(`/contacts/${encodeURIComponent(contactId)}`),
     staleTime: 60_000,
   });
-  return (
-    <Anchor component={Link} to={paths.record('contacts', contactId)} size="xs" c="dimmed">
-      {contact.data?.name ?? (contact.isError ? 'contact not found' : '…')}
-    </Anchor>
-  );
+  return <ContactLink contactId={contactId} name={contact.data?.name ?? (contact.isError ? 'contact not found' : '…')} />;
 }
 
 /**
@@ -31,9 +37,9 @@ function ContactName({ contactId }: { contactId: string }) {
 function MoveMenu({ deal, stages, onMove }: Pick<DealCardProps, 'deal' | 'stages' | 'onMove'>) {
   const [opened, setOpened] = useState(false);
   const button = (
-    <ActionIcon variant="subtle" size="sm" aria-label={`Move ${deal.title}`} onPointerDown={(event) => event.stopPropagation()} onClick={() => setOpened(true)}>
+    <button type="button" className={classes.move} aria-label={`Move ${deal.title}`} onPointerDown={(event) => event.stopPropagation()} onClick={() => setOpened(true)}>
       <span aria-hidden="true">⋯</span>
-    </ActionIcon>
+    </button>
   );
   if (!opened) return button;
   return (
@@ -55,59 +61,50 @@ export interface DealCardProps {
   deal: Deal;
   /** The responsible person's name, looked up once per column rather than per card. */
   responsible: string | undefined;
+  /** The contact's name when the board request brought it. */
+  contactName?: string | undefined;
   stages: Stage[];
   onMove: (deal: Deal, toStageId: string) => void;
-  notice?: string;
-  onDismissNotice?: () => void;
+  notice?: string | undefined;
+  onDismissNotice?: (dealId: string) => void;
 }
 
-export function DealCard({ deal, responsible, stages, onMove, notice, onDismissNotice }: DealCardProps) {
+/** Memoised: a column re-renders on every page, filter and move; an unchanged card does not. */
+export const DealCard = memo(function DealCard({ deal, responsible, contactName, stages, onMove, notice, onDismissNotice }: DealCardProps) {
   // The card stays in its column while dragged (dimmed); the board's DragOverlay follows the pointer.
   const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: deal.id, data: { deal } });
   return (
-    <Paper
+    <article
       ref={setNodeRef}
-      withBorder
-      p="xs"
-      shadow="xs"
-      style={{ opacity: isDragging ? 0.4 : 1, cursor: 'grab', touchAction: 'none' }}
-      component="article"
+      className={isDragging ? `${classes.card} ${classes.dragging}` : classes.card}
       aria-label={`Deal ${deal.title}`}
       {...listeners}
       {...attributes}
       // An article holding links and a menu; dnd-kit's default role "button" would hide them.
       role="article"
     >
-      <Stack gap={2}>
-        <Group justify="space-between" wrap="nowrap" gap={4} align="flex-start">
-          <Anchor component={Link} to={paths.record('deals', deal.id)} fw={600} size="sm" lineClamp={2} onPointerDown={(event) => event.stopPropagation()}>
-            {deal.title}
-          </Anchor>
-          <MoveMenu deal={deal} stages={stages} onMove={onMove} />
-        </Group>
-        {typeof deal.amount === 'number' ? (
-          <Text size="sm" fw={500}>
-            {formatAmount(deal.amount, deal.currency)}
-          </Text>
-        ) : null}
-        <Group gap={6} justify="space-between" wrap="nowrap">
-          <Text size="xs" c="dimmed" span>
-            {responsible ?? 'nobody'}
-          </Text>
-          {deal.contactId ? <ContactName contactId={deal.contactId} /> : null}
-        </Group>
-        {notice ? (
-          <Alert color="orange" p={6} role="alert" onPointerDown={(event) => event.stopPropagation()}>
-            <Group gap={4} wrap="nowrap" align="flex-start">
-              <Text size="xs">{notice}</Text>
-              {onDismissNotice ? <CloseButton size="xs" aria-label="Dismiss" onClick={onDismissNotice} /> : null}
-            </Group>
-          </Alert>
-        ) : null}
-      </Stack>
-    </Paper>
+      <div className={classes.head}>
+        <Link to={paths.record('deals', deal.id)} className={classes.title} onPointerDown={(event) => event.stopPropagation()}>
+          {deal.title}
+        </Link>
+        <MoveMenu deal={deal} stages={stages} onMove={onMove} />
+      </div>
+      {typeof deal.amount === 'number' ? <div className={classes.amount}>{formatAmount(deal.amount, deal.currency)}</div> : null}
+      <div className={classes.foot}>
+        <span>{responsible ?? 'nobody'}</span>
+        {deal.contactId ? contactName ? <ContactLink contactId={deal.contactId} name={contactName} /> : <ContactName contactId={deal.contactId} /> : null}
+      </div>
+      {notice ? (
+        <Alert color="orange" p={6} role="alert" onPointerDown={(event) => event.stopPropagation()}>
+          <Group gap={4} wrap="nowrap" align="flex-start">
+            <Text size="xs">{notice}</Text>
+            {onDismissNotice ? <CloseButton size="xs" aria-label="Dismiss" onClick={() => onDismissNotice(deal.id)} /> : null}
+          </Group>
+        </Alert>
+      ) : null}
+    </article>
   );
-}
+});
 
 /** What follows the pointer while a deal is dragged. */
 export function DealCardPreview({ deal }: { deal: Deal }) {

@@ -1,6 +1,7 @@
 // A stage of the board: its head (name, total, automations) and its deals, a drop target.
 import { useDroppable } from '@dnd-kit/core';
-import { Button, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
+import { useMemo } from 'react';
+import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { ErrorState, Loading } from '../../../components/States';
 import type { AutomationSummary } from '../../../lib/automations';
 import type { Deal, Stage } from '../../../lib/records';
@@ -18,6 +19,10 @@ export interface StageColumnProps {
   totalsPending: boolean;
   automations: AutomationSummary[];
   filters: BoardFilters;
+  /** The board request filled the columns' first pages (or failed: the column then asks itself). */
+  filled: boolean;
+  /** Names of the deals' contacts the board request brought. */
+  contactNames: Record<string, { name: string }>;
   onMove: (deal: Deal, toStageId: string) => void;
   notices: Record<string, string>;
   onDismissNotice: (dealId: string) => void;
@@ -25,11 +30,12 @@ export interface StageColumnProps {
 
 const kindColor = { open: undefined, won: 'green', lost: 'red' } as const;
 
-export function StageColumn({ pipelineId, stage, stages, total, totalsPending, automations, filters, onMove, notices, onDismissNotice }: StageColumnProps) {
-  const deals = useStageDeals(pipelineId, stage.id, filters);
+export function StageColumn({ pipelineId, stage, stages, total, totalsPending, automations, filters, filled, contactNames, onMove, notices, onDismissNotice }: StageColumnProps) {
+  const deals = useStageDeals(pipelineId, stage.id, filters, filled);
   const filtered = Object.keys(filterQuery(filters)).length > 0;
   const users = useUsers();
-  const nameOf = (userId: string | undefined) => (userId ? (users.data?.find((user) => user.id === userId)?.name ?? userId) : undefined);
+  const names = useMemo(() => new Map((users.data ?? []).map((user) => [user.id, user.name])), [users.data]);
+  const nameOf = (userId: string | undefined) => (userId ? (names.get(userId) ?? userId) : undefined);
   const { setNodeRef, isOver } = useDroppable({ id: stage.id, data: { stage } });
   const shown = deals.data?.pages.flatMap((page) => page.items) ?? [];
   const headingId = `stage-${stage.id}`;
@@ -57,9 +63,10 @@ export function StageColumn({ pipelineId, stage, stages, total, totalsPending, a
         </Text>
         <StageAutomations automations={automations} />
       </Stack>
-      <ScrollArea.Autosize mah="calc(100vh - 260px)" type="auto" offsetScrollbars>
+      {/* The browser's own scrolling: Mantine's ScrollArea measures itself on every resize of its content. */}
+      <div style={{ maxHeight: 'calc(100vh - 260px)', overflowY: 'auto', paddingRight: 4 }}>
         <Stack gap={6} mih={60}>
-          {deals.isPending ? <Loading /> : null}
+          {deals.isPending && !deals.data ? <Loading /> : null}
           {deals.isError ? <ErrorState error={deals.error} onRetry={() => void deals.refetch()} /> : null}
           {deals.isSuccess && shown.length === 0 ? (
             <Text size="xs" c="dimmed" ta="center" py="sm">
@@ -67,7 +74,16 @@ export function StageColumn({ pipelineId, stage, stages, total, totalsPending, a
             </Text>
           ) : null}
           {shown.map((deal) => (
-            <DealCard key={deal.id} deal={deal} responsible={nameOf(deal.responsibleId)} stages={stages} onMove={onMove} notice={notices[deal.id]} onDismissNotice={() => onDismissNotice(deal.id)} />
+            <DealCard
+              key={deal.id}
+              deal={deal}
+              responsible={nameOf(deal.responsibleId)}
+              contactName={deal.contactId ? contactNames[deal.contactId]?.name : undefined}
+              stages={stages}
+              onMove={onMove}
+              notice={notices[deal.id]}
+              onDismissNotice={onDismissNotice}
+            />
           ))}
           {deals.hasNextPage ? (
             <Button variant="subtle" size="xs" loading={deals.isFetchingNextPage} onClick={() => void deals.fetchNextPage()}>
@@ -75,7 +91,7 @@ export function StageColumn({ pipelineId, stage, stages, total, totalsPending, a
             </Button>
           ) : null}
         </Stack>
-      </ScrollArea.Autosize>
+      </div>
     </Paper>
   );
 }
