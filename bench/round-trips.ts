@@ -8,6 +8,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalSystem } from '#infra/local/system.ts';
 import type { Logger } from '#shared/ports.ts';
+import { cpuSeconds } from './proc.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -36,12 +37,25 @@ function countCalls(counts: Map<string, number>): () => void {
 }
 
 /** Calls by command for `runs` runs written 10 a second, idle polling included. */
-export async function roundTripsPerRun(runs = 50): Promise<{ perRun: Array<[string, number]>; total: number; seconds: number }> {
+export async function roundTripsPerRun(
+  runs = 50,
+  spacingMs = 100,
+): Promise<{ perRun: Array<[string, number]>; total: number; seconds: number; nodeCpuMs: number; jvmCpuMs: number }> {
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-trips-'));
   const system = await startLocalSystem({ home, port: 0, logger: quiet, seedAutomations: false });
   const counts = new Map<string, number>();
   let restore = () => {};
   try {
+    const succeeded = async (automationId: string) => {
+      let count = 0;
+      let cursor: string | undefined;
+      do {
+        const page = await system.app.store.runLog.list(automationId, { limit: 100, status: 'SUCCEEDED', ...(cursor ? { cursor } : {}) });
+        count += page.items.length;
+        cursor = page.cursor;
+      } while (cursor);
+      return count;
+    };
     const admin = { authorization: `Bearer ${system.credentials.adminToken}`, 'content-type': 'application/json' };
     const created = await fetch(`${system.http.url}/automations`, {
       method: 'POST',
@@ -52,6 +66,9 @@ export async function roundTripsPerRun(runs = 50): Promise<{ perRun: Array<[stri
     while (((await (await fetch(`${system.http.url}/automations/${automationId}`, { headers: admin })).json()) as { provisioning: string }).provisioning !== 'ready') await sleep(100);
     await sleep(500);
     restore = countCalls(counts);
+    const jvm = system.dynamo.pid === undefined ? [] : [system.dynamo.pid];
+    const cpuBefore = process.cpuUsage();
+    const jvmBefore = cpuSeconds(jvm);
     const started = performance.now();
     for (let i = 0; i < runs; i++) {
       await fetch(`${system.http.url}/contacts`, {
@@ -59,19 +76,21 @@ export async function roundTripsPerRun(runs = 50): Promise<{ perRun: Array<[stri
         headers: { 'x-api-key': system.credentials.integrationKey, 'content-type': 'application/json' },
         body: JSON.stringify({ name: `trips-${i}` }),
       });
-      await sleep(100);
+      if (spacingMs > 0) await sleep(spacingMs);
     }
     for (;;) {
       const status = await system.backpressure.status();
-      const page = await system.app.store.runLog.list(automationId, { limit: 100, status: 'SUCCEEDED' });
-      if (page.items.length >= runs && status.executions.running === 0) break;
+      if ((await succeeded(automationId)) >= runs && status.executions.running === 0) break;
       await sleep(200);
     }
     restore();
+    const cpu = process.cpuUsage(cpuBefore);
+    const nodeCpuMs = (cpu.user + cpu.system) / 1000 / runs;
+    const jvmCpuMs = ((cpuSeconds(jvm) - jvmBefore) * 1000) / runs;
     const seconds = (performance.now() - started) / 1000;
     const total = [...counts].filter(([name]) => !name.startsWith('(')).reduce((sum, [, count]) => sum + count, 0);
     const perRun = [...counts].sort((a, b) => b[1] - a[1]).map(([name, count]): [string, number] => [name, count / runs]);
-    return { perRun, total: total / runs, seconds };
+    return { perRun, total: total / runs, seconds, nodeCpuMs, jvmCpuMs };
   } finally {
     restore();
     await system.stop();
@@ -80,7 +99,9 @@ export async function roundTripsPerRun(runs = 50): Promise<{ perRun: Array<[stri
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { perRun, total, seconds } = await roundTripsPerRun(Number(process.env.BENCH_TRIPS_RUNS ?? 50));
+  const { perRun, total, seconds, nodeCpuMs, jvmCpuMs } = await roundTripsPerRun(Number(process.env.BENCH_TRIPS_RUNS ?? 50), Number(process.env.BENCH_TRIPS_SPACING_MS ?? 100));
   console.log(`DynamoDB calls per run: ${total.toFixed(1)} (over ${seconds.toFixed(1)} s, stream polling included)`);
+  // The HTTP client of the writes runs in this process too: node's share is an upper bound.
+  console.log(`CPU per run: node ${nodeCpuMs.toFixed(1)} ms (this process: writer + local system) + JVM ${jvmCpuMs.toFixed(1)} ms`);
   for (const [name, count] of perRun) console.log(`  ${name.padEnd(24)} ${count.toFixed(2)}`);
 }

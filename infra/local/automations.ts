@@ -7,6 +7,12 @@ import type { LocalWorkflows } from './workflows.ts';
 
 export const automationRuleName = (automationId: string) => `automation-${automationId}`;
 
+/** The CRM event's id (one run per automation and event); another id for an event without one. */
+function executionNameOf(event: { detail?: Record<string, unknown> }, ids: Ids): string {
+  const eventId = event.detail?.eventId;
+  return typeof eventId === 'string' && eventId !== '' ? eventId : ids.next();
+}
+
 export function localWorkflowsPort(workflows: LocalWorkflows): Workflows {
   return {
     async start(stateMachine, name, input) {
@@ -46,7 +52,9 @@ export function localAutomationInfra(workflows: LocalWorkflows, bus: LocalEventB
           pattern: eventPattern,
           enabled,
           // EventBridge names the execution itself; Enroll, keyed by the event id, drops a second delivery.
-          target: (event) => workflows.start(automationId, ids.next(), event),
+          // Locally the event names it, so a delivery replayed after a crash finds the execution it
+          // started; the target settles once that execution is durable (docs/local-performance.md).
+          target: (event) => workflows.deliver(automationId, executionNameOf(event, ids), event),
         });
       }
       return { stateMachine: automationId, version: String(version) };

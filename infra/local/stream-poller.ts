@@ -1,6 +1,7 @@
 // Lambda's DynamoDB stream event source on one machine: reads the real DynamoDB Local
 // stream shard by shard and calls the handler with DynamoDBStreamEvent batches, with a
-// checkpoint on disk so a restart neither loses records nor replays more than one batch.
+// checkpoint on disk so a restart loses no record; a crash replays what was handled in the
+// last `checkpointEveryMs` (every consumer is idempotent on the records' event ids).
 // A checkpoint the stream no longer holds is never trusted (docs/local-durability.md).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,6 +43,18 @@ export interface StreamPollerOptions {
   retryDelayMs?: number;
   /** @default 1000 — how often the shard list is read again (DescribeStream). */
   shardRefreshMs?: number;
+  /**
+   * @default 200 — the longest the checkpoint file lags behind the records handled while they
+   * flow (a stop writes it at once). Writing it after every batch cost a file write and a rename
+   * per batch: milliseconds of blocked event loop each under load.
+   */
+  checkpointEveryMs?: number;
+  /**
+   * Settles once what the handler started is durable on its own: the checkpoint waits for it
+   * before it moves past the records handled so far (local mode: runs the bus started and that
+   * are not written yet). A rejection keeps the checkpoint where it was.
+   */
+  beforeCheckpoint?: () => Promise<void>;
 }
 
 export interface StreamPoller {
@@ -137,6 +150,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const maxAttempts = options.maxAttempts ?? 4;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const shardRefreshMs = options.shardRefreshMs ?? 1000;
+  const checkpointEveryMs = options.checkpointEveryMs ?? 200;
   const checkpointFile = join(folder, `stream-${tableName}.checkpoint.json`);
   const deadLetterFolder = join(folder, 'dead-letter');
   mkdirSync(folder, { recursive: true });
@@ -158,6 +172,10 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   let behindSince: number | undefined;
   let quietPasses = 0;
   let idleWake: (() => void) | undefined;
+  let savedAt = 0;
+  let pendingSave: NodeJS.Timeout | undefined;
+  /** Checkpoint writes, one after another. */
+  let saving: Promise<void> = Promise.resolve();
 
   function load(): void {
     checkpoint = existsSync(checkpointFile) ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as Checkpoint) : { shards: {} };
@@ -169,15 +187,51 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   }
 
   /** Written beside and renamed over, so a crash mid-write leaves the previous checkpoint whole. */
-  function save(): void {
+  function write(text: string): void {
     const temporary = `${checkpointFile}.tmp`;
-    writeFileSync(temporary, JSON.stringify(checkpoint, null, 2));
+    writeFileSync(temporary, text);
     renameSync(temporary, checkpointFile);
+  }
+
+  /**
+   * Writes the checkpoint as it is now, once what the handler started up to here is durable
+   * (`beforeCheckpoint`); a kill meanwhile drops the write, as a crash would.
+   */
+  function save(): Promise<void> {
+    if (pendingSave) clearTimeout(pendingSave);
+    pendingSave = undefined;
+    savedAt = Date.now();
+    const text = JSON.stringify(checkpoint);
+    const { beforeCheckpoint } = options;
+    saving = saving.then(async () => {
+      try {
+        await beforeCheckpoint?.();
+      } catch (error) {
+        logger.error('the stream checkpoint stays where it was: what the handler started did not become durable', { error: String(error) });
+        return;
+      }
+      if (!killed) write(text);
+    });
+    return saving;
+  }
+
+  /** Writes the checkpoint now if the last write is old enough, else soon. */
+  function saveSoon(): void {
+    const due = savedAt + checkpointEveryMs - Date.now();
+    if (due <= 0) {
+      void save();
+      return;
+    }
+    pendingSave ??= setTimeout(() => {
+      pendingSave = undefined;
+      if (!killed) void save();
+    }, due);
+    pendingSave.unref();
   }
 
   function advance(shardId: string, record: DynamoDBRecord): void {
     checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], sequenceNumber: sequenceOf(record), ...(record.eventID ? { eventId: record.eventID } : {}) };
-    save();
+    saveSoon();
   }
 
   function park(shardId: string, records: DynamoDBRecord[], reason: string, attempts: number): void {
@@ -213,7 +267,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       checkpoint = { shards: {} };
     }
     checkpoint.streamArn = latest;
-    save();
+    void save();
     streamArn = latest;
     return latest;
   }
@@ -282,7 +336,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
           checkpoint: mark.sequenceNumber,
         });
         checkpoint.shards[shardId] = {};
-        save();
+        void save();
         resumedFrom = 'oldest record (checkpoint not in the stream)';
       }
     }
@@ -391,7 +445,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       // A closed shard read to its end: its children may start.
       iterators.delete(shardId);
       checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], finished: true };
-      save();
+      void save();
       shardsReadAt = 0;
     }
     return records.length;
@@ -459,10 +513,14 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       stopping = true;
       wake?.();
       await loop;
+      if (pendingSave && !killed) void save();
+      await saving;
     },
     kill() {
       killed = true;
       stopping = true;
+      if (pendingSave) clearTimeout(pendingSave);
+      pendingSave = undefined;
       wake?.();
       return loop ?? Promise.resolve();
     },
@@ -470,7 +528,10 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       if (loop) throw new Error('pollOnce is for a poller that is not started');
       stopping = false;
       killed = false;
-      return pass();
+      const read = await pass();
+      if (pendingSave) void save();
+      await saving;
+      return read;
     },
     async catchUp() {
       if (loop) throw new Error('catchUp is for a poller that is not started');
@@ -479,7 +540,11 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       let records = 0;
       for (;;) {
         const read = await pass();
-        if (read === 0) return { records, from: resumedFrom };
+        if (read === 0) {
+          if (pendingSave) void save();
+          await saving;
+          return { records, from: resumedFrom };
+        }
         records += read;
       }
     },

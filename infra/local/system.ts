@@ -221,6 +221,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       bus,
       runtime: engine.runtime,
       startPoller: false,
+      // Runs an event starts are written when they end: the checkpoint waits for them (docs/local-performance.md).
+      poller: { beforeCheckpoint: () => engine.runner.durable() },
       // The poller reads no further while the runner is full: an overload stays in the stream,
       // where it is measured (GET /local/status) and survives a restart, not in memory.
       wrapHandler: (handler) => async (batch) => {
@@ -255,6 +257,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       options.logger.error('reading the stream backlog at start failed', { error: String(error) });
       return { records: 0, from: 'checkpoint' };
     });
+    // Records after the backlog were never delivered before: no execution can exist for them yet.
+    engine.runner.eventsAreNew();
     events.poller.start();
     const recovery: Recovery = { afterCrash: previous !== undefined, resumedRuns, replayed };
     const { seed, firstStart } = await seedWorkspace(app, { automations: options.seedAutomations ?? true });

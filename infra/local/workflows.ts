@@ -3,8 +3,10 @@
 // nested executions). Wait states become durable timers kept in the table: the runner
 // pauses the run there and resumes the same definition version from the next state
 // when the (movable) clock says it is due — across restarts, and past the interpreter's
-// 24.8-day timer limit. A start after a crash resumes every execution recorded as running
-// from the last Task it entered (docs/local-durability.md).
+// 24.8-day timer limit. An execution an event starts is written to the table once, when it
+// ends, pauses or outlives a short budget: until then the stream record that started it is
+// what a crash replays. A start after a crash resumes every execution recorded as running
+// (docs/local-durability.md, docs/local-performance.md).
 import '#shared/polyfills.ts';
 import {
   DeleteItemCommand,
@@ -34,6 +36,27 @@ export interface LocalWorkflowsDeps {
   onExecutionChanged?: (record: ExecutionRecord) => void | Promise<void>;
   /** @default 32 — runs in progress at once before `whenCapacity` holds callers back. */
   maxRunning?: number;
+  /**
+   * @default 10000 — how long a segment runs before the runner writes where it is (and then at
+   * each Task it enters); shorter segments are written once, when they end or pause.
+   */
+  checkpointAfterMs?: number;
+}
+
+/**
+ * A segment of an execution running in this process: from its start, a resume or a redrive to
+ * its end or next Wait.
+ */
+interface Segment {
+  record: ExecutionRecord;
+  /** The execution item is in the table (created at start, or the segment goes on from a stored one). */
+  stored: boolean;
+  /** Each Task entered is written as the checkpoint (the segment outlived checkpointAfterMs, or retried). */
+  checkpointing: boolean;
+  /** Settles once a crash can no longer lose the execution: its item is written, or it ended or paused. */
+  durable: { promise: Promise<void>; resolve(): void; reject(error: unknown): void };
+  /** This execution's writes, one after another. */
+  writes: Promise<void>;
 }
 
 type States = Record<string, Record<string, unknown>>;
@@ -44,6 +67,8 @@ interface Definition {
 }
 
 const PAUSE = '__stagecraftPause';
+/** Execution names `deliver` remembers (a retried stream batch redelivers within seconds). */
+const RECENT_DELIVERIES = 10_000;
 export const LOCAL_ACCOUNT = '000000000000';
 export const LOCAL_REGION = 'local';
 
@@ -133,6 +158,14 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   const inFlight = new Set<Promise<void>>();
   /** Executions with a segment running in this process: a recovery leaves them alone. */
   const active = new Set<string>();
+  const segments = new Map<string, Segment>();
+  /** Executions `deliver` started that are not durable yet. */
+  const pendingDurable = new Set<Promise<void>>();
+  /** Executions `deliver` started in this process, latest last (a batch retried redelivers their events). */
+  const delivered = new Set<string>();
+  /** Until the stream's backlog at start is read, an event may have started its execution before a crash. */
+  let eventsMayRepeat = true;
+  const checkpointAfterMs = deps.checkpointAfterMs ?? 10_000;
   const substitutions = { TableName: deps.table.tableName, ...deps.substitutions };
   let timer: NodeJS.Timeout | undefined;
   let ticking = false;
@@ -229,8 +262,58 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     await deps.onExecutionChanged?.(record);
   }
 
+  function openSegment(record: ExecutionRecord, stored: boolean): Segment {
+    const segment: Segment = { record, stored, checkpointing: false, durable: Promise.withResolvers<void>(), writes: Promise.resolve() };
+    // Nobody may be waiting (a start that wrote the item first): a failure is logged by track().
+    segment.durable.promise.catch(() => undefined);
+    if (stored) segment.durable.resolve();
+    segments.set(record.executionId, segment);
+    return segment;
+  }
+
+  /** Queues a write of this execution after its earlier ones; a failed write fails the segment's durability. */
+  function write(segment: Segment, work: () => Promise<unknown>): Promise<void> {
+    const done = segment.writes.then(async () => {
+      await work();
+    });
+    segment.writes = done.catch((error: unknown) => segment.durable.reject(error));
+    return done;
+  }
+
+  /**
+   * The segment runs long (a slow Task, a retry's back-off): from now on the table knows where it
+   * is, so a crash resumes it at its Task rather than replaying it from its start.
+   */
+  function startCheckpointing(segment: Segment): void {
+    if (segment.checkpointing) return;
+    segment.checkpointing = true;
+    const snapshot = structuredClone(segment.record);
+    void write(segment, async () => {
+      await executions.save(snapshot);
+      segment.stored = true;
+      segment.durable.resolve();
+    });
+  }
+
   /** Runs from `startAt` until the execution ends or reaches a Wait. */
-  async function runSegment(record: ExecutionRecord, startAt: string, input: unknown): Promise<void> {
+  async function runSegment(record: ExecutionRecord, startAt: string, input: unknown, stored = true): Promise<void> {
+    const segment = openSegment(record, stored);
+    const slow = setTimeout(() => startCheckpointing(segment), checkpointAfterMs);
+    slow.unref();
+    try {
+      await runSegmentSteps(segment, startAt, input);
+      segment.durable.resolve();
+    } catch (error) {
+      segment.durable.reject(error);
+      throw error;
+    } finally {
+      clearTimeout(slow);
+      if (segments.get(record.executionId) === segment) segments.delete(record.executionId);
+    }
+  }
+
+  async function runSegmentSteps(segment: Segment, startAt: string, input: unknown): Promise<void> {
+    const { record } = segment;
     const { machine, definition } = await machineFor(record.stateMachine, record.version, startAt);
     const execution = machine.run(input as never, {
       overrides: { taskResourceLocalHandlers: overridesFor(definition) as never },
@@ -262,10 +345,16 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
           record.steps.push(step);
           open.set(event.state.name, step);
           if (event.state.type === 'Task') {
-            // Kept on the record too: the record is saved whole when the segment ends. The steps
-            // go with it, so a run resumed after a crash keeps its log up to this Task.
+            // Kept on the record, which is saved whole when the segment ends or pauses. Only a
+            // segment that runs long writes it at each Task: a short one that a crash interrupts
+            // is replayed from its start (its Tasks are idempotent), by the stream record that
+            // started it or by the checkpoint its resume wrote.
             record.checkpoint = { state: event.state.name, input: event.state.input };
-            await executions.checkpoint(record.executionId, event.state.name, event.state.input, record.steps);
+            if (segment.checkpointing) {
+              const { name, input: taskInput } = event.state;
+              const steps = structuredClone(record.steps);
+              void write(segment, () => executions.checkpoint(record.executionId, name, taskInput, steps));
+            }
           }
         } else if (event.type === 'StateExited') {
           const step = open.get(event.state.name);
@@ -273,6 +362,8 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
         } else if (event.type === 'StateRetried') {
           const step = open.get(event.state.name);
           if (step) step.retries = (step.retries ?? 0) + 1;
+          // A back-off of a second or more follows.
+          startCheckpointing(segment);
         } else if (event.type === 'StateFailed' || event.type === 'StateCaught') {
           const step = open.get(event.state.name);
           const info = event as unknown as { Error?: string; Cause?: unknown };
@@ -307,14 +398,16 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
         Object.assign(record, { status: 'SUCCEEDED', output: waitInput, stoppedAt: now.toISOString() });
       } else {
         record.status = 'WAITING';
-        await executions.pause(record, { executionId: record.executionId, nextState: pause.next, input: waitInput, dueAt: dueAt.toISOString() });
+        const wait = { executionId: record.executionId, nextState: pause.next, input: waitInput, dueAt: dueAt.toISOString() };
+        await write(segment, () => executions.pause(record, wait));
         await deps.onExecutionChanged?.(record);
         return;
       }
     } else {
       Object.assign(record, { status: 'SUCCEEDED', output, stoppedAt: now.toISOString() });
     }
-    await changed(record);
+    await write(segment, () => executions.save(record));
+    await deps.onExecutionChanged?.(record);
   }
 
   function track(work: Promise<void>, executionId: string): void {
@@ -375,6 +468,61 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     const { record: stored, created } = await executions.create(record);
     if (created) track(runSegment(stored, definition.StartAt, input), stored.executionId);
     return stored;
+  }
+
+  /**
+   * StartExecution as a rule target: starts the execution without writing it. It becomes durable
+   * when it ends, pauses or outlives checkpointAfterMs; until then the stream record that started
+   * it is what a crash replays, so the stream checkpoint waits for `durable()`. The event names
+   * the execution: a replay finds the one it started before, in this process or in the table.
+   */
+  async function deliver(stateMachine: string, name: string, input: unknown): Promise<ExecutionRecord> {
+    const executionId = executionArn(stateMachine, name);
+    const running = segments.get(executionId);
+    if (running) return running.record;
+    if (eventsMayRepeat || delivered.has(executionId)) {
+      const stored = await executions.get(executionId);
+      if (stored) return stored;
+    }
+    delivered.add(executionId);
+    if (delivered.size > RECENT_DELIVERIES) delivered.delete(delivered.values().next().value!);
+    const published = await latestVersion(stateMachine);
+    if (!published) throw new Error(`State machine ${stateMachine} does not exist`);
+    const definition = await definitionOf(stateMachine, published);
+    const record: ExecutionRecord = {
+      executionId,
+      stateMachine,
+      version: published,
+      name,
+      status: 'RUNNING',
+      input,
+      startedAt: deps.clock.now().toISOString(),
+      steps: [],
+    };
+    track(runSegment(record, definition.StartAt, input, false), executionId);
+    const durable = segments.get(executionId)?.durable.promise;
+    if (durable) {
+      pendingDurable.add(durable);
+      void durable.catch(() => undefined).finally(() => pendingDurable.delete(durable));
+    }
+    return record;
+  }
+
+  /**
+   * The stream's backlog at start is read: events from now on are new, so `deliver` looks for an
+   * execution of the same name in the table only for events it has seen in this process.
+   */
+  function eventsAreNew(): void {
+    eventsMayRepeat = false;
+  }
+
+  /**
+   * Settles once every execution `deliver` has started so far is durable (ended, paused or
+   * written): what the stream checkpoint waits for before it moves past their records.
+   * Rejects when one of them could not be written.
+   */
+  async function durable(): Promise<void> {
+    await Promise.all([...pendingDurable]);
   }
 
   /** Fires a due timer: the run goes on from the state after its Wait. */
@@ -478,6 +626,9 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   return {
     publish,
     start,
+    deliver,
+    durable,
+    eventsAreNew,
     tick,
     recover,
     redrive,

@@ -15,12 +15,17 @@ beforeAll(async () => {
 /** A Task that never answers: the process "dies" with the execution inside it. */
 const hangs: LocalFunction = () => new Promise<never>(() => {});
 
-function runner(functions: Record<string, LocalFunction>, clock = manualClock('2026-01-01T00:00:00.000Z')): LocalWorkflows {
+/**
+ * A runner left hanging in a Task stands for a process that died there: it must not write later,
+ * so segments write where they are only past `checkpointAfterMs`, which is long unless a test says.
+ */
+function runner(functions: Record<string, LocalFunction>, clock = manualClock('2026-01-01T00:00:00.000Z'), checkpointAfterMs = 600_000): LocalWorkflows {
   return createLocalWorkflows({
     table,
     dynamoClient: table.dynamoClient,
     clock,
     logger: silentLogger,
+    checkpointAfterMs,
     substitutions: {
       PrepareFunctionArn: 'arn:aws:lambda:local:000000000000:function:prepare',
       ActFunctionArn: 'arn:aws:lambda:local:000000000000:function:act',
@@ -136,5 +141,89 @@ describe('a due timer', () => {
     expect(first + second).toBe(1);
     expect((await restarted.describe(started.executionId))?.status).toBe('SUCCEEDED');
     expect(calls).toEqual(['prepare:dee', 'act:dee']);
+  });
+});
+
+/** Prepare, Act, record that it acted: one segment, no Wait. */
+const direct = {
+  StartAt: 'Prepare',
+  States: {
+    Prepare: { ...definition.States.Prepare, Next: 'Act' },
+    Act: definition.States.Act,
+    Record: definition.States.Record,
+  },
+};
+
+describe('an execution an event starts (deliver)', () => {
+  it('is written once it ends, and a replay of its event runs nothing again', async () => {
+    const calls: string[] = [];
+    const first = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+    await first.publish('delivered', direct);
+    const delivered = await first.deliver('delivered', 'event-eve', { who: 'eve', wakeAt: '2025-01-01T00:00:00Z' });
+    await first.durable();
+    const afterRestart = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+
+    const replayed = await afterRestart.deliver('delivered', 'event-eve', { who: 'eve', wakeAt: '2025-01-01T00:00:00Z' });
+    await afterRestart.idle();
+
+    expect(delivered.status).toBe('SUCCEEDED');
+    expect((await afterRestart.describe(delivered.executionId))?.status).toBe('SUCCEEDED');
+    expect(replayed.status).toBe('SUCCEEDED');
+    expect(calls).toEqual(['prepare:eve', 'act:eve']);
+  });
+
+  it('leaves nothing in the table while it is short and unfinished: a crash replays its event, which runs it from the start', async () => {
+    const calls: string[] = [];
+    const crashed = runner({ prepare: hangs, act: works(calls, 'act') });
+    await crashed.publish('delivered', direct);
+    let settled = false;
+    await crashed.deliver('delivered', 'event-fay', { who: 'fay', wakeAt: '2025-01-01T00:00:00Z' });
+    void crashed.durable().then(() => (settled = true));
+    await expect.poll(() => crashed.load().running).toBe(1);
+    const left = await crashed.describe('arn:aws:states:local:000000000000:execution:delivered:event-fay');
+    const afterRestart = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+
+    await afterRestart.deliver('delivered', 'event-fay', { who: 'fay', wakeAt: '2025-01-01T00:00:00Z' });
+    await afterRestart.durable();
+    const replayed = await afterRestart.describe('arn:aws:states:local:000000000000:execution:delivered:event-fay');
+
+    expect(settled).toBe(false);
+    expect(left).toBeUndefined();
+    expect(replayed?.status).toBe('SUCCEEDED');
+    expect(calls).toEqual(['prepare:fay', 'act:fay']);
+    expect(await acted('fay')).toBe(true);
+  });
+
+  it('is written at its Task once it runs longer than checkpointAfterMs, and a runner started afresh resumes it there', async () => {
+    const calls: string[] = [];
+    const crashed = runner({ prepare: hangs, act: works(calls, 'act') }, undefined, 50);
+    await crashed.publish('delivered', direct);
+
+    const delivered = await crashed.deliver('delivered', 'event-gus', { who: 'gus', wakeAt: '2025-01-01T00:00:00Z' });
+    await crashed.durable();
+    const left = await crashed.describe(delivered.executionId);
+    const afterRestart = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+    await afterRestart.recover();
+    await afterRestart.idle();
+
+    expect(left).toMatchObject({ status: 'RUNNING', checkpoint: { state: 'Prepare' } });
+    expect((await afterRestart.describe(delivered.executionId))?.status).toBe('SUCCEEDED');
+    // Other tests' hung executions are recovered too: only this one's calls count.
+    expect(calls.filter((call) => call.endsWith(':gus'))).toEqual(['prepare:gus', 'act:gus']);
+  });
+
+  it('once events are new, still runs an event redelivered in this process (a retried batch) only once', async () => {
+    const calls: string[] = [];
+    const workflows = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+    await workflows.publish('delivered', direct);
+    workflows.eventsAreNew();
+
+    await workflows.deliver('delivered', 'event-hal', { who: 'hal', wakeAt: '2025-01-01T00:00:00Z' });
+    await workflows.durable();
+    await workflows.deliver('delivered', 'event-hal', { who: 'hal', wakeAt: '2025-01-01T00:00:00Z' });
+    await workflows.idle();
+
+    expect(calls).toEqual(['prepare:hal', 'act:hal']);
+    expect((await workflows.describe('arn:aws:states:local:000000000000:execution:delivered:event-hal'))?.status).toBe('SUCCEEDED');
   });
 });
