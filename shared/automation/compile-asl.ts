@@ -14,15 +14,8 @@ import {
   runSortKey,
 } from '#shared/store/runs.ts';
 import { keyAttributes } from '#shared/store/table.ts';
-import {
-  type AutomationDefinition,
-  type Step,
-  actionsOf,
-  isBranch,
-  onLeaveOf,
-  subjectOf,
-  waitOf,
-} from './definition.ts';
+import type { AutomationDefinition, Step } from './definition.ts';
+import { actionsOf, isBranch, onLeaveOf, subjectOf, waitOf } from './definition-model.ts';
 import { type Delay, EXECUTION_WAIT_LIMIT_DAYS, longestDays } from './durations.ts';
 import { compileEventPattern } from './compile-pattern.ts';
 import { type BranchCheck, type CrmEventDetail, type RunInput, runErrors } from './run-steps.ts';

@@ -3,7 +3,8 @@
 // side effects, redrive the failed runs of a window.
 import { z } from 'zod';
 import { compileAutomation, resumeRunInput } from '#shared/automation/compile-asl.ts';
-import { type AutomationDefinition, type Step, type Trigger, actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition.ts';
+import type { AutomationDefinition, Step, Trigger } from '#shared/automation/definition.ts';
+import { actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition-model.ts';
 import { type RunInput, decideBranches, decideRun } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
@@ -20,7 +21,7 @@ import type { Clock, Ids, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { StepRecord } from '#shared/store/run-log.ts';
 import { type RunRecord, runStatuses, stepOrder } from '#shared/store/runs.ts';
-import { storedDefinition } from './automations.ts';
+import { storedDefinition } from './stored-definition.ts';
 
 const DateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
