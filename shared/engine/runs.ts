@@ -10,7 +10,7 @@ import { causeMessage } from '#shared/automation/causes.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { renderAction } from '#shared/automation/render-action.ts';
-import { templateContext } from '#shared/automation/templates.ts';
+import { templateContext } from '#shared/automation/template-context.ts';
 import { type Caller, actorOf, requireAdmin } from '#shared/crm/context.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
@@ -392,18 +392,18 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       }
     };
     follow(definition.actions);
-    const actions = numbered.map(({ step, index, name }) => {
+    const actions = await Promise.all(numbered.map(async ({ step, index, name }) => {
       const path = branchList.length > 0 ? { onPath: onPath.has(step) } : {};
       if (isBranch(step)) {
         const key = `b${index + 1}`;
         return { step: name, ...path, branch: paths?.branches[key] ? 'then' : 'else', why: paths?.reasons[key] };
       }
       try {
-        return { step: name, ...path, action: renderAction(step, context, { timeZone: definition.timeZone }) };
+        return { step: name, ...path, action: await renderAction(step, context, { timeZone: definition.timeZone }) };
       } catch (error) {
         return { step: name, ...path, error: (error as Error).message };
       }
-    });
+    }));
     return {
       triggerMatches,
       conditionsHold: decision.proceed,
