@@ -17,13 +17,13 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { USER_ID_CLAIM } from '#shared/aws/cognito-tokens.ts';
 import { createWorkspaceService } from '#shared/crm/workspace.ts';
 import { integrationActor, noCause } from '#shared/domain/actors.ts';
 import { createSchemas } from '#shared/domain/entities.ts';
 import { systemClock, ulidIds } from '#shared/ids.ts';
 import type { Ids, TableRef } from '#shared/ports.ts';
+import { tableRefOf } from '#shared/store/document-client.ts';
 import { createStore } from '#shared/store/index.ts';
 import type { WriteContext } from '#shared/store/records.ts';
 
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   });
   if (!values.table || !values.name || !values.email || !values['user-pool-id'] || !values['client-id']) throw new Error(usage);
   const dynamoClient = new DynamoDBClient({});
-  const table = { tableName: values.table, client: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }) };
+  const table = tableRefOf(values.table, dynamoClient);
   await createAdmin(
     { table, ids: ulidIds(), cognito: new CognitoIdentityProviderClient({}), print: (line) => console.log(line) },
     {

@@ -1,5 +1,5 @@
-// Composes the CRM from its ports: one place that wires store, services and routes,
-// called by the Lambda composition roots and by local mode alike.
+// Composes the API from the core (shared/runtime/core.ts): the CRM services and the routes over the store,
+// called by the api function and by local mode alike.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type UserTokenVerifier, createAuthenticate } from './auth/authenticate.ts';
 import { createCalendarService } from './crm/calendar.ts';
@@ -28,10 +28,13 @@ import { statsRoutes } from './http/routes/stats.ts';
 import { userRoutes } from './http/routes/users.ts';
 import { webhookRoutes } from './http/routes/webhook-secrets.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
-import { type Store, createStore } from './store/index.ts';
+import type { Store } from './store/index.ts';
+import { type Core, createCore } from './runtime/core.ts';
 import { idempotencyPersistence } from './store/idempotency.ts';
 
 export interface AppDeps {
+  /** The process's core, when it has one already (local mode): its store is the API's. @default - made from the ports below */
+  core?: Core;
   table: TableRef;
   /** The low-level client behind `table.client`, for Powertools idempotency. */
   dynamoClient: DynamoDBClient;
@@ -48,7 +51,7 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps) {
-  const store = createStore(deps.table, deps.clock, deps.ids);
+  const { store } = deps.core ?? createCore(deps);
   const records = createRecordService(store, deps.clock);
   const workspace = createWorkspaceService(store, deps.ids);
   const automations = createAutomationService(store);

@@ -6,8 +6,9 @@ import middy from '@middy/core';
 import { awsLogger, requiredEnv } from '#shared/aws/config.ts';
 import { createEventBridgeBus } from '#shared/aws/event-bus.ts';
 import { createPublishChanges } from '#shared/events/publish.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 const { powertools, logger } = awsLogger('publish-changes');
-const bus = createEventBridgeBus({ client: new EventBridgeClient({}), busName: requiredEnv('EVENT_BUS_NAME') });
+const bus = createEventBridgeBus({ client: new EventBridgeClient({}), busName: requiredEnv(ENV.eventBusName) });
 
 export const handler = middy(createPublishChanges({ bus, logger })).use(injectLambdaContext(powertools));

@@ -1,14 +1,14 @@
 // The track-runs function: Step Functions status changes of automation state machines
 // in, run records closed for executions that ended outside their own Catch (timeouts, aborts).
+// The status change is read by createTrackStatusChanges, as the local runner's reports are.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { automationEnv, awsLogger, awsTable } from '#shared/aws/config.ts';
-import { createTrackRuns } from '#shared/engine/track-runs.ts';
-import { systemClock, ulidIds } from '#shared/ids.ts';
-import { createStore } from '#shared/store/index.ts';
+import { automationEnv } from '#shared/aws/config.ts';
+import { awsCore } from '#shared/aws/core.ts';
+import { createTrackStatusChanges } from '#shared/engine/track-runs.ts';
 
-interface StatusChange {
+interface StatusChangeDetail {
   executionArn: string;
   stateMachineArn: string;
   status: string;
@@ -17,21 +17,12 @@ interface StatusChange {
   cause?: string | null;
 }
 
-const { powertools, logger } = awsLogger('track-runs');
-const { table } = awsTable();
-const { namePrefix } = automationEnv();
-const trackRuns = createTrackRuns({ store: createStore(table, systemClock, ulidIds()), clock: systemClock, logger });
+const { core, powertools } = awsCore('track-runs');
+const trackRuns = createTrackStatusChanges({ ...core, namePrefix: automationEnv().namePrefix });
 
-async function onStatusChange(event: EventBridgeEvent<'Step Functions Execution Status Change', StatusChange>): Promise<void> {
-  const name = event.detail.stateMachineArn.split(':stateMachine:').pop() ?? '';
-  if (!name.startsWith(namePrefix)) return;
-  await trackRuns({
-    automationId: name.slice(namePrefix.length),
-    status: event.detail.status,
-    input: event.detail.input ? JSON.parse(event.detail.input) : undefined,
-    ...(event.detail.error ? { error: event.detail.error } : {}),
-    ...(event.detail.cause ? { cause: event.detail.cause } : {}),
-  });
+async function onStatusChange(event: EventBridgeEvent<'Step Functions Execution Status Change', StatusChangeDetail>): Promise<void> {
+  const { stateMachineArn, status, input, error, cause } = event.detail;
+  await trackRuns({ stateMachine: stateMachineArn, status, input, error, cause });
 }
 
 export const handler = middy(onStatusChange).use(injectLambdaContext(powertools));

@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { automationArns, wildcardFinding } from './automations/names.ts';
 import type { Data } from './data.ts';
 import { StagecraftFunction } from './functions.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 /** The custom attribute that names the Stagecraft user a Cognito user is: `custom:userId`. */
 export const USER_ID_ATTRIBUTE = 'userId';
@@ -113,12 +114,12 @@ export class Api extends Construct {
       timeout: Duration.seconds(10),
       environment: {
         ...props.data.environment,
-        USER_POOL_ID: this.userPool.userPoolId,
-        USER_POOL_CLIENT_ID: this.userPoolClient.userPoolClientId,
+        [ENV.userPoolId]: this.userPool.userPoolId,
+        [ENV.userPoolClientId]: this.userPoolClient.userPoolClientId,
         // shared/aws/config.ts automationEnv(): where the automation state machines are.
-        ACCOUNT_ID: Stack.of(this).account,
-        PARTITION: Stack.of(this).partition,
-        AUTOMATION_NAME_PREFIX: props.automationNamePrefix,
+        [ENV.accountId]: Stack.of(this).account,
+        [ENV.partition]: Stack.of(this).partition,
+        [ENV.automationNamePrefix]: props.automationNamePrefix,
       },
     });
     props.data.grantReadWriteData(this.handler);

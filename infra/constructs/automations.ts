@@ -19,6 +19,7 @@ import type { DeadLetterQueue } from './dead-letters.ts';
 import type { Email } from './email.ts';
 import type { Events } from './events.ts';
 import type { StagecraftFunction } from './functions.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 export interface AutomationsProps {
   /** Names the prefix `stagecraft-<stage>-auto-` and tags what the provisioner creates. */
@@ -82,7 +83,7 @@ export class Automations extends Construct {
     this.namePrefix = automationNamePrefix(props.stage);
     this.metricsNamespace = `Stagecraft/${stack.stackName}`;
     const arns = automationArns(this, this.namePrefix);
-    const automationEnv = { ACCOUNT_ID: stack.account, PARTITION: stack.partition, AUTOMATION_NAME_PREFIX: this.namePrefix };
+    const automationEnv = { [ENV.accountId]: stack.account, [ENV.partition]: stack.partition, [ENV.automationNamePrefix]: this.namePrefix };
     const common = { stage: props.stage, namePrefix: this.namePrefix, arns, data: props.data, logRetention: props.logRetention };
 
     // The parts build in this construct's scope, in this order, so logical IDs and the template stay as deployed.

@@ -5,6 +5,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { indexes, keyAttributes, ttlAttribute } from '#shared/store/table.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 export interface DataProps {
   /**
@@ -64,7 +65,7 @@ export class Data extends Construct {
 
   /** What a function needs to reach the table through shared/aws/config.ts awsTable(). */
   get environment(): Record<string, string> {
-    return { TABLE_NAME: this.table.tableName };
+    return { [ENV.tableName]: this.table.tableName };
   }
 
   private resourceArns(): string[] {

@@ -11,6 +11,7 @@ import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
 import { StagecraftFunction } from './functions.ts';
 import { EncryptedTopic } from './topics.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 export interface EmailProps {
   /** Names the configuration set `stagecraft-<stage>`. */
@@ -101,6 +102,6 @@ export class Email extends Construct {
 
   /** What shared/aws/mailer.ts needs: the From address and the configuration set. */
   get environment(): Record<string, string> {
-    return { MAIL_FROM: this.sender, SES_CONFIGURATION_SET: this.configurationSet.configurationSetName };
+    return { [ENV.mailFrom]: this.sender, [ENV.sesConfigurationSet]: this.configurationSet.configurationSetName };
   }
 }

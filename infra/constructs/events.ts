@@ -8,11 +8,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { completeActivitiesPattern } from '#shared/crm/complete-activities.ts';
 import { CRM_SOURCE } from '#shared/events/catalogue.ts';
+import type { EventPattern } from '#shared/events/pattern.ts';
+import { type SystemRule, completeActivitiesRule } from '#shared/events/system-rules.ts';
 import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
 import { StagecraftFunction } from './functions.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 export interface EventsProps {
   /** Names the bus `stagecraft-<stage>`, so two stages can share an account and region. */
@@ -67,8 +69,6 @@ export interface SystemRuleDelivery {
 }
 
 export interface SystemRuleProps extends SystemRuleDelivery {
-  readonly description: string;
-  readonly eventPattern: events.EventPattern;
   /** The function that handles the matched events (asynchronously invoked). */
   readonly handler: StagecraftFunction;
   /**
@@ -124,7 +124,7 @@ export class Events extends Construct {
       logRetention: props.logRetention,
       memorySize: 512,
       timeout: Duration.seconds(30),
-      environment: { EVENT_BUS_NAME: this.bus.eventBusName },
+      environment: { [ENV.eventBusName]: this.bus.eventBusName },
       unscopedActions: ['dynamodb:ListStreams (granted with the stream read permissions of the event source mapping)'],
     });
     this.bus.grantPutEventsTo(this.publisher);
@@ -166,11 +166,7 @@ export class Events extends Construct {
       environment: props.data.environment,
     });
     props.data.grantReadWriteData(this.completeActivities);
-    this.addSystemRule('CompleteActivitiesRule', {
-      description: 'Deal Stage Changed → complete-activities',
-      eventPattern: { source: completeActivitiesPattern.source, detailType: completeActivitiesPattern['detail-type'] },
-      handler: this.completeActivities,
-    });
+    this.addSystemRule(completeActivitiesRule, { handler: this.completeActivities });
   }
 
   /**
@@ -179,16 +175,17 @@ export class Events extends Construct {
    * and invocations the function failed (after Lambda's 2 asynchronous retries), the latter with
    * the error, through the function's on-failure destination.
    */
-  addSystemRule(id: string, props: SystemRuleProps): { rule: events.Rule; deadLetters: DeadLetterQueue } {
+  addSystemRule(systemRule: SystemRule, props: SystemRuleProps): { rule: events.Rule; deadLetters: DeadLetterQueue } {
+    const { cdkId: id, description } = systemRule;
     const deadLetters =
       props.deadLetters ??
       new DeadLetterQueue(this, `${id}DeadLetters`, {
-        purpose: `events of the rule "${props.description}" that were not handled`,
+        purpose: `events of the rule "${description}" that were not handled`,
       });
     const rule = new events.Rule(this, id, {
-      description: props.description,
+      description,
       eventBus: props.eventBus ?? this.bus,
-      eventPattern: props.eventPattern,
+      eventPattern: cdkPattern(systemRule.pattern),
     });
     rule.addTarget(
       new targets.LambdaFunction(props.handler, {
@@ -200,4 +197,10 @@ export class Events extends Construct {
     if (!props.deadLetters) props.handler.sendAsyncFailuresTo(deadLetters, { maxEventAge: props.maxEventAge ?? Duration.hours(6) });
     return { rule, deadLetters };
   }
+}
+
+/** A pattern as written in the catalogue (EventBridge's JSON) in CDK's spelling, which renders it back. */
+function cdkPattern(pattern: EventPattern): events.EventPattern {
+  const { 'detail-type': detailType, ...rest } = pattern;
+  return { ...rest, ...(detailType === undefined ? {} : { detailType }) } as events.EventPattern;
 }

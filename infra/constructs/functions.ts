@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { bundleOptions } from '../../scripts/build.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 /** The repository root: entries, the lock file and the esbuild of the project live here. */
 export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -85,7 +86,7 @@ export class StagecraftFunction extends NodejsFunction {
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.INFO,
       environment: {
-        POWERTOOLS_SERVICE_NAME: props.name,
+        [ENV.serviceName]: props.name,
         // The bundles are minified; stack traces are only readable through their source maps.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

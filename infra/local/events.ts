@@ -1,34 +1,33 @@
-// Local mode's event flow (docs/ARCHITECTURE.md §9): the table's stream → the same publish-changes
-// handler as on AWS → the local bus with its system rules, and GET /local/events to watch it.
+// Local mode's event flow (docs/ARCHITECTURE.md §9): the table's stream → the runtime's publish-changes (the
+// same handler as on AWS) → the local bus with the system rules of the catalogue, and GET /local/events to
+// watch it. It reads the stream with the system's own DynamoDB client: no second client or store.
 import { join } from 'node:path';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { requireAdmin } from '#shared/crm/context.ts';
 import { parseWith } from '#shared/domain/validation.ts';
-import { COMPLETE_ACTIVITIES_RULE, type CrmEvent, completeActivitiesPattern, createCompleteActivities } from '#shared/crm/complete-activities.ts';
-import { createPublishChanges } from '#shared/events/publish.ts';
+import { type SystemTarget, crmBusRules } from '#shared/events/system-rules.ts';
 import type { Route } from '#shared/http/router.ts';
-import { systemClock, ulidIds } from '#shared/ids.ts';
-import type { Clock, Ids, Logger } from '#shared/ports.ts';
-import { createStore } from '#shared/store/index.ts';
+import type { Logger, TableRef } from '#shared/ports.ts';
 import { withoutCallLogging } from './clients.ts';
-import { localCredentials, localDynamoClient, localMaxAttempts, localRegion } from './dynamodb-local.ts';
-import { type LocalEventBus, type LocalEventBusOptions, createLocalEventBus } from './event-bus.ts';
+import { localCredentials, localMaxAttempts, localRegion } from './dynamodb-local.ts';
+import type { LocalEventBus } from './event-bus.ts';
 import { type StreamHandler, type StreamPoller, type StreamPollerOptions, createStreamPoller } from './stream-poller.ts';
 
 export interface LocalEventsOptions {
+  /** The core's table and logger (shared/runtime/core.ts). */
+  core: { table: TableRef; logger: Logger };
+  /** The system's DynamoDB Local client (with the commit barrier): the table's description and its stream ARN. */
+  dynamoClient: DynamoDBClient;
+  /** Where DynamoDB Local listens, for the streams client. */
   dynamoEndpoint: string;
-  tableName: string;
   /** The data folder; the stream checkpoint and parked batches go to `<home>/events`. */
   home: string;
-  logger: Logger;
-  /** Local time (movable): the Butler's writes and the bus's receive times follow it. @default the system clock */
-  clock?: Clock;
-  ids?: Ids;
+  bus: LocalEventBus;
+  /** The runtime's members the event flow uses: publish-changes, and the targets of the system rules it has. */
+  runtime: { publishChanges: StreamHandler; targets: Partial<Record<SystemTarget, (event: unknown) => Promise<unknown>>> };
   poller?: Pick<StreamPollerOptions, 'idleMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs'>;
-  bus?: Pick<LocalEventBusOptions, 'keep' | 'targetAttempts' | 'retryDelayMs' | 'attemptTimeoutMs'>;
   /** Wraps the publish-changes handler the poller calls (crash drills in tests). */
   wrapHandler?: (handler: StreamHandler) => StreamHandler;
   /**
@@ -74,43 +73,31 @@ export function localEventRoutes(bus: LocalEventBus): Route[] {
 }
 
 export async function startLocalEvents(options: LocalEventsOptions): Promise<LocalEvents> {
-  const { logger } = options;
-  const clock = options.clock ?? systemClock;
-  const ids = options.ids ?? ulidIds(clock);
-  const clientOptions = { endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts };
-  // complete-activities writes through the store: its transactions need the commit barrier too.
-  const dynamo = withoutCallLogging(localDynamoClient(options.dynamoEndpoint, { maxAttempts: localMaxAttempts }));
-  const streams = withoutCallLogging(new DynamoDBStreamsClient(clientOptions));
-  // Fail at start, not in a poll loop that only logs: without a stream no event ever leaves the table.
-  const described = await dynamo.send(new DescribeTableCommand({ TableName: options.tableName }));
-  if (!described.Table?.StreamSpecification?.StreamEnabled) {
-    dynamo.destroy();
-    streams.destroy();
-    throw new Error(`Table ${options.tableName} has no stream: create it from shared/store/table.ts (NEW_AND_OLD_IMAGES).`);
-  }
-  const store = createStore(
-    { tableName: options.tableName, client: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }) },
-    clock,
-    ids,
+  const { core, dynamoClient: dynamo, bus } = options;
+  const { tableName } = core.table;
+  const streams = withoutCallLogging(
+    new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts }),
   );
+  // Fail at start, not in a poll loop that only logs: without a stream no event ever leaves the table.
+  const described = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+  if (!described.Table?.StreamSpecification?.StreamEnabled) {
+    streams.destroy();
+    throw new Error(`Table ${tableName} has no stream: create it from shared/store/table.ts (NEW_AND_OLD_IMAGES).`);
+  }
+  // The system rules of the CRM bus, as the stack makes them on EventBridge (shared/events/system-rules.ts).
+  for (const rule of crmBusRules) {
+    const target = options.runtime.targets[rule.target];
+    if (target) bus.putRule({ name: rule.name, pattern: rule.pattern, enabled: true, target: (event) => target(event) });
+  }
 
-  const bus = createLocalEventBus({ logger, clock, ...options.bus });
-  const completeActivities = createCompleteActivities({ store, logger });
-  bus.putRule({
-    name: COMPLETE_ACTIVITIES_RULE,
-    pattern: completeActivitiesPattern,
-    enabled: true,
-    target: (event) => completeActivities(event as unknown as CrmEvent),
-  });
-
-  const publishChanges: StreamHandler = createPublishChanges({ bus, logger });
+  const { publishChanges } = options.runtime;
   const poller = createStreamPoller({
     dynamo,
     streams,
-    tableName: options.tableName,
+    tableName,
     folder: join(options.home, 'events'),
     handler: options.wrapHandler ? options.wrapHandler(publishChanges) : publishChanges,
-    logger,
+    logger: core.logger,
     ...options.poller,
   });
   if (options.startPoller ?? true) poller.start();
@@ -121,7 +108,6 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     routes: localEventRoutes(bus),
     async stop() {
       await poller.stop();
-      dynamo.destroy();
       streams.destroy();
     },
   };

@@ -1,19 +1,12 @@
 // `npm start`: the whole system on this machine until Ctrl-C.
 import '#shared/polyfills.ts';
-import { Logger } from '@aws-lambda-powertools/logger';
+import { powertoolsLogger } from '#shared/logging.ts';
 import { ensureConsoleBuilt } from '#web/build.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { parseMaxLag } from './status.ts';
 import { type LocalSystem, recoveryLine, startLocalSystem } from './system.ts';
 
-const powertools = new Logger({ serviceName: 'stagecraft-local', logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN' });
-const logger = {
-  debug: (message: string, extra?: Record<string, unknown>) => powertools.debug(message, extra ?? {}),
-  info: (message: string, extra?: Record<string, unknown>) => powertools.info(message, extra ?? {}),
-  warn: (message: string, extra?: Record<string, unknown>) => powertools.warn(message, extra ?? {}),
-  error: (message: string, extra?: Record<string, unknown> | Error) =>
-    extra instanceof Error ? powertools.error(message, extra) : powertools.error(message, extra ?? {}),
-};
+const { logger } = powertoolsLogger({ serviceName: 'stagecraft-local', logLevel: (process.env.LOG_LEVEL ?? 'WARN') as 'WARN' });
 
 function parsePort(value: string | undefined): number {
   if (value === undefined || value === '') return 3000;

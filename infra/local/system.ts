@@ -10,9 +10,10 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type App, createApp } from '#shared/app.ts';
 import { ulidIds } from '#shared/ids.ts';
+import { createCore } from '#shared/runtime/core.ts';
+import { tableRefOf } from '#shared/store/document-client.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
 import { createTableInput, indexes, ttlAttribute } from '#shared/store/table.ts';
 import { withoutCallLogging } from './clients.ts';
@@ -20,6 +21,7 @@ import { type LocalClock, createLocalClock } from './clock.ts';
 import { withConsole } from './console.ts';
 import { type DynamoDbLocal, LOCAL_JAVA_OPTIONS, endOrphanedDynamoDbLocal, localDynamoClient, localMaxAttempts, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LocalEngine, startLocalEngine } from './engine.ts';
+import { createLocalEventBus } from './event-bus.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type LocalHttpServer, startHttpServer } from './http.ts';
 import { localRoutes } from './routes.ts';
@@ -190,45 +192,34 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     stops.unshift(async () => rmSync(markerFile, { force: true }));
     const dynamoClient = withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }));
     await ensureTable(dynamoClient, LOCAL_TABLE_NAME);
-    const table: TableRef = {
-      tableName: LOCAL_TABLE_NAME,
-      client: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
-    };
+    const table = tableRefOf(LOCAL_TABLE_NAME, dynamoClient);
     const clock = createLocalClock(home);
-    // One id generator for the app and the event side: two at the same millisecond would interleave.
-    const ids = ulidIds(clock);
-    // The poller reads no further while the runner is full: an overload stays in the stream,
-    // where it is measured (GET /local/status) and survives a restart, not in memory.
-    let runSlot: () => Promise<void> = async () => {};
+    // One core for the API, the engine and the event side: one store, and one id generator (two at the same
+    // millisecond would interleave).
+    const core = createCore({ table, clock, ids: ulidIds(clock), logger: options.logger });
+    const bus = createLocalEventBus({ logger: options.logger, clock });
+    // Known once the server listens (a free port when 0); links are issued only after that.
+    let apiUrl = '';
+    let nudge = () => {};
+    const engine = startLocalEngine({ core, dynamoClient, clock, home, bus, onActivity: () => nudge(), publicUrl: () => apiUrl });
     const events = await startLocalEvents({
+      core,
+      dynamoClient,
       dynamoEndpoint: dynamo.endpoint,
-      tableName: LOCAL_TABLE_NAME,
       home,
-      logger: options.logger,
-      clock,
-      ids,
+      bus,
+      runtime: engine.runtime,
       startPoller: false,
+      // The poller reads no further while the runner is full: an overload stays in the stream,
+      // where it is measured (GET /local/status) and survives a restart, not in memory.
       wrapHandler: (handler) => async (batch) => {
-        await runSlot();
+        await engine.runner.whenCapacity();
         return handler(batch);
       },
     });
+    nudge = () => events.poller.nudge();
     stops.push(() => events.stop());
-    // Known once the server listens (a free port when 0); links are issued only after that.
-    let apiUrl = '';
-    const engine = await startLocalEngine({
-      table,
-      dynamoClient,
-      clock,
-      ids,
-      home,
-      bus: events.bus,
-      logger: options.logger,
-      onActivity: () => events.poller.nudge(),
-      publicUrl: () => apiUrl,
-    });
     stops.push(() => engine.stop());
-    runSlot = () => engine.runner.whenCapacity();
     const backpressure = createBackpressure(
       {
         streamLagMs: () => events.poller.lagMs(),
@@ -240,16 +231,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       options.maxLagMs === undefined ? DEFAULT_MAX_LAG_MS : options.maxLagMs,
     );
     const app = createApp({
-      table,
+      ...core,
+      core,
       dynamoClient,
-      clock,
-      ids,
-      logger: options.logger,
       workflows: engine.workflows,
       extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route, engine.sms.route, backpressure.route],
     });
     // Rules first, then what a crash interrupted, then the stream's backlog, then new work.
-    const { resumedRuns } = await engine.bind(app);
+    const { resumedRuns } = await engine.resume();
     const replayed = await events.poller.catchUp().catch((error: unknown): CatchUp => {
       // The running poller reads on from the checkpoint; a start does not fail for it.
       options.logger.error('reading the stream backlog at start failed', { error: String(error) });

@@ -1,14 +1,10 @@
 // Compiles an automation's trigger, its loop guards and the conditions a pattern can express into the
 // EventBridge rule pattern of its rule (docs/ARCHITECTURE.md §5, §6). Pure and deterministic.
-import { CRM_SOURCE, detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
+import { CRM_SOURCE, MAX_TRIGGER_DEPTH, detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
 import type { EventPattern } from '#shared/events/pattern.ts';
 import type { AutomationDefinition, Condition } from './definition.ts';
 import { isCondition, triggerEntityOf } from './definition-model.ts';
 import { changedFieldName, fieldSegments } from './fields.ts';
-
-/** Events caused this many automation hops deep still trigger; the writes of their runs are one deeper, so no
- *  automation write is deeper than MAX_TRIGGER_DEPTH + 1 = 5 and an event at depth 5 triggers nothing (docs/ARCHITECTURE.md §5). */
-export const MAX_TRIGGER_DEPTH = 4;
 
 /** EventBridge compares numbers only within ±5e9, to six decimal places (Event Ruler's range); a number outside
  *  it never matches a numeric pattern. */

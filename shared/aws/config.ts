@@ -1,11 +1,13 @@
 // Composition-root helpers for Lambda: read configuration once, fail fast when it
 // is missing, and build SDK clients at module scope (no network at init).
-import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
+import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { powertoolsLogger } from '#shared/logging.ts';
 import type { Logger, TableRef, Workflows } from '#shared/ports.ts';
+import { tableRefOf } from '#shared/store/document-client.ts';
 import { sfnWorkflows } from './workflows.ts';
+import { ENV } from './env.ts';
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -15,35 +17,22 @@ export function requiredEnv(name: string): string {
 
 export function awsTable(): { table: TableRef; dynamoClient: DynamoDBClient } {
   const dynamoClient = new DynamoDBClient({});
-  return {
-    dynamoClient,
-    table: {
-      tableName: requiredEnv('TABLE_NAME'),
-      client: DynamoDBDocumentClient.from(dynamoClient, { marshallOptions: { removeUndefinedValues: true } }),
-    },
-  };
+  return { dynamoClient, table: tableRefOf(requiredEnv(ENV.tableName), dynamoClient) };
 }
 
 /** The Powertools logger, and the same logger seen through the Logger port. */
 export function awsLogger(serviceName: string): { powertools: PowertoolsLogger; logger: Logger } {
-  const powertools = new PowertoolsLogger({ serviceName });
-  const logger: Logger = {
-    debug: (message, extra) => powertools.debug(message, extra ?? {}),
-    info: (message, extra) => powertools.info(message, extra ?? {}),
-    warn: (message, extra) => powertools.warn(message, extra ?? {}),
-    error: (message, extra) => (extra instanceof Error ? powertools.error(message, extra) : powertools.error(message, extra ?? {})),
-  };
-  return { powertools, logger };
+  return powertoolsLogger({ serviceName });
 }
 
 /** The automation names and where they live; the stack sets these on every function that needs them. */
 export function automationEnv() {
   return {
-    partition: requiredEnv('PARTITION'),
-    region: requiredEnv('AWS_REGION'),
-    accountId: requiredEnv('ACCOUNT_ID'),
+    partition: requiredEnv(ENV.partition),
+    region: requiredEnv(ENV.region),
+    accountId: requiredEnv(ENV.accountId),
     /** State machines and rules are `<prefix><automationId>`. */
-    namePrefix: requiredEnv('AUTOMATION_NAME_PREFIX'),
+    namePrefix: requiredEnv(ENV.automationNamePrefix),
   };
 }
 

@@ -3,17 +3,15 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Entity } from '#shared/domain/entities.ts';
 import { NotFound, VersionMismatch } from '#shared/errors.ts';
-import { CRM_SOURCE, type CrmEventDetail, detailTypes } from '#shared/events/catalogue.ts';
+import { type CrmEventDetail, detailTypes } from '#shared/events/catalogue.ts';
+import { completeActivitiesRule } from '#shared/events/system-rules.ts';
 import type { Logger } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { WriteContext } from '#shared/store/records.ts';
 import { writeContextOf } from './context.ts';
 
 /** Names the rule on the bus and, as `via.automationId` and `cause.automationId`, its writes. */
-export const COMPLETE_ACTIVITIES_RULE = 'system-complete-activities';
-
-/** The rule's event pattern: the same on EventBridge (CDK) and on the local bus. */
-export const completeActivitiesPattern = { source: [CRM_SOURCE], 'detail-type': [detailTypes.dealStageChanged] };
+export const COMPLETE_ACTIVITIES_RULE = completeActivitiesRule.name;
 
 export type CrmEvent = EventBridgeEvent<string, CrmEventDetail>;
 

@@ -1,21 +1,14 @@
 // When the loop guard stops a chain (docs/ARCHITECTURE.md §5: no rule matches an event deeper than MAX_TRIGGER_DEPTH), the
 // automations whose rules would have matched get a run with status LOOP_STOPPED, and admins a notification, so a
 // stopped A↔B chain is visible in the run log instead of silently ending. Fed by a system rule on the bus.
-import { MAX_TRIGGER_DEPTH, compileEventPattern } from '#shared/automation/compile-pattern.ts';
+import { compileEventPattern } from '#shared/automation/compile-pattern.ts';
+import { MAX_TRIGGER_DEPTH } from '#shared/events/catalogue.ts';
 import { subjectOf } from '#shared/automation/definition-model.ts';
 import { type EventPattern, matchesPattern } from '#shared/events/pattern.ts';
 import { stepId } from '#shared/ids.ts';
 import type { Clock, Logger } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import { storedDefinition } from './stored-definition.ts';
-
-/** The system rule's pattern: events no automation rule can match because of their depth. */
-export const loopStoppedPattern = {
-  source: ['stagecraft.crm'],
-  detail: { cause: { depth: [{ numeric: ['>', MAX_TRIGGER_DEPTH] }] } },
-};
-
-export const LOOP_GUARD_RULE = 'system-loop-guard';
 
 /** A CRM event as a rule target receives it. */
 export interface GuardedEvent {

@@ -130,9 +130,3 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
 }
 
 export type Provisioner = ReturnType<typeof createProvisioner>;
-
-/** The system rule that feeds the provisioner. */
-export const automationChangedPattern = {
-  source: ['stagecraft.crm'],
-  'detail-type': ['Automation Created', 'Automation Updated', 'Automation Deleted'],
-};

@@ -42,3 +42,33 @@ export function createTrackRuns({ store, clock, logger }: { store: Store; clock:
 }
 
 export type TrackRuns = ReturnType<typeof createTrackRuns>;
+
+/** An execution's status change, as Step Functions reports it on the default bus or the local runner reports it. */
+export interface StatusChange {
+  /** The state machine's ARN (AWS) or name (local mode). */
+  stateMachine: string;
+  status: string;
+  /** The execution's input: JSON text on AWS, the value itself locally. */
+  input?: unknown;
+  error?: string | null;
+  cause?: string | null;
+}
+
+/**
+ * track-runs fed by status changes: only state machines named with the automations' prefix (none locally) are
+ * automations, and the rest of the name is the automation id.
+ */
+export function createTrackStatusChanges(deps: { store: Store; clock: Clock; logger: Logger; namePrefix: string }) {
+  const trackRuns = createTrackRuns(deps);
+  return async function onStatusChange(change: StatusChange): Promise<void> {
+    const name = change.stateMachine.split(':stateMachine:').pop() ?? '';
+    if (!name.startsWith(deps.namePrefix)) return;
+    await trackRuns({
+      automationId: name.slice(deps.namePrefix.length),
+      status: change.status,
+      input: typeof change.input === 'string' ? (change.input ? JSON.parse(change.input) : undefined) : change.input,
+      ...(change.error ? { error: change.error } : {}),
+      ...(change.cause ? { cause: change.cause } : {}),
+    });
+  };
+}

@@ -5,6 +5,10 @@ import type { EntityType } from '#shared/domain/entities.ts';
 
 export const CRM_SOURCE = 'stagecraft.crm';
 
+/** Events caused this many automation hops deep still trigger; the writes of their runs are one deeper, so no
+ *  automation write is deeper than MAX_TRIGGER_DEPTH + 1 = 5 and an event at depth 5 triggers nothing (docs/ARCHITECTURE.md §5). */
+export const MAX_TRIGGER_DEPTH = 4;
+
 /**
  * The entity name each record type has in detail-types. Users and pipelines are in the
  * catalogue too: no automation trigger names them, but their changes are rare and cheap,

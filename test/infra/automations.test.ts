@@ -6,7 +6,7 @@ import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { CfnEventInvokeConfig } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Automations } from '#infra/constructs/automations.ts';
-import { MAX_TRIGGER_DEPTH } from '#shared/automation/compile-pattern.ts';
+import { MAX_TRIGGER_DEPTH } from '#shared/events/catalogue.ts';
 import type { StagecraftFunction } from '#infra/constructs/functions.ts';
 import { StagecraftStack, settingsFromContext } from '#infra/stack.ts';
 import { type StagecraftBuild, buildStagecraft, cdkJsonContext } from './stagecraft-app.ts';

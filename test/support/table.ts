@@ -1,10 +1,10 @@
 // Each test file gets its own table in the one DynamoDB Local of the run.
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { localCredentials, localRegion } from '#infra/local/dynamodb-local.ts';
 import { ulidIds } from '#shared/ids.ts';
 import type { Clock, Logger, TableRef } from '#shared/ports.ts';
+import { tableRefOf } from '#shared/store/document-client.ts';
 import { createTableInput } from '#shared/store/table.ts';
 
 let tableCount = 0;
@@ -18,11 +18,7 @@ export async function createTestTable(): Promise<TableRef & { dynamoClient: Dyna
   tableCount += 1;
   const tableName = `test-${process.pid}-${Date.now()}-${tableCount}`;
   await client.send(new CreateTableCommand(createTableInput(tableName)));
-  return {
-    tableName,
-    dynamoClient: client,
-    client: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-  };
+  return { ...tableRefOf(tableName, client), dynamoClient: client };
 }
 
 /** A clock the test moves by hand. */

@@ -6,12 +6,13 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { CRM_SOURCE, detailTypes } from '#shared/events/catalogue.ts';
+import { provisionRule } from '#shared/events/system-rules.ts';
 import type { Data } from '../data.ts';
 import { DeadLetterQueue } from '../dead-letters.ts';
 import type { Events } from '../events.ts';
 import { StagecraftFunction } from '../functions.ts';
 import { type automationArns, passRoleTo, prefixReason, wildcardFinding } from './names.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 export interface ProvisioningProps {
   readonly stage: string;
@@ -85,13 +86,13 @@ export class Provisioning {
       environment: {
         ...props.data.environment,
         ...props.automationEnv,
-        EVENT_BUS_NAME: bus.eventBusName,
-        EXECUTION_ROLE_ARN: props.executionRole.roleArn,
-        EVENTS_ROLE_ARN: this.eventsRole.roleArn,
-        RULES_DLQ_ARN: this.rulesDeadLetters.queueArn,
-        RUN_ACTION_FUNCTION_ARN: props.runAction.functionArn,
-        STAGE: props.stage,
-        EVENT_PATTERN_MAX_LENGTH: String(props.eventPatternMaxLength ?? 2048),
+        [ENV.eventBusName]: bus.eventBusName,
+        [ENV.executionRoleArn]: props.executionRole.roleArn,
+        [ENV.eventsRoleArn]: this.eventsRole.roleArn,
+        [ENV.rulesDlqArn]: this.rulesDeadLetters.queueArn,
+        [ENV.runActionFunctionArn]: props.runAction.functionArn,
+        [ENV.stage]: props.stage,
+        [ENV.eventPatternMaxLength]: String(props.eventPatternMaxLength ?? 2048),
       },
     });
     this.function = provision;
@@ -148,13 +149,6 @@ export class Provisioning {
       id: wildcardFinding(scope, arns.rules(bus.eventBusName)),
       reason: prefixReason(namePrefix, 'EventBridge rules on the CRM bus it puts, targets, switches, tags and deletes'),
     });
-    this.rule = props.events.addSystemRule('ProvisionRule', {
-      description: 'Automation Created|Updated|Deleted → provision',
-      eventPattern: {
-        source: [CRM_SOURCE],
-        detailType: (['Created', 'Updated', 'Deleted'] as const).map((verb) => detailTypes.lifecycle('automation', verb)),
-      },
-      handler: provision,
-    }).rule;
+    this.rule = props.events.addSystemRule(provisionRule, { handler: provision }).rule;
   }
 }

@@ -8,6 +8,7 @@ import type { Data } from '../data.ts';
 import type { Email } from '../email.ts';
 import { StagecraftFunction } from '../functions.ts';
 import { type automationArns, wildcardFinding } from './names.ts';
+import { ENV } from '#shared/aws/env.ts';
 
 export interface RunActionProps {
   readonly stage: string;
@@ -49,9 +50,9 @@ export class RunAction {
       environment: {
         ...props.data.environment,
         ...props.email.environment,
-        DOCUMENT_LINK_BASE: props.documentLinkBase ?? '',
+        [ENV.documentLinkBase]: props.documentLinkBase ?? '',
         // Trigger latency (write → run enrolled) goes to CloudWatch in this stack's own namespace.
-        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
+        [ENV.metricsNamespace]: props.metricsNamespace,
       },
       unscopedActions: ['sns:Publish to phone numbers (sendDocument by SMS), which have no ARN; publishing to topics is denied'],
     });

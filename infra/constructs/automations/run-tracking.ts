@@ -4,19 +4,11 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { loopStoppedPattern } from '#shared/engine/loop-guard.ts';
+import { loopGuardRule, trackRunsRules } from '#shared/events/system-rules.ts';
 import type { Data } from '../data.ts';
 import type { Events } from '../events.ts';
 import { StagecraftFunction } from '../functions.ts';
 import type { automationArns } from './names.ts';
-
-/**
- * The statuses of an execution that ended without its state machine closing the run:
- * failures (a failed run ends in its Fail state, after Record failure) and timeouts count as
- * failed runs; aborts are cancellations (a run stopped because its deal left the stage).
- */
-const FAILED_STATUSES = ['FAILED', 'TIMED_OUT'];
-const CANCELLED_STATUSES = ['ABORTED'];
 
 export interface RunTrackingProps {
   readonly arns: ReturnType<typeof automationArns>;
@@ -48,28 +40,11 @@ export class RunTracking {
       environment: { ...props.data.environment, ...props.automationEnv },
     });
     props.data.grantReadWriteData(this.trackRuns);
-    // Step Functions reports status changes on the account's default bus. Two rules with one
-    // target instead of one rule with three statuses: the first one's invocations count exactly
-    // the failed runs, which the failed-runs alarm watches (see Automations.failedRunsMetric).
+    // Step Functions reports status changes on the account's default bus; why two rules: trackRunsRules.
     const defaultBus = events.EventBus.fromEventBusName(scope, 'DefaultBus', 'default');
-    const statusChange = (status: string[]): events.EventPattern => ({
-      source: ['aws.states'],
-      detailType: ['Step Functions Execution Status Change'],
-      detail: { stateMachineArn: [{ prefix: props.arns.stateMachineArnPrefix }], status },
-    });
-    const failed = props.events.addSystemRule('TrackFailedRunsRule', {
-      description: 'Automation executions FAILED|TIMED_OUT → track-runs',
-      eventBus: defaultBus,
-      eventPattern: statusChange(FAILED_STATUSES),
-      handler: this.trackRuns,
-    });
-    const cancelled = props.events.addSystemRule('TrackCancelledRunsRule', {
-      description: 'Automation executions ABORTED → track-runs',
-      eventBus: defaultBus,
-      eventPattern: statusChange(CANCELLED_STATUSES),
-      handler: this.trackRuns,
-      deadLetters: failed.deadLetters,
-    });
+    const [failedRule, cancelledRule] = trackRunsRules(props.arns.stateMachineArnPrefix);
+    const failed = props.events.addSystemRule(failedRule!, { eventBus: defaultBus, handler: this.trackRuns });
+    const cancelled = props.events.addSystemRule(cancelledRule!, { eventBus: defaultBus, handler: this.trackRuns, deadLetters: failed.deadLetters });
     this.failedRunsRule = failed.rule;
     this.cancelledRunsRule = cancelled.rule;
 
@@ -83,10 +58,6 @@ export class RunTracking {
       environment: { ...props.data.environment },
     });
     props.data.grantReadWriteData(this.loopGuard);
-    this.loopGuardRule = props.events.addSystemRule('LoopGuardRule', {
-      description: 'CRM events deeper than any automation rule matches → loop-guard',
-      eventPattern: { source: loopStoppedPattern.source, detail: loopStoppedPattern.detail },
-      handler: this.loopGuard,
-    }).rule;
+    this.loopGuardRule = props.events.addSystemRule(loopGuardRule, { handler: this.loopGuard }).rule;
   }
 }

@@ -5,9 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, describe, expect, inject, it, vi } from 'vitest';
+import { createLocalEventBus } from '#infra/local/event-bus.ts';
 import { type LocalEvents, type LocalEventsOptions, startLocalEvents } from '#infra/local/events.ts';
+import { type CrmEvent, createCompleteActivities } from '#shared/crm/complete-activities.ts';
+import { createPublishChanges } from '#shared/events/publish.ts';
 import type { RouteRequest } from '#shared/http/router.ts';
 import { createStore } from '#shared/store/index.ts';
+import { tableRefOf } from '#shared/store/document-client.ts';
 import { createTableInput } from '#shared/store/table.ts';
 import { aContact, aDeal, asUser } from '#test/support/factories.ts';
 import { createTestTable, dynamoClient, manualClock, silentLogger, ulidIds } from '#test/support/table.ts';
@@ -36,13 +40,25 @@ async function setUp() {
   const store = createStore(table, clock, ulidIds(clock));
   await store.records.create('pipeline', { name: 'Sales', stages: [{ id: 'new', name: 'New', kind: 'open' }, { id: 'won', name: 'Won', kind: 'won' }] }, asUser('u1'), { id: 'sales' });
   const home = tempHome();
-  const options: LocalEventsOptions = { dynamoEndpoint: inject('dynamoEndpoint'), tableName: table.tableName, home, logger: silentLogger, clock, poller: { idleMs: 20 } };
   const start = async (extra: Partial<LocalEventsOptions> = {}) => {
-    const events = await startLocalEvents({ ...options, ...extra });
+    const events = await startLocalEvents({ ...eventSide(table), home, poller: { idleMs: 20 }, ...extra });
     running.push(events);
     return events;
   };
   return { store, start };
+}
+
+/** What local mode gives the event side: its table, client and bus, publish-changes and the complete-activities rule. */
+function eventSide(table: Awaited<ReturnType<typeof createTestTable>>) {
+  const bus = createLocalEventBus({ logger: silentLogger, clock });
+  const completeActivities = createCompleteActivities({ store: createStore(table, clock, ulidIds(clock)), logger: silentLogger });
+  return {
+    core: { table, logger: silentLogger },
+    dynamoClient: table.dynamoClient,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    bus,
+    runtime: { publishChanges: createPublishChanges({ bus, logger: silentLogger }), targets: { completeActivities: (event: unknown) => completeActivities(event as CrmEvent) } },
+  };
 }
 
 const request = (query: Record<string, string>): RouteRequest => ({
@@ -133,7 +149,8 @@ describe('starting', () => {
     const { StreamSpecification: _stream, ...input } = createTableInput(tableName);
     await client.send(new CreateTableCommand(input));
 
-    const starting = startLocalEvents({ dynamoEndpoint: inject('dynamoEndpoint'), tableName, home: tempHome(), logger: silentLogger });
+    const table = { ...tableRefOf(tableName, client), dynamoClient: client };
+    const starting = startLocalEvents({ ...eventSide(table), home: tempHome() });
 
     await expect(starting).rejects.toThrow(/no stream/);
   });

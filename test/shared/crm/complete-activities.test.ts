@@ -4,8 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { createLocalEventBus } from '#infra/local/event-bus.ts';
 import { type LocalEvents, startLocalEvents } from '#infra/local/events.ts';
 import { COMPLETE_ACTIVITIES_RULE, type CrmEvent, createCompleteActivities } from '#shared/crm/complete-activities.ts';
+import { createPublishChanges } from '#shared/events/publish.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
 import { silentLogger } from '#test/support/table.ts';
 
@@ -17,12 +19,15 @@ let home: string;
 beforeAll(async () => {
   testApp = await createTestApp();
   home = mkdtempSync(join(tmpdir(), 'stagecraft-activities-'));
+  const bus = createLocalEventBus({ logger: silentLogger, clock: testApp.clock });
+  const completeActivities = createCompleteActivities({ store: testApp.app.store, logger: silentLogger });
   events = await startLocalEvents({
+    core: { table: testApp.table, logger: silentLogger },
+    dynamoClient: testApp.table.dynamoClient,
     dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: testApp.table.tableName,
     home,
-    logger: silentLogger,
-    clock: testApp.clock,
+    bus,
+    runtime: { publishChanges: createPublishChanges({ bus, logger: silentLogger }), targets: { completeActivities: (event) => completeActivities(event as CrmEvent) } },
     poller: { idleMs: 20 },
   });
 });
