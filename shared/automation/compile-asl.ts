@@ -1,19 +1,7 @@
 // Compiles an automation into its Step Functions state machine (ASL, JSONPath), with its rule's pattern from
 // compile-pattern.ts (docs/ARCHITECTURE.md §6, §7). Pure and deterministic.
 import type { EventPattern } from '#shared/events/pattern.ts';
-import {
-  ALL_RUNS_KEY,
-  RUN_ITEM_KIND,
-  type RunStatus,
-  automationRunsByStatusKey,
-  automationRunsKey,
-  entityRunSortKey,
-  entityRunsKey,
-  runAttributes,
-  runKey,
-  runSortKey,
-} from '#shared/store/runs.ts';
-import { keyAttributes } from '#shared/store/table.ts';
+import { type AslAttributeValue, type AslRun, closeRunParameters, enrollRunParameters, runAttributes } from '#shared/store/runs.ts';
 import type { AutomationDefinition, Step } from './definition.ts';
 import { actionsOf, isBranch, onLeaveOf, subjectOf, waitOf } from './definition-model.ts';
 import { type Delay, EXECUTION_WAIT_LIMIT_DAYS, longestDays } from './durations.ts';
@@ -166,10 +154,6 @@ const startExecutionRetry = [
 /** A run with no delay finishes in seconds; a stuck one ends within a day and track-runs records it. */
 const NO_DELAY_TIMEOUT_SECONDS = 24 * 3600;
 
-// States.Format treats these characters in its template as syntax.
-const formatLiteral = (text: string) => text.replace(/[\\'{}]/g, (char) => `\\${char}`);
-const format = (template: string, ...paths: string[]) => `States.Format('${template}', ${paths.join(', ')})`;
-
 /** Paths into the state data. The input is the CRM event (or a continuation of a run); `$.run` is added. */
 const PATH = {
   runId: '$.detail.eventId',
@@ -212,11 +196,6 @@ function mayContinue(wait: Delay | undefined): boolean {
   if ('until' in wait || wait.workingTime) return true;
   if (!('after' in wait)) return false;
   return longestDays(wait.after) > EXECUTION_WAIT_LIMIT_DAYS;
-}
-
-function runKeyParameters(b: Build) {
-  const { pk, sk } = runKey(formatLiteral(b.id), '{}');
-  return { [keyAttributes.pk]: { 'S.$': format(pk, PATH.runId) }, [keyAttributes.sk]: { S: sk } };
 }
 
 function basePayload(b: Build): Record<string, unknown> {
@@ -293,37 +272,15 @@ function causeStates(entry: string, path: string, next: string): Record<string, 
 /** `$.run` after a state succeeds: the step that comes next (named if it fails) and the actions done so far. */
 const progress = (nextStep: string, actionsCompleted: number) => ({ step: nextStep, actionsCompleted: String(actionsCompleted) });
 
-type AttributeValue = { S: string } | { 'S.$': string } | { N: string } | { 'N.$': string };
+/** Which run the fragments of shared/store/runs.ts write: this automation's, the trigger event's id. */
+const aslRun = (b: Build): AslRun => ({ automationId: b.id, tableName: b.tableName, runIdPath: PATH.runId });
 
-/** An updateItem of the run record: a new status (and its status-index key), plus the given attributes, minus
- *  the removed ones. */
-function recordUpdate(b: Build, status: RunStatus, attributes: Array<[string, AttributeValue]>, removed: string[] = []) {
-  const all: Array<[string, AttributeValue]> = [
-    [runAttributes.status, { S: status }],
-    [runAttributes.byStatus.pk, { S: automationRunsByStatusKey(b.id, status) }],
-    [runAttributes.endedAt, { 'S.$': '$$.State.EnteredTime' }],
-    ...attributes,
-  ];
-  const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = {};
-  // Every attribute goes through a name placeholder: status, error and trigger are DynamoDB reserved words.
-  const assignments = all.map(([attribute, value]) => {
-    names[`#${attribute}`] = attribute;
-    values[`:${attribute}`] = value;
-    return `#${attribute} = :${attribute}`;
-  });
-  for (const attribute of removed) names[`#${attribute}`] = attribute;
-  const removal = removed.length > 0 ? ` REMOVE ${removed.map((attribute) => `#${attribute}`).join(', ')}` : '';
+/** An outcome state: the run record closed (runs.ts closeRunParameters), retried like every DynamoDB Task. */
+function recordUpdate(b: Build, status: Parameters<typeof closeRunParameters>[1], attributes: Array<[string, AslAttributeValue]>, removed: string[] = []) {
   return {
     Type: 'Task',
     Resource: DYNAMODB_UPDATE,
-    Parameters: {
-      TableName: b.tableName,
-      Key: runKeyParameters(b),
-      UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
+    Parameters: closeRunParameters(aslRun(b), status, attributes, removed),
     ResultPath: null,
     TimeoutSeconds: b.recordTimeout,
     Retry: dynamoRetry,
@@ -331,45 +288,17 @@ function recordUpdate(b: Build, status: RunStatus, attributes: Array<[string, At
 }
 
 function enrollState(b: Build, next: string): AslState {
-  const startedAt = '$$.Execution.StartTime';
-  const runId = PATH.runId;
-  const aid = formatLiteral(b.id);
-  const item: Record<string, AttributeValue> = {
-    ...runKeyParameters(b),
-    [runAttributes.kind]: { S: RUN_ITEM_KIND },
-    [runAttributes.automationId]: { S: b.id },
-    ...(b.version === undefined ? {} : { [runAttributes.automationVersion]: { N: String(b.version) } }),
-    [runAttributes.runId]: { 'S.$': runId },
-    [runAttributes.triggerEventId]: { 'S.$': runId },
-    [runAttributes.trigger]: { S: b.definition.trigger.type },
-    [runAttributes.executionId]: { 'S.$': '$$.Execution.Id' },
-    [runAttributes.entityType]: { 'S.$': b.subject.type },
-    [runAttributes.entityId]: { 'S.$': b.subject.id },
-    [runAttributes.status]: { S: 'RUNNING' },
-    [runAttributes.startedAt]: { 'S.$': startedAt },
-    [runAttributes.actionsCompleted]: { N: '0' },
-    [runAttributes.actionsTotal]: { N: String(longestPath(b.definition.actions)) },
-    [runAttributes.byAutomation.pk]: { S: automationRunsKey(b.id) },
-    [runAttributes.byAutomation.sk]: { 'S.$': format(runSortKey('{}', '{}'), startedAt, runId) },
-    [runAttributes.byEntity.pk]: { 'S.$': format(entityRunsKey('{}', '{}'), b.subject.type, b.subject.id) },
-    [runAttributes.byEntity.sk]: { 'S.$': format(entityRunSortKey('{}', aid, '{}'), startedAt, runId) },
-    [runAttributes.byStatus.pk]: { S: automationRunsByStatusKey(b.id, 'RUNNING') },
-    [runAttributes.byStatus.sk]: { 'S.$': format(runSortKey('{}', '{}'), startedAt, runId) },
-    [runAttributes.all.pk]: { S: ALL_RUNS_KEY },
-    [runAttributes.all.sk]: { 'S.$': format(entityRunSortKey('{}', aid, '{}'), startedAt, runId) },
-  };
   return {
     Type: 'Task',
     Comment: 'Records the run, once per automation and trigger event: a second delivery of the event ends here.',
     Resource: DYNAMODB_PUT,
-    Parameters: {
-      TableName: b.tableName,
-      Item: item,
-      // The same execution may put again (a retry after a lost response); any other finds the run taken.
-      ConditionExpression: 'attribute_not_exists(#pk) OR #executionId = :executionId',
-      ExpressionAttributeNames: { '#pk': keyAttributes.pk, '#executionId': runAttributes.executionId },
-      ExpressionAttributeValues: { ':executionId': { 'S.$': '$$.Execution.Id' } },
-    },
+    Parameters: enrollRunParameters({
+      ...aslRun(b),
+      ...(b.version === undefined ? {} : { automationVersion: b.version }),
+      trigger: b.definition.trigger.type,
+      subject: b.subject,
+      actionsTotal: longestPath(b.definition.actions),
+    }),
     ResultSelector: progress(next, 0),
     ResultPath: PATH.progress,
     TimeoutSeconds: b.recordTimeout,

@@ -1,8 +1,9 @@
 // The run log's index: run records by automation and date range (optionally one
 // status), by record, and one by id; plus the progress run-action notes on them. The
-// compiled state machine creates and closes run records (shared/automation/compile-asl.ts).
+// compiled state machine creates and closes run records with runs.ts's fragments; every status change here is
+// one of runs.ts's runTransitions, sent as runs.ts builds it.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from '#shared/ports.ts';
 import { fillPage, type Page } from './cursor.ts';
 import {
@@ -17,8 +18,11 @@ import {
   entityRunsKey,
   runAttributes,
   runKey,
+  runRedriveUpdate,
   runSortKey,
+  runStatusUpdate,
   runStepKey,
+  runTransitions,
 } from './runs.ts';
 import { itemOnlyAttributes } from './keys.ts';
 
@@ -340,7 +344,7 @@ export function createRunLog(table: TableRef) {
   /** Plan wait: the run now waits until `dueAt`. Only a RUNNING run becomes WAITING (a retry changes nothing). */
   async function markWaiting(automationId: string, runId: string, dueAt: string, executionId: string): Promise<void> {
     // A wait past a year goes on in a new execution: the record follows it.
-    await setStatus(automationId, runId, 'WAITING', ['RUNNING', 'WAITING'], { [runAttributes.dueAt]: dueAt, [runAttributes.executionId]: executionId });
+    await change(runStatusUpdate(tableName, { automationId, runId }, runTransitions.wait, { [runAttributes.dueAt]: dueAt, [runAttributes.executionId]: executionId }));
   }
 
   /**
@@ -352,82 +356,33 @@ export function createRunLog(table: TableRef) {
     runId: string,
     redrive: { at: string; fromStep: string; automationVersion?: number },
   ): Promise<boolean> {
-    const version = redrive.automationVersion === undefined ? '' : ', #version = :version';
-    try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: runKey(automationId, runId),
-          UpdateExpression: `SET #status = :running, #byStatus = :byStatus, #redrives = list_append(if_not_exists(#redrives, :none), :redrive)${version} REMOVE #error, #errorCause, #endedAt`,
-          ConditionExpression: '#status = :failed',
-          ExpressionAttributeNames: {
-            '#status': runAttributes.status,
-            '#byStatus': runAttributes.byStatus.pk,
-            '#error': runAttributes.error,
-            '#errorCause': runAttributes.errorCause,
-            '#endedAt': runAttributes.endedAt,
-            '#redrives': runAttributes.redrives,
-            ...(redrive.automationVersion === undefined ? {} : { '#version': runAttributes.automationVersion }),
-          },
-          ExpressionAttributeValues: {
-            ':running': 'RUNNING',
-            ':failed': 'FAILED',
-            ':byStatus': automationRunsByStatusKey(automationId, 'RUNNING'),
-            ':none': [],
-            ':redrive': [redrive],
-            ...(redrive.automationVersion === undefined ? {} : { ':version': redrive.automationVersion }),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return change(runRedriveUpdate(tableName, { automationId, runId }, redrive));
   }
 
   /** Check conditions after a wait: the run is under way again. */
   async function markResumed(automationId: string, runId: string): Promise<void> {
-    await setStatus(automationId, runId, 'RUNNING', ['WAITING'], {});
+    await change(runStatusUpdate(tableName, { automationId, runId }, runTransitions.resume, {}));
   }
 
   /** A cancelled waiting run (its record left the stage, or its automation stopped). */
   async function markCancelled(automationId: string, runId: string, reason: string, endedAt: string): Promise<void> {
-    await setStatus(automationId, runId, 'CANCELLED', ['WAITING', 'RUNNING'], { [runAttributes.reason]: reason, [runAttributes.endedAt]: endedAt });
+    await change(runStatusUpdate(tableName, { automationId, runId }, runTransitions.cancel, { [runAttributes.reason]: reason, [runAttributes.endedAt]: endedAt }));
   }
 
-  /** An execution that ended without its state machine closing the record (timeout, abort). */
-  async function markEnded(automationId: string, runId: string, status: RunStatus, fields: Record<string, string>): Promise<void> {
-    await setStatus(automationId, runId, status, ['WAITING', 'RUNNING'], fields);
+  /** An execution that ended without its state machine closing the record (timeout, failure outside a Catch). */
+  async function markEnded(automationId: string, runId: string, status: 'FAILED', fields: Record<string, string>): Promise<void> {
+    await change(runStatusUpdate(tableName, { automationId, runId }, runTransitions.endOutside, fields, status));
   }
 
-  async function setStatus(automationId: string, runId: string, status: RunStatus, from: RunStatus[], fields: Record<string, string>): Promise<void> {
-    const names: Record<string, string> = { '#status': runAttributes.status, '#byStatus': runAttributes.byStatus.pk };
-    const values: Record<string, unknown> = {
-      ':status': status,
-      ':byStatus': automationRunsByStatusKey(automationId, status),
-      ...Object.fromEntries(from.map((value, index) => [`:from${index}`, value])),
-    };
-    const sets = ['#status = :status', '#byStatus = :byStatus'];
-    Object.entries(fields).forEach(([field, value], index) => {
-      names[`#f${index}`] = field;
-      values[`:f${index}`] = value;
-      sets.push(`#f${index} = :f${index}`);
-    });
+  /** Sends a conditional status change; false when the run was not in a status it may change from. */
+  async function change(update: UpdateCommandInput): Promise<boolean> {
     try {
-      await client.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: runKey(automationId, runId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await client.send(new UpdateCommand(update));
+      return true;
     } catch (error) {
       // The run moved on already (or another delivery did this): nothing to change.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
     }
   }
 

@@ -1,5 +1,7 @@
-// Run records: the small item that indexes each automation run (a Step Functions execution) for
-// filtering. The only place that builds their keys; the compiled ASL writes them through these builders.
+// Run records, and their one owner (docs/ARCHITECTURE.md §7): the small item that indexes each automation run
+// (a Step Functions execution) for filtering. This module builds their keys, lists the status changes a run
+// may make, and writes both kinds of update: the SDK updates run-log.ts sends (run-action, track-runs, redrive)
+// and the ASL fragments with which the compiled state machine enrolls and closes a run (compile-asl.ts).
 //   run   pk `run#<automationId>#<runId>`, sk `run`
 //         gsi1 `runs#<automationId>` / `<startedAt>#<runId>`                  — runs of an automation in a date range
 //         gsi2 `runs#entity#<type>#<id>` / `<startedAt>#<automationId>#<runId>` — runs for a record
@@ -8,7 +10,9 @@
 //   step  pk `run#<automationId>#<runId>`, sk `step#<order>`  — what each step did (the run log kept in the table)
 //         (the first step's entry also keeps the trigger event a redrive starts again from)
 // A run id is the id of the event that triggered it, so a duplicate delivery meets the same key.
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Key } from './keys.ts';
+import { keyAttributes } from './table.ts';
 
 export const runStatuses = ['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'LOOP_STOPPED'] as const;
 export type RunStatus = (typeof runStatuses)[number];
@@ -93,4 +97,207 @@ export interface RunRecord {
   summaries?: string[];
   redrives?: Array<{ at: string; fromStep: string; automationVersion?: number; executionId?: string }>;
   redriveExecutionId?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Status changes, written once
+
+/**
+ * Every change of a run's status after Enroll put it RUNNING, with the statuses it may come from. A change
+ * from any other status is a late or repeated delivery and changes nothing. The state machine's own outcome
+ * states (`close`) are reached only by the execution that holds the run, so their update carries no condition:
+ * a refused close would fail the run it was closing.
+ */
+export const runTransitions = {
+  /** Plan wait: the run waits until its due time; a continuation past a year waits again. */
+  wait: { from: ['RUNNING', 'WAITING'], to: 'WAITING' },
+  /** Check conditions after a wait: under way again. */
+  resume: { from: ['WAITING'], to: 'RUNNING' },
+  /** A redrive of a failed run, in a new execution. */
+  redrive: { from: ['FAILED'], to: 'RUNNING' },
+  /** A run stopped before its end: its record left the stage, its automation stopped, its execution aborted. */
+  cancel: { from: ['WAITING', 'RUNNING'], to: 'CANCELLED' },
+  /** An execution that ended outside its own Catch (track-runs): a timeout, a failure. */
+  endOutside: { from: ['WAITING', 'RUNNING'], to: 'FAILED' },
+  /** The state machine's outcome states: Record success, Skip, Cancel, Record failure. */
+  close: { from: ['RUNNING', 'WAITING'], to: ['SUCCEEDED', 'SKIPPED', 'CANCELLED', 'FAILED'] },
+} as const satisfies Record<string, { from: readonly RunStatus[]; to: RunStatus | readonly RunStatus[] }>;
+
+type Transition = (typeof runTransitions)[keyof typeof runTransitions];
+
+// ---------------------------------------------------------------------------------------------------------
+// SDK updates (run-log.ts sends them)
+
+/** A status change with the attributes that come with it, conditional on the transition's `from`. */
+export function runStatusUpdate(
+  tableName: string,
+  run: { automationId: string; runId: string },
+  transition: Exclude<Transition, typeof runTransitions.close>,
+  fields: Record<string, string>,
+  status: RunStatus = transition.to,
+): UpdateCommandInput {
+  const from: readonly RunStatus[] = transition.from;
+  const names: Record<string, string> = { '#status': runAttributes.status, '#byStatus': runAttributes.byStatus.pk };
+  const values: Record<string, unknown> = {
+    ':status': status,
+    ':byStatus': automationRunsByStatusKey(run.automationId, status),
+    ...Object.fromEntries(from.map((value, index) => [`:from${index}`, value])),
+  };
+  const sets = ['#status = :status', '#byStatus = :byStatus'];
+  Object.entries(fields).forEach(([field, value], index) => {
+    names[`#f${index}`] = field;
+    values[`:f${index}`] = value;
+    sets.push(`#f${index} = :f${index}`);
+  });
+  return {
+    TableName: tableName,
+    Key: runKey(run.automationId, run.runId),
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * A redrive: FAILED → RUNNING, the old failure cleared, the redrive appended to the run's list (and the
+ * automation version it runs with noted).
+ */
+export function runRedriveUpdate(
+  tableName: string,
+  run: { automationId: string; runId: string },
+  redrive: { at: string; fromStep: string; automationVersion?: number },
+): UpdateCommandInput {
+  const { from, to } = runTransitions.redrive;
+  const version = redrive.automationVersion === undefined ? '' : ', #version = :version';
+  return {
+    TableName: tableName,
+    Key: runKey(run.automationId, run.runId),
+    UpdateExpression: `SET #status = :running, #byStatus = :byStatus, #redrives = list_append(if_not_exists(#redrives, :none), :redrive)${version} REMOVE #error, #errorCause, #endedAt`,
+    ConditionExpression: '#status = :failed',
+    ExpressionAttributeNames: {
+      '#status': runAttributes.status,
+      '#byStatus': runAttributes.byStatus.pk,
+      '#error': runAttributes.error,
+      '#errorCause': runAttributes.errorCause,
+      '#endedAt': runAttributes.endedAt,
+      '#redrives': runAttributes.redrives,
+      ...(redrive.automationVersion === undefined ? {} : { '#version': runAttributes.automationVersion }),
+    },
+    ExpressionAttributeValues: {
+      ':running': to,
+      ':failed': from[0],
+      ':byStatus': automationRunsByStatusKey(run.automationId, to),
+      ':none': [],
+      ':redrive': [redrive],
+      ...(redrive.automationVersion === undefined ? {} : { ':version': redrive.automationVersion }),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// ASL fragments (JSONPath): what the compiled state machine writes to enroll and close a run
+
+/** A DynamoDB attribute value in a Task's Parameters: literal, or read from a path (`.$`). */
+export type AslAttributeValue = { S: string } | { 'S.$': string } | { N: string } | { 'N.$': string };
+
+// States.Format treats these characters in its template as syntax.
+const formatLiteral = (text: string) => text.replace(/[\\'{}]/g, (char) => `\\${char}`);
+const format = (template: string, ...paths: string[]) => `States.Format('${template}', ${paths.join(', ')})`;
+
+/** Which run a fragment writes: the automation, and the path of the run id (the trigger event's id) in the state data. */
+export interface AslRun {
+  automationId: string;
+  tableName: string;
+  runIdPath: string;
+}
+
+function aslRunKey(run: AslRun) {
+  const { pk, sk } = runKey(formatLiteral(run.automationId), '{}');
+  return { [keyAttributes.pk]: { 'S.$': format(pk, run.runIdPath) }, [keyAttributes.sk]: { S: sk } };
+}
+
+/**
+ * Enroll's putItem Parameters: the run record, RUNNING, with every index key. Put once per automation and
+ * trigger event: the same execution may put again (a retry after a lost response); any other finds the run
+ * taken (ConditionalCheckFailed), which is how a second delivery of an event ends.
+ */
+export function enrollRunParameters(
+  run: AslRun & {
+    automationVersion?: number;
+    trigger: string;
+    /** Paths of the run's subject in the state data. */
+    subject: { type: string; id: string };
+    actionsTotal: number;
+  },
+) {
+  const startedAt = '$$.Execution.StartTime';
+  const runId = run.runIdPath;
+  const aid = formatLiteral(run.automationId);
+  const item: Record<string, AslAttributeValue> = {
+    ...aslRunKey(run),
+    [runAttributes.kind]: { S: RUN_ITEM_KIND },
+    [runAttributes.automationId]: { S: run.automationId },
+    ...(run.automationVersion === undefined ? {} : { [runAttributes.automationVersion]: { N: String(run.automationVersion) } }),
+    [runAttributes.runId]: { 'S.$': runId },
+    [runAttributes.triggerEventId]: { 'S.$': runId },
+    [runAttributes.trigger]: { S: run.trigger },
+    [runAttributes.executionId]: { 'S.$': '$$.Execution.Id' },
+    [runAttributes.entityType]: { 'S.$': run.subject.type },
+    [runAttributes.entityId]: { 'S.$': run.subject.id },
+    [runAttributes.status]: { S: 'RUNNING' },
+    [runAttributes.startedAt]: { 'S.$': startedAt },
+    [runAttributes.actionsCompleted]: { N: '0' },
+    [runAttributes.actionsTotal]: { N: String(run.actionsTotal) },
+    [runAttributes.byAutomation.pk]: { S: automationRunsKey(run.automationId) },
+    [runAttributes.byAutomation.sk]: { 'S.$': format(runSortKey('{}', '{}'), startedAt, runId) },
+    [runAttributes.byEntity.pk]: { 'S.$': format(entityRunsKey('{}', '{}'), run.subject.type, run.subject.id) },
+    [runAttributes.byEntity.sk]: { 'S.$': format(entityRunSortKey('{}', aid, '{}'), startedAt, runId) },
+    [runAttributes.byStatus.pk]: { S: automationRunsByStatusKey(run.automationId, 'RUNNING') },
+    [runAttributes.byStatus.sk]: { 'S.$': format(runSortKey('{}', '{}'), startedAt, runId) },
+    [runAttributes.all.pk]: { S: ALL_RUNS_KEY },
+    [runAttributes.all.sk]: { 'S.$': format(entityRunSortKey('{}', aid, '{}'), startedAt, runId) },
+  };
+  return {
+    TableName: run.tableName,
+    Item: item,
+    ConditionExpression: 'attribute_not_exists(#pk) OR #executionId = :executionId',
+    ExpressionAttributeNames: { '#pk': keyAttributes.pk, '#executionId': runAttributes.executionId },
+    ExpressionAttributeValues: { ':executionId': { 'S.$': '$$.Execution.Id' } },
+  };
+}
+
+/**
+ * An outcome state's updateItem Parameters (runTransitions.close): the new status (and its status-index key),
+ * the end time, plus the given attributes, minus the removed ones.
+ */
+export function closeRunParameters(
+  run: AslRun,
+  status: (typeof runTransitions.close.to)[number],
+  attributes: Array<[string, AslAttributeValue]>,
+  removed: string[] = [],
+) {
+  const all: Array<[string, AslAttributeValue]> = [
+    [runAttributes.status, { S: status }],
+    [runAttributes.byStatus.pk, { S: automationRunsByStatusKey(run.automationId, status) }],
+    [runAttributes.endedAt, { 'S.$': '$$.State.EnteredTime' }],
+    ...attributes,
+  ];
+  const names: Record<string, string> = {};
+  const values: Record<string, AslAttributeValue> = {};
+  // Every attribute goes through a name placeholder: status, error and trigger are DynamoDB reserved words.
+  const assignments = all.map(([attribute, value]) => {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    return `#${attribute} = :${attribute}`;
+  });
+  for (const attribute of removed) names[`#${attribute}`] = attribute;
+  const removal = removed.length > 0 ? ` REMOVE ${removed.map((attribute) => `#${attribute}`).join(', ')}` : '';
+  return {
+    TableName: run.tableName,
+    Key: aslRunKey(run),
+    UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
