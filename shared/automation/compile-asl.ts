@@ -2,15 +2,8 @@
 // compile-pattern.ts (docs/ARCHITECTURE.md §6, §7). Pure and deterministic.
 import type { EventPattern } from '#shared/events/pattern.ts';
 import { type AslAttributeValue, type AslRun, closeRunParameters, enrollRunParameters, runAttributes } from '#shared/store/runs.ts';
-import {
-  type AutomationDefinition,
-  type Step,
-  actionsOf,
-  isBranch,
-  onLeaveOf,
-  subjectOf,
-  waitOf,
-} from './definition.ts';
+import type { AutomationDefinition, Step } from './definition.ts';
+import { actionsOf, isBranch, onLeaveOf, subjectOf, waitOf } from './definition-model.ts';
 import { type Delay, EXECUTION_WAIT_LIMIT_DAYS, longestDays } from './durations.ts';
 import { compileEventPattern } from './compile-pattern.ts';
 import { type BranchCheck, type CrmEventDetail, type RunInput, runErrors } from './run-steps.ts';

@@ -2,7 +2,8 @@
 // EventBridge rule pattern of its rule (docs/ARCHITECTURE.md §5, §6). Pure and deterministic.
 import { CRM_SOURCE, MAX_TRIGGER_DEPTH, detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
 import type { EventPattern } from '#shared/events/pattern.ts';
-import { type AutomationDefinition, type Condition, isCondition, triggerEntityOf } from './definition.ts';
+import type { AutomationDefinition, Condition } from './definition.ts';
+import { isCondition, triggerEntityOf } from './definition-model.ts';
 import { changedFieldName, fieldSegments } from './fields.ts';
 
 /** EventBridge compares numbers only within ±5e9, to six decimal places (Event Ruler's range); a number outside

@@ -1,7 +1,8 @@
 // Evaluates an automation's conditions against a record, and `changed` against the trigger event's
 // before/after. Pure: Check conditions runs it in every run, the dry run and the compiler's tests use it too.
 import { DateTime } from 'luxon';
-import { type Condition, type ConditionGroup, type Conditions, isCondition } from './definition.ts';
+import type { Condition, ConditionGroup, Conditions } from './definition.ts';
+import { isCondition } from './definition-model.ts';
 import { fieldValue } from './fields.ts';
 
 export interface ConditionFacts {

@@ -5,7 +5,6 @@ import { parseWith } from '#shared/domain/validation.ts';
 import { Id, type Pipeline, activityTypes, leadStages, ownerTypes, stageOf, systemFields, userRoles } from '#shared/domain/entities.ts';
 import { type FieldIssue, ValidationFailed } from '#shared/errors.ts';
 import {
-  type Delay as WaitDelay,
   DURATION_HINT,
   MAX_DURATION_DAYS,
   TIME_OF_DAY,
@@ -19,48 +18,28 @@ import { FIELD_PATH, FIELD_PATH_HINT } from './fields.ts';
 import { documentIssues } from './document-variables.ts';
 import { templateProblem } from './templates.ts';
 import { WORKING_DURATION_HINT, isWorkingDuration } from './working-time.ts';
+import {
+  MAX_ACTIONS,
+  MAX_BRANCH_DEPTH,
+  MAX_STEPS,
+  type Subject,
+  type TriggerType,
+  actionTypes,
+  actionsOf,
+  conditionOps,
+  definitionDefaults,
+  isBranch,
+  isCondition,
+  reenrollPolicies,
+  stagedEntities,
+  subjectOf,
+  triggerEntities,
+  triggerTypes,
+  walkSteps,
+} from './definition-model.ts';
 
-/** Records whose events can trigger an automation. */
-export const triggerEntities = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
-export type TriggerEntity = (typeof triggerEntities)[number];
-export const stagedEntities = ['deal', 'lead'] as const;
-
-export const triggerTypes = [
-  'created',
-  'updated',
-  'deleted',
-  'stageEntered',
-  'dateReached',
-  'documentSigned',
-  'documentViewed',
-  'documentCreated',
-  'manual',
-] as const;
-export type TriggerType = (typeof triggerTypes)[number];
-
-export const conditionOps = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists', 'changed'] as const;
-export type ConditionOp = (typeof conditionOps)[number];
-
-export const actionTypes = [
-  'createLead',
-  'copyDeal',
-  'planActivity',
-  'addToExceptions',
-  'sendEmail',
-  'notify',
-  'updateFields',
-  'moveToStage',
-  'assign',
-  'callWebhook',
-  'createDocument',
-  'sendDocument',
-] as const;
-export type ActionType = (typeof actionTypes)[number];
-
-export const MAX_ACTIONS = 20;
-
-export const reenrollPolicies = ['never', 'afterFinish', 'always'] as const;
-export type ReenrollPolicy = (typeof reenrollPolicies)[number];
+// What a definition means is read without the schema (definition-model.ts); its importers find it here too.
+export * from './definition-model.ts';
 
 // ---------------------------------------------------------------------------------------------------------
 // Building blocks
@@ -386,10 +365,6 @@ export type Action = z.infer<typeof Action>;
 // ---------------------------------------------------------------------------------------------------------
 // Branches: an if/else step whose lists hold actions and further branches
 
-/** How deep branches may nest: a branch inside a branch inside a branch. */
-export const MAX_BRANCH_DEPTH = 3;
-/** Steps (actions and branches) in one automation, across all its branches. */
-export const MAX_STEPS = 50;
 
 export interface Branch {
   type: 'branch';
@@ -421,44 +396,27 @@ const StepSchema: z.ZodType<Step> = z.lazy(() =>
 ) as z.ZodType<Step>;
 export { StepSchema as Step };
 
-export const isBranch = (step: Step): step is Branch => step.type === 'branch';
-
-/** Every step in run order (a branch before its "then", then its "else"), with its path and nesting depth. */
-export function walkSteps(steps: readonly Step[], path: Array<string | number> = ['actions'], depth = 1): Array<{ step: Step; path: Array<string | number>; depth: number }> {
-  return steps.flatMap((step, index) => {
-    const here = [...path, index];
-    const own = { step, path: here, depth };
-    if (!isBranch(step)) return [own];
-    return [own, ...walkSteps(step.then, [...here, 'then'], depth + 1), ...walkSteps(step.else, [...here, 'else'], depth + 1)];
-  });
-}
-
-/** The actions (no branches) in run order, each with its path. */
-export function actionsOf(steps: readonly Step[]): Array<{ action: Action; path: Array<string | number> }> {
-  return walkSteps(steps).flatMap(({ step, path }) => (isBranch(step) ? [] : [{ action: step, path }]));
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // The definition
 
 export const AutomationDefinition = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
-    status: z.enum(['active', 'stopped']).default('active'),
+    status: z.enum(['active', 'stopped']).default(definitionDefaults.status),
     trigger: Trigger,
     conditions: Conditions.optional(),
     delay: Delay.optional(),
     /** Re-read the record after the wait and skip the run when the conditions no longer hold. */
-    recheck: z.boolean().default(false),
+    recheck: z.boolean().default(definitionDefaults.recheck),
     /** What a waiting run does when its record leaves the stage it was in: default cancel for stageEntered. */
     onLeave: z.enum(['cancel', 'continue']).optional(),
     /** When the automation is stopped, let its waiting runs finish instead of cancelling them. */
-    finishPending: z.boolean().default(false),
+    finishPending: z.boolean().default(definitionDefaults.finishPending),
     /** Calendar arithmetic and the Liquid `date` filter use this IANA time zone. */
     timeZone: z
       .string()
       .refine(isTimeZone, 'an IANA time zone such as Europe/Berlin')
-      .default('UTC'),
+      .default(definitionDefaults.timeZone),
     actions: z.array(StepSchema).min(1).max(MAX_ACTIONS),
     /** Manual automations: members may run it by hand too (admins always may). */
     allowMembers: z.boolean().optional(),
@@ -509,25 +467,6 @@ export function parseAutomationDefinition(input: unknown): AutomationDefinition 
 // ---------------------------------------------------------------------------------------------------------
 // What a definition means
 
-/** What a run's actions act on: the trigger's record, or for document triggers the record the document belongs to. */
-export type Subject = TriggerEntity | 'documentOwner';
-
-export function subjectOf(trigger: Trigger): Subject {
-  switch (trigger.type) {
-    case 'documentSigned':
-    case 'documentViewed':
-    case 'documentCreated':
-      return 'documentOwner';
-    default:
-      return trigger.entity;
-  }
-}
-
-/** The record type of the events a trigger listens to. */
-export function triggerEntityOf(trigger: Trigger): TriggerEntity {
-  return 'entity' in trigger ? trigger.entity : 'document';
-}
-
 function actionMismatch(action: Action, subject: Subject, trigger: TriggerType): string | undefined {
   // A document's owner is one of the owner types; run-action checks which one when the run happens.
   const owner = subject === 'documentOwner';
@@ -554,31 +493,6 @@ function actionMismatch(action: Action, subject: Subject, trigger: TriggerType):
       return undefined;
   }
 }
-
-/** The wait a run makes, in the planner's terms: a dateReached trigger waits for its own date. */
-export function waitOf(definition: Pick<AutomationDefinition, 'trigger' | 'delay'>): WaitDelay | undefined {
-  const { trigger, delay } = definition;
-  if (trigger.type === 'dateReached') {
-    const until: { field: string; offset?: string; at?: string } = { field: trigger.field };
-    if (trigger.offset !== undefined) until.offset = trigger.offset;
-    if (trigger.at !== undefined) until.at = trigger.at;
-    return { until };
-  }
-  const working = delay?.workingTime === true ? { workingTime: true } : {};
-  if (delay?.after !== undefined) return { after: delay.after, ...working };
-  if (delay?.until !== undefined) return { until: delay.until, ...working };
-  if (delay?.workingTime === true) return { workingTime: true };
-  return undefined;
-}
-
-export function onLeaveOf(definition: Pick<AutomationDefinition, 'trigger' | 'onLeave'>): 'cancel' | 'continue' {
-  return definition.onLeave ?? (definition.trigger.type === 'stageEntered' ? 'cancel' : 'continue');
-}
-
-export function isCondition(item: Condition | ConditionGroup): item is Condition {
-  return 'field' in item;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Against the workspace
 

@@ -1,7 +1,8 @@
 // An action with its templates filled in: what run-action performs and what a dry run shows. Apart from
-// templates.ts (the Liquid engine), which definition.ts uses to check templates when an automation is saved.
+// templates.ts (the Liquid engine, which definition.ts uses to check templates when an automation is saved): it is
+// imported here only when an action has a template to fill, so a run-action that plans a wait, checks conditions
+// or runs an action without templates never loads liquidjs (docs/ARCHITECTURE.md §12).
 import type { Action } from './definition.ts';
-import { renderTemplate } from './templates.ts';
 
 type TemplateKey<A> = { [K in keyof A]-?: A[K] extends string | undefined ? K : never }[keyof A];
 type TemplateKeys = { [T in Action['type']]: ReadonlyArray<TemplateKey<Extract<Action, { type: T }>>> };
@@ -23,21 +24,16 @@ export const templateKeys: TemplateKeys = {
 };
 
 /** The action with every template filled in: what run-action performs and what a dry run shows. */
-export function renderAction<A extends Action>(action: A, context: Record<string, unknown>, options: { timeZone: string }): A {
+export async function renderAction<A extends Action>(action: A, context: Record<string, unknown>, options: { timeZone: string }): Promise<A> {
+  const keys = (templateKeys[action.type] as readonly string[]).filter((key) => typeof (action as Record<string, unknown>)[key] === 'string');
+  const headers = action.type === 'callWebhook' ? action.headers : undefined;
+  if (keys.length === 0 && !headers && action.type !== 'updateFields') return action;
+  const { renderTemplate } = await import('./templates.ts');
+  const render = (source: string) => renderTemplate(source, context, options);
+  const each = (sources: Record<string, string>) => Object.fromEntries(Object.entries(sources).map(([name, source]) => [name, render(source)]));
   const rendered: Record<string, unknown> = { ...action };
-  for (const key of templateKeys[action.type] as readonly string[]) {
-    const source = rendered[key];
-    if (typeof source === 'string') rendered[key] = renderTemplate(source, context, options);
-  }
-  if (action.type === 'callWebhook' && action.headers) {
-    rendered.headers = Object.fromEntries(
-      Object.entries(action.headers).map(([name, source]) => [name, renderTemplate(source, context, options)]),
-    );
-  }
-  if (action.type === 'updateFields') {
-    rendered.set = Object.fromEntries(
-      Object.entries(action.set).map(([field, source]) => [field, renderTemplate(source, context, options)]),
-    );
-  }
+  for (const key of keys) rendered[key] = render(rendered[key] as string);
+  if (headers) rendered.headers = each(headers);
+  if (action.type === 'updateFields') rendered.set = each(action.set);
   return rendered as A;
 }

@@ -2,7 +2,7 @@
 // sends, what it answers, and the error names the ASL routes on. Pure decisions here; the handler does the I/O.
 import type { CrmEventDetail } from '#shared/events/catalogue.ts';
 import { checkConditions } from './conditions.ts';
-import { type Action, Conditions, type Trigger } from './definition.ts';
+import type { Action, Conditions, Trigger } from './definition.ts';
 import { type Delay, DueDateUnknown, type WaitPlan, planWait } from './durations.ts';
 import { fieldValue } from './fields.ts';
 import type { Calendar } from './working-time.ts';
@@ -156,6 +156,11 @@ export function triggerMismatch(trigger: Trigger, event: CrmEventDetail): string
   return undefined;
 }
 
+/** Conditions as the compiler wrote them into the state machine, from a definition validated when it was saved. */
+function compiledConditions(text: string): Conditions {
+  return JSON.parse(text) as Conditions;
+}
+
 const EXECUTION_NAME = /[^A-Za-z0-9_-]/g;
 
 /** Plan wait's answer: when the run is due, and the state that follows the Wait. Throws ConditionsNotMet
@@ -165,7 +170,7 @@ export function answerPlanWait(payload: PlanWaitPayload, calendar?: Calendar): P
   if (mismatch) throw new ConditionsNotMet(mismatch);
   if (payload.conditions) {
     const { event } = payload;
-    const then = checkConditions(Conditions.parse(JSON.parse(payload.conditions)), { record: eventRecordOf(event), before: event.before, after: event.after });
+    const then = checkConditions(compiledConditions(payload.conditions), { record: eventRecordOf(event), before: event.before, after: event.after });
     if (!then.holds) throw new ConditionsNotMet(then.reason);
   }
   let plan: WaitPlan;
@@ -243,7 +248,7 @@ export function decideBranches(payload: CheckConditionsPayload, facts: RunFacts 
   const record = facts.current ?? eventRecordOf(payload.event);
   const decided: BranchDecisions = { branches: {}, reasons: {} };
   for (const branch of list) {
-    const verdict = checkConditions(Conditions.parse(branch.if), { record, before: payload.event.before, after: payload.event.after });
+    const verdict = checkConditions(branch.if as Conditions, { record, before: payload.event.before, after: payload.event.after });
     decided.branches[branch.key] = verdict.holds;
     decided.reasons[branch.key] = verdict.holds ? 'its conditions hold: "then" runs' : `${verdict.reason}: "else" runs`;
   }
@@ -273,7 +278,7 @@ export function decideRun(payload: CheckConditionsPayload, facts: RunFacts = {})
       return skip(`${trigger.field} changed since the run was planned`);
   }
 
-  const conditions = payload.conditions === null ? undefined : Conditions.parse(JSON.parse(payload.conditions));
+  const conditions = payload.conditions === null ? undefined : compiledConditions(payload.conditions);
   const images = { before: event.before, after: event.after };
   const then = checkConditions(conditions, { record: atTrigger, ...images });
   if (!then.holds) return skip(then.reason);

@@ -1,6 +1,7 @@
 // Names of the compiled states, as an admin reads them in the Step Functions console and in a run's steps:
 // "Wait 6 months", "1 · Create lead". The local runner binds Tasks by these names too.
-import { type Action, type ActionType, type Branch, type Step, isBranch } from './definition.ts';
+import type { Action, Branch, Step } from './definition.ts';
+import { type ActionType, isBranch } from './definition-model.ts';
 import { type Delay, describeDuration, isNegativeDuration, isZeroDuration } from './durations.ts';
 import { describeWorkingTime } from './working-time.ts';
 

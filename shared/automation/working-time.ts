@@ -2,37 +2,20 @@
 // working days and hours, holidays) and the due time of a delay counted in it — "2 working days" from a
 // Friday evening is Tuesday at opening time. Wall-clock arithmetic in the calendar's zone, so DST is kept.
 import { DateTime, IANAZone } from 'luxon';
-import { z } from 'zod';
+import type { Calendar } from './calendar-schema.ts';
+
+export type { Calendar } from './calendar-schema.ts';
 
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
-const isTimeZone = (name: string) => IANAZone.isValidZone(name);
-const minutesOf = (time: string) => {
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+export const isTimeZone = (name: string) => IANAZone.isValidZone(name);
+export const minutesOf = (time: string) => {
   const [hour, minute] = time.split(':').map(Number);
   return (hour ?? 0) * 60 + (minute ?? 0);
 };
-
-export const Calendar = z.strictObject({
-  timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
-  days: z
-    .array(z.enum(weekdays))
-    .min(1)
-    .max(7)
-    .refine((days) => new Set(days).size === days.length, 'each day once'),
-  hours: z
-    .strictObject({
-      start: z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 09:00'),
-      end: z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 17:00'),
-    })
-    .refine((hours) => minutesOf(hours.start) < minutesOf(hours.end), { path: ['end'], message: 'the day must end after it starts' }),
-  holidays: z
-    .array(z.string().regex(ISO_DATE, 'a date as YYYY-MM-DD').refine((day) => DateTime.fromISO(day).isValid, 'not a calendar date'))
-    .max(400),
-});
-export type Calendar = z.infer<typeof Calendar>;
 
 /** A workspace that never set its calendar works Monday to Friday, 09:00 to 17:00 UTC. */
 export const defaultCalendar: Calendar = {
@@ -41,14 +24,6 @@ export const defaultCalendar: Calendar = {
   hours: { start: '09:00', end: '17:00' },
   holidays: [],
 };
-
-/** A calendar patch: any of its parts. */
-export const CalendarPatch = z.strictObject({
-  timeZone: Calendar.shape.timeZone.optional(),
-  days: Calendar.shape.days.optional(),
-  hours: Calendar.shape.hours.optional(),
-  holidays: Calendar.shape.holidays.optional(),
-});
 
 // Durations counted in working time: whole days, hours, minutes and seconds (a working month has no meaning).
 const WORKING_DURATION = /^P(?=\d|T\d)(?:(\d{1,4})D)?(?:T(?=\d)(?:(\d{1,5})H)?(?:(\d{1,6})M)?(?:(\d{1,7})S)?)?$/;

@@ -1,8 +1,9 @@
 // Document templates and documents made from them: a template is
 // Liquid over HTML, rendered over the deal or lead, its contact and company. Every value is
 // HTML-escaped on output (only the template's own markup stays markup), and the rendered body is
-// kept with the document, as sent.
-import { Liquid } from 'liquidjs';
+// kept with the document, as sent. liquidjs is loaded when a template is first checked or rendered: run-action
+// and the API import this module for every document write, most of which render nothing (docs/ARCHITECTURE.md §12).
+import type { Liquid } from 'liquidjs';
 import { type Entity, type EntityType } from '#shared/domain/entities.ts';
 import {
   DocumentPreviewInput,
@@ -19,29 +20,37 @@ import type { ListOptions } from '#shared/store/records.ts';
 import { type Caller, requireAdmin, writeContextOf } from './context.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 
-const engine = new Liquid({
-  outputEscape: 'escape',
-  strictVariables: false,
-  strictFilters: true,
-  ownPropertyOnly: true,
-  templates: {},
-  parseLimit: 200_000,
-  renderLimit: 1_000,
-  memoryLimit: 10_000_000,
-});
-for (const tag of ['include', 'render', 'layout']) {
-  engine.registerTag(tag, {
-    parse() {
-      throw new Error(`the ${tag} tag is not available in document templates`);
-    },
-    render() {
-      return '';
-    },
+let loaded: Promise<Liquid> | undefined;
+function documentEngine(): Promise<Liquid> {
+  loaded ??= import('liquidjs').then(({ Liquid }) => {
+    const engine = new Liquid({
+      outputEscape: 'escape',
+      strictVariables: false,
+      strictFilters: true,
+      ownPropertyOnly: true,
+      templates: {},
+      parseLimit: 200_000,
+      renderLimit: 1_000,
+      memoryLimit: 10_000_000,
+    });
+    for (const tag of ['include', 'render', 'layout']) {
+      engine.registerTag(tag, {
+        parse() {
+          throw new Error(`the ${tag} tag is not available in document templates`);
+        },
+        render() {
+          return '';
+        },
+      });
+    }
+    return engine;
   });
+  return loaded;
 }
 
 /** Root variables and the fields of `document` and `template` a Liquid source names, for checks at save. */
-export function variableIssues(source: string, roots: readonly string[], path: string): FieldIssue[] {
+export async function variableIssues(source: string, roots: readonly string[], path: string): Promise<FieldIssue[]> {
+  const engine = await documentEngine();
   let segments: Array<Array<string | number>>;
   try {
     segments = engine.globalVariableSegmentsSync(engine.parse(source)) as Array<Array<string | number>>;
@@ -62,15 +71,16 @@ export function variableIssues(source: string, roots: readonly string[], path: s
   return issues;
 }
 
-function checkTemplate(template: { body?: string; subject?: string | null }): void {
+async function checkTemplate(template: { body?: string; subject?: string | null }): Promise<void> {
   const issues = [
-    ...(template.body !== undefined ? variableIssues(template.body, documentTemplateRoots, 'body') : []),
-    ...(typeof template.subject === 'string' ? variableIssues(template.subject, documentTemplateRoots, 'subject') : []),
+    ...(template.body !== undefined ? await variableIssues(template.body, documentTemplateRoots, 'body') : []),
+    ...(typeof template.subject === 'string' ? await variableIssues(template.subject, documentTemplateRoots, 'subject') : []),
   ];
   if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
 }
 
-export function renderDocumentSource(source: string, context: Record<string, unknown>): string {
+export async function renderDocumentSource(source: string, context: Record<string, unknown>): Promise<string> {
+  const engine = await documentEngine();
   return String(engine.renderSync(engine.parse(source), context));
 }
 
@@ -118,14 +128,14 @@ export function createDocumentTemplateService(store: Store, clock: Clock) {
   async function create(input: unknown, caller: Caller): Promise<Entity> {
     requireAdmin(caller);
     const data = parseWith(DocumentTemplateInput, input);
-    checkTemplate(data);
+    await checkTemplate(data);
     return records.create('documentTemplate', data, writeContextOf(caller));
   }
 
   async function update(id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {
     requireAdmin(caller);
     const patch = parseWith(DocumentTemplatePatch, input);
-    checkTemplate(patch);
+    await checkTemplate(patch);
     const current = await records.require('documentTemplate', id);
     return records.update(
       'documentTemplate',
@@ -182,7 +192,7 @@ export async function prepareDocument(store: Store, data: Record<string, unknown
   prepared.templateVersion = template.version;
   const context = await documentContext(store, { type: ownerType, record: owner }, template, prepared, now);
   try {
-    prepared.body = renderDocumentSource(String(template.body), context);
+    prepared.body = await renderDocumentSource(String(template.body), context);
   } catch (error) {
     throw ValidationFailed.field('templateId', `the template could not be rendered: ${(error as Error).message}`);
   }

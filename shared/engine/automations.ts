@@ -10,6 +10,7 @@ import { ValidationFailed } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
 import { assignmentIssues } from './assign.ts';
+import { META, definitionOf, storedDefinition } from './stored-definition.ts';
 import { webhookIssues } from './webhook.ts';
 
 export interface AutomationView extends Record<string, unknown> {
@@ -17,20 +18,6 @@ export interface AutomationView extends Record<string, unknown> {
   version: number;
   provisioning: ProvisioningStatus;
   provisioningError?: string;
-}
-
-const META = ['id', 'version', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'] as const;
-
-/** The definition part of a stored automation record. */
-export function definitionOf(record: Entity): Record<string, unknown> {
-  const definition: Record<string, unknown> = { ...record };
-  for (const key of META) delete definition[key];
-  return definition;
-}
-
-/** A stored automation's definition, parsed again (defaults filled, types narrowed). */
-export function storedDefinition(record: Entity): AutomationDefinition {
-  return parseAutomationDefinition(definitionOf(record));
 }
 
 /** A stage an automation needs: its trigger's, a moveToStage target, a copyDeal target. No pipeline: any with that stage. */

@@ -3,12 +3,12 @@
 // stopped A↔B chain is visible in the run log instead of silently ending. Fed by a system rule on the bus.
 import { compileEventPattern } from '#shared/automation/compile-pattern.ts';
 import { MAX_TRIGGER_DEPTH } from '#shared/events/catalogue.ts';
-import { subjectOf } from '#shared/automation/definition.ts';
+import { subjectOf } from '#shared/automation/definition-model.ts';
 import { type EventPattern, matchesPattern } from '#shared/events/pattern.ts';
 import { stepId } from '#shared/ids.ts';
 import type { Clock, Logger } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import { storedDefinition } from './automations.ts';
+import { storedDefinition } from './stored-definition.ts';
 
 /** A CRM event as a rule target receives it. */
 export interface GuardedEvent {

@@ -5,7 +5,7 @@
 import { compileAutomation } from '#shared/automation/compile-asl.ts';
 import type { AutomationInfra, Clock, Logger, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import { storedDefinition } from './automations.ts';
+import { storedDefinition } from './stored-definition.ts';
 
 export interface ProvisionDeps {
   store: Store;

@@ -23,7 +23,7 @@ import {
 } from '#shared/automation/run-steps.ts';
 import { STATE } from '#shared/automation/state-names.ts';
 import { renderAction } from '#shared/automation/render-action.ts';
-import { templateContext } from '#shared/automation/templates.ts';
+import { templateContext } from '#shared/automation/template-context.ts';
 import { workspaceCalendar } from '#shared/crm/calendar.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { stepOrder } from '#shared/store/runs.ts';
@@ -130,7 +130,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       }),
       ...(await documentVariablesOf(store, payload.event)),
     };
-    const rendered = renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
+    const rendered = await renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
     const plannedAt = new Date(run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt);
     try {
       const { actor, ...outcome } = await actions.runStep(rendered as never, {

@@ -3,13 +3,14 @@
 // side effects, redrive the failed runs of a window.
 import { z } from 'zod';
 import { compileAutomation, resumeRunInput } from '#shared/automation/compile-asl.ts';
-import { type AutomationDefinition, type Step, type Trigger, actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition.ts';
+import type { AutomationDefinition, Step, Trigger } from '#shared/automation/definition.ts';
+import { actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition-model.ts';
 import { type RunInput, decideBranches, decideRun } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { renderAction } from '#shared/automation/render-action.ts';
-import { templateContext } from '#shared/automation/templates.ts';
+import { templateContext } from '#shared/automation/template-context.ts';
 import { type ActorView, createActorDisplay } from '#shared/crm/actor-display.ts';
 import { type Caller, actorOf, requireAdmin } from '#shared/crm/context.ts';
 import type { Actor } from '#shared/domain/actors.ts';
@@ -22,7 +23,7 @@ import type { Clock, Ids, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { StepRecord } from '#shared/store/run-log.ts';
 import { type RunRecord, runStatuses, stepOrder } from '#shared/store/runs.ts';
-import { storedDefinition } from './automations.ts';
+import { storedDefinition } from './stored-definition.ts';
 
 const DateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
@@ -405,18 +406,18 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       }
     };
     follow(definition.actions);
-    const actions = numbered.map(({ step, index, name }) => {
+    const actions = await Promise.all(numbered.map(async ({ step, index, name }) => {
       const path = branchList.length > 0 ? { onPath: onPath.has(step) } : {};
       if (isBranch(step)) {
         const key = `b${index + 1}`;
         return { step: name, ...path, branch: paths?.branches[key] ? 'then' : 'else', why: paths?.reasons[key] };
       }
       try {
-        return { step: name, ...path, action: renderAction(step, context, { timeZone: definition.timeZone }) };
+        return { step: name, ...path, action: await renderAction(step, context, { timeZone: definition.timeZone }) };
       } catch (error) {
         return { step: name, ...path, error: (error as Error).message };
       }
-    });
+    }));
     return {
       triggerMatches,
       conditionsHold: decision.proceed,

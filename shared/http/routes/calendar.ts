@@ -1,5 +1,5 @@
 // The workspace calendar in the HTTP API: what "in working time" means for automation delays.
-import { Calendar, CalendarPatch } from '#shared/automation/working-time.ts';
+import { Calendar, CalendarPatch } from '#shared/automation/calendar-schema.ts';
 import type { CalendarService } from '#shared/crm/calendar.ts';
 import type { Route } from '../router.ts';
 

@@ -96,34 +96,34 @@ describe('"now" in date filters', () => {
 });
 
 describe('renderAction', () => {
-  it('fills every template of an action and keeps the rest', () => {
+  it('fills every template of an action and keeps the rest', async () => {
     // Prepare
     const action: Action = { type: 'sendEmail', to: 'contact', subject: 'About {{ deal.title }}', body: 'Dear {{ contact.name }}' };
 
     // Act
-    const rendered = renderAction(action, context, { timeZone: 'UTC' });
+    const rendered = await renderAction(action, context, { timeZone: 'UTC' });
 
     // Assess
     expect(rendered).toEqual({ type: 'sendEmail', to: 'contact', subject: 'About Boiler', body: 'Dear Ada Lovelace' });
   });
 
-  it('fills the values of updateFields', () => {
+  it('fills the values of updateFields', async () => {
     // Prepare
     const action: Action = { type: 'updateFields', set: { 'fields.note': 'won at {{ deal.amount }}' } };
 
     // Act
-    const rendered = renderAction(action, context, { timeZone: 'UTC' });
+    const rendered = await renderAction(action, context, { timeZone: 'UTC' });
 
     // Assess
     expect(rendered).toEqual({ type: 'updateFields', set: { 'fields.note': 'won at 1500' } });
   });
 
-  it('fills an activity due date given as a template', () => {
+  it('fills an activity due date given as a template', async () => {
     // Prepare
     const action: Action = { type: 'planActivity', subject: 'Call', activityType: 'call', due: '{{ deal.closeDate }}' };
 
     // Act
-    const rendered = renderAction(action, context, { timeZone: 'UTC' });
+    const rendered = await renderAction(action, context, { timeZone: 'UTC' });
 
     // Assess
     expect(rendered).toMatchObject({ due: '2026-06-30' });

@@ -1,0 +1,32 @@
+// The workspace calendar as an admin sets it (PATCH /settings/calendar): its schema. Working-time arithmetic
+// (working-time.ts) reads a calendar already validated, so what compiles and runs automations bundles no schema.
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { ISO_DATE, TIME_OF_DAY, isTimeZone, minutesOf, weekdays } from './working-time.ts';
+
+export const Calendar = z.strictObject({
+  timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
+  days: z
+    .array(z.enum(weekdays))
+    .min(1)
+    .max(7)
+    .refine((days) => new Set(days).size === days.length, 'each day once'),
+  hours: z
+    .strictObject({
+      start: z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 09:00'),
+      end: z.string().regex(TIME_OF_DAY, 'a time of day as HH:mm, such as 17:00'),
+    })
+    .refine((hours) => minutesOf(hours.start) < minutesOf(hours.end), { path: ['end'], message: 'the day must end after it starts' }),
+  holidays: z
+    .array(z.string().regex(ISO_DATE, 'a date as YYYY-MM-DD').refine((day) => DateTime.fromISO(day).isValid, 'not a calendar date'))
+    .max(400),
+});
+export type Calendar = z.infer<typeof Calendar>;
+
+/** A calendar patch: any of its parts. */
+export const CalendarPatch = z.strictObject({
+  timeZone: Calendar.shape.timeZone.optional(),
+  days: Calendar.shape.days.optional(),
+  hours: Calendar.shape.hours.optional(),
+  holidays: Calendar.shape.holidays.optional(),
+});
