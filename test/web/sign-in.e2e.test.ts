@@ -26,7 +26,7 @@ afterAll(async () => {
 
 describe('managed login (authorization code + PKCE)', () => {
   it('signs in, calls the API with the ID token, and signs out', async () => {
-    await page.goto(`${provider.url}/console/settings/butler`);
+    await page.goto(`${provider.url}/console/notifications`);
     const signIn = page.getByRole('button', { name: 'Sign in' });
     await signIn.waitFor({ timeout: 60_000 });
     await screenshot(page, 'sign-in-1-signed-out');
@@ -36,7 +36,7 @@ describe('managed login (authorization code + PKCE)', () => {
     await screenshot(page, 'sign-in-2-signed-in');
 
     expect(provider.issued).toHaveLength(1);
-    expect(new URL(page.url()).pathname).toBe('/console/settings/butler');
+    expect(new URL(page.url()).pathname).toBe('/console/notifications');
     const calls = provider.apiCalls.filter((call) => !call.path.startsWith('/console'));
     expect(calls.length).toBeGreaterThan(0);
     expect(new Set(calls.map((call) => call.authorization))).toEqual(new Set([`Bearer ${provider.issued[0]}`]));
