@@ -7,7 +7,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Authenticate } from '#shared/auth/authenticate.ts';
 import type { Caller } from '#shared/crm/context.ts';
 import { PayloadTooLarge, ValidationFailed } from '#shared/errors.ts';
@@ -89,8 +89,24 @@ function toResult(reply: Reply | ErrorReply, requestId: string): APIGatewayProxy
   };
 }
 
+/**
+ * The time a request may take where no Lambda context says it (local mode, tests): API Gateway's 29 s
+ * integration timeout. An idempotency record left "in progress" by a request that died expires after it.
+ */
+const REQUEST_BUDGET = { getRemainingTimeInMillis: () => 29_000 } as Context;
+
 export function createApi({ routes, authenticate, idempotencyStore, logger }: ApiDeps) {
   const router = createRouter(routes);
+  const idempotencyConfig = new IdempotencyConfig({
+    eventKeyJmesPath: '[principal, key]',
+    payloadValidationJmesPath: '[method, path, body]',
+    expiresAfterSeconds: 24 * 3600,
+    throwOnNoIdempotencyKey: true,
+    responseHook: (response) => {
+      const reply = response as unknown as Reply;
+      return { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } } as never;
+    },
+  });
 
   // A retried POST with the same Idempotency-Key gets the first 2xx reply and writes
   // nothing again. Failures are not remembered (the record is released), so a caller
@@ -99,16 +115,7 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
     persistenceStore: idempotencyStore,
     dataIndexArgument: 0,
     keyPrefix: 'api',
-    config: new IdempotencyConfig({
-      eventKeyJmesPath: '[principal, key]',
-      payloadValidationJmesPath: '[method, path, body]',
-      expiresAfterSeconds: 24 * 3600,
-      throwOnNoIdempotencyKey: true,
-      responseHook: (response) => {
-        const reply = response as unknown as Reply;
-        return { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } } as never;
-      },
-    }),
+    config: idempotencyConfig,
   });
 
   async function dispatch(event: APIGatewayProxyEventV2): Promise<Reply> {
@@ -151,8 +158,11 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
     }
   }
 
-  return async function handleApiRequest(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  return async function handleApiRequest(event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyStructuredResultV2> {
     const requestId = event.requestContext.requestId;
+    // The in-progress record of an idempotent POST expires when this invocation's time is up (not 24 h later),
+    // so a retry after a request that died mid-way is served. One request at a time per Lambda container.
+    idempotencyConfig.registerLambdaContext(context ?? REQUEST_BUDGET);
     try {
       return toResult(await dispatch(event), requestId);
     } catch (error) {
