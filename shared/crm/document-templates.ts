@@ -160,7 +160,7 @@ export function createDocumentTemplateService(store: Store, clock: Clock) {
   async function preview(id: string, input: unknown, caller: Caller) {
     requireAdmin(caller);
     const { entityType, entityId, body } = parseWith(DocumentPreviewInput, input);
-    if (body !== undefined) checkTemplate({ body });
+    if (body !== undefined) await checkTemplate({ body });
     const template = await records.require('documentTemplate', id);
     const made = await prepareDocument(store, { templateId: id, entityType, entityId }, clock.now(), body === undefined ? template : { ...template, body });
     return { title: String(made.title), body: String(made.body), entityType, entityId };
