@@ -52,6 +52,9 @@ function patternOfField(conditions: Condition[]): Leaf | undefined {
     const lower = conditions.filter((c) => c.op === 'gt' || c.op === 'gte');
     const upper = conditions.filter((c) => c.op === 'lt' || c.op === 'lte');
     if (lower.length !== 1 || upper.length !== 1 || !conditions.every((c) => comparable(c.value))) return undefined;
+    // An empty or single-point range ("gte 1000" with "lt 500") is one EventBridge refuses ("bottom must be less
+    // than top"): leave the field to the run's check, which skips every record for such conditions.
+    if (!(Number(lower[0]!.value) < Number(upper[0]!.value))) return undefined;
     const range = [...lower, ...upper].flatMap((c) => [numericOperators[c.op as NumericOp], c.value]);
     return [{ numeric: range }];
   }

@@ -178,6 +178,20 @@ describe('conditions in the pattern', () => {
       ],
     ],
     [
+      'an empty range, which EventBridge refuses (bottom must be less than top)',
+      [
+        { field: 'amount', op: 'gte', value: 1000 },
+        { field: 'amount', op: 'lt', value: 500 },
+      ],
+    ],
+    [
+      'a range of one point',
+      [
+        { field: 'amount', op: 'gte', value: 500 },
+        { field: 'amount', op: 'lte', value: 500 },
+      ],
+    ],
+    [
       'two lower bounds',
       [
         { field: 'amount', op: 'gt', value: 1 },
