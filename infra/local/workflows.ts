@@ -447,11 +447,8 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     return stored;
   }
 
-  /**
-   * StartExecution: returns at once and runs in the background. A name already used
-   * returns that execution (Standard workflows are idempotent by name).
-   */
-  async function start(stateMachine: string, name: string, input: unknown, version?: number): Promise<ExecutionRecord> {
+  /** A new execution of a published version (the latest unless named), RUNNING from now, and its definition. */
+  async function newExecution(stateMachine: string, name: string, input: unknown, version?: number) {
     const published = version ?? (await latestVersion(stateMachine));
     if (!published) throw new Error(`State machine ${stateMachine} does not exist`);
     const definition = await definitionOf(stateMachine, published);
@@ -465,6 +462,15 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
       startedAt: deps.clock.now().toISOString(),
       steps: [],
     };
+    return { record, definition };
+  }
+
+  /**
+   * StartExecution: returns at once and runs in the background. A name already used
+   * returns that execution (Standard workflows are idempotent by name).
+   */
+  async function start(stateMachine: string, name: string, input: unknown, version?: number): Promise<ExecutionRecord> {
+    const { record, definition } = await newExecution(stateMachine, name, input, version);
     const { record: stored, created } = await executions.create(record);
     if (created) track(runSegment(stored, definition.StartAt, input), stored.executionId);
     return stored;
@@ -486,19 +492,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     }
     delivered.add(executionId);
     if (delivered.size > RECENT_DELIVERIES) delivered.delete(delivered.values().next().value!);
-    const published = await latestVersion(stateMachine);
-    if (!published) throw new Error(`State machine ${stateMachine} does not exist`);
-    const definition = await definitionOf(stateMachine, published);
-    const record: ExecutionRecord = {
-      executionId,
-      stateMachine,
-      version: published,
-      name,
-      status: 'RUNNING',
-      input,
-      startedAt: deps.clock.now().toISOString(),
-      steps: [],
-    };
+    const { record, definition } = await newExecution(stateMachine, name, input);
     track(runSegment(record, definition.StartAt, input, false), executionId);
     const durable = segments.get(executionId)?.durable.promise;
     if (durable) {

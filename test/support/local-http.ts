@@ -27,3 +27,17 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** The admin's calls to a running local system: the reply's JSON body, or an error naming the status and body. */
+export function adminApi(system: () => LocalSystem) {
+  return async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${system().http.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${system().credentials.adminToken}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
-import { eventually } from '#test/support/local-http.ts';
+import { adminApi, eventually } from '#test/support/local-http.ts';
 import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 import { ensureConsoleBuilt } from '#web/build.ts';
 import { type ChromiumSession, openChromium, screenshot } from './browser.ts';
@@ -20,16 +20,7 @@ let system: LocalSystem;
 let chromium: ChromiumSession;
 let page: Page;
 
-async function api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${system.http.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${system.credentials.adminToken}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const api = adminApi(() => system);
 
 async function choose(combobox: string, option: string): Promise<void> {
   await page.getByRole('combobox', { name: combobox, exact: true }).click();
