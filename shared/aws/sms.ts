@@ -1,5 +1,5 @@
 // Text messages through Amazon SNS (direct publish to a phone number), as transactional SMS.
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { SmsSender } from '#shared/ports.ts';
 
 export interface SnsSmsOptions {
@@ -24,3 +24,5 @@ export function snsSms(client: SNSClient, options: SnsSmsOptions = {}): SmsSende
     },
   };
 }
+
+export { SNSClient };
