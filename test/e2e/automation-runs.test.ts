@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
-import { eventually, httpClient } from '#test/support/local-http.ts';
+import { automationClient, eventually, httpClient } from '#test/support/local-http.ts';
 import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 
 let home: string;
@@ -16,27 +16,11 @@ let system: LocalSystem;
 
 const http = httpClient(() => system);
 
-async function anAutomation(definition: Record<string, unknown>) {
-  const created = await http('POST', '/automations', definition);
-  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
-  await eventually('provisioning', async () => (await http('GET', `/automations/${created.body.id}`)).body.provisioning === 'ready');
-  return created.body.id as string;
-}
-
-async function finished(automationId: string, runId: string) {
-  return eventually(`run ${runId} to end`, async () => {
-    const run = (await http('GET', `/automations/${automationId}/runs/${encodeURIComponent(runId)}`)).body;
-    // The run record and the execution's step log are written apart: wait for both to end.
-    const logged = run.steps?.length > 0 && run.steps.every((step: { status: string }) => step.status !== 'RUNNING' && step.status !== 'WAITING');
-    return ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'].includes(run.status) && logged && run;
-  });
-}
-
-async function manualRun(automationId: string, entityType: string, entityId: string) {
-  const started = await http('POST', `/automations/${automationId}/runs`, { entityType, entityId });
-  expect(started.status).toBe(202);
-  return finished(automationId, started.body.runId);
-}
+const runs = automationClient(http);
+const { anAutomation } = runs;
+// The run record and the execution's step log are written apart: wait for both to end.
+const finished = (automationId: string, runId: string) => runs.finished(automationId, runId, { stepsLogged: true });
+const manualRun = (automationId: string, entityType: string, entityId: string) => runs.manualRun(automationId, entityType, entityId, { stepsLogged: true });
 
 const aDeal = async (fields: Record<string, unknown> = {}) =>
   (await http('POST', '/deals', { title: 'Deal', pipelineId: 'sales', stageId: 'new', responsibleId: 'admin', ...fields })).body;

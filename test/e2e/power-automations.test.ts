@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
-import { eventually, httpClient } from '#test/support/local-http.ts';
+import { automationClient, httpClient } from '#test/support/local-http.ts';
 import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 import { verifyWebhook } from '#shared/webhooks/signature.ts';
 
@@ -19,12 +19,7 @@ let system: LocalSystem;
 
 const http = httpClient(() => system);
 
-async function anAutomation(definition: Record<string, unknown>) {
-  const created = await http('POST', '/automations', definition);
-  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
-  await eventually('provisioning', async () => (await http('GET', `/automations/${created.body.id}`)).body.provisioning === 'ready');
-  return created.body.id as string;
-}
+const { anAutomation } = automationClient(http);
 
 async function aUser(name: string, role: 'admin' | 'member' = 'member') {
   const created = await http('POST', '/users', { name, role });

@@ -8,7 +8,7 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
 import { executionKey } from '#shared/store/keys.ts';
-import { eventually, httpClient } from '#test/support/local-http.ts';
+import { automationClient, eventually, httpClient } from '#test/support/local-http.ts';
 import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 
 let home: string;
@@ -17,27 +17,7 @@ const dynamoDb = sharedDynamoDb();
 let system: LocalSystem;
 
 const http = httpClient(() => system);
-const ended = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'LOOP_STOPPED'];
-
-async function anAutomation(definition: Record<string, unknown>) {
-  const created = await http('POST', '/automations', definition);
-  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
-  await eventually('provisioning', async () => (await http('GET', `/automations/${created.body.id}`)).body.provisioning === 'ready');
-  return created.body.id as string;
-}
-
-async function finished(automationId: string, runId: string) {
-  return eventually(`run ${runId} to end`, async () => {
-    const run = (await http('GET', `/automations/${automationId}/runs/${encodeURIComponent(runId)}`)).body;
-    return ended.includes(run.status) && run;
-  });
-}
-
-async function manualRun(automationId: string, entityType: string, entityId: string) {
-  const started = await http('POST', `/automations/${automationId}/runs`, { entityType, entityId });
-  expect(started.status).toBe(202);
-  return finished(automationId, started.body.runId);
-}
+const { anAutomation, manualRun } = automationClient(http);
 
 const aDeal = async (fields: Record<string, unknown> = {}) =>
   (await http('POST', '/deals', { title: 'Deal', pipelineId: 'sales', stageId: 'new', responsibleId: 'admin', ...fields })).body;

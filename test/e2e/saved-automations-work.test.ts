@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
-import { eventually, httpClient } from '#test/support/local-http.ts';
+import { automationClient, eventually, httpClient } from '#test/support/local-http.ts';
 import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
 
 let home: string;
@@ -15,27 +15,7 @@ const dynamoDb = sharedDynamoDb();
 let system: LocalSystem;
 
 const http = httpClient(() => system);
-const ended = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'];
-
-async function anAutomation(definition: Record<string, unknown>) {
-  const created = await http('POST', '/automations', definition);
-  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
-  await eventually('provisioning', async () => (await http('GET', `/automations/${created.body.id}`)).body.provisioning === 'ready');
-  return created.body.id as string;
-}
-
-async function finished(automationId: string, runId: string) {
-  return eventually(`run ${runId} to end`, async () => {
-    const run = (await http('GET', `/automations/${automationId}/runs/${encodeURIComponent(runId)}`)).body;
-    return ended.includes(run.status) && run;
-  });
-}
-
-async function manualRun(automationId: string, entityType: string, entityId: string) {
-  const started = await http('POST', `/automations/${automationId}/runs`, { entityType, entityId });
-  if (started.status !== 202) throw new Error(JSON.stringify(started.body));
-  return finished(automationId, started.body.runId);
-}
+const { anAutomation, manualRun, ended } = automationClient(http);
 
 /** The ended run of an automation for one record, waiting for it to appear and end. */
 async function runFor(automationId: string, entityId: string) {

@@ -41,3 +41,37 @@ export function adminApi(system: () => LocalSystem) {
     return (text ? JSON.parse(text) : undefined) as T;
   };
 }
+
+/** Statuses a run ends in. */
+const ENDED = ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED', 'LOOP_STOPPED'];
+
+/** Automations over the API of a started local system: save one and wait until it is deployed, run it, wait for a run. */
+export function automationClient(http: ReturnType<typeof httpClient>) {
+  async function anAutomation(definition: Record<string, unknown>): Promise<string> {
+    const created = await http('POST', '/automations', definition);
+    if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+    await eventually('provisioning', async () => (await http('GET', `/automations/${created.body.id}`)).body.provisioning === 'ready');
+    return created.body.id as string;
+  }
+
+  /**
+   * The run once it has ended; with `stepsLogged`, also once its step log has a step and none still running (the
+   * run record and the step log are written apart).
+   */
+  async function finished(automationId: string, runId: string, options: { stepsLogged?: boolean } = {}) {
+    return eventually(`run ${runId} to end`, async () => {
+      const run = (await http('GET', `/automations/${automationId}/runs/${encodeURIComponent(runId)}`)).body;
+      const steps: Array<{ status: string }> = run.steps ?? [];
+      const logged = !options.stepsLogged || (steps.length > 0 && steps.every((step) => step.status !== 'RUNNING' && step.status !== 'WAITING'));
+      return ENDED.includes(run.status) && logged && run;
+    });
+  }
+
+  async function manualRun(automationId: string, entityType: string, entityId: string, options: { stepsLogged?: boolean } = {}) {
+    const started = await http('POST', `/automations/${automationId}/runs`, { entityType, entityId });
+    if (started.status !== 202) throw new Error(`POST /automations/${automationId}/runs: ${started.status} ${JSON.stringify(started.body)}`);
+    return finished(automationId, started.body.runId, options);
+  }
+
+  return { anAutomation, finished, manualRun, ended: ENDED };
+}
