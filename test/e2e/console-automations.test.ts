@@ -249,7 +249,7 @@ describe('automations through the console', () => {
       // Act: the sender signs on the deal page
       await go(`/deals/${deal.id}`);
       await page.getByRole('button', { name: 'Sign as sender' }).click();
-      await page.getByText('signed by sender').waitFor();
+      await page.getByText('signed by sender', { exact: true }).waitFor();
       await shot('signed-by-sender');
       // The sender's signature is an event too: give the bus the time to deliver it before judging.
       await go('/local/events');
@@ -260,7 +260,7 @@ describe('automations through the console', () => {
       // Act: the recipient signs
       await go(`/deals/${deal.id}`);
       await page.getByRole('button', { name: 'Sign as recipient' }).click();
-      await page.getByText('signed by both').waitFor();
+      await page.getByText('signed by both', { exact: true }).waitFor();
       await shot('signed-by-both');
       await go(`/automations/${signed.id}/runs`);
       await reloadUntil(page, () => page.getByRole('link', { name: /SUCCEEDED/ }));
