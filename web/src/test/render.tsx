@@ -19,7 +19,8 @@ export interface SentRequest {
 }
 
 export type Answer = { status?: number; body?: unknown };
-export type Handler = (request: SentRequest) => Answer | undefined;
+/** A function of the request; a promise holds the answer back (to look at the screen while a request is in flight). */
+export type Handler = (request: SentRequest) => Answer | undefined | Promise<Answer | undefined>;
 
 /** `routes` maps "METHOD /path" to an answer or a function of the request; anything else is a 404. */
 export function scriptedApi(routes: Record<string, Answer | Handler>) {
@@ -35,7 +36,7 @@ export function scriptedApi(routes: Record<string, Answer | Handler>) {
     };
     sent.push(request);
     const route = routes[`${request.method} ${request.path}`];
-    const answer = typeof route === 'function' ? route(request) : route;
+    const answer = typeof route === 'function' ? await route(request) : route;
     if (!answer) return new Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.path}`, details: [] } }), { status: 404 });
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status ?? 200 });
   };

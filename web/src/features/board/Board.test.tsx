@@ -3,7 +3,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { type Answer, meta, people, renderScreen, salesPipeline, scriptedApi } from '../../test/render';
+import { type Answer, type Handler, meta, people, renderScreen, salesPipeline, scriptedApi } from '../../test/render';
 import { BoardPage } from './components/BoardPage';
 
 const deal = { ...meta('d1', 3), title: 'Solar roof', pipelineId: 'sales', stageId: 'new', amount: 1200, currency: 'EUR', responsibleId: 'admin' };
@@ -12,7 +12,7 @@ const other = { ...meta('d2'), title: 'Heat pump', pipelineId: 'sales', stageId:
 const dealsMatching = (q: string | null, stageId: string | null) =>
   [deal, other].filter((item) => (!stageId || item.stageId === stageId) && (!q || item.title.toLowerCase().includes(q)));
 
-function boardApi(patchAnswer: Answer) {
+function boardApi(patchAnswer: Answer | Handler) {
   return scriptedApi({
     'GET /pipelines': { body: { items: [salesPipeline] } },
     'GET /users': { body: { items: people } },
@@ -74,6 +74,22 @@ describe('BoardPage', () => {
     const patch = api.sent.find((request) => request.method === 'PATCH');
     expect(patch?.headers['if-match']).toBe('"3"');
     expect(patch?.body).toEqual({ stageId: 'contract' });
+  });
+
+  it('moves the count and total to the new column with the card, before the server answers', async () => {
+    let answer: (value: { body: unknown }) => void = () => undefined;
+    const api = boardApi(() => new Promise((resolve) => (answer = resolve)));
+    renderBoard(api);
+    const contract = await screen.findByRole('region', { name: 'Contract' });
+    await waitFor(() => expect(within(screen.getByRole('region', { name: 'New' })).getByLabelText('New total').textContent).toBe('€2,000,000'));
+
+    await moveByMenu('Contract');
+
+    expect(await within(contract).findByLabelText('Contract: 1 deals')).toBeTruthy();
+    expect(within(contract).getByLabelText('Contract total').textContent).toBe('€1,200');
+    expect(within(screen.getByRole('region', { name: 'New' })).getByLabelText('New: 1999 deals')).toBeTruthy();
+    expect(within(screen.getByRole('region', { name: 'New' })).getByLabelText('New total').textContent).toBe('€1,998,800');
+    answer({ body: { ...deal, stageId: 'contract', version: 4 } });
   });
 
   it('on 412 refreshes the columns and says on the card why it did not move', async () => {

@@ -1,7 +1,7 @@
 // The board's server state: the board in one request (the pipeline, each stage's first page, its
 // contacts' names), further pages per stage on demand, the totals of every stage counted by the
 // server — all under the board's filters (responsible person, text) — and the stage move with If-Match.
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryKey, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../../lib/api';
 import { keys } from '../../../lib/query';
 import { type BoardFilters, COLUMN_FRESH_MS, type ColumnPages, FIRST_COLUMN_PAGE, boardSnapshotOptions, columnPrefix, columnKey, filterQuery, totalsKey } from './snapshot';
@@ -84,6 +84,18 @@ export function moveRefusal(error: unknown): string {
 }
 
 
+/** Stage totals with `deal` counted in `toStageId` instead of its stage: what the server will count after the move. */
+export function shiftTotals(totals: Record<string, StageTotal>, deal: Deal, toStageId: string): Record<string, StageTotal> {
+  const currency = deal.currency ?? '';
+  const amount = typeof deal.amount === 'number' ? deal.amount : undefined;
+  const change = (total: StageTotal | undefined, sign: 1 | -1): StageTotal => {
+    const amounts = { ...(total?.amounts ?? {}) };
+    if (amount !== undefined) amounts[currency] = (amounts[currency] ?? 0) + sign * amount;
+    return { count: Math.max(0, (total?.count ?? 0) + sign), amounts };
+  };
+  return { ...totals, [deal.stageId]: change(totals[deal.stageId], -1), [toStageId]: change(totals[toStageId], 1) };
+}
+
 export function useMoveDeal(pipelineId: string) {
   const api = useApi();
   const queryClient = useQueryClient();
@@ -95,7 +107,18 @@ export function useMoveDeal(pipelineId: string) {
       const from = columnPrefix(pipelineId, deal.stageId);
       const to = columnPrefix(pipelineId, toStageId);
       await Promise.all([queryClient.cancelQueries({ queryKey: from }), queryClient.cancelQueries({ queryKey: to })]);
-      const previous = [...queryClient.getQueriesData<ColumnPages>({ queryKey: from }), ...queryClient.getQueriesData<ColumnPages>({ queryKey: to })];
+      const totals = [...keys.board(pipelineId), 'totals'];
+      await queryClient.cancelQueries({ queryKey: totals });
+      const previous: [QueryKey, unknown][] = [
+        ...queryClient.getQueriesData<ColumnPages>({ queryKey: from }),
+        ...queryClient.getQueriesData<ColumnPages>({ queryKey: to }),
+        ...queryClient.getQueriesData<Record<string, StageTotal>>({ queryKey: totals }),
+      ];
+      // The counts move with the card, under each filter whose column shows it (the others are refetched).
+      for (const [key, data] of queryClient.getQueriesData<Record<string, StageTotal>>({ queryKey: totals })) {
+        const column = queryClient.getQueryData<ColumnPages>([...from, key.at(-1)]);
+        if (data && column?.pages.some((page) => page.items.some((item) => item.id === deal.id))) queryClient.setQueryData(key, shiftTotals(data, deal, toStageId));
+      }
       queryClient.setQueriesData<ColumnPages>({ queryKey: from }, (data) =>
         data && { ...data, pages: data.pages.map((page) => ({ ...page, items: page.items.filter((item) => item.id !== deal.id) })) },
       );
