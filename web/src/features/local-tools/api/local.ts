@@ -34,7 +34,16 @@ export interface BusEvent {
   deliveries: Array<{ rule: string; status: string; attempts: number; error?: string }>;
 }
 
+/** GET /local/status: how far local mode is behind its writes, and whether it refuses writes for now. */
+export interface LocalStatus {
+  stream: { lagMs: number; parkedBatches: number };
+  executions: { running: number; queued: number; waiting: number };
+  triggerLatency: { count: number; p50Ms: number | null; p99Ms: number | null; maxMs: number | null };
+  backpressure: { maxLagMs: number | null; shedding: boolean; rejectedWrites: number };
+}
+
 export const localKeys = {
+  status: ['local', 'status'] as const,
   clock: ['local', 'clock'] as const,
   outbox: ['local', 'outbox'] as const,
   events: ['local', 'events'] as const,
@@ -82,4 +91,10 @@ export function useBusEvents(limit = 50) {
     queryFn: () => api.request<{ items: BusEvent[] }>('/local/events', { query: { limit } }),
     refetchInterval: 3_000,
   });
+}
+
+/** Refreshed every 2 s while shown: the backlog moves by the second under load. */
+export function useLocalStatus() {
+  const api = useApi();
+  return useQuery({ queryKey: localKeys.status, queryFn: () => api.request<LocalStatus>('/local/status'), refetchInterval: 2_000 });
 }

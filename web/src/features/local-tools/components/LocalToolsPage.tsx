@@ -1,4 +1,5 @@
-// Local tools (local mode only): move the clock and see what fired, read the outbox, watch the bus.
+// Local tools (local mode only): see whether local mode keeps up, move the clock and see what fired, read the
+// outbox, watch the bus.
 import { Alert, Anchor, Badge, Button, Code, Group, Paper, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -6,9 +7,9 @@ import { describeDuration } from '#shared/automation/durations.ts';
 import { EmptyState, QueryState } from '../../../components/States';
 import { describeError } from '../../../lib/api';
 import { paths } from '../../../lib/paths';
-import { type BusEvent, useAdvanceClock, useBusEvents, useLocalClock, useOutbox } from '../api/local';
+import { type BusEvent, type LocalStatus, useAdvanceClock, useBusEvents, useLocalClock, useLocalStatus, useOutbox } from '../api/local';
 
-const tools = ['clock', 'outbox', 'events'] as const;
+const tools = ['clock', 'status', 'outbox', 'events'] as const;
 type Tool = (typeof tools)[number];
 
 /** The automation a local rule belongs to (`automation-<id>`), for a link. */
@@ -139,6 +140,67 @@ function ClockTool() {
   );
 }
 
+const milliseconds = (value: number | null) => (value === null ? '—' : value < 1000 ? `${Math.round(value)} ms` : `${(value / 1000).toFixed(1)} s`);
+
+function Figure({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <Table.Tr>
+      <Table.Th scope="row" fw={500}>
+        {label}
+      </Table.Th>
+      <Table.Td aria-label={label}>{value}</Table.Td>
+      <Table.Td>
+        <Text size="xs" c="dimmed">
+          {hint}
+        </Text>
+      </Table.Td>
+    </Table.Tr>
+  );
+}
+
+function Backlog({ status }: { status: LocalStatus }) {
+  const { stream, executions, triggerLatency, backpressure } = status;
+  const behind = stream.lagMs > 1000;
+  return (
+    <Stack>
+      {backpressure.shedding ? (
+        <Alert color="red" title="Writes are refused for now">
+          Local mode is {milliseconds(stream.lagMs)} behind its writes (limit {milliseconds(backpressure.maxLagMs)}): the API answers writes with 503 and
+          Retry-After until it catches up.
+        </Alert>
+      ) : behind ? (
+        <Alert color="yellow" title="Falling behind">
+          Automations start {milliseconds(stream.lagMs)} after the writes that trigger them.
+        </Alert>
+      ) : (
+        <Alert color="green" title="Keeping up">
+          Every change is being handled as it comes.
+        </Alert>
+      )}
+      <Table aria-label="Local backlog" withRowBorders={false} w="auto">
+        <Table.Tbody>
+          <Figure label="Oldest unhandled change" value={stream.lagMs === 0 ? 'none' : milliseconds(stream.lagMs)} hint="how far the stream reader is behind the table" />
+          <Figure label="Runs in progress" value={String(executions.running)} />
+          <Figure label="Runs queued" value={String(executions.queued)} hint="runs waiting for a free slot (32 run at once); the stream reader waits with them" />
+          <Figure label="Runs waiting" value={String(executions.waiting)} hint="paused on a delay or a condition" />
+          <Figure label="Trigger latency p50 / p99" value={`${milliseconds(triggerLatency.p50Ms)} / ${milliseconds(triggerLatency.p99Ms)}`} hint={`write → run enrolled, over the latest ${Math.min(triggerLatency.count, 1000)} runs`} />
+          <Figure label="Batches parked" value={String(stream.parkedBatches)} hint="stream batches given up on after retries" />
+          <Figure
+            label="Writes refused"
+            value={String(backpressure.rejectedWrites)}
+            hint={backpressure.maxLagMs === null ? 'no lag limit (STAGECRAFT_MAX_LAG_MS=off)' : `past ${milliseconds(backpressure.maxLagMs)} behind (STAGECRAFT_MAX_LAG_MS)`}
+          />
+        </Table.Tbody>
+      </Table>
+    </Stack>
+  );
+}
+
+function StatusTool() {
+  const status = useLocalStatus();
+  return <QueryState query={status}>{(data) => <Backlog status={data} />}</QueryState>;
+}
+
 function OutboxTool() {
   const outbox = useOutbox();
   return (
@@ -181,11 +243,15 @@ export function LocalToolsPage() {
       <Tabs value={tool} onChange={(next) => navigate(`/local/${next ?? 'clock'}`)} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="clock">Clock</Tabs.Tab>
+          <Tabs.Tab value="status">Backlog</Tabs.Tab>
           <Tabs.Tab value="outbox">Outbox</Tabs.Tab>
           <Tabs.Tab value="events">Events</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="clock" pt="md">
           <ClockTool />
+        </Tabs.Panel>
+        <Tabs.Panel value="status" pt="md">
+          <StatusTool />
         </Tabs.Panel>
         <Tabs.Panel value="outbox" pt="md">
           <OutboxTool />
