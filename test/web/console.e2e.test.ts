@@ -153,4 +153,16 @@ describe('the console in a browser', () => {
     expect(await people.getByText('Jeeves').count()).toBe(0);
     await screenshot(page, '09-stats-butler-apart');
   });
+
+  it('shows under Local tools whether local mode keeps up with its writes', async () => {
+    await page.getByRole('link', { name: 'Local tools' }).click();
+    await page.getByRole('tab', { name: 'Backlog' }).click();
+    const backlog = page.getByRole('table', { name: 'Local backlog' });
+    await backlog.waitFor();
+
+    expect(await page.getByText('Keeping up').count()).toBe(1);
+    expect(Number(await backlog.getByRole('cell', { name: 'Runs in progress' }).textContent())).toBeGreaterThanOrEqual(0);
+    expect(await backlog.getByRole('cell', { name: 'Trigger latency p50 / p99' }).textContent()).toMatch(/^\d+(\.\d)? m?s \/ \d+(\.\d)? m?s$/);
+    await screenshot(page, '10-local-backlog');
+  });
 });
