@@ -10,6 +10,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { CRM_SOURCE } from '#shared/events/catalogue.ts';
 import type { EventPattern } from '#shared/events/pattern.ts';
+import { publisherStreamFilters } from '#shared/events/stream-filter.ts';
 import { type SystemRule, completeActivitiesRule, refreshDealSearchRule } from '#shared/events/system-rules.ts';
 import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
@@ -148,12 +149,8 @@ export class Events extends Construct {
         maxRecordAge: publishing.maxRecordAge ?? Duration.hours(6),
         onFailure: new SqsDlq(this.publisherFailures),
         // Only entity items make CRM events: history, lookups, credentials and runs never wake
-        // the publisher. Filters are OR-ed; two are needed because an insert has only a new
-        // image and a removal only an old one.
-        filters: [
-          lambda.FilterCriteria.filter({ dynamodb: { NewImage: { itemKind: { S: lambda.FilterRule.isEqual('entity') } } } }),
-          lambda.FilterCriteria.filter({ dynamodb: { OldImage: { itemKind: { S: lambda.FilterRule.isEqual('entity') } } } }),
-        ],
+        // the publisher. The catalogue the local poller applies too (shared/events/stream-filter.ts).
+        filters: publisherStreamFilters.map((pattern) => lambda.FilterCriteria.filter(pattern)),
       }),
     );
 

@@ -7,6 +7,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { z } from 'zod';
 import { requireAdmin } from '#shared/crm/context.ts';
 import { parseWith } from '#shared/domain/validation.ts';
+import { publisherStreamFilters, streamRecordFilter } from '#shared/events/stream-filter.ts';
 import { type SystemTarget, crmBusRules } from '#shared/events/system-rules.ts';
 import type { Route } from '#shared/http/router.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
@@ -27,7 +28,7 @@ export interface LocalEventsOptions {
   bus: LocalEventBus;
   /** The runtime's members the event flow uses: publish-changes, and the targets of the system rules it has. */
   runtime: { publishChanges: StreamHandler; targets: Partial<Record<SystemTarget, (event: unknown) => Promise<unknown>>> };
-  poller?: Pick<StreamPollerOptions, 'idleMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs' | 'beforeCheckpoint'>;
+  poller?: Pick<StreamPollerOptions, 'idleMs' | 'gatherMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs' | 'beforeCheckpoint'>;
   /** Wraps the publish-changes handler the poller calls (crash drills in tests). */
   wrapHandler?: (handler: StreamHandler) => StreamHandler;
   /**
@@ -101,6 +102,8 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     tableName,
     folder: join(options.home, 'events'),
     handler: options.wrapHandler ? options.wrapHandler(publishChanges) : publishChanges,
+    // What the stream event source mapping lets through to publish-changes on AWS.
+    filter: streamRecordFilter(publisherStreamFilters),
     logger: core.logger,
     ...options.poller,
   });

@@ -35,6 +35,19 @@ export interface StreamPollerOptions {
   idleMs?: number;
   /** @default 1000 (`idleMs` when only that is given) — the longest pause while nothing happens; `nudge` cuts it short. */
   maxIdleMs?: number;
+  /**
+   * @default 50 — the shortest time between two reads of the stream unless the last one came back full:
+   * records written meanwhile are gathered into one batch (one GetRecords per shard for many runs under
+   * load, instead of one or more per write). A write's wait for its read is bounded by it; `nudge` ends an
+   * idle pause, never this one. 0 reads again at once while records flow.
+   */
+  gatherMs?: number;
+  /**
+   * Which raw stream records the handler gets, as Lambda's FilterCriteria decide it on AWS (see
+   * shared/events/stream-filter.ts): the rest are never converted nor passed on, and count as handled
+   * (the checkpoint moves past them). @default every record
+   */
+  filter?: (record: _Record) => boolean;
   /** @default 100 — records per handler call (Lambda's default batch size). */
   batchSize?: number;
   /** @default 4 — handler calls for a failing record before its batch is parked (1 + 3 retries). */
@@ -147,6 +160,8 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const idleMs = options.idleMs ?? 10;
   const maxIdleMs = options.maxIdleMs ?? (options.idleMs === undefined ? 1000 : idleMs);
   const batchSize = options.batchSize ?? 100;
+  const gatherMs = options.gatherMs ?? 50;
+  const { filter } = options;
   const maxAttempts = options.maxAttempts ?? 4;
   const retryDelayMs = options.retryDelayMs ?? 100;
   const shardRefreshMs = options.shardRefreshMs ?? 1000;
@@ -171,6 +186,9 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   /** When the first read of the current catch-up found records; undefined while caught up. */
   let behindSince: number | undefined;
   let quietPasses = 0;
+  /** When the last read of the stream began, and whether a shard came back full. */
+  let passStartedAt = 0;
+  let lastFull = false;
   let idleWake: (() => void) | undefined;
   let savedAt = 0;
   let pendingSave: NodeJS.Timeout | undefined;
@@ -229,8 +247,8 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     pendingSave.unref();
   }
 
-  function advance(shardId: string, record: DynamoDBRecord): void {
-    checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], sequenceNumber: sequenceOf(record), ...(record.eventID ? { eventId: record.eventID } : {}) };
+  function advance(shardId: string, record: Pick<DynamoDBRecord, 'eventID' | 'dynamodb'>): void {
+    checkpoint.shards[shardId] = { ...checkpoint.shards[shardId], sequenceNumber: record.dynamodb?.SequenceNumber ?? '', ...(record.eventID ? { eventId: record.eventID } : {}) };
     saveSoon();
   }
 
@@ -434,11 +452,16 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       }
       throw error;
     }
-    const records = (result.Records ?? []).map((record) => toLambdaRecord(record, arn));
+    const read = result.Records ?? [];
+    // Filtered on the raw record (its DynamoDB JSON), before any conversion, as Lambda filters.
+    const records = (filter ? read.filter(filter) : read).map((record) => toLambdaRecord(record, arn));
     if (records.length > 0 && (await deliver(shardId, records)) === 'interrupted') {
       iterators.delete(shardId);
-      return records.length;
+      return read.length;
     }
+    // Records filtered out after the last one handled are handled too: the checkpoint moves past them.
+    const last = read.at(-1);
+    if (last && sequenceOf(records.at(-1) ?? {}) !== last.dynamodb?.SequenceNumber) advance(shardId, { eventID: last.eventID, dynamodb: { SequenceNumber: last.dynamodb?.SequenceNumber } });
     if (result.NextShardIterator) {
       iterators.set(shardId, result.NextShardIterator);
     } else {
@@ -448,7 +471,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       void save();
       shardsReadAt = 0;
     }
-    return records.length;
+    return read.length;
   }
 
   async function pass(): Promise<number> {
@@ -466,6 +489,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     }
     // A short read reached the end of the stream: everything written before it is handled.
     behindSince = full ? (behindSince ?? startedAt) : undefined;
+    lastFull = full;
     return read;
   }
 
@@ -473,6 +497,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     let failures = 0;
     while (!stopping) {
       let read = 0;
+      passStartedAt = Date.now();
       try {
         read = await pass();
         failures = 0;
@@ -482,16 +507,24 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         streamArn = undefined;
         logger.error('reading the table stream failed', { tableName, error: String(error) });
       }
-      if (read > 0) quietPasses = 0;
-      if (stopping || read > 0) continue;
+      if (stopping) continue;
+      if (read > 0) {
+        quietPasses = 0;
+        // A full batch: more is waiting, read on at once. Else gather what comes meanwhile.
+        if (!lastFull && gatherMs > 0) await pause(Math.max(0, passStartedAt + gatherMs - Date.now()));
+        continue;
+      }
       if (failures > 0) {
         await pause(Math.min(5000, idleMs * 2 ** failures));
       } else {
-        const idle = pause(Math.min(maxIdleMs, idleMs * 2 ** quietPasses));
+        const idle = pause(Math.min(maxIdleMs, Math.max(gatherMs, idleMs * 2 ** quietPasses)));
         quietPasses = Math.min(quietPasses + 1, 20);
         idleWake = wake;
         await idle;
         idleWake = undefined;
+        // Woken by a write: still no sooner than `gatherMs` after the last read.
+        const early = passStartedAt + gatherMs - Date.now();
+        if (early > 0 && !stopping) await pause(early);
       }
     }
   }

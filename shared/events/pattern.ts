@@ -24,6 +24,13 @@ export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
   return matchesCompiled(compiled, event);
 }
 
+/** A pattern compiled once, for a matcher called on every event (a stream filter on each record). */
+export function compileMatcher(pattern: EventPattern): (event: unknown) => boolean {
+  const compiled = compilePattern(pattern);
+  if (compiled instanceof Failures) throw new InvalidPatternError(compiled.messages);
+  return (event) => matchesCompiled(compiled, event);
+}
+
 export function validatePattern(pattern: unknown): PatternValidation {
   const compiled = compilePattern(pattern);
   return compiled instanceof Failures ? { ok: false, errors: compiled.messages } : { ok: true };

@@ -2,6 +2,7 @@
 // partial failures and parked batches lose nothing; shard roll-over (which DynamoDB Local never
 // does) is driven through a mocked Streams client.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,7 +18,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, describe, expect, inject, it, vi } from 'vitest';
 import { localCredentials, localRegion } from '#infra/local/dynamodb-local.ts';
 import { type EventEnvelope, createLocalEventBus } from '#infra/local/event-bus.ts';
-import { type StreamHandler, type StreamPoller, createStreamPoller } from '#infra/local/stream-poller.ts';
+import { type StreamHandler, type StreamPoller, type StreamPollerOptions, createStreamPoller } from '#infra/local/stream-poller.ts';
+import { publisherStreamFilters, streamRecordFilter } from '#shared/events/stream-filter.ts';
 import { createPublishChanges } from '#shared/events/publish.ts';
 import { createStore } from '#shared/store/index.ts';
 import { aContact, asUser } from '#test/support/factories.ts';
@@ -54,7 +56,7 @@ async function setUp() {
   const publish = createPublishChanges({ bus, logger: silentLogger });
   const streams = new DynamoDBStreamsClient({ endpoint: inject('dynamoEndpoint'), region: localRegion, credentials: localCredentials });
 
-  function poller(handler: StreamHandler = publish, options: { maxAttempts?: number } = {}): StreamPoller {
+  function poller(handler: StreamHandler = publish, options: Partial<StreamPollerOptions> = {}): StreamPoller {
     const created = createStreamPoller({
       dynamo: table.dynamoClient,
       streams,
@@ -81,7 +83,7 @@ async function setUp() {
 
   const contact = async () => (await store.records.create('contact', aContact(), asUser('u1'))).id;
 
-  return { table, folder, store, publish, delivered, poller, createdIds, settle, contact };
+  return { table, folder, store, streams, publish, delivered, poller, createdIds, settle, contact };
 }
 
 describe('restarts', () => {
@@ -212,6 +214,61 @@ describe('records that keep failing', () => {
     const parked = JSON.parse(readFileSync(stubborn.deadLetters()[0]!, 'utf8')) as { records: DynamoDBRecord[]; attempts: number };
     expect(parked.records.some((record) => record.dynamodb?.NewImage?.id?.S === poison.id)).toBe(true);
     expect(createdIds()).not.toContain(poison.id);
+  });
+});
+
+describe('gathering records under load', () => {
+  it('reads the stream once for writes made within gatherMs of a read, however often it is nudged', async () => {
+    const { poller, streams, createdIds, contact } = await setUp();
+    const reads = vi.spyOn(streams, 'send');
+    const getRecords = () => reads.mock.calls.filter(([command]) => command instanceof GetRecordsCommand).length;
+    const started = poller(undefined, { gatherMs: 3000 });
+    started.start();
+    const first = await contact();
+    started.nudge();
+    await vi.waitFor(() => expect(createdIds()).toEqual([first]), eventually);
+    const readsBefore = getRecords();
+
+    const next: string[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      next.push(await contact());
+      started.nudge();
+    }
+    await vi.waitFor(() => expect(createdIds()).toEqual([first, ...next]), eventually);
+
+    // Five writes, five nudges: one gathered read (two if the writes straddled it).
+    expect(getRecords() - readsBefore).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('the stream filter (Lambda FilterCriteria, shared/events/stream-filter.ts)', () => {
+  it('hands the handler only entity records, and moves the checkpoint past the records filtered out', async () => {
+    const { table, folder, store, poller, contact } = await setUp();
+    const handled: DynamoDBRecord[] = [];
+    const collect: StreamHandler = async (event) => {
+      handled.push(...event.Records);
+      return { batchItemFailures: [] };
+    };
+    const id = await contact();
+    // An update writes the entity item and a history entry; a lookup-like item comes last.
+    await store.records.update('contact', id, (current) => ({ ...current, firstName: 'Filtered' }), asUser('u1'));
+    await table.dynamoClient.send(new PutItemCommand({ TableName: table.tableName, Item: { pk: { S: 'probe#1' }, sk: { S: 'probe' }, itemKind: { S: 'probe' } } }));
+    const first = poller(collect, { filter: streamRecordFilter(publisherStreamFilters) });
+    first.start();
+    await vi.waitFor(() => expect(handled.map((record) => record.eventName)).toEqual(['INSERT', 'MODIFY']), eventually);
+    await first.stop();
+
+    expect(handled.map((record) => (record.dynamodb?.NewImage ?? record.dynamodb?.OldImage)?.itemKind?.S)).toEqual(['entity', 'entity']);
+    const checkpoint = JSON.parse(readFileSync(join(folder, `stream-${table.tableName}.checkpoint.json`), 'utf8')) as { shards: Record<string, { sequenceNumber: string }> };
+    const lastHandled = BigInt(handled.at(-1)!.dynamodb!.SequenceNumber!);
+    expect(Object.values(checkpoint.shards).some((mark) => BigInt(mark.sequenceNumber) > lastHandled)).toBe(true);
+    const again: DynamoDBRecord[] = [];
+    const second = poller(async (event) => {
+      again.push(...event.Records);
+      return { batchItemFailures: [] };
+    });
+    expect(await second.pollOnce()).toBe(0);
+    expect(again).toEqual([]);
   });
 });
 
