@@ -64,6 +64,8 @@ export interface StateNames {
   cancel?: string;
   recordFailure: string;
   failed: string;
+  /** Where an outcome state goes when its close is refused: the run was closed already (runs.ts runTransitions). */
+  closedAlready: string;
   /** Where a caught error goes first: its Cause becomes a message (see causeStates), then its outcome's state. */
   failureCause: string;
   skipCause: string;
@@ -154,6 +156,9 @@ const startExecutionRetry = [
 /** A run with no delay finishes in seconds; a stuck one ends within a day and track-runs records it. */
 const NO_DELAY_TIMEOUT_SECONDS = 24 * 3600;
 
+/** `$.run.planned` (run-steps.ts PlannedRun): run-action answers it in `carry` and every Task after Check conditions gets it. */
+const PLANNED = 'planned';
+
 /** Paths into the state data. The input is the CRM event (or a continuation of a run); `$.run` is added. */
 const PATH = {
   runId: '$.detail.eventId',
@@ -161,6 +166,7 @@ const PATH = {
   progress: '$.run',
   step: '$.run.step',
   actionsCompleted: '$.run.actionsCompleted',
+  planned: '$.run.planned',
   waitUntil: '$.run.wait.waitUntil',
   continues: '$.run.wait.continues',
   continuation: '$.run.wait.continuation',
@@ -221,6 +227,9 @@ function invoke(b: Build, payload: Record<string, unknown>, timeout: number) {
 }
 
 const toFailure = (b: Build) => ({ ErrorEquals: ['States.ALL'], ResultPath: PATH.failure, Next: b.names.failureCause });
+
+/** An outcome state's close refused (the run ended already): nothing is written, the execution ends at `next`. */
+const closedAlready = (next: string) => ({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: next });
 
 /**
  * States that leave the message of a caught error at `<path>.Cause`, then go to `next`. On AWS a Lambda's Cause
@@ -426,10 +435,17 @@ function checkConditionsState(b: Build): AslState {
         onLeave: onLeaveOf(definition),
         finishPending: definition.finishPending,
         waited,
+        // What the actions would read the run for (its start or due time) is worked out here and carried on.
+        'run.$': PATH.progress,
+        'startedAt.$': '$$.Execution.StartTime',
       },
       b.actionTimeout,
     ),
-    ResultSelector: b.branchy ? { ...progress(first, 0), 'branches.$': '$.Payload.carry.branches' } : progress(first, 0),
+    ResultSelector: {
+      ...progress(first, 0),
+      [`${PLANNED}.$`]: `$.Payload.carry.${PLANNED}`,
+      ...(b.branchy ? { 'branches.$': '$.Payload.carry.branches' } : {}),
+    },
     ResultPath: PATH.progress,
     Catch: catches,
     Next: first,
@@ -512,13 +528,17 @@ function actionStates(b: Build): Record<string, AslState> {
             timeZone: definition.timeZone,
             ...(b.branchy ? { 'actionsCompleted.$': PATH.actionsCompleted, 'branches.$': `${PATH.progress}.branches` } : {}),
             ...(readsSteps(definition) ? { readsSteps: true } : {}),
+            [`${PLANNED}.$`]: PATH.planned,
           },
           b.actionTimeout,
         ),
         ...(step.type === 'callWebhook' ? { Retry: [webhookRetry, ...lambdaRetry] } : {}),
-        ResultSelector: b.branchy
-          ? { step: following, 'actionsCompleted.$': '$.Payload.carry.actionsCompleted', 'branches.$': '$.Payload.carry.branches' }
-          : progress(following, numbered.index + 1),
+        ResultSelector: {
+          ...(b.branchy
+            ? { step: following, 'actionsCompleted.$': '$.Payload.carry.actionsCompleted', 'branches.$': '$.Payload.carry.branches' }
+            : progress(following, numbered.index + 1)),
+          [`${PLANNED}.$`]: `$.Payload.carry.${PLANNED}`,
+        },
         ResultPath: PATH.progress,
         Catch: [toFailure(b)],
         Next: following,
@@ -541,6 +561,7 @@ function stateNamesOf(numbered: NumberedStep[], wait: Delay | undefined, continu
     skip: STATE.skip,
     recordFailure: STATE.recordFailure,
     failed: STATE.failed,
+    closedAlready: STATE.closedAlready,
     failureCause: 'Why it failed?',
     skipCause: 'Why skipped?',
   };
@@ -614,19 +635,19 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
           : [[runAttributes.actionsCompleted, { N: String(definition.actions.length) }]],
         [runAttributes.error, runAttributes.errorCause, runAttributes.failedStep],
       ),
-      Catch: [toFailure(b)],
+      Catch: [closedAlready(names.closedAlready), toFailure(b)],
       End: true,
     },
     [names.skip]: {
       ...recordUpdate(b, 'SKIPPED', [[runAttributes.reason, { 'S.$': `${PATH.outcome}.Cause` }]]),
-      Catch: [toFailure(b)],
+      Catch: [closedAlready(names.closedAlready), toFailure(b)],
       End: true,
     },
     ...(names.cancel
       ? {
           [names.cancel]: {
             ...recordUpdate(b, 'CANCELLED', [[runAttributes.reason, { 'S.$': `${PATH.outcome}.Cause` }]]),
-            Catch: [toFailure(b)],
+            Catch: [closedAlready(names.closedAlready), toFailure(b)],
             End: true,
           },
         }
@@ -652,11 +673,14 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
         [runAttributes.failedStep, { 'S.$': PATH.step }],
         [runAttributes.actionsCompleted, { 'N.$': PATH.actionsCompleted }],
       ]),
+      // Closed already: the execution still fails with its error, writing nothing.
+      Catch: [closedAlready(names.failed)],
       Next: names.failed,
     },
     // The execution fails too, so the console, alarms and track-runs see a failed run.
     [names.failed]: { Type: 'Fail', ErrorPath: `${PATH.failure}.Error`, CausePath: `${PATH.failure}.Cause` },
     [names.duplicate]: { Type: 'Succeed', Comment: 'This automation already has a run for this event.' },
+    [names.closedAlready]: { Type: 'Succeed', Comment: 'The run was closed already (cancelled meanwhile, or this close was retried): nothing changed.' },
   };
 
   // A round trip through JSON drops keys a parse left as undefined: the definition is stored and sent as JSON.
@@ -694,15 +718,19 @@ function taskBindingsOf(asl: StateMachineDefinition): Record<string, TaskBinding
  */
 export function resumeRunInput(
   detail: CrmEventDetail,
-  failed: { failedStep: string; actionsCompleted: number },
+  failed: { failedStep: string; actionsCompleted: number; startedAt?: string; dueAt?: string },
   options: { branchy?: boolean } = {},
 ): RunInput {
+  // The run's planned time, from its record (the redrive's own start is not the run's); always present, as the
+  // action steps read `$.run.planned`.
+  const plannedAt = failed.dueAt ?? failed.startedAt;
+  const planned = plannedAt ? { plannedAt, ...(failed.dueAt ? { dueAt: failed.dueAt } : {}) } : {};
   // With branches, the path is decided by Check conditions: a step after it resumes there, and the steps done
   // before on the path run again (each is idempotent, so what they made is not made twice).
   const afterChecks = ![STATE.enroll, STATE.planWait, STATE.continueInNewRun, STATE.checkConditions].includes(failed.failedStep as never);
   const step =
     failed.failedStep === STATE.continueInNewRun ? STATE.planWait : options.branchy && afterChecks ? STATE.checkConditions : failed.failedStep;
-  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step } };
+  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step, planned } };
 }
 
 /**

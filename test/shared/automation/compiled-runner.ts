@@ -12,6 +12,7 @@ import {
   answerPlanWait,
   decideRun,
   enforceDecision,
+  plannedOf,
 } from '#shared/automation/run-steps.ts';
 
 type Json = Parameters<StateMachine['run']>[0];
@@ -37,7 +38,9 @@ export class RunTable {
   updateItem(params: Record<string, any>) {
     const key = plain(params.Key);
     const id = `${String(key.pk)}|${String(key.sk)}`;
-    const item = { ...key, ...this.items.get(id) };
+    const existing = this.items.get(id);
+    if (params.ConditionExpression && !holds(params.ConditionExpression, existing, params)) throw conditionalCheckFailed();
+    const item = { ...key, ...existing };
     const match = /^SET (.+?)(?: REMOVE (.+))?$/.exec(String(params.UpdateExpression));
     if (!match) throw new Error(`stand-in understands SET … [REMOVE …] only: ${params.UpdateExpression}`);
     const values = plain(params.ExpressionAttributeValues);
@@ -122,8 +125,15 @@ export async function runCompiled(compiled: CompiledAutomation, input: RunInput,
     payloads.set(state, payload);
     let answer: unknown = {};
     if (payload.task === 'planWait') answer = standIns.planWait ? standIns.planWait(payload) : answerPlanWait(payload);
-    if (payload.task === 'checkConditions') enforceDecision(decideRun(payload, standIns.facts?.(payload) ?? {}));
-    if (payload.task === 'runAction') answer = standIns.runAction?.(payload) ?? { done: true };
+    // Answered as run-action answers: the run's planned time carried on to the actions.
+    if (payload.task === 'checkConditions') {
+      enforceDecision(decideRun(payload, standIns.facts?.(payload) ?? {}));
+      answer = { proceed: true, carry: { planned: plannedOf(payload) } };
+    }
+    if (payload.task === 'runAction') {
+      const given = (standIns.runAction?.(payload) ?? { done: true }) as Record<string, any>;
+      answer = { ...given, carry: { planned: payload.planned, ...given.carry } };
+    }
     return { StatusCode: 200, Payload: answer };
   };
 

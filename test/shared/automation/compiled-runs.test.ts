@@ -88,9 +88,10 @@ describe('a run without delay', () => {
     const event = anEvent();
 
     // Act
-    const { payloads } = await runCompiled(compiledWith(), anEventInput(event));
+    const { payloads, table } = await runCompiled(compiledWith(), anEventInput(event));
 
     // Assess
+    const run = table.get(runKey('renewal-1', event.eventId).pk, runKey('renewal-1', event.eventId).sk);
     expect(payloads.get('2 · Send e-mail')).toEqual({
       task: 'runAction',
       automationId: 'renewal-1',
@@ -104,7 +105,10 @@ describe('a run without delay', () => {
       entityId: event.entityId,
       event,
       timeZone: 'UTC',
+      // The run's start as Enroll recorded it, carried from Check conditions on: the action need not read the run.
+      planned: { plannedAt: run?.startedAt },
     });
+    expect(run?.startedAt).toEqual(expect.any(String));
   });
 
   it('acts on the document owner for a document trigger', async () => {
@@ -260,6 +264,9 @@ describe('a redrive of a failed run', () => {
     const table = new RunTable();
     await runCompiled(compiled, anEventInput(event), { table, runAction: (payload) => (payload.actionIndex === 1 ? failAction() : {}) });
     const record = recordOf(table, event.eventId) as { failedStep: string; actionsCompleted: number };
+    // The API marks the run RUNNING again before it starts the redrive (runTransitions.redrive).
+    const { pk, sk } = runKey('renewal-1', event.eventId);
+    table.items.set(`${pk}|${sk}`, { ...table.get(pk, sk), status: 'RUNNING' });
     return { compiled, event, table, record };
   }
 
