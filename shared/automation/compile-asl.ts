@@ -1,7 +1,7 @@
 // Compiles an automation into its Step Functions state machine (ASL, JSONPath), with its rule's pattern from
 // compile-pattern.ts (docs/ARCHITECTURE.md §6, §7). Pure and deterministic.
 import type { EventPattern } from '#shared/events/pattern.ts';
-import { type AslAttributeValue, type AslRun, closeRunParameters, enrollRunParameters, runAttributes } from '#shared/store/runs.ts';
+import { type AslAttributeValue, type AslListValue, type AslRun, closeRunParameters, enrollRunParameters, runAttributes } from '#shared/store/runs.ts';
 import type { AutomationDefinition, Step } from './definition.ts';
 import { actionsOf, isBranch, onLeaveOf, subjectOf, waitOf } from './definition-model.ts';
 import { type Delay, EXECUTION_WAIT_LIMIT_DAYS, longestDays } from './durations.ts';
@@ -159,6 +159,12 @@ const NO_DELAY_TIMEOUT_SECONDS = 24 * 3600;
 /** `$.run.planned` (run-steps.ts PlannedRun): run-action answers it in `carry` and every Task after Check conditions gets it. */
 const PLANNED = 'planned';
 
+/**
+ * `$.run.summaries`: summary lines (DynamoDB list elements, `{S}`) Record success appends to the run record's:
+ * the last action's, which leaves them to it; empty after every other state.
+ */
+const SUMMARIES = 'summaries';
+
 /** Paths into the state data. The input is the CRM event (or a continuation of a run); `$.run` is added. */
 const PATH = {
   runId: '$.detail.eventId',
@@ -167,6 +173,7 @@ const PATH = {
   step: '$.run.step',
   actionsCompleted: '$.run.actionsCompleted',
   planned: '$.run.planned',
+  summaries: '$.run.summaries',
   waitUntil: '$.run.wait.waitUntil',
   continues: '$.run.wait.continues',
   continuation: '$.run.wait.continuation',
@@ -279,17 +286,23 @@ function causeStates(entry: string, path: string, next: string): Record<string, 
 }
 
 /** `$.run` after a state succeeds: the step that comes next (named if it fails) and the actions done so far. */
-const progress = (nextStep: string, actionsCompleted: number) => ({ step: nextStep, actionsCompleted: String(actionsCompleted) });
+const progress = (nextStep: string, actionsCompleted: number) => ({ step: nextStep, actionsCompleted: String(actionsCompleted), [SUMMARIES]: [] });
 
 /** Which run the fragments of shared/store/runs.ts write: this automation's, the trigger event's id. */
 const aslRun = (b: Build): AslRun => ({ automationId: b.id, tableName: b.tableName, runIdPath: PATH.runId });
 
 /** An outcome state: the run record closed (runs.ts closeRunParameters), retried like every DynamoDB Task. */
-function recordUpdate(b: Build, status: Parameters<typeof closeRunParameters>[1], attributes: Array<[string, AslAttributeValue]>, removed: string[] = []) {
+function recordUpdate(
+  b: Build,
+  status: Parameters<typeof closeRunParameters>[1],
+  attributes: Array<[string, AslAttributeValue]>,
+  removed: string[] = [],
+  appended: Array<[string, AslListValue]> = [],
+) {
   return {
     Type: 'Task',
     Resource: DYNAMODB_UPDATE,
-    Parameters: closeRunParameters(aslRun(b), status, attributes, removed),
+    Parameters: closeRunParameters(aslRun(b), status, attributes, removed, appended),
     ResultPath: null,
     TimeoutSeconds: b.recordTimeout,
     Retry: dynamoRetry,
@@ -346,7 +359,7 @@ function waitStates(b: Build, wait: Delay): Record<string, AslState> {
       },
       b.actionTimeout,
     ),
-    ResultSelector: { 'step.$': '$.Payload.nextStep', actionsCompleted: '0', 'wait.$': '$.Payload' },
+    ResultSelector: { 'step.$': '$.Payload.nextStep', actionsCompleted: '0', 'wait.$': '$.Payload', [SUMMARIES]: [] },
     ResultPath: PATH.progress,
     Catch: [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skipCause }, toFailure(b)],
     Next: waitName,
@@ -529,6 +542,9 @@ function actionStates(b: Build): Record<string, AslState> {
             ...(b.branchy ? { 'actionsCompleted.$': PATH.actionsCompleted, 'branches.$': `${PATH.progress}.branches` } : {}),
             ...(readsSteps(definition) ? { readsSteps: true } : {}),
             [`${PLANNED}.$`]: PATH.planned,
+            // The last action on its path leaves its count and summary line to Record success, which writes the
+            // run record anyway: one write of the run fewer.
+            ...(following === b.names.recordSuccess ? { closes: true } : {}),
           },
           b.actionTimeout,
         ),
@@ -536,8 +552,9 @@ function actionStates(b: Build): Record<string, AslState> {
         ResultSelector: {
           ...(b.branchy
             ? { step: following, 'actionsCompleted.$': '$.Payload.carry.actionsCompleted', 'branches.$': '$.Payload.carry.branches' }
-            : progress(following, numbered.index + 1)),
+            : { step: following, actionsCompleted: String(numbered.index + 1) }),
           [`${PLANNED}.$`]: `$.Payload.carry.${PLANNED}`,
+          [`${SUMMARIES}.$`]: `$.Payload.carry.${SUMMARIES}`,
         },
         ResultPath: PATH.progress,
         Catch: [toFailure(b)],
@@ -634,6 +651,8 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
             ]
           : [[runAttributes.actionsCompleted, { N: String(definition.actions.length) }]],
         [runAttributes.error, runAttributes.errorCause, runAttributes.failedStep],
+        // The last action's summary line, which it left to this write (none when it wrote it itself).
+        [[runAttributes.summaries, { 'L.$': PATH.summaries }]],
       ),
       Catch: [closedAlready(names.closedAlready), toFailure(b)],
       End: true,
@@ -730,7 +749,7 @@ export function resumeRunInput(
   const afterChecks = ![STATE.enroll, STATE.planWait, STATE.continueInNewRun, STATE.checkConditions].includes(failed.failedStep as never);
   const step =
     failed.failedStep === STATE.continueInNewRun ? STATE.planWait : options.branchy && afterChecks ? STATE.checkConditions : failed.failedStep;
-  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step, planned } };
+  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step, planned, summaries: [] } };
 }
 
 /**

@@ -54,6 +54,8 @@ export interface RunProgress {
   resumeAt?: string;
   /** When the run's actions were planned to run, carried from Check conditions on (see PlannedRun). */
   planned?: PlannedRun;
+  /** Summary lines Record success appends to the run's (`{S}` list elements): the last action's, else none. */
+  summaries?: Array<{ S: string }>;
 }
 
 /**
@@ -147,6 +149,8 @@ export interface RunActionPayload extends TaskPayloadBase {
   readsSteps?: boolean;
   /** `$.run.planned`: what the action would otherwise read the run for. */
   planned?: PlannedRun;
+  /** The run's next state is Record success: the action leaves its count and summary line to it (in `carry`). */
+  closes?: boolean;
   automationName: string;
   /** Index in the definition's actions (from 0); with the run id it names what the action creates. */
   actionIndex: number;

@@ -115,7 +115,9 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     return { plannedAt: run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) };
   }
 
-  async function runAction(payload: RunActionPayload): Promise<{ outcome: StepOutcome; actor: Actor; planned: PlannedRun }> {
+  async function runAction(
+    payload: RunActionPayload,
+  ): Promise<{ outcome: StepOutcome; actor: Actor; planned: PlannedRun; summaries: Array<{ S: string }> }> {
     const entityType = payload.entityType as EntityType;
     // The record as it is now, read once for the whole Task (the step's update writes on it); for a deletion trigger, as it was.
     const read = await store.records.get(entityType, payload.entityId);
@@ -162,8 +164,11 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       }, entity);
       // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
       const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
-      await store.runLog.countActions(payload.automationId, payload.runId, completed, `${payload.stepName}: ${outcome.done}`);
-      return { outcome, actor, planned };
+      const summary = `${payload.stepName}: ${outcome.done}`;
+      // The last action leaves its count and line to Record success, which writes the run record anyway.
+      if (payload.closes) return { outcome, actor, planned, summaries: [{ S: summary }] };
+      await store.runLog.countActions(payload.automationId, payload.runId, completed, summary);
+      return { outcome, actor, planned, summaries: [] };
     } catch (error) {
       // Someone wrote the record at the same moment: the step's Retry runs it again on the fresh record.
       if (error instanceof VersionMismatch) throw new TransientError(error.message);
@@ -182,13 +187,13 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         return { answer, outcome: answer.paths ? { done, branches: answer.paths } : { done } };
       }
       case 'runAction': {
-        const { outcome, actor, planned } = await runAction(payload);
+        const { outcome, actor, planned, summaries } = await runAction(payload);
         // The run's planned time travels on; with branches the count of actions done depends on the path: it
         // travels on with the decisions.
         const answer =
           payload.actionsCompleted === undefined
-            ? { ...outcome, carry: { planned } }
-            : { ...outcome, carry: { planned, actionsCompleted: String(Number(payload.actionsCompleted) + 1), branches: payload.branches ?? {} } };
+            ? { ...outcome, carry: { planned, summaries } }
+            : { ...outcome, carry: { planned, summaries, actionsCompleted: String(Number(payload.actionsCompleted) + 1), branches: payload.branches ?? {} } };
         return { answer, outcome: outcome as unknown as Record<string, unknown>, actor };
       }
     }

@@ -201,6 +201,8 @@ export function runRedriveUpdate(
 
 /** A DynamoDB attribute value in a Task's Parameters: literal, or read from a path (`.$`). */
 export type AslAttributeValue = { S: string } | { 'S.$': string } | { N: string } | { 'N.$': string };
+/** A list read from the state data: an array of DynamoDB values (`[{S: …}]`). */
+export type AslListValue = { 'L.$': string };
 
 // States.Format treats these characters in its template as syntax.
 const formatLiteral = (text: string) => text.replace(/[\\'{}]/g, (char) => `\\${char}`);
@@ -278,6 +280,8 @@ export function closeRunParameters(
   status: (typeof runTransitions.close.to)[number],
   attributes: Array<[string, AslAttributeValue]>,
   removed: string[] = [],
+  /** Lists whose elements are appended to the attribute's (summary lines). */
+  appended: Array<[string, AslListValue]> = [],
 ) {
   const all: Array<[string, AslAttributeValue]> = [
     [runAttributes.status, { S: status }],
@@ -286,13 +290,19 @@ export function closeRunParameters(
     ...attributes,
   ];
   const names: Record<string, string> = {};
-  const values: Record<string, AslAttributeValue> = {};
+  const values: Record<string, AslAttributeValue | AslListValue | { L: [] }> = {};
   // Every attribute goes through a name placeholder: status, error and trigger are DynamoDB reserved words.
   const assignments = all.map(([attribute, value]) => {
     names[`#${attribute}`] = attribute;
     values[`:${attribute}`] = value;
     return `#${attribute} = :${attribute}`;
   });
+  for (const [attribute, value] of appended) {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    values[':none'] = { L: [] };
+    assignments.push(`#${attribute} = list_append(if_not_exists(#${attribute}, :none), :${attribute})`);
+  }
   for (const attribute of removed) names[`#${attribute}`] = attribute;
   const removal = removed.length > 0 ? ` REMOVE ${removed.map((attribute) => `#${attribute}`).join(', ')}` : '';
   const from: readonly RunStatus[] = runTransitions.close.from;

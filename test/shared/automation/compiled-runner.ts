@@ -44,9 +44,13 @@ export class RunTable {
     const match = /^SET (.+?)(?: REMOVE (.+))?$/.exec(String(params.UpdateExpression));
     if (!match) throw new Error(`stand-in understands SET … [REMOVE …] only: ${params.UpdateExpression}`);
     const values = plain(params.ExpressionAttributeValues);
-    for (const assignment of (match[1] as string).split(', ')) {
+    // `#a = :v`, or `#a = list_append(if_not_exists(#a, :none), :v)` (split on ", " apart from its inner one).
+    const assignments = (match[1] as string).replace(/list_append\(if_not_exists\(#\w+, :\w+\), (:\w+)\)/g, 'append $1').split(', ');
+    for (const assignment of assignments) {
       const [name, value] = assignment.split(' = ') as [string, string];
-      item[params.ExpressionAttributeNames[name]] = values[value];
+      const attribute = params.ExpressionAttributeNames[name];
+      const appended = value.startsWith('append ') ? (values[value.slice('append '.length)] as unknown[]) : undefined;
+      item[attribute] = appended ? [...((item[attribute] as unknown[] | undefined) ?? []), ...appended] : values[value];
     }
     for (const name of match[2]?.split(', ') ?? []) delete item[params.ExpressionAttributeNames[name]];
     this.items.set(id, item);
@@ -60,10 +64,13 @@ function conditionalCheckFailed() {
   return error;
 }
 
-/** DynamoDB JSON ({"S": …}, {"N": …}) to plain values. */
+const toPlain = (value: any): unknown =>
+  'N' in value ? Number(value.N) : 'S' in value ? value.S : 'L' in value ? (value.L as unknown[]).map(toPlain) : value;
+
+/** DynamoDB JSON ({"S": …}, {"N": …}, {"L": […]}) to plain values. */
 function plain(attributes: Record<string, any>): Item {
   return Object.fromEntries(
-    Object.entries(attributes).map(([name, value]) => [name, 'N' in value ? Number(value.N) : 'S' in value ? value.S : value]),
+    Object.entries(attributes).map(([name, value]) => [name, toPlain(value)]),
   );
 }
 
@@ -132,7 +139,8 @@ export async function runCompiled(compiled: CompiledAutomation, input: RunInput,
     }
     if (payload.task === 'runAction') {
       const given = (standIns.runAction?.(payload) ?? { done: true }) as Record<string, any>;
-      answer = { ...given, carry: { planned: payload.planned, ...given.carry } };
+      const summaries = payload.closes ? [{ S: `${payload.stepName}: ${String(given.done ?? 'done')}` }] : [];
+      answer = { ...given, carry: { planned: payload.planned, summaries, ...given.carry } };
     }
     return { StatusCode: 200, Payload: answer };
   };
