@@ -73,6 +73,12 @@ export function localEventRoutes(bus: LocalEventBus): Route[] {
   ];
 }
 
+/** STAGECRAFT_STREAM_GATHER_MS: the poller's gatherMs (docs/local-performance.md); unset or invalid keeps the default. */
+function gatherSetting(value: string | undefined): { gatherMs?: number } {
+  const ms = value === undefined || value === '' ? Number.NaN : Number(value);
+  return Number.isInteger(ms) && ms >= 0 && ms <= 1000 ? { gatherMs: ms } : {};
+}
+
 export async function startLocalEvents(options: LocalEventsOptions): Promise<LocalEvents> {
   const { core, dynamoClient: dynamo, bus } = options;
   const { tableName } = core.table;
@@ -105,6 +111,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     // What the stream event source mapping lets through to publish-changes on AWS.
     filter: streamRecordFilter(publisherStreamFilters),
     logger: core.logger,
+    ...gatherSetting(process.env.STAGECRAFT_STREAM_GATHER_MS),
     ...options.poller,
   });
   if (options.startPoller ?? true) poller.start();
