@@ -72,6 +72,25 @@ const request = (query: Record<string, string>): RouteRequest => ({
 
 const eventsRoute = (events: LocalEvents) => events.routes.find((route) => route.method === 'GET' && route.path === '/local/events')!;
 
+describe('the stream records publish-changes gets', () => {
+  it('are the entity items only, as the stream event source mapping filters them on AWS', async () => {
+    const { store, start } = await setUp();
+    const kinds: string[] = [];
+    await start({
+      wrapHandler: (handler) => async (event) => {
+        for (const record of event.Records) kinds.push(String((record.dynamodb?.NewImage ?? record.dynamodb?.OldImage)?.itemKind?.S));
+        return handler(event);
+      },
+    });
+    // A deal write puts its entity item and a history entry in the stream.
+    const deal = await store.records.create('deal', aDeal(), asUser('u1'));
+    await store.records.update('deal', deal.id, (current) => ({ ...current, stageId: 'won' }), asUser('u1'));
+
+    await vi.waitFor(() => expect(kinds.length).toBeGreaterThanOrEqual(3), eventually);
+    expect(new Set(kinds)).toEqual(new Set(['entity']));
+  });
+});
+
 describe('GET /local/events', () => {
   it('lists the latest events newest first, each with the rules it matched', async () => {
     const { store, start } = await setUp();
