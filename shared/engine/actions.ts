@@ -146,7 +146,7 @@ export function createActions(deps: ActionDeps) {
       const actor = automationActor(ctx.automationId, ctx.runId);
       const added: string[] = [];
       for (const value of values) {
-        const point = normaliseContactPoint(value);
+        const point = await normaliseContactPoint(value);
         if (!point) continue;
         const { created } = await store.exceptions.add(point, `automation ${ctx.automationName}`, actor);
         if (created) added.push(point.value);
