@@ -2,10 +2,9 @@
 // what they do with runs: start one by hand, try an automation on a record without
 // side effects, redrive the failed runs of a window.
 import { z } from 'zod';
-import { compileAutomation, resumeRunInput } from '#shared/automation/compile-asl.ts';
 import type { AutomationDefinition, Step, Trigger } from '#shared/automation/definition.ts';
 import { actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition-model.ts';
-import { type RunInput, decideBranches, decideRun } from '#shared/automation/run-steps.ts';
+import type { RunInput } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
@@ -17,13 +16,23 @@ import type { Actor } from '#shared/domain/actors.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors.ts';
-import { matchesPattern } from '#shared/events/pattern.ts';
 import { detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
+import { loadedOnFirstUse } from '#shared/lazy-module.ts';
 import type { Clock, Ids, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { StepRecord } from '#shared/store/run-log.ts';
 import { type RunRecord, runStatuses, stepOrder } from '#shared/store/runs.ts';
 import { storedDefinition } from './stored-definition.ts';
+
+/** What only a dry run or a redrive runs (the compiler, event patterns, a run's decisions and date arithmetic): loaded by the first. */
+const loadRunTools = loadedOnFirstUse(async () => {
+  const [{ compileAutomation, resumeRunInput }, { decideBranches, decideRun }, { matchesPattern }] = await Promise.all([
+    import('#shared/automation/compile-asl.ts'),
+    import('#shared/automation/run-steps.ts'),
+    import('#shared/events/pattern.ts'),
+  ]);
+  return { compileAutomation, resumeRunInput, decideBranches, decideRun, matchesPattern };
+});
 
 const DateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
@@ -354,6 +363,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
 
   /** Whether the trigger and conditions hold for the record, and every action filled in: no side effect. */
   async function dryRun(automationId: string, input: unknown, caller: Caller) {
+    const { compileAutomation, decideBranches, decideRun, matchesPattern } = await loadRunTools();
     const { record: auto, definition } = await automation(automationId);
     const { entityType, entityId } = parseWith(RunTarget, input);
     const record = await store.records.require(entityType, entityId);
@@ -434,6 +444,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
    */
   async function redrive(automationId: string, input: unknown, caller: Caller) {
     requireAdmin(caller);
+    const { resumeRunInput } = await loadRunTools();
     const { definition } = await automation(automationId);
     const window = parseWith(RedriveWindow, input);
     const failed: RunRecord[] = [];
