@@ -30,7 +30,6 @@ import { webhookRoutes } from './http/routes/webhook-secrets.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
 import type { Store } from './store/index.ts';
 import { type Core, createCore } from './runtime/core.ts';
-import { idempotencyPersistence } from './store/idempotency.ts';
 
 export interface AppDeps {
   /** The process's core, when it has one already (local mode): its store is the API's. @default - made from the ports below */
@@ -85,7 +84,7 @@ export function createApp(deps: AppDeps) {
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
   routes.push(openApiRoute(() => routes));
-  const idempotencyStore = idempotencyPersistence(deps.table.tableName, deps.dynamoClient);
+  const idempotencyStore = async () => (await import('./store/idempotency.ts')).idempotencyPersistence(deps.table.tableName, deps.dynamoClient);
   const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
   const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });
   return { store, records, workspace, automations, runs, calendar, settings, documentTemplates, documentLinks, routes, authenticate, api };
