@@ -1,6 +1,7 @@
 // Calendar time for automations: ISO-8601 durations added in the workspace time zone (P6M from
 // Aug 31 lands on Feb 28/29; P1D across a DST change keeps the wall-clock time), and when a waiting run is due.
-import { DateTime, Duration } from 'luxon';
+import type { DateTime, Duration } from 'luxon';
+import { loadedLuxon } from './date-arithmetic.ts';
 import { fieldValue } from './fields.ts';
 import { DEFAULT_TIME_OF_DAY, DURATION_HINT, EXECUTION_WAIT_LIMIT_DAYS, durationParts, isDuration } from './iso-durations.ts';
 import { type Calendar, addWorkingTime, defaultCalendar, nextWorkingMoment } from './working-time.ts';
@@ -22,7 +23,7 @@ function luxonDuration(text: string): Duration {
   const p = durationParts(text);
   if (!p) throw new RangeError(`not ${DURATION_HINT}: ${text}`);
   const sign = p.negative ? -1 : 1;
-  return Duration.fromObject({
+  return loadedLuxon().Duration.fromObject({
     years: sign * p.years,
     months: sign * p.months,
     weeks: sign * p.weeks,
@@ -36,6 +37,7 @@ function luxonDuration(text: string): Duration {
 export { isTimeZone } from './working-calendar.ts';
 
 function instant(at: Date | string, timeZone: string): DateTime {
+  const { DateTime } = loadedLuxon();
   const parsed = typeof at === 'string' ? DateTime.fromISO(at, { setZone: true }) : DateTime.fromJSDate(at);
   if (!parsed.isValid) throw new RangeError(`not a date-time: ${String(at)}`);
   return parsed.setZone(timeZone);
@@ -57,10 +59,10 @@ export function momentOfField(value: unknown, timeZone: string, timeOfDay = DEFA
   if (typeof value !== 'string' || value.length === 0) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const [hour, minute] = timeOfDay.split(':').map(Number);
-    const day = DateTime.fromISO(value, { zone: timeZone }).set({ hour, minute, second: 0, millisecond: 0 });
+    const day = loadedLuxon().DateTime.fromISO(value, { zone: timeZone }).set({ hour, minute, second: 0, millisecond: 0 });
     return day.isValid ? day : undefined;
   }
-  const moment = DateTime.fromISO(value, { zone: timeZone });
+  const moment = loadedLuxon().DateTime.fromISO(value, { zone: timeZone });
   return moment.isValid ? moment : undefined;
 }
 
@@ -132,7 +134,7 @@ export function dueAtOf(request: Pick<WaitRequest, 'delay' | 'timeZone' | 'occur
 export function planWait(request: WaitRequest): WaitPlan {
   const due = request.continuation ? new Date(request.continuation.dueAt) : dueAtOf(request);
   if (Number.isNaN(due.getTime())) throw new DueDateUnknown(`not a due time: ${String(request.continuation?.dueAt)}`);
-  const limit = DateTime.fromISO(request.startedAt, { zone: 'utc' }).plus({ days: EXECUTION_WAIT_LIMIT_DAYS });
+  const limit = loadedLuxon().DateTime.fromISO(request.startedAt, { zone: 'utc' }).plus({ days: EXECUTION_WAIT_LIMIT_DAYS });
   if (!limit.isValid) throw new RangeError(`not a start time: ${request.startedAt}`);
   const continues = (request.canContinue ?? true) && due.getTime() > limit.toMillis();
   return {

@@ -1,7 +1,8 @@
 // Working time for automation delays (Bitrix24's "in working time"): the workspace calendar (time zone,
 // working days and hours, holidays) and the due time of a delay counted in it — "2 working days" from a
 // Friday evening is Tuesday at opening time. Wall-clock arithmetic in the calendar's zone, so DST is kept.
-import { DateTime } from 'luxon';
+import type { DateTime } from 'luxon';
+import { loadedLuxon } from './date-arithmetic.ts';
 import type { Calendar } from './calendar-schema.ts';
 import { WORKING_DURATION, WORKING_DURATION_HINT, type Weekday, minutesOf, weekdays } from './working-calendar.ts';
 
@@ -53,7 +54,7 @@ function nextWorkingDay(calendar: Calendar, day: DateTime, inclusive = false): D
 
 /** The moment itself when it is inside working hours, or else the next opening time. */
 export function nextWorkingMoment(calendar: Calendar, moment: Date): Date {
-  const local = DateTime.fromJSDate(moment, { zone: calendar.timeZone });
+  const local = loadedLuxon().DateTime.fromJSDate(moment, { zone: calendar.timeZone });
   if (isWorkingDay(calendar, local)) {
     if (local < opening(calendar, local)) return opening(calendar, local).toJSDate();
     if (local < closing(calendar, local)) return moment;
@@ -72,7 +73,7 @@ export function addWorkingTime(calendar: Calendar, moment: Date, duration: strin
   if (!match) throw new RangeError(`not a working-time duration (${WORKING_DURATION_HINT}): ${duration}`);
   const days = Number(match[1] ?? 0);
   const workingMillis = (Number(match[2] ?? 0) * 3600 + Number(match[3] ?? 0) * 60 + Number(match[4] ?? 0)) * 1000;
-  let current: DateTime = DateTime.fromJSDate(moment, { zone: calendar.timeZone });
+  let current: DateTime = loadedLuxon().DateTime.fromJSDate(moment, { zone: calendar.timeZone });
   if (days > 0) {
     let day: DateTime = current;
     for (let counted = 0; counted < days; counted += 1) day = nextWorkingDay(calendar, day);
@@ -80,7 +81,7 @@ export function addWorkingTime(calendar: Calendar, moment: Date, duration: strin
     current = sameTime >= opening(calendar, day) && sameTime < closing(calendar, day) ? sameTime : opening(calendar, day);
   }
   if (workingMillis === 0) return days > 0 ? current.toJSDate() : nextWorkingMoment(calendar, current.toJSDate());
-  current = DateTime.fromJSDate(nextWorkingMoment(calendar, current.toJSDate()), { zone: calendar.timeZone });
+  current = loadedLuxon().DateTime.fromJSDate(nextWorkingMoment(calendar, current.toJSDate()), { zone: calendar.timeZone });
   let remaining = workingMillis;
   for (let searched = 0; searched < SEARCH_DAYS; searched += 1) {
     const available = closing(calendar, current).toMillis() - current.toMillis();

@@ -30,6 +30,7 @@ const loadRunTools = loadedOnFirstUse(async () => {
     import('#shared/automation/compile-asl.ts'),
     import('#shared/automation/run-steps.ts'),
     import('#shared/events/pattern.ts'),
+    import('#shared/automation/date-arithmetic.ts').then(({ loadDateArithmetic }) => loadDateArithmetic()),
   ]);
   return { compileAutomation, resumeRunInput, decideBranches, decideRun, matchesPattern };
 });
