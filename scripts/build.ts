@@ -158,6 +158,7 @@ export async function bundleFunction(name: string, outdir: string, root = '.'): 
  */
 export async function writeOpenApiDocument(file: string): Promise<void> {
   const { apiRoutesForDocument } = await import('./openapi-routes.ts');
+  await (await import('../shared/automation/definition-schemas.ts')).loadDefinitionSchemas();
   const { openApiDocument } = await import('../shared/http/openapi.ts');
   writeFileSync(file, JSON.stringify(openApiDocument(apiRoutesForDocument(), { title: 'Stagecraft API', version: '1' })));
 }

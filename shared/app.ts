@@ -11,6 +11,7 @@ import { createWebhookSecretService } from './crm/webhook-secrets.ts';
 import { createWorkspaceService } from './crm/workspace.ts';
 import { createApi } from './http/api.ts';
 import { openApiRoute } from './http/openapi.ts';
+import { loadDefinitionSchemas } from './automation/definition-schemas.ts';
 import type { Route } from './http/router.ts';
 import { createAutomationService } from './engine/automations.ts';
 import { createRunsService } from './engine/runs.ts';
@@ -83,7 +84,7 @@ export function createApp(deps: AppDeps) {
     ...webhookRoutes(createWebhookSecretService(store, deps.clock, deps.ids)),
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
-  routes.push(openApiRoute(() => routes));
+  routes.push(openApiRoute(() => routes, loadDefinitionSchemas));
   const idempotencyStore = async () => (await import('./store/idempotency.ts')).idempotencyPersistence(deps.table.tableName, deps.dynamoClient);
   const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
   const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });

@@ -1,7 +1,7 @@
 // The automation part of the HTTP API (docs/ARCHITECTURE.md §8): definitions, stop/activate, the run
 // log with each run's steps, manual runs, dry runs and redrives.
 import { z } from 'zod';
-import { AutomationDefinition } from '#shared/automation/definition.ts';
+import { AutomationDefinitionSchema, loadedDefinitionSchemas } from '#shared/automation/definition-schemas.ts';
 import type { AutomationService } from '#shared/engine/automations.ts';
 import { AllRunsQuery, RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
 import { parseWith } from '#shared/domain/validation.ts';
@@ -14,7 +14,8 @@ const meta = {
   provisioning: z.enum(['pending', 'ready', 'error']),
   provisioningError: z.string().optional(),
 };
-const Automation = z.looseObject({ ...(AutomationDefinition as unknown as z.ZodObject).shape, ...meta });
+// Built when the document is written (the definition schemas are loaded first), not at init.
+const Automation = z.lazy(() => z.looseObject({ ...(loadedDefinitionSchemas().AutomationDefinition as unknown as z.ZodObject).shape, ...meta }));
 
 const Run = z.looseObject({
   automationId: z.string(),
@@ -75,7 +76,7 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
       path: '/automations',
       tag,
       summary: 'Create an automation (admins); it is compiled and deployed, `provisioning` says when it is ready',
-      body: AutomationDefinition,
+      body: AutomationDefinitionSchema,
       response: Automation,
       status: 201,
       handle: async (request) => ok(await automations.create(request.body, request.caller), 201),
