@@ -44,7 +44,7 @@ export function awsWorkflows(): Workflows {
   const { partition, region, accountId, namePrefix } = automationEnv();
   const options = { partition, region, accountId, stateMachinePrefix: namePrefix };
   const load = loadedOnFirstUse(async () => {
-    const [{ SFNClient }, { sfnWorkflows }] = await Promise.all([import('@aws-sdk/client-sfn'), import('./workflows.ts')]);
+    const { SFNClient, sfnWorkflows } = await import('./workflows.ts');
     return sfnWorkflows(new SFNClient({}), options);
   });
   return {
