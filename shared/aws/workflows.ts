@@ -12,7 +12,6 @@ import {
   ExecutionDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import type { RunStep, Workflows } from '#shared/ports.ts';
-
 import { executionConsoleUrl } from './execution-links.ts';
 
 // For config.ts, which imports this module on first use: a namespace import of the package would keep every command.
