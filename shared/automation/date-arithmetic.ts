@@ -1,5 +1,5 @@
 // luxon (≈ 70 KB), the calendar arithmetic of waits, date conditions and activity due dates: loaded by the first
-// run step or dry run that needs it (shared/runtime/run-action.ts, shared/engine/runs.ts), not at init. The words
+// run step or dry run that needs it (shared/engine/run-action.ts, shared/engine/runs.ts), not at init. The words
 // and checks of durations and calendars need none of it (iso-durations.ts, working-calendar.ts).
 import type * as Luxon from 'luxon';
 import { loadedOnFirstUse } from '#shared/lazy-module.ts';

@@ -5,8 +5,6 @@
 import { createDocumentLinkService } from '#shared/crm/document-links.ts';
 import { createRecordService } from '#shared/crm/records.ts';
 import { createActions } from '#shared/engine/actions.ts';
-import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
-import type { TaskPayload } from '#shared/automation/run-steps.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
 import type { Mailer, RunMetrics, SmsSender } from '#shared/ports.ts';
@@ -40,11 +38,5 @@ export function runActionOf(core: Core, channels: RunActionChannels) {
     sendWebhook: createWebhookSender({ allowLoopback: channels.allowLoopback }),
     documents: { links, sendSms: createGuardedSms(channels.sms, store.exceptions) },
   });
-  const handleTask = createRunAction({ store, actions, clock, logger, metrics: channels.metrics });
-  // Plan wait, date conditions and activity due dates count in luxon, loaded by the first Task rather than at init
-  // (a failed load fails the Task, which its Retry runs again).
-  return async function runAction(payload: TaskPayload): Promise<unknown> {
-    await loadDateArithmetic();
-    return handleTask(payload);
-  };
+  return createRunAction({ store, actions, clock, logger, metrics: channels.metrics });
 }
