@@ -35,40 +35,47 @@ const loadRunTools = loadedOnFirstUse(async () => {
   return { compileAutomation, resumeRunInput, decideBranches, decideRun, matchesPattern };
 });
 
+// The query and body schemas are built by the first request that parses one (or documents it), not at init.
 const DateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
-export const RunsQuery = z.strictObject({
-  from: DateTime.optional(),
-  to: DateTime.optional(),
-  status: z.enum(runStatuses).optional(),
-  entityId: Id.optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  cursor: z.string().max(2000).optional(),
-}).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { path: ['to'], message: 'must not be before from' });
+export const RunsQuery = z.lazy(() =>
+  z.strictObject({
+    from: DateTime.optional(),
+    to: DateTime.optional(),
+    status: z.enum(runStatuses).optional(),
+    entityId: Id.optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    cursor: z.string().max(2000).optional(),
+  }).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { path: ['to'], message: 'must not be before from' }),
+);
 
-export const RunCountsQuery = z
-  .strictObject({ from: DateTime.optional(), to: DateTime.optional() })
-  .refine((window) => !window.from || !window.to || window.from <= window.to, { path: ['to'], message: 'must not be before from' });
+export const RunCountsQuery = z.lazy(() =>
+  z
+    .strictObject({ from: DateTime.optional(), to: DateTime.optional() })
+    .refine((window) => !window.from || !window.to || window.from <= window.to, { path: ['to'], message: 'must not be before from' }),
+);
 
 const subjectTypeList = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
 
 /** GET /runs: every automation's runs, by automation, by record, by status, in a date range. */
-export const AllRunsQuery = z
-  .strictObject({
-    automationId: Id.optional(),
-    entityType: z.enum(subjectTypeList).optional(),
-    entityId: Id.optional(),
-    status: z.enum(runStatuses).optional(),
-    from: DateTime.optional(),
-    to: DateTime.optional(),
-    limit: z.coerce.number().int().min(1).max(100).optional(),
-    cursor: z.string().max(2000).optional(),
-  })
-  .refine((query) => (query.entityType === undefined) === (query.entityId === undefined), {
-    path: ['entityId'],
-    message: 'filter by entityType and entityId together',
-  })
-  .refine((query) => !query.from || !query.to || query.from <= query.to, { path: ['to'], message: 'must not be before from' });
+export const AllRunsQuery = z.lazy(() =>
+  z
+    .strictObject({
+      automationId: Id.optional(),
+      entityType: z.enum(subjectTypeList).optional(),
+      entityId: Id.optional(),
+      status: z.enum(runStatuses).optional(),
+      from: DateTime.optional(),
+      to: DateTime.optional(),
+      limit: z.coerce.number().int().min(1).max(100).optional(),
+      cursor: z.string().max(2000).optional(),
+    })
+    .refine((query) => (query.entityType === undefined) === (query.entityId === undefined), {
+      path: ['entityId'],
+      message: 'filter by entityType and entityId together',
+    })
+    .refine((query) => !query.from || !query.to || query.from <= query.to, { path: ['to'], message: 'must not be before from' }),
+);
 
 /** Step Functions keeps an execution's history this long after it ends; its console page is empty after. */
 const EXECUTION_HISTORY_DAYS = 90;
@@ -164,14 +171,16 @@ export function composeSteps(run: RunRecord, recorded: StepRecord[]): RunStepVie
   return steps;
 }
 
-export const RunTarget = z.strictObject({
-  entityType: z.enum(['contact', 'company', 'lead', 'deal', 'activity', 'document']),
-  entityId: Id,
-});
+export const RunTarget = z.lazy(() =>
+  z.strictObject({
+    entityType: z.enum(['contact', 'company', 'lead', 'deal', 'activity', 'document']),
+    entityId: Id,
+  }),
+);
 
-export const RedriveWindow = z
-  .strictObject({ from: DateTime, to: DateTime })
-  .refine((window) => window.from < window.to, { path: ['to'], message: 'must be after from' });
+export const RedriveWindow = z.lazy(() =>
+  z.strictObject({ from: DateTime, to: DateTime }).refine((window) => window.from < window.to, { path: ['to'], message: 'must be after from' }),
+);
 
 export interface RunsDeps {
   store: Store;
