@@ -27,8 +27,24 @@ export function newSecret(prefix: 'sc_key' | 'sc_user'): string {
   return `${prefix}_${randomBytes(24).toString('base64url')}`;
 }
 
-export function createCredentials(table: TableRef, clock: Clock) {
+/**
+ * How long a container trusts a credential it found: a key revoked through another container (another Lambda
+ * instance) stops working there within this; in the process that revoked it, at once (docs/ARCHITECTURE.md, "Caches").
+ */
+export const CREDENTIAL_TTL_MS = 5_000;
+/** Credentials kept per container at most (the oldest found is dropped first). */
+const MAX_CACHED_CREDENTIALS = 1_000;
+
+/**
+ * Credentials found, per process and keyed by table and the secret's hash: only lookups that found one are kept
+ * (a failed or unknown one is asked again next time). Holds the lookup's promise, so concurrent requests with one
+ * key share a read.
+ */
+const found = new Map<string, { until: number; value: Promise<Credential | undefined> }>();
+
+export function createCredentials(table: TableRef, clock: Clock, ttlMs = CREDENTIAL_TTL_MS) {
   const { client, tableName } = table;
+  const cacheKey = (hash: string) => `${tableName}\u0000${hash}`;
 
   /** Stores a new credential for a principal and returns its secret, shown this once. */
   async function issue(principal: Principal, name: string): Promise<string> {
@@ -43,10 +59,30 @@ export function createCredentials(table: TableRef, clock: Clock) {
     return secret;
   }
 
-  async function find(secret: string): Promise<Credential | undefined> {
-    const result = await client.send(new GetCommand({ TableName: tableName, Key: credentialKey(hashSecret(secret)) }));
+  async function lookUp(hash: string): Promise<Credential | undefined> {
+    const result = await client.send(new GetCommand({ TableName: tableName, Key: credentialKey(hash) }));
     if (!result.Item) return undefined;
     return { principal: result.Item.principal as Principal, name: result.Item.name as string, createdAt: result.Item.createdAt as string };
+  }
+
+  /** The credential a secret is, as found at most `ttlMs` ago in this container, else as stored now. */
+  async function find(secret: string): Promise<Credential | undefined> {
+    const hash = hashSecret(secret);
+    const key = cacheKey(hash);
+    const now = performance.now();
+    const hit = found.get(key);
+    if (hit && hit.until > now) return hit.value;
+    const value = lookUp(hash);
+    const entry = { until: now + ttlMs, value };
+    found.delete(key);
+    found.set(key, entry);
+    if (found.size > MAX_CACHED_CREDENTIALS) found.delete(found.keys().next().value!);
+    const drop = () => {
+      if (found.get(key) === entry) found.delete(key);
+    };
+    // Never kept: a lookup that failed or found nothing.
+    void value.then((credential) => credential ?? drop(), drop);
+    return value;
   }
 
   /** An integration and its API key in one write; the key is returned this once. */
@@ -97,14 +133,20 @@ export function createCredentials(table: TableRef, clock: Clock) {
   async function removeIntegration(integrationId: string): Promise<boolean> {
     const result = await client.send(new GetCommand({ TableName: tableName, Key: integrationKey(integrationId), ConsistentRead: true }));
     if (!result.Item) return false;
-    await client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName: tableName, Key: integrationKey(integrationId) } },
-          { Delete: { TableName: tableName, Key: credentialKey(result.Item.keyHash as string) } },
-        ],
-      }),
-    );
+    const hash = result.Item.keyHash as string;
+    try {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: tableName, Key: integrationKey(integrationId) } },
+            { Delete: { TableName: tableName, Key: credentialKey(hash) } },
+          ],
+        }),
+      );
+    } finally {
+      // Revoked in this container at once, lookups under way included; elsewhere within the TTL.
+      found.delete(cacheKey(hash));
+    }
     return true;
   }
 
