@@ -238,6 +238,8 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     if (!exited) child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
+  // One listener per running JVM, not one per start ever made in this process.
+  void exitPromise.then(() => process.off('exit', killOnExit));
 
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
   const deadline = Date.now() + 30_000;
