@@ -29,22 +29,40 @@ export function newSecret(prefix: 'sc_key' | 'sc_user'): string {
 
 /**
  * How long a container trusts a credential it found: a key revoked through another container (another Lambda
- * instance) stops working there within this; in the process that revoked it, at once (docs/ARCHITECTURE.md, "Caches").
+ * instance) stops working there within this; in the process that revoked it, at once (docs/ARCHITECTURE.md §8).
  */
 export const CREDENTIAL_TTL_MS = 5_000;
-/** Credentials kept per container at most (the oldest found is dropped first). */
-const MAX_CACHED_CREDENTIALS = 1_000;
+/** Credentials (and integrations) kept per container at most (the oldest found is dropped first). */
+const MAX_KEPT = 1_000;
 
 /**
- * Credentials found, per process and keyed by table and the secret's hash: only lookups that found one are kept
- * (a failed or unknown one is asked again next time). Holds the lookup's promise, so concurrent requests with one
- * key share a read.
+ * Found ones only, per process, keyed by table and the secret's hash (`credential:`) or the integration's id
+ * (`integration:`, whose creator and name an integration's write is credited and shown with): a lookup that
+ * failed or found nothing is asked again next time. Holds the lookup's promise, so concurrent requests share a read.
  */
-const found = new Map<string, { until: number; value: Promise<Credential | undefined> }>();
+const found = new Map<string, { until: number; value: Promise<unknown> }>();
+
+/** `load()` as found at most `ttlMs` ago under `key` in this process, else now. */
+function keptFor<T>(key: string, ttlMs: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
+  const now = performance.now();
+  const hit = found.get(key);
+  if (hit && hit.until > now) return hit.value as Promise<T | undefined>;
+  const value = load();
+  const entry = { until: now + ttlMs, value };
+  found.delete(key);
+  found.set(key, entry);
+  if (found.size > MAX_KEPT) found.delete(found.keys().next().value!);
+  const drop = () => {
+    if (found.get(key) === entry) found.delete(key);
+  };
+  void value.then((item) => item ?? drop(), drop);
+  return value;
+}
 
 export function createCredentials(table: TableRef, clock: Clock, ttlMs = CREDENTIAL_TTL_MS) {
   const { client, tableName } = table;
-  const cacheKey = (hash: string) => `${tableName}\u0000${hash}`;
+  const credentialCacheKey = (hash: string) => `${tableName}\u0000credential:${hash}`;
+  const integrationCacheKey = (integrationId: string) => `${tableName}\u0000integration:${integrationId}`;
 
   /** Stores a new credential for a principal and returns its secret, shown this once. */
   async function issue(principal: Principal, name: string): Promise<string> {
@@ -68,21 +86,7 @@ export function createCredentials(table: TableRef, clock: Clock, ttlMs = CREDENT
   /** The credential a secret is, as found at most `ttlMs` ago in this container, else as stored now. */
   async function find(secret: string): Promise<Credential | undefined> {
     const hash = hashSecret(secret);
-    const key = cacheKey(hash);
-    const now = performance.now();
-    const hit = found.get(key);
-    if (hit && hit.until > now) return hit.value;
-    const value = lookUp(hash);
-    const entry = { until: now + ttlMs, value };
-    found.delete(key);
-    found.set(key, entry);
-    if (found.size > MAX_CACHED_CREDENTIALS) found.delete(found.keys().next().value!);
-    const drop = () => {
-      if (found.get(key) === entry) found.delete(key);
-    };
-    // Never kept: a lookup that failed or found nothing.
-    void value.then((credential) => credential ?? drop(), drop);
-    return value;
+    return keptFor(credentialCacheKey(hash), ttlMs, () => lookUp(hash));
   }
 
   /** An integration and its API key in one write; the key is returned this once. */
@@ -145,12 +149,18 @@ export function createCredentials(table: TableRef, clock: Clock, ttlMs = CREDENT
       );
     } finally {
       // Revoked in this container at once, lookups under way included; elsewhere within the TTL.
-      found.delete(cacheKey(hash));
+      found.delete(credentialCacheKey(hash));
+      found.delete(integrationCacheKey(integrationId));
     }
     return true;
   }
 
-  async function getIntegration(integrationId: string): Promise<Integration | undefined> {
+  /** The integration as found at most `ttlMs` ago in this container (its name and creator never change), else now. */
+  function getIntegration(integrationId: string): Promise<Integration | undefined> {
+    return keptFor(integrationCacheKey(integrationId), ttlMs, () => readIntegration(integrationId));
+  }
+
+  async function readIntegration(integrationId: string): Promise<Integration | undefined> {
     const result = await client.send(new GetCommand({ TableName: tableName, Key: integrationKey(integrationId) }));
     if (!result.Item) return undefined;
     const item = result.Item;

@@ -4,7 +4,7 @@
 // phone number) and change rarely, so a container keeps what it read for SETTINGS_TTL_MS: a request reads
 // them at most once, concurrent requests share one read, and a write through this process drops its copy
 // at once. Another container (another Lambda instance) sees a change within SETTINGS_TTL_MS
-// (docs/ARCHITECTURE.md, "Caches").
+// (docs/ARCHITECTURE.md §8).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableRef } from '#shared/ports.ts';

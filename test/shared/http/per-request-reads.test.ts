@@ -24,7 +24,7 @@ async function itemsRead(act: () => Promise<unknown>): Promise<string[]> {
 }
 
 describe('POST /contacts through an API key', () => {
-  it('reads the settings at most once, and the credential once, over several writes', async () => {
+  it('reads the settings and the key\'s integration at most once, and the credential once, over several writes', async () => {
     const { key } = await must(t, 'POST', '/integrations', { name: 'Web form' });
     await must(t, 'PATCH', '/settings', { defaultCountry: 'ES' });
 
@@ -37,6 +37,7 @@ describe('POST /contacts through an API key', () => {
 
     expect(read.filter((kind) => kind === 'workspace').length).toBeLessThanOrEqual(1);
     expect(read.filter((kind) => kind === 'credential')).toHaveLength(1);
+    expect(read.filter((kind) => kind === 'integration')).toHaveLength(1);
   });
 
   it('uses a default country changed a moment ago', async () => {
