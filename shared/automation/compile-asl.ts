@@ -1,7 +1,7 @@
 // Compiles an automation into its Step Functions state machine (ASL, JSONPath), with its rule's pattern from
 // compile-pattern.ts (docs/ARCHITECTURE.md §6, §7). Pure and deterministic.
 import type { EventPattern } from '#shared/events/pattern.ts';
-import { type AslAttributeValue, type AslRun, closeRunParameters, enrollRunParameters, runAttributes } from '#shared/store/runs.ts';
+import { type AslAttributeValue, type AslListValue, type AslRun, closeRunParameters, enrollRunParameters, runAttributes } from '#shared/store/runs.ts';
 import type { AutomationDefinition, Step } from './definition.ts';
 import { actionsOf, isBranch, onLeaveOf, subjectOf, waitOf } from './definition-model.ts';
 import { type Delay, EXECUTION_WAIT_LIMIT_DAYS, longestDays } from './durations.ts';
@@ -64,6 +64,8 @@ export interface StateNames {
   cancel?: string;
   recordFailure: string;
   failed: string;
+  /** Where an outcome state goes when its close is refused: the run was closed already (runs.ts runTransitions). */
+  closedAlready: string;
   /** Where a caught error goes first: its Cause becomes a message (see causeStates), then its outcome's state. */
   failureCause: string;
   skipCause: string;
@@ -154,6 +156,15 @@ const startExecutionRetry = [
 /** A run with no delay finishes in seconds; a stuck one ends within a day and track-runs records it. */
 const NO_DELAY_TIMEOUT_SECONDS = 24 * 3600;
 
+/** `$.run.planned` (run-steps.ts PlannedRun): run-action answers it in `carry` and every Task after Check conditions gets it. */
+const PLANNED = 'planned';
+
+/**
+ * `$.run.summaries`: summary lines (DynamoDB list elements, `{S}`) Record success appends to the run record's:
+ * the last action's, which leaves them to it; empty after every other state.
+ */
+const SUMMARIES = 'summaries';
+
 /** Paths into the state data. The input is the CRM event (or a continuation of a run); `$.run` is added. */
 const PATH = {
   runId: '$.detail.eventId',
@@ -161,6 +172,8 @@ const PATH = {
   progress: '$.run',
   step: '$.run.step',
   actionsCompleted: '$.run.actionsCompleted',
+  planned: '$.run.planned',
+  summaries: '$.run.summaries',
   waitUntil: '$.run.wait.waitUntil',
   continues: '$.run.wait.continues',
   continuation: '$.run.wait.continuation',
@@ -222,6 +235,9 @@ function invoke(b: Build, payload: Record<string, unknown>, timeout: number) {
 
 const toFailure = (b: Build) => ({ ErrorEquals: ['States.ALL'], ResultPath: PATH.failure, Next: b.names.failureCause });
 
+/** An outcome state's close refused (the run ended already): nothing is written, the execution ends at `next`. */
+const closedAlready = (next: string) => ({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: next });
+
 /**
  * States that leave the message of a caught error at `<path>.Cause`, then go to `next`. On AWS a Lambda's Cause
  * is JSON (errorType, errorMessage, its stack trace); in local mode it is the message; a Cause may be missing
@@ -270,17 +286,23 @@ function causeStates(entry: string, path: string, next: string): Record<string, 
 }
 
 /** `$.run` after a state succeeds: the step that comes next (named if it fails) and the actions done so far. */
-const progress = (nextStep: string, actionsCompleted: number) => ({ step: nextStep, actionsCompleted: String(actionsCompleted) });
+const progress = (nextStep: string, actionsCompleted: number) => ({ step: nextStep, actionsCompleted: String(actionsCompleted), [SUMMARIES]: [] });
 
 /** Which run the fragments of shared/store/runs.ts write: this automation's, the trigger event's id. */
 const aslRun = (b: Build): AslRun => ({ automationId: b.id, tableName: b.tableName, runIdPath: PATH.runId });
 
 /** An outcome state: the run record closed (runs.ts closeRunParameters), retried like every DynamoDB Task. */
-function recordUpdate(b: Build, status: Parameters<typeof closeRunParameters>[1], attributes: Array<[string, AslAttributeValue]>, removed: string[] = []) {
+function recordUpdate(
+  b: Build,
+  status: Parameters<typeof closeRunParameters>[1],
+  attributes: Array<[string, AslAttributeValue]>,
+  removed: string[] = [],
+  appended: Array<[string, AslListValue]> = [],
+) {
   return {
     Type: 'Task',
     Resource: DYNAMODB_UPDATE,
-    Parameters: closeRunParameters(aslRun(b), status, attributes, removed),
+    Parameters: closeRunParameters(aslRun(b), status, attributes, removed, appended),
     ResultPath: null,
     TimeoutSeconds: b.recordTimeout,
     Retry: dynamoRetry,
@@ -337,7 +359,7 @@ function waitStates(b: Build, wait: Delay): Record<string, AslState> {
       },
       b.actionTimeout,
     ),
-    ResultSelector: { 'step.$': '$.Payload.nextStep', actionsCompleted: '0', 'wait.$': '$.Payload' },
+    ResultSelector: { 'step.$': '$.Payload.nextStep', actionsCompleted: '0', 'wait.$': '$.Payload', [SUMMARIES]: [] },
     ResultPath: PATH.progress,
     Catch: [{ ErrorEquals: [runErrors.conditionsNotMet], ResultPath: PATH.outcome, Next: names.skipCause }, toFailure(b)],
     Next: waitName,
@@ -426,10 +448,17 @@ function checkConditionsState(b: Build): AslState {
         onLeave: onLeaveOf(definition),
         finishPending: definition.finishPending,
         waited,
+        // What the actions would read the run for (its start or due time) is worked out here and carried on.
+        'run.$': PATH.progress,
+        'startedAt.$': '$$.Execution.StartTime',
       },
       b.actionTimeout,
     ),
-    ResultSelector: b.branchy ? { ...progress(first, 0), 'branches.$': '$.Payload.carry.branches' } : progress(first, 0),
+    ResultSelector: {
+      ...progress(first, 0),
+      [`${PLANNED}.$`]: `$.Payload.carry.${PLANNED}`,
+      ...(b.branchy ? { 'branches.$': '$.Payload.carry.branches' } : {}),
+    },
     ResultPath: PATH.progress,
     Catch: catches,
     Next: first,
@@ -512,13 +541,21 @@ function actionStates(b: Build): Record<string, AslState> {
             timeZone: definition.timeZone,
             ...(b.branchy ? { 'actionsCompleted.$': PATH.actionsCompleted, 'branches.$': `${PATH.progress}.branches` } : {}),
             ...(readsSteps(definition) ? { readsSteps: true } : {}),
+            [`${PLANNED}.$`]: PATH.planned,
+            // The last action on its path leaves its count and summary line to Record success, which writes the
+            // run record anyway: one write of the run fewer.
+            ...(following === b.names.recordSuccess ? { closes: true } : {}),
           },
           b.actionTimeout,
         ),
         ...(step.type === 'callWebhook' ? { Retry: [webhookRetry, ...lambdaRetry] } : {}),
-        ResultSelector: b.branchy
-          ? { step: following, 'actionsCompleted.$': '$.Payload.carry.actionsCompleted', 'branches.$': '$.Payload.carry.branches' }
-          : progress(following, numbered.index + 1),
+        ResultSelector: {
+          ...(b.branchy
+            ? { step: following, 'actionsCompleted.$': '$.Payload.carry.actionsCompleted', 'branches.$': '$.Payload.carry.branches' }
+            : { step: following, actionsCompleted: String(numbered.index + 1) }),
+          [`${PLANNED}.$`]: `$.Payload.carry.${PLANNED}`,
+          [`${SUMMARIES}.$`]: `$.Payload.carry.${SUMMARIES}`,
+        },
         ResultPath: PATH.progress,
         Catch: [toFailure(b)],
         Next: following,
@@ -541,6 +578,7 @@ function stateNamesOf(numbered: NumberedStep[], wait: Delay | undefined, continu
     skip: STATE.skip,
     recordFailure: STATE.recordFailure,
     failed: STATE.failed,
+    closedAlready: STATE.closedAlready,
     failureCause: 'Why it failed?',
     skipCause: 'Why skipped?',
   };
@@ -613,20 +651,22 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
             ]
           : [[runAttributes.actionsCompleted, { N: String(definition.actions.length) }]],
         [runAttributes.error, runAttributes.errorCause, runAttributes.failedStep],
+        // The last action's summary line, which it left to this write (none when it wrote it itself).
+        [[runAttributes.summaries, { 'L.$': PATH.summaries }]],
       ),
-      Catch: [toFailure(b)],
+      Catch: [closedAlready(names.closedAlready), toFailure(b)],
       End: true,
     },
     [names.skip]: {
       ...recordUpdate(b, 'SKIPPED', [[runAttributes.reason, { 'S.$': `${PATH.outcome}.Cause` }]]),
-      Catch: [toFailure(b)],
+      Catch: [closedAlready(names.closedAlready), toFailure(b)],
       End: true,
     },
     ...(names.cancel
       ? {
           [names.cancel]: {
             ...recordUpdate(b, 'CANCELLED', [[runAttributes.reason, { 'S.$': `${PATH.outcome}.Cause` }]]),
-            Catch: [toFailure(b)],
+            Catch: [closedAlready(names.closedAlready), toFailure(b)],
             End: true,
           },
         }
@@ -652,11 +692,14 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
         [runAttributes.failedStep, { 'S.$': PATH.step }],
         [runAttributes.actionsCompleted, { 'N.$': PATH.actionsCompleted }],
       ]),
+      // Closed already: the execution still fails with its error, writing nothing.
+      Catch: [closedAlready(names.failed)],
       Next: names.failed,
     },
     // The execution fails too, so the console, alarms and track-runs see a failed run.
     [names.failed]: { Type: 'Fail', ErrorPath: `${PATH.failure}.Error`, CausePath: `${PATH.failure}.Cause` },
     [names.duplicate]: { Type: 'Succeed', Comment: 'This automation already has a run for this event.' },
+    [names.closedAlready]: { Type: 'Succeed', Comment: 'The run was closed already (cancelled meanwhile, or this close was retried): nothing changed.' },
   };
 
   // A round trip through JSON drops keys a parse left as undefined: the definition is stored and sent as JSON.
@@ -694,15 +737,19 @@ function taskBindingsOf(asl: StateMachineDefinition): Record<string, TaskBinding
  */
 export function resumeRunInput(
   detail: CrmEventDetail,
-  failed: { failedStep: string; actionsCompleted: number },
+  failed: { failedStep: string; actionsCompleted: number; startedAt?: string; dueAt?: string },
   options: { branchy?: boolean } = {},
 ): RunInput {
+  // The run's planned time, from its record (the redrive's own start is not the run's); always present, as the
+  // action steps read `$.run.planned`.
+  const plannedAt = failed.dueAt ?? failed.startedAt;
+  const planned = plannedAt ? { plannedAt, ...(failed.dueAt ? { dueAt: failed.dueAt } : {}) } : {};
   // With branches, the path is decided by Check conditions: a step after it resumes there, and the steps done
   // before on the path run again (each is idempotent, so what they made is not made twice).
   const afterChecks = ![STATE.enroll, STATE.planWait, STATE.continueInNewRun, STATE.checkConditions].includes(failed.failedStep as never);
   const step =
     failed.failedStep === STATE.continueInNewRun ? STATE.planWait : options.branchy && afterChecks ? STATE.checkConditions : failed.failedStep;
-  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step } };
+  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step, planned, summaries: [] } };
 }
 
 /**

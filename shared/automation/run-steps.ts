@@ -52,6 +52,32 @@ export interface RunProgress {
   continuation?: Continuation;
   /** Set by a redrive (resumeRunInput): the step the new execution starts at. */
   resumeAt?: string;
+  /** When the run's actions were planned to run, carried from Check conditions on (see PlannedRun). */
+  planned?: PlannedRun;
+  /** Summary lines Record success appends to the run's (`{S}` list elements): the last action's, else none. */
+  summaries?: Array<{ S: string }>;
+}
+
+/**
+ * What an action needs of its run record, carried in the state data (`$.run.planned`) so that it need not read
+ * the record: when the actions were planned to run (the due time of a run that waited, else its start), the
+ * time part of the ids its steps derive, and the due time its templates may show. Empty when not known (a
+ * redrive of a run recorded before it was carried): the action then reads the run.
+ */
+export interface PlannedRun {
+  plannedAt?: string;
+  dueAt?: string;
+}
+
+/** The run's planned time as Check conditions knows it: carried already, the wait's due time, or this execution's start. */
+export function plannedOf(payload: CheckConditionsPayload): PlannedRun {
+  const run = payload.run;
+  if (run?.planned?.plannedAt) return run.planned;
+  const dueAt = run?.wait?.dueAt;
+  if (dueAt) return { plannedAt: dueAt, dueAt };
+  // Enroll wrote this execution's start as the run's: true for a run that neither waited nor was redriven.
+  if (!payload.waited && !run?.resumeAt && payload.startedAt) return { plannedAt: payload.startedAt };
+  return {};
 }
 
 /** An execution's input: a CRM event as EventBridge delivers it (or as the API builds it for a manual run);
@@ -109,6 +135,9 @@ export interface CheckConditionsPayload extends TaskPayloadBase {
   finishPending: boolean;
   /** Whether the run waited: only then can its record have left the stage or the automation have stopped. */
   waited: boolean;
+  /** `$.run` and the execution's start (state machines compiled before they were passed have neither). */
+  run?: RunProgress;
+  startedAt?: string;
 }
 
 export interface RunActionPayload extends TaskPayloadBase {
@@ -118,6 +147,10 @@ export interface RunActionPayload extends TaskPayloadBase {
   branches?: Record<string, boolean>;
   /** Templates may read what named steps answered before (`steps.<name>.response`). */
   readsSteps?: boolean;
+  /** `$.run.planned`: what the action would otherwise read the run for. */
+  planned?: PlannedRun;
+  /** The run's next state is Record success: the action leaves its count and summary line to it (in `carry`). */
+  closes?: boolean;
   automationName: string;
   /** Index in the definition's actions (from 0); with the run id it names what the action creates. */
   actionIndex: number;

@@ -21,6 +21,7 @@ export const STATE = {
   cancel: 'Cancel',
   recordFailure: 'Record failure',
   failed: 'Failed',
+  closedAlready: 'Closed already',
 } as const;
 
 export const actionLabels: Record<ActionType, string> = {

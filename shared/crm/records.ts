@@ -74,9 +74,33 @@ const requiredFields: Record<EntityType, string[]> = {
   documentTemplate: ['name', 'kind', 'body', 'parties'],
 };
 
-export function createRecordService(store: Store, clock: Clock) {
+export interface RecordServiceOptions {
+  /**
+   * How long a user found to exist is taken to exist still when a write links a record to it (responsibleId),
+   * per container; 0 (the default, the API's) reads the user at every such write. run-action sets a few seconds:
+   * a user deleted in that window may still be set as responsible by an automation in this container.
+   */
+  userSeenForMs?: number;
+}
+
+export function createRecordService(store: Store, clock: Clock, options: RecordServiceOptions = {}) {
   const { records } = store;
   const actors = createActorDisplay(store);
+  const userSeenForMs = options.userSeenForMs ?? 0;
+  /** Users seen to exist, until when (userSeenForMs); a few hundred at most. */
+  const usersSeen = new Map<string, number>();
+
+  async function exists(target: EntityType, id: string): Promise<boolean> {
+    if (target !== 'user' || userSeenForMs <= 0) return (await records.get(target, id)) !== undefined;
+    const now = clock.now().getTime();
+    if ((usersSeen.get(id) ?? 0) > now) return true;
+    const found = (await records.get(target, id)) !== undefined;
+    if (found) {
+      if (usersSeen.size >= 1000) usersSeen.clear();
+      usersSeen.set(id, now + userSeenForMs);
+    } else usersSeen.delete(id);
+    return found;
+  }
 
   async function pipeline(id: string): Promise<Pipeline | undefined> {
     const record = await records.get('pipeline', id);
@@ -89,7 +113,7 @@ export function createRecordService(store: Store, clock: Clock) {
     const mustExist = async (field: string, target: EntityType) => {
       const id = data[field];
       if (typeof id !== 'string' || !changed.has(field)) return;
-      if (!(await records.get(target, id))) issues.push({ path: field, message: `no ${target} with id ${id}` });
+      if (!(await exists(target, id))) issues.push({ path: field, message: `no ${target} with id ${id}` });
     };
     await mustExist('responsibleId', 'user');
     if (type === 'contact') await mustExist('companyId', 'company');
@@ -128,7 +152,12 @@ export function createRecordService(store: Store, clock: Clock) {
     return records.create(type, data, writeContextOf(caller), options);
   }
 
-  async function update(type: CrmRecordType, id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {
+  /**
+   * `read`: the record as the caller just read it (an automation step): the first attempt writes on it without
+   * reading it again, conditional on its version; a concurrent change is then met as always (412 with
+   * `expectedVersion`, else a retry on the fresh record).
+   */
+  async function update(type: CrmRecordType, id: string, input: unknown, caller: Caller, expectedVersion?: number, read?: Entity): Promise<Entity> {
     const { values, clears } = splitClears(await withNationalPhones(store, input));
     const patch = clears.length > 0 && isEmpty(values) ? {} : parseWith(patchSchemas[type], values);
     const unknown = clears.filter((field) => !(field in createSchemas[type].shape));
@@ -136,16 +165,18 @@ export function createRecordService(store: Store, clock: Clock) {
     const required = clears.filter((field) => requiredFields[type].includes(field));
     if (required.length > 0) throw new ValidationFailed(required.map((path) => ({ path, message: 'required; it cannot be cleared' })));
     const full = { ...(patch as Record<string, unknown>), ...Object.fromEntries(clears.map((key) => [key, null])) };
-    return writePatch(type, id, full, caller, expectedVersion);
+    return writePatch(type, id, full, caller, expectedVersion, read);
   }
 
-  async function writePatch(type: EntityType, id: string, patch: Record<string, unknown>, caller: Caller, expectedVersion?: number) {
-    return withFreshVersion(expectedVersion, async (version) => {
-      const current = await records.require(type, id);
+  async function writePatch(type: EntityType, id: string, patch: Record<string, unknown>, caller: Caller, expectedVersion?: number, read?: Entity) {
+    return withFreshVersion(expectedVersion, async (version, attempt) => {
+      const current = attempt === 1 && read?.id === id ? read : await records.require(type, id);
       const next = mergePatch(current, patch);
       checkMerged(type, next);
-      await checkLinks(type, next, new Set(Object.keys(patch)));
-      return records.update(type, id, () => next, writeContextOf(caller), { expectedVersion: version ?? current.version });
+      // Links are checked where the write changes them: an unchanged link was checked when it was set.
+      const changed = Object.keys(patch).filter((field) => JSON.stringify(current[field]) !== JSON.stringify(next[field]));
+      await checkLinks(type, next, new Set(changed));
+      return records.update(type, id, () => next, writeContextOf(caller), { expectedVersion: version ?? current.version, current });
     });
   }
 
@@ -232,10 +263,10 @@ const WRITE_ATTEMPTS = 12;
  * writers spread out; a record that keeps changing under it ends in 409, never in a
  * 412 the caller did not ask for.
  */
-async function withFreshVersion<T>(expectedVersion: number | undefined, write: (version: number | undefined) => Promise<T>): Promise<T> {
+async function withFreshVersion<T>(expectedVersion: number | undefined, write: (version: number | undefined, attempt: number) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await write(expectedVersion);
+      return await write(expectedVersion, attempt);
     } catch (error) {
       if (expectedVersion !== undefined || !(error instanceof VersionMismatch)) throw error;
       if (attempt >= WRITE_ATTEMPTS) {

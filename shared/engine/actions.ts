@@ -232,7 +232,7 @@ export function createActions(deps: ActionDeps) {
       }
       const changed = Object.keys(patch).filter((field) => JSON.stringify(valueAt(entity, field)) !== JSON.stringify(patch[field]));
       if (changed.length === 0) return noop(`${Object.keys(patch).join(', ')} already set`, 'every field already had its value');
-      const updated = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, patch, caller);
+      const updated = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, patch, caller, undefined, ctx.read);
       return { result: 'changed', done: `set ${changed.join(', ')}`, records: [recordRef(ctx.entityType, updated, 'updated', changed)] };
     },
 
@@ -261,7 +261,7 @@ export function createActions(deps: ActionDeps) {
       if (!action.allowBackward && order.indexOf(target) < order.indexOf(from)) {
         return noop(`not moved back from ${from} to ${target}`, 'a backward move, and the step does not allow it');
       }
-      const moved = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller);
+      const moved = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller, undefined, ctx.read);
       return { result: 'changed', done: `moved the ${ctx.entityType} from ${from} to ${target}`, records: [recordRef(ctx.entityType, moved, 'updated', ['stageId'])] };
     },
     ...documentExecutors(deps, deps.documents),

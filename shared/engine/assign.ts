@@ -48,7 +48,7 @@ export function createAssign(deps: { store: Store; records: RecordService }) {
     if (entity.responsibleId === userId) {
       return { result: 'noop', done: `${userId} is responsible already`, reason: first ? 'the turn fell on the current responsible' : 'a retried step', assignedTo: userId };
     }
-    const updated = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { responsibleId: userId }, caller);
+    const updated = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { responsibleId: userId }, caller, undefined, ctx.read);
     return { result: 'changed', done: `assigned to ${userId}`, assignedTo: userId, records: [recordRef(ctx.entityType, updated, 'updated', ['responsibleId'])] };
   };
 }

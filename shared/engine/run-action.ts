@@ -8,6 +8,7 @@ import {
   type CheckConditionsPayload,
   type PlanWaitAnswer,
   type PlanWaitPayload,
+  type PlannedRun,
   type RunActionPayload,
   type RunFacts,
   type TaskPayload,
@@ -20,6 +21,7 @@ import {
   enforceDecision,
   eventRecordOf,
   needsCurrentRecord,
+  plannedOf,
 } from '#shared/automation/run-steps.ts';
 import { STATE } from '#shared/automation/state-names.ts';
 import { renderAction } from '#shared/automation/render-action.ts';
@@ -88,7 +90,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
 
   async function checkConditions(
     payload: CheckConditionsPayload,
-  ): Promise<{ proceed: true; carry?: { branches: Record<string, boolean> }; paths?: Record<string, string> }> {
+  ): Promise<{ proceed: true; carry: { planned: PlannedRun; branches?: Record<string, boolean> }; paths?: Record<string, string> }> {
     await enforceManualRunner(payload);
     await enrol(payload);
     const decided = payload;
@@ -101,13 +103,25 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     enforceDecision(decideRun(decided, facts));
     const paths = decideBranches(payload, facts);
     if (payload.waited) await store.runLog.markResumed(payload.automationId, payload.runId);
-    return paths ? { proceed: true, carry: { branches: paths.branches }, paths: paths.reasons } : { proceed: true };
+    // The run's planned time travels on to the actions (`$.run.planned`), which then need not read the run.
+    const planned = plannedOf(payload);
+    return paths ? { proceed: true, carry: { planned, branches: paths.branches }, paths: paths.reasons } : { proceed: true, carry: { planned } };
   }
 
-  async function runAction(payload: RunActionPayload): Promise<{ outcome: StepOutcome; actor: Actor }> {
+  /** What the action needs of its run: carried in the payload, or (a state machine compiled before) read from the run. */
+  async function plannedFor(payload: RunActionPayload): Promise<PlannedRun & { plannedAt: string }> {
+    if (payload.planned?.plannedAt) return { ...payload.planned, plannedAt: payload.planned.plannedAt };
+    const run = await store.runLog.get(payload.automationId, payload.runId);
+    return { plannedAt: run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) };
+  }
+
+  async function runAction(
+    payload: RunActionPayload,
+  ): Promise<{ outcome: StepOutcome; actor: Actor; planned: PlannedRun; summaries: Array<{ S: string }> }> {
     const entityType = payload.entityType as EntityType;
-    // The record as it is now; for a deletion trigger, as it was.
-    const entity = (await store.records.get(entityType, payload.entityId)) ?? (eventRecordOf(payload.event) as never);
+    // The record as it is now, read once for the whole Task (the step's update writes on it); for a deletion trigger, as it was.
+    const read = await store.records.get(entityType, payload.entityId);
+    const entity = read ?? (eventRecordOf(payload.event) as never);
     if (!entity) throw new Error(`The ${entityType} ${payload.entityId} no longer exists.`);
     const contactId = entityType === 'contact' ? undefined : (entity.contactId as string | undefined);
     const companyId = entity.companyId as string | undefined;
@@ -115,7 +129,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       contactId ? store.records.get('contact', contactId) : undefined,
       companyId ? store.records.get('company', companyId) : undefined,
     ]);
-    const run = await store.runLog.get(payload.automationId, payload.runId);
+    const planned = await plannedFor(payload);
     const context = {
       ...templateContext({
         entityType,
@@ -124,14 +138,14 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         ...(company ? { company } : {}),
         event: payload.event as unknown as Record<string, unknown>,
         automation: { id: payload.automationId, name: payload.automationName },
-        run: { id: payload.runId, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) },
+        run: { id: payload.runId, ...(planned.dueAt ? { dueAt: planned.dueAt } : {}) },
         now: clock.now(),
         ...(payload.readsSteps ? { steps: await store.webhooks.results(payload.runId) } : {}),
       }),
       ...(await documentVariablesOf(store, payload.event)),
     };
     const rendered = await renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
-    const plannedAt = new Date(run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt);
+    const plannedAt = new Date(planned.plannedAt);
     try {
       const { actor, ...outcome } = await actions.runStep(rendered as never, {
         automationId: payload.automationId,
@@ -146,11 +160,15 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         // Templates were filled above, once, exactly as a dry run shows them.
         render: async (text) => text,
         event: payload.event as unknown as Record<string, unknown>,
+        ...(read ? { read } : {}),
       }, entity);
       // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
       const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
-      await store.runLog.countActions(payload.automationId, payload.runId, completed, `${payload.stepName}: ${outcome.done}`);
-      return { outcome, actor };
+      const summary = `${payload.stepName}: ${outcome.done}`;
+      // The last action leaves its count and line to Record success, which writes the run record anyway.
+      if (payload.closes) return { outcome, actor, planned, summaries: [{ S: summary }] };
+      await store.runLog.countActions(payload.automationId, payload.runId, completed, summary);
+      return { outcome, actor, planned, summaries: [] };
     } catch (error) {
       // Someone wrote the record at the same moment: the step's Retry runs it again on the fresh record.
       if (error instanceof VersionMismatch) throw new TransientError(error.message);
@@ -169,12 +187,13 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         return { answer, outcome: answer.paths ? { done, branches: answer.paths } : { done } };
       }
       case 'runAction': {
-        const { outcome, actor } = await runAction(payload);
-        // With branches the count of actions done depends on the path: it travels on with the decisions.
+        const { outcome, actor, planned, summaries } = await runAction(payload);
+        // The run's planned time travels on; with branches the count of actions done depends on the path: it
+        // travels on with the decisions.
         const answer =
           payload.actionsCompleted === undefined
-            ? outcome
-            : { ...outcome, carry: { actionsCompleted: String(Number(payload.actionsCompleted) + 1), branches: payload.branches ?? {} } };
+            ? { ...outcome, carry: { planned, summaries } }
+            : { ...outcome, carry: { planned, summaries, actionsCompleted: String(Number(payload.actionsCompleted) + 1), branches: payload.branches ?? {} } };
         return { answer, outcome: outcome as unknown as Record<string, unknown>, actor };
       }
     }
@@ -186,7 +205,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     step: { startedAt: string; executionId: string; automationVersion?: number },
     answer: Awaited<ReturnType<typeof checkConditions>>,
   ): Promise<void> {
-    if (payload.branches === undefined || !answer.carry) return;
+    if (payload.branches === undefined || !answer.carry.branches) return;
     const decisions = answer.carry.branches;
     const endedAt = clock.now().toISOString();
     for (const branch of branchesOnPath(JSON.parse(payload.branches) as BranchCheck[], decisions)) {

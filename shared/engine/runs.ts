@@ -459,7 +459,11 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       });
       if (!marked) continue;
       const branchy = walkSteps(definition.actions).some(({ step }) => isBranch(step));
-      const resumed = resumeRunInput(detail as RunInput['detail'], { failedStep, actionsCompleted: run.actionsCompleted }, { branchy });
+      const resumed = resumeRunInput(
+        detail as RunInput['detail'],
+        { failedStep, actionsCompleted: run.actionsCompleted, startedAt: run.startedAt, ...(run.dueAt ? { dueAt: run.dueAt } : {}) },
+        { branchy },
+      );
       const { executionId } = await workflows.start(automationId, name, resumed);
       await store.runLog.noteRedriveExecution(automationId, run.runId, executionId);
       redriven.push(run.runId);

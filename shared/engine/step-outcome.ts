@@ -1,6 +1,6 @@
 // What a step is given and what it reports: the contract between run-action and every action executor,
 // apart from the executors so that each may live in its own module.
-import type { EntityType } from '#shared/domain/entities.ts';
+import type { Entity, EntityType } from '#shared/domain/entities.ts';
 
 export type ActionConfig = { type: string } & Record<string, unknown>;
 
@@ -21,6 +21,11 @@ export interface StepContext {
   render(template: string): Promise<string>;
   /** The trigger event's detail (document steps read which document it was about). */
   event?: Record<string, unknown>;
+  /**
+   * The step's record as this Task read it from the table (absent when it is gone and the step sees the event's
+   * image): an update writes on it without reading it again, conditional on its version.
+   */
+  read?: Entity;
 }
 
 /** A record a step created, changed or deleted: enough to link to it at that version. */

@@ -27,7 +27,8 @@ export interface RunActionChannels {
 
 export function runActionOf(core: Core, channels: RunActionChannels) {
   const { store, clock, logger } = core;
-  const records = createRecordService(store, clock);
+  // A user an automation makes responsible was seen to exist at most 10 s ago (docs/local-performance.md).
+  const records = createRecordService(store, clock, { userSeenForMs: 10_000 });
   const links = createDocumentLinkService({ store, records, clock, linkBase: channels.linkBase });
   const actions = createActions({
     store,

@@ -75,6 +75,11 @@ export interface WriteOptions {
   expectedVersion?: number;
   /** A caller-chosen id (pipelines, ids derived from a run step); fails with 409 when taken. */
   id?: string;
+  /**
+   * update: the record as the caller just read it, so it is not read again. The write stays conditional on its
+   * version: if the record changed since, the write fails with VersionMismatch as any concurrent change does.
+   */
+  current?: Entity;
 }
 
 const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -337,7 +342,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     context: WriteContext,
     options: WriteOptions = {},
   ): Promise<Entity> {
-    const current = await require(type, id);
+    const current = options.current?.id === id ? options.current : await require(type, id);
     if (options.expectedVersion !== undefined && options.expectedVersion !== current.version) {
       throw new VersionMismatch(options.expectedVersion, current.version);
     }

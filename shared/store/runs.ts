@@ -104,9 +104,10 @@ export interface RunRecord {
 
 /**
  * Every change of a run's status after Enroll put it RUNNING, with the statuses it may come from. A change
- * from any other status is a late or repeated delivery and changes nothing. The state machine's own outcome
- * states (`close`) are reached only by the execution that holds the run, so their update carries no condition:
- * a refused close would fail the run it was closing.
+ * from any other status is a late or repeated delivery and changes nothing. That holds for the state machine's
+ * own outcome states (`close`) too: their update is conditional on `close.from`, and a refused close (the run
+ * was closed already: cancelled meanwhile, or this close retried after a lost response) ends the execution
+ * without writing (compile-asl.ts sends DynamoDB.ConditionalCheckFailedException to "Closed already").
  */
 export const runTransitions = {
   /** Plan wait: the run waits until its due time; a continuation past a year waits again. */
@@ -200,6 +201,8 @@ export function runRedriveUpdate(
 
 /** A DynamoDB attribute value in a Task's Parameters: literal, or read from a path (`.$`). */
 export type AslAttributeValue = { S: string } | { 'S.$': string } | { N: string } | { 'N.$': string };
+/** A list read from the state data: an array of DynamoDB values (`[{S: …}]`). */
+export type AslListValue = { 'L.$': string };
 
 // States.Format treats these characters in its template as syntax.
 const formatLiteral = (text: string) => text.replace(/[\\'{}]/g, (char) => `\\${char}`);
@@ -269,13 +272,16 @@ export function enrollRunParameters(
 
 /**
  * An outcome state's updateItem Parameters (runTransitions.close): the new status (and its status-index key),
- * the end time, plus the given attributes, minus the removed ones.
+ * the end time, plus the given attributes, minus the removed ones; only from a status the run may close from,
+ * so a late or replayed close never overwrites an ended run (it fails with ConditionalCheckFailed instead).
  */
 export function closeRunParameters(
   run: AslRun,
   status: (typeof runTransitions.close.to)[number],
   attributes: Array<[string, AslAttributeValue]>,
   removed: string[] = [],
+  /** Lists whose elements are appended to the attribute's (summary lines). */
+  appended: Array<[string, AslListValue]> = [],
 ) {
   const all: Array<[string, AslAttributeValue]> = [
     [runAttributes.status, { S: status }],
@@ -284,19 +290,29 @@ export function closeRunParameters(
     ...attributes,
   ];
   const names: Record<string, string> = {};
-  const values: Record<string, AslAttributeValue> = {};
+  const values: Record<string, AslAttributeValue | AslListValue | { L: [] }> = {};
   // Every attribute goes through a name placeholder: status, error and trigger are DynamoDB reserved words.
   const assignments = all.map(([attribute, value]) => {
     names[`#${attribute}`] = attribute;
     values[`:${attribute}`] = value;
     return `#${attribute} = :${attribute}`;
   });
+  for (const [attribute, value] of appended) {
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    values[':none'] = { L: [] };
+    assignments.push(`#${attribute} = list_append(if_not_exists(#${attribute}, :none), :${attribute})`);
+  }
   for (const attribute of removed) names[`#${attribute}`] = attribute;
   const removal = removed.length > 0 ? ` REMOVE ${removed.map((attribute) => `#${attribute}`).join(', ')}` : '';
+  const from: readonly RunStatus[] = runTransitions.close.from;
+  from.forEach((value, index) => (values[`:from${index}`] = { S: value }));
   return {
     TableName: run.tableName,
     Key: aslRunKey(run),
     UpdateExpression: `SET ${assignments.join(', ')}${removal}`,
+    // A missing run has no status, so it is refused too (the update would otherwise create a stub).
+    ConditionExpression: from.map((_, index) => `#${runAttributes.status} = :from${index}`).join(' OR '),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };

@@ -109,6 +109,7 @@ describe('state names', () => {
       'Record failure',
       'Failed',
       'Duplicate event',
+      'Closed already',
     ]);
   });
 
@@ -183,6 +184,7 @@ describe('state names', () => {
       'Record failure',
       'Failed',
       'Duplicate event',
+      'Closed already',
     ]);
   });
 
@@ -337,7 +339,18 @@ describe('resumeRunInput', () => {
     const input = resumeRunInput(anEvent(), { failedStep, actionsCompleted: 1 });
 
     // Assess
-    expect(input.run).toEqual({ step: resumeAt, actionsCompleted: '1', resumeAt });
+    expect(input.run).toEqual({ step: resumeAt, actionsCompleted: '1', resumeAt, planned: {}, summaries: [] });
+  });
+
+  it.each([
+    ['its start', { startedAt: '2026-03-10T12:00:00.000Z' }, { plannedAt: '2026-03-10T12:00:00.000Z' }],
+    ['its due time after a wait', { startedAt: '2026-03-10T12:00:00.000Z', dueAt: '2026-03-12T09:00:00.000Z' }, { plannedAt: '2026-03-12T09:00:00.000Z', dueAt: '2026-03-12T09:00:00.000Z' }],
+  ])('carries the run’s planned time from its record (%s), not the redrive’s start', (_case, recorded, planned) => {
+    // Act
+    const input = resumeRunInput(anEvent(), { failedStep: '2 · Send e-mail', actionsCompleted: 1, ...recorded });
+
+    // Assess
+    expect(input.run?.planned).toEqual(planned);
   });
 
   it('lets Resuming a run? reach every step that does work', () => {

@@ -87,6 +87,9 @@ describe('an error caught without a Cause', () => {
     const event = anEvent();
     const table = new RunTable();
     await runCompiled(compiled, anEventInput(event), { table });
+    // The run under way, as Enroll left it (the run above closed it).
+    const { pk, sk } = runKey('renewal-1', event.eventId);
+    table.items.set(`${pk}|${sk}`, { ...table.get(pk, sk), status: 'RUNNING' });
     const failurePath = Object.entries(compiled.asl.States).filter(([name]) => name.startsWith('Why it failed') || name === 'Record failure' || name === 'Failed');
     const caught = { ...compiled, asl: { ...compiled.asl, StartAt: compiled.stateNames.failureCause, States: Object.fromEntries(failurePath) } };
     const input = { ...anEventInput(event), run: { step: '1 · Create lead', actionsCompleted: '0' }, failure: { Error: 'States.Timeout' } };
@@ -100,6 +103,66 @@ describe('an error caught without a Cause', () => {
       { name: 'States.Timeout', cause: 'States.Timeout (no cause given)' },
     ]);
     expect(recordOf(table, event.eventId)).toMatchObject({ status: 'FAILED', error: 'States.Timeout', errorCause: 'States.Timeout (no cause given)' });
+  });
+});
+
+describe('a close of a run that ended already', () => {
+  /** An action during which someone else ends the run (a cancel, a late track-runs), as `status`. */
+  const endingTheRun = (table: RunTable, runId: string, status: string) => () => {
+    const { pk, sk } = runKey('renewal-1', runId);
+    table.items.set(`${pk}|${sk}`, { ...table.get(pk, sk), status, endedAt: '2026-03-10T12:00:01.000Z' });
+    return { done: 'did it' };
+  };
+
+  it('is refused: Record success leaves a cancelled run as it is and the execution ends at Closed already', async () => {
+    // Prepare
+    const event = anEvent();
+    const table = new RunTable();
+
+    // Act
+    const outcome = await runCompiled(compileAutomation(anAutomation({ actions: [actionExamples.notify] })), anEventInput(event), {
+      table,
+      runAction: endingTheRun(table, event.eventId, 'CANCELLED'),
+    });
+
+    // Assess
+    expect(outcome.entered.slice(-2)).toEqual(['Record success', 'Closed already']);
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(recordOf(table, event.eventId)).toMatchObject({ status: 'CANCELLED', endedAt: '2026-03-10T12:00:01.000Z' });
+  });
+
+  it('is refused: Record failure leaves a succeeded run as it is, and the execution still fails', async () => {
+    // Prepare
+    const event = anEvent();
+    const table = new RunTable();
+    const succeededThenFailing = () => {
+      endingTheRun(table, event.eventId, 'SUCCEEDED')();
+      throw Object.assign(new Error('late failure'), { name: 'Late' });
+    };
+
+    // Act
+    const outcome = await runCompiled(compileAutomation(anAutomation({ actions: [actionExamples.notify] })), anEventInput(event), {
+      table,
+      runAction: succeededThenFailing,
+    });
+
+    // Assess
+    expect(outcome.entered.slice(-2)).toEqual(['Record failure', 'Failed']);
+    expect(outcome.error).toEqual({ name: 'Late', cause: 'late failure' });
+    expect(recordOf(table, event.eventId)).toMatchObject({ status: 'SUCCEEDED', endedAt: '2026-03-10T12:00:01.000Z' });
+    expect(recordOf(table, event.eventId)?.error).toBeUndefined();
+  });
+
+  it('is made from RUNNING, the status Enroll leaves', async () => {
+    // Prepare
+    const event = anEvent();
+
+    // Act
+    const outcome = await runCompiled(compileAutomation(anAutomation({ actions: [actionExamples.notify] })), anEventInput(event));
+
+    // Assess
+    expect(outcome.entered.at(-1)).toBe('Record success');
+    expect(recordOf(outcome.table, event.eventId)).toMatchObject({ status: 'SUCCEEDED' });
   });
 });
 

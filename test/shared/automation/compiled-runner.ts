@@ -12,6 +12,7 @@ import {
   answerPlanWait,
   decideRun,
   enforceDecision,
+  plannedOf,
 } from '#shared/automation/run-steps.ts';
 
 type Json = Parameters<StateMachine['run']>[0];
@@ -37,13 +38,19 @@ export class RunTable {
   updateItem(params: Record<string, any>) {
     const key = plain(params.Key);
     const id = `${String(key.pk)}|${String(key.sk)}`;
-    const item = { ...key, ...this.items.get(id) };
+    const existing = this.items.get(id);
+    if (params.ConditionExpression && !holds(params.ConditionExpression, existing, params)) throw conditionalCheckFailed();
+    const item = { ...key, ...existing };
     const match = /^SET (.+?)(?: REMOVE (.+))?$/.exec(String(params.UpdateExpression));
     if (!match) throw new Error(`stand-in understands SET … [REMOVE …] only: ${params.UpdateExpression}`);
     const values = plain(params.ExpressionAttributeValues);
-    for (const assignment of (match[1] as string).split(', ')) {
+    // `#a = :v`, or `#a = list_append(if_not_exists(#a, :none), :v)` (split on ", " apart from its inner one).
+    const assignments = (match[1] as string).replace(/list_append\(if_not_exists\(#\w+, :\w+\), (:\w+)\)/g, 'append $1').split(', ');
+    for (const assignment of assignments) {
       const [name, value] = assignment.split(' = ') as [string, string];
-      item[params.ExpressionAttributeNames[name]] = values[value];
+      const attribute = params.ExpressionAttributeNames[name];
+      const appended = value.startsWith('append ') ? (values[value.slice('append '.length)] as unknown[]) : undefined;
+      item[attribute] = appended ? [...((item[attribute] as unknown[] | undefined) ?? []), ...appended] : values[value];
     }
     for (const name of match[2]?.split(', ') ?? []) delete item[params.ExpressionAttributeNames[name]];
     this.items.set(id, item);
@@ -57,10 +64,13 @@ function conditionalCheckFailed() {
   return error;
 }
 
-/** DynamoDB JSON ({"S": …}, {"N": …}) to plain values. */
+const toPlain = (value: any): unknown =>
+  'N' in value ? Number(value.N) : 'S' in value ? value.S : 'L' in value ? (value.L as unknown[]).map(toPlain) : value;
+
+/** DynamoDB JSON ({"S": …}, {"N": …}, {"L": […]}) to plain values. */
 function plain(attributes: Record<string, any>): Item {
   return Object.fromEntries(
-    Object.entries(attributes).map(([name, value]) => [name, 'N' in value ? Number(value.N) : 'S' in value ? value.S : value]),
+    Object.entries(attributes).map(([name, value]) => [name, toPlain(value)]),
   );
 }
 
@@ -122,8 +132,16 @@ export async function runCompiled(compiled: CompiledAutomation, input: RunInput,
     payloads.set(state, payload);
     let answer: unknown = {};
     if (payload.task === 'planWait') answer = standIns.planWait ? standIns.planWait(payload) : answerPlanWait(payload);
-    if (payload.task === 'checkConditions') enforceDecision(decideRun(payload, standIns.facts?.(payload) ?? {}));
-    if (payload.task === 'runAction') answer = standIns.runAction?.(payload) ?? { done: true };
+    // Answered as run-action answers: the run's planned time carried on to the actions.
+    if (payload.task === 'checkConditions') {
+      enforceDecision(decideRun(payload, standIns.facts?.(payload) ?? {}));
+      answer = { proceed: true, carry: { planned: plannedOf(payload) } };
+    }
+    if (payload.task === 'runAction') {
+      const given = (standIns.runAction?.(payload) ?? { done: true }) as Record<string, any>;
+      const summaries = payload.closes ? [{ S: `${payload.stepName}: ${String(given.done ?? 'done')}` }] : [];
+      answer = { ...given, carry: { planned: payload.planned, summaries, ...given.carry } };
+    }
     return { StatusCode: 200, Payload: answer };
   };
 

@@ -29,6 +29,19 @@ describe.each(catalogue.filter(([name]) => name !== 'a two-year delay'))('%s', (
 });
 
 describe('a run without delay', () => {
+  it('has Record success append the last action’s summary line, which it left to it; the others write their own', async () => {
+    // Prepare
+    const event = anEvent();
+    const table = new RunTable();
+
+    // Act
+    const { payloads } = await runCompiled(compiledWith(), anEventInput(event), { table, runAction: () => ({ done: 'mailed x@example.com' }) });
+
+    // Assess
+    expect([payloads.get('1 · Create lead'), payloads.get('2 · Send e-mail')].map((payload) => (payload as { closes?: boolean }).closes)).toEqual([undefined, true]);
+    expect(recordOf(table, event.eventId)).toMatchObject({ status: 'SUCCEEDED', actionsCompleted: 2, summaries: ['2 · Send e-mail: mailed x@example.com'] });
+  });
+
   it.each([1, 2, 5, 20])('with %i actions costs N + 3 state transitions', async (count) => {
     // Prepare
     const compiled = compiledWith({ actions: Array.from({ length: count }, () => actionExamples.notify) });
@@ -72,6 +85,8 @@ describe('a run without delay', () => {
       endedAt: '2026-03-10T12:00:05.000Z',
       actionsCompleted: 2,
       actionsTotal: 2,
+      // The last action's line (the first action's own is run-action's write, not the state machine's).
+      summaries: ['2 · Send e-mail: true'],
       gsi1pk: automationRunsKey('renewal-1'),
       gsi1sk: runSortKey(startedAt, event.eventId),
       gsi2pk: entityRunsKey('deal', event.entityId),
@@ -88,9 +103,10 @@ describe('a run without delay', () => {
     const event = anEvent();
 
     // Act
-    const { payloads } = await runCompiled(compiledWith(), anEventInput(event));
+    const { payloads, table } = await runCompiled(compiledWith(), anEventInput(event));
 
     // Assess
+    const run = table.get(runKey('renewal-1', event.eventId).pk, runKey('renewal-1', event.eventId).sk);
     expect(payloads.get('2 · Send e-mail')).toEqual({
       task: 'runAction',
       automationId: 'renewal-1',
@@ -104,7 +120,12 @@ describe('a run without delay', () => {
       entityId: event.entityId,
       event,
       timeZone: 'UTC',
+      // The run's start as Enroll recorded it, carried from Check conditions on: the action need not read the run.
+      planned: { plannedAt: run?.startedAt },
+      // The last action: Record success writes its count and summary line with the run's end.
+      closes: true,
     });
+    expect(run?.startedAt).toEqual(expect.any(String));
   });
 
   it('acts on the document owner for a document trigger', async () => {
@@ -260,6 +281,9 @@ describe('a redrive of a failed run', () => {
     const table = new RunTable();
     await runCompiled(compiled, anEventInput(event), { table, runAction: (payload) => (payload.actionIndex === 1 ? failAction() : {}) });
     const record = recordOf(table, event.eventId) as { failedStep: string; actionsCompleted: number };
+    // The API marks the run RUNNING again before it starts the redrive (runTransitions.redrive).
+    const { pk, sk } = runKey('renewal-1', event.eventId);
+    table.items.set(`${pk}|${sk}`, { ...table.get(pk, sk), status: 'RUNNING' });
     return { compiled, event, table, record };
   }
 
@@ -391,7 +415,7 @@ describe('a wait longer than an execution', () => {
         Name: `${event.eventId}-2`,
         Input: {
           detail: event,
-          run: { step: 'Plan wait', actionsCompleted: '0', continuation: expect.objectContaining({ part: 2, executionName: `${event.eventId}-2` }) },
+          run: { step: 'Plan wait', actionsCompleted: '0', summaries: [], continuation: expect.objectContaining({ part: 2, executionName: `${event.eventId}-2` }) },
           AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: 'arn:aws:states:eu-west-1:000000000000:execution:automation:first',
         },
       },

@@ -1,0 +1,176 @@
+// run-action's Task on the real table: it reads what it needs once (the record; the run's planned time comes in
+// the payload), leaves the last action's count and summary to Record success, and a retried Task changes nothing
+// twice. And the update it makes on the record it read: a change in between is never lost.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CrmEventDetail } from '#shared/events/catalogue.ts';
+import type { RunActionPayload } from '#shared/automation/run-steps.ts';
+import type { Entity } from '#shared/domain/entities.ts';
+import { createActions } from '#shared/engine/actions.ts';
+import { createRunAction } from '#shared/engine/run-action.ts';
+import { VersionMismatch } from '#shared/errors.ts';
+import { stepId } from '#shared/ids.ts';
+import { createWebhookSender } from '#shared/webhooks/outbound.ts';
+import { type TestApp, createTestApp } from '#test/support/app.ts';
+import { aRun, putRuns } from '#test/support/run-records.ts';
+import { silentLogger } from '#test/support/table.ts';
+
+let t: TestApp;
+let handleTask: ReturnType<typeof createRunAction>;
+let runs = 0;
+const automationId = 'auto-ra';
+const butler = { kind: 'automation', automationId: 'other', runId: 'r0', cause: { automationId: 'other', depth: 1 } } as const;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const actions = createActions({
+    store: t.app.store,
+    records: t.app.records,
+    sendMail: async (mail) => ({ sent: true, to: mail.to, messageId: 'm1' }),
+    clock: t.clock,
+    sendWebhook: createWebhookSender({ allowLoopback: true }),
+  });
+  handleTask = createRunAction({ store: t.app.store, actions, clock: t.clock, logger: silentLogger, metrics: { runEnrolled: () => {} } });
+});
+
+async function aContact(): Promise<Entity> {
+  const created = await t.call('POST', '/contacts', { name: 'Client', emails: [`c${Date.now()}${Math.random()}@example.com`.replace('0.', '')] });
+  return created.body as Entity;
+}
+
+function aPayload(contact: Entity, overrides: Partial<RunActionPayload> = {}): RunActionPayload {
+  runs += 1;
+  const runId = `run-ra-${runs}`;
+  return {
+    task: 'runAction',
+    automationId,
+    runId,
+    executionId: `local:${automationId}:${runId}`,
+    entityType: 'contact',
+    entityId: contact.id,
+    event: { eventId: runId, entityType: 'contact', entityId: contact.id, occurredAt: '2026-03-10T12:00:00.000Z', after: contact } as unknown as CrmEventDetail,
+    automationName: 'Run action test',
+    actionIndex: 0,
+    stepName: '1 · Update fields',
+    action: { type: 'updateFields', set: { 'fields.tier': 'gold' } } as never,
+    timeZone: 'UTC',
+    planned: { plannedAt: '2026-03-10T12:00:00.000Z' },
+    ...overrides,
+  };
+}
+
+describe('an action Task', () => {
+  it('makes its change once when retried, and its step is one entry with two attempts', async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = aPayload(contact);
+
+    // Act
+    await handleTask(payload);
+    await handleTask(payload);
+
+    // Assess
+    const steps = await t.app.store.runLog.steps(automationId, payload.runId);
+    expect(steps.map((step) => [step.name, step.status, step.attempts])).toEqual([['1 · Update fields', 'SUCCEEDED', 2]]);
+    const now = await t.app.store.records.get('contact', contact.id);
+    expect([now?.version, (now?.fields as Record<string, unknown>).tier]).toEqual([2, 'gold']);
+  });
+
+  it('derives what it creates from the planned time it is given, not from a run record (there is none)', async () => {
+    // Prepare
+    const contact = await aContact();
+    const plannedAt = '2026-02-01T08:00:00.000Z';
+    const payload = aPayload(contact, { action: { type: 'createLead', title: 'Follow up' } as never, stepName: '1 · Create lead', planned: { plannedAt } });
+
+    // Act
+    const answer = (await handleTask(payload)) as { records: Array<{ id: string }>; carry: { planned: unknown } };
+
+    // Assess
+    expect(answer.records[0]?.id).toBe(stepId(payload.runId, 1, new Date(plannedAt)));
+    expect(answer.carry.planned).toEqual({ plannedAt });
+  });
+
+  it('reads the run for its planned time when the payload has none (a state machine compiled before)', async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = aPayload(contact, { action: { type: 'createLead', title: 'Follow up' } as never, stepName: '1 · Create lead' });
+    delete payload.planned;
+    const dueAt = '2026-04-01T09:00:00.000Z';
+    await putRuns(t.table, [aRun({ automationId, runId: payload.runId, startedAt: '2026-03-01T00:00:00.000Z', dueAt, status: 'RUNNING', entityType: 'contact', entityId: contact.id })]);
+
+    // Act
+    const answer = (await handleTask(payload)) as { records: Array<{ id: string }>; carry: { planned: unknown } };
+
+    // Assess
+    expect(answer.records[0]?.id).toBe(stepId(payload.runId, 1, new Date(dueAt)));
+    expect(answer.carry.planned).toEqual({ plannedAt: dueAt, dueAt });
+  });
+
+  it('as the last action, leaves its count and summary line to Record success (in its answer), not writing the run', async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = aPayload(contact, { closes: true });
+    await putRuns(t.table, [aRun({ automationId, runId: payload.runId, startedAt: '2026-03-10T12:00:00.000Z', status: 'RUNNING', actionsCompleted: 0, entityType: 'contact', entityId: contact.id })]);
+
+    // Act
+    const answer = (await handleTask(payload)) as { carry: { summaries: unknown } };
+
+    // Assess
+    expect(answer.carry.summaries).toEqual([{ S: '1 · Update fields: set fields' }]);
+    const run = await t.app.store.runLog.get(automationId, payload.runId);
+    expect([run?.actionsCompleted, run?.summaries]).toEqual([0, undefined]);
+  });
+
+  it('before the last action, writes the count and summary line itself, once however often it is retried', async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = aPayload(contact);
+    await putRuns(t.table, [aRun({ automationId, runId: payload.runId, startedAt: '2026-03-10T12:00:00.000Z', status: 'RUNNING', actionsCompleted: 0, entityType: 'contact', entityId: contact.id })]);
+
+    // Act
+    const first = (await handleTask(payload)) as { carry: { summaries: unknown } };
+    await handleTask(payload);
+
+    // Assess
+    expect(first.carry.summaries).toEqual([]);
+    const run = await t.app.store.runLog.get(automationId, payload.runId);
+    expect([run?.actionsCompleted, run?.summaries]).toEqual([1, ['1 · Update fields: set fields']]);
+  });
+});
+
+describe('an update on the record as the caller read it', () => {
+  it('is written on the fresh record when the record changed since, keeping the other change', async () => {
+    // Prepare
+    const read = await aContact();
+    await t.call('PATCH', `/contacts/${read.id}`, { name: 'Renamed meanwhile' });
+
+    // Act
+    const updated = await t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, undefined, read);
+
+    // Assess
+    expect([updated.version, updated.name, (updated.fields as Record<string, unknown>).tier]).toEqual([3, 'Renamed meanwhile', 'gold']);
+  });
+
+  it('fails with the version conflict when the caller holds to the version it read', async () => {
+    // Prepare
+    const read = await aContact();
+    await t.call('PATCH', `/contacts/${read.id}`, { name: 'Renamed meanwhile' });
+
+    // Act
+    const write = t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, read.version, read);
+
+    // Assess
+    await expect(write).rejects.toBeInstanceOf(VersionMismatch);
+    expect((await t.app.store.records.get('contact', read.id))?.name).toBe('Renamed meanwhile');
+  });
+
+  it('is written without another read when nothing changed since', async () => {
+    // Prepare
+    const read = await aContact();
+
+    // Act
+    const updated = await t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, undefined, read);
+
+    // Assess
+    expect([updated.version, (updated.fields as Record<string, unknown>).tier]).toEqual([2, 'gold']);
+  });
+});
