@@ -57,8 +57,9 @@ const fresh: WorkspaceSettings = { version: 0, butlerActive: false, butlerSwitch
 const WRITE_ATTEMPTS = 5;
 
 export function createSettingsService(store: Store, clock: Clock) {
+  /** The settings as stored now, past the container's short-lived copy (a versioned write starts from them). */
   async function read(): Promise<WorkspaceSettings> {
-    return (await store.settings.get<WorkspaceSettings>(SETTINGS_NAME)) ?? fresh;
+    return (await store.settings.get<WorkspaceSettings>(SETTINGS_NAME, { fresh: true })) ?? fresh;
   }
 
   /** Writes a change on the settings as read, again on a fresh read when another admin wrote in between. */
