@@ -1,10 +1,11 @@
-// The functions' budgets (docs/ARCHITECTURE.md §12): each bundle's JavaScript evaluated at init ≤ 300 KB minified,
-// what it is made of, and its cold init ≤ 100 ms, measured the way Lambda loads it.
+// The functions' budgets (docs/ARCHITECTURE.md §12): each bundle's JavaScript evaluated at init ≤ 300 KB minified
+// without the bundled AWS SDK (shown beside with it), what it is made of, and its cold init ≤ 100 ms, measured the
+// way Lambda loads it.
 // `npm run bench` prints this section; `npx tsx bench/functions.ts` prints only it.
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BUNDLE_BUDGET_BYTES, type BuiltFunction, buildFunctions, kb } from '../scripts/build.ts';
+import { BUNDLE_BUDGET_BYTES, type BuiltFunction, buildFunctions, kb, sdkPackage } from '../scripts/build.ts';
 
 export const COLD_INIT_BUDGET_MS = 100;
 const RUNS = Number(process.env.BENCH_INIT_RUNS ?? 7);
@@ -96,8 +97,6 @@ export function runtimeSdkInit(runs = RUNS): number {
   return cpu.sort((a, b) => a - b)[Math.floor(runs / 2)] as number;
 }
 
-const sdkPackage = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws\/lambda-invoke-store|bowser|fast-xml-parser|strnum|tslib|mnemonist|obliterator)\//;
-
 /** An output file and what it imports statically: what evaluating it evaluates. */
 function staticClosure(built: BuiltFunction, file: string): Set<string> {
   const { outputs } = built.metafile;
@@ -167,19 +166,19 @@ export function lazyChunks(built: BuiltFunction, runs = RUNS): Array<{ parts: st
 
 export async function functionFigures(): Promise<void> {
   console.log(
-    `Function bundles (minified, AWS SDK inside, as deployed): JavaScript evaluated at init (budget ${kb(BUNDLE_BUDGET_BYTES)}), all of it with the lazy chunks; ` +
-      `cold init, median of ${RUNS} fresh processes with Lambda's environment (budget ${COLD_INIT_BUDGET_MS} ms CPU):`,
+    `Function bundles (minified, as deployed): JavaScript evaluated at init without the bundled AWS SDK (budget ${kb(BUNDLE_BUDGET_BYTES)}), ` +
+      `with it beside, and all files with the lazy chunks; cold init, median of ${RUNS} fresh processes with Lambda's environment (budget ${COLD_INIT_BUDGET_MS} ms CPU):`,
   );
   console.log(
-    `  Size is judged on the JavaScript evaluated at init, the bundled AWS SDK included ("AWS SDK" below): each function carries its own ` +
-      `minified, tree-shaken copy because loading the runtime's CommonJS SDK for the DynamoDB clients alone takes ${runtimeSdkInit().toFixed(0)} ms CPU here. ` +
-      `Lazy chunks (loaded by the first call that needs them) count in "in all", not at init.`,
+    `  Size is judged without the AWS SDK (the issue's measure, taken when the SDK came from the runtime); each function still bundles its own ` +
+      `minified, tree-shaken copy ("AWS SDK" below, counted in "with SDK" and in the cold init) because loading the runtime's CommonJS SDK for the ` +
+      `DynamoDB clients alone takes ${runtimeSdkInit().toFixed(0)} ms CPU here. Lazy chunks (loaded by the first call that needs them) count in "in all", not at init.`,
   );
   for (const built of await buildFunctions()) {
     const init = coldInit(built.name);
-    const size = `${kb(built.initBytes).padStart(9)} ${built.initBytes <= BUNDLE_BUDGET_BYTES ? 'ok  ' : 'MISS'}  (${kb(built.totalBytes)} in all)`;
+    const size = `${kb(built.initBytesWithoutSdk).padStart(9)} ${built.initBytesWithoutSdk <= BUNDLE_BUDGET_BYTES ? 'ok  ' : 'MISS'} (${kb(built.initBytes)} with SDK, ${kb(built.totalBytes)} in all)`;
     const time = 'error' in init ? `init failed: ${init.error}` : `init ${init.cpuMs.toFixed(0).padStart(4)} ms CPU ${init.cpuMs <= COLD_INIT_BUDGET_MS ? 'ok  ' : 'MISS'} (${init.wallMs.toFixed(0)} ms wall)`;
-    console.log(`  ${built.name.padEnd(22)} ${size.padEnd(36)} ${time}`);
+    console.log(`  ${built.name.padEnd(22)} ${size.padEnd(52)} ${time}`);
     const parts = partsAtInit(built).filter(({ bytes }) => bytes >= 8 * 1024);
     console.log(`    ${parts.map(({ part, bytes }) => `${part} ${(bytes / 1024).toFixed(0)}`).join(', ')} (KB, parts ≥ 8 KB at init)`);
     for (const lazy of lazyChunks(built)) console.log(`    lazy: ${lazy.parts}, ${kb(lazy.bytes)}, +${lazy.cpuMs.toFixed(0)} ms CPU for the first call that needs it`);

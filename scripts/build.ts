@@ -1,6 +1,7 @@
 // `npm run build`: bundles every Lambda (functions/*/handler.ts) with esbuild the way the stack does
 // (infra/constructs/functions.ts runs the same bundleFunction), and prints each bundle's size against the
-// 300 KB budget (docs/ARCHITECTURE.md §12). `npm run bench` adds what each bundle holds and its cold init.
+// 300 KB budget, judged without the bundled AWS SDK (docs/ARCHITECTURE.md §12). `npm run bench` adds what each
+// bundle holds and its cold init.
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -105,10 +106,15 @@ export const bundleOptions = {
   outExtension: { '.js': '.mjs' },
 } as const satisfies BuildOptions;
 
+/** The AWS SDK and the packages only it uses: bundled in every function, left out of the size budget. */
+export const sdkPackage = /node_modules\/(@aws-sdk|@smithy|@aws-crypto|@aws\/lambda-invoke-store|bowser|fast-xml-parser|strnum|tslib|mnemonist|obliterator)\//;
+
 export interface BuiltFunction {
   name: string;
   /** The JavaScript Lambda evaluates at init: index.mjs and the chunks it imports statically. */
   initBytes: number;
+  /** The same without the bundled AWS SDK's code: what the 300 KB budget is judged on (the issue's measure). */
+  initBytesWithoutSdk: number;
   /** Every JavaScript file of the bundle, lazy chunks included. */
   totalBytes: number;
   metafile: Metafile;
@@ -138,7 +144,12 @@ export async function bundleFunction(name: string, outdir: string, root = '.'): 
   };
   visit(entry);
   const size = (files: Iterable<string>) => [...files].reduce((sum, file) => sum + statSync(file).size, 0);
-  return { name, initBytes: size(loadedAtInit), totalBytes: size(jsFiles), metafile: result.metafile };
+  // A file's bytes less what the SDK's inputs put in it (the rest is ours, our packages', and esbuild's glue).
+  const sdkBytes = (file: string) =>
+    Object.entries(outputs[file]?.inputs ?? {}).reduce((sum, [input, { bytesInOutput }]) => sum + (sdkPackage.test(input) ? bytesInOutput : 0), 0);
+  const initBytes = size(loadedAtInit);
+  const initBytesWithoutSdk = initBytes - [...loadedAtInit].reduce((sum, file) => sum + sdkBytes(file), 0);
+  return { name, initBytes, initBytesWithoutSdk, totalBytes: size(jsFiles), metafile: result.metafile };
 }
 
 /**
@@ -147,6 +158,7 @@ export async function bundleFunction(name: string, outdir: string, root = '.'): 
  */
 export async function writeOpenApiDocument(file: string): Promise<void> {
   const { apiRoutesForDocument } = await import('./openapi-routes.ts');
+  await (await import('../shared/automation/definition-schemas.ts')).loadDefinitionSchemas();
   const { openApiDocument } = await import('../shared/http/openapi.ts');
   writeFileSync(file, JSON.stringify(openApiDocument(apiRoutesForDocument(), { title: 'Stagecraft API', version: '1' })));
 }
@@ -160,8 +172,9 @@ export async function buildFunctions(outRoot = 'dist'): Promise<BuiltFunction[]>
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const { name, initBytes, totalBytes } of await buildFunctions()) {
-    const flag = initBytes > BUNDLE_BUDGET_BYTES ? '  OVER BUDGET' : '';
-    console.log(`${name.padEnd(24)} ${kb(initBytes).padStart(10)} at init, ${kb(totalBytes).padStart(10)} in all${flag}`);
+  console.log(`JavaScript evaluated at init without the bundled AWS SDK (budget ${kb(BUNDLE_BUDGET_BYTES)}); with it, and all files with the lazy chunks:`);
+  for (const { name, initBytes, initBytesWithoutSdk, totalBytes } of await buildFunctions()) {
+    const flag = initBytesWithoutSdk > BUNDLE_BUDGET_BYTES ? '  OVER BUDGET' : '';
+    console.log(`${name.padEnd(24)} ${kb(initBytesWithoutSdk).padStart(10)} at init (${kb(initBytes)} with the SDK), ${kb(totalBytes).padStart(10)} in all${flag}`);
   }
 }

@@ -11,6 +11,7 @@ import { createWebhookSecretService } from './crm/webhook-secrets.ts';
 import { createWorkspaceService } from './crm/workspace.ts';
 import { createApi } from './http/api.ts';
 import { openApiRoute } from './http/openapi.ts';
+import { loadDefinitionSchemas } from './automation/definition-schemas.ts';
 import type { Route } from './http/router.ts';
 import { createAutomationService } from './engine/automations.ts';
 import { createRunsService } from './engine/runs.ts';
@@ -30,7 +31,6 @@ import { webhookRoutes } from './http/routes/webhook-secrets.ts';
 import type { Clock, Ids, Logger, TableRef, Workflows } from './ports.ts';
 import type { Store } from './store/index.ts';
 import { type Core, createCore } from './runtime/core.ts';
-import { idempotencyPersistence } from './store/idempotency.ts';
 
 export interface AppDeps {
   /** The process's core, when it has one already (local mode): its store is the API's. @default - made from the ports below */
@@ -84,8 +84,8 @@ export function createApp(deps: AppDeps) {
     ...webhookRoutes(createWebhookSecretService(store, deps.clock, deps.ids)),
     ...(deps.extraRoutes?.({ store }) ?? []),
   ];
-  routes.push(openApiRoute(() => routes));
-  const idempotencyStore = idempotencyPersistence(deps.table.tableName, deps.dynamoClient);
+  routes.push(openApiRoute(() => routes, loadDefinitionSchemas));
+  const idempotencyStore = async () => (await import('./store/idempotency.ts')).idempotencyPersistence(deps.table.tableName, deps.dynamoClient);
   const authenticate = createAuthenticate({ store, ...(deps.externalTokens ? { externalTokens: deps.externalTokens } : {}) });
   const api = createApi({ routes, authenticate, idempotencyStore, logger: deps.logger });
   return { store, records, workspace, automations, runs, calendar, settings, documentTemplates, documentLinks, routes, authenticate, api };

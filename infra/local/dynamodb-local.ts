@@ -77,9 +77,67 @@ export function awaitQueuedCommits(client: DynamoDBClient): DynamoDBClient {
   return client;
 }
 
-/** A client of a local DynamoDB Local whose acknowledged writes survive a SIGKILL of it. */
-export function localDynamoClient(endpoint: string, config: Omit<DynamoDBClientConfig, 'endpoint' | 'region' | 'credentials'> = {}): DynamoDBClient {
-  return withoutSigning(awaitQueuedCommits(new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials })), localCredentials, localRegion);
+/** Calls DynamoDB Local answers only once their own job ran on its queue: one that completes was queued after every COMMIT before it. */
+const WAITED_FOR = new Set(['GetItemCommand', 'PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'QueryCommand', 'ListTablesCommand', ...QUEUED_COMMITS]);
+
+/**
+ * Tells whether a transaction some client answered may still wait for its COMMIT, for clients that skip the
+ * barrier per transaction (the engine's: no one outside the system hears their acknowledgements). Any later call
+ * that waited for its own job on DynamoDB Local's one FIFO queue, through a client this tracker observes,
+ * proves the COMMITs queued before it ran; `settle` sends a barrier only when none did since the last transaction.
+ */
+export function createCommitTracker() {
+  let tick = 0;
+  /** When the latest transaction was answered. */
+  let lastAnswered = 0;
+  /** The latest send of a call that has completed after waiting for its job: COMMITs answered before it are done. */
+  let settledUpTo = 0;
+
+  /** Watches `client`'s calls; `commitBarrier`: it answers transactions only once committed (they prove, not wait). */
+  function observe<T extends DynamoDBClient>(client: T, { commitBarrier }: { commitBarrier: boolean }): T {
+    client.middlewareStack.add(
+      (handler, context) => async (args) => {
+        const sentAt = ++tick;
+        const result = await handler(args);
+        const command = context.commandName ?? '';
+        if (WAITED_FOR.has(command)) settledUpTo = Math.max(settledUpTo, sentAt);
+        if (!commitBarrier && QUEUED_COMMITS.has(command)) lastAnswered = ++tick;
+        return result;
+      },
+      { step: 'initialize', name: 'trackQueuedCommits', override: true },
+    );
+    return client;
+  }
+
+  return {
+    observe,
+    /** Whether a transaction answered may not be committed yet. */
+    unsettled: () => lastAnswered > settledUpTo,
+    /** Resolves once every transaction answered so far is committed: one `ListTables` when no later call proved it. */
+    async settle(client: DynamoDBClient): Promise<void> {
+      if (lastAnswered > settledUpTo) await client.send(new ListTablesCommand({ Limit: 1 }));
+    },
+  };
+}
+
+export type CommitTracker = ReturnType<typeof createCommitTracker>;
+
+export interface LocalClientOptions {
+  /**
+   * Answer a transaction only once it is committed (`awaitQueuedCommits`): for acknowledgements that leave
+   * the system (the API's answers). The engine's client goes without (docs/local-durability.md). @default true
+   */
+  commitBarrier?: boolean;
+}
+
+/** A client of a local DynamoDB Local; with the commit barrier (the default), its acknowledged writes survive a SIGKILL of it. */
+export function localDynamoClient(
+  endpoint: string,
+  config: Omit<DynamoDBClientConfig, 'endpoint' | 'region' | 'credentials'> = {},
+  { commitBarrier = true }: LocalClientOptions = {},
+): DynamoDBClient {
+  const client = new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials });
+  return withoutSigning(commitBarrier ? awaitQueuedCommits(client) : client, localCredentials, localRegion);
 }
 
 export class JavaMissingError extends Error {
@@ -180,6 +238,8 @@ export async function startDynamoDbLocal(options: StartOptions = {}): Promise<Dy
     if (!exited) child.kill('SIGKILL');
   };
   process.once('exit', killOnExit);
+  // One listener per running JVM, not one per start ever made in this process.
+  void exitPromise.then(() => process.off('exit', killOnExit));
 
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials, maxAttempts: 1 });
   const deadline = Date.now() + 30_000;

@@ -16,6 +16,11 @@ import { type LocalWorkflows, createLocalWorkflows, localFunctionArn } from './w
 
 export interface LocalEngineOptions {
   core: Core;
+  /**
+   * The core the runtime's functions (run-action, track-runs, the stream's handlers) run on: local mode's is over a
+   * client without the per-transaction commit barrier (docs/local-durability.md). @default core
+   */
+  runtimeCore?: Core;
   /** The system's DynamoDB Local client: the runner writes its executions and wait timers with it. */
   dynamoClient: DynamoDBClient;
   /** The core's clock, which the local tools move forward: due waits are looked for after each move. */
@@ -65,7 +70,7 @@ export function startLocalEngine(options: LocalEngineOptions): LocalEngine {
   const outbox = createOutbox(join(options.home, 'outbox'), clock, core.ids);
   const sms = createSmsOutbox(join(options.home, 'sms'), clock, core.ids);
   const metrics = createLocalRunMetrics();
-  runtime = createRuntime(core, {
+  runtime = createRuntime(options.runtimeCore ?? core, {
     bus,
     infra: localAutomationInfra(runner, bus, core.ids),
     workflows,

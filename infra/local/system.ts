@@ -19,7 +19,15 @@ import { createTableInput, indexes, ttlAttribute } from '#shared/store/table.ts'
 import { withoutCallLogging } from './clients.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
 import { withConsole } from './console.ts';
-import { type DynamoDbLocal, LOCAL_JAVA_OPTIONS, endOrphanedDynamoDbLocal, localDynamoClient, localMaxAttempts, startDynamoDbLocal } from './dynamodb-local.ts';
+import {
+  type DynamoDbLocal,
+  LOCAL_JAVA_OPTIONS,
+  createCommitTracker,
+  endOrphanedDynamoDbLocal,
+  localDynamoClient,
+  localMaxAttempts,
+  startDynamoDbLocal,
+} from './dynamodb-local.ts';
 import { type LocalEngine, startLocalEngine } from './engine.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
@@ -201,18 +209,29 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     writeFileSync(markerFile, JSON.stringify({ pid: process.pid, dynamoPid: dynamo.pid } satisfies RunningMarker));
     // Pushed first, so it runs last: only a stop that got everything down is a clean one.
     stops.unshift(async () => rmSync(markerFile, { force: true }));
-    const dynamoClient = withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }));
+    // Two clients of the one DynamoDB Local. The API's (and the runner's, which the API starts executions on)
+    // answers a transaction only once it is committed: its answers leave the system. The runtime's functions
+    // (run-action, track-runs, the stream's handlers) skip that barrier: nobody outside hears their
+    // acknowledgements, the next call of a run that waits on DynamoDB Local's queue orders after the COMMIT,
+    // and the stream checkpoint settles first (docs/local-durability.md, "The engine's writes").
+    const commits = createCommitTracker();
+    const dynamoClient = commits.observe(withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts })), { commitBarrier: true });
+    const runtimeClient = commits.observe(
+      withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false })),
+      { commitBarrier: false },
+    );
     await ensureTable(dynamoClient, tableName);
     const table = tableRefOf(tableName, dynamoClient);
     const clock = createLocalClock(home);
-    // One core for the API, the engine and the event side: one store, and one id generator (two at the same
-    // millisecond would interleave).
+    // One clock and one id generator for the API, the engine and the event side (two generators at the same
+    // millisecond would interleave); the runtime's store differs only in its client.
     const core = createCore({ table, clock, ids: ulidIds(clock), logger: options.logger });
+    const runtimeCore = createCore({ ...core, table: tableRefOf(tableName, runtimeClient) });
     const bus = createLocalEventBus({ logger: options.logger, clock });
     // Known once the server listens (a free port when 0); links are issued only after that.
     let apiUrl = '';
     let nudge = () => {};
-    const engine = startLocalEngine({ core, dynamoClient, clock, home, bus, onActivity: () => nudge(), publicUrl: () => apiUrl });
+    const engine = startLocalEngine({ core, runtimeCore, dynamoClient, clock, home, bus, onActivity: () => nudge(), publicUrl: () => apiUrl });
     const events = await startLocalEvents({
       core,
       dynamoClient,
@@ -222,7 +241,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       runtime: engine.runtime,
       startPoller: false,
       // Runs an event starts are written when they end: the checkpoint waits for them (docs/local-performance.md).
-      poller: { beforeCheckpoint: () => engine.runner.durable() },
+      // ... and what the runtime wrote for them is committed (one barrier, only when no later call proved it).
+      poller: {
+        beforeCheckpoint: async () => {
+          await engine.runner.durable();
+          await commits.settle(runtimeClient);
+        },
+      },
       // The poller reads no further while the runner is full: an overload stays in the stream,
       // where it is measured (GET /local/status) and survives a restart, not in memory.
       wrapHandler: (handler) => async (batch) => {
@@ -231,6 +256,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       },
     });
     nudge = () => events.poller.nudge();
+    stops.push(async () => runtimeClient.destroy());
     stops.push(() => events.stop());
     stops.push(() => engine.stop());
     const backpressure = createBackpressure(

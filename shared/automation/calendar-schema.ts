@@ -1,8 +1,7 @@
 // The workspace calendar as an admin sets it (PATCH /settings/calendar): its schema. Working-time arithmetic
 // (working-time.ts) reads a calendar already validated, so what compiles and runs automations bundles no schema.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { ISO_DATE, TIME_OF_DAY, isTimeZone, minutesOf, weekdays } from './working-time.ts';
+import { ISO_DATE, TIME_OF_DAY, isCalendarDate, isTimeZone, minutesOf, weekdays } from './working-calendar.ts';
 
 export const Calendar = z.strictObject({
   timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
@@ -18,7 +17,7 @@ export const Calendar = z.strictObject({
     })
     .refine((hours) => minutesOf(hours.start) < minutesOf(hours.end), { path: ['end'], message: 'the day must end after it starts' }),
   holidays: z
-    .array(z.string().regex(ISO_DATE, 'a date as YYYY-MM-DD').refine((day) => DateTime.fromISO(day).isValid, 'not a calendar date'))
+    .array(z.string().regex(ISO_DATE, 'a date as YYYY-MM-DD').refine(isCalendarDate, 'not a calendar date'))
     .max(400),
 });
 export type Calendar = z.infer<typeof Calendar>;

@@ -1,6 +1,6 @@
 // Evaluates an automation's conditions against a record, and `changed` against the trigger event's
 // before/after. Pure: Check conditions runs it in every run, the dry run and the compiler's tests use it too.
-import { DateTime } from 'luxon';
+import { loadedLuxon } from './date-arithmetic.ts';
 import type { Condition, ConditionGroup, Conditions } from './definition.ts';
 import { isCondition } from './definition-model.ts';
 import { fieldValue } from './fields.ts';
@@ -24,7 +24,7 @@ function hasValue(value: unknown): boolean {
 }
 
 function instantOf(value: string): number | undefined {
-  const moment = DateTime.fromISO(value, { zone: 'utc' });
+  const moment = loadedLuxon().DateTime.fromISO(value, { zone: 'utc' });
   return moment.isValid ? moment.toMillis() : undefined;
 }
 

@@ -10,14 +10,13 @@ import {
   TIME_OF_DAY,
   isDuration,
   isNegativeDuration,
-  isTimeZone,
   isZeroDuration,
   longestDays,
-} from './durations.ts';
+} from './iso-durations.ts';
 import { FIELD_PATH, FIELD_PATH_HINT } from './fields.ts';
 import { documentIssues } from './document-variables.ts';
-import { templateProblem } from './templates.ts';
-import { WORKING_DURATION_HINT, isWorkingDuration } from './working-time.ts';
+import { templateProblem } from './template-checks.ts';
+import { WORKING_DURATION_HINT, isTimeZone, isWorkingDuration } from './working-calendar.ts';
 import {
   MAX_ACTIONS,
   MAX_BRANCH_DEPTH,

@@ -1,67 +1,29 @@
 // Calendar time for automations: ISO-8601 durations added in the workspace time zone (P6M from
 // Aug 31 lands on Feb 28/29; P1D across a DST change keeps the wall-clock time), and when a waiting run is due.
-import { DateTime, Duration, IANAZone } from 'luxon';
+import type { DateTime, Duration } from 'luxon';
+import { loadedLuxon } from './date-arithmetic.ts';
 import { fieldValue } from './fields.ts';
+import { DEFAULT_TIME_OF_DAY, DURATION_HINT, EXECUTION_WAIT_LIMIT_DAYS, durationParts, isDuration } from './iso-durations.ts';
 import { type Calendar, addWorkingTime, defaultCalendar, nextWorkingMoment } from './working-time.ts';
 
-// Whole units only: "P1.5M" has no calendar meaning, and a leading "-" counts backwards (offsets such as "-P3D").
-const ISO_DURATION = /^(-)?P(?=\d|T\d)(?:(\d{1,4})Y)?(?:(\d{1,5})M)?(?:(\d{1,5})W)?(?:(\d{1,6})D)?(?:T(?=\d)(?:(\d{1,7})H)?(?:(\d{1,8})M)?(?:(\d{1,9})S)?)?$/;
-
-/** The longest delay or offset an automation may name; a run is not meant to outlive a contract cycle. */
-export const MAX_DURATION_DAYS = 3660;
-
-/** Standard executions last at most one year; a longer wait continues in a new execution once this many days
- *  have passed, leaving five days for the actions that follow the wait (and their retries). */
-export const EXECUTION_WAIT_LIMIT_DAYS = 360;
-
-/** Time of day given to a date-only field ("2026-05-01") when a run waits for it. */
-export const DEFAULT_TIME_OF_DAY = '09:00';
-export const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
-
-export const DURATION_HINT = 'an ISO-8601 duration in whole units, such as P6M, P3D, PT2H or -P3D';
-
-interface DurationParts {
-  negative: boolean;
-  years: number;
-  months: number;
-  weeks: number;
-  days: number;
-  hours: number;
-  minutes: number;
-  seconds: number;
-}
-
-function partsOf(text: string): DurationParts | undefined {
-  const match = ISO_DURATION.exec(text);
-  if (!match) return undefined;
-  const n = (index: number) => Number(match[index] ?? 0);
-  return { negative: match[1] === '-', years: n(2), months: n(3), weeks: n(4), days: n(5), hours: n(6), minutes: n(7), seconds: n(8) };
-}
-
-export function isDuration(text: string): boolean {
-  return partsOf(text) !== undefined;
-}
-
-export function isNegativeDuration(text: string): boolean {
-  return partsOf(text)?.negative ?? false;
-}
-
-export function isZeroDuration(text: string): boolean {
-  return isDuration(text) && longestDays(text) === 0;
-}
-
-/** An upper bound of the duration's length in days (a month counted as 31, a year as 366), without its sign. */
-export function longestDays(text: string): number {
-  const p = partsOf(text);
-  if (!p) return Number.NaN;
-  return p.years * 366 + p.months * 31 + p.weeks * 7 + p.days + p.hours / 24 + p.minutes / 1440 + p.seconds / 86400;
-}
+export {
+  DEFAULT_TIME_OF_DAY,
+  DURATION_HINT,
+  EXECUTION_WAIT_LIMIT_DAYS,
+  MAX_DURATION_DAYS,
+  TIME_OF_DAY,
+  describeDuration,
+  isDuration,
+  isNegativeDuration,
+  isZeroDuration,
+  longestDays,
+} from './iso-durations.ts';
 
 function luxonDuration(text: string): Duration {
-  const p = partsOf(text);
+  const p = durationParts(text);
   if (!p) throw new RangeError(`not ${DURATION_HINT}: ${text}`);
   const sign = p.negative ? -1 : 1;
-  return Duration.fromObject({
+  return loadedLuxon().Duration.fromObject({
     years: sign * p.years,
     months: sign * p.months,
     weeks: sign * p.weeks,
@@ -72,11 +34,10 @@ function luxonDuration(text: string): Duration {
   });
 }
 
-export function isTimeZone(name: string): boolean {
-  return IANAZone.isValidZone(name);
-}
+export { isTimeZone } from './working-calendar.ts';
 
 function instant(at: Date | string, timeZone: string): DateTime {
+  const { DateTime } = loadedLuxon();
   const parsed = typeof at === 'string' ? DateTime.fromISO(at, { setZone: true }) : DateTime.fromJSDate(at);
   if (!parsed.isValid) throw new RangeError(`not a date-time: ${String(at)}`);
   return parsed.setZone(timeZone);
@@ -90,23 +51,6 @@ export function addDuration(at: Date | string, duration: string, timeZone: strin
   return instant(at, timeZone).plus(luxonDuration(duration)).toJSDate();
 }
 
-/** Words for a duration as an admin reads it in a state name: "6 months", "1 year 2 months", "36 hours". */
-export function describeDuration(duration: string): string {
-  const p = partsOf(duration);
-  if (!p) return duration;
-  const units: Array<[number, string]> = [
-    [p.years, 'year'],
-    [p.months, 'month'],
-    [p.weeks, 'week'],
-    [p.days, 'day'],
-    [p.hours, 'hour'],
-    [p.minutes, 'minute'],
-    [p.seconds, 'second'],
-  ];
-  const words = units.filter(([count]) => count > 0).map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`);
-  return words.length > 0 ? words.join(' ') : '0 seconds';
-}
-
 /**
  * The moment a date or date-time field's value stands for. A date-only value ("2026-05-01") is that day at
  * `timeOfDay` in the time zone; a date-time without offset is wall-clock time there; one with an offset is exact.
@@ -115,10 +59,10 @@ export function momentOfField(value: unknown, timeZone: string, timeOfDay = DEFA
   if (typeof value !== 'string' || value.length === 0) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const [hour, minute] = timeOfDay.split(':').map(Number);
-    const day = DateTime.fromISO(value, { zone: timeZone }).set({ hour, minute, second: 0, millisecond: 0 });
+    const day = loadedLuxon().DateTime.fromISO(value, { zone: timeZone }).set({ hour, minute, second: 0, millisecond: 0 });
     return day.isValid ? day : undefined;
   }
-  const moment = DateTime.fromISO(value, { zone: timeZone });
+  const moment = loadedLuxon().DateTime.fromISO(value, { zone: timeZone });
   return moment.isValid ? moment : undefined;
 }
 
@@ -190,7 +134,7 @@ export function dueAtOf(request: Pick<WaitRequest, 'delay' | 'timeZone' | 'occur
 export function planWait(request: WaitRequest): WaitPlan {
   const due = request.continuation ? new Date(request.continuation.dueAt) : dueAtOf(request);
   if (Number.isNaN(due.getTime())) throw new DueDateUnknown(`not a due time: ${String(request.continuation?.dueAt)}`);
-  const limit = DateTime.fromISO(request.startedAt, { zone: 'utc' }).plus({ days: EXECUTION_WAIT_LIMIT_DAYS });
+  const limit = loadedLuxon().DateTime.fromISO(request.startedAt, { zone: 'utc' }).plus({ days: EXECUTION_WAIT_LIMIT_DAYS });
   if (!limit.isValid) throw new RangeError(`not a start time: ${request.startedAt}`);
   const continues = (request.canContinue ?? true) && due.getTime() > limit.toMillis();
   return {

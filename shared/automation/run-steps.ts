@@ -7,30 +7,10 @@ import { type Delay, DueDateUnknown, type WaitPlan, planWait } from './durations
 import { fieldValue } from './fields.ts';
 import type { Calendar } from './working-time.ts';
 
-/** Error names a Task throws on purpose; each Catch routes on one (a Lambda's error name is its errorType). */
-export const runErrors = {
-  /** Check conditions (or Plan wait, for an empty date field): the run ends as SKIPPED. */
-  conditionsNotMet: 'Stagecraft.ConditionsNotMet',
-  /** Check conditions after a wait: the record left the stage, or the automation was stopped: CANCELLED. */
-  runCancelled: 'Stagecraft.RunCancelled',
-  /** Worth another attempt (a version conflict, a throttled mail): the Task's Retry takes it. */
-  transient: 'Stagecraft.TransientError',
-  /** A webhook target answered 5xx or 429, or could not be reached: retried with backoff by the Task. */
-  webhookUnavailable: 'Stagecraft.WebhookUnavailable',
-} as const;
-
-export class ConditionsNotMet extends Error {
-  override readonly name = runErrors.conditionsNotMet;
-}
-export class RunCancelled extends Error {
-  override readonly name = runErrors.runCancelled;
-}
-export class TransientError extends Error {
-  override readonly name = runErrors.transient;
-}
-export class WebhookUnavailable extends Error {
-  override readonly name = runErrors.webhookUnavailable;
-}
+// The error names and classes live apart (run-errors.ts): the API's webhook check throws one without loading the
+// run's decisions and their date arithmetic.
+export { ConditionsNotMet, RunCancelled, TransientError, WebhookUnavailable, runErrors } from './run-errors.ts';
+import { ConditionsNotMet, RunCancelled } from './run-errors.ts';
 
 /** The detail of a CRM event (docs/ARCHITECTURE.md §5), as the catalogue defines it. */
 export type { CrmEventDetail };

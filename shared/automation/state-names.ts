@@ -2,8 +2,9 @@
 // "Wait 6 months", "1 · Create lead". The local runner binds Tasks by these names too.
 import type { Action, Branch, Step } from './definition.ts';
 import { type ActionType, isBranch } from './definition-model.ts';
-import { type Delay, describeDuration, isNegativeDuration, isZeroDuration } from './durations.ts';
-import { describeWorkingTime } from './working-time.ts';
+import type { Delay } from './durations.ts';
+import { describeDuration, isNegativeDuration, isZeroDuration } from './iso-durations.ts';
+import { describeWorkingTime } from './working-calendar.ts';
 
 /** Step Functions refuses longer state names. */
 export const MAX_STATE_NAME = 80;

@@ -1,37 +1,25 @@
 // Working time for automation delays (Bitrix24's "in working time"): the workspace calendar (time zone,
 // working days and hours, holidays) and the due time of a delay counted in it — "2 working days" from a
 // Friday evening is Tuesday at opening time. Wall-clock arithmetic in the calendar's zone, so DST is kept.
-import { DateTime, IANAZone } from 'luxon';
+import type { DateTime } from 'luxon';
+import { loadedLuxon } from './date-arithmetic.ts';
 import type { Calendar } from './calendar-schema.ts';
+import { WORKING_DURATION, WORKING_DURATION_HINT, type Weekday, minutesOf, weekdays } from './working-calendar.ts';
 
 export type { Calendar } from './calendar-schema.ts';
-
-export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof weekdays)[number];
-
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-export const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
-export const isTimeZone = (name: string) => IANAZone.isValidZone(name);
-export const minutesOf = (time: string) => {
-  const [hour, minute] = time.split(':').map(Number);
-  return (hour ?? 0) * 60 + (minute ?? 0);
-};
-
-/** A workspace that never set its calendar works Monday to Friday, 09:00 to 17:00 UTC. */
-export const defaultCalendar: Calendar = {
-  timeZone: 'UTC',
-  days: ['mon', 'tue', 'wed', 'thu', 'fri'],
-  hours: { start: '09:00', end: '17:00' },
-  holidays: [],
-};
-
-// Durations counted in working time: whole days, hours, minutes and seconds (a working month has no meaning).
-const WORKING_DURATION = /^P(?=\d|T\d)(?:(\d{1,4})D)?(?:T(?=\d)(?:(\d{1,5})H)?(?:(\d{1,6})M)?(?:(\d{1,7})S)?)?$/;
-export const WORKING_DURATION_HINT = 'counted in working days, hours and minutes, such as P2D, PT4H or P1DT2H';
-
-export function isWorkingDuration(text: string): boolean {
-  return WORKING_DURATION.test(text);
-}
+export {
+  ISO_DATE,
+  TIME_OF_DAY,
+  WORKING_DURATION_HINT,
+  type Weekday,
+  defaultCalendar,
+  describeWorkingTime,
+  isCalendarDate,
+  isTimeZone,
+  isWorkingDuration,
+  minutesOf,
+  weekdays,
+} from './working-calendar.ts';
 
 /** At most this many calendar days are searched for a working day: a calendar of holidays only ends the search. */
 const SEARCH_DAYS = 3660;
@@ -66,7 +54,7 @@ function nextWorkingDay(calendar: Calendar, day: DateTime, inclusive = false): D
 
 /** The moment itself when it is inside working hours, or else the next opening time. */
 export function nextWorkingMoment(calendar: Calendar, moment: Date): Date {
-  const local = DateTime.fromJSDate(moment, { zone: calendar.timeZone });
+  const local = loadedLuxon().DateTime.fromJSDate(moment, { zone: calendar.timeZone });
   if (isWorkingDay(calendar, local)) {
     if (local < opening(calendar, local)) return opening(calendar, local).toJSDate();
     if (local < closing(calendar, local)) return moment;
@@ -85,7 +73,7 @@ export function addWorkingTime(calendar: Calendar, moment: Date, duration: strin
   if (!match) throw new RangeError(`not a working-time duration (${WORKING_DURATION_HINT}): ${duration}`);
   const days = Number(match[1] ?? 0);
   const workingMillis = (Number(match[2] ?? 0) * 3600 + Number(match[3] ?? 0) * 60 + Number(match[4] ?? 0)) * 1000;
-  let current: DateTime = DateTime.fromJSDate(moment, { zone: calendar.timeZone });
+  let current: DateTime = loadedLuxon().DateTime.fromJSDate(moment, { zone: calendar.timeZone });
   if (days > 0) {
     let day: DateTime = current;
     for (let counted = 0; counted < days; counted += 1) day = nextWorkingDay(calendar, day);
@@ -93,7 +81,7 @@ export function addWorkingTime(calendar: Calendar, moment: Date, duration: strin
     current = sameTime >= opening(calendar, day) && sameTime < closing(calendar, day) ? sameTime : opening(calendar, day);
   }
   if (workingMillis === 0) return days > 0 ? current.toJSDate() : nextWorkingMoment(calendar, current.toJSDate());
-  current = DateTime.fromJSDate(nextWorkingMoment(calendar, current.toJSDate()), { zone: calendar.timeZone });
+  current = loadedLuxon().DateTime.fromJSDate(nextWorkingMoment(calendar, current.toJSDate()), { zone: calendar.timeZone });
   let remaining = workingMillis;
   for (let searched = 0; searched < SEARCH_DAYS; searched += 1) {
     const available = closing(calendar, current).toMillis() - current.toMillis();
@@ -102,21 +90,4 @@ export function addWorkingTime(calendar: Calendar, moment: Date, duration: strin
     current = opening(calendar, nextWorkingDay(calendar, current));
   }
   throw new NoWorkingTime(`the calendar has no working time within ${SEARCH_DAYS} days`);
-}
-
-/** Words for a working-time delay as an admin reads it: "2 working days", "the next working hour". */
-export function describeWorkingTime(duration: string | undefined): string {
-  if (duration === undefined) return 'the next working hour';
-  const match = WORKING_DURATION.exec(duration);
-  if (!match) return `${duration} of working time`;
-  const units: Array<[number, string]> = [
-    [Number(match[1] ?? 0), 'working day'],
-    [Number(match[2] ?? 0), 'working hour'],
-    [Number(match[3] ?? 0), 'working minute'],
-    [Number(match[4] ?? 0), 'working second'],
-  ];
-  return units
-    .filter(([count]) => count > 0)
-    .map(([count, unit]) => `${count} ${unit}${count === 1 ? '' : 's'}`)
-    .join(' ');
 }

@@ -1,10 +1,10 @@
 // Cognito ID tokens as the people's bearer tokens on AWS: the UserTokenVerifier of
 // shared/auth/authenticate.ts. The Stagecraft user a login belongs to is the pool's
-// immutable `custom:userId` attribute, set when an admin creates the login.
-import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { FetchError, JwtBaseError } from 'aws-jwt-verify/error';
+// immutable `custom:userId` attribute, set when an admin creates the login. aws-jwt-verify is loaded by the first
+// token to verify (integrations' keys never need it), not at the api's init.
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { UserTokenVerifier } from '#shared/auth/authenticate.ts';
+import { loadedOnFirstUse } from '#shared/lazy-module.ts';
 
 export const USER_ID_CLAIM = 'custom:userId';
 
@@ -24,11 +24,18 @@ export interface CognitoTokensOptions {
  * refused: they do not carry custom attributes. Building the verifier makes no network call.
  */
 export function cognitoTokens(options: CognitoTokensOptions): UserTokenVerifier {
-  const verifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: 'id' });
-  if (options.jwks) verifier.cacheJwks(options.jwks);
+  // aws-jwt-verify's own check of the pool id, made here so a misconfigured function fails at init.
+  if (!/^(?:eusc-[a-z]{2}|[a-z]{2})-(gov-)?[a-z]+-\d_[a-zA-Z0-9]+$/.test(options.userPoolId)) throw new Error(`Invalid Cognito User Pool ID: ${options.userPoolId}`);
+  const load = loadedOnFirstUse(async () => {
+    const [{ CognitoJwtVerifier }, { FetchError, JwtBaseError }] = await Promise.all([import('aws-jwt-verify'), import('aws-jwt-verify/error')]);
+    const verifier = CognitoJwtVerifier.create({ userPoolId: options.userPoolId, clientId: options.clientId, tokenUse: 'id' });
+    if (options.jwks) verifier.cacheJwks(options.jwks);
+    return { verifier, FetchError, JwtBaseError };
+  });
 
   return {
     async verify(token) {
+      const { verifier, FetchError, JwtBaseError } = await load();
       try {
         const payload = await verifier.verify(token);
         const userId = payload[USER_ID_CLAIM];

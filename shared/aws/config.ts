@@ -2,11 +2,11 @@
 // is missing, and build SDK clients at module scope (no network at init).
 import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { powertoolsLogger } from '#shared/logging.ts';
 import type { Logger, TableRef, Workflows } from '#shared/ports.ts';
 import { tableRefOf } from '#shared/store/document-client.ts';
-import { sfnWorkflows } from './workflows.ts';
+import { loadedOnFirstUse } from '#shared/lazy-module.ts';
+import { executionConsoleUrl } from './execution-links.ts';
 import { ENV } from './env.ts';
 
 export function requiredEnv(name: string): string {
@@ -36,7 +36,23 @@ export function automationEnv() {
   };
 }
 
+/**
+ * Step Functions, whose client (and the adapter's SDK commands) is built by the first call that reaches it — a
+ * manual run, a run's steps, a redrive, a provisioning — not at init, which most API requests never need.
+ */
 export function awsWorkflows(): Workflows {
   const { partition, region, accountId, namePrefix } = automationEnv();
-  return sfnWorkflows(new SFNClient({}), { partition, region, accountId, stateMachinePrefix: namePrefix });
+  const options = { partition, region, accountId, stateMachinePrefix: namePrefix };
+  const load = loadedOnFirstUse(async () => {
+    const { SFNClient, sfnWorkflows } = await import('./workflows.ts');
+    return sfnWorkflows(new SFNClient({}), options);
+  });
+  return {
+    start: async (stateMachine, name, input) => (await load()).start(stateMachine, name, input),
+    steps: async (executionId) => (await load()).steps(executionId),
+    redrive: async (executionId) => (await load()).redrive(executionId),
+    stop: async (executionId, reason) => (await load()).stop(executionId, reason),
+    input: async (executionId) => (await load()).input(executionId),
+    consoleUrl: (executionId) => executionConsoleUrl(options, executionId),
+  };
 }

@@ -12,6 +12,10 @@ import {
   ExecutionDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import type { RunStep, Workflows } from '#shared/ports.ts';
+import { executionConsoleUrl } from './execution-links.ts';
+
+// For config.ts, which imports this module on first use: a namespace import of the package would keep every command.
+export { SFNClient } from '@aws-sdk/client-sfn';
 
 export interface SfnWorkflowsOptions {
   /** aws, aws-cn, aws-us-gov: the stack's partition. */
@@ -44,13 +48,6 @@ export function stepsFromHistory(events: HistoryEvent[]): RunStep[] {
   }
   return steps;
 }
-
-/** The console of each partition. */
-const consoleHosts: Record<string, string> = {
-  aws: 'console.aws.amazon.com',
-  'aws-cn': 'console.amazonaws.cn',
-  'aws-us-gov': 'console.amazonaws-us-gov.com',
-};
 
 export function sfnWorkflows(client: SFNClient, options: SfnWorkflowsOptions): Workflows {
   const stateMachineArn = (name: string) =>
@@ -94,8 +91,7 @@ export function sfnWorkflows(client: SFNClient, options: SfnWorkflowsOptions): W
       return described.input ? JSON.parse(described.input) : undefined;
     },
     consoleUrl(executionId) {
-      const host = consoleHosts[options.partition] ?? consoleHosts.aws;
-      return `https://${options.region}.${host}/states/home?region=${options.region}#/v2/executions/details/${encodeURIComponent(executionId)}`;
+      return executionConsoleUrl(options, executionId);
     },
   };
 }

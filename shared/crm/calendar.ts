@@ -1,7 +1,7 @@
 // The workspace calendar: working days, hours and holidays in one time zone. Delays "in working time" are
 // counted in it when a run enrols (shared/automation/working-time.ts).
 import { CalendarPatch } from '#shared/automation/calendar-schema.ts';
-import { type Calendar, defaultCalendar } from '#shared/automation/working-time.ts';
+import { type Calendar, defaultCalendar } from '#shared/automation/working-calendar.ts';
 import type { Store } from '#shared/store/index.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { type Caller, requireAdmin } from './context.ts';

@@ -224,7 +224,7 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
   /** Every record of a type carrying an e-mail or phone, in any spelling of it. */
   async function findByContactPoint(type: EntityType, kind: ContactPointKind, raw: string): Promise<{ items: Entity[] }> {
     const country = kind === 'phone' ? await countryFor(store, raw) : undefined;
-    const value = kind === 'email' ? normaliseEmail(raw) : normalisePhone(raw, country);
+    const value = kind === 'email' ? normaliseEmail(raw) : await normalisePhone(raw, country);
     if (!value) throw ValidationFailed.field(`query.${kind}`, kind === 'email' ? 'not an e-mail address' : `not ${phoneFormat(country)}`);
     const found = await store.lookups.byContactPoint(kind, value);
     const items = await Promise.all(found.filter((hit) => hit.type === type).map((hit) => records.get(type, hit.id)));

@@ -2,10 +2,10 @@
 // country national phone numbers belong to. Until an admin activates the Butler, integration
 // writes are credited to the admin who created the key and automation writes to their author,
 // with `via` keeping who really acted; switching is recorded with who and when.
-import { type CountryCode, isSupportedCountry } from 'libphonenumber-js';
+import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
-import { normalisePhone } from '#shared/domain/contact-points.ts';
+import { loadPhoneParsing, loadedPhoneParsing } from '#shared/domain/contact-points.ts';
 import { Conflict } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
@@ -36,7 +36,7 @@ export const SettingsPatch = z
     butlerActive: z.boolean().optional(),
     defaultCountry: z
       .string()
-      .refine((code) => isSupportedCountry(code), 'an ISO 3166 country code such as ES')
+      .refine((code) => loadedPhoneParsing().isSupportedCountry(code), 'an ISO 3166 country code such as ES')
       .nullable()
       .optional(),
   })
@@ -57,8 +57,9 @@ const fresh: WorkspaceSettings = { version: 0, butlerActive: false, butlerSwitch
 const WRITE_ATTEMPTS = 5;
 
 export function createSettingsService(store: Store, clock: Clock) {
+  /** The settings as stored now, past the container's short-lived copy (a versioned write starts from them). */
   async function read(): Promise<WorkspaceSettings> {
-    return (await store.settings.get<WorkspaceSettings>(SETTINGS_NAME)) ?? fresh;
+    return (await store.settings.get<WorkspaceSettings>(SETTINGS_NAME, { fresh: true })) ?? fresh;
   }
 
   /** Writes a change on the settings as read, again on a fresh read when another admin wrote in between. */
@@ -73,6 +74,8 @@ export function createSettingsService(store: Store, clock: Clock) {
 
   async function update(input: unknown, caller: Caller): Promise<WorkspaceSettings> {
     requireAdmin(caller);
+    // The country check reads phone metadata, loaded only when a country is sent.
+    if (typeof (input as { defaultCountry?: unknown } | null)?.defaultCountry === 'string') await loadPhoneParsing();
     const patch = parseWith(SettingsPatch, input);
     const by = actorOf(caller).id;
     const at = clock.now().toISOString();
@@ -134,10 +137,15 @@ export async function countryFor(store: Store, raw: string): Promise<CountryCode
 export const phoneFormat = (country: string | undefined) =>
   country ? `a phone number, international (+ and country code) or national in ${country}` : 'a phone number in international format (+ and country code)';
 
-/** National numbers ("612 34 56 78") become E.164 with the workspace's default country; others pass as sent. */
+/**
+ * National numbers ("612 34 56 78") become E.164 with the workspace's default country; others pass as sent. Phone
+ * parsing is loaded here when the input has phones, so the record schemas can check them.
+ */
 export async function withNationalPhones(store: Store, input: unknown): Promise<unknown> {
   if (typeof input !== 'object' || input === null || !Array.isArray((input as { phones?: unknown }).phones)) return input;
   const phones = (input as { phones: unknown[] }).phones;
+  if (phones.length === 0) return input;
+  const { normalisePhone } = await loadPhoneParsing();
   if (!phones.some((phone) => typeof phone === 'string' && !phone.trim().startsWith('+'))) return input;
   const country = (await store.settings.get<WorkspaceSettings>(SETTINGS_NAME))?.defaultCountry as CountryCode | undefined;
   if (!country) return input;

@@ -22,7 +22,7 @@ export const ExceptionInput = z.strictObject({ value: z.string().min(1).max(320)
 export const ExceptionRemoval = z.strictObject({ reason: z.string().max(500).optional() });
 
 /** A value as the list keeps it; a path segment longer than any e-mail names nothing. */
-const exceptionValue = async (store: Store, raw: string) => (raw.length <= 320 ? normaliseContactPoint(raw, await countryFor(store, raw)) : undefined);
+const exceptionValue = async (store: Store, raw: string) => (raw.length <= 320 ? await normaliseContactPoint(raw, await countryFor(store, raw)) : undefined);
 const shortened = (raw: string) => (raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
 
 export const StatsQuery = z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
@@ -118,7 +118,7 @@ export function createWorkspaceService(store: Store, ids: Ids) {
     const data = parseWith(ExceptionInput, input);
     // A national number is the workspace's default country's, as on contacts and leads.
     const country = await countryFor(store, data.value);
-    const point = normaliseContactPoint(data.value, country);
+    const point = await normaliseContactPoint(data.value, country);
     if (!point) throw ValidationFailed.field('value', `neither an e-mail address nor ${phoneFormat(country)}`);
     return store.exceptions.add(point, data.reason, actorOf(caller));
   }

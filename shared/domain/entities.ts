@@ -1,7 +1,7 @@
 // The CRM's records as zod schemas: what a caller may send (create/patch) and the
 // pure rules on them. The same schemas validate requests and generate /openapi.json.
 import { z } from 'zod';
-import { normaliseEmail, normalisePhone } from './contact-points.ts';
+import { loadedPhoneParsing, normaliseEmail } from './contact-points.ts';
 
 import { type EntityType, type SchemaType, entityTypes } from './record-types.ts';
 
@@ -49,8 +49,9 @@ const Email = z.string().max(254, 'an e-mail address has at most 254 characters'
   return email;
 });
 
+// Phone parsing is loaded on first use: a caller parsing phones awaits loadPhoneParsing() first (contact-points.ts).
 const Phone = z.string().max(40).transform((value, ctx) => {
-  const phone = normalisePhone(value);
+  const phone = loadedPhoneParsing().normalisePhone(value);
   if (!phone) {
     ctx.addIssue({ code: 'custom', message: 'not a phone number in international format (+ and country code)' });
     return z.NEVER;

@@ -2,7 +2,7 @@
 // run (docs/ARCHITECTURE.md §6). Every step is idempotent: what it creates has an id derived from
 // (run, step), updates that find their change made change nothing, and mail and
 // notifications are keyed by the same id.
-import { DateTime, Duration } from 'luxon';
+import { loadedLuxon } from '#shared/automation/date-arithmetic.ts';
 import { fieldSegments, fieldValue } from '#shared/automation/fields.ts';
 import { type Caller, actorOf } from '#shared/crm/context.ts';
 import type { RecordService } from '#shared/crm/records.ts';
@@ -63,12 +63,12 @@ async function linkedContact(deps: ActionDeps, entity: Entity, type: EntityType)
 /** `due` is a duration from now ("P3D") or a date/time, possibly rendered from a template. */
 function dueAt(due: string, now: Date, timeZone: string): string {
   if (due.startsWith('P') || due.startsWith('-P')) {
-    const duration = Duration.fromISO(due.replace(/^-/, ''));
+    const duration = loadedLuxon().Duration.fromISO(due.replace(/^-/, ''));
     if (!duration.isValid) throw ValidationFailed.field('due', `not a duration or date: ${due}`);
-    const start = DateTime.fromJSDate(now, { zone: timeZone });
+    const start = loadedLuxon().DateTime.fromJSDate(now, { zone: timeZone });
     return (due.startsWith('-') ? start.minus(duration) : start.plus(duration)).toUTC().toISO() ?? now.toISOString();
   }
-  const date = DateTime.fromISO(due, { zone: timeZone });
+  const date = loadedLuxon().DateTime.fromISO(due, { zone: timeZone });
   if (!date.isValid) throw ValidationFailed.field('due', `not a duration or date: ${due}`);
   return date.toUTC().toISO() ?? now.toISOString();
 }
@@ -146,7 +146,7 @@ export function createActions(deps: ActionDeps) {
       const actor = automationActor(ctx.automationId, ctx.runId);
       const added: string[] = [];
       for (const value of values) {
-        const point = normaliseContactPoint(value);
+        const point = await normaliseContactPoint(value);
         if (!point) continue;
         const { created } = await store.exceptions.add(point, `automation ${ctx.automationName}`, actor);
         if (created) added.push(point.value);

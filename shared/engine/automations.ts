@@ -1,12 +1,13 @@
 // Automations as admins manage them: definitions validated against the schema, the
 // workspace's pipelines and the compiler, stored as records (so they have history and
 // their changes are events the provisioner follows), shown with their provisioning state.
-import { compileAutomation } from '#shared/automation/compile-asl.ts';
-import { type AutomationDefinition, actionsOf, parseAutomationDefinition, triggerEntityOf } from '#shared/automation/definition.ts';
-import { saveIssues } from '#shared/automation/save-checks.ts';
+import type { AutomationDefinition } from '#shared/automation/definition.ts';
+import { actionsOf, triggerEntityOf } from '#shared/automation/definition-model.ts';
+import { loadDefinitionSchemas } from '#shared/automation/definition-schemas.ts';
 import { type Caller, requireAdmin, writeContextOf } from '#shared/crm/context.ts';
 import { type Entity, Pipeline } from '#shared/domain/entities.ts';
 import { ValidationFailed } from '#shared/errors.ts';
+import { loadedOnFirstUse } from '#shared/lazy-module.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
 import { assignmentIssues } from './assign.ts';
@@ -77,6 +78,16 @@ const namesTemplates = (definition: AutomationDefinition) =>
   ('templateId' in definition.trigger && definition.trigger.templateId !== undefined) ||
   definition.actions.some((action) => action.type === 'createDocument');
 
+/** What only saving an automation runs (the schemas, their Liquid checks, the save checks, the compiler): loaded by the first save, not at the api's init. */
+const loadSaving = loadedOnFirstUse(async () => {
+  const [{ parseAutomationDefinition }, { saveIssues }, { compileAutomation }] = await Promise.all([
+    loadDefinitionSchemas(),
+    import('#shared/automation/save-checks.ts'),
+    import('#shared/automation/compile-asl.ts'),
+  ]);
+  return { parseAutomationDefinition, saveIssues, compileAutomation };
+});
+
 export function createAutomationService(store: Store) {
   const { records } = store;
 
@@ -115,6 +126,7 @@ export function createAutomationService(store: Store) {
 
   /** Everything a definition must pass before it is stored: schema, workspace, and the compiler itself. */
   async function validated(input: unknown, id = 'validation', checks: 'all' | 'schema' = 'all'): Promise<AutomationDefinition> {
+    const { parseAutomationDefinition, saveIssues, compileAutomation } = await loadSaving();
     const definition = parseAutomationDefinition(input);
     // Stopping changes nothing the checks look at: a user deleted since must not keep a broken automation running.
     const issues =

@@ -53,7 +53,7 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
       const address = str(action.address);
       if (!address || action.channel !== 'sms') return address;
       // A national number typed in the step is the workspace's default country's, as everywhere a person types one.
-      return normalisePhone(address, await countryFor(store, address)) ?? address;
+      return (await normalisePhone(address, await countryFor(store, address))) ?? address;
     }
     const contactId = str(entity.contactId);
     const contact = ctx.entityType === 'contact' ? entity : contactId ? await store.records.get('contact', contactId) : undefined;

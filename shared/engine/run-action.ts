@@ -31,6 +31,7 @@ import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { stepOrder } from '#shared/store/runs.ts';
 import type { Actor } from '#shared/domain/actors.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
+import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
 import { VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Logger, RunMetrics } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
@@ -241,6 +242,8 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
    * what it did or why it ended.
    */
   return async function handleTask(payload: TaskPayload): Promise<unknown> {
+    // Waits, date conditions and due dates count in luxon, loaded by a container's first Task, not at init.
+    await loadDateArithmetic();
     logger.debug('run task', { task: payload.task, automationId: payload.automationId, runId: payload.runId });
     const { automationId, runId } = payload;
     const [order, name] =

@@ -2,10 +2,9 @@
 // what they do with runs: start one by hand, try an automation on a record without
 // side effects, redrive the failed runs of a window.
 import { z } from 'zod';
-import { compileAutomation, resumeRunInput } from '#shared/automation/compile-asl.ts';
 import type { AutomationDefinition, Step, Trigger } from '#shared/automation/definition.ts';
 import { actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition-model.ts';
-import { type RunInput, decideBranches, decideRun } from '#shared/automation/run-steps.ts';
+import type { RunInput } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
@@ -17,48 +16,66 @@ import type { Actor } from '#shared/domain/actors.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { type Entity, type EntityType, Id, ownerTypes } from '#shared/domain/entities.ts';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors.ts';
-import { matchesPattern } from '#shared/events/pattern.ts';
 import { detailTypes, stagedTypes } from '#shared/events/catalogue.ts';
+import { loadedOnFirstUse } from '#shared/lazy-module.ts';
 import type { Clock, Ids, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { StepRecord } from '#shared/store/run-log.ts';
 import { type RunRecord, runStatuses, stepOrder } from '#shared/store/runs.ts';
 import { storedDefinition } from './stored-definition.ts';
 
+/** What only a dry run or a redrive runs (the compiler, event patterns, a run's decisions and date arithmetic): loaded by the first. */
+const loadRunTools = loadedOnFirstUse(async () => {
+  const [{ compileAutomation, resumeRunInput }, { decideBranches, decideRun }, { matchesPattern }] = await Promise.all([
+    import('#shared/automation/compile-asl.ts'),
+    import('#shared/automation/run-steps.ts'),
+    import('#shared/events/pattern.ts'),
+    import('#shared/automation/date-arithmetic.ts').then(({ loadDateArithmetic }) => loadDateArithmetic()),
+  ]);
+  return { compileAutomation, resumeRunInput, decideBranches, decideRun, matchesPattern };
+});
+
+// The query and body schemas are built by the first request that parses one (or documents it), not at init.
 const DateTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 
-export const RunsQuery = z.strictObject({
-  from: DateTime.optional(),
-  to: DateTime.optional(),
-  status: z.enum(runStatuses).optional(),
-  entityId: Id.optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-  cursor: z.string().max(2000).optional(),
-}).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { path: ['to'], message: 'must not be before from' });
+export const RunsQuery = z.lazy(() =>
+  z.strictObject({
+    from: DateTime.optional(),
+    to: DateTime.optional(),
+    status: z.enum(runStatuses).optional(),
+    entityId: Id.optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+    cursor: z.string().max(2000).optional(),
+  }).refine((query) => query.from === undefined || query.to === undefined || query.from <= query.to, { path: ['to'], message: 'must not be before from' }),
+);
 
-export const RunCountsQuery = z
-  .strictObject({ from: DateTime.optional(), to: DateTime.optional() })
-  .refine((window) => !window.from || !window.to || window.from <= window.to, { path: ['to'], message: 'must not be before from' });
+export const RunCountsQuery = z.lazy(() =>
+  z
+    .strictObject({ from: DateTime.optional(), to: DateTime.optional() })
+    .refine((window) => !window.from || !window.to || window.from <= window.to, { path: ['to'], message: 'must not be before from' }),
+);
 
 const subjectTypeList = ['contact', 'company', 'lead', 'deal', 'activity', 'document'] as const;
 
 /** GET /runs: every automation's runs, by automation, by record, by status, in a date range. */
-export const AllRunsQuery = z
-  .strictObject({
-    automationId: Id.optional(),
-    entityType: z.enum(subjectTypeList).optional(),
-    entityId: Id.optional(),
-    status: z.enum(runStatuses).optional(),
-    from: DateTime.optional(),
-    to: DateTime.optional(),
-    limit: z.coerce.number().int().min(1).max(100).optional(),
-    cursor: z.string().max(2000).optional(),
-  })
-  .refine((query) => (query.entityType === undefined) === (query.entityId === undefined), {
-    path: ['entityId'],
-    message: 'filter by entityType and entityId together',
-  })
-  .refine((query) => !query.from || !query.to || query.from <= query.to, { path: ['to'], message: 'must not be before from' });
+export const AllRunsQuery = z.lazy(() =>
+  z
+    .strictObject({
+      automationId: Id.optional(),
+      entityType: z.enum(subjectTypeList).optional(),
+      entityId: Id.optional(),
+      status: z.enum(runStatuses).optional(),
+      from: DateTime.optional(),
+      to: DateTime.optional(),
+      limit: z.coerce.number().int().min(1).max(100).optional(),
+      cursor: z.string().max(2000).optional(),
+    })
+    .refine((query) => (query.entityType === undefined) === (query.entityId === undefined), {
+      path: ['entityId'],
+      message: 'filter by entityType and entityId together',
+    })
+    .refine((query) => !query.from || !query.to || query.from <= query.to, { path: ['to'], message: 'must not be before from' }),
+);
 
 /** Step Functions keeps an execution's history this long after it ends; its console page is empty after. */
 const EXECUTION_HISTORY_DAYS = 90;
@@ -154,14 +171,16 @@ export function composeSteps(run: RunRecord, recorded: StepRecord[]): RunStepVie
   return steps;
 }
 
-export const RunTarget = z.strictObject({
-  entityType: z.enum(['contact', 'company', 'lead', 'deal', 'activity', 'document']),
-  entityId: Id,
-});
+export const RunTarget = z.lazy(() =>
+  z.strictObject({
+    entityType: z.enum(['contact', 'company', 'lead', 'deal', 'activity', 'document']),
+    entityId: Id,
+  }),
+);
 
-export const RedriveWindow = z
-  .strictObject({ from: DateTime, to: DateTime })
-  .refine((window) => window.from < window.to, { path: ['to'], message: 'must be after from' });
+export const RedriveWindow = z.lazy(() =>
+  z.strictObject({ from: DateTime, to: DateTime }).refine((window) => window.from < window.to, { path: ['to'], message: 'must be after from' }),
+);
 
 export interface RunsDeps {
   store: Store;
@@ -354,6 +373,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
 
   /** Whether the trigger and conditions hold for the record, and every action filled in: no side effect. */
   async function dryRun(automationId: string, input: unknown, caller: Caller) {
+    const { compileAutomation, decideBranches, decideRun, matchesPattern } = await loadRunTools();
     const { record: auto, definition } = await automation(automationId);
     const { entityType, entityId } = parseWith(RunTarget, input);
     const record = await store.records.require(entityType, entityId);
@@ -434,6 +454,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
    */
   async function redrive(automationId: string, input: unknown, caller: Caller) {
     requireAdmin(caller);
+    const { resumeRunInput } = await loadRunTools();
     const { definition } = await automation(automationId);
     const window = parseWith(RedriveWindow, input);
     const failed: RunRecord[] = [];

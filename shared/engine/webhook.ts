@@ -4,7 +4,7 @@
 // the run's later steps.
 import type { Entity } from '#shared/domain/entities.ts';
 import type { FieldIssue } from '#shared/errors.ts';
-import { WebhookUnavailable } from '#shared/automation/run-steps.ts';
+import { WebhookUnavailable } from '#shared/automation/run-errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import { TargetRefused, TargetUnreachable, type WebhookSender } from '#shared/webhooks/outbound.ts';
 import { SIGNATURE_HEADER, signWebhook } from '#shared/webhooks/signature.ts';

@@ -1,16 +1,11 @@
 // The HTTP API as one function of API Gateway v2 events: authenticate, route,
 // validate, run the use case, shape the reply. Local mode calls the same function.
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Authenticate } from '#shared/auth/authenticate.ts';
 import type { Caller } from '#shared/crm/context.ts';
 import { PayloadTooLarge, ValidationFailed } from '#shared/errors.ts';
+import { loadedOnFirstUse } from '#shared/lazy-module.ts';
 import type { Logger } from '#shared/ports.ts';
 import { type ErrorReply, errorReply, internalErrorReply, replyForError } from './errors.ts';
 import { type Reply, type Route, type RouteRequest, createRouter } from './router.ts';
@@ -24,7 +19,8 @@ const MAX_PARAM_BYTES = 400;
 export interface ApiDeps {
   routes: Route[];
   authenticate: Authenticate;
-  idempotencyStore: BasePersistenceLayer;
+  /** Where Idempotency-Key records live; made (and Powertools idempotency loaded) by the first POST that sends a key. */
+  idempotencyStore: () => BasePersistenceLayer | Promise<BasePersistenceLayer>;
   logger: Logger;
 }
 
@@ -97,28 +93,35 @@ const REQUEST_BUDGET = { getRemainingTimeInMillis: () => 29_000 } as Context;
 
 export function createApi({ routes, authenticate, idempotencyStore, logger }: ApiDeps) {
   const router = createRouter(routes);
-  const idempotencyConfig = new IdempotencyConfig({
-    eventKeyJmesPath: '[principal, key]',
-    payloadValidationJmesPath: '[method, path, body]',
-    expiresAfterSeconds: 24 * 3600,
-    throwOnNoIdempotencyKey: true,
-    responseHook: (response) => {
-      const reply = response as unknown as Reply;
-      return { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } } as never;
-    },
-  });
-
   // A retried POST with the same Idempotency-Key gets the first 2xx reply and writes
   // nothing again. Failures are not remembered (the record is released), so a caller
-  // may correct a 4xx and retry with the same key.
-  const runIdempotent = makeIdempotent(async (_payload: IdempotentPayload, route: Route, request: RouteRequest) => route.handle(request), {
-    persistenceStore: idempotencyStore,
-    dataIndexArgument: 0,
-    keyPrefix: 'api',
-    config: idempotencyConfig,
+  // may correct a 4xx and retry with the same key. Powertools idempotency (≈ 38 KB with its JMESPath) is loaded by
+  // the first POST that sends a key, not at init.
+  const loadIdempotency = loadedOnFirstUse(async () => {
+    const [{ IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent }, persistenceStore] = await Promise.all([
+      import('@aws-lambda-powertools/idempotency'),
+      idempotencyStore(),
+    ]);
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: '[principal, key]',
+      payloadValidationJmesPath: '[method, path, body]',
+      expiresAfterSeconds: 24 * 3600,
+      throwOnNoIdempotencyKey: true,
+      responseHook: (response) => {
+        const reply = response as unknown as Reply;
+        return { ...reply, headers: { ...reply.headers, 'idempotent-replayed': 'true' } } as never;
+      },
+    });
+    const run = makeIdempotent(async (_payload: IdempotentPayload, route: Route, request: RouteRequest) => route.handle(request), {
+      persistenceStore,
+      dataIndexArgument: 0,
+      keyPrefix: 'api',
+      config,
+    });
+    return { config, run, IdempotencyAlreadyInProgressError, IdempotencyValidationError };
   });
 
-  async function dispatch(event: APIGatewayProxyEventV2): Promise<Reply> {
+  async function dispatch(event: APIGatewayProxyEventV2, context: Context): Promise<Reply> {
     const method = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
     const found = router.match(method, path);
@@ -145,8 +148,12 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
     if (method !== 'POST' || key === undefined) return found.route.handle(request);
     if (key.length < 1 || key.length > 255) throw ValidationFailed.field('(headers).idempotency-key', '1 to 255 characters');
     const payload: IdempotentPayload = { principal: principalOf(caller), key, method, path, body: JSON.stringify(body ?? null) };
+    const { config, run, IdempotencyAlreadyInProgressError, IdempotencyValidationError } = await loadIdempotency();
+    // The in-progress record of an idempotent POST expires when this invocation's time is up (not 24 h later),
+    // so a retry after a request that died mid-way is served. One request at a time per Lambda container.
+    config.registerLambdaContext(context);
     try {
-      return await runIdempotent(payload, found.route, request);
+      return await run(payload, found.route, request);
     } catch (error) {
       if (error instanceof IdempotencyValidationError) {
         return errorReply('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request; use a new key.');
@@ -160,11 +167,8 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
 
   return async function handleApiRequest(event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyStructuredResultV2> {
     const requestId = event.requestContext.requestId;
-    // The in-progress record of an idempotent POST expires when this invocation's time is up (not 24 h later),
-    // so a retry after a request that died mid-way is served. One request at a time per Lambda container.
-    idempotencyConfig.registerLambdaContext(context ?? REQUEST_BUDGET);
     try {
-      return toResult(await dispatch(event), requestId);
+      return toResult(await dispatch(event, context ?? REQUEST_BUDGET), requestId);
     } catch (error) {
       const known = replyForError(error);
       if (known) return toResult(known, requestId);

@@ -148,7 +148,8 @@ async function prebuiltDocument(): Promise<Record<string, unknown> | undefined> 
   }
 }
 
-export function openApiRoute(routes: () => Route[]): Route {
+/** `prepare` loads what the route table's schemas need before a document is generated here (local mode, tests). */
+export function openApiRoute(routes: () => Route[], prepare: () => Promise<unknown> = async () => undefined): Route {
   let prebuilt: Promise<Record<string, unknown> | undefined> | undefined;
   // One document per API origin; a deployment has one, so only the last is kept.
   let cached: { server: string; document: unknown } | undefined;
@@ -163,6 +164,7 @@ export function openApiRoute(routes: () => Route[]): Route {
       const server = originOf(request.headers);
       if (cached?.server !== server) {
         const built = await (prebuilt ??= prebuiltDocument());
+        if (!built) await prepare();
         cached = { server, document: built ? { ...built, servers: serversOf(server) } : openApiDocument(routes(), { title: 'Stagecraft API', version: '1' }, server) };
       }
       return { status: 200, body: cached.document };

@@ -9,7 +9,7 @@ export type SmsOutcome = { sent: true; messageId: string; to: string } | { sent:
 
 export function createGuardedSms(sender: SmsSender, exceptions: Pick<Exceptions, 'excepted'>) {
   return async function sendSms(message: SmsMessage): Promise<SmsOutcome> {
-    const to = normalisePhone(message.to);
+    const to = await normalisePhone(message.to);
     if (!to) throw ValidationFailed.field('to', `not a phone number in international format: ${message.to}`);
     if ((await exceptions.excepted([to])).length > 0) return { sent: false, reason: 'excepted', to };
     const { messageId } = await sender.send({ ...message, to });

@@ -84,3 +84,14 @@ describe('tokens that name nobody', () => {
     await expect(verifier.verify('sc_user_not-a-jwt')).resolves.toBeUndefined();
   });
 });
+
+describe('a misconfigured pool', () => {
+  it('fails when the function starts, although the verifier is loaded by the first token', () => {
+    // Prepare
+    const misconfigured = { userPoolId: 'not-a-pool', clientId, jwks };
+    // Act
+    const build = () => cognitoTokens(misconfigured);
+    // Assess
+    expect(build).toThrow('Invalid Cognito User Pool ID: not-a-pool');
+  });
+});

@@ -1,7 +1,7 @@
 // The automation part of the HTTP API (docs/ARCHITECTURE.md §8): definitions, stop/activate, the run
 // log with each run's steps, manual runs, dry runs and redrives.
 import { z } from 'zod';
-import { AutomationDefinition } from '#shared/automation/definition.ts';
+import { AutomationDefinitionSchema, loadedDefinitionSchemas } from '#shared/automation/definition-schemas.ts';
 import type { AutomationService } from '#shared/engine/automations.ts';
 import { AllRunsQuery, RedriveWindow, RunCountsQuery, RunTarget, RunsQuery, type RunsService } from '#shared/engine/runs.ts';
 import { parseWith } from '#shared/domain/validation.ts';
@@ -14,58 +14,68 @@ const meta = {
   provisioning: z.enum(['pending', 'ready', 'error']),
   provisioningError: z.string().optional(),
 };
-const Automation = z.looseObject({ ...(AutomationDefinition as unknown as z.ZodObject).shape, ...meta });
+// Built when the document is written (the definition schemas are loaded first), not at init.
+const Automation = z.lazy(() => z.looseObject({ ...(loadedDefinitionSchemas().AutomationDefinition as unknown as z.ZodObject).shape, ...meta }));
 
-const Run = z.looseObject({
-  automationId: z.string(),
-  runId: z.string(),
-  executionId: z.string(),
-  entityType: z.string(),
-  entityId: z.string(),
-  status: z.enum(runStatuses),
-  startedAt: z.string(),
-  endedAt: z.string().optional(),
-  dueAt: z.string().optional(),
-  actionsCompleted: z.number(),
-  actionsTotal: z.number(),
-  reason: z.string().optional(),
-  error: z.string().optional(),
-  errorCause: z.string().optional(),
-  failedStep: z.string().optional(),
-  automationVersion: z.number().optional(),
-  summary: z.string().describe('The run in one line: what its actions did, or why it stopped'),
-  redrives: z.array(z.object({ at: z.string(), fromStep: z.string(), automationVersion: z.number().optional() })).optional(),
-});
-const RecordRef = z.object({
-  type: z.string(),
-  id: z.string(),
-  version: z.number(),
-  change: z.enum(['created', 'updated', 'deleted']),
-  href: z.string(),
-  fields: z.array(z.string()).optional(),
-});
-const Outcome = z.looseObject({
-  done: z.string().describe('What the step did, in a line'),
-  result: z.enum(['changed', 'noop', 'suppressed']).optional().describe('Actions: changed something, nothing to change (reason), or a mail suppressed (reason)'),
-  reason: z.string().optional(),
-  records: z.array(RecordRef).optional(),
-  mails: z.array(z.object({ to: z.string(), subject: z.string(), status: z.enum(['sent', 'suppressed']), reason: z.string().optional() })).optional(),
-  notifications: z.array(z.object({ userId: z.string(), id: z.string(), mailed: z.boolean() })).optional(),
-});
-const Step = z.object({
-  name: z.string(),
-  status: z.enum(['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CAUGHT', 'CANCELLED']),
-  startedAt: z.string(),
-  endedAt: z.string().optional(),
-  error: z.string().optional(),
-  cause: z.string().optional(),
-  dueAt: z.string().optional(),
-  attempts: z.number().optional(),
-  outcome: Outcome.optional(),
-  actor: ShownActor.optional().describe('Who an action step acted as (the Butler, or the author while the Butler is off), named as now'),
-});
+// Reply schemas only document (/openapi.json is written at build time): built when first read, not at init.
+const runObject = () =>
+  z.looseObject({
+    automationId: z.string(),
+    runId: z.string(),
+    executionId: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    status: z.enum(runStatuses),
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+    dueAt: z.string().optional(),
+    actionsCompleted: z.number(),
+    actionsTotal: z.number(),
+    reason: z.string().optional(),
+    error: z.string().optional(),
+    errorCause: z.string().optional(),
+    failedStep: z.string().optional(),
+    automationVersion: z.number().optional(),
+    summary: z.string().describe('The run in one line: what its actions did, or why it stopped'),
+    redrives: z.array(z.object({ at: z.string(), fromStep: z.string(), automationVersion: z.number().optional() })).optional(),
+  });
+const Run = z.lazy(runObject);
+const RecordRef = z.lazy(() =>
+  z.object({
+    type: z.string(),
+    id: z.string(),
+    version: z.number(),
+    change: z.enum(['created', 'updated', 'deleted']),
+    href: z.string(),
+    fields: z.array(z.string()).optional(),
+  }),
+);
+const Outcome = z.lazy(() =>
+  z.looseObject({
+    done: z.string().describe('What the step did, in a line'),
+    result: z.enum(['changed', 'noop', 'suppressed']).optional().describe('Actions: changed something, nothing to change (reason), or a mail suppressed (reason)'),
+    reason: z.string().optional(),
+    records: z.array(RecordRef).optional(),
+    mails: z.array(z.object({ to: z.string(), subject: z.string(), status: z.enum(['sent', 'suppressed']), reason: z.string().optional() })).optional(),
+    notifications: z.array(z.object({ userId: z.string(), id: z.string(), mailed: z.boolean() })).optional(),
+  }),
+);
+const Step = z.lazy(() =>
+  z.object({
+    name: z.string(),
+    status: z.enum(['RUNNING', 'WAITING', 'SUCCEEDED', 'FAILED', 'CAUGHT', 'CANCELLED']),
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+    error: z.string().optional(),
+    cause: z.string().optional(),
+    dueAt: z.string().optional(),
+    attempts: z.number().optional(),
+    outcome: Outcome.optional(),
+    actor: ShownActor.optional().describe('Who an action step acted as (the Butler, or the author while the Butler is off), named as now'),
+  }),
+);
 const HistoryQuery = ListQuery;
-const HistoryEntry = z.object({ at: z.string(), actor: z.looseObject({}), action: z.string(), changes: z.unknown() });
+const HistoryEntry = z.lazy(() => z.object({ at: z.string(), actor: z.looseObject({}), action: z.string(), changes: z.unknown() }));
 
 export function automationRoutes(automations: AutomationService, runs: RunsService): Route[] {
   const tag = 'automations';
@@ -75,7 +85,7 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
       path: '/automations',
       tag,
       summary: 'Create an automation (admins); it is compiled and deployed, `provisioning` says when it is ready',
-      body: AutomationDefinition,
+      body: AutomationDefinitionSchema,
       response: Automation,
       status: 201,
       handle: async (request) => ok(await automations.create(request.body, request.caller), 201),
@@ -203,7 +213,7 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
       path: '/automations/{id}/runs/{runId}',
       tag,
       summary: 'One run: its record, its steps with what each did, and on AWS the Step Functions console URL (while the execution is kept)',
-      response: Run.extend({ steps: z.array(Step), consoleUrl: z.string().optional() }),
+      response: z.lazy(() => runObject().extend({ steps: z.array(Step), consoleUrl: z.string().optional() })),
       status: 200,
       handle: async (request) => ok(await runs.get(request.params.id!, request.params.runId!)),
     },

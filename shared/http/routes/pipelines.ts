@@ -12,7 +12,7 @@ const TotalsQuery = z.strictObject(DealFilters);
 const BoardQuery = z.strictObject({ limit: Limit, ...DealFilters });
 
 export function pipelineRoutes(records: RecordService, workspace: WorkspaceService): Route[] {
-  const Pipeline = recordResponse('pipeline').extend({ id: z.string() });
+  const Pipeline = recordResponse('pipeline', { id: z.string() });
   return [
     {
       method: 'GET',

@@ -36,9 +36,13 @@ const serverFields: Partial<Record<SchemaType, z.ZodRawShape>> = {
   },
   user: { kind: z.enum(['human', 'butler']) },
 };
-/** Replies name every documented field and may carry more (custom fields live under `fields`). */
-export const recordResponse = (type: SchemaType) => z.looseObject({ ...(createSchemas[type] as z.ZodObject).shape, ...serverFields[type], ...recordMeta });
-export const pageOf = (item: z.ZodType) => z.object({ items: z.array(item), cursor: z.string().optional() });
+/**
+ * Replies name every documented field and may carry more (custom fields live under `fields`). Reply schemas only
+ * document (/openapi.json is written at build time), so they are built when first read, not at the api's init.
+ */
+export const recordResponse = (type: SchemaType, extra: z.ZodRawShape = {}) =>
+  z.lazy(() => z.looseObject({ ...(createSchemas[type] as z.ZodObject).shape, ...serverFields[type], ...recordMeta, ...extra }));
+export const pageOf = (item: z.ZodType) => z.lazy(() => z.object({ items: z.array(item), cursor: z.string().optional() }));
 
 /** `If-Match` travels as an ETag: the version in quotes. */
 export const etag = (record: Entity) => ({ etag: `"${record.version}"` });

@@ -3,9 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { localDynamoClient, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
+import { CreateTableCommand, type DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { createCommitTracker, localDynamoClient, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
+import { dynamoClient } from '#test/support/table.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'stagecraft-durability-'));
 
@@ -63,4 +64,111 @@ describe('a transaction acknowledged by the local client', () => {
     expect(found).toHaveLength(rounds * writers);
     expect(found.every(Boolean)).toBe(true);
   }, 180_000);
+});
+
+/**
+ * Rounds of: start DynamoDB Local on the same folder, check the previous round's transactions are there, answer
+ * `writers` transactions through a client without the barrier, run `then`, kill the JVM. Answers what was found.
+ */
+async function killAfterUnbarrieredTransactions(
+  name: string,
+  then: (client: DynamoDBClient, tracker: ReturnType<typeof createCommitTracker>) => Promise<unknown>,
+  rounds = 3,
+  writers = 8,
+): Promise<boolean[]> {
+  const found: boolean[] = [];
+  const path = mkdtempSync(join(folder, `${name}-`));
+  for (let round = 0; round <= rounds; round++) {
+    const dynamo = await startDynamoDbLocal({ path });
+    const tracker = createCommitTracker();
+    const client = tracker.observe(localDynamoClient(dynamo.endpoint, { maxAttempts: 1 }, { commitBarrier: false }), { commitBarrier: false });
+    try {
+      if (round === 0) {
+        await client.send(
+          new CreateTableCommand({
+            TableName: table,
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          }),
+        );
+      } else {
+        for (let writer = 0; writer < writers; writer++) {
+          const key = { pk: { S: `write-${round - 1}-${writer}` } };
+          found.push((await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item !== undefined);
+        }
+      }
+      if (round < rounds) {
+        await Promise.all(
+          Array.from({ length: writers }, (_, writer) =>
+            client.send(
+              new TransactWriteItemsCommand({
+                TransactItems: [
+                  { Put: { TableName: table, Item: { pk: { S: `write-${round}-${writer}` } } } },
+                  { Put: { TableName: table, Item: { pk: { S: `write-${round}-${writer}-history` } } } },
+                ],
+              }),
+            ),
+          ),
+        );
+        await then(client, tracker);
+      }
+      process.kill(dynamo.pid!, 'SIGKILL');
+      await dynamo.stop();
+    } finally {
+      client.destroy();
+    }
+  }
+  return found;
+}
+
+describe("the engine's client, without the barrier per transaction", () => {
+  it("has every transaction on disk once a later single-item write was answered (a run's next run-log write)", async () => {
+    const found = await killAfterUnbarrieredTransactions('next-write', (client) =>
+      client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'run-log' } } })),
+    );
+
+    expect(found).toHaveLength(3 * 8);
+    expect(found.every(Boolean)).toBe(true);
+  }, 180_000);
+
+  it('has every transaction on disk once settled (before the stream checkpoint moves)', async () => {
+    const found = await killAfterUnbarrieredTransactions('settled', (client, tracker) => tracker.settle(client));
+
+    expect(found).toHaveLength(3 * 8);
+    expect(found.every(Boolean)).toBe(true);
+  }, 180_000);
+
+  it('settles without a barrier when a later call already waited on the queue, and with one when none did', async () => {
+    const tracker = createCommitTracker();
+    const client = tracker.observe(dynamoClient(), { commitBarrier: false });
+    const name = `commit-tracker-${process.pid}-${Date.now()}`;
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    const transaction = () => client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: name, Item: { pk: { S: 'a' } } } }] }));
+    const send = vi.spyOn(client, 'send');
+    try {
+      await transaction();
+      expect(tracker.unsettled()).toBe(true);
+      await client.send(new PutItemCommand({ TableName: name, Item: { pk: { S: 'run-log' } } }));
+      expect(tracker.unsettled()).toBe(false);
+      await tracker.settle(client);
+      expect(send.mock.calls.filter(([command]) => command instanceof ListTablesCommand)).toHaveLength(0);
+
+      await transaction();
+      await tracker.settle(client);
+
+      expect(send.mock.calls.filter(([command]) => command instanceof ListTablesCommand)).toHaveLength(1);
+      expect(tracker.unsettled()).toBe(false);
+    } finally {
+      send.mockRestore();
+      client.destroy();
+    }
+  });
 });

@@ -1,7 +1,11 @@
 // Conditions against a record, one op at a time, then groups and the reason a run is skipped.
+import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
 import { describe, expect, it } from 'vitest';
 import { checkConditions, evaluateCondition } from '#shared/automation/conditions.ts';
 import { type Condition, Conditions } from '#shared/automation/definition.ts';
+
+// Waits, date conditions and due dates count in luxon, loaded on first use (date-arithmetic.ts); run-action loads it per Task.
+await loadDateArithmetic();
 
 const deal = {
   title: 'Boiler for Ada',

@@ -1,4 +1,5 @@
 // Calendar arithmetic in the workspace time zone, and planning a run's wait (including waits past a year).
+import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
 import { describe, expect, it } from 'vitest';
 import {
   DueDateUnknown,
@@ -10,6 +11,9 @@ import {
   momentOfField,
   planWait,
 } from '#shared/automation/durations.ts';
+
+// Waits, date conditions and due dates count in luxon, loaded on first use (date-arithmetic.ts); run-action loads it per Task.
+await loadDateArithmetic();
 
 describe('isDuration', () => {
   it.each(['P6M', 'P1Y', 'P3D', 'P1W', 'PT2H', 'PT30M', 'PT45S', 'P1Y2M10DT2H30M', '-P3D', '-PT1H'])('accepts %s', (text) => {

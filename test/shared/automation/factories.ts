@@ -1,9 +1,17 @@
 // Automation test data with sensible defaults; a test names only what it cares about.
+import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
+import { loadTemplateChecks } from '#shared/automation/template-checks.ts';
 import { type AutomationDefinition, type AutomationDefinitionInput, parseAutomationDefinition } from '#shared/automation/definition.ts';
 import type { AutomationToCompile } from '#shared/automation/compile-asl.ts';
 import type { CrmEventDetail, RunInput } from '#shared/automation/run-steps.ts';
 import { demoPipelines as seededPipelines } from '#infra/local/seed.ts';
 import { Pipeline } from '#shared/domain/entities.ts';
+
+// Waits, date conditions and due dates count in luxon, loaded on first use (date-arithmetic.ts); run-action loads it per Task.
+await loadDateArithmetic();
+
+// The definition schema's Liquid checks load on first use (template-checks.ts); the API's save loads them first.
+await loadTemplateChecks();
 
 /** One valid input of each action type, as an admin would write it. */
 export const actionExamples = {

@@ -1,8 +1,16 @@
+import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
+import { loadTemplateChecks } from '#shared/automation/template-checks.ts';
 import { describe, expect, it } from 'vitest';
 import { type Calendar, addWorkingTime, defaultCalendar, describeWorkingTime, nextWorkingMoment } from '#shared/automation/working-time.ts';
 import { dueAtOf } from '#shared/automation/durations.ts';
 import { parseAutomationDefinition } from '#shared/automation/definition.ts';
 import { waitStateName } from '#shared/automation/state-names.ts';
+
+// Waits, date conditions and due dates count in luxon, loaded on first use (date-arithmetic.ts); run-action loads it per Task.
+await loadDateArithmetic();
+
+// The definition schema's Liquid checks load on first use (template-checks.ts); the API's save loads them first.
+await loadTemplateChecks();
 
 const berlin: Calendar = { timeZone: 'Europe/Berlin', days: ['mon', 'tue', 'wed', 'thu', 'fri'], hours: { start: '09:00', end: '17:00' }, holidays: [] };
 const iso = (date: Date) => date.toISOString();

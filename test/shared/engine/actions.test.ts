@@ -1,4 +1,5 @@
 // Each automation step's effect on the CRM, and that running a step twice changes nothing twice.
+import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,9 @@ import { ulidIds } from '#shared/ids.ts';
 import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
+
+// Waits, date conditions and due dates count in luxon, loaded on first use (date-arithmetic.ts); run-action loads it per Task.
+await loadDateArithmetic();
 
 let t: TestApp;
 let actions: Actions;

@@ -43,7 +43,7 @@ function apiWith() {
   return createApi({
     routes: [slowRoute],
     authenticate: (async () => ({ kind: 'user', userId: 'admin', role: 'admin' })) as never,
-    idempotencyStore: idempotencyPersistence(table.tableName, table.dynamoClient),
+    idempotencyStore: () => idempotencyPersistence(table.tableName, table.dynamoClient),
     logger: silentLogger,
   });
 }

@@ -1,3 +1,4 @@
+import { loadTemplateChecks } from '#shared/automation/template-checks.ts';
 import { describe, expect, it } from 'vitest';
 import {
   type Action,
@@ -8,6 +9,9 @@ import {
   triggerTypes,
 } from '#shared/automation/definition.ts';
 import { blankAction, blankForm, toDefinition, toForm, toPatch } from './definition-form.ts';
+
+// The definition schema's Liquid checks load on first use (template-checks.ts); the API's save loads them first.
+await loadTemplateChecks();
 
 // A definition as the API stores it after parsing: the defaults it fills are explicit.
 const definitionWith = (parts: Partial<AutomationDefinitionInput>): AutomationDefinitionInput => ({

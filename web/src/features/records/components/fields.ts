@@ -1,7 +1,12 @@
 // The fields a person sees and edits per record type, and how form text becomes API input.
 // Validation is the API's own: the zod schemas of shared/domain, so messages read the same.
+import { providePhoneParsing } from '#shared/domain/contact-points.ts';
 import { createSchemas, leadStages, patchSchemas } from '#shared/domain/entities.ts';
+import * as phoneParsing from '#shared/domain/phone-parsing.ts';
 import { type RecordCollection, type RecordType, recordTypeOfCollection } from '../../../lib/records';
+
+// The Lambda functions load phone parsing on first use; the console checks phones as a person types.
+providePhoneParsing(phoneParsing);
 
 export type FieldKind = 'text' | 'number' | 'list' | 'date' | 'user' | 'contact' | 'company' | 'pipeline' | 'stage' | 'leadStage' | 'currency';
 
