@@ -1,7 +1,8 @@
 // The workspace calendar as an admin sets it (PATCH /settings/calendar): its schema. Working-time arithmetic
 // (working-time.ts) reads a calendar already validated, so what compiles and runs automations bundles no schema.
 import { z } from 'zod';
-import { ISO_DATE, TIME_OF_DAY, isCalendarDate, isTimeZone, minutesOf, weekdays } from './working-calendar.ts';
+import type { Assert, Same } from '#shared/type-checks.ts';
+import { ISO_DATE, TIME_OF_DAY, type Calendar as PlainCalendar, isCalendarDate, isTimeZone, minutesOf, weekdays } from './working-calendar.ts';
 
 export const Calendar = z.strictObject({
   timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin'),
@@ -20,7 +21,9 @@ export const Calendar = z.strictObject({
     .array(z.string().regex(ISO_DATE, 'a date as YYYY-MM-DD').refine(isCalendarDate, 'not a calendar date'))
     .max(400),
 });
-export type Calendar = z.infer<typeof Calendar>;
+/** The plain type working-time arithmetic reads (working-calendar.ts), which the schema must yield exactly. */
+export type Calendar = PlainCalendar;
+type _SchemaYieldsCalendar = Assert<Same<z.infer<typeof Calendar>, PlainCalendar>>;
 
 /** A calendar patch: any of its parts. */
 export const CalendarPatch = z.strictObject({

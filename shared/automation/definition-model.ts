@@ -2,7 +2,9 @@
 // subject and its wait. No schema and no checks here: the compiler, run-action, provision and the loop guard read
 // definitions that were validated in full when saved (definition.ts), so a function that only reads one bundles
 // none of the validation's code (zod, Liquid, the CRM's record schemas).
-import type { Action, AutomationDefinition, Branch, Condition, ConditionGroup, Step, Trigger } from './definition.ts';
+//
+// The functions here are typed by the shapes they read, not by the schema's inferred types: definition.ts builds
+// its schema on this vocabulary and checks at compile time that what it validates has these shapes.
 import type { Delay as WaitDelay } from './durations.ts';
 
 /** Records whose events can trigger an automation. */
@@ -52,10 +54,28 @@ export const MAX_BRANCH_DEPTH = 3;
 /** Steps (actions and branches) in one automation, across all its branches. */
 export const MAX_STEPS = 50;
 
-export const isBranch = (step: Step): step is Branch => step.type === 'branch';
+// ---------------------------------------------------------------------------------------------------------
+// Steps: actions, and branches whose "then" and "else" hold further steps
+
+/** A step as the walk reads it: its type, and for a branch the lists it holds (S is the definition's step type). */
+export interface StepShape<S> {
+  type: string;
+  then?: readonly S[];
+  else?: readonly S[];
+}
+/** The branches among the steps S, and the actions (everything else). */
+export type BranchOf<S> = Extract<S, { type: 'branch' }>;
+export type ActionOf<S> = Exclude<S, { type: 'branch' }>;
+
+export const isBranch = <S extends StepShape<S>>(step: S): step is S & { type: 'branch'; then: readonly S[]; else: readonly S[] } =>
+  step.type === 'branch';
 
 /** Every step in run order (a branch before its "then", then its "else"), with its path and nesting depth. */
-export function walkSteps(steps: readonly Step[], path: Array<string | number> = ['actions'], depth = 1): Array<{ step: Step; path: Array<string | number>; depth: number }> {
+export function walkSteps<S extends StepShape<S>>(
+  steps: readonly S[],
+  path: Array<string | number> = ['actions'],
+  depth = 1,
+): Array<{ step: S; path: Array<string | number>; depth: number }> {
   return steps.flatMap((step, index) => {
     const here = [...path, index];
     const own = { step, path: here, depth };
@@ -65,14 +85,39 @@ export function walkSteps(steps: readonly Step[], path: Array<string | number> =
 }
 
 /** The actions (no branches) in run order, each with its path. */
-export function actionsOf(steps: readonly Step[]): Array<{ action: Action; path: Array<string | number> }> {
-  return walkSteps(steps).flatMap(({ step, path }) => (isBranch(step) ? [] : [{ action: step, path }]));
+export function actionsOf<S extends StepShape<S>>(steps: readonly S[]): Array<{ action: ActionOf<S>; path: Array<string | number> }> {
+  return walkSteps(steps).flatMap(({ step, path }) => (isBranch(step) ? [] : [{ action: step as ActionOf<S>, path }]));
 }
 
 /** What a run's actions act on: the trigger's record, or for document triggers the record the document belongs to. */
 export type Subject = TriggerEntity | 'documentOwner';
 
-export function subjectOf(trigger: Trigger): Subject {
+// ---------------------------------------------------------------------------------------------------------
+// Triggers, waits and conditions, by the fields read here
+
+type DocumentTriggerType = 'documentSigned' | 'documentViewed' | 'documentCreated';
+
+/** A date field a run waits for: a trigger's own date (dateReached) or a delay's `until`. */
+export interface DateField {
+  field: string;
+  offset?: string | undefined;
+  at?: string | undefined;
+}
+
+/** A trigger as read here: document triggers name no entity, dateReached names its date field. */
+export type TriggerShape =
+  | { type: DocumentTriggerType }
+  | ({ type: 'dateReached'; entity: TriggerEntity } & DateField)
+  | { type: Exclude<TriggerType, DocumentTriggerType | 'dateReached'>; entity: TriggerEntity };
+
+/** A definition's delay as read here (the schema allows "after" or "until", each maybe in working time). */
+export interface DelayShape {
+  after?: string | undefined;
+  until?: DateField | undefined;
+  workingTime?: boolean | undefined;
+}
+
+export function subjectOf(trigger: TriggerShape): Subject {
   switch (trigger.type) {
     case 'documentSigned':
     case 'documentViewed':
@@ -84,13 +129,12 @@ export function subjectOf(trigger: Trigger): Subject {
 }
 
 /** The record type of the events a trigger listens to. */
-export function triggerEntityOf(trigger: Trigger): TriggerEntity {
+export function triggerEntityOf(trigger: TriggerShape): TriggerEntity {
   return 'entity' in trigger ? trigger.entity : 'document';
 }
 
-
 /** The wait a run makes, in the planner's terms: a dateReached trigger waits for its own date. */
-export function waitOf(definition: Pick<AutomationDefinition, 'trigger' | 'delay'>): WaitDelay | undefined {
+export function waitOf(definition: { trigger: TriggerShape; delay?: DelayShape | undefined }): WaitDelay | undefined {
   const { trigger, delay } = definition;
   if (trigger.type === 'dateReached') {
     const until: { field: string; offset?: string; at?: string } = { field: trigger.field };
@@ -105,11 +149,12 @@ export function waitOf(definition: Pick<AutomationDefinition, 'trigger' | 'delay
   return undefined;
 }
 
-export function onLeaveOf(definition: Pick<AutomationDefinition, 'trigger' | 'onLeave'>): 'cancel' | 'continue' {
+export function onLeaveOf(definition: { trigger: { type: TriggerType }; onLeave?: 'cancel' | 'continue' | undefined }): 'cancel' | 'continue' {
   return definition.onLeave ?? (definition.trigger.type === 'stageEntered' ? 'cancel' : 'continue');
 }
 
-export function isCondition(item: Condition | ConditionGroup): item is Condition {
+/** A condition (it names a field) rather than a group of them ("all" or "any"). */
+export function isCondition<C extends object>(item: C): item is Extract<C, { field: string }> {
   return 'field' in item;
 }
 

@@ -17,11 +17,15 @@ import { FIELD_PATH, FIELD_PATH_HINT } from './fields.ts';
 import { documentIssues } from './document-variables.ts';
 import { templateProblem } from './template-checks.ts';
 import { WORKING_DURATION_HINT, isTimeZone, isWorkingDuration } from './working-calendar.ts';
+import type { Assert } from '#shared/type-checks.ts';
 import {
+  type DelayShape,
   MAX_ACTIONS,
   MAX_BRANCH_DEPTH,
   MAX_STEPS,
+  type StepShape,
   type Subject,
+  type TriggerShape,
   type TriggerType,
   actionTypes,
   actionsOf,
@@ -457,6 +461,12 @@ export const AutomationDefinition = z
   });
 export type AutomationDefinition = z.output<typeof AutomationDefinition>;
 export type AutomationDefinitionInput = z.input<typeof AutomationDefinition>;
+
+// What the model's functions read (definition-model.ts, typed by shapes, without this schema): a validated
+// definition has those shapes, or this does not compile.
+type _TriggerHasItsShape = Assert<Trigger extends TriggerShape ? true : false>;
+type _DelayHasItsShape = Assert<Delay extends DelayShape ? true : false>;
+type _StepHasItsShape = Assert<Step extends StepShape<Step> ? true : false>;
 
 /** Parses a definition, or throws ValidationFailed naming each bad field path (`actions.2.title`). */
 export function parseAutomationDefinition(input: unknown): AutomationDefinition {

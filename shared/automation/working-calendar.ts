@@ -1,11 +1,15 @@
 // The workspace calendar's words and checks without date arithmetic (that is working-time.ts, with luxon): what the
 // schemas and state names need, so the API validates a calendar or a working-time delay without loading luxon.
-import type { Calendar } from './calendar-schema.ts';
-
-export type { Calendar } from './calendar-schema.ts';
-
 export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof weekdays)[number];
+
+/** A workspace's calendar, validated (calendar-schema.ts checks its schema yields exactly this). */
+export interface Calendar {
+  timeZone: string;
+  days: Weekday[];
+  hours: { start: string; end: string };
+  holidays: string[];
+}
 
 export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export const TIME_OF_DAY = /^(?:[01]\d|2[0-3]):[0-5]\d$/;

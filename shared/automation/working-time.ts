@@ -3,10 +3,9 @@
 // Friday evening is Tuesday at opening time. Wall-clock arithmetic in the calendar's zone, so DST is kept.
 import type { DateTime } from 'luxon';
 import { loadedLuxon } from './date-arithmetic.ts';
-import type { Calendar } from './calendar-schema.ts';
-import { WORKING_DURATION, WORKING_DURATION_HINT, type Weekday, minutesOf, weekdays } from './working-calendar.ts';
+import { type Calendar, WORKING_DURATION, WORKING_DURATION_HINT, type Weekday, minutesOf, weekdays } from './working-calendar.ts';
 
-export type { Calendar } from './calendar-schema.ts';
+export type { Calendar } from './working-calendar.ts';
 export {
   ISO_DATE,
   TIME_OF_DAY,
