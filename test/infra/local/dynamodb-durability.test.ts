@@ -20,58 +20,20 @@ describe('a transaction acknowledged by the local client', () => {
   // Without the barrier about half the rounds lose a write (measured: 5 of 10 single
   // transactions); with 8 transactions answered before each kill, more often.
   it('is on disk when DynamoDB Local is killed the moment it answers', async () => {
-    const rounds = 4;
-    const writers = 8;
-    const found: boolean[] = [];
-    for (let round = 0; round <= rounds; round++) {
-      const dynamo = await startDynamoDbLocal({ path: folder });
-      const client = localDynamoClient(dynamo.endpoint, { maxAttempts: 1 });
-      try {
-        if (round === 0) {
-          await client.send(
-            new CreateTableCommand({
-              TableName: table,
-              BillingMode: 'PAY_PER_REQUEST',
-              AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-              KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-            }),
-          );
-        } else {
-          for (let writer = 0; writer < writers; writer++) {
-            const key = { pk: { S: `write-${round - 1}-${writer}` } };
-            found.push((await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item !== undefined);
-          }
-        }
-        if (round < rounds) {
-          const write = (writer: number) =>
-            client.send(
-              new TransactWriteItemsCommand({
-                TransactItems: [
-                  { Put: { TableName: table, Item: { pk: { S: `write-${round}-${writer}` } } } },
-                  { Put: { TableName: table, Item: { pk: { S: `write-${round}-${writer}-history` } } } },
-                ],
-              }),
-            );
-          await Promise.all(Array.from({ length: writers }, (_, writer) => write(writer)));
-        }
-        process.kill(dynamo.pid!, 'SIGKILL');
-        await dynamo.stop();
-      } finally {
-        client.destroy();
-      }
-    }
+    const found = await killAfterTransactions('barrier', { commitBarrier: true }, async () => undefined, 4);
 
-    expect(found).toHaveLength(rounds * writers);
+    expect(found).toHaveLength(4 * 8);
     expect(found.every(Boolean)).toBe(true);
   }, 180_000);
 });
 
 /**
  * Rounds of: start DynamoDB Local on the same folder, check the previous round's transactions are there, answer
- * `writers` transactions through a client without the barrier, run `then`, kill the JVM. Answers what was found.
+ * `writers` transactions through a client with or without the barrier, run `then`, kill the JVM. Answers what was found.
  */
-async function killAfterUnbarrieredTransactions(
+async function killAfterTransactions(
   name: string,
+  { commitBarrier }: { commitBarrier: boolean },
   then: (client: DynamoDBClient, tracker: ReturnType<typeof createCommitTracker>) => Promise<unknown>,
   rounds = 3,
   writers = 8,
@@ -81,7 +43,7 @@ async function killAfterUnbarrieredTransactions(
   for (let round = 0; round <= rounds; round++) {
     const dynamo = await startDynamoDbLocal({ path });
     const tracker = createCommitTracker();
-    const client = tracker.observe(localDynamoClient(dynamo.endpoint, { maxAttempts: 1 }, { commitBarrier: false }), { commitBarrier: false });
+    const client = tracker.observe(localDynamoClient(dynamo.endpoint, { maxAttempts: 1 }, { commitBarrier }), { commitBarrier });
     try {
       if (round === 0) {
         await client.send(
@@ -124,7 +86,7 @@ async function killAfterUnbarrieredTransactions(
 
 describe("the engine's client, without the barrier per transaction", () => {
   it("has every transaction on disk once a later single-item write was answered (a run's next run-log write)", async () => {
-    const found = await killAfterUnbarrieredTransactions('next-write', (client) =>
+    const found = await killAfterTransactions('next-write', { commitBarrier: false }, (client) =>
       client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'run-log' } } })),
     );
 
@@ -133,7 +95,7 @@ describe("the engine's client, without the barrier per transaction", () => {
   }, 180_000);
 
   it('has every transaction on disk once settled (before the stream checkpoint moves)', async () => {
-    const found = await killAfterUnbarrieredTransactions('settled', (client, tracker) => tracker.settle(client));
+    const found = await killAfterTransactions('settled', { commitBarrier: false }, (client, tracker) => tracker.settle(client));
 
     expect(found).toHaveLength(3 * 8);
     expect(found.every(Boolean)).toBe(true);
