@@ -12,23 +12,15 @@ import type {
   TriggerEntity,
   TriggerType,
 } from '#shared/automation/definition.ts';
+import { actionTypes } from '#shared/automation/definition-model.ts';
 
+/** Action types the builder has no inputs for: edited as JSON, like a branch. */
+const jsonOnlyActionTypes = ['assign', 'callWebhook'] as const satisfies readonly ActionType[];
 /** The action types the builder has inputs for; any other step (assign, callWebhook, branch) is edited as JSON. */
-export const formActionTypes = [
-  'createLead',
-  'copyDeal',
-  'planActivity',
-  'addToExceptions',
-  'sendEmail',
-  'notify',
-  'updateFields',
-  'moveToStage',
-  'createDocument',
-  'sendDocument',
-] as const;
-export type FormActionType = (typeof formActionTypes)[number];
+export type FormActionType = Exclude<ActionType, (typeof jsonOnlyActionTypes)[number]>;
 export type StepType = ActionType | 'branch';
-export const isFormActionType = (type: string): type is FormActionType => (formActionTypes as readonly string[]).includes(type);
+export const isFormActionType = (type: string): type is FormActionType =>
+  (actionTypes as readonly string[]).includes(type) && !(jsonOnlyActionTypes as readonly string[]).includes(type);
 
 type Scalar = string | number | boolean | null;
 
