@@ -159,6 +159,9 @@ const NO_DELAY_TIMEOUT_SECONDS = 24 * 3600;
 /** `$.run.planned` (run-steps.ts PlannedRun): run-action answers it in `carry` and every Task after Check conditions gets it. */
 const PLANNED = 'planned';
 
+/** `$.run.checked`: Check conditions' line (run-steps.ts CheckedLine), for the first action to write with its own. */
+const CHECKED = 'checked';
+
 /**
  * `$.run.summaries`: summary lines (DynamoDB list elements, `{S}`) Record success appends to the run record's:
  * the last action's, which leaves them to it; empty after every other state.
@@ -173,6 +176,7 @@ const PATH = {
   step: '$.run.step',
   actionsCompleted: '$.run.actionsCompleted',
   planned: '$.run.planned',
+  checked: '$.run.checked',
   summaries: '$.run.summaries',
   waitUntil: '$.run.wait.waitUntil',
   continues: '$.run.wait.continues',
@@ -200,6 +204,11 @@ interface Build {
   numbered: Map<Step, NumberedStep>;
   /** Whether the actions hold branches: progress then travels through run-action (see actionStates). */
   branchy: boolean;
+  /**
+   * Whether Check conditions leaves its line to the first action (`$.run.checked`), which writes it with its
+   * own: when an action always follows it (no branch first, at least one action).
+   */
+  checkedByFirstAction: boolean;
 }
 
 /** A wait can outlast one execution when its due time comes from a date field, or its duration may reach the limit. */
@@ -451,6 +460,7 @@ function checkConditionsState(b: Build): AslState {
         // What the actions would read the run for (its start or due time) is worked out here and carried on.
         'run.$': PATH.progress,
         'startedAt.$': '$$.Execution.StartTime',
+        ...(b.checkedByFirstAction ? { defersStep: true } : {}),
       },
       b.actionTimeout,
     ),
@@ -458,6 +468,7 @@ function checkConditionsState(b: Build): AslState {
       ...progress(first, 0),
       [`${PLANNED}.$`]: `$.Payload.carry.${PLANNED}`,
       ...(b.branchy ? { 'branches.$': '$.Payload.carry.branches' } : {}),
+      ...(b.checkedByFirstAction ? { [`${CHECKED}.$`]: `$.Payload.carry.${CHECKED}` } : {}),
     },
     ResultPath: PATH.progress,
     Catch: catches,
@@ -542,6 +553,8 @@ function actionStates(b: Build): Record<string, AslState> {
             ...(b.branchy ? { 'actionsCompleted.$': PATH.actionsCompleted, 'branches.$': `${PATH.progress}.branches` } : {}),
             ...(readsSteps(definition) ? { readsSteps: true } : {}),
             [`${PLANNED}.$`]: PATH.planned,
+            // The first action writes Check conditions' line with its own.
+            ...(b.checkedByFirstAction && numbered.index === 0 ? { [`${CHECKED}.$`]: PATH.checked } : {}),
             // The last action on its path leaves its count and summary line to Record success, which writes the
             // run record anyway: one write of the run fewer.
             ...(following === b.names.recordSuccess ? { closes: true } : {}),
@@ -630,6 +643,7 @@ export function compileAutomation(automation: AutomationToCompile, options: Comp
     names,
     numbered: new Map(numbered.map((entry) => [entry.step, entry])),
     branchy,
+    checkedByFirstAction: !branchy && definition.actions.length > 0,
   };
 
   const afterEnroll = names.planWait ?? names.checkConditions;
@@ -749,7 +763,8 @@ export function resumeRunInput(
   const afterChecks = ![STATE.enroll, STATE.planWait, STATE.continueInNewRun, STATE.checkConditions].includes(failed.failedStep as never);
   const step =
     failed.failedStep === STATE.continueInNewRun ? STATE.planWait : options.branchy && afterChecks ? STATE.checkConditions : failed.failedStep;
-  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step, planned, summaries: [] } };
+  // `checked` is read by the first action: a redrive that starts there has no Check conditions line to write.
+  return { detail, run: { step, actionsCompleted: String(failed.actionsCompleted), resumeAt: step, planned, summaries: [], checked: {} } };
 }
 
 /**

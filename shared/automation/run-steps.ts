@@ -36,6 +36,8 @@ export interface RunProgress {
   planned?: PlannedRun;
   /** Summary lines Record success appends to the run's (`{S}` list elements): the last action's, else none. */
   summaries?: Array<{ S: string }>;
+  /** Check conditions' line, from its answer to the first action (empty in a redrive's input). */
+  checked?: CheckedLine | Record<string, never>;
 }
 
 /**
@@ -118,6 +120,21 @@ export interface CheckConditionsPayload extends TaskPayloadBase {
   /** `$.run` and the execution's start (state machines compiled before they were passed have neither). */
   run?: RunProgress;
   startedAt?: string;
+  /**
+   * The first action follows: a success is not written here but answered (`carry.checked`), and that action
+   * writes it with its own line. State machines compiled before have Check conditions write it.
+   */
+  defersStep?: boolean;
+}
+
+/** Check conditions' successful attempt, carried (`$.run.checked`) to the first action, which writes it. */
+export interface CheckedLine {
+  name: string;
+  startedAt: string;
+  endedAt: string;
+  executionId: string;
+  automationVersion?: number;
+  outcome: Record<string, unknown>;
 }
 
 export interface RunActionPayload extends TaskPayloadBase {
@@ -131,6 +148,8 @@ export interface RunActionPayload extends TaskPayloadBase {
   planned?: PlannedRun;
   /** The run's next state is Record success: the action leaves its count and summary line to it (in `carry`). */
   closes?: boolean;
+  /** `$.run.checked`: Check conditions' line, which this first action writes with its own (empty: none to write). */
+  checked?: CheckedLine | Record<string, never>;
   automationName: string;
   /** Index in the definition's actions (from 0); with the run id it names what the action creates. */
   actionIndex: number;

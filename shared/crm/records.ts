@@ -14,7 +14,7 @@ import {
 import { Conflict, NotFound, ValidationFailed, VersionMismatch, type FieldIssue } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import type { ListOptions } from '#shared/store/records.ts';
+import type { ListOptions, WrittenAlongside } from '#shared/store/records.ts';
 import { type Caller, writeContextOf } from './context.ts';
 import { createActorDisplay } from './actor-display.ts';
 import { prepareDocument } from './document-templates.ts';
@@ -27,6 +27,12 @@ export interface Board {
   columns: Record<string, { items: Entity[]; cursor?: string }>;
   /** Contacts of the deals shown, by id; a deleted or unreadable contact is left out. */
   contacts: Record<string, { name: string }>;
+}
+
+/** An automation step's write: the record as the step read it, and the step's log line to write with it. */
+export interface StepWrite {
+  read?: Entity;
+  alongside?: WrittenAlongside;
 }
 
 export type CrmRecordType = Exclude<EntityType, 'user' | 'pipeline' | 'automation' | 'documentTemplate'>;
@@ -144,7 +150,7 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
   }
 
   /** `id` is given only by automation steps, whose ids derive from (run, step) so a retry creates nothing twice. */
-  async function create(type: CrmRecordType, input: unknown, caller: Caller, options: { id?: string } = {}): Promise<Entity> {
+  async function create(type: CrmRecordType, input: unknown, caller: Caller, options: { id?: string; alongside?: WrittenAlongside } = {}): Promise<Entity> {
     let data = parseWith(createSchemas[type], await withNationalPhones(store, input)) as Record<string, unknown>;
     await checkLinks(type, data, new Set(Object.keys(data)));
     if (type === 'activity') data = await plannedStage(data);
@@ -153,11 +159,12 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
   }
 
   /**
-   * `read`: the record as the caller just read it (an automation step): the first attempt writes on it without
-   * reading it again, conditional on its version; a concurrent change is then met as always (412 with
-   * `expectedVersion`, else a retry on the fresh record).
+   * `step` (an automation step's write): `read` is the record as the step just read it: the first attempt writes
+   * on it without reading it again, conditional on its version; a concurrent change is then met as always (412
+   * with `expectedVersion`, else a retry on the fresh record). `alongside` is the step's log line, written in the
+   * record's transaction.
    */
-  async function update(type: CrmRecordType, id: string, input: unknown, caller: Caller, expectedVersion?: number, read?: Entity): Promise<Entity> {
+  async function update(type: CrmRecordType, id: string, input: unknown, caller: Caller, expectedVersion?: number, step: StepWrite = {}): Promise<Entity> {
     const { values, clears } = splitClears(await withNationalPhones(store, input));
     const patch = clears.length > 0 && isEmpty(values) ? {} : parseWith(patchSchemas[type], values);
     const unknown = clears.filter((field) => !(field in createSchemas[type].shape));
@@ -165,10 +172,11 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
     const required = clears.filter((field) => requiredFields[type].includes(field));
     if (required.length > 0) throw new ValidationFailed(required.map((path) => ({ path, message: 'required; it cannot be cleared' })));
     const full = { ...(patch as Record<string, unknown>), ...Object.fromEntries(clears.map((key) => [key, null])) };
-    return writePatch(type, id, full, caller, expectedVersion, read);
+    return writePatch(type, id, full, caller, expectedVersion, step);
   }
 
-  async function writePatch(type: EntityType, id: string, patch: Record<string, unknown>, caller: Caller, expectedVersion?: number, read?: Entity) {
+  async function writePatch(type: EntityType, id: string, patch: Record<string, unknown>, caller: Caller, expectedVersion?: number, step: StepWrite = {}) {
+    const { read, alongside } = step;
     return withFreshVersion(expectedVersion, async (version, attempt) => {
       const current = attempt === 1 && read?.id === id ? read : await records.require(type, id);
       const next = mergePatch(current, patch);
@@ -176,7 +184,7 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
       // Links are checked where the write changes them: an unchanged link was checked when it was set.
       const changed = Object.keys(patch).filter((field) => JSON.stringify(current[field]) !== JSON.stringify(next[field]));
       await checkLinks(type, next, new Set(changed));
-      return records.update(type, id, () => next, writeContextOf(caller), { expectedVersion: version ?? current.version, current });
+      return records.update(type, id, () => next, writeContextOf(caller), { expectedVersion: version ?? current.version, current, ...(alongside ? { alongside } : {}) });
     });
   }
 

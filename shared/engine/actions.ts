@@ -22,7 +22,7 @@ import { createCallWebhook } from './webhook.ts';
 
 export type { ActionConfig, MailRef, RecordRef, StepContext, StepOutcome } from './step-outcome.ts';
 export { StepFailed, recordRef } from './step-outcome.ts';
-import { type ActionConfig, type RecordRef, type StepContext, StepFailed, type StepOutcome, recordRef } from './step-outcome.ts';
+import { type ActionConfig, type RecordRef, type StepContext, StepFailed, type StepOutcome, recordRef, stepWrite } from './step-outcome.ts';
 
 const noop = (done: string, reason: string): StepOutcome => ({ result: 'noop', done, reason });
 
@@ -42,9 +42,18 @@ const valueAt = (record: Record<string, unknown>, path: string) => fieldValue(re
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /** Creates once: a retry meets its own record and reports it as made. */
-async function createOnce(deps: ActionDeps, type: 'lead' | 'deal' | 'activity', data: Record<string, unknown>, caller: Caller, id: string) {
+async function createOnce(
+  deps: ActionDeps,
+  type: 'lead' | 'deal' | 'activity',
+  data: Record<string, unknown>,
+  caller: Caller,
+  id: string,
+  ctx: StepContext,
+  outcomeOf: (record: Entity, created: boolean) => StepOutcome,
+) {
+  const alongside = ctx.logWith?.((record) => outcomeOf(record, true));
   try {
-    return { record: await deps.records.create(type, data, caller, { id }), created: true };
+    return { record: await deps.records.create(type, data, caller, { id, ...(alongside ? { alongside } : {}) }), created: true };
   } catch (error) {
     if (error instanceof Conflict && error.code === 'ALREADY_EXISTS') {
       const existing = await deps.store.records.get(type, id);
@@ -94,8 +103,13 @@ export function createActions(deps: ActionDeps) {
         ...(responsibleId ? { responsibleId } : {}),
         fields: { fromEntityType: ctx.entityType, fromEntityId: ctx.entityId },
       };
-      const { record, created } = await createOnce(deps, 'lead', lead, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt));
-      return { result: 'changed', done: `created lead ${record.id}${created ? '' : ' (by an earlier attempt)'}`, records: [recordRef('lead', record, 'created')] };
+      const outcomeOf = (record: Entity, created: boolean): StepOutcome => ({
+        result: 'changed',
+        done: `created lead ${record.id}${created ? '' : ' (by an earlier attempt)'}`,
+        records: [recordRef('lead', record, 'created')],
+      });
+      const { record, created } = await createOnce(deps, 'lead', lead, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt), ctx, outcomeOf);
+      return outcomeOf(record, created);
     },
 
     async copyDeal(action, ctx, entity, caller) {
@@ -109,12 +123,13 @@ export function createActions(deps: ActionDeps) {
         stageId: action.stageId,
         ...(responsibleId ? { responsibleId } : {}),
       };
-      const { record, created } = await createOnce(deps, 'deal', copy, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt));
-      return {
+      const outcomeOf = (record: Entity, created: boolean): StepOutcome => ({
         result: 'changed',
         done: `copied the deal to ${String(action.pipelineId)} as deal ${record.id}${created ? '' : ' (by an earlier attempt)'}`,
         records: [recordRef('deal', record, 'created')],
-      };
+      });
+      const { record, created } = await createOnce(deps, 'deal', copy, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt), ctx, outcomeOf);
+      return outcomeOf(record, created);
     },
 
     async planActivity(action, ctx, entity, caller) {
@@ -130,8 +145,13 @@ export function createActions(deps: ActionDeps) {
         entityId: ctx.entityId,
         ...(action.autoComplete ? { autoComplete: true, ...(str(entity.stageId) ? { plannedInStageId: entity.stageId } : {}) } : {}),
       };
-      const { record, created } = await createOnce(deps, 'activity', activity, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt));
-      return { result: 'changed', done: `planned activity ${record.id}${created ? '' : ' (by an earlier attempt)'}`, records: [recordRef('activity', record, 'created')] };
+      const outcomeOf = (record: Entity, created: boolean): StepOutcome => ({
+        result: 'changed',
+        done: `planned activity ${record.id}${created ? '' : ' (by an earlier attempt)'}`,
+        records: [recordRef('activity', record, 'created')],
+      });
+      const { record, created } = await createOnce(deps, 'activity', activity, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt), ctx, outcomeOf);
+      return outcomeOf(record, created);
     },
 
     async addToExceptions(action, ctx, entity, caller) {
@@ -232,8 +252,8 @@ export function createActions(deps: ActionDeps) {
       }
       const changed = Object.keys(patch).filter((field) => JSON.stringify(valueAt(entity, field)) !== JSON.stringify(patch[field]));
       if (changed.length === 0) return noop(`${Object.keys(patch).join(', ')} already set`, 'every field already had its value');
-      const updated = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, patch, caller, undefined, ctx.read);
-      return { result: 'changed', done: `set ${changed.join(', ')}`, records: [recordRef(ctx.entityType, updated, 'updated', changed)] };
+      const outcomeOf = (record: Entity): StepOutcome => ({ result: 'changed', done: `set ${changed.join(', ')}`, records: [recordRef(ctx.entityType, record, 'updated', changed)] });
+      return outcomeOf(await deps.records.update(ctx.entityType as 'deal', ctx.entityId, patch, caller, undefined, stepWrite(ctx, outcomeOf)));
     },
 
     async moveToStage(action, ctx, entity, caller) {
@@ -261,8 +281,12 @@ export function createActions(deps: ActionDeps) {
       if (!action.allowBackward && order.indexOf(target) < order.indexOf(from)) {
         return noop(`not moved back from ${from} to ${target}`, 'a backward move, and the step does not allow it');
       }
-      const moved = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller, undefined, ctx.read);
-      return { result: 'changed', done: `moved the ${ctx.entityType} from ${from} to ${target}`, records: [recordRef(ctx.entityType, moved, 'updated', ['stageId'])] };
+      const outcomeOf = (record: Entity): StepOutcome => ({
+        result: 'changed',
+        done: `moved the ${ctx.entityType} from ${from} to ${target}`,
+        records: [recordRef(ctx.entityType, record, 'updated', ['stageId'])],
+      });
+      return outcomeOf(await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller, undefined, stepWrite(ctx, outcomeOf)));
     },
     ...documentExecutors(deps, deps.documents),
   };
@@ -302,7 +326,11 @@ export function createActions(deps: ActionDeps) {
       cause: { automationId: ctx.automationId, depth: ctx.depth + 1 },
       ...(creditedTo ? { creditedTo } : {}),
     };
-    return { ...(await executor(action, ctx, entity, caller)), actor: actorOf(caller) };
+    const actor = actorOf(caller);
+    // The step's log line names who it acted as.
+    const logWith = ctx.logWith;
+    const acting: StepContext = logWith ? { ...ctx, logWith: (outcomeOf) => logWith(outcomeOf, actor) } : ctx;
+    return { ...(await executor(action, acting, entity, caller)), actor };
   }
 
   return { runStep, actionTypes: Object.keys(executors) };

@@ -6,7 +6,7 @@ import type { RecordService } from '#shared/crm/records.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import type { FieldIssue } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type ActionConfig, type StepContext, StepFailed, type StepOutcome, recordRef } from './step-outcome.ts';
+import { type ActionConfig, type StepContext, StepFailed, type StepOutcome, recordRef, stepWrite } from './step-outcome.ts';
 
 /** Records that have a responsible user. */
 export const assignableTypes: readonly EntityType[] = ['contact', 'lead', 'deal', 'activity'];
@@ -48,8 +48,13 @@ export function createAssign(deps: { store: Store; records: RecordService }) {
     if (entity.responsibleId === userId) {
       return { result: 'noop', done: `${userId} is responsible already`, reason: first ? 'the turn fell on the current responsible' : 'a retried step', assignedTo: userId };
     }
-    const updated = await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { responsibleId: userId }, caller, undefined, ctx.read);
-    return { result: 'changed', done: `assigned to ${userId}`, assignedTo: userId, records: [recordRef(ctx.entityType, updated, 'updated', ['responsibleId'])] };
+    const outcomeOf = (record: Entity): StepOutcome => ({
+      result: 'changed',
+      done: `assigned to ${userId}`,
+      assignedTo: userId,
+      records: [recordRef(ctx.entityType, record, 'updated', ['responsibleId'])],
+    });
+    return outcomeOf(await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { responsibleId: userId }, caller, undefined, stepWrite(ctx, outcomeOf)));
   };
 }
 

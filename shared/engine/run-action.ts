@@ -14,6 +14,7 @@ import {
   type TaskPayload,
   TransientError,
   type BranchCheck,
+  type CheckedLine,
   answerPlanWait,
   branchesOnPath,
   decideBranches,
@@ -35,7 +36,8 @@ import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
 import { VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Logger, RunMetrics } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import type { Actions, StepOutcome } from './actions.ts';
+import { type StepRecord, type StepWrite, StepRecordedAlready } from '#shared/store/run-log.ts';
+import type { Actions, StepContext, StepOutcome } from './actions.ts';
 
 export interface RunActionDeps {
   store: Store;
@@ -116,9 +118,8 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     return { plannedAt: run?.dueAt ?? run?.startedAt ?? payload.event.occurredAt, ...(run?.dueAt ? { dueAt: run.dueAt } : {}) };
   }
 
-  async function runAction(
-    payload: RunActionPayload,
-  ): Promise<{ outcome: StepOutcome; actor: Actor; planned: PlannedRun; summaries: Array<{ S: string }> }> {
+  /** Runs the action; its log line goes with its record write when it has one (`logWith`), else after it. */
+  async function runAction(payload: RunActionPayload, logWith: StepContext['logWith']): Promise<{ outcome: StepOutcome; actor: Actor; planned: PlannedRun }> {
     const entityType = payload.entityType as EntityType;
     // The record as it is now, read once for the whole Task (the step's update writes on it); for a deletion trigger, as it was.
     const read = await store.records.get(entityType, payload.entityId);
@@ -162,14 +163,9 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         render: async (text) => text,
         event: payload.event as unknown as Record<string, unknown>,
         ...(read ? { read } : {}),
+        ...(logWith ? { logWith } : {}),
       }, entity);
-      // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
-      const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
-      const summary = `${payload.stepName}: ${outcome.done}`;
-      // The last action leaves its count and line to Record success, which writes the run record anyway.
-      if (payload.closes) return { outcome, actor, planned, summaries: [{ S: summary }] };
-      await store.runLog.countActions(payload.automationId, payload.runId, completed, summary);
-      return { outcome, actor, planned, summaries: [] };
+      return { outcome, actor, planned };
     } catch (error) {
       // Someone wrote the record at the same moment: the step's Retry runs it again on the fresh record.
       if (error instanceof VersionMismatch) throw new TransientError(error.message);
@@ -177,7 +173,62 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     }
   }
 
-  async function perform(payload: TaskPayload): Promise<{ answer: unknown; outcome: Record<string, unknown>; actor?: Actor }> {
+  /**
+   * An action Task: the action, its log line (with its record write, or after it), its count. A success is
+   * recorded once per execution: a retried Task whose earlier attempt was recorded answers what that attempt did.
+   */
+  async function actionTask(payload: RunActionPayload, step: StepLine): Promise<{ answer: unknown; actor?: Actor }> {
+    const { automationId, runId } = payload;
+    let logged = false;
+    const logWith: StepContext['logWith'] = (outcomeOf, actor) =>
+      store.runLog.stepAlongside(
+        automationId,
+        runId,
+        (record) => ({ ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome: outcomeOf(record) as unknown as Record<string, unknown>, ...(actor ? { actor } : {}) }),
+        () => (logged = true),
+      );
+    let done: { outcome: StepOutcome; actor?: Actor; planned: PlannedRun };
+    try {
+      done = await runAction(payload, logWith);
+    } catch (error) {
+      if (!(error instanceof StepRecordedAlready)) throw error;
+      // An earlier attempt made the change and wrote its line; this one made none.
+      done = { ...recordedBefore(await store.runLog.countAttempt(automationId, runId, step.order)), planned: await plannedFor(payload) };
+      logged = true;
+    }
+    if (!logged) {
+      const earlier = await store.runLog.recordStep(automationId, runId, {
+        ...step,
+        status: 'SUCCEEDED',
+        endedAt: clock.now().toISOString(),
+        outcome: done.outcome as unknown as Record<string, unknown>,
+        ...(done.actor ? { actor: done.actor } : {}),
+      });
+      if (earlier) done = { ...recordedBefore(earlier), planned: done.planned };
+    }
+    const { outcome, actor, planned } = done;
+    // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
+    const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
+    const summary = `${payload.stepName}: ${outcome.done}`;
+    // The last action leaves its count and line to Record success, which writes the run record anyway.
+    const summaries = payload.closes ? [{ S: summary }] : [];
+    if (!payload.closes) await store.runLog.countActions(automationId, runId, completed, summary);
+    // The run's planned time travels on; with branches the count of actions done depends on the path: it
+    // travels on with the decisions.
+    const answer =
+      payload.actionsCompleted === undefined
+        ? { ...outcome, carry: { planned, summaries } }
+        : { ...outcome, carry: { planned, summaries, actionsCompleted: String(completed), branches: payload.branches ?? {} } };
+    return { answer, ...(actor ? { actor } : {}) };
+  }
+
+  /** What an earlier attempt of this step recorded, as this attempt's result. */
+  function recordedBefore(earlier: StepRecord): { outcome: StepOutcome; actor?: Actor } {
+    const outcome = (earlier.outcome ?? { result: 'noop', done: 'done by an earlier attempt' }) as unknown as StepOutcome;
+    return { outcome, ...(earlier.actor ? { actor: earlier.actor } : {}) };
+  }
+
+  async function perform(payload: PlanWaitPayload | CheckConditionsPayload): Promise<{ answer: unknown; outcome: Record<string, unknown> }> {
     switch (payload.task) {
       case 'planWait':
         return planWait(payload);
@@ -186,16 +237,6 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         const done = payload.conditions === null ? 'no conditions' : 'the conditions hold';
         // With branches, the step says which way each one goes and why.
         return { answer, outcome: answer.paths ? { done, branches: answer.paths } : { done } };
-      }
-      case 'runAction': {
-        const { outcome, actor, planned, summaries } = await runAction(payload);
-        // The run's planned time travels on; with branches the count of actions done depends on the path: it
-        // travels on with the decisions.
-        const answer =
-          payload.actionsCompleted === undefined
-            ? { ...outcome, carry: { planned, summaries } }
-            : { ...outcome, carry: { planned, summaries, actionsCompleted: String(Number(payload.actionsCompleted) + 1), branches: payload.branches ?? {} } };
-        return { answer, outcome: outcome as unknown as Record<string, unknown>, actor };
       }
     }
   }
@@ -253,18 +294,33 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
           ? [stepOrder.checkConditions, STATE.checkConditions]
           : [stepOrder.action(payload.actionIndex), payload.stepName];
     const started = clock.now();
-    const step = {
+    const checked = payload.task === 'runAction' ? checkedOf(payload) : undefined;
+    const step: StepLine = {
       order,
       name,
-      // The first Task of a run keeps the trigger event, which a redrive starts from.
-      ...(payload.task === 'runAction' ? {} : { input: payload.event }),
+      // The first Task of a run keeps the trigger event, which a redrive starts from (or the first action, which
+      // writes Check conditions' line).
+      ...(payload.task !== 'runAction' || checked ? { input: payload.event } : {}),
       startedAt: started.toISOString(),
       executionId: payload.executionId,
       ...(payload.automationVersion === undefined ? {} : { automationVersion: payload.automationVersion }),
+      ...(checked ? { checked } : {}),
     };
     try {
-      const { answer, outcome, actor } = await perform(payload);
-      await store.runLog.recordStep(automationId, runId, { ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome, ...(actor ? { actor } : {}) });
+      if (payload.task === 'runAction') {
+        const { answer } = await actionTask(payload, step);
+        return answer;
+      }
+      const { answer, outcome } = await perform(payload);
+      const endedAt = clock.now().toISOString();
+      if (payload.task === 'checkConditions' && payload.defersStep) {
+        // Its first action writes this line with its own: one write of the run fewer.
+        const line: CheckedLine = { name, startedAt: step.startedAt, endedAt, executionId: payload.executionId, outcome, ...(step.automationVersion === undefined ? {} : { automationVersion: step.automationVersion }) };
+        reportEnrolment(payload, started);
+        const decided = answer as Awaited<ReturnType<typeof checkConditions>>;
+        return { ...decided, carry: { ...decided.carry, checked: line } };
+      }
+      await store.runLog.recordStep(automationId, runId, { ...step, status: 'SUCCEEDED', endedAt, outcome });
       if (payload.task === 'checkConditions') await recordPath(payload, step, answer as Awaited<ReturnType<typeof checkConditions>>);
       reportEnrolment(payload, started);
       return answer;
@@ -284,6 +340,15 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       throw error;
     }
   };
+}
+
+/** What every write of a Task's step carries: which step, when it started, in which execution. */
+type StepLine = Omit<StepWrite, 'status' | 'endedAt'>;
+
+/** Check conditions' line an action Task was given to write (none when empty: a redrive that starts at it). */
+function checkedOf(payload: RunActionPayload): CheckedLine | undefined {
+  const checked = payload.checked;
+  return checked && 'startedAt' in checked && typeof checked.startedAt === 'string' ? (checked as CheckedLine) : undefined;
 }
 
 export type RunActionHandler = ReturnType<typeof createRunAction>;

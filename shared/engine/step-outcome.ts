@@ -1,6 +1,8 @@
 // What a step is given and what it reports: the contract between run-action and every action executor,
 // apart from the executors so that each may live in its own module.
+import type { Actor } from '#shared/domain/actors.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
+import type { WrittenAlongside } from '#shared/store/records.ts';
 
 export type ActionConfig = { type: string } & Record<string, unknown>;
 
@@ -26,6 +28,12 @@ export interface StepContext {
    * image): an update writes on it without reading it again, conditional on its version.
    */
   read?: Entity;
+  /**
+   * The step's log line, to write in the same transaction as the record change it describes (its outcome built
+   * from the record as written): a step whose work is one record write passes it to that write, and the line is
+   * then not written again after it. Absent: the step's line is written after it, as for any other step.
+   */
+  logWith?(outcomeOf: (record: Entity) => StepOutcome, actor?: Actor): WrittenAlongside;
 }
 
 /** A record a step created, changed or deleted: enough to link to it at that version. */
@@ -89,3 +97,8 @@ export function recordRef(type: EntityType, record: { id: string; version: numbe
   return { type, id: record.id, version: record.version, change, href: `/${collections[type] ?? type}/${record.id}`, ...(fields ? { fields } : {}) };
 }
 
+
+/** A step's record write with its log line (StepContext.logWith), the outcome built from the record as written. */
+export function stepWrite(ctx: StepContext, outcomeOf: (record: Entity) => StepOutcome): { read?: Entity; alongside?: WrittenAlongside } {
+  return { ...(ctx.read ? { read: ctx.read } : {}), ...(ctx.logWith ? { alongside: ctx.logWith(outcomeOf) } : {}) };
+}

@@ -80,6 +80,20 @@ export interface WriteOptions {
    * version: if the record changed since, the write fails with VersionMismatch as any concurrent change does.
    */
   current?: Entity;
+  /** Another item written in the same transaction (a run step's log line): with the record, or neither. */
+  alongside?: WrittenAlongside;
+}
+
+/**
+ * An item written in a record write's transaction that describes the write (an automation step's log line,
+ * run-log.ts): built from the record as it will be written; its condition refusing cancels the write.
+ */
+export interface WrittenAlongside {
+  item(record: Entity): TransactItem;
+  /** What the write throws when the item's condition refused the transaction. */
+  refused(): Error;
+  /** Called once the transaction is written. */
+  written(): void;
 }
 
 const RECORD_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -135,7 +149,7 @@ function contactPointsOf(type: EntityType, record: Record<string, unknown>): Arr
   ];
 }
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
   const { client, tableName } = table;
@@ -236,18 +250,33 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
    * transaction, so its cancellation reason tells a version conflict apart from
    * an excepted e-mail or phone.
    */
-  async function transact(items: TransactItem[], checked: string[], onRecordConflict: () => Promise<never>): Promise<void> {
+  async function transact(
+    items: TransactItem[],
+    checked: string[],
+    onRecordConflict: () => Promise<never>,
+    alongside?: { writer: WrittenAlongside; index: number },
+  ): Promise<void> {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
+      // Its line says the write was made already (by an earlier attempt): that comes before any conflict it meets.
+      if (alongside && reasons[alongside.index]?.Code === 'ConditionalCheckFailed') throw alongside.writer.refused();
       if (reasons[0]?.Code === 'ConditionalCheckFailed') await onRecordConflict();
       const checkOffset = items.length - checked.length;
       const excepted = checked.filter((_, index) => reasons[checkOffset + index]?.Code === 'ConditionalCheckFailed');
       if (excepted.length > 0) throw new ContactExcepted(excepted);
       throw error;
     }
+    alongside?.writer.written();
+  }
+
+  /** The item written alongside a record's (after the record and its history entry), if any. */
+  function withAlongside(items: TransactItem[], record: Entity, writer: WrittenAlongside | undefined) {
+    if (!writer) return { items, alongside: undefined };
+    const index = 2;
+    return { items: [...items.slice(0, index), writer.item(record), ...items.slice(index)], alongside: { writer, index } };
   }
 
   /** A live record's item: its key, its index keys and how it was last written (read by deriveEvents). */
@@ -329,9 +358,15 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       historyPut(type, id, { at, actor: context.actor, action: 'created', changes: diffFields({}, record), cause: context.cause }),
       ...points.items,
     ];
-    await transact(items, points.checked, async () => {
-      throw new Conflict('ALREADY_EXISTS', `A ${type} with id ${id} exists already.`);
-    });
+    const written = withAlongside(items, toRecord(item), options.alongside);
+    await transact(
+      written.items,
+      points.checked,
+      async () => {
+        throw new Conflict('ALREADY_EXISTS', `A ${type} with id ${id} exists already.`);
+      },
+      written.alongside,
+    );
     return toRecord(item);
   }
 
@@ -391,11 +426,17 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       historyPut(type, current.id, entry),
       ...points.items,
     ];
-    await transact(items, points.checked, async () => {
-      const now = await get(type, current.id);
-      if (!now) throw new NotFound(type, current.id);
-      throw new VersionMismatch(options.expectedVersion ?? current.version, now.version);
-    });
+    const written = withAlongside(items, toRecord(item), options.alongside);
+    await transact(
+      written.items,
+      points.checked,
+      async () => {
+        const now = await get(type, current.id);
+        if (!now) throw new NotFound(type, current.id);
+        throw new VersionMismatch(options.expectedVersion ?? current.version, now.version);
+      },
+      written.alongside,
+    );
   }
 
   /**

@@ -5,6 +5,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '#shared/domain/actors.ts';
+import type { Entity } from '#shared/domain/entities.ts';
 import type { TableRef } from '#shared/ports.ts';
 import { fillPage, type Page } from './cursor.ts';
 import {
@@ -24,8 +25,10 @@ import {
   runStatusUpdate,
   runStepKey,
   runTransitions,
+  stepOrder,
 } from './runs.ts';
 import { itemOnlyAttributes } from './keys.ts';
+import type { WrittenAlongside } from './records.ts';
 
 export interface RunQuery {
   from?: string;
@@ -67,6 +70,40 @@ export interface StepRecord {
   actor?: Actor;
 }
 
+/** What a step attempt writes (recordStep, stepAlongside). */
+export interface StepWrite {
+  order: number;
+  name: string;
+  status: StepRecord['status'];
+  startedAt: string;
+  endedAt: string;
+  executionId: string;
+  automationVersion?: number;
+  outcome?: Record<string, unknown>;
+  error?: string;
+  cause?: string;
+  actor?: Actor;
+  /** The run's trigger event (the first step keeps it, once). */
+  input?: unknown;
+  /** Check conditions' line, written by the run's first action with its own (`$.run.checked`). */
+  checked?: CheckedStep;
+}
+
+/** Check conditions' successful attempt as it answers it (`$.run.checked`) for the first action to write. */
+export interface CheckedStep {
+  name: string;
+  startedAt: string;
+  endedAt: string;
+  executionId: string;
+  automationVersion?: number;
+  outcome: Record<string, unknown>;
+}
+
+/** The step's success was recorded by this execution already: the transaction carrying it again was refused. */
+export class StepRecordedAlready extends Error {
+  override readonly name = 'Stagecraft.StepRecordedAlready';
+}
+
 /** A run the loop guard stopped before it started (docs/ARCHITECTURE.md §5): recorded as the run it would have been. */
 export interface LoopStoppedRun {
   automationId: string;
@@ -83,6 +120,13 @@ export interface LoopStoppedRun {
 
 /** The attribute of a run's first step item that keeps the run's trigger event (as JSON text). */
 const RUN_INPUT = 'runInput';
+/** The attribute of a first action's step item that keeps Check conditions' line (CheckedStep). */
+const CHECKED = 'checkedStep';
+
+function stepRecordOf(item: Record<string, unknown>): StepRecord & { checked?: CheckedStep } {
+  const { pk: _pk, sk: _sk, itemKind: _kind, [RUN_INPUT]: _input, [CHECKED]: checked, ...step } = item;
+  return { ...step, attempts: Number(step.attempts ?? 1), ...(checked ? { checked: checked as CheckedStep } : {}) } as StepRecord & { checked?: CheckedStep };
+}
 
 function toRun(item: Record<string, unknown>): RunRecord {
   const run: Record<string, unknown> = {};
@@ -199,26 +243,51 @@ export function createRunLog(table: TableRef) {
   /**
    * A step attempt ended: with what it did, or with the error that ended it. One write per attempt (attempts are
    * counted); an attempt that never reports (a timeout, a crash) is told by the run record's failed step.
+   * A success is written once per execution: a retried Task (its answer was lost) or a replayed execution finds
+   * its step done and keeps what the first attempt did (only the attempt is counted); `recordStep` then answers
+   * that earlier entry, undefined when it wrote this one.
    */
-  async function recordStep(
-    automationId: string,
-    runId: string,
-    step: {
-      order: number;
-      name: string;
-      status: StepRecord['status'];
-      startedAt: string;
-      endedAt: string;
-      executionId: string;
-      automationVersion?: number;
-      outcome?: Record<string, unknown>;
-      error?: string;
-      cause?: string;
-      actor?: Actor;
-      /** The run's trigger event (the first step keeps it, once). */
-      input?: unknown;
-    },
-  ): Promise<void> {
+  async function recordStep(automationId: string, runId: string, step: StepWrite): Promise<StepRecord | undefined> {
+    try {
+      await client.send(new UpdateCommand(stepUpdate(automationId, runId, step)));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return countAttempt(automationId, runId, step.order);
+    }
+  }
+
+  /** An attempt of a step recorded already (a retried Task): counted, and the step as recorded answered. */
+  async function countAttempt(automationId: string, runId: string, order: number): Promise<StepRecord> {
+    const counted = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: runStepKey(automationId, runId, order),
+        UpdateExpression: 'ADD attempts :one',
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const { checked: _checked, ...earlier } = stepRecordOf(counted.Attributes ?? {});
+    return earlier;
+  }
+
+  /**
+   * The step's log line in the same transaction as the record change it describes (an action's update or
+   * create): the change and its line are written together or not at all. Its outcome is built from the record as
+   * written. When this execution recorded the step already (a retried Task), the transaction is refused whole and
+   * the write throws StepRecordedAlready: the change is not made twice, and recordStep tells what the step did.
+   */
+  function stepAlongside(automationId: string, runId: string, stepOf: (record: Entity) => StepWrite, onWritten: () => void): WrittenAlongside {
+    return {
+      item: (record) => ({ Update: stepUpdate(automationId, runId, stepOf(record)) }),
+      refused: () => new StepRecordedAlready(`a step of run ${runId} was recorded by this execution already`),
+      written: onWritten,
+    };
+  }
+
+  /** The update that writes a step attempt; a success only if this execution has not recorded one (see recordStep). */
+  function stepUpdate(automationId: string, runId: string, step: StepWrite) {
     const names: Record<string, string> = { '#order': 'order', '#name': 'name', '#status': 'status' };
     const values: Record<string, unknown> = {
       ':kind': 'runStep',
@@ -249,6 +318,13 @@ export function createRunLog(table: TableRef) {
       sets.push(`${RUN_INPUT} = if_not_exists(${RUN_INPUT}, :input)`);
       values[':input'] = JSON.stringify(step.input);
     }
+    // Check conditions' line, when its first action writes it: set, never removed (a redrive that starts at
+    // this action keeps the line its run had).
+    if (step.checked !== undefined) {
+      names['#checked'] = CHECKED;
+      sets.push('#checked = :checked');
+      values[':checked'] = step.checked;
+    }
     for (const field of ['outcome', 'error', 'cause', 'actor'] as const) {
       names[`#${field}`] = field;
       if (step[field] === undefined) {
@@ -258,21 +334,33 @@ export function createRunLog(table: TableRef) {
       values[`:${field}`] = step[field];
       sets.push(`#${field} = :${field}`);
     }
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: runStepKey(automationId, runId, step.order),
-        UpdateExpression: `SET ${sets.join(', ')} ADD attempts :one${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    const once = step.status === 'SUCCEEDED';
+    if (once) values[':succeeded'] = 'SUCCEEDED';
+    return {
+      TableName: tableName,
+      Key: runStepKey(automationId, runId, step.order),
+      UpdateExpression: `SET ${sets.join(', ')} ADD attempts :one${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ...(once ? { ConditionExpression: 'attribute_not_exists(#status) OR #status <> :succeeded OR executionId <> :executionId' } : {}),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    };
   }
 
   /** The run's steps as run-action recorded them, in order. */
   async function steps(automationId: string, runId: string): Promise<StepRecord[]> {
-    const items = await stepItems(automationId, runId);
-    return items.map(({ pk: _pk, sk: _sk, itemKind: _kind, [RUN_INPUT]: _input, ...step }) => ({ ...step, attempts: Number(step.attempts ?? 1) }) as StepRecord);
+    const recorded = (await stepItems(automationId, runId)).map(stepRecordOf);
+    // Check conditions' line kept on its first action's item is a step of its own; attempts it wrote itself (its
+    // failures before, or an attempt of a later execution) count with it, and the later one says how it ended.
+    for (const { checked } of recorded.filter((entry) => entry.checked)) {
+      if (!checked) continue;
+      const line: StepRecord = { ...checked, order: stepOrder.checkConditions, status: 'SUCCEEDED', attempts: 1 };
+      const index = recorded.findIndex((entry) => entry.order === stepOrder.checkConditions);
+      const own = recorded[index];
+      if (!own) recorded.push(line);
+      else if ((own.endedAt ?? '') <= checked.endedAt) recorded[index] = { ...line, startedAt: own.startedAt, attempts: own.attempts + 1 };
+      else own.attempts += 1;
+    }
+    return recorded.map(({ checked: _checked, ...step }) => step).sort((a, b) => a.order - b.order);
   }
 
   async function stepItems(automationId: string, runId: string): Promise<Record<string, unknown>[]> {
@@ -435,6 +523,8 @@ export function createRunLog(table: TableRef) {
     markEnded,
     countActions,
     recordStep,
+    countAttempt,
+    stepAlongside,
     steps,
     input,
     recordLoopStopped,

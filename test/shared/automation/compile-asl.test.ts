@@ -339,7 +339,7 @@ describe('resumeRunInput', () => {
     const input = resumeRunInput(anEvent(), { failedStep, actionsCompleted: 1 });
 
     // Assess
-    expect(input.run).toEqual({ step: resumeAt, actionsCompleted: '1', resumeAt, planned: {}, summaries: [] });
+    expect(input.run).toEqual({ step: resumeAt, actionsCompleted: '1', resumeAt, planned: {}, summaries: [], checked: {} });
   });
 
   it.each([

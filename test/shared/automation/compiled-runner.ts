@@ -135,7 +135,9 @@ export async function runCompiled(compiled: CompiledAutomation, input: RunInput,
     // Answered as run-action answers: the run's planned time carried on to the actions.
     if (payload.task === 'checkConditions') {
       enforceDecision(decideRun(payload, standIns.facts?.(payload) ?? {}));
-      answer = { proceed: true, carry: { planned: plannedOf(payload) } };
+      // …and, when its first action writes it, its line.
+      const checked = { name: 'Check conditions', startedAt: 'then', endedAt: 'then', executionId: payload.executionId, outcome: { done: 'checked' } };
+      answer = { proceed: true, carry: { planned: plannedOf(payload), ...(payload.defersStep ? { checked } : {}) } };
     }
     if (payload.task === 'runAction') {
       const given = (standIns.runAction?.(payload) ?? { done: true }) as Record<string, any>;

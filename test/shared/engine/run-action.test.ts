@@ -144,7 +144,7 @@ describe('an update on the record as the caller read it', () => {
     await t.call('PATCH', `/contacts/${read.id}`, { name: 'Renamed meanwhile' });
 
     // Act
-    const updated = await t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, undefined, read);
+    const updated = await t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, undefined, { read });
 
     // Assess
     expect([updated.version, updated.name, (updated.fields as Record<string, unknown>).tier]).toEqual([3, 'Renamed meanwhile', 'gold']);
@@ -156,7 +156,7 @@ describe('an update on the record as the caller read it', () => {
     await t.call('PATCH', `/contacts/${read.id}`, { name: 'Renamed meanwhile' });
 
     // Act
-    const write = t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, read.version, read);
+    const write = t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, read.version, { read });
 
     // Assess
     await expect(write).rejects.toBeInstanceOf(VersionMismatch);
@@ -168,7 +168,7 @@ describe('an update on the record as the caller read it', () => {
     const read = await aContact();
 
     // Act
-    const updated = await t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, undefined, read);
+    const updated = await t.app.records.update('contact', read.id, { fields: { tier: 'gold' } }, butler, undefined, { read });
 
     // Assess
     expect([updated.version, (updated.fields as Record<string, unknown>).tier]).toEqual([2, 'gold']);
