@@ -3,7 +3,7 @@
 // twice. And the update it makes on the record it read: a change in between is never lost.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CrmEventDetail } from '#shared/events/catalogue.ts';
-import type { RunActionPayload } from '#shared/automation/run-steps.ts';
+import type { CheckConditionsPayload, CheckedLine, RunActionPayload } from '#shared/automation/run-steps.ts';
 import type { Entity } from '#shared/domain/entities.ts';
 import { createActions } from '#shared/engine/actions.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
@@ -68,11 +68,44 @@ describe('an action Task', () => {
     await handleTask(payload);
     await handleTask(payload);
 
-    // Assess
+    // Assess: the retry found the field set, and the log keeps what the first attempt did.
     const steps = await t.app.store.runLog.steps(automationId, payload.runId);
-    expect(steps.map((step) => [step.name, step.status, step.attempts])).toEqual([['1 · Update fields', 'SUCCEEDED', 2]]);
+    expect(steps.map((step) => [step.name, step.status, step.attempts, step.outcome?.done])).toEqual([['1 · Update fields', 'SUCCEEDED', 2, 'set fields']]);
     const now = await t.app.store.records.get('contact', contact.id);
     expect([now?.version, (now?.fields as Record<string, unknown>).tier]).toEqual([2, 'gold']);
+  });
+
+  it('retried after its change was written, changes nothing again though the record was changed back meanwhile', async () => {
+    // Prepare: the first attempt wrote (its answer lost), then a person changed the field back.
+    const contact = await aContact();
+    const payload = aPayload(contact, { closes: true });
+    await handleTask(payload);
+    await t.call('PATCH', `/contacts/${contact.id}`, { fields: { tier: 'silver' } });
+
+    // Act
+    const answer = (await handleTask(payload)) as { records: Array<{ version: number }>; carry: { summaries: unknown } };
+
+    // Assess: the person's change stands, and the Task answers what the first attempt did.
+    const now = await t.app.store.records.get('contact', contact.id);
+    expect([now?.version, (now?.fields as Record<string, unknown>).tier]).toEqual([3, 'silver']);
+    expect([answer.records[0]?.version, answer.carry.summaries]).toEqual([2, [{ S: '1 · Update fields: set fields' }]]);
+    const [step] = await t.app.store.runLog.steps(automationId, payload.runId);
+    expect([step?.attempts, step?.outcome?.done, step?.actor?.kind]).toEqual([2, 'set fields', expect.any(String)]);
+  });
+
+  it("writes its line in its record's transaction: one history entry and one step, no write after it", async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = aPayload(contact);
+
+    // Act
+    await handleTask(payload);
+
+    // Assess
+    const history = await t.app.store.records.history('contact', contact.id);
+    const [step] = await t.app.store.runLog.steps(automationId, payload.runId);
+    expect(history.items.map((entry) => entry.action)).toEqual(['updated', 'created']);
+    expect(step).toMatchObject({ status: 'SUCCEEDED', attempts: 1, outcome: { result: 'changed', records: [{ id: contact.id, version: 2, change: 'updated' }] } });
   });
 
   it('derives what it creates from the planned time it is given, not from a run record (there is none)', async () => {
@@ -172,5 +205,95 @@ describe('an update on the record as the caller read it', () => {
 
     // Assess
     expect([updated.version, (updated.fields as Record<string, unknown>).tier]).toEqual([2, 'gold']);
+  });
+});
+
+describe("Check conditions' line", () => {
+  function checks(contact: Entity, runId: string, overrides: Partial<CheckConditionsPayload> = {}): CheckConditionsPayload {
+    return {
+      task: 'checkConditions',
+      automationId,
+      runId,
+      executionId: `local:${automationId}:${runId}`,
+      entityType: 'contact',
+      entityId: contact.id,
+      event: { eventId: runId, entityType: 'contact', entityId: contact.id, occurredAt: '2026-03-10T12:00:00.000Z', after: contact } as unknown as CrmEventDetail,
+      trigger: { type: 'created', entity: 'contact' } as never,
+      conditions: null,
+      recheck: false,
+      onLeave: 'continue',
+      finishPending: false,
+      waited: false,
+      startedAt: '2026-03-10T12:00:00.000Z',
+      ...overrides,
+    };
+  }
+
+  it('is answered, not written, when the first action follows, and that action writes it with its own', async () => {
+    // Prepare
+    const contact = await aContact();
+    const action = aPayload(contact);
+    const check = checks(contact, action.runId, { defersStep: true });
+
+    // Act
+    const answer = (await handleTask(check)) as { carry: { checked: CheckedLine } };
+    const before = await t.app.store.runLog.steps(automationId, action.runId);
+    await handleTask({ ...action, checked: answer.carry.checked });
+
+    // Assess
+    expect(before).toEqual([]);
+    const steps = await t.app.store.runLog.steps(automationId, action.runId);
+    expect(steps.map((step) => [step.name, step.status, step.outcome?.done])).toEqual([
+      ['Check conditions', 'SUCCEEDED', 'no conditions'],
+      ['1 · Update fields', 'SUCCEEDED', 'set fields'],
+    ]);
+    expect(await t.app.store.runLog.input(automationId, action.runId)).toEqual(check.event);
+  });
+
+  it('is written by the first action that fails too', async () => {
+    // Prepare
+    const contact = await aContact();
+    const action = aPayload(contact, { action: { type: 'notify', to: 'userId', userId: 'nobody', message: 'hi' } as never, stepName: '1 · Notify' });
+    const answer = (await handleTask(checks(contact, action.runId, { defersStep: true }))) as { carry: { checked: CheckedLine } };
+
+    // Act
+    const failed = handleTask({ ...action, checked: answer.carry.checked });
+
+    // Assess
+    await expect(failed).rejects.toThrow(/nobody/);
+    const steps = await t.app.store.runLog.steps(automationId, action.runId);
+    expect(steps.map((step) => [step.name, step.status])).toEqual([
+      ['Check conditions', 'SUCCEEDED'],
+      ['1 · Notify', 'FAILED'],
+    ]);
+  });
+
+  it('is written by Check conditions itself for a state machine compiled before (no defersStep)', async () => {
+    // Prepare
+    const contact = await aContact();
+    const runId = `run-ra-old-${Date.now()}`;
+
+    // Act
+    const answer = (await handleTask(checks(contact, runId))) as { carry: Record<string, unknown> };
+
+    // Assess
+    expect(answer.carry).not.toHaveProperty('checked');
+    const steps = await t.app.store.runLog.steps(automationId, runId);
+    expect(steps.map((step) => [step.name, step.status, step.outcome?.done])).toEqual([['Check conditions', 'SUCCEEDED', 'no conditions']]);
+  });
+
+  it('is written by Check conditions itself when it skips the run', async () => {
+    // Prepare
+    const contact = await aContact();
+    const runId = `run-ra-skip-${Date.now()}`;
+    const conditions = JSON.stringify({ all: [{ field: 'name', op: 'equals', value: 'Someone else' }] });
+
+    // Act
+    const skipped = handleTask(checks(contact, runId, { defersStep: true, conditions }));
+
+    // Assess
+    await expect(skipped).rejects.toMatchObject({ name: expect.stringMatching(/ConditionsNotMet/) });
+    const [step] = await t.app.store.runLog.steps(automationId, runId);
+    expect([step?.name, step?.status]).toEqual(['Check conditions', 'CAUGHT']);
   });
 });

@@ -160,7 +160,7 @@ describe('a run whose execution Step Functions no longer keeps', () => {
     // The run's planned time is its start (not the redrive's), carried so that the action need not read the run.
     expect(input).toEqual({
       detail: event,
-      run: { step: '1 · Plan activity', actionsCompleted: '0', resumeAt: '1 · Plan activity', planned: { plannedAt: '2026-01-01T10:00:00.000Z' }, summaries: [] },
+      run: { step: '1 · Plan activity', actionsCompleted: '0', resumeAt: '1 · Plan activity', planned: { plannedAt: '2026-01-01T10:00:00.000Z' }, summaries: [], checked: {} },
     });
     expect(sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(0);
   });
