@@ -244,6 +244,9 @@ function invoke(b: Build, payload: Record<string, unknown>, timeout: number) {
 
 const toFailure = (b: Build) => ({ ErrorEquals: ['States.ALL'], ResultPath: PATH.failure, Next: b.names.failureCause });
 
+/** The last action found its run closed (cancelled meanwhile): it did nothing, the execution ends at `next`. */
+const runClosedAlready = (next: string) => ({ ErrorEquals: [runErrors.runClosed], ResultPath: null, Next: next });
+
 /** An outcome state's close refused (the run ended already): nothing is written, the execution ends at `next`. */
 const closedAlready = (next: string) => ({ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: null, Next: next });
 
@@ -555,9 +558,9 @@ function actionStates(b: Build): Record<string, AslState> {
             [`${PLANNED}.$`]: PATH.planned,
             // The first action writes Check conditions' line with its own.
             ...(b.checkedByFirstAction && numbered.index === 0 ? { [`${CHECKED}.$`]: PATH.checked } : {}),
-            // The last action on its path leaves its count and summary line to Record success, which writes the
-            // run record anyway: one write of the run fewer.
-            ...(following === b.names.recordSuccess ? { closes: true } : {}),
+            // The last action on its path closes the run itself, with its own write: the execution ends there,
+            // without a Record success state (one write and one transition fewer).
+            ...(following === b.names.recordSuccess ? { closesRun: true } : {}),
           },
           b.actionTimeout,
         ),
@@ -570,8 +573,9 @@ function actionStates(b: Build): Record<string, AslState> {
           [`${SUMMARIES}.$`]: `$.Payload.carry.${SUMMARIES}`,
         },
         ResultPath: PATH.progress,
-        Catch: [toFailure(b)],
-        Next: following,
+        ...(following === b.names.recordSuccess
+          ? { Catch: [runClosedAlready(b.names.closedAlready), toFailure(b)], End: true }
+          : { Catch: [toFailure(b)], Next: following }),
       };
     });
   };

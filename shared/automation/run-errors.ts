@@ -9,6 +9,8 @@ export const runErrors = {
   transient: 'Stagecraft.TransientError',
   /** A webhook target answered 5xx or 429, or could not be reached: retried with backoff by the Task. */
   webhookUnavailable: 'Stagecraft.WebhookUnavailable',
+  /** The last action found its run closed already (cancelled meanwhile): it did nothing, the execution ends. */
+  runClosed: 'Stagecraft.RunClosedAlready',
 } as const;
 
 export class ConditionsNotMet extends Error {
@@ -22,4 +24,7 @@ export class TransientError extends Error {
 }
 export class WebhookUnavailable extends Error {
   override readonly name = runErrors.webhookUnavailable;
+}
+export class RunClosedAlready extends Error {
+  override readonly name = runErrors.runClosed;
 }

@@ -9,7 +9,7 @@ import type { Calendar } from './working-time.ts';
 
 // The error names and classes live apart (run-errors.ts): the API's webhook check throws one without loading the
 // run's decisions and their date arithmetic.
-export { ConditionsNotMet, RunCancelled, TransientError, WebhookUnavailable, runErrors } from './run-errors.ts';
+export { ConditionsNotMet, RunCancelled, RunClosedAlready, TransientError, WebhookUnavailable, runErrors } from './run-errors.ts';
 import { ConditionsNotMet, RunCancelled } from './run-errors.ts';
 
 /** The detail of a CRM event (docs/ARCHITECTURE.md §5), as the catalogue defines it. */
@@ -148,6 +148,8 @@ export interface RunActionPayload extends TaskPayloadBase {
   planned?: PlannedRun;
   /** The run's next state is Record success: the action leaves its count and summary line to it (in `carry`). */
   closes?: boolean;
+  /** The run ends with this action: it closes the run itself (SUCCEEDED, its count and summary line), with its write. */
+  closesRun?: boolean;
   /** `$.run.checked`: Check conditions' line, which this first action writes with its own (empty: none to write). */
   checked?: CheckedLine | Record<string, never>;
   automationName: string;

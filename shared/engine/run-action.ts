@@ -5,6 +5,7 @@ import type { Action } from '#shared/automation/definition.ts';
 import {
   ConditionsNotMet,
   RunCancelled,
+  RunClosedAlready,
   type CheckConditionsPayload,
   type PlanWaitAnswer,
   type PlanWaitPayload,
@@ -36,7 +37,8 @@ import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
 import { VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Logger, RunMetrics } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type StepRecord, type StepWrite, StepRecordedAlready } from '#shared/store/run-log.ts';
+import { RunNotOpen, type StepRecord, type StepWrite, StepRecordedAlready } from '#shared/store/run-log.ts';
+import type { RunClose } from '#shared/store/runs.ts';
 import type { Actions, StepContext, StepOutcome } from './actions.ts';
 
 export interface RunActionDeps {
@@ -174,27 +176,50 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
   }
 
   /**
-   * An action Task: the action, its log line (with its record write, or after it), its count. A success is
-   * recorded once per execution: a retried Task whose earlier attempt was recorded answers what that attempt did.
+   * An action Task: the action, its log line (with its record write, or after it), its count, and for the last
+   * action of a run compiled to end there (`closesRun`) the run's close. A success is recorded once per
+   * execution: a retried Task whose earlier attempt was recorded answers what that attempt did.
    */
   async function actionTask(payload: RunActionPayload, step: StepLine): Promise<{ answer: unknown; actor?: Actor }> {
     const { automationId, runId } = payload;
+    // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
+    const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
+    const closeOf = (outcome: StepOutcome): RunClose | undefined =>
+      payload.closesRun
+        ? {
+            endedAt: clock.now().toISOString(),
+            actionsCompleted: completed,
+            ...(payload.actionsCompleted === undefined ? {} : { actionsTotal: completed }),
+            summary: `${payload.stepName}: ${outcome.done}`,
+          }
+        : undefined;
     let logged = false;
     const logWith: StepContext['logWith'] = (outcomeOf, actor) =>
       store.runLog.stepAlongside(
         automationId,
         runId,
-        (record) => ({ ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome: outcomeOf(record) as unknown as Record<string, unknown>, ...(actor ? { actor } : {}) }),
+        (record) => {
+          const outcome = outcomeOf(record);
+          const close = closeOf(outcome);
+          const line: StepWrite = { ...step, status: 'SUCCEEDED', endedAt: clock.now().toISOString(), outcome: outcome as unknown as Record<string, unknown>, ...(actor ? { actor } : {}) };
+          return { step: line, ...(close ? { close } : {}) };
+        },
         () => (logged = true),
       );
     let done: { outcome: StepOutcome; actor?: Actor; planned: PlannedRun };
+    // Whether the run is closed by this Task already (with the record write, or by an earlier attempt).
+    let closed = false;
     try {
       done = await runAction(payload, logWith);
+      closed = logged;
     } catch (error) {
+      // The run was closed (cancelled) meanwhile: the last action did nothing, and the execution ends.
+      if (error instanceof RunNotOpen) throw new RunClosedAlready(`the run was closed before this step wrote: ${error.message}`);
       if (!(error instanceof StepRecordedAlready)) throw error;
-      // An earlier attempt made the change and wrote its line; this one made none.
+      // An earlier attempt made the change and wrote its line (and the close, with it); this one made none.
       done = { ...recordedBefore(await store.runLog.countAttempt(automationId, runId, step.order)), planned: await plannedFor(payload) };
       logged = true;
+      closed = true;
     }
     if (!logged) {
       const earlier = await store.runLog.recordStep(automationId, runId, {
@@ -207,12 +232,18 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       if (earlier) done = { ...recordedBefore(earlier), planned: done.planned };
     }
     const { outcome, actor, planned } = done;
-    // With branches the count depends on the path taken, and travels with the run (`actionsCompleted`).
-    const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
     const summary = `${payload.stepName}: ${outcome.done}`;
-    // The last action leaves its count and line to Record success, which writes the run record anyway.
+    const close = closed ? undefined : closeOf(outcome);
+    if (close) {
+      // The step did its work (a mail, a webhook): a run cancelled meanwhile stays so, and the execution ends.
+      await store.runLog.closeRun(automationId, runId, close).catch((error: unknown) => {
+        if (!(error instanceof RunNotOpen)) throw error;
+      });
+    }
+    // The last action leaves its count and line to Record success (or to its own close), which writes the run anyway.
+    const last = payload.closes === true || payload.closesRun === true;
     const summaries = payload.closes ? [{ S: summary }] : [];
-    if (!payload.closes) await store.runLog.countActions(automationId, runId, completed, summary);
+    if (!last) await store.runLog.countActions(automationId, runId, completed, summary);
     // The run's planned time travels on; with branches the count of actions done depends on the path: it
     // travels on with the decisions.
     const answer =
@@ -327,19 +358,25 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       // A skip or a cancel is the step doing its job: it decided the run ends here.
-      const decided = failure instanceof ConditionsNotMet || failure instanceof RunCancelled;
+      const decided = failure instanceof ConditionsNotMet || failure instanceof RunCancelled || failure instanceof RunClosedAlready;
       await store.runLog.recordStep(automationId, runId, {
         ...step,
         status: decided ? 'CAUGHT' : 'FAILED',
         endedAt: clock.now().toISOString(),
         error: failure.name,
         cause: failure.message,
-        ...(decided ? { outcome: { done: `${failure instanceof RunCancelled ? 'cancelled' : 'skipped'} the run: ${failure.message}` } } : {}),
+        ...(decided ? { outcome: { done: decidedLine(failure) } } : {}),
       });
       if (decided) reportEnrolment(payload, started);
       throw error;
     }
   };
+}
+
+/** What a step that ended its run on purpose says. */
+function decidedLine(failure: Error): string {
+  if (failure instanceof RunClosedAlready) return `did nothing: ${failure.message}`;
+  return `${failure instanceof RunCancelled ? 'cancelled' : 'skipped'} the run: ${failure.message}`;
 }
 
 /** What every write of a Task's step carries: which step, when it started, in which execution. */

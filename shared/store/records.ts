@@ -85,13 +85,14 @@ export interface WriteOptions {
 }
 
 /**
- * An item written in a record write's transaction that describes the write (an automation step's log line,
- * run-log.ts): built from the record as it will be written; its condition refusing cancels the write.
+ * Items written in a record write's transaction that describe the write (an automation step's log line, and the
+ * close of its run: run-log.ts): built from the record as it will be written; a condition of theirs refusing
+ * cancels the write.
  */
 export interface WrittenAlongside {
-  item(record: Entity): TransactItem;
-  /** What the write throws when the item's condition refused the transaction. */
-  refused(): Error;
+  items(record: Entity): TransactItem[];
+  /** What the write throws when the item at `index` (of `items`) refused the transaction. */
+  refused(index: number): Error;
   /** Called once the transaction is written. */
   written(): void;
 }
@@ -254,7 +255,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     items: TransactItem[],
     checked: string[],
     onRecordConflict: () => Promise<never>,
-    alongside?: { writer: WrittenAlongside; index: number },
+    alongside?: { writer: WrittenAlongside; index: number; count: number },
   ): Promise<void> {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: items }));
@@ -262,7 +263,9 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       // Its line says the write was made already (by an earlier attempt): that comes before any conflict it meets.
-      if (alongside && reasons[alongside.index]?.Code === 'ConditionalCheckFailed') throw alongside.writer.refused();
+      for (let offset = 0; alongside && offset < alongside.count; offset++) {
+        if (reasons[alongside.index + offset]?.Code === 'ConditionalCheckFailed') throw alongside.writer.refused(offset);
+      }
       if (reasons[0]?.Code === 'ConditionalCheckFailed') await onRecordConflict();
       const checkOffset = items.length - checked.length;
       const excepted = checked.filter((_, index) => reasons[checkOffset + index]?.Code === 'ConditionalCheckFailed');
@@ -272,11 +275,12 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     alongside?.writer.written();
   }
 
-  /** The item written alongside a record's (after the record and its history entry), if any. */
+  /** The items written alongside a record's (after the record and its history entry), if any. */
   function withAlongside(items: TransactItem[], record: Entity, writer: WrittenAlongside | undefined) {
     if (!writer) return { items, alongside: undefined };
     const index = 2;
-    return { items: [...items.slice(0, index), writer.item(record), ...items.slice(index)], alongside: { writer, index } };
+    const added = writer.items(record);
+    return { items: [...items.slice(0, index), ...added, ...items.slice(index)], alongside: { writer, index, count: added.length } };
   }
 
   /** A live record's item: its key, its index keys and how it was last written (read by deriveEvents). */

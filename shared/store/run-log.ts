@@ -26,6 +26,8 @@ import {
   runStepKey,
   runTransitions,
   stepOrder,
+  type RunClose,
+  runCloseUpdate,
 } from './runs.ts';
 import { itemOnlyAttributes } from './keys.ts';
 import type { WrittenAlongside } from './records.ts';
@@ -102,6 +104,11 @@ export interface CheckedStep {
 /** The step's success was recorded by this execution already: the transaction carrying it again was refused. */
 export class StepRecordedAlready extends Error {
   override readonly name = 'Stagecraft.StepRecordedAlready';
+}
+
+/** The run is not RUNNING or WAITING (cancelled meanwhile, or closed by an earlier attempt): it cannot be closed. */
+export class RunNotOpen extends Error {
+  override readonly name = 'Stagecraft.RunNotOpen';
 }
 
 /** A run the loop guard stopped before it started (docs/ARCHITECTURE.md §5): recorded as the run it would have been. */
@@ -274,16 +281,37 @@ export function createRunLog(table: TableRef) {
 
   /**
    * The step's log line in the same transaction as the record change it describes (an action's update or
-   * create): the change and its line are written together or not at all. Its outcome is built from the record as
-   * written. When this execution recorded the step already (a retried Task), the transaction is refused whole and
-   * the write throws StepRecordedAlready: the change is not made twice, and recordStep tells what the step did.
+   * create), and for the run's last action the run's close: the change, its line and the close are written
+   * together or not at all. The line (and the close's summary) is built from the record as written. When this
+   * execution recorded the step already (a retried Task), the transaction is refused whole and the write throws
+   * StepRecordedAlready: the change is not made twice, and countAttempt tells what the step did. When the run is
+   * closed already (cancelled meanwhile), it throws RunNotOpen and nothing is written.
    */
-  function stepAlongside(automationId: string, runId: string, stepOf: (record: Entity) => StepWrite, onWritten: () => void): WrittenAlongside {
+  function stepAlongside(
+    automationId: string,
+    runId: string,
+    lineOf: (record: Entity) => { step: StepWrite; close?: RunClose },
+    onWritten: () => void,
+  ): WrittenAlongside {
     return {
-      item: (record) => ({ Update: stepUpdate(automationId, runId, stepOf(record)) }),
-      refused: () => new StepRecordedAlready(`a step of run ${runId} was recorded by this execution already`),
+      items: (record) => {
+        const { step, close } = lineOf(record);
+        return [{ Update: stepUpdate(automationId, runId, step) }, ...(close ? [{ Update: runCloseUpdate(tableName, { automationId, runId }, close) }] : [])];
+      },
+      refused: (index) =>
+        index === 0 ? new StepRecordedAlready(`a step of run ${runId} was recorded by this execution already`) : new RunNotOpen(`run ${runId} is closed already`),
       written: onWritten,
     };
+  }
+
+  /** The last action closes its run (runs.ts runCloseUpdate); RunNotOpen when the run was closed already. */
+  async function closeRun(automationId: string, runId: string, close: RunClose): Promise<void> {
+    try {
+      await client.send(new UpdateCommand(runCloseUpdate(tableName, { automationId, runId }, close)));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new RunNotOpen(`run ${runId} is closed already`);
+      throw error;
+    }
   }
 
   /** The update that writes a step attempt; a success only if this execution has not recorded one (see recordStep). */
@@ -524,6 +552,7 @@ export function createRunLog(table: TableRef) {
     countActions,
     recordStep,
     countAttempt,
+    closeRun,
     stepAlongside,
     steps,
     input,

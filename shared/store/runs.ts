@@ -196,6 +196,52 @@ export function runRedriveUpdate(
   };
 }
 
+/** What the last action of a run writes when it closes the run itself (runCloseUpdate). */
+export interface RunClose {
+  endedAt: string;
+  actionsCompleted: number;
+  /** With branches the total is the path's length, known only now. */
+  actionsTotal?: number;
+  /** The last action's summary line, appended to the run's. */
+  summary: string;
+}
+
+/**
+ * The last action's close (runTransitions.close, to SUCCEEDED): what Record success writes, sent by run-action
+ * with the action's own write. Only from a status the run may close from.
+ */
+export function runCloseUpdate(tableName: string, run: { automationId: string; runId: string }, close: RunClose): UpdateCommandInput & { UpdateExpression: string } {
+  const from: readonly RunStatus[] = runTransitions.close.from;
+  const total = close.actionsTotal === undefined ? '' : ', #total = :total';
+  return {
+    TableName: tableName,
+    Key: runKey(run.automationId, run.runId),
+    UpdateExpression: `SET #status = :status, #byStatus = :byStatus, #endedAt = :endedAt, #done = :done${total}, #summaries = list_append(if_not_exists(#summaries, :none), :summary) REMOVE #error, #errorCause, #failedStep`,
+    ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
+    ExpressionAttributeNames: {
+      '#status': runAttributes.status,
+      '#byStatus': runAttributes.byStatus.pk,
+      '#endedAt': runAttributes.endedAt,
+      '#done': runAttributes.actionsCompleted,
+      '#summaries': runAttributes.summaries,
+      '#error': runAttributes.error,
+      '#errorCause': runAttributes.errorCause,
+      '#failedStep': runAttributes.failedStep,
+      ...(close.actionsTotal === undefined ? {} : { '#total': runAttributes.actionsTotal }),
+    },
+    ExpressionAttributeValues: {
+      ':status': 'SUCCEEDED',
+      ':byStatus': automationRunsByStatusKey(run.automationId, 'SUCCEEDED'),
+      ':endedAt': close.endedAt,
+      ':done': close.actionsCompleted,
+      ':none': [],
+      ':summary': [close.summary],
+      ...(close.actionsTotal === undefined ? {} : { ':total': close.actionsTotal }),
+      ...Object.fromEntries(from.map((value, index) => [`:from${index}`, value])),
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // ASL fragments (JSONPath): what the compiled state machine writes to enroll and close a run
 

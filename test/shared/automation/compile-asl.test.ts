@@ -238,11 +238,13 @@ describe('wiring', () => {
           'entityId.$': '$.detail.entityId',
           'event.$': '$.detail',
           timeZone: 'Europe/Berlin',
+          // The last action closes the run with its own write, and the execution ends with it.
+          closesRun: true,
         },
       },
       ResultSelector: { step: 'Record success', actionsCompleted: '2' },
       ResultPath: '$.run',
-      Next: 'Record success',
+      End: true,
     });
   });
 

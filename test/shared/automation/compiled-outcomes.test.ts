@@ -114,7 +114,7 @@ describe('a close of a run that ended already', () => {
     return { done: 'did it' };
   };
 
-  it('is refused: Record success leaves a cancelled run as it is and the execution ends at Closed already', async () => {
+  it('is refused: the last action leaves a cancelled run as it is and the execution ends at Closed already', async () => {
     // Prepare
     const event = anEvent();
     const table = new RunTable();
@@ -126,7 +126,7 @@ describe('a close of a run that ended already', () => {
     });
 
     // Assess
-    expect(outcome.entered.slice(-2)).toEqual(['Record success', 'Closed already']);
+    expect(outcome.entered.slice(-2)).toEqual(['1 · Notify', 'Closed already']);
     expect(outcome.status).toBe('SUCCEEDED');
     expect(recordOf(table, event.eventId)).toMatchObject({ status: 'CANCELLED', endedAt: '2026-03-10T12:00:01.000Z' });
   });
@@ -161,7 +161,7 @@ describe('a close of a run that ended already', () => {
     const outcome = await runCompiled(compileAutomation(anAutomation({ actions: [actionExamples.notify] })), anEventInput(event));
 
     // Assess
-    expect(outcome.entered.at(-1)).toBe('Record success');
+    expect(outcome.entered.at(-1)).toBe('1 · Notify');
     expect(recordOf(outcome.table, event.eventId)).toMatchObject({ status: 'SUCCEEDED' });
   });
 });

@@ -13,7 +13,9 @@ import {
   decideRun,
   enforceDecision,
   plannedOf,
+  runErrors,
 } from '#shared/automation/run-steps.ts';
+import { automationRunsByStatusKey, runKey } from '#shared/store/runs.ts';
 
 type Json = Parameters<StateMachine['run']>[0];
 type Item = Record<string, unknown>;
@@ -86,6 +88,28 @@ function holds(expression: string, existing: Item | undefined, params: Record<st
   });
 }
 
+/** run-action's close of a run by its last action (store/runs.ts runCloseUpdate), on the stand-in table. */
+function closeRun(table: RunTable, payload: RunActionPayload, summary: string): void {
+  const { pk, sk } = runKey(payload.automationId, payload.runId);
+  const run = table.get(pk, sk);
+  if (!run || !['RUNNING', 'WAITING'].includes(String(run.status))) {
+    const error = new Error(`run ${payload.runId} is closed already`);
+    error.name = runErrors.runClosed;
+    throw error;
+  }
+  const completed = payload.actionsCompleted === undefined ? payload.actionIndex + 1 : Number(payload.actionsCompleted) + 1;
+  const { error: _error, errorCause: _cause, failedStep: _step, ...open } = run;
+  table.items.set(`${pk}|${sk}`, {
+    ...open,
+    status: 'SUCCEEDED',
+    gsi3pk: automationRunsByStatusKey(payload.automationId, 'SUCCEEDED'),
+    endedAt: '2026-03-10T12:00:05.000Z',
+    actionsCompleted: completed,
+    ...(payload.actionsCompleted === undefined ? {} : { actionsTotal: completed }),
+    summaries: [...((run.summaries as string[] | undefined) ?? []), summary],
+  });
+}
+
 export interface StandIns {
   table?: RunTable;
   /** run-action for each action; its answer is ignored by the ASL, a throw fails the step. */
@@ -141,6 +165,8 @@ export async function runCompiled(compiled: CompiledAutomation, input: RunInput,
     }
     if (payload.task === 'runAction') {
       const given = (standIns.runAction?.(payload) ?? { done: true }) as Record<string, any>;
+      // The last action closes its run, as run-action does with its write (refused when the run is closed already).
+      if (payload.closesRun) closeRun(table, payload, `${payload.stepName}: ${String(given.done ?? 'done')}`);
       const summaries = payload.closes ? [{ S: `${payload.stepName}: ${String(given.done ?? 'done')}` }] : [];
       answer = { ...given, carry: { planned: payload.planned, summaries, ...given.carry } };
     }

@@ -16,7 +16,7 @@ const recordOf = (table: RunTable, runId: string, automationId = 'renewal-1') =>
 
 // The two-year wait ends its first execution by continuing; 'a wait longer than an execution' runs it.
 describe.each(catalogue.filter(([name]) => name !== 'a two-year delay'))('%s', (_name, automation) => {
-  it('runs to Record success', async () => {
+  it('runs to its end, the run closed as SUCCEEDED', async () => {
     // Prepare
     const compiled = compileAutomation(automation);
 
@@ -24,12 +24,13 @@ describe.each(catalogue.filter(([name]) => name !== 'a two-year delay'))('%s', (
     const outcome = await runCompiled(compiled, anEventFor(automation));
 
     // Assess
-    expect([outcome.status, outcome.entered.at(-1)]).toEqual(['SUCCEEDED', 'Record success']);
+    const runs = [...outcome.table.items.values()].filter((item) => item.sk === 'run');
+    expect([outcome.status, runs.map((run) => run.status)]).toEqual(['SUCCEEDED', ['SUCCEEDED']]);
   });
 });
 
 describe('a run without delay', () => {
-  it('has Record success append the last action’s summary line, which it left to it; the others write their own', async () => {
+  it('has the last action close the run with its summary line; the others write their own', async () => {
     // Prepare
     const event = anEvent();
     const table = new RunTable();
@@ -38,11 +39,11 @@ describe('a run without delay', () => {
     const { payloads } = await runCompiled(compiledWith(), anEventInput(event), { table, runAction: () => ({ done: 'mailed x@example.com' }) });
 
     // Assess
-    expect([payloads.get('1 · Create lead'), payloads.get('2 · Send e-mail')].map((payload) => (payload as { closes?: boolean }).closes)).toEqual([undefined, true]);
+    expect([payloads.get('1 · Create lead'), payloads.get('2 · Send e-mail')].map((payload) => (payload as { closesRun?: boolean }).closesRun)).toEqual([undefined, true]);
     expect(recordOf(table, event.eventId)).toMatchObject({ status: 'SUCCEEDED', actionsCompleted: 2, summaries: ['2 · Send e-mail: mailed x@example.com'] });
   });
 
-  it.each([1, 2, 5, 20])('with %i actions costs N + 3 state transitions', async (count) => {
+  it.each([1, 2, 5, 20])('with %i actions costs N + 2 state transitions', async (count) => {
     // Prepare
     const compiled = compiledWith({ actions: Array.from({ length: count }, () => actionExamples.notify) });
 
@@ -50,15 +51,15 @@ describe('a run without delay', () => {
     const outcome = await runCompiled(compiled, anEventInput());
 
     // Assess
-    expect([outcome.status, outcome.transitions]).toEqual(['SUCCEEDED', count + 3]);
+    expect([outcome.status, outcome.transitions]).toEqual(['SUCCEEDED', count + 2]);
   });
 
-  it('goes Enroll, Check conditions, each action, Record success', async () => {
+  it('goes Enroll, Check conditions, each action, the last one ending the execution', async () => {
     // Act
     const outcome = await runCompiled(compiledWith(), anEventInput());
 
     // Assess
-    expect(outcome.entered).toEqual(['Enroll', 'Check conditions', '1 · Create lead', '2 · Send e-mail', 'Record success']);
+    expect(outcome.entered).toEqual(['Enroll', 'Check conditions', '1 · Create lead', '2 · Send e-mail']);
   });
 
   it('records the run under the keys of shared/store/runs.ts, then its success', async () => {
@@ -122,8 +123,8 @@ describe('a run without delay', () => {
       timeZone: 'UTC',
       // The run's start as Enroll recorded it, carried from Check conditions on: the action need not read the run.
       planned: { plannedAt: run?.startedAt },
-      // The last action: Record success writes its count and summary line with the run's end.
-      closes: true,
+      // The last action closes the run with its own write.
+      closesRun: true,
     });
     expect(run?.startedAt).toEqual(expect.any(String));
   });
@@ -153,7 +154,7 @@ describe('a run without delay', () => {
     const outcome = await runCompiled(compiledWith({ actions: [actionExamples.notify] }), anEventInput(), { runAction });
 
     // Assess
-    expect([outcome.status, outcome.retried, outcome.transitions]).toEqual(['SUCCEEDED', ['1 · Notify'], 5]);
+    expect([outcome.status, outcome.retried, outcome.transitions]).toEqual(['SUCCEEDED', ['1 · Notify'], 4]);
   });
 });
 
@@ -183,7 +184,7 @@ describe('a second delivery of the same event', () => {
     const again = await runCompiled(compiled, input, { table });
 
     // Assess
-    expect(again.entered).toContain('Record success');
+    expect(again.entered).toContain('2 · Send e-mail');
   });
 });
 
@@ -295,7 +296,7 @@ describe('a redrive of a failed run', () => {
     const redrive = await runCompiled(compiled, resumeRunInput(event, record), { table, executionId: second });
 
     // Assess
-    expect(redrive.entered).toEqual(['Enroll', 'Resuming a run?', '2 · Send e-mail', '3 · Notify', 'Record success']);
+    expect(redrive.entered).toEqual(['Enroll', 'Resuming a run?', '2 · Send e-mail', '3 · Notify']);
   });
 
   it('records the run as succeeded with every action completed', async () => {
@@ -339,7 +340,7 @@ describe('a run with a delay', () => {
     const outcome = await runCompiled(compiledWith({ delay: { after: 'P6M' } }), anEventInput());
 
     // Assess
-    expect(outcome.entered).toEqual(['Enroll', 'Plan wait', 'Wait 6 months', 'Check conditions', '1 · Create lead', '2 · Send e-mail', 'Record success']);
+    expect(outcome.entered).toEqual(['Enroll', 'Plan wait', 'Wait 6 months', 'Check conditions', '1 · Create lead', '2 · Send e-mail']);
   });
 
   it('hands Plan wait the delay, the time zone and the execution start', async () => {
@@ -443,7 +444,6 @@ describe('a wait longer than an execution', () => {
       'Check conditions',
       '1 · Create lead',
       '2 · Send e-mail',
-      'Record success',
     ]);
   });
 

@@ -8,6 +8,7 @@ import type { Entity } from '#shared/domain/entities.ts';
 import { createActions } from '#shared/engine/actions.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
 import { VersionMismatch } from '#shared/errors.ts';
+import { RunClosedAlready } from '#shared/automation/run-errors.ts';
 import { stepId } from '#shared/ids.ts';
 import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
@@ -295,5 +296,77 @@ describe("Check conditions' line", () => {
     await expect(skipped).rejects.toMatchObject({ name: expect.stringMatching(/ConditionsNotMet/) });
     const [step] = await t.app.store.runLog.steps(automationId, runId);
     expect([step?.name, step?.status]).toEqual(['Check conditions', 'CAUGHT']);
+  });
+});
+
+describe('the last action of a run compiled to end with it (closesRun)', () => {
+  async function aRunningRun(contact: Entity, overrides: Partial<RunActionPayload> = {}) {
+    const payload = aPayload(contact, { closesRun: true, ...overrides });
+    await putRuns(t.table, [aRun({ automationId, runId: payload.runId, startedAt: '2026-03-10T12:00:00.000Z', status: 'RUNNING', actionsCompleted: 0, entityType: 'contact', entityId: contact.id })]);
+    return payload;
+  }
+
+  it("closes the run as SUCCEEDED in its record write's transaction, with its count and summary line", async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = await aRunningRun(contact);
+
+    // Act
+    await handleTask(payload);
+
+    // Assess
+    const run = await t.app.store.runLog.get(automationId, payload.runId);
+    expect([run?.status, run?.actionsCompleted, run?.summaries, run?.endedAt]).toEqual(['SUCCEEDED', 1, ['1 · Update fields: set fields'], expect.any(String)]);
+    const [step] = await t.app.store.runLog.steps(automationId, payload.runId);
+    expect([step?.status, step?.attempts]).toEqual(['SUCCEEDED', 1]);
+  });
+
+  it('retried after it closed the run, changes nothing: one summary line, one change', async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = await aRunningRun(contact);
+    await handleTask(payload);
+
+    // Act
+    await handleTask(payload);
+
+    // Assess
+    const run = await t.app.store.runLog.get(automationId, payload.runId);
+    expect([run?.status, run?.summaries]).toEqual(['SUCCEEDED', ['1 · Update fields: set fields']]);
+    expect((await t.app.store.records.get('contact', contact.id))?.version).toBe(2);
+  });
+
+  it('does nothing when the run was cancelled meanwhile, and says so', async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = await aRunningRun(contact);
+    await t.app.store.runLog.markCancelled(automationId, payload.runId, 'the automation was stopped', '2026-03-10T12:00:01.000Z');
+
+    // Act
+    const task = handleTask(payload);
+
+    // Assess
+    await expect(task).rejects.toBeInstanceOf(RunClosedAlready);
+    expect((await t.app.store.records.get('contact', contact.id))?.version).toBe(1);
+    const run = await t.app.store.runLog.get(automationId, payload.runId);
+    expect([run?.status, run?.summaries]).toEqual(['CANCELLED', undefined]);
+    const [step] = await t.app.store.runLog.steps(automationId, payload.runId);
+    expect([step?.status, step?.outcome?.done]).toEqual(['CAUGHT', expect.stringMatching(/^did nothing: the run was closed/)]);
+  });
+
+  it('closes the run after its line when its work is not a record write (a notification)', async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = await aRunningRun(contact, {
+      action: { type: 'notify', to: 'userId', userId: t.admin.id, message: 'hi' } as never,
+      stepName: '1 · Notify',
+    });
+
+    // Act
+    await handleTask(payload);
+
+    // Assess
+    const run = await t.app.store.runLog.get(automationId, payload.runId);
+    expect([run?.status, run?.actionsCompleted, run?.summaries]).toEqual(['SUCCEEDED', 1, [expect.stringMatching(/^1 · Notify: notified /)]]);
   });
 });

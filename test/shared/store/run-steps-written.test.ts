@@ -42,7 +42,7 @@ async function updateWithLine(runId: string, contact: Entity, name: string, line
   const alongside = store.runLog.stepAlongside(
     automationId,
     runId,
-    (record) => ({ ...anActionLine(line), outcome: { result: 'changed', done: `set name to ${name}`, version: record.version } }),
+    (record) => ({ step: { ...anActionLine(line), outcome: { result: 'changed', done: `set name to ${name}`, version: record.version } } }),
     () => (written = true),
   );
   const updated = await store.records.update('contact', contact.id, (current) => ({ ...current, name }), asUser('butler'), {
