@@ -30,7 +30,7 @@ import { renderAction } from '#shared/automation/render-action.ts';
 import { templateContext } from '#shared/automation/template-context.ts';
 import { workspaceCalendar } from '#shared/crm/calendar.ts';
 import { documentVariablesOf } from '#shared/crm/document-templates.ts';
-import { stepOrder } from '#shared/store/runs.ts';
+import { type RunClose, stepOrder } from '#shared/store/runs.ts';
 import type { Actor } from '#shared/domain/actors.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
 import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
@@ -38,7 +38,6 @@ import { VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Logger, RunMetrics } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import { RunNotOpen, type StepRecord, type StepWrite, StepRecordedAlready } from '#shared/store/run-log.ts';
-import type { RunClose } from '#shared/store/runs.ts';
 import type { Actions, StepContext, StepOutcome } from './actions.ts';
 
 export interface RunActionDeps {
