@@ -215,10 +215,11 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       // The run was closed (cancelled) meanwhile: the last action did nothing, and the execution ends.
       if (error instanceof RunNotOpen) throw new RunClosedAlready(`the run was closed before this step wrote: ${error.message}`);
       if (!(error instanceof StepRecordedAlready)) throw error;
-      // An earlier attempt made the change and wrote its line (and the close, with it); this one made none.
+      // An earlier attempt made the change and wrote its line (and the close, with it); this one made none. The
+      // close is still tried below (refused when it stands): a replayed execution's Enroll put the run back to
+      // RUNNING before coming here again.
       done = { ...recordedBefore(await store.runLog.countAttempt(automationId, runId, step.order)), planned: await plannedFor(payload) };
       logged = true;
-      closed = true;
     }
     if (!logged) {
       const earlier = await store.runLog.recordStep(automationId, runId, {
@@ -234,7 +235,8 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     const summary = `${payload.stepName}: ${outcome.done}`;
     const close = closed ? undefined : closeOf(outcome);
     if (close) {
-      // The step did its work (a mail, a webhook): a run cancelled meanwhile stays so, and the execution ends.
+      // The step did its work (a mail, a webhook), or did it before: a run closed meanwhile (cancelled, or by the
+      // earlier attempt) stays so, and the execution ends.
       await store.runLog.closeRun(automationId, runId, close).catch((error: unknown) => {
         if (!(error instanceof RunNotOpen)) throw error;
       });

@@ -336,6 +336,25 @@ describe('the last action of a run compiled to end with it (closesRun)', () => {
     expect((await t.app.store.records.get('contact', contact.id))?.version).toBe(2);
   });
 
+  it("replayed after its execution's Enroll put the run back to RUNNING (local mode after a crash), closes it again, once", async () => {
+    // Prepare
+    const contact = await aContact();
+    const payload = await aRunningRun(contact);
+    await handleTask(payload);
+    await putRuns(t.table, [aRun({ automationId, runId: payload.runId, startedAt: '2026-03-10T12:00:00.000Z', status: 'RUNNING', actionsCompleted: 0, entityType: 'contact', entityId: contact.id })]);
+    // …and a person changed the field back meanwhile: the replayed write is refused by its recorded line.
+    await t.call('PATCH', `/contacts/${contact.id}`, { fields: { tier: 'silver' } });
+
+    // Act
+    await handleTask(payload);
+
+    // Assess
+    const run = await t.app.store.runLog.get(automationId, payload.runId);
+    expect([run?.status, run?.actionsCompleted, run?.summaries]).toEqual(['SUCCEEDED', 1, ['1 · Update fields: set fields']]);
+    const now = await t.app.store.records.get('contact', contact.id);
+    expect([now?.version, (now?.fields as Record<string, unknown>).tier]).toEqual([3, 'silver']);
+  });
+
   it('does nothing when the run was cancelled meanwhile, and says so', async () => {
     // Prepare
     const contact = await aContact();
