@@ -615,8 +615,9 @@ function stateNamesOf(numbered: NumberedStep[], wait: Delay | undefined, continu
 }
 
 /**
- * Compiles an automation. Without a delay a run of N actions takes N + 3 state transitions (Enroll, Check
- * conditions, the actions, Record success): outcomes other than success leave through Catch, which costs no
+ * Compiles an automation. Without a delay a run of N actions takes N + 2 state transitions (Enroll, Check
+ * conditions, the actions; the last action closes the run and ends the execution, and Record success is left
+ * for a path that ends without an action): outcomes other than success leave through Catch, which costs no
  * state, instead of a Choice after every check.
  */
 export function compileAutomation(automation: AutomationToCompile, options: CompileOptions = {}): CompiledAutomation {

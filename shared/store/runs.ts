@@ -1,7 +1,7 @@
 // Run records, and their one owner (docs/ARCHITECTURE.md §7): the small item that indexes each automation run
 // (a Step Functions execution) for filtering. This module builds their keys, lists the status changes a run
-// may make, and writes both kinds of update: the SDK updates run-log.ts sends (run-action, track-runs, redrive)
-// and the ASL fragments with which the compiled state machine enrolls and closes a run (compile-asl.ts).
+// may make, and writes both kinds of update: the SDK updates run-log.ts sends (run-action, its last action's close,
+// track-runs, redrive) and the ASL fragments with which the compiled state machine enrolls and closes a run (compile-asl.ts).
 //   run   pk `run#<automationId>#<runId>`, sk `run`
 //         gsi1 `runs#<automationId>` / `<startedAt>#<runId>`                  — runs of an automation in a date range
 //         gsi2 `runs#entity#<type>#<id>` / `<startedAt>#<automationId>#<runId>` — runs for a record
