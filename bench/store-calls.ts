@@ -195,7 +195,7 @@ function sizedItem(id: string, bytes: number, attributes: number): Record<string
   return item;
 }
 
-export async function storeCalls(n: number, warmup: number): Promise<{ rows: Row[]; threads: Array<[string, number]>; idleJvmMsPerSecond: number }> {
+export async function storeCalls(n: number, warmup: number): Promise<{ rows: Row[]; threads: Array<[string, number]>; idleJvmMsPerSecond: number; warmupJvmSeconds: number }> {
   const captured = await captureOneRun();
   const body = templates(captured);
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-calls-db-'));
@@ -212,8 +212,10 @@ export async function storeCalls(n: number, warmup: number): Promise<{ rows: Row
   try {
     await ensureTable(client, LOCAL_TABLE_NAME);
     // Warm-up: whole runs' worth of calls, so the JIT has compiled what the measured calls run.
+    const warmupBefore = cpuSeconds([jvm]);
     for (let iteration = 0; iteration < warmup; iteration++) for (let index = 0; index < captured.length; index++) await send(index, iteration)();
     for (let index = 0; index < 200; index++) await client.send(new ListTablesCommand({ Limit: 1 }));
+    const warmupJvmSeconds = cpuSeconds([jvm]) - warmupBefore;
     await sleep(500);
     const idleBefore = cpuSeconds([jvm]);
     await sleep(2000);
@@ -290,7 +292,7 @@ export async function storeCalls(n: number, warmup: number): Promise<{ rows: Row
       .map(([name, seconds]): [string, number] => [name, seconds - (threadsBefore.get(name) ?? 0)])
       .filter(([, seconds]) => seconds > 0)
       .sort((a, b) => b[1] - a[1]);
-    return { rows, threads, idleJvmMsPerSecond };
+    return { rows, threads, idleJvmMsPerSecond, warmupJvmSeconds };
   } finally {
     client.destroy();
     streams.destroy();
@@ -302,14 +304,14 @@ export async function storeCalls(n: number, warmup: number): Promise<{ rows: Row
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.env.STORE_CALLS_N ?? 500);
   const warmup = Number(process.env.STORE_CALLS_WARMUP ?? 300);
-  const { rows, threads, idleJvmMsPerSecond } = await storeCalls(n, warmup);
+  const { rows, threads, idleJvmMsPerSecond, warmupJvmSeconds } = await storeCalls(n, warmup);
   console.log(`${n} calls of each kind, one at a time, after ${warmup} runs' worth of warm-up; JVM flags: ${process.env.JDK_JAVA_OPTIONS ?? LOCAL_JAVA_OPTIONS}`);
   console.log(`| call | JVM CPU ms/call | node CPU ms/call | wall ms/call | TCP connections opened |`);
   console.log(`|---|---|---|---|---|`);
   for (const row of rows) {
     console.log(`| ${row.label} | ${row.jvmMs.toFixed(2)} | ${row.nodeMs.toFixed(2)} | ${row.wallMs.toFixed(2)} | ${row.connections} |`);
   }
-  console.log(`JVM idle: ${idleJvmMsPerSecond.toFixed(1)} ms CPU per second`);
+  console.log(`JVM idle: ${idleJvmMsPerSecond.toFixed(1)} ms CPU per second; the warm-up (JIT included): ${warmupJvmSeconds.toFixed(2)} s JVM CPU`);
   const total = threads.reduce((sum, [, seconds]) => sum + seconds, 0);
   console.log(`JVM CPU by thread over the measured calls (${total.toFixed(2)} s):`);
   for (const [name, seconds] of threads.slice(0, 12)) console.log(`  ${name.padEnd(28)} ${seconds.toFixed(2)} s  ${((seconds / total) * 100).toFixed(0)} %`);
