@@ -22,8 +22,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { withoutCallLogging, withoutSigning } from '#infra/local/clients.ts';
-import { LOCAL_JAVA_OPTIONS, localCredentials, localDynamoClient, localMaxAttempts, localRegion, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
+import { type DynamoDbLocal, LOCAL_JAVA_OPTIONS, localCredentials, localDynamoClient, localMaxAttempts, localRegion, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
 import { LOCAL_TABLE_NAME, ensureTable, startLocalSystem } from '#infra/local/system.ts';
 import type { Logger } from '#shared/ports.ts';
 import { cpuSeconds, ticksPerSecond } from './proc.ts';
@@ -158,32 +159,68 @@ function threadSeconds(pid: number): Map<string, number> {
   return byName;
 }
 
-interface Row {
-  label: string;
-  calls: number;
+/** One DynamoDB Local under test, with its clients; `compare` runs two side by side. */
+interface Target {
+  flags: string;
+  dynamo: DynamoDbLocal;
+  client: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+}
+
+interface Cost {
   jvmMs: number;
   nodeMs: number;
   wallMs: number;
   connections: number;
 }
 
-/** Sends `inputs` one after another; JVM and node CPU per call. */
-async function measure(label: string, jvmPid: number, inputs: Array<() => Promise<unknown>>): Promise<Row> {
-  const connectionsBefore = connectionsOpened;
-  const jvmBefore = cpuSeconds([jvmPid]);
-  const nodeBefore = process.cpuUsage();
-  const started = performance.now();
-  for (const send of inputs) await send();
-  const wallMs = performance.now() - started;
-  const node = process.cpuUsage(nodeBefore);
-  const jvm = cpuSeconds([jvmPid]) - jvmBefore;
+interface Row {
+  label: string;
+  calls: number;
+  /** By target, in the order given. */
+  costs: Cost[];
+}
+
+/** A kind of call to measure: the sends of iteration `iteration` on `target` (one call, or a few). */
+interface Phase {
+  label: string;
+  iterations: number[];
+  sends(target: Target, targetIndex: number, iteration: number): Array<() => Promise<unknown>>;
+}
+
+/**
+ * Sends a phase's calls one after another, in chunks of 50 iterations taken in turn by each target, so that two JVMs
+ * compared see the same load from the rest of the machine. JVM CPU (from /proc) and node CPU per call.
+ */
+async function measure(phase: Phase, targets: Target[]): Promise<Row> {
+  const totals = targets.map(() => ({ jvm: 0, node: 0, wall: 0, connections: 0, calls: 0 }));
+  for (let from = 0; from < phase.iterations.length; from += 50) {
+    const chunk = phase.iterations.slice(from, from + 50);
+    for (const [index, target] of targets.entries()) {
+      const sends = chunk.flatMap((iteration) => phase.sends(target, index, iteration));
+      const total = totals[index]!;
+      const connectionsBefore = connectionsOpened;
+      const jvmBefore = cpuSeconds([target.dynamo.pid!]);
+      const nodeBefore = process.cpuUsage();
+      const started = performance.now();
+      for (const send of sends) await send();
+      total.wall += performance.now() - started;
+      const node = process.cpuUsage(nodeBefore);
+      total.node += (node.user + node.system) / 1000;
+      total.jvm += (cpuSeconds([target.dynamo.pid!]) - jvmBefore) * 1000;
+      total.connections += connectionsOpened - connectionsBefore;
+      total.calls += sends.length;
+    }
+  }
   return {
-    label,
-    calls: inputs.length,
-    jvmMs: (jvm * 1000) / inputs.length,
-    nodeMs: (node.user + node.system) / 1000 / inputs.length,
-    wallMs: wallMs / inputs.length,
-    connections: connectionsOpened - connectionsBefore,
+    label: phase.label,
+    calls: totals[0]!.calls,
+    costs: totals.map((total) => ({
+      jvmMs: total.jvm / total.calls,
+      nodeMs: total.node / total.calls,
+      wallMs: total.wall / total.calls,
+      connections: total.connections,
+    })),
   };
 }
 
@@ -195,108 +232,178 @@ function sizedItem(id: string, bytes: number, attributes: number): Record<string
   return item;
 }
 
-export async function storeCalls(n: number, warmup: number): Promise<{ rows: Row[]; threads: Array<[string, number]>; idleJvmMsPerSecond: number; warmupJvmSeconds: number }> {
+/** A DynamoDB Local as local mode starts it, with `flags` as its JVM flags, its data in a folder of `home`. */
+async function startTarget(home: string, flags: string): Promise<Target> {
+  const inherited = process.env.JDK_JAVA_OPTIONS;
+  process.env.JDK_JAVA_OPTIONS = flags;
+  try {
+    const dynamo = await startDynamoDbLocal({ path: join(home, `dynamodb-${flags.length}-${Math.random().toString(36).slice(2)}`), javaOptions: flags });
+    // The runtime's client (no commit barrier: the barrier is a ListTables, measured on its own).
+    const client: DynamoDBClient = withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false }));
+    const streams = withoutSigning(
+      withoutCallLogging(new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts })),
+      localCredentials,
+      localRegion,
+    );
+    await ensureTable(client, LOCAL_TABLE_NAME);
+    return { flags, dynamo, client, streams };
+  } finally {
+    if (inherited === undefined) delete process.env.JDK_JAVA_OPTIONS;
+    else process.env.JDK_JAVA_OPTIONS = inherited;
+  }
+}
+
+export interface StoreCalls {
+  rows: Row[];
+  targets: Array<{ flags: string; threads: Array<[string, number]>; idleJvmMsPerSecond: number; warmupJvmSeconds: number }>;
+}
+
+/** `flags`: one JVM's flags, or two to compare side by side. */
+export async function storeCalls(n: number, warmup: number, flags: string[]): Promise<StoreCalls> {
   const captured = await captureOneRun();
   const body = templates(captured);
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-calls-db-'));
-  const dynamo = await startDynamoDbLocal({ path: join(home, 'dynamodb'), javaOptions: LOCAL_JAVA_OPTIONS });
-  const jvm = dynamo.pid!;
-  // The runtime's client (no commit barrier: the barrier is a ListTables, measured on its own).
-  const client: DynamoDBClient = withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false }));
-  const streams = withoutSigning(
-    withoutCallLogging(new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts })),
-    localCredentials,
-    localRegion,
-  );
-  const send = (index: number, iteration: number) => () => client.send(new commands[captured[index]!.operation]!(body(index, iteration)));
+  const targets: Target[] = [];
   try {
-    await ensureTable(client, LOCAL_TABLE_NAME);
+    for (const each of flags) targets.push(await startTarget(home, each));
+    const send = (target: Target, index: number, iteration: number) => () => target.client.send(new commands[captured[index]!.operation]!(body(index, iteration)));
     // Warm-up: whole runs' worth of calls, so the JIT has compiled what the measured calls run.
-    const warmupBefore = cpuSeconds([jvm]);
-    for (let iteration = 0; iteration < warmup; iteration++) for (let index = 0; index < captured.length; index++) await send(index, iteration)();
-    for (let index = 0; index < 200; index++) await client.send(new ListTablesCommand({ Limit: 1 }));
-    const warmupJvmSeconds = cpuSeconds([jvm]) - warmupBefore;
+    const warmupJvmSeconds: number[] = [];
+    for (const target of targets) {
+      const before = cpuSeconds([target.dynamo.pid!]);
+      for (let iteration = 0; iteration < warmup; iteration++) for (let index = 0; index < captured.length; index++) await send(target, index, iteration)();
+      for (let index = 0; index < 200; index++) await target.client.send(new ListTablesCommand({ Limit: 1 }));
+      warmupJvmSeconds.push(cpuSeconds([target.dynamo.pid!]) - before);
+    }
     await sleep(500);
-    const idleBefore = cpuSeconds([jvm]);
+    const idleBefore = targets.map((target) => cpuSeconds([target.dynamo.pid!]));
     await sleep(2000);
-    const idleJvmMsPerSecond = ((cpuSeconds([jvm]) - idleBefore) * 1000) / 2;
+    const idleJvmMsPerSecond = targets.map((target, index) => ((cpuSeconds([target.dynamo.pid!]) - idleBefore[index]!) * 1000) / 2);
 
-    const threadsBefore = threadSeconds(jvm);
-    const rows: Row[] = [];
+    const threadsBefore = targets.map((target) => threadSeconds(target.dynamo.pid!));
     const measured = Array.from({ length: n }, (_, offset) => warmup + offset);
+    const phases: Phase[] = [];
     // A run's calls, kind by kind in the order the run makes them: iteration i of each call meets what i's earlier calls wrote.
     for (let index = 0; index < captured.length; index++) {
-      rows.push(await measure(labelOf(captured[index]!), jvm, measured.map((iteration) => send(index, iteration))));
+      phases.push({ label: labelOf(captured[index]!), iterations: measured, sends: (target, _, iteration) => [send(target, index, iteration)] });
     }
-    rows.push(await measure('ListTables (the commit barrier)', jvm, measured.map(() => () => client.send(new ListTablesCommand({ Limit: 1 })))));
-
+    phases.push({
+      label: 'ListTables (the commit barrier)',
+      iterations: measured,
+      sends: (target) => [() => target.client.send(new ListTablesCommand({ Limit: 1 }))],
+    });
     // A TransactWrite vs the same items as single writes (the API's contact + history entry).
     const transact = captured.findIndex(({ operation }) => operation === 'TransactWriteItems');
     if (transact >= 0) {
-      const split = measured.flatMap((iteration) => {
-        const { TransactItems } = body(transact, iteration + 1_000_000) as { TransactItems: Array<Record<string, Record<string, unknown>>> };
-        return TransactItems.map((entry) => {
-          const [verb, input] = Object.entries(entry)[0]!;
-          const Command = { Put: PutItemCommand, Update: UpdateItemCommand, Delete: DeleteItemCommand }[verb]!;
-          return () => client.send(new (Command as unknown as new (input: unknown) => PutItemCommand)(input));
-        });
+      const parts = (iteration: number) =>
+        (body(transact, iteration) as { TransactItems: Array<Record<string, Record<string, unknown>>> }).TransactItems.map((entry) => Object.entries(entry)[0]!);
+      phases.push({
+        label: `the same ${parts(0).length} items as single writes (per item)`,
+        iterations: measured.map((iteration) => iteration + 1_000_000),
+        sends: (target, _, iteration) =>
+          parts(iteration).map(([verb, input]) => {
+            const Command = ({ Put: PutItemCommand, Update: UpdateItemCommand, Delete: DeleteItemCommand } as unknown as Record<string, new (input: unknown) => PutItemCommand>)[verb]!;
+            return () => target.client.send(new Command(input));
+          }),
       });
-      const row = await measure(`the same ${split.length / n} items as single writes (per item)`, jvm, split);
-      rows.push({ ...row, label: `${row.label}` });
     }
-
+    // The runner's execution item as it is written (payloads as JSON text) vs as it was (the same payloads as maps).
+    const execution = captured.findIndex(({ operation, body: text }) => operation === 'PutItem' && text.includes('"inputJson"'));
+    if (execution >= 0) {
+      const asMaps = (iteration: number) => {
+        const { Item, ...input } = body(execution, iteration + 2_000_000) as { Item: Record<string, never> };
+        const { inputJson, outputJson, stepsJson, checkpointJson, ...rest } = unmarshall(Item) as Record<string, string | undefined>;
+        const payloads = { input: inputJson, output: outputJson, steps: stepsJson, checkpoint: checkpointJson };
+        const parsed = Object.fromEntries(Object.entries(payloads).flatMap(([name, text]) => (text === undefined ? [] : [[name, JSON.parse(text) as unknown]])));
+        // Before, a run that succeeded kept its checkpoint too: its last Task and that Task's input (about its output).
+        const steps = parsed.steps as Array<{ name: string }>;
+        const checkpoint = parsed.checkpoint ?? { state: steps.at(-1)?.name, input: parsed.output };
+        return { ...input, Item: marshall({ ...rest, ...parsed, checkpoint }, { removeUndefinedValues: true }) };
+      };
+      phases.push({
+        label: `the execution item with its payloads as maps, as before (${(JSON.stringify(asMaps(0)).length / 1024).toFixed(1)} KB)`,
+        iterations: measured,
+        sends: (target, _, iteration) => [() => target.client.send(new PutItemCommand(asMaps(iteration) as never))],
+      });
+    }
     // Item size and attribute count: a PutItem of a 1 KB item vs 10 KB, in few or many attributes.
     for (const [bytes, attributes] of [
       [1024, 20],
       [10240, 20],
       [10240, 200],
     ] as const) {
-      rows.push(
-        await measure(
-          `PutItem synthetic ${bytes / 1024} KB in ${attributes} attributes`,
-          jvm,
-          measured.map((iteration) => () => client.send(new PutItemCommand({ TableName: LOCAL_TABLE_NAME, Item: sizedItem(`${bytes}-${attributes}-${iteration}`, bytes, attributes) }))),
-        ),
-      );
+      phases.push({
+        label: `PutItem synthetic ${bytes / 1024} KB in ${attributes} attributes`,
+        iterations: measured,
+        sends: (target, _, iteration) => [
+          () => target.client.send(new PutItemCommand({ TableName: LOCAL_TABLE_NAME, Item: sizedItem(`${bytes}-${attributes}-${iteration}`, bytes, attributes) })),
+        ],
+      });
     }
+    const rows: Row[] = [];
+    for (const phase of phases) rows.push(await measure(phase, targets));
 
-    // The stream: GetRecords of 100 records (a busy stream: everything above), then at its end (an idle poll).
-    const described = await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }));
-    const streamArn = described.Table!.LatestStreamArn!;
-    const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shards[0]!.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-    let records = 0;
-    const busyReads = Math.min(n, 100);
-    const full = await measure(
-      `GetRecords, 100 records a call (busy stream)`,
-      jvm,
-      Array.from({ length: busyReads }, () => async () => {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
-        records += page.Records?.length ?? 0;
-        iterator = page.NextShardIterator;
+    // The stream: GetRecords of up to 100 records (a busy stream: everything above), then at its end (an idle poll).
+    const iterators = await Promise.all(
+      targets.map(async (target) => {
+        const described = await target.client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }));
+        const streamArn = described.Table!.LatestStreamArn!;
+        const shards = (await target.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+        const iterator = async (ShardId: string, ShardIteratorType: 'TRIM_HORIZON' | 'LATEST') =>
+          (await target.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId, ShardIteratorType }))).ShardIterator;
+        return { busy: await iterator(shards[0]!.ShardId!, 'TRIM_HORIZON'), tail: await iterator(shards.at(-1)!.ShardId!, 'LATEST'), records: 0 };
       }),
     );
-    rows.push({ ...full, label: `${full.label}: ${(records / busyReads).toFixed(0)} records, ${(full.jvmMs / Math.max(1, records / busyReads)).toFixed(3)} ms JVM per record` });
-    let tail = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shards.at(-1)!.ShardId!, ShardIteratorType: 'LATEST' }))).ShardIterator;
+    const busyReads = Array.from({ length: Math.min(n, 100) }, (_, index) => index);
+    const busy = await measure(
+      {
+        label: 'GetRecords, Limit 100 (a busy stream)',
+        iterations: busyReads,
+        sends: (target, index) => [
+          async () => {
+            const state = iterators[index]!;
+            const page = await target.streams.send(new GetRecordsCommand({ ShardIterator: state.busy, Limit: 100 }));
+            state.records += page.Records?.length ?? 0;
+            state.busy = page.NextShardIterator;
+          },
+        ],
+      },
+      targets,
+    );
+    const perCall = iterators[0]!.records / (busyReads.length * 1);
+    rows.push({ ...busy, label: `${busy.label}: ${perCall.toFixed(0)} records a call, ${(busy.costs[0]!.jvmMs / Math.max(1, perCall)).toFixed(3)} ms JVM per record` });
     rows.push(
       await measure(
-        'GetRecords at the end of the stream (an idle poll)',
-        jvm,
-        measured.map(() => async () => {
-          tail = (await streams.send(new GetRecordsCommand({ ShardIterator: tail, Limit: 100 }))).NextShardIterator;
-        }),
+        {
+          label: 'GetRecords at the end of the stream (an idle poll)',
+          iterations: measured,
+          sends: (target, index) => [
+            async () => {
+              const state = iterators[index]!;
+              state.tail = (await target.streams.send(new GetRecordsCommand({ ShardIterator: state.tail, Limit: 100 }))).NextShardIterator;
+            },
+          ],
+        },
+        targets,
       ),
     );
-    const threadsAfter = threadSeconds(jvm);
-    const threads = [...threadsAfter]
-      .map(([name, seconds]): [string, number] => [name, seconds - (threadsBefore.get(name) ?? 0)])
-      .filter(([, seconds]) => seconds > 0)
-      .sort((a, b) => b[1] - a[1]);
-    return { rows, threads, idleJvmMsPerSecond, warmupJvmSeconds };
+    return {
+      rows,
+      targets: targets.map((target, index) => {
+        const before = threadsBefore[index]!;
+        const threads = [...threadSeconds(target.dynamo.pid!)]
+          .map(([name, seconds]): [string, number] => [name, seconds - (before.get(name) ?? 0)])
+          .filter(([, seconds]) => seconds > 0)
+          .sort((a, b) => b[1] - a[1]);
+        return { flags: target.flags, threads, idleJvmMsPerSecond: idleJvmMsPerSecond[index]!, warmupJvmSeconds: warmupJvmSeconds[index]! };
+      }),
+    };
   } finally {
-    client.destroy();
-    streams.destroy();
-    await dynamo.stop();
+    for (const target of targets) {
+      target.client.destroy();
+      target.streams.destroy();
+      await target.dynamo.stop();
+    }
     rmSync(home, { recursive: true, force: true });
   }
 }
@@ -304,15 +411,24 @@ export async function storeCalls(n: number, warmup: number): Promise<{ rows: Row
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.env.STORE_CALLS_N ?? 500);
   const warmup = Number(process.env.STORE_CALLS_WARMUP ?? 300);
-  const { rows, threads, idleJvmMsPerSecond, warmupJvmSeconds } = await storeCalls(n, warmup);
-  console.log(`${n} calls of each kind, one at a time, after ${warmup} runs' worth of warm-up; JVM flags: ${process.env.JDK_JAVA_OPTIONS ?? LOCAL_JAVA_OPTIONS}`);
-  console.log(`| call | JVM CPU ms/call | node CPU ms/call | wall ms/call | TCP connections opened |`);
-  console.log(`|---|---|---|---|---|`);
+  // STORE_CALLS_COMPARE="-XX:…": a second DynamoDB Local with LOCAL_JAVA_OPTIONS (or JDK_JAVA_OPTIONS) plus these flags, side by side.
+  const base = process.env.JDK_JAVA_OPTIONS ?? LOCAL_JAVA_OPTIONS;
+  const flags = process.env.STORE_CALLS_COMPARE ? [base, `${base} ${process.env.STORE_CALLS_COMPARE}`] : [base];
+  const { rows, targets } = await storeCalls(n, warmup, flags);
+  console.log(`${n} calls of each kind, one at a time, after ${warmup} runs' worth of warm-up; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  targets.forEach(({ flags: each }, index) => console.log(`JVM ${String.fromCharCode(65 + index)}: ${each}`));
+  const names = targets.map((_, index) => String.fromCharCode(65 + index));
+  const one = targets.length === 1;
+  console.log(`| call | ${names.map((name) => (one ? 'JVM CPU ms/call' : `JVM ${name} ms/call`)).join(' | ')} | node CPU ms/call | wall ms/call | TCP connections opened |`);
+  console.log(`|---|${names.map(() => '---|').join('')}---|---|---|`);
   for (const row of rows) {
-    console.log(`| ${row.label} | ${row.jvmMs.toFixed(2)} | ${row.nodeMs.toFixed(2)} | ${row.wallMs.toFixed(2)} | ${row.connections} |`);
+    const [first] = row.costs;
+    console.log(`| ${row.label} | ${row.costs.map((cost) => cost.jvmMs.toFixed(2)).join(' | ')} | ${first!.nodeMs.toFixed(2)} | ${first!.wallMs.toFixed(2)} | ${row.costs.map((cost) => cost.connections).join(' / ')} |`);
   }
-  console.log(`JVM idle: ${idleJvmMsPerSecond.toFixed(1)} ms CPU per second; the warm-up (JIT included): ${warmupJvmSeconds.toFixed(2)} s JVM CPU`);
-  const total = threads.reduce((sum, [, seconds]) => sum + seconds, 0);
-  console.log(`JVM CPU by thread over the measured calls (${total.toFixed(2)} s):`);
-  for (const [name, seconds] of threads.slice(0, 12)) console.log(`  ${name.padEnd(28)} ${seconds.toFixed(2)} s  ${((seconds / total) * 100).toFixed(0)} %`);
+  for (const [index, target] of targets.entries()) {
+    console.log(`JVM ${names[index]}: idle ${target.idleJvmMsPerSecond.toFixed(1)} ms CPU per second; the warm-up (JIT included) ${target.warmupJvmSeconds.toFixed(2)} s`);
+    const total = target.threads.reduce((sum, [, seconds]) => sum + seconds, 0);
+    console.log(`  CPU by thread over the measured calls (${total.toFixed(2)} s):`);
+    for (const [name, seconds] of target.threads.slice(0, 6)) console.log(`    ${name.padEnd(28)} ${seconds.toFixed(2)} s  ${((seconds / total) * 100).toFixed(0)} %`);
+  }
 }
