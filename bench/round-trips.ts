@@ -1,6 +1,7 @@
 // DynamoDB round trips per run of the bench automation, counted by command in one local
 // system run in this process: what each run costs the JVM and the SDK, whatever the load.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -36,11 +37,19 @@ function countCalls(counts: Map<string, number>): () => void {
   return () => patched.forEach((prototype, index) => (prototype.send = originals[index]!));
 }
 
+/** TCP connections the SDK clients open (node's http agents): keep-alive reuses them, so ~0 per run. */
+let connectionsOpened = 0;
+const createConnection = Agent.prototype.createConnection;
+Agent.prototype.createConnection = function (this: Agent, ...args: Parameters<Agent['createConnection']>) {
+  connectionsOpened++;
+  return createConnection.apply(this, args);
+} as Agent['createConnection'];
+
 /** Calls by command for `runs` runs written 10 a second, idle polling included. */
 export async function roundTripsPerRun(
   runs = 50,
   spacingMs = 100,
-): Promise<{ perRun: Array<[string, number]>; total: number; seconds: number; nodeCpuMs: number; jvmCpuMs: number }> {
+): Promise<{ perRun: Array<[string, number]>; total: number; seconds: number; nodeCpuMs: number; jvmCpuMs: number; connections: number }> {
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-trips-'));
   const system = await startLocalSystem({ home, port: 0, logger: quiet, seedAutomations: false });
   const counts = new Map<string, number>();
@@ -67,6 +76,7 @@ export async function roundTripsPerRun(
     await sleep(500);
     restore = countCalls(counts);
     const jvm = system.dynamo.pid === undefined ? [] : [system.dynamo.pid];
+    const connectionsBefore = connectionsOpened;
     const cpuBefore = process.cpuUsage();
     const jvmBefore = cpuSeconds(jvm);
     const started = performance.now();
@@ -91,13 +101,14 @@ export async function roundTripsPerRun(
       await sleep(200);
     }
     restore();
+    const connections = connectionsOpened - connectionsBefore;
     const cpu = process.cpuUsage(cpuBefore);
     const nodeCpuMs = (cpu.user + cpu.system) / 1000 / runs;
     const jvmCpuMs = ((cpuSeconds(jvm) - jvmBefore) * 1000) / runs;
     const seconds = (performance.now() - started) / 1000;
     const total = [...counts].filter(([name]) => !name.startsWith('(')).reduce((sum, [, count]) => sum + count, 0);
     const perRun = [...counts].sort((a, b) => b[1] - a[1]).map(([name, count]): [string, number] => [name, count / runs]);
-    return { perRun, total: total / runs, seconds, nodeCpuMs, jvmCpuMs };
+    return { perRun, total: total / runs, seconds, nodeCpuMs, jvmCpuMs, connections };
   } finally {
     restore();
     await system.stop();
@@ -106,9 +117,10 @@ export async function roundTripsPerRun(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { perRun, total, seconds, nodeCpuMs, jvmCpuMs } = await roundTripsPerRun(Number(process.env.BENCH_TRIPS_RUNS ?? 50), Number(process.env.BENCH_TRIPS_SPACING_MS ?? 100));
+  const { perRun, total, seconds, nodeCpuMs, jvmCpuMs, connections } = await roundTripsPerRun(Number(process.env.BENCH_TRIPS_RUNS ?? 50), Number(process.env.BENCH_TRIPS_SPACING_MS ?? 100));
   console.log(`DynamoDB calls per run: ${total.toFixed(1)} (over ${seconds.toFixed(1)} s, stream polling included)`);
   // The HTTP client of the writes runs in this process too: node's share is an upper bound.
   console.log(`CPU per run: node ${nodeCpuMs.toFixed(1)} ms (this process: writer + local system) + JVM ${jvmCpuMs.toFixed(1)} ms`);
+  console.log(`TCP connections opened to DynamoDB Local during the runs: ${connections}`);
   for (const [name, count] of perRun) console.log(`  ${name.padEnd(24)} ${count.toFixed(2)}`);
 }

@@ -47,11 +47,43 @@ export interface WaitRecord {
 /** Execution items stay small: the oldest steps give way past this many. */
 const MAX_STEPS = 400;
 
-/** The execution item; a RUNNING one is listed in the running index until it stops or pauses. */
+/** Statuses an execution can go on from (a resume, a wait's end, a redrive): only those keep their checkpoint. */
+const RESUMABLE: ReadonlySet<ExecutionStatus> = new Set(['RUNNING', 'WAITING', 'FAILED']);
+
+/**
+ * The execution item; a RUNNING one is listed in the running index until it stops or pauses. Its JSON payloads
+ * (input, output, steps, checkpoint) are stored as JSON text, one string attribute each: DynamoDB Local parses,
+ * stores and streams a map attribute by attribute (~150 of them in a one-action run's item, the event three
+ * times), a string as one value (docs/local-performance.md). A run that ended and cannot be redriven keeps no
+ * checkpoint.
+ */
 function executionItem(record: ExecutionRecord): Record<string, unknown> {
-  const steps = record.steps.length > MAX_STEPS ? record.steps.slice(-MAX_STEPS) : record.steps;
+  const { input, output, steps: allSteps, checkpoint, ...scalars } = record;
+  const steps = allSteps.length > MAX_STEPS ? allSteps.slice(-MAX_STEPS) : allSteps;
   const running = record.status === 'RUNNING' ? { gsi1pk: RUNNING_EXECUTIONS_INDEX_KEY, gsi1sk: `${record.startedAt}#${record.executionId}` } : {};
-  return { ...executionKey(record.executionId), itemKind: 'execution', ...record, steps, ...running };
+  return {
+    ...executionKey(record.executionId),
+    itemKind: 'execution',
+    ...scalars,
+    ...(input === undefined ? {} : { inputJson: JSON.stringify(input) }),
+    ...(output === undefined ? {} : { outputJson: JSON.stringify(output) }),
+    stepsJson: JSON.stringify(steps),
+    ...(checkpoint && RESUMABLE.has(record.status) ? { checkpointJson: JSON.stringify(checkpoint) } : {}),
+    ...running,
+  };
+}
+
+/** The record an execution item holds; an item written before the payloads were JSON text has them as maps. */
+function recordOf(item: Record<string, unknown>): ExecutionRecord {
+  const { pk: _pk, sk: _sk, itemKind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, inputJson, outputJson, stepsJson, checkpointJson, ...record } = item;
+  const parsed = (text: unknown) => JSON.parse(text as string) as unknown;
+  return {
+    ...record,
+    ...(inputJson === undefined ? {} : { input: parsed(inputJson) }),
+    ...(outputJson === undefined ? {} : { output: parsed(outputJson) }),
+    ...(stepsJson === undefined ? {} : { steps: parsed(stepsJson) }),
+    ...(checkpointJson === undefined ? {} : { checkpoint: parsed(checkpointJson) }),
+  } as ExecutionRecord;
 }
 
 function waitItem(wait: WaitRecord): Record<string, unknown> {
@@ -122,9 +154,7 @@ export function createExecutions(table: TableRef) {
 
   async function get(executionId: string): Promise<ExecutionRecord | undefined> {
     const result = await client.send(new GetCommand({ TableName: tableName, Key: executionKey(executionId), ConsistentRead: true }));
-    if (!result.Item) return undefined;
-    const { pk: _pk, sk: _sk, itemKind: _kind, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...record } = result.Item;
-    return record as ExecutionRecord;
+    return result.Item ? recordOf(result.Item) : undefined;
   }
 
   async function save(record: ExecutionRecord): Promise<void> {
@@ -134,13 +164,14 @@ export function createExecutions(table: TableRef) {
   /** The Task a run has entered, its input, and the steps so far: where a resume after a crash starts. */
   async function checkpoint(executionId: string, state: string, input: unknown, steps?: ExecutionStep[]): Promise<void> {
     const kept = steps && steps.length > MAX_STEPS ? steps.slice(-MAX_STEPS) : steps;
+    // The maps an item written before the JSON text attributes may still hold go (they would shadow nothing, but weigh).
     await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: executionKey(executionId),
-        UpdateExpression: kept ? 'SET #checkpoint = :checkpoint, #steps = :steps' : 'SET #checkpoint = :checkpoint',
+        UpdateExpression: `SET checkpointJson = :checkpoint${kept ? ', stepsJson = :steps' : ''} REMOVE #checkpoint${kept ? ', #steps' : ''}`,
         ExpressionAttributeNames: { '#checkpoint': 'checkpoint', ...(kept ? { '#steps': 'steps' } : {}) },
-        ExpressionAttributeValues: { ':checkpoint': { state, input }, ...(kept ? { ':steps': kept } : {}) },
+        ExpressionAttributeValues: { ':checkpoint': JSON.stringify({ state, input }), ...(kept ? { ':steps': JSON.stringify(kept) } : {}) },
       }),
     );
   }

@@ -1,8 +1,10 @@
 // The local runner after a crash: an execution recorded as running goes on from the Task it
 // had entered, also when the crash came right after its timer fired; nothing runs twice.
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LocalFunction, type LocalWorkflows, createLocalWorkflows } from '#infra/local/workflows.ts';
+import { RUNNING_EXECUTIONS_INDEX_KEY, executionKey } from '#shared/store/keys.ts';
 import { createTestTable, manualClock, silentLogger } from '#test/support/table.ts';
 
 type Table = Awaited<ReturnType<typeof createTestTable>>;
@@ -225,5 +227,86 @@ describe('an execution an event starts (deliver)', () => {
 
     expect(calls).toEqual(['prepare:hal', 'act:hal']);
     expect((await workflows.describe('arn:aws:states:local:000000000000:execution:delivered:event-hal'))?.status).toBe('SUCCEEDED');
+  });
+});
+
+describe('the execution item', () => {
+  const itemOf = async (executionId: string) =>
+    (await table.client.send(new GetCommand({ TableName: table.tableName, Key: executionKey(executionId), ConsistentRead: true }))).Item;
+
+  it('keeps its payloads as JSON text, and no checkpoint once it succeeded', async () => {
+    const calls: string[] = [];
+    const workflows = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+    await workflows.publish('items', direct);
+    const input = { who: 'ida', wakeAt: '2025-01-01T00:00:00Z', nested: { list: [1, 'two', null, { three: true }] } };
+
+    const delivered = await workflows.deliver('items', 'event-ida', input);
+    await workflows.durable();
+    const item = await itemOf(delivered.executionId);
+    const record = await workflows.describe(delivered.executionId);
+
+    expect(item).toMatchObject({ status: 'SUCCEEDED', inputJson: JSON.stringify(input) });
+    expect(item).not.toHaveProperty('checkpointJson');
+    expect(item).not.toHaveProperty('input');
+    expect(record).toMatchObject({ status: 'SUCCEEDED', input, output: { ...input, prepared: 'prepare', acted: 'act' } });
+    expect(record).not.toHaveProperty('checkpoint');
+    expect(flow(record)).toEqual(['Prepare:SUCCEEDED', 'Act:SUCCEEDED', 'Record:SUCCEEDED']);
+  });
+
+  it('keeps the checkpoint of a failed run, which a redrive goes on from', async () => {
+    const calls: string[] = [];
+    const failing: LocalFunction = async () => {
+      throw Object.assign(new Error('no'), { name: 'Broken' });
+    };
+    const first = runner({ prepare: works(calls, 'prepare'), act: failing });
+    await first.publish('items', direct);
+    const delivered = await first.deliver('items', 'event-jo', { who: 'jo', wakeAt: '2025-01-01T00:00:00Z' });
+    await first.durable();
+    const failed = await itemOf(delivered.executionId);
+    const second = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+
+    await second.redrive(delivered.executionId);
+    await second.idle();
+
+    expect(failed).toMatchObject({ status: 'FAILED', checkpointJson: expect.stringContaining('"state":"Act"') });
+    expect((await second.describe(delivered.executionId))?.status).toBe('SUCCEEDED');
+    expect(calls).toEqual(['prepare:jo', 'act:jo']);
+  });
+
+  it('written before its payloads were JSON text (maps), is still resumed from its checkpoint', async () => {
+    const calls: string[] = [];
+    const workflows = runner({ prepare: works(calls, 'prepare'), act: works(calls, 'act') });
+    const version = await workflows.publish('items', direct);
+    const executionId = 'arn:aws:states:local:000000000000:execution:items:old-kim';
+    const input = { who: 'kim', wakeAt: '2025-01-01T00:00:00Z' };
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          ...executionKey(executionId),
+          itemKind: 'execution',
+          executionId,
+          stateMachine: 'items',
+          version,
+          name: 'old-kim',
+          status: 'RUNNING',
+          input,
+          startedAt: '2026-01-01T00:00:00.000Z',
+          steps: [{ name: 'Prepare', type: 'Task', status: 'SUCCEEDED', startedAt: '2026-01-01T00:00:00.000Z', endedAt: '2026-01-01T00:00:00.001Z' }],
+          checkpoint: { state: 'Act', input: { ...input, prepared: 'prepare' } },
+          gsi1pk: RUNNING_EXECUTIONS_INDEX_KEY,
+          gsi1sk: `2026-01-01T00:00:00.000Z#${executionId}`,
+        },
+      }),
+    );
+
+    const before = await workflows.describe(executionId);
+    await workflows.recover();
+    await workflows.idle();
+
+    expect(before).toMatchObject({ status: 'RUNNING', input, checkpoint: { state: 'Act' } });
+    expect(calls.filter((call) => call.endsWith(':kim'))).toEqual(['act:kim']);
+    expect((await workflows.describe(executionId))?.status).toBe('SUCCEEDED');
+    expect(await itemOf(executionId)).not.toHaveProperty('checkpoint');
   });
 });
