@@ -53,6 +53,8 @@ type SubRule = Map<string, Condition[]>;
 interface CompiledPattern {
   /** Each sub-rule's paths in Ruler's order (sorted), with their conditions. */
   subRules: Array<Array<[string, Condition[]]>>;
+  /** Every path the sub-rules name and each of its dotted prefixes: the only parts of an event worth reading. */
+  reads: Set<string>;
 }
 
 class Failure {
@@ -93,7 +95,14 @@ function compileRules(pattern: Record<string, unknown>, orSupported: boolean): C
   compileObject(rules, pattern, '', '', false, orSupported, errors);
   if (errors.length > 0) return new Failures(errors);
   const ordered = (rule: SubRule) => [...rule.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { subRules: rules.map(ordered) };
+  const reads = new Set<string>();
+  for (const rule of rules) {
+    for (const path of rule.keys()) {
+      for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) reads.add(path.slice(0, dot));
+      reads.add(path);
+    }
+  }
+  return { subRules: rules.map(ordered), reads };
 }
 
 /** `path` is the field path rules use (no $or in it); `where` names the place in the pattern for errors. */
@@ -571,11 +580,13 @@ interface EventField {
 }
 
 function matchesCompiled(compiled: CompiledPattern, event: unknown): boolean {
-  const fields = flattenEvent(event);
+  const fields = flattenEvent(event, compiled.reads);
   return compiled.subRules.some((rule) => matchesFrom(rule, 0, fields, new Map()));
 }
 
-function flattenEvent(event: unknown): Map<string, EventField[]> {
+/** The event's leaf values by dotted path. Like Ruler's flattening, it skips every field no path of the pattern
+ *  starts with: a stream record's images or an event's detail are read only as deep as the pattern looks. */
+function flattenEvent(event: unknown, reads: Set<string>): Map<string, EventField[]> {
   const fields = new Map<string, EventField[]>();
   let arrays = 0;
   const visit = (value: unknown, path: string, membership: Map<number, number>) => {
@@ -583,7 +594,10 @@ function flattenEvent(event: unknown): Map<string, EventField[]> {
       const array = arrays++;
       value.forEach((element, index) => visit(element, path, new Map(membership).set(array, index)));
     } else if (isRecord(value)) {
-      for (const [key, child] of Object.entries(value)) visit(child, joinPath(path, key), membership);
+      for (const key in value) {
+        const childPath = joinPath(path, key);
+        if (Object.hasOwn(value, key) && reads.has(childPath)) visit(value[key], childPath, membership);
+      }
     } else if (value !== undefined && path !== '') {
       const list = fields.get(path) ?? [];
       list.push({ value, membership });
