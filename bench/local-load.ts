@@ -167,6 +167,9 @@ export interface PhaseResult {
   label: string;
   writes: number;
   latencies: number[];
+  /** Of each latency, the write to the run's startedAt (enrolled), and from there to its endedAt; sorted. */
+  enrolled: number[];
+  running: number[];
   lost: number;
   doubled: number;
   failed: number;
@@ -190,6 +193,9 @@ function analyse(label: string, writes: Write[], runs: Run[], seconds: number) {
   let doubled = 0;
   let failed = 0;
   const latencies: number[] = [];
+  /** Its two parts: the write to the run enrolled (stream, publish-changes, bus, runner start) and the run itself. */
+  const enrolled: number[] = [];
+  const running: number[] = [];
   const ends: number[] = [];
   for (const write of writes) {
     const mine = write.entityId ? (byEntity.get(write.entityId) ?? []) : [];
@@ -203,6 +209,8 @@ function analyse(label: string, writes: Write[], runs: Run[], seconds: number) {
     const endedAt = Date.parse(done.endedAt!);
     ends.push(endedAt);
     latencies.push(endedAt - write.createdAt!);
+    enrolled.push(Date.parse(done.startedAt) - write.createdAt!);
+    running.push(endedAt - Date.parse(done.startedAt));
   }
   const created = writes.map((write) => write.createdAt ?? Number.POSITIVE_INFINITY);
   const firstWriteAt = Math.min(...created);
@@ -211,8 +219,8 @@ function analyse(label: string, writes: Write[], runs: Run[], seconds: number) {
     const at = firstWriteAt + second * 1000;
     backlog.push(created.filter((time) => time <= at).length - ends.filter((time) => time <= at).length);
   }
-  latencies.sort((a, b) => a - b);
-  return { label, writes: writes.length, latencies, lost, doubled, failed, backlog, firstWriteAt, lastEndedAt: Math.max(...ends) };
+  for (const list of [latencies, enrolled, running]) list.sort((a, b) => a - b);
+  return { label, writes: writes.length, latencies, enrolled, running, lost, doubled, failed, backlog, firstWriteAt, lastEndedAt: Math.max(...ends) };
 }
 
 /** Samples memory and the backlog every half second while `work` runs. */

@@ -126,6 +126,9 @@ function printPhase(phase: PhaseResult, runs: number): void {
   console.log(
     `  ${phase.label.padEnd(24)} p50 ${ms(percentile(latencies, 50)).padStart(9)}  p95 ${ms(percentile(latencies, 95)).padStart(9)}  p99 ${ms(percentile(latencies, 99)).padStart(9)}  max ${ms(latencies.at(-1) ?? Number.NaN).padStart(9)}`,
   );
+  console.log(
+    `    of which write → run enrolled p50 ${ms(percentile(phase.enrolled, 50))} p99 ${ms(percentile(phase.enrolled, 99))}; enrolled → action done p50 ${ms(percentile(phase.running, 50))} p99 ${ms(percentile(phase.running, 99))}`,
+  );
   const backlog = phase.backlog;
   const trend = [0.25, 0.5, 0.75, 1].map((share) => backlog[Math.max(0, Math.ceil(share * backlog.length) - 1)] ?? 0);
   console.log(
