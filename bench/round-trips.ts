@@ -1,7 +1,8 @@
 // DynamoDB round trips per run of the bench automation, counted by command in one local
 // system run in this process: what each run costs the JVM and the SDK, whatever the load.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -49,7 +50,7 @@ Agent.prototype.createConnection = function (this: Agent, ...args: Parameters<Ag
 export async function roundTripsPerRun(
   runs = 50,
   spacingMs = 100,
-): Promise<{ perRun: Array<[string, number]>; total: number; seconds: number; nodeCpuMs: number; jvmCpuMs: number; connections: number }> {
+): Promise<{ perRun: Array<[string, number]>; total: number; seconds: number; nodeCpuMs: number; nodeSystemMs: number; jvmCpuMs: number; connections: number }> {
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-trips-'));
   const system = await startLocalSystem({ home, port: 0, logger: quiet, seedAutomations: false });
   const counts = new Map<string, number>();
@@ -75,6 +76,13 @@ export async function roundTripsPerRun(
     while (((await (await fetch(`${system.http.url}/automations/${automationId}`, { headers: admin })).json()) as { provisioning: string }).provisioning !== 'ready') await sleep(100);
     await sleep(500);
     restore = countCalls(counts);
+    // BENCH_TRIPS_PROFILE=<file.cpuprofile>: a CPU profile of the measured part only (bench/profile.ts reads it).
+    const profiler = process.env.BENCH_TRIPS_PROFILE ? new Session() : undefined;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const jvm = system.dynamo.pid === undefined ? [] : [system.dynamo.pid];
     const connectionsBefore = connectionsOpened;
     const cpuBefore = process.cpuUsage();
@@ -103,12 +111,18 @@ export async function roundTripsPerRun(
     restore();
     const connections = connectionsOpened - connectionsBefore;
     const cpu = process.cpuUsage(cpuBefore);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(process.env.BENCH_TRIPS_PROFILE!, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     const nodeCpuMs = (cpu.user + cpu.system) / 1000 / runs;
+    const nodeSystemMs = cpu.system / 1000 / runs;
     const jvmCpuMs = ((cpuSeconds(jvm) - jvmBefore) * 1000) / runs;
     const seconds = (performance.now() - started) / 1000;
     const total = [...counts].filter(([name]) => !name.startsWith('(')).reduce((sum, [, count]) => sum + count, 0);
     const perRun = [...counts].sort((a, b) => b[1] - a[1]).map(([name, count]): [string, number] => [name, count / runs]);
-    return { perRun, total: total / runs, seconds, nodeCpuMs, jvmCpuMs, connections };
+    return { perRun, total: total / runs, seconds, nodeCpuMs, nodeSystemMs, jvmCpuMs, connections };
   } finally {
     restore();
     await system.stop();
@@ -117,10 +131,10 @@ export async function roundTripsPerRun(
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { perRun, total, seconds, nodeCpuMs, jvmCpuMs, connections } = await roundTripsPerRun(Number(process.env.BENCH_TRIPS_RUNS ?? 50), Number(process.env.BENCH_TRIPS_SPACING_MS ?? 100));
+  const { perRun, total, seconds, nodeCpuMs, nodeSystemMs, jvmCpuMs, connections } = await roundTripsPerRun(Number(process.env.BENCH_TRIPS_RUNS ?? 50), Number(process.env.BENCH_TRIPS_SPACING_MS ?? 100));
   console.log(`DynamoDB calls per run: ${total.toFixed(1)} (over ${seconds.toFixed(1)} s, stream polling included)`);
   // The HTTP client of the writes runs in this process too: node's share is an upper bound.
-  console.log(`CPU per run: node ${nodeCpuMs.toFixed(1)} ms (this process: writer + local system) + JVM ${jvmCpuMs.toFixed(1)} ms`);
+  console.log(`CPU per run: node ${nodeCpuMs.toFixed(1)} ms (this process: writer + local system; ${nodeSystemMs.toFixed(1)} ms of it in the kernel) + JVM ${jvmCpuMs.toFixed(1)} ms`);
   console.log(`TCP connections opened to DynamoDB Local during the runs: ${connections}`);
   for (const [name, count] of perRun) console.log(`  ${name.padEnd(24)} ${count.toFixed(2)}`);
 }

@@ -23,7 +23,7 @@ import {
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { withoutCallLogging, withoutSigning } from '#infra/local/clients.ts';
+import { withoutIdleSteps, withoutSigning } from '#infra/local/clients.ts';
 import { type DynamoDbLocal, LOCAL_JAVA_OPTIONS, localCredentials, localDynamoClient, localMaxAttempts, localRegion, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
 import { LOCAL_TABLE_NAME, ensureTable, startLocalSystem } from '#infra/local/system.ts';
 import type { Logger } from '#shared/ports.ts';
@@ -239,9 +239,9 @@ async function startTarget(home: string, flags: string): Promise<Target> {
   try {
     const dynamo = await startDynamoDbLocal({ path: join(home, `dynamodb-${flags.length}-${Math.random().toString(36).slice(2)}`), javaOptions: flags });
     // The runtime's client (no commit barrier: the barrier is a ListTables, measured on its own).
-    const client: DynamoDBClient = withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false }));
+    const client: DynamoDBClient = withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false }));
     const streams = withoutSigning(
-      withoutCallLogging(new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts })),
+      withoutIdleSteps(new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts })),
       localCredentials,
       localRegion,
     );

@@ -6,12 +6,21 @@ interface HasMiddleware {
 }
 
 /**
- * Removes the SDK's per-call logging step. With the default no-op logger it still walks
- * every input and output through the schema to filter sensitive fields, for nothing:
- * a tenth of the SDK's CPU per call against DynamoDB Local.
+ * Steps of the SDK's middleware stack that only cost CPU against DynamoDB Local, each an async layer
+ * (with its copies of the request) on every call:
+ * - `loggerMiddleware`: with the default no-op logger it still walks every input and output through the
+ *   schema to filter sensitive fields, for nothing (a tenth of the SDK's CPU per call);
+ * - `getUserAgentMiddleware`: builds the User-Agent and x-amz-user-agent headers (AWS's usage metrics);
+ * - `recursionDetectionMiddleware`: copies Lambda's X-Ray trace id into a header, when there is one;
+ * - `hostHeaderMiddleware`: sets Host, which Node's HTTP client sets itself (it is signed on AWS; nothing
+ *   is signed here, see `withoutSigning`).
+ * Together ~40 µs of the ~170 µs an SDK call costs before the network (a Get, measured without HTTP).
  */
-export function withoutCallLogging<T extends HasMiddleware>(client: T): T {
-  client.middlewareStack.remove('loggerMiddleware');
+const idleAgainstDynamoDbLocal = ['loggerMiddleware', 'getUserAgentMiddleware', 'recursionDetectionMiddleware', 'hostHeaderMiddleware'];
+
+/** Removes the SDK's per-call steps that do nothing for DynamoDB Local. Only for clients of DynamoDB Local. */
+export function withoutIdleSteps<T extends HasMiddleware>(client: T): T {
+  for (const name of idleAgainstDynamoDbLocal) client.middlewareStack.remove(name);
   return client;
 }
 

@@ -41,9 +41,11 @@ export const localMaxAttempts = 8;
  * small machine); a young generation big enough that each run's short-lived garbage does not
  * trigger a collection every few requests; the C1 compiler only (`TieredStopAtLevel=1`): C2's
  * compilations were half of the JVM's CPU per run in local mode's bursts (145 → 74 ms per run
- * in bench/round-trips.ts, docs/local-performance.md).
+ * in bench/round-trips.ts, docs/local-performance.md); no stack traces in the JVM's exceptions
+ * (`-StackTraceInThrowable`): DynamoDB Local builds several per transaction as control flow, 0.6–0.8 ms of CPU
+ * each transaction (bench/store-calls.ts A/B, docs/local-performance.md); its own errors still log their message.
  */
-export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:TieredStopAtLevel=1';
+export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:TieredStopAtLevel=1 -XX:-StackTraceInThrowable';
 
 /** Commands whose COMMIT DynamoDB Local queues behind its answer instead of before it. */
 const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);

@@ -1,7 +1,7 @@
 // EventBridge on one machine: PutEvents with EventBridge's limits, rules matched by the
 // project's pattern matcher, targets retried, and the latest events kept for GET /local/events.
 import { randomUUID } from 'node:crypto';
-import { type EventPattern, assertValidPattern, matchesPattern } from '#shared/events/pattern.ts';
+import { type EventPattern, compileMatcher } from '#shared/events/pattern.ts';
 import { MAX_ENTRIES_PER_PUT, MAX_PUT_BYTES, entrySize } from '#shared/events/publish.ts';
 import type { BusEvent, Clock, EventBus, Logger, PutEventsResult } from '#shared/ports.ts';
 import { localRegion } from './dynamodb-local.ts';
@@ -86,6 +86,17 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
   const now = () => options.clock?.now() ?? new Date();
   const rules = new Map<string, LocalRule>();
   const history: BusRecord[] = [];
+  // Each rule's pattern compiled once (again only if the rule's pattern is replaced), not per event.
+  const matchers = new WeakMap<LocalRule, { pattern: EventPattern; matches: (event: unknown) => boolean }>();
+
+  function matcherOf(rule: LocalRule): (event: unknown) => boolean {
+    let matcher = matchers.get(rule);
+    if (matcher?.pattern !== rule.pattern) {
+      matcher = { pattern: rule.pattern, matches: compileMatcher(rule.pattern) };
+      matchers.set(rule, matcher);
+    }
+    return matcher.matches;
+  }
 
   async function attempt(rule: LocalRule, event: EventEnvelope): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -129,7 +140,7 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
     return [...rules.values()].filter((rule) => {
       if (!rule.enabled) return false;
       try {
-        return matchesPattern(rule.pattern, event);
+        return matcherOf(rule)(event);
       } catch (error) {
         logger.error('rule pattern failed to match', { rule: rule.name, error: String(error) });
         return false;
@@ -189,7 +200,7 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
     },
 
     putRule(rule) {
-      assertValidPattern(rule.pattern);
+      matcherOf(rule); // refuses an invalid pattern, as PutRule does
       rules.set(rule.name, rule);
     },
 

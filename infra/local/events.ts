@@ -11,7 +11,7 @@ import { publisherStreamFilters, streamRecordFilter } from '#shared/events/strea
 import { type SystemTarget, crmBusRules } from '#shared/events/system-rules.ts';
 import type { Route } from '#shared/http/router.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
-import { withoutCallLogging, withoutSigning } from './clients.ts';
+import { withoutIdleSteps, withoutSigning } from './clients.ts';
 import { localCredentials, localMaxAttempts, localRegion } from './dynamodb-local.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import { type StreamHandler, type StreamPoller, type StreamPollerOptions, createStreamPoller } from './stream-poller.ts';
@@ -83,7 +83,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   const { core, dynamoClient: dynamo, bus } = options;
   const { tableName } = core.table;
   const streams = withoutSigning(
-    withoutCallLogging(
+    withoutIdleSteps(
       new DynamoDBStreamsClient({ endpoint: options.dynamoEndpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts }),
     ),
     localCredentials,

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { MAX_BODY_BYTES } from '#shared/http/api.ts';
+import { pooledRandom } from '#shared/ids.ts';
 import type { Shed } from './status.ts';
 
 export type EventHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -45,7 +46,7 @@ export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGa
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
       http: { method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
-      requestId: ulid(),
+      requestId: ulid(undefined, pooledRandom),
       routeKey: '$default',
       stage: '$default',
       time: now.toUTCString(),

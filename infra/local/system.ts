@@ -16,7 +16,7 @@ import { createCore } from '#shared/runtime/core.ts';
 import { tableRefOf } from '#shared/store/document-client.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
 import { createTableInput, indexes, ttlAttribute } from '#shared/store/table.ts';
-import { withoutCallLogging } from './clients.ts';
+import { withoutIdleSteps } from './clients.ts';
 import { type LocalClock, createLocalClock } from './clock.ts';
 import { withConsole } from './console.ts';
 import {
@@ -215,9 +215,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // acknowledgements, the next call of a run that waits on DynamoDB Local's queue orders after the COMMIT,
     // and the stream checkpoint settles first (docs/local-durability.md, "The engine's writes").
     const commits = createCommitTracker();
-    const dynamoClient = commits.observe(withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts })), { commitBarrier: true });
+    const dynamoClient = commits.observe(withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts })), { commitBarrier: true });
     const runtimeClient = commits.observe(
-      withoutCallLogging(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false })),
+      withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false })),
       { commitBarrier: false },
     );
     await ensureTable(dynamoClient, tableName);

@@ -2,7 +2,11 @@
 // templates.ts (the Liquid engine, which definition.ts uses to check templates when an automation is saved): it is
 // imported here only when an action has a template to fill, so a run-action that plans a wait, checks conditions
 // or runs an action without templates never loads liquidjs (docs/ARCHITECTURE.md §12).
+import { loadedOnFirstUse } from '#shared/lazy-module.ts';
 import type { Action } from './definition.ts';
+
+// Once, not per action: an `import()` goes through the module loader's resolution on every call.
+const loadTemplates = loadedOnFirstUse(() => import('./templates.ts'));
 
 type TemplateKey<A> = { [K in keyof A]-?: A[K] extends string | undefined ? K : never }[keyof A];
 type TemplateKeys = { [T in Action['type']]: ReadonlyArray<TemplateKey<Extract<Action, { type: T }>>> };
@@ -28,7 +32,7 @@ export async function renderAction<A extends Action>(action: A, context: Record<
   const keys = (templateKeys[action.type] as readonly string[]).filter((key) => typeof (action as Record<string, unknown>)[key] === 'string');
   const headers = action.type === 'callWebhook' ? action.headers : undefined;
   if (keys.length === 0 && !headers && action.type !== 'updateFields') return action;
-  const { renderTemplate } = await import('./templates.ts');
+  const { renderTemplate } = await loadTemplates();
   const render = (source: string) => renderTemplate(source, context, options);
   const each = (sources: Record<string, string>) => Object.fromEntries(Object.entries(sources).map(([name, source]) => [name, render(source)]));
   const rendered: Record<string, unknown> = { ...action };

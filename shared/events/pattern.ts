@@ -53,6 +53,12 @@ type SubRule = Map<string, Condition[]>;
 interface CompiledPattern {
   /** Each sub-rule's paths in Ruler's order (sorted), with their conditions. */
   subRules: Array<Array<[string, Condition[]]>>;
+  /**
+   * The only parts of an event worth reading: for each path the sub-rules name and each of its dotted prefixes,
+   * the keys that lead on from it towards a named path (both "b" and "b.c" lead from "a" to "a.b.c", since an
+   * event's {"a": {"b.c": …}} is the path "a.b.c" too).
+   */
+  reads: Map<string, string[]>;
 }
 
 class Failure {
@@ -93,7 +99,21 @@ function compileRules(pattern: Record<string, unknown>, orSupported: boolean): C
   compileObject(rules, pattern, '', '', false, orSupported, errors);
   if (errors.length > 0) return new Failures(errors);
   const ordered = (rule: SubRule) => [...rule.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { subRules: rules.map(ordered) };
+  const leads = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    for (const path of rule.keys()) {
+      // Each split of the path at its dots: from the part before a dot (or the root) every key up to a later dot.
+      const starts = [0];
+      for (let dot = path.indexOf('.'); dot >= 0; dot = path.indexOf('.', dot + 1)) starts.push(dot + 1);
+      for (const start of starts) {
+        const from = start === 0 ? '' : path.slice(0, start - 1);
+        const keys = leads.get(from) ?? new Set<string>();
+        for (const end of [...starts.filter((next) => next > start).map((next) => next - 1), path.length]) keys.add(path.slice(start, end));
+        leads.set(from, keys);
+      }
+    }
+  }
+  return { subRules: rules.map(ordered), reads: new Map([...leads].map(([from, keys]) => [from, [...keys]])) };
 }
 
 /** `path` is the field path rules use (no $or in it); `where` names the place in the pattern for errors. */
@@ -571,11 +591,13 @@ interface EventField {
 }
 
 function matchesCompiled(compiled: CompiledPattern, event: unknown): boolean {
-  const fields = flattenEvent(event);
+  const fields = flattenEvent(event, compiled.reads);
   return compiled.subRules.some((rule) => matchesFrom(rule, 0, fields, new Map()));
 }
 
-function flattenEvent(event: unknown): Map<string, EventField[]> {
+/** The event's leaf values by dotted path. Like Ruler's flattening, it skips every field no path of the pattern
+ *  starts with: a stream record's images or an event's detail are read only as far as the pattern looks. */
+function flattenEvent(event: unknown, reads: Map<string, string[]>): Map<string, EventField[]> {
   const fields = new Map<string, EventField[]>();
   let arrays = 0;
   const visit = (value: unknown, path: string, membership: Map<number, number>) => {
@@ -583,7 +605,9 @@ function flattenEvent(event: unknown): Map<string, EventField[]> {
       const array = arrays++;
       value.forEach((element, index) => visit(element, path, new Map(membership).set(array, index)));
     } else if (isRecord(value)) {
-      for (const [key, child] of Object.entries(value)) visit(child, joinPath(path, key), membership);
+      for (const key of reads.get(path) ?? []) {
+        if (Object.hasOwn(value, key)) visit(value[key], joinPath(path, key), membership);
+      }
     } else if (value !== undefined && path !== '') {
       const list = fields.get(path) ?? [];
       list.push({ value, membership });

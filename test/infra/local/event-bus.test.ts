@@ -71,6 +71,19 @@ describe('rules', () => {
     expect(() => bus.putRule({ name: 'bad', pattern: { source: 'stagecraft.crm' }, target: async () => {}, enabled: true })).toThrow(/pattern/i);
   });
 
+  it('matches a rule whose pattern was replaced by its new pattern', async () => {
+    const bus = quickBus();
+    const { received, target } = collector();
+    const rule = { name: 'won', pattern: wonDeals, target, enabled: true };
+    bus.putRule(rule);
+    await bus.putEvents([dealMoved('D1', 'lost')]);
+
+    bus.putRule({ ...rule, pattern: { ...wonDeals, detail: { after: { stageId: ['lost'] } } } });
+    await bus.putEvents([dealMoved('D2', 'lost')]);
+
+    expect(received.map((event) => event.detail.entityId)).toEqual(['D2']);
+  });
+
   it('stops delivering to a deleted rule', async () => {
     const bus = quickBus();
     const { received, target } = collector();

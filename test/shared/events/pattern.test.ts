@@ -879,3 +879,39 @@ describe('assertValidPattern', () => {
     expect(matched).toBe(true);
   });
 });
+
+describe('matchesPattern: reads only what the pattern names', () => {
+  // A field no path of the pattern starts with, which throws if anything reads it.
+  const unreadable = (fields: Record<string, unknown>) =>
+    Object.defineProperty({ ...fields }, 'images', {
+      enumerable: true,
+      get() {
+        throw new Error('read a field the pattern does not name');
+      },
+    });
+
+  it.each([
+    ['a nested path', { dynamodb: { NewImage: { itemKind: { S: ['entity'] } } } }, { dynamodb: unreadable({ NewImage: { itemKind: { S: 'entity' } } }) }, true],
+    ['a nested path that does not match', { dynamodb: { NewImage: { itemKind: { S: ['entity'] } } } }, { dynamodb: unreadable({ NewImage: { itemKind: { S: 'run' } } }) }, false],
+    ['a dotted key', { 'a.b': ['x'] }, unreadable({ a: { b: 'x' } }), true],
+    ['exists false', { detail: { gone: [{ exists: false }] } }, { detail: unreadable({ kept: 1 }) }, true],
+    ['$or branches', { $or: [{ x: ['1'] }, { y: ['2'] }] }, unreadable({ y: '2' }), true],
+  ])('%s, reading no other field', (_, pattern, event, expected) => {
+    // Act
+    const matched = matchesPattern(pattern, event);
+
+    // Assess
+    expect(matched).toBe(expected);
+  });
+
+  it('still reads a field inside an array of the path', () => {
+    // Prepare
+    const pattern = { detail: { items: { kind: ['a'] } } };
+
+    // Act
+    const matched = matchesPattern(pattern, { detail: unreadable({ items: [{ kind: 'b' }, { kind: 'a' }] }) });
+
+    // Assess
+    expect(matched).toBe(true);
+  });
+});
