@@ -1,5 +1,6 @@
 // CPU time and memory of a process and everything it started (local mode's node and its
 // JVM), read from /proc: counts, not wall-clock, so other load on the machine skews them less.
+import { Agent } from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 
@@ -60,4 +61,15 @@ export function rssBytes(pids: number[]): number {
     }
   }
   return kb * 1024;
+}
+
+/** TCP connections node's http agents (the SDK clients') opened since `countConnections` was called: keep-alive reuses them. */
+export function countConnections(): () => number {
+  let opened = 0;
+  const createConnection = Agent.prototype.createConnection;
+  Agent.prototype.createConnection = function (this: Agent, ...args: Parameters<Agent['createConnection']>) {
+    opened++;
+    return createConnection.apply(this, args);
+  } as Agent['createConnection'];
+  return () => opened;
 }

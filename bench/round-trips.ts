@@ -1,7 +1,6 @@
 // DynamoDB round trips per run of the bench automation, counted by command in one local
 // system run in this process: what each run costs the JVM and the SDK, whatever the load.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startLocalSystem } from '#infra/local/system.ts';
 import type { Logger } from '#shared/ports.ts';
-import { cpuSeconds } from './proc.ts';
+import { countConnections, cpuSeconds } from './proc.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -38,13 +37,8 @@ function countCalls(counts: Map<string, number>): () => void {
   return () => patched.forEach((prototype, index) => (prototype.send = originals[index]!));
 }
 
-/** TCP connections the SDK clients open (node's http agents): keep-alive reuses them, so ~0 per run. */
-let connectionsOpened = 0;
-const createConnection = Agent.prototype.createConnection;
-Agent.prototype.createConnection = function (this: Agent, ...args: Parameters<Agent['createConnection']>) {
-  connectionsOpened++;
-  return createConnection.apply(this, args);
-} as Agent['createConnection'];
+/** TCP connections the SDK clients open: keep-alive reuses them, so ~0 per run. */
+const connectionsOpened = countConnections();
 
 /** Calls by command for `runs` runs written 10 a second, idle polling included. */
 export async function roundTripsPerRun(
@@ -84,7 +78,7 @@ export async function roundTripsPerRun(
       await profiler.post('Profiler.start');
     }
     const jvm = system.dynamo.pid === undefined ? [] : [system.dynamo.pid];
-    const connectionsBefore = connectionsOpened;
+    const connectionsBefore = connectionsOpened();
     const cpuBefore = process.cpuUsage();
     const jvmBefore = cpuSeconds(jvm);
     const started = performance.now();
@@ -109,7 +103,7 @@ export async function roundTripsPerRun(
       await sleep(200);
     }
     restore();
-    const connections = connectionsOpened - connectionsBefore;
+    const connections = connectionsOpened() - connectionsBefore;
     const cpu = process.cpuUsage(cpuBefore);
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');

@@ -7,7 +7,6 @@
 //
 //   npx tsx bench/store-calls.ts          (STORE_CALLS_N=500 calls per kind, STORE_CALLS_WARMUP=300)
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -27,7 +26,7 @@ import { withoutIdleSteps, withoutSigning } from '#infra/local/clients.ts';
 import { type DynamoDbLocal, LOCAL_JAVA_OPTIONS, localCredentials, localDynamoClient, localMaxAttempts, localRegion, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
 import { LOCAL_TABLE_NAME, ensureTable, startLocalSystem } from '#infra/local/system.ts';
 import type { Logger } from '#shared/ports.ts';
-import { cpuSeconds, ticksPerSecond } from './proc.ts';
+import { countConnections, cpuSeconds, ticksPerSecond } from './proc.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -136,12 +135,8 @@ const commands = {
   DeleteItem: DeleteItemCommand,
 } as unknown as Record<string, new (input: unknown) => PutItemCommand>;
 
-let connectionsOpened = 0;
-const createConnection = Agent.prototype.createConnection;
-Agent.prototype.createConnection = function (this: Agent, ...args: Parameters<Agent['createConnection']>) {
-  connectionsOpened++;
-  return createConnection.apply(this, args);
-} as Agent['createConnection'];
+/** TCP connections the SDK clients open: keep-alive reuses them, so ~0 per run. */
+const connectionsOpened = countConnections();
 
 /** CPU seconds of each of the JVM's threads, by name (digits dropped: "qtp123-45" → "qtp-"). */
 function threadSeconds(pid: number): Map<string, number> {
@@ -199,7 +194,7 @@ async function measure(phase: Phase, targets: Target[]): Promise<Row> {
     for (const [index, target] of targets.entries()) {
       const sends = chunk.flatMap((iteration) => phase.sends(target, index, iteration));
       const total = totals[index]!;
-      const connectionsBefore = connectionsOpened;
+      const connectionsBefore = connectionsOpened();
       const jvmBefore = cpuSeconds([target.dynamo.pid!]);
       const nodeBefore = process.cpuUsage();
       const started = performance.now();
@@ -208,7 +203,7 @@ async function measure(phase: Phase, targets: Target[]): Promise<Row> {
       const node = process.cpuUsage(nodeBefore);
       total.node += (node.user + node.system) / 1000;
       total.jvm += (cpuSeconds([target.dynamo.pid!]) - jvmBefore) * 1000;
-      total.connections += connectionsOpened - connectionsBefore;
+      total.connections += connectionsOpened() - connectionsBefore;
       total.calls += sends.length;
     }
   }

@@ -1,6 +1,7 @@
 // The contract between a compiled state machine and the run-action function: the payload each Lambda Task
 // sends, what it answers, and the error names the ASL routes on. Pure decisions here; the handler does the I/O.
 import type { CrmEventDetail } from '#shared/events/catalogue.ts';
+import type { CheckedStep } from '#shared/store/run-log.ts';
 import { checkConditions } from './conditions.ts';
 import type { Action, Conditions, Trigger } from './definition.ts';
 import { type Delay, DueDateUnknown, type WaitPlan, planWait } from './durations.ts';
@@ -127,15 +128,8 @@ export interface CheckConditionsPayload extends TaskPayloadBase {
   defersStep?: boolean;
 }
 
-/** Check conditions' successful attempt, carried (`$.run.checked`) to the first action, which writes it. */
-export interface CheckedLine {
-  name: string;
-  startedAt: string;
-  endedAt: string;
-  executionId: string;
-  automationVersion?: number;
-  outcome: Record<string, unknown>;
-}
+/** Check conditions' successful attempt, carried (`$.run.checked`) to the first action, which writes it: the store's shape. */
+export type CheckedLine = CheckedStep;
 
 export interface RunActionPayload extends TaskPayloadBase {
   task: 'runAction';
