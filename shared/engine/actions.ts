@@ -41,23 +41,31 @@ const valueAt = (record: Record<string, unknown>, path: string) => fieldValue(re
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
-/** Creates once: a retry meets its own record and reports it as made. */
+/**
+ * Creates once, with the step's line (`done` names what was made): a retry meets its own record and reports it as
+ * made by an earlier attempt.
+ */
 async function createOnce(
   deps: ActionDeps,
   type: 'lead' | 'deal' | 'activity',
   data: Record<string, unknown>,
   caller: Caller,
-  id: string,
   ctx: StepContext,
-  outcomeOf: (record: Entity, created: boolean) => StepOutcome,
-) {
+  done: (record: Entity) => string,
+): Promise<StepOutcome> {
+  const outcomeOf = (record: Entity, created: boolean): StepOutcome => ({
+    result: 'changed',
+    done: `${done(record)}${created ? '' : ' (by an earlier attempt)'}`,
+    records: [recordRef(type, record, 'created')],
+  });
+  const id = stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt);
   const alongside = ctx.logWith?.((record) => outcomeOf(record, true));
   try {
-    return { record: await deps.records.create(type, data, caller, { id, ...(alongside ? { alongside } : {}) }), created: true };
+    return outcomeOf(await deps.records.create(type, data, caller, { id, ...(alongside ? { alongside } : {}) }), true);
   } catch (error) {
     if (error instanceof Conflict && error.code === 'ALREADY_EXISTS') {
       const existing = await deps.store.records.get(type, id);
-      if (existing) return { record: existing, created: false };
+      if (existing) return outcomeOf(existing, false);
     }
     throw error;
   }
@@ -103,13 +111,7 @@ export function createActions(deps: ActionDeps) {
         ...(responsibleId ? { responsibleId } : {}),
         fields: { fromEntityType: ctx.entityType, fromEntityId: ctx.entityId },
       };
-      const outcomeOf = (record: Entity, created: boolean): StepOutcome => ({
-        result: 'changed',
-        done: `created lead ${record.id}${created ? '' : ' (by an earlier attempt)'}`,
-        records: [recordRef('lead', record, 'created')],
-      });
-      const { record, created } = await createOnce(deps, 'lead', lead, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt), ctx, outcomeOf);
-      return outcomeOf(record, created);
+      return createOnce(deps, 'lead', lead, caller, ctx, (record) => `created lead ${record.id}`);
     },
 
     async copyDeal(action, ctx, entity, caller) {
@@ -123,13 +125,7 @@ export function createActions(deps: ActionDeps) {
         stageId: action.stageId,
         ...(responsibleId ? { responsibleId } : {}),
       };
-      const outcomeOf = (record: Entity, created: boolean): StepOutcome => ({
-        result: 'changed',
-        done: `copied the deal to ${String(action.pipelineId)} as deal ${record.id}${created ? '' : ' (by an earlier attempt)'}`,
-        records: [recordRef('deal', record, 'created')],
-      });
-      const { record, created } = await createOnce(deps, 'deal', copy, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt), ctx, outcomeOf);
-      return outcomeOf(record, created);
+      return createOnce(deps, 'deal', copy, caller, ctx, (record) => `copied the deal to ${String(action.pipelineId)} as deal ${record.id}`);
     },
 
     async planActivity(action, ctx, entity, caller) {
@@ -145,13 +141,7 @@ export function createActions(deps: ActionDeps) {
         entityId: ctx.entityId,
         ...(action.autoComplete ? { autoComplete: true, ...(str(entity.stageId) ? { plannedInStageId: entity.stageId } : {}) } : {}),
       };
-      const outcomeOf = (record: Entity, created: boolean): StepOutcome => ({
-        result: 'changed',
-        done: `planned activity ${record.id}${created ? '' : ' (by an earlier attempt)'}`,
-        records: [recordRef('activity', record, 'created')],
-      });
-      const { record, created } = await createOnce(deps, 'activity', activity, caller, stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt), ctx, outcomeOf);
-      return outcomeOf(record, created);
+      return createOnce(deps, 'activity', activity, caller, ctx, (record) => `planned activity ${record.id}`);
     },
 
     async addToExceptions(action, ctx, entity, caller) {
