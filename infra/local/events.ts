@@ -28,7 +28,7 @@ export interface LocalEventsOptions {
   bus: LocalEventBus;
   /** The runtime's members the event flow uses: publish-changes, and the targets of the system rules it has. */
   runtime: { publishChanges: StreamHandler; targets: Partial<Record<SystemTarget, (event: unknown) => Promise<unknown>>> };
-  poller?: Pick<StreamPollerOptions, 'idleMs' | 'gatherMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs' | 'beforeCheckpoint'>;
+  poller?: Pick<StreamPollerOptions, 'idleMs' | 'gatherMs' | 'expediteGapMs' | 'batchSize' | 'maxAttempts' | 'retryDelayMs' | 'shardRefreshMs' | 'beforeCheckpoint'>;
   /** Wraps the publish-changes handler the poller calls (crash drills in tests). */
   wrapHandler?: (handler: StreamHandler) => StreamHandler;
   /**
@@ -73,10 +73,18 @@ export function localEventRoutes(bus: LocalEventBus): Route[] {
   ];
 }
 
-/** STAGECRAFT_STREAM_GATHER_MS: the poller's gatherMs (docs/local-performance.md); unset or invalid keeps the default. */
-function gatherSetting(value: string | undefined): { gatherMs?: number } {
-  const ms = value === undefined || value === '' ? Number.NaN : Number(value);
-  return Number.isInteger(ms) && ms >= 0 && ms <= 1000 ? { gatherMs: ms } : {};
+/**
+ * STAGECRAFT_STREAM_GATHER_MS and STAGECRAFT_STREAM_EXPEDITE_MS: the poller's gatherMs and expediteGapMs
+ * (docs/local-performance.md); unset or invalid keeps the default.
+ */
+function gatherSettings(env: NodeJS.ProcessEnv): { gatherMs?: number; expediteGapMs?: number } {
+  const ms = (value: string | undefined) => {
+    const parsed = value === undefined || value === '' ? Number.NaN : Number(value);
+    return Number.isInteger(parsed) && parsed >= 0 && parsed <= 1000 ? parsed : undefined;
+  };
+  const gatherMs = ms(env.STAGECRAFT_STREAM_GATHER_MS);
+  const expediteGapMs = ms(env.STAGECRAFT_STREAM_EXPEDITE_MS);
+  return { ...(gatherMs === undefined ? {} : { gatherMs }), ...(expediteGapMs === undefined ? {} : { expediteGapMs }) };
 }
 
 export async function startLocalEvents(options: LocalEventsOptions): Promise<LocalEvents> {
@@ -111,7 +119,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     // What the stream event source mapping lets through to publish-changes on AWS.
     filter: streamRecordFilter(publisherStreamFilters),
     logger: core.logger,
-    ...gatherSetting(process.env.STAGECRAFT_STREAM_GATHER_MS),
+    ...gatherSettings(process.env),
     ...options.poller,
   });
   if (options.startPoller ?? true) poller.start();

@@ -39,9 +39,15 @@ export interface StreamPollerOptions {
    * @default 50 — the shortest time between two reads of the stream unless the last one came back full:
    * records written meanwhile are gathered into one batch (one GetRecords per shard for many runs under
    * load, instead of one or more per write). A write's wait for its read is bounded by it; `nudge` ends an
-   * idle pause, never this one. 0 reads again at once while records flow.
+   * idle pause, never this one; `expedite` shortens it to `expediteGapMs`. 0 reads again at once while records flow.
    */
   gatherMs?: number;
+  /**
+   * @default 25 — after `expedite` (a write somebody waits on was answered), the next read comes this long after
+   * the previous one began instead of `gatherMs`: at light load a trigger is read within milliseconds. Under
+   * load the reads' own pace takes over (see `expedite`).
+   */
+  expediteGapMs?: number;
   /**
    * Which raw stream records the handler gets, as Lambda's FilterCriteria decide it on AWS (see
    * shared/events/stream-filter.ts): the rest are never converted nor passed on, and count as handled
@@ -91,6 +97,12 @@ export interface StreamPoller {
   deadLetters(): string[];
   /** A write was just made: end an idle pause and poll at the fast rate again. */
   nudge(): void;
+  /**
+   * A write whose effects somebody waits for was answered (an API write): read it soon — no later than
+   * `expediteGapMs` after the previous read began, rather than after the whole gathering window. While reads come
+   * back with many records (a load where gathering saves calls), the window is kept.
+   */
+  expedite(): void;
   /** How long the poller has been behind the stream: 0 once a read found every shard read to its end. */
   lagMs(): number;
 }
@@ -161,6 +173,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   const maxIdleMs = options.maxIdleMs ?? (options.idleMs === undefined ? 1000 : idleMs);
   const batchSize = options.batchSize ?? 100;
   const gatherMs = options.gatherMs ?? 50;
+  const expediteGapMs = Math.min(options.expediteGapMs ?? 25, gatherMs);
   const { filter } = options;
   const maxAttempts = options.maxAttempts ?? 4;
   const retryDelayMs = options.retryDelayMs ?? 100;
@@ -189,7 +202,12 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
   /** When the last read of the stream began, and whether a shard came back full. */
   let passStartedAt = 0;
   let lastFull = false;
+  let lastRead = 0;
+  const busyReadRecords = Math.max(1, Math.floor(batchSize / 4));
   let idleWake: (() => void) | undefined;
+  /** An expedite since the current pass began, and the wake of a gathering pause it may cut short. */
+  let expedited = false;
+  let gatherWake: (() => void) | undefined;
   let savedAt = 0;
   let pendingSave: NodeJS.Timeout | undefined;
   /** Checkpoint writes, one after another. */
@@ -490,6 +508,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     // A short read reached the end of the stream: everything written before it is handled.
     behindSince = full ? (behindSince ?? startedAt) : undefined;
     lastFull = full;
+    lastRead = read;
     return read;
   }
 
@@ -498,6 +517,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     while (!stopping) {
       let read = 0;
       passStartedAt = Date.now();
+      expedited = false;
       try {
         read = await pass();
         failures = 0;
@@ -511,7 +531,7 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
       if (read > 0) {
         quietPasses = 0;
         // A full batch: more is waiting, read on at once. Else gather what comes meanwhile.
-        if (!lastFull && gatherMs > 0) await pause(Math.max(0, passStartedAt + gatherMs - Date.now()));
+        if (!lastFull && gatherMs > 0) await gather();
         continue;
       }
       if (failures > 0) {
@@ -523,10 +543,26 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
         await idle;
         idleWake = undefined;
         // Woken by a write: still no sooner than `gatherMs` after the last read.
-        const early = passStartedAt + gatherMs - Date.now();
-        if (early > 0 && !stopping) await pause(early);
+        if (!stopping) await gather();
       }
     }
+  }
+
+  /**
+   * Waits until `gatherMs` after the last read began, or — once a write is expedited — `expediteGapMs` after it.
+   * A nudge does not end it.
+   */
+  async function gather(): Promise<void> {
+    // A read that brought many records is a load where gathering pays: an expedite waits for the window then.
+    const until = () => passStartedAt + (expedited && lastRead < busyReadRecords ? expediteGapMs : gatherMs);
+    if (until() === passStartedAt + gatherMs && until() > Date.now()) {
+      const window = pause(until() - Date.now());
+      gatherWake = wake;
+      await window;
+      gatherWake = undefined;
+    }
+    const rest = until() - Date.now();
+    if (rest > 0 && !stopping) await pause(rest);
   }
 
   load();
@@ -586,6 +622,12 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
     nudge() {
       quietPasses = 0;
       idleWake?.();
+    },
+    expedite() {
+      quietPasses = 0;
+      expedited = true;
+      idleWake?.();
+      gatherWake?.();
     },
   };
 }

@@ -291,7 +291,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const http = await startHttpServer(withConsole(app.api, { dist: options.consoleDist }), {
       port: options.port ?? 3000,
       shed: backpressure.shed,
-      afterWrite: () => events.poller.nudge(),
+      // An answered write is what a user's automation waits on: read it soon (a run's own writes only nudge).
+      afterWrite: () => events.poller.expedite(),
     });
     stops.push(() => http.close());
     apiUrl = http.url;

@@ -239,6 +239,42 @@ describe('gathering records under load', () => {
     // Five writes, five nudges: one gathered read (two if the writes straddled it).
     expect(getRecords() - readsBefore).toBeLessThanOrEqual(2);
   });
+
+  it('reads an expedited write without waiting out gatherMs; a nudge alone waits', async () => {
+    const { poller, createdIds, contact } = await setUp();
+    const started = poller(undefined, { gatherMs: 60_000, expediteGapMs: 0 });
+    started.start();
+    const first = await contact();
+    started.expedite();
+    await vi.waitFor(() => expect(createdIds()).toEqual([first]), eventually);
+
+    const second = await contact();
+    started.nudge();
+    // Within the minute-long gathering window a nudge does not bring the read forward.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const afterNudge = createdIds();
+    started.expedite();
+
+    expect(afterNudge).toEqual([first]);
+    await vi.waitFor(() => expect(createdIds()).toEqual([first, second]), eventually);
+  });
+
+  it('keeps gathering after a read that brought many records, however it is expedited', async () => {
+    const { poller, createdIds, contact } = await setUp();
+    // batchSize 4: a read of 1 record or more counts as busy (a quarter of a batch).
+    const started = poller(undefined, { gatherMs: 60_000, expediteGapMs: 0, batchSize: 4 });
+    started.start();
+    const first = await contact();
+    started.expedite();
+    await vi.waitFor(() => expect(createdIds()).toEqual([first]), eventually);
+
+    await contact();
+    started.expedite();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // The read that found the first contact was a busy one: the window holds.
+    expect(createdIds()).toEqual([first]);
+  });
 });
 
 describe('the stream filter (Lambda FilterCriteria, shared/events/stream-filter.ts)', () => {
