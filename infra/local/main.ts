@@ -31,7 +31,13 @@ async function main(): Promise<void> {
   await ensureConsoleBuilt((line) => console.log(line));
   let system: LocalSystem;
   try {
-    system = await startLocalSystem({ home: process.env.STAGECRAFT_HOME, port: parsePort(process.env.PORT), maxLagMs: maxLagSetting(), logger });
+    system = await startLocalSystem({
+      home: process.env.STAGECRAFT_HOME,
+      port: parsePort(process.env.PORT),
+      maxLagMs: maxLagSetting(),
+      groupCommits: process.env.STAGECRAFT_GROUP_COMMIT !== '0',
+      logger,
+    });
   } catch (error) {
     if (error instanceof JavaMissingError) {
       console.error(error.message);

@@ -63,6 +63,8 @@ export interface LocalSystemOptions {
    * the system neither starts nor stops it. @default - its own, with its data under `home`
    */
   dynamoDb?: { endpoint: string; tableName: string };
+  /** Group commit for the clients of DynamoDB Local (infra/local/group-commit.ts). @default true (STAGECRAFT_GROUP_COMMIT=0 in main.ts turns it off) */
+  groupCommits?: boolean;
 }
 
 /** What a start found left over by a crash (a start after a clean stop finds nothing to say). */
@@ -215,9 +217,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // acknowledgements, the next call of a run that waits on DynamoDB Local's queue orders after the COMMIT,
     // and the stream checkpoint settles first (docs/local-durability.md, "The engine's writes").
     const commits = createCommitTracker();
-    const dynamoClient = commits.observe(withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts })), { commitBarrier: true });
+    const groupCommits = options.groupCommits ?? true;
+    const dynamoClient = commits.observe(withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { groupCommits })), {
+      commitBarrier: true,
+    });
     const runtimeClient = commits.observe(
-      withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false })),
+      withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier: false, groupCommits })),
       { commitBarrier: false },
     );
     await ensureTable(dynamoClient, tableName);
