@@ -162,16 +162,23 @@ export function groupCommits<T extends DynamoDBClient>(client: T, options: Group
     }
   }
 
-  /** The queue's head, and after it every waiting transaction that fits with it (distinct items, the limits). */
+  /**
+   * The queue's head, and after it every waiting transaction that fits with it (distinct items, the limits). One left
+   * waiting holds its items back: no later transaction on them goes before it, so each item's writes keep the order
+   * in which they were sent.
+   */
   function nextGroup(): Member[] {
     const group = [queue.shift()!];
     const keys = new Set(group[0]!.keys);
+    const heldBack = new Set<string>();
     let items = group[0]!.items.length;
     let bytes = group[0]!.bytes;
     for (let index = 0; index < queue.length; ) {
       const member = queue[index]!;
-      const fits = items + member.items.length <= maxItems && bytes + member.bytes <= maxBytes && member.keys.every((key) => !keys.has(key));
+      const fits =
+        items + member.items.length <= maxItems && bytes + member.bytes <= maxBytes && member.keys.every((key) => !keys.has(key) && !heldBack.has(key));
       if (!fits) {
+        for (const key of member.keys) heldBack.add(key);
         index += 1;
         continue;
       }

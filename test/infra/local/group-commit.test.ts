@@ -83,6 +83,34 @@ describe('group commit', () => {
     expect((await stored('shared'))?.note?.S).toBe('changed');
   });
 
+  it("keeps each item's writes in the order they were sent when one has to wait", async () => {
+    const { tableName, merged, put, transaction, stored } = await setUp();
+    const note = (id: string, text: string): TransactWriteItem => ({
+      Update: {
+        TableName: tableName,
+        Key: { pk: { S: id }, sk: { S: 'item' } },
+        UpdateExpression: 'SET note = :note',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':note': { S: text } },
+      },
+    });
+    await transaction(put('x'));
+
+    // Sent while the first is in flight. Of the three waiting, the one after the head shares x with it and waits; so
+    // the last, which writes y after that one creates it, must wait too — merged with the head it would run first.
+    const answers = await Promise.allSettled([
+      transaction(put('in flight')),
+      transaction(note('x', 'first')),
+      transaction(note('x', 'second'), put('y')),
+      transaction(note('y', 'third'), put('z')),
+    ]);
+
+    expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(merged).toEqual([]);
+    expect((await stored('x'))?.note?.S).toBe('second');
+    expect((await stored('y'))?.note?.S).toBe('third');
+  });
+
   it('answers each transaction of a merged group that DynamoDB refuses as a whole on its own', async () => {
     const { merged, put, transaction, stored } = await setUp();
     // An item over DynamoDB's 400 KB limit fails the whole request with a ValidationException.
