@@ -134,3 +134,81 @@ describe("the engine's client, without the barrier per transaction", () => {
     }
   });
 });
+
+describe('transactions that travelled together (group commit, infra/local/group-commit.ts)', () => {
+  // Transactions sent while one is in flight go as one TransactWriteItems. What the API's client answered must be on
+  // disk, as when each went alone (the tests above use a table without a sort key, whose transactions group commit
+  // leaves alone). A merged request is one COMMIT, which runs within a millisecond of its answer: this checks that
+  // every answered transaction was written and kept, not the barrier's timing (the first test of this file does).
+  it('are on disk when DynamoDB Local is killed the moment the last of them is answered', async () => {
+    const path = mkdtempSync(join(folder, 'grouped-'));
+    const grouped = 'grouped';
+    const key = (round: number, writer: number, kind: string) => ({ pk: { S: `${kind}-${round}-${writer}` }, sk: { S: 'item' } });
+    const rounds = 3;
+    const writers = 8;
+    const found: boolean[] = [];
+    let merges = 0;
+    for (let round = 0; round <= rounds; round++) {
+      const dynamo = await startDynamoDbLocal({ path });
+      const tracker = createCommitTracker();
+      const client = tracker.observe(localDynamoClient(dynamo.endpoint, { maxAttempts: 1 }), { commitBarrier: true });
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          // Each caller's transaction writes two items: a request with more carries several callers' transactions.
+          const body = (args.request as { body?: unknown } | undefined)?.body;
+          const text = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : String(body);
+          if (text.startsWith('{"TransactItems"') && (JSON.parse(text) as { TransactItems: unknown[] }).TransactItems.length > 2) merges += 1;
+          return next(args);
+        },
+        { step: 'finalizeRequest', name: 'countMerges' },
+      );
+      try {
+        if (round === 0) {
+          await client.send(
+            new CreateTableCommand({
+              TableName: grouped,
+              BillingMode: 'PAY_PER_REQUEST',
+              AttributeDefinitions: [
+                { AttributeName: 'pk', AttributeType: 'S' },
+                { AttributeName: 'sk', AttributeType: 'S' },
+              ],
+              KeySchema: [
+                { AttributeName: 'pk', KeyType: 'HASH' },
+                { AttributeName: 'sk', KeyType: 'RANGE' },
+              ],
+            }),
+          );
+        } else {
+          for (let writer = 0; writer < writers; writer++) {
+            for (const kind of ['record', 'history']) {
+              found.push((await client.send(new GetItemCommand({ TableName: grouped, Key: key(round - 1, writer, kind), ConsistentRead: true }))).Item !== undefined);
+            }
+          }
+        }
+        if (round < rounds) {
+          // The first goes alone; the others, sent while it is in flight, go together.
+          await Promise.all(
+            Array.from({ length: writers }, (_, writer) =>
+              client.send(
+                new TransactWriteItemsCommand({
+                  TransactItems: [
+                    { Put: { TableName: grouped, Item: key(round, writer, 'record') } },
+                    { Put: { TableName: grouped, Item: key(round, writer, 'history') } },
+                  ],
+                }),
+              ),
+            ),
+          );
+        }
+        process.kill(dynamo.pid!, 'SIGKILL');
+        await dynamo.stop();
+      } finally {
+        client.destroy();
+      }
+    }
+
+    expect(merges).toBe(rounds);
+    expect(found).toHaveLength(rounds * writers * 2);
+    expect(found.every(Boolean)).toBe(true);
+  }, 180_000);
+});
