@@ -25,38 +25,68 @@ describe('a transaction acknowledged by the local client', () => {
     expect(found).toHaveLength(4 * 8);
     expect(found.every(Boolean)).toBe(true);
   }, 180_000);
+
+  // Group commit (infra/local/group-commit.ts) sends the transactions made while one is in flight as one request.
+  // A merged request is one COMMIT, which runs within a millisecond of its answer: this checks that every answered
+  // transaction was written and kept, not the barrier's timing (the test above does).
+  it('is on disk when it travelled with others in one request (group commit)', async () => {
+    let merges = 0;
+    const countMerges = (client: DynamoDBClient) =>
+      client.middlewareStack.add(
+        (next) => async (args) => {
+          // Each caller's transaction writes two items: a request with more carries several callers' transactions.
+          const body = (args.request as { body?: unknown } | undefined)?.body;
+          const text = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : String(body);
+          if (text.startsWith('{"TransactItems"') && (JSON.parse(text) as { TransactItems: unknown[] }).TransactItems.length > 2) merges += 1;
+          return next(args);
+        },
+        { step: 'finalizeRequest', name: 'countMerges' },
+      );
+
+    const found = await killAfterTransactions('grouped', { commitBarrier: true, sortKey: true, watch: countMerges }, async () => undefined);
+
+    // Each round: the first transaction alone, the seven sent while it was in flight as one request.
+    expect(merges).toBe(3);
+    expect(found).toHaveLength(3 * 8);
+    expect(found.every(Boolean)).toBe(true);
+  }, 180_000);
 });
 
 /**
  * Rounds of: start DynamoDB Local on the same folder, check the previous round's transactions are there, answer
  * `writers` transactions through a client with or without the barrier, run `then`, kill the JVM. Answers what was found.
+ * `sortKey`: the table has one (as the workspace's does), so group commit merges the transactions sent together;
+ * without one it leaves them alone and the barrier is tested on its own. `watch` sees each round's client.
  */
 async function killAfterTransactions(
   name: string,
-  { commitBarrier }: { commitBarrier: boolean },
+  { commitBarrier, sortKey = false, watch }: { commitBarrier: boolean; sortKey?: boolean; watch?: (client: DynamoDBClient) => void },
   then: (client: DynamoDBClient, tracker: ReturnType<typeof createCommitTracker>) => Promise<unknown>,
   rounds = 3,
   writers = 8,
 ): Promise<boolean[]> {
   const found: boolean[] = [];
   const path = mkdtempSync(join(folder, `${name}-`));
+  const keyOf = (pk: string) => ({ pk: { S: pk }, ...(sortKey ? { sk: { S: 'item' } } : {}) });
+  const keys = sortKey ? (['pk', 'sk'] as const) : (['pk'] as const);
   for (let round = 0; round <= rounds; round++) {
     const dynamo = await startDynamoDbLocal({ path });
     const tracker = createCommitTracker();
     const client = tracker.observe(localDynamoClient(dynamo.endpoint, { maxAttempts: 1 }, { commitBarrier }), { commitBarrier });
+    watch?.(client);
     try {
       if (round === 0) {
         await client.send(
           new CreateTableCommand({
             TableName: table,
             BillingMode: 'PAY_PER_REQUEST',
-            AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+            AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+            KeySchema: keys.map((AttributeName, index) => ({ AttributeName, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
           }),
         );
       } else {
         for (let writer = 0; writer < writers; writer++) {
-          const key = { pk: { S: `write-${round - 1}-${writer}` } };
+          const key = keyOf(`write-${round - 1}-${writer}`);
           found.push((await client.send(new GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }))).Item !== undefined);
         }
       }
@@ -66,8 +96,8 @@ async function killAfterTransactions(
             client.send(
               new TransactWriteItemsCommand({
                 TransactItems: [
-                  { Put: { TableName: table, Item: { pk: { S: `write-${round}-${writer}` } } } },
-                  { Put: { TableName: table, Item: { pk: { S: `write-${round}-${writer}-history` } } } },
+                  { Put: { TableName: table, Item: keyOf(`write-${round}-${writer}`) } },
+                  { Put: { TableName: table, Item: keyOf(`write-${round}-${writer}-history`) } },
                 ],
               }),
             ),
@@ -133,82 +163,4 @@ describe("the engine's client, without the barrier per transaction", () => {
       client.destroy();
     }
   });
-});
-
-describe('transactions that travelled together (group commit, infra/local/group-commit.ts)', () => {
-  // Transactions sent while one is in flight go as one TransactWriteItems. What the API's client answered must be on
-  // disk, as when each went alone (the tests above use a table without a sort key, whose transactions group commit
-  // leaves alone). A merged request is one COMMIT, which runs within a millisecond of its answer: this checks that
-  // every answered transaction was written and kept, not the barrier's timing (the first test of this file does).
-  it('are on disk when DynamoDB Local is killed the moment the last of them is answered', async () => {
-    const path = mkdtempSync(join(folder, 'grouped-'));
-    const grouped = 'grouped';
-    const key = (round: number, writer: number, kind: string) => ({ pk: { S: `${kind}-${round}-${writer}` }, sk: { S: 'item' } });
-    const rounds = 3;
-    const writers = 8;
-    const found: boolean[] = [];
-    let merges = 0;
-    for (let round = 0; round <= rounds; round++) {
-      const dynamo = await startDynamoDbLocal({ path });
-      const tracker = createCommitTracker();
-      const client = tracker.observe(localDynamoClient(dynamo.endpoint, { maxAttempts: 1 }), { commitBarrier: true });
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          // Each caller's transaction writes two items: a request with more carries several callers' transactions.
-          const body = (args.request as { body?: unknown } | undefined)?.body;
-          const text = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : String(body);
-          if (text.startsWith('{"TransactItems"') && (JSON.parse(text) as { TransactItems: unknown[] }).TransactItems.length > 2) merges += 1;
-          return next(args);
-        },
-        { step: 'finalizeRequest', name: 'countMerges' },
-      );
-      try {
-        if (round === 0) {
-          await client.send(
-            new CreateTableCommand({
-              TableName: grouped,
-              BillingMode: 'PAY_PER_REQUEST',
-              AttributeDefinitions: [
-                { AttributeName: 'pk', AttributeType: 'S' },
-                { AttributeName: 'sk', AttributeType: 'S' },
-              ],
-              KeySchema: [
-                { AttributeName: 'pk', KeyType: 'HASH' },
-                { AttributeName: 'sk', KeyType: 'RANGE' },
-              ],
-            }),
-          );
-        } else {
-          for (let writer = 0; writer < writers; writer++) {
-            for (const kind of ['record', 'history']) {
-              found.push((await client.send(new GetItemCommand({ TableName: grouped, Key: key(round - 1, writer, kind), ConsistentRead: true }))).Item !== undefined);
-            }
-          }
-        }
-        if (round < rounds) {
-          // The first goes alone; the others, sent while it is in flight, go together.
-          await Promise.all(
-            Array.from({ length: writers }, (_, writer) =>
-              client.send(
-                new TransactWriteItemsCommand({
-                  TransactItems: [
-                    { Put: { TableName: grouped, Item: key(round, writer, 'record') } },
-                    { Put: { TableName: grouped, Item: key(round, writer, 'history') } },
-                  ],
-                }),
-              ),
-            ),
-          );
-        }
-        process.kill(dynamo.pid!, 'SIGKILL');
-        await dynamo.stop();
-      } finally {
-        client.destroy();
-      }
-    }
-
-    expect(merges).toBe(rounds);
-    expect(found).toHaveLength(rounds * writers * 2);
-    expect(found.every(Boolean)).toBe(true);
-  }, 180_000);
 });
