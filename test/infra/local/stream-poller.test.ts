@@ -241,12 +241,26 @@ describe('gathering records under load', () => {
   });
 
   it('reads an expedited write without waiting out gatherMs; a nudge alone waits', async () => {
-    const { poller, createdIds, contact } = await setUp();
+    const { poller, streams, createdIds, contact } = await setUp();
+    const reads = vi.spyOn(streams, 'send');
+    const getRecords = () => reads.mock.calls.filter(([command]) => command instanceof GetRecordsCommand).length;
     const started = poller(undefined, { gatherMs: 60_000, expediteGapMs: 0 });
     started.start();
     const first = await contact();
     started.expedite();
     await vi.waitFor(() => expect(createdIds()).toEqual([first]), eventually);
+    // An expedite that came while a read was under way reads once more at once (its write may have been missed):
+    // wait until no read has begun for a while, so that the poller sits in its gathering window.
+    let seen = -1;
+    await vi.waitFor(
+      () => {
+        const now = getRecords();
+        const settled = now === seen;
+        seen = now;
+        expect(settled).toBe(true);
+      },
+      { timeout: 15_000, interval: 250 },
+    );
 
     const second = await contact();
     started.nudge();
