@@ -36,7 +36,7 @@ describe('a transaction acknowledged by the local client', () => {
         (next) => async (args) => {
           // Each caller's transaction writes two items: a request with more carries several callers' transactions.
           const body = (args.request as { body?: unknown } | undefined)?.body;
-          const text = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : String(body);
+          const text = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : String(body);
           if (text.startsWith('{"TransactItems"') && (JSON.parse(text) as { TransactItems: unknown[] }).TransactItems.length > 2) merges += 1;
           return next(args);
         },
