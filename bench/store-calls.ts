@@ -23,6 +23,7 @@ import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetSha
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { withoutIdleSteps, withoutSigning } from '#infra/local/clients.ts';
+import { bodyText } from '#infra/local/group-commit.ts';
 import { type DynamoDbLocal, LOCAL_JAVA_OPTIONS, localCredentials, localDynamoClient, localMaxAttempts, localRegion, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
 import { LOCAL_TABLE_NAME, ensureTable, startLocalSystem } from '#infra/local/system.ts';
 import type { Logger } from '#shared/ports.ts';
@@ -37,9 +38,6 @@ interface Captured {
   body: string;
 }
 
-/** A request body as text (the SDK serialises to bytes; reading them as a string warns). */
-const bodyText = (body: unknown) => (body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : String(body));
-
 /** The data-plane calls one run makes, in order: one warm run, then the run whose calls are kept. */
 async function captureOneRun(): Promise<Captured[]> {
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-calls-'));
@@ -48,7 +46,7 @@ async function captureOneRun(): Promise<Captured[]> {
   let capturing = false;
   const handle = NodeHttpHandler.prototype.handle;
   NodeHttpHandler.prototype.handle = function (this: NodeHttpHandler, request, options) {
-    if (capturing) captured.push({ operation: String(request.headers['x-amz-target']).split('.')[1] ?? '?', body: bodyText(request.body) });
+    if (capturing) captured.push({ operation: String(request.headers['x-amz-target']).split('.')[1] ?? '?', body: bodyText(request.body) ?? '' });
     return handle.call(this, request, options);
   };
   try {

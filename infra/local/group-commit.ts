@@ -97,8 +97,8 @@ function mergeable(body: unknown): { items: TransactItem[]; keys: string[] } | u
   return new Set(keys).size === keys.length ? { items: items as TransactItem[], keys } : undefined;
 }
 
-/** A request body as text: the SDK's serializer gives a string or bytes (a Uint8Array that may also read as a string). */
-function textOf(body: unknown): string | undefined {
+/** A request body as text: the SDK's serializer gives a string or bytes (a Uint8Array that warns when read as a string). */
+export function bodyText(body: unknown): string | undefined {
   if (typeof body === 'string') return body;
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   return undefined;
@@ -131,35 +131,42 @@ export function groupCommits<T extends DynamoDBClient>(client: T, options: Group
     // A copy of the first's request with the merged body (the SDK's HttpRequest is told apart by its fields).
     const merged: Request = { ...request, headers: { ...request.headers, 'content-length': String(Buffer.byteLength(body)) }, body };
     options.onMerged?.(members.length);
+    let result: Output;
     try {
-      const result = await first.next({ ...first.args, request: merged });
-      for (const member of members) member.resolve({ response: result.response, output: { $metadata: result.output.$metadata } });
-      return;
+      result = await first.next({ ...first.args, request: merged });
     } catch (error) {
-      // Refused whole, nothing written: each goes again alone, to get the answer its own request earns.
-      const refused = error instanceof Error && error.name === 'ValidationException';
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      const items = members.reduce((count, member) => count + member.items.length, 0);
-      if (refused || (error instanceof TransactionCanceledException && reasons.length !== items)) {
-        for (const member of members) await sendAlone(member);
-        return;
-      }
-      // Anything else (DynamoDB Local gone, a timeout after the SDK's retries) may or may not have been applied,
-      // as it could have been for each alone: each caller hears it.
-      if (!(error instanceof TransactionCanceledException)) {
-        for (const member of members) member.reject(error);
-        return;
-      }
-      let offset = 0;
-      const again: Member[] = [];
-      for (const member of members) {
-        const own = reasons.slice(offset, offset + member.items.length);
-        offset += member.items.length;
-        if (own.every((reason) => (reason.Code ?? 'None') === 'None')) again.push(member);
-        else member.reject(cancelledWith(error, own));
-      }
-      for (const member of again) await sendAlone(member);
+      await answerFailure(members, error);
+      return;
     }
+    for (const member of members) member.resolve({ response: result.response, output: { $metadata: result.output.$metadata } });
+  }
+
+  /** Answers each member of a group whose merged request failed (the rules at the top of this file). */
+  async function answerFailure(members: Member[], error: unknown): Promise<void> {
+    // Refused whole, nothing written: each goes again alone, to get the answer its own request earns.
+    const refused = error instanceof Error && error.name === 'ValidationException';
+    const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+    const items = members.reduce((count, member) => count + member.items.length, 0);
+    if (refused || (error instanceof TransactionCanceledException && reasons.length !== items)) {
+      for (const member of members) await sendAlone(member);
+      return;
+    }
+    // Anything else (DynamoDB Local gone, a timeout after the SDK's retries) may or may not have been applied,
+    // as it could have been for each alone: each caller hears it.
+    if (!(error instanceof TransactionCanceledException)) {
+      for (const member of members) member.reject(error);
+      return;
+    }
+    // Cancelled: a caller whose own items carry a reason hears it; the others travelled with it, and go again alone.
+    let offset = 0;
+    const again: Member[] = [];
+    for (const member of members) {
+      const own = reasons.slice(offset, offset + member.items.length);
+      offset += member.items.length;
+      if (own.every((reason) => (reason.Code ?? 'None') === 'None')) again.push(member);
+      else member.reject(cancelledWith(error, own));
+    }
+    for (const member of again) await sendAlone(member);
   }
 
   /**
@@ -208,7 +215,7 @@ export function groupCommits<T extends DynamoDBClient>(client: T, options: Group
     async (args: Args): Promise<Output> => {
       const request = args.request as Request | undefined;
       if (context.commandName !== 'TransactWriteItemsCommand' || typeof request?.headers !== 'object') return next(args);
-      const body = textOf(request.body);
+      const body = bodyText(request.body);
       if (body === undefined) return next(args);
       let parsed: unknown;
       try {

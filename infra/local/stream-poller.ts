@@ -554,8 +554,9 @@ export function createStreamPoller(options: StreamPollerOptions): StreamPoller {
    */
   async function gather(): Promise<void> {
     // A read that brought many records is a load where gathering pays: an expedite waits for the window then.
-    const until = () => passStartedAt + (expedited && lastRead < busyReadRecords ? expediteGapMs : gatherMs);
-    if (until() === passStartedAt + gatherMs && until() > Date.now()) {
+    const shortened = () => expedited && lastRead < busyReadRecords;
+    const until = () => passStartedAt + (shortened() ? expediteGapMs : gatherMs);
+    if (!shortened() && until() > Date.now()) {
       const window = pause(until() - Date.now());
       gatherWake = wake;
       await window;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { CreateTableCommand, type DynamoDBClient, GetItemCommand, ListTablesCommand, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createCommitTracker, localDynamoClient, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
+import { bodyText } from '#infra/local/group-commit.ts';
 import { dynamoClient } from '#test/support/table.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'stagecraft-durability-'));
@@ -35,8 +36,7 @@ describe('a transaction acknowledged by the local client', () => {
       client.middlewareStack.add(
         (next) => async (args) => {
           // Each caller's transaction writes two items: a request with more carries several callers' transactions.
-          const body = (args.request as { body?: unknown } | undefined)?.body;
-          const text = body instanceof Uint8Array ? Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8') : String(body);
+          const text = bodyText((args.request as { body?: unknown } | undefined)?.body) ?? '';
           if (text.startsWith('{"TransactItems"') && (JSON.parse(text) as { TransactItems: unknown[] }).TransactItems.length > 2) merges += 1;
           return next(args);
         },
