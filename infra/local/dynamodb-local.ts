@@ -40,13 +40,15 @@ export const localMaxAttempts = 8;
  * Local mode's JVM flags (JDK_JAVA_OPTIONS, when set, wins): a capped heap, else the JVM grows
  * to a quarter of the machine's memory and keeps it; the serial collector (one thread on a
  * small machine); a young generation big enough that each run's short-lived garbage does not
- * trigger a collection every few requests; the C1 compiler only (`TieredStopAtLevel=1`): C2's
- * compilations were half of the JVM's CPU per run in local mode's bursts (145 → 74 ms per run
- * in bench/round-trips.ts, docs/local-performance.md); no stack traces in the JVM's exceptions
+ * trigger a collection every few requests; the default tiered compiler, C2 included: since the
+ * run path makes ~5 calls per run its compilations pay back within the first minute of load
+ * (1,000 triggers: 99–104 runs/s and 12.8–13.8 ms of CPU per run with C2, 70–73 and 17.7–18.6
+ * with C1 only), at the price of more CPU while it compiles (docs/local-performance.md, session 7;
+ * the tests, which stop before it pays back, keep C1 only); no stack traces in the JVM's exceptions
  * (`-StackTraceInThrowable`): DynamoDB Local builds several per transaction as control flow, 0.6–0.8 ms of CPU
  * each transaction (bench/store-calls.ts A/B, docs/local-performance.md); its own errors still log their message.
  */
-export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:TieredStopAtLevel=1 -XX:-StackTraceInThrowable';
+export const LOCAL_JAVA_OPTIONS = '-Xms192m -Xmx256m -Xmn96m -XX:+UseSerialGC -XX:ReservedCodeCacheSize=64m -XX:-StackTraceInThrowable';
 
 /** Commands whose COMMIT DynamoDB Local queues behind its answer instead of before it. */
 const QUEUED_COMMITS = new Set(['TransactWriteItemsCommand', 'ExecuteTransactionCommand']);
