@@ -97,6 +97,8 @@ interface Write {
   entityId?: string;
   /** The contact's createdAt: the triggering write's time. */
   createdAt?: number;
+  /** How long the API took to answer the write that was taken (the 201), in ms. */
+  answeredInMs?: number;
   refused: number;
 }
 
@@ -111,8 +113,10 @@ const status = async (system: LocalProcess) => (await call(system, 'GET', '/loca
 /** POSTs a contact; a 503 is waited out for its Retry-After and sent again, as a client should. */
 async function writeContact(system: LocalProcess, write: Write): Promise<void> {
   for (;;) {
+    const sentAt = performance.now();
     const reply = await call(system, 'POST', '/contacts', 'integration', { name: write.name });
     if (reply.status === 201) {
+      write.answeredInMs = performance.now() - sentAt;
       write.entityId = String(reply.body.id);
       write.createdAt = Date.parse(String(reply.body.createdAt));
       return;
@@ -170,6 +174,8 @@ export interface PhaseResult {
   /** Of each latency, the write to the run's startedAt (enrolled), and from there to its endedAt; sorted. */
   enrolled: number[];
   running: number[];
+  /** The API's answer to each write that was taken, sorted. */
+  answers: number[];
   lost: number;
   doubled: number;
   failed: number;
@@ -219,8 +225,9 @@ function analyse(label: string, writes: Write[], runs: Run[], seconds: number) {
     const at = firstWriteAt + second * 1000;
     backlog.push(created.filter((time) => time <= at).length - ends.filter((time) => time <= at).length);
   }
-  for (const list of [latencies, enrolled, running]) list.sort((a, b) => a - b);
-  return { label, writes: writes.length, latencies, enrolled, running, lost, doubled, failed, backlog, firstWriteAt, lastEndedAt: Math.max(...ends) };
+  const answers = writes.flatMap((write) => (write.answeredInMs === undefined ? [] : [write.answeredInMs]));
+  for (const list of [latencies, enrolled, running, answers]) list.sort((a, b) => a - b);
+  return { label, writes: writes.length, latencies, enrolled, running, answers, lost, doubled, failed, backlog, firstWriteAt, lastEndedAt: Math.max(...ends) };
 }
 
 /** Samples memory and the backlog every half second while `work` runs. */

@@ -127,7 +127,7 @@ function printPhase(phase: PhaseResult, runs: number): void {
     `  ${phase.label.padEnd(24)} p50 ${ms(percentile(latencies, 50)).padStart(9)}  p95 ${ms(percentile(latencies, 95)).padStart(9)}  p99 ${ms(percentile(latencies, 99)).padStart(9)}  max ${ms(latencies.at(-1) ?? Number.NaN).padStart(9)}`,
   );
   console.log(
-    `    of which write → run enrolled p50 ${ms(percentile(phase.enrolled, 50))} p99 ${ms(percentile(phase.enrolled, 99))}; enrolled → action done p50 ${ms(percentile(phase.running, 50))} p99 ${ms(percentile(phase.running, 99))}`,
+    `    of which write → run enrolled p50 ${ms(percentile(phase.enrolled, 50))} p99 ${ms(percentile(phase.enrolled, 99))}; enrolled → action done p50 ${ms(percentile(phase.running, 50))} p99 ${ms(percentile(phase.running, 99))}; the API's answer to the write p50 ${ms(percentile(phase.answers, 50))} p99 ${ms(percentile(phase.answers, 99))}`,
   );
   const backlog = phase.backlog;
   const trend = [0.25, 0.5, 0.75, 1].map((share) => backlog[Math.max(0, Math.ceil(share * backlog.length) - 1)] ?? 0);
