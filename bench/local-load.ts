@@ -5,7 +5,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cpuSeconds, processTree, rssBytes } from './proc.ts';
+import { cpuSeconds, processTree, rssBytes, rssParts } from './proc.ts';
 
 export interface LocalProcess {
   url: string;
@@ -186,6 +186,8 @@ export interface PhaseResult {
   /** Of cpuSeconds, what local mode's node process used (the rest is the JVM). */
   nodeCpuSeconds: number;
   maxRssBytes: number;
+  /** Who held the memory at that maximum: each process's RSS, anonymous and file-backed, in MB. */
+  maxRssParts: string;
   maxLagMs: number;
   maxQueued: number;
   firstWriteAt: number;
@@ -233,12 +235,19 @@ function analyse(label: string, writes: Write[], runs: Run[], seconds: number) {
 /** Samples memory and the backlog every half second while `work` runs. */
 async function sampled<T>(system: LocalProcess, work: Promise<T>) {
   let maxRssBytes = 0;
+  let maxRssParts = '';
   let maxLagMs = 0;
   let maxQueued = 0;
   let done = false;
   const sampler = (async () => {
     while (!done) {
-      maxRssBytes = Math.max(maxRssBytes, rssBytes(processTree(system.pid)));
+      const parts = rssParts(processTree(system.pid));
+      const total = parts.reduce((sum, part) => sum + part.rss, 0);
+      if (total > maxRssBytes) {
+        const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+        maxRssBytes = total;
+        maxRssParts = parts.map((part) => `${part.name} ${mb(part.rss)} (anon ${mb(part.anon)}, file ${mb(part.file)}, shmem ${mb(part.shmem)})`).join(' + ');
+      }
       const now = await status(system).catch(() => undefined);
       if (now) {
         maxLagMs = Math.max(maxLagMs, now.stream.lagMs);
@@ -248,7 +257,7 @@ async function sampled<T>(system: LocalProcess, work: Promise<T>) {
     }
   })();
   try {
-    return { result: await work, maxRssBytes, maxLagMs, maxQueued };
+    return { result: await work, maxRssBytes, maxRssParts, maxLagMs, maxQueued };
   } finally {
     done = true;
     await sampler;

@@ -63,6 +63,20 @@ export function rssBytes(pids: number[]): number {
   return kb * 1024;
 }
 
+/** Each process's resident memory and what it is made of (anonymous, file-backed, shared), to name who grew. */
+export function rssParts(pids: number[]): { pid: number; name: string; rss: number; anon: number; file: number; shmem: number }[] {
+  return pids.flatMap((pid) => {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status)?.[1] ?? 0) * 1024;
+      const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? '?';
+      return [{ pid, name, rss: kb('VmRSS'), anon: kb('RssAnon'), file: kb('RssFile'), shmem: kb('RssShmem') }];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** TCP connections node's http agents (the SDK clients') opened since `countConnections` was called: keep-alive reuses them. */
 export function countConnections(): () => number {
   let opened = 0;

@@ -138,6 +138,7 @@ function printPhase(phase: PhaseResult, runs: number): void {
   console.log(
     `    CPU per run ${ms((phase.cpuSeconds * 1000) / Math.max(1, runs))} (node ${ms((phase.nodeCpuSeconds * 1000) / Math.max(1, runs))} + JVM, /proc), RSS max ${(phase.maxRssBytes / 2 ** 20).toFixed(0)} MB, stream lag max ${ms(phase.maxLagMs)}, runs in progress + queued max ${phase.maxQueued}`,
   );
+  console.log(`    RSS at its max: ${phase.maxRssParts}`);
 }
 
 /** docs/ARCHITECTURE.md §12's trigger budget, measured as users meet it: the write's time to the run's endedAt. */
