@@ -39,7 +39,7 @@ interface Captured {
 }
 
 /** The data-plane calls one run makes, in order: one warm run, then the run whose calls are kept. */
-async function captureOneRun(): Promise<Captured[]> {
+export async function captureOneRun(): Promise<Captured[]> {
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-calls-'));
   const system = await startLocalSystem({ home, port: 0, logger: quiet, seedAutomations: false });
   const captured: Captured[] = [];
@@ -115,7 +115,7 @@ const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g
  * within an iteration: iteration i's calls write their own items, and its later calls (an update of the contact at
  * version 1, a close of its run) meet the state its earlier ones left.
  */
-function templates(captured: Captured[]): (index: number, iteration: number) => Record<string, unknown> {
+export function templates(captured: Captured[]): (index: number, iteration: number) => Record<string, unknown> {
   const ids = new Map<string, number>();
   for (const { body } of captured) for (const id of [...body.matchAll(ULID), ...body.matchAll(UUID)]) if (!ids.has(id[0])) ids.set(id[0], ids.size);
   const fresh = (id: string, iteration: number) => {
@@ -128,7 +128,7 @@ function templates(captured: Captured[]): (index: number, iteration: number) => 
     JSON.parse(captured[index]!.body.replace(ULID, (id) => fresh(id, iteration)).replace(UUID, (id) => fresh(id, iteration))) as Record<string, unknown>;
 }
 
-const commands = {
+export const commands = {
   TransactWriteItems: TransactWriteItemsCommand,
   PutItem: PutItemCommand,
   UpdateItem: UpdateItemCommand,

@@ -1,0 +1,140 @@
+// The most runs per second DynamoDB Local allows on this machine, with nothing of Stagecraft around it: the
+// data-plane calls one run of the bench automation makes (captured from a real run, bench/store-calls.ts: the API's
+// transaction, Enroll's write, the action's read and transaction, the runner's execution item), replayed with fresh
+// ids by K runs in flight at once, through clients made as local mode makes them (group commit, the API's commit
+// barrier), while a reader drains the table's stream as the poller does. No HTTP API, no engine, no runner: the
+// figure is what the store itself leaves for local mode's runs per second (docs/local-performance.md, "Session 9").
+//
+//   npx tsx bench/store-ceiling.ts   (CEILING_RUNS=2000 per level, CEILING_WARMUP=600, CEILING_IN_FLIGHT=8,16,32,64)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { withoutIdleSteps, withoutSigning } from '#infra/local/clients.ts';
+import { LOCAL_JAVA_OPTIONS, createCommitTracker, localCredentials, localDynamoClient, localMaxAttempts, localRegion, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
+import { createGroupCommit } from '#infra/local/group-commit.ts';
+import { LOCAL_TABLE_NAME, ensureTable } from '#infra/local/system.ts';
+import { cpuSeconds } from './proc.ts';
+import { captureOneRun, commands, templates } from './store-calls.ts';
+
+const RUNS = Number(process.env.CEILING_RUNS ?? 2000);
+const WARMUP = Number(process.env.CEILING_WARMUP ?? 600);
+const LEVELS = (process.env.CEILING_IN_FLIGHT ?? '8,16,32,64').split(',').map(Number);
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Reads the table's stream to its end every 50 ms, shard after shard, until stopped; counts the records. */
+function drainStream(client: DynamoDBClient, streams: DynamoDBStreamsClient) {
+  let stopped = false;
+  let records = 0;
+  const done = (async () => {
+    const streamArn = (await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE_NAME }))).Table!.LatestStreamArn!;
+    const read = new Set<string>();
+    let iterator: string | undefined;
+    while (!stopped) {
+      if (!iterator) {
+        const shards = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription?.Shards ?? [];
+        const next = shards.find((shard) => !read.has(shard.ShardId!));
+        if (next) {
+          read.add(next.ShardId!);
+          iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: next.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+        }
+      }
+      if (iterator) {
+        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+        records += page.Records?.length ?? 0;
+        iterator = page.NextShardIterator;
+        if ((page.Records?.length ?? 0) === 100) continue;
+      }
+      await sleep(50);
+    }
+  })();
+  return {
+    records: () => records,
+    async stop() {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const captured = await captureOneRun();
+  const body = templates(captured);
+  // The API's transaction (the run's first call) goes through the API's client, with its commit barrier; the rest
+  // through the runtime's, as local mode sends them (infra/local/system.ts).
+  const viaApi = captured.map((call, index) => index === 0 && call.operation === 'TransactWriteItems');
+  const home = mkdtempSync(join(tmpdir(), 'stagecraft-ceiling-'));
+  const dynamo = await startDynamoDbLocal({ path: join(home, 'dynamodb'), javaOptions: LOCAL_JAVA_OPTIONS });
+  const commits = createCommitTracker();
+  const group = process.env.CEILING_SHARED_QUEUE === '0' ? true : createGroupCommit();
+  const client = (commitBarrier: boolean) =>
+    commits.observe(withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier, groupCommits: group })), { commitBarrier });
+  const api = client(true);
+  const runtime = client(false);
+  const streams = withoutSigning(
+    withoutIdleSteps(new DynamoDBStreamsClient({ endpoint: dynamo.endpoint, region: localRegion, credentials: localCredentials, maxAttempts: localMaxAttempts })),
+    localCredentials,
+    localRegion,
+  );
+  try {
+    await ensureTable(api, LOCAL_TABLE_NAME);
+    console.log(`One run's calls (${captured.length}): ${captured.map((call, index) => `${call.operation}${viaApi[index] ? ' (API)' : ''}`).join(', ')}`);
+    let iteration = 0;
+    /** `count` runs, `inFlight` at a time; every body made before the clock starts (its JSON is this bench's, not the store's). */
+    const runMany = async (count: number, inFlight: number) => {
+      const bodies = Array.from({ length: count }, () => {
+        const own = iteration++;
+        return captured.map((_, index) => body(index, own));
+      });
+      let next = 0;
+      const startedAt = performance.now();
+      await Promise.all(
+        Array.from({ length: inFlight }, async () => {
+          for (let run = next++; run < count; run = next++) {
+            for (const [index, call] of captured.entries()) await (viaApi[index] ? api : runtime).send(new commands[call.operation]!(bodies[run]![index]));
+          }
+        }),
+      );
+      return (performance.now() - startedAt) / 1000;
+    };
+    const reader = drainStream(api, streams);
+    await runMany(WARMUP, 16);
+    console.log(`\n${RUNS} runs per level after ${WARMUP} runs of warm-up; ${LOCAL_JAVA_OPTIONS}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+    console.log('| runs in flight | runs/s | JVM CPU ms/run | node CPU ms/run (SDK, clients) | machine busy (of 200 %) |');
+    console.log('|---|---|---|---|---|');
+    for (const inFlight of LEVELS) {
+      const jvmBefore = cpuSeconds([dynamo.pid!]);
+      const nodeBefore = process.cpuUsage();
+      const busyBefore = machineTicks();
+      const seconds = await runMany(RUNS, inFlight);
+      const jvm = ((cpuSeconds([dynamo.pid!]) - jvmBefore) * 1000) / RUNS;
+      const used = process.cpuUsage(nodeBefore);
+      const node = (used.user + used.system) / 1000 / RUNS;
+      const busy = machineTicks();
+      const share = (busy.busy - busyBefore.busy) / (busy.total - busyBefore.total);
+      console.log(`| ${inFlight} | ${(RUNS / seconds).toFixed(0)} | ${jvm.toFixed(1)} | ${node.toFixed(1)} | ${(share * 200).toFixed(0)} % |`);
+    }
+    await reader.stop();
+    console.log(`stream records read: ${reader.records()}`);
+  } finally {
+    api.destroy();
+    runtime.destroy();
+    streams.destroy();
+    await dynamo.stop();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/** The machine's busy and total CPU ticks so far (/proc/stat, all cores). */
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = fields[3]! + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
