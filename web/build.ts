@@ -1,6 +1,9 @@
 // How the console is built, for `npm start` (build when missing or stale, so the first start
-// after `npm install` needs no third command) and for the Console construct's asset.
-import { execFileSync } from 'node:child_process';
+// after `npm install` needs no third command) and for the Console construct's asset. Always in a
+// process of its own: Vite's bundler is a native addon whose allocator keeps what it took (~400 MB
+// of transparent huge pages on Linux) for the life of the process that loaded it, and local mode's
+// process lives for hours.
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -26,24 +29,40 @@ export function consoleBuildIsStale(): boolean {
   return sources.some((source) => newestChange(join(root, source)) > built);
 }
 
+/** The command that builds the console with the project's Vite; undefined when Vite is not installed. */
+function viteBuild(): string[] | undefined {
+  try {
+    const viteBin = join(createRequire(import.meta.url).resolve('vite/package.json'), '..', 'bin', 'vite.js');
+    return [viteBin, 'build', webRoot, '--logLevel', 'warn'];
+  } catch {
+    return undefined;
+  }
+}
+
 export async function ensureConsoleBuilt(log: (line: string) => void): Promise<void> {
   if (!consoleBuildIsStale()) return;
-  let vite: typeof import('vite');
-  try {
-    vite = await import('vite');
-  } catch {
+  const command = viteBuild();
+  if (!command) {
     log(existsSync(stamp) ? 'The console sources changed but vite is not installed: serving the previous build.' : 'The console is not built and vite is not installed (npm install installs it).');
     return;
   }
   log('Building the console (web/) …');
-  await vite.build({ configFile: join(webRoot, 'vite.config.ts'), logLevel: 'warn' });
+  const child = spawn(process.execPath, command, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) {
+    log(existsSync(stamp) ? 'The console build failed (above): serving the previous build.' : 'The console build failed (above): the console is not available, the API is.');
+  }
 }
 
 /** For CDK's synchronous local bundling: the current build copied, or a fresh one built, into `outDir`. */
 export function buildConsoleInto(outDir: string): void {
   if (consoleBuildIsStale()) {
-    const viteBin = join(createRequire(import.meta.url).resolve('vite/package.json'), '..', 'bin', 'vite.js');
-    execFileSync(process.execPath, [viteBin, 'build', webRoot, '--logLevel', 'warn'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const command = viteBuild();
+    if (!command) throw new Error('The console is not built and vite is not installed (npm install installs it).');
+    execFileSync(process.execPath, command, { stdio: ['ignore', 'ignore', 'inherit'] });
   }
   cpSync(consoleDist, outDir, { recursive: true, filter: (source) => !source.includes(`${join(consoleDist, '.vite')}`) });
 }
