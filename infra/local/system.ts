@@ -30,7 +30,6 @@ import {
 } from './dynamodb-local.ts';
 import { type LocalEngine, startLocalEngine } from './engine.ts';
 import { createLocalEventBus } from './event-bus.ts';
-import { createGroupCommit } from './group-commit.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type LocalHttpServer, startHttpServer } from './http.ts';
 import { localRoutes } from './routes.ts';
@@ -218,9 +217,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // acknowledgements, the next call of a run that waits on DynamoDB Local's queue orders after the COMMIT,
     // and the stream checkpoint settles first (docs/local-durability.md, "The engine's writes").
     const commits = createCommitTracker();
-    // One group-commit queue for both: a transaction of either goes with the other's waiting ones (one turn of
-    // DynamoDB Local's database lock for both, docs/local-performance.md).
-    const groupCommits = (options.groupCommits ?? true) && createGroupCommit();
+    const groupCommits = options.groupCommits ?? true;
     const dynamoClient = commits.observe(withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { groupCommits })), {
       commitBarrier: true,
     });

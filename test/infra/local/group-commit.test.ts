@@ -2,9 +2,9 @@
 // travel as one, and each caller still gets the answer its own transaction earns.
 import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { describe, expect, inject, it } from 'vitest';
-import { freePort, localCredentials, localDynamoClient, localRegion } from '#infra/local/dynamodb-local.ts';
-import { createGroupCommit, groupCommits } from '#infra/local/group-commit.ts';
+import { describe, expect, it } from 'vitest';
+import { freePort, localCredentials, localRegion } from '#infra/local/dynamodb-local.ts';
+import { groupCommits } from '#infra/local/group-commit.ts';
 import { createTestTable, dynamoClient } from '#test/support/table.ts';
 
 async function setUp() {
@@ -155,37 +155,5 @@ describe('group commit', () => {
     expect(merged).toEqual([2]);
     const read = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: 'd3', sk: 'item' }, ConsistentRead: true }));
     expect(read.Item).toEqual({ pk: 'd3', sk: 'item', tags: ['x'] });
-  });
-
-  it("sends two clients' transactions as one when they share a queue, and keeps the barrier of the client that has one", async () => {
-    const { tableName } = await createTestTable();
-    const merged: number[] = [];
-    const shared = createGroupCommit({ onMerged: (transactions) => merged.push(transactions) });
-    const api = localDynamoClient(inject('dynamoEndpoint'), {}, { groupCommits: shared, commitBarrier: true });
-    const runtime = localDynamoClient(inject('dynamoEndpoint'), {}, { groupCommits: shared, commitBarrier: false });
-    const listTables = { api: 0, runtime: 0 };
-    for (const [name, client] of [['api', api], ['runtime', runtime]] as const) {
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          if (context.commandName === 'ListTablesCommand') listTables[name] += 1;
-          return next(args);
-        },
-        { step: 'initialize', name: 'countListTables' },
-      );
-    }
-    const put = (id: string): TransactWriteItem => ({ Put: { TableName: tableName, Item: { pk: { S: id }, sk: { S: 'item' } } } });
-    const send = (client: DynamoDBClient, id: string) => client.send(new TransactWriteItemsCommand({ TransactItems: [put(id)] }));
-
-    await Promise.all([send(runtime, 'first'), send(api, 'api1'), send(runtime, 'run1'), send(api, 'api2'), send(runtime, 'run2')]);
-
-    // The first goes at once; the four sent meanwhile, from both clients, go together.
-    expect(merged).toEqual([4]);
-    for (const id of ['first', 'api1', 'run1', 'api2', 'run2']) {
-      const item = await runtime.send(new GetItemCommand({ TableName: tableName, Key: { pk: { S: id }, sk: { S: 'item' } }, ConsistentRead: true }));
-      expect(item.Item?.pk?.S).toBe(id);
-    }
-    // The API's callers were answered after its commit barrier; the runtime's client sends none.
-    expect(listTables.api).toBeGreaterThanOrEqual(1);
-    expect(listTables.runtime).toBe(0);
   });
 });
