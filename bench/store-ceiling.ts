@@ -13,7 +13,6 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { withoutIdleSteps, withoutSigning } from '#infra/local/clients.ts';
 import { LOCAL_JAVA_OPTIONS, createCommitTracker, localCredentials, localDynamoClient, localMaxAttempts, localRegion, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
-import { createGroupCommit } from '#infra/local/group-commit.ts';
 import { LOCAL_TABLE_NAME, ensureTable } from '#infra/local/system.ts';
 import { cpuSeconds } from './proc.ts';
 import { captureOneRun, commands, templates } from './store-calls.ts';
@@ -67,9 +66,8 @@ async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'stagecraft-ceiling-'));
   const dynamo = await startDynamoDbLocal({ path: join(home, 'dynamodb'), javaOptions: LOCAL_JAVA_OPTIONS });
   const commits = createCommitTracker();
-  const group = process.env.CEILING_SHARED_QUEUE === '0' ? true : createGroupCommit();
   const client = (commitBarrier: boolean) =>
-    commits.observe(withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier, groupCommits: group })), { commitBarrier });
+    commits.observe(withoutIdleSteps(localDynamoClient(dynamo.endpoint, { maxAttempts: localMaxAttempts }, { commitBarrier })), { commitBarrier });
   const api = client(true);
   const runtime = client(false);
   const streams = withoutSigning(
