@@ -5,7 +5,8 @@
 // barrier), while a reader drains the table's stream as the poller does. No HTTP API, no engine, no runner: the
 // figure is what the store itself leaves for local mode's runs per second (docs/local-performance.md, "Session 9").
 //
-//   npx tsx bench/store-ceiling.ts   (CEILING_RUNS=2000 per level, CEILING_WARMUP=600, CEILING_IN_FLIGHT=8,16,32,64)
+//   npx tsx bench/store-ceiling.ts   (CEILING_RUNS=2000 per level, CEILING_WARMUP=600, CEILING_IN_FLIGHT=8,16,32,64,
+//                                     CEILING_WITHOUT_ENROLL=1)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +59,24 @@ function drainStream(client: DynamoDBClient, streams: DynamoDBStreamsClient) {
 }
 
 async function main(): Promise<void> {
-  const captured = await captureOneRun();
-  const body = templates(captured);
+  const original = await captureOneRun();
+  const template = templates(original);
+  // CEILING_WITHOUT_ENROLL=1: the run as it would be if Enroll's write went into the first action's transaction
+  // (a Put of the run item, conditional on its absence, in place of the close's Update): one write fewer per run.
+  const withoutEnroll = process.env.CEILING_WITHOUT_ENROLL === '1';
+  const enrollIndex = original.findIndex((call) => call.operation === 'PutItem' && call.body.includes('"sk":{"S":"run"}'));
+  const closeIndex = original.findLastIndex((call) => call.operation === 'TransactWriteItems' && call.body.includes('"sk":{"S":"run"}'));
+  if (withoutEnroll && (enrollIndex < 0 || closeIndex < 0)) throw new Error("CEILING_WITHOUT_ENROLL: the run's Enroll or closing transaction was not captured");
+  const kept = original.flatMap((call, index) => (withoutEnroll && index === enrollIndex ? [] : [{ call, index }]));
+  const captured = kept.map(({ call }) => call);
+  const body = (index: number, iteration: number) => {
+    const originalIndex = kept[index]!.index;
+    const parsed = template(originalIndex, iteration) as { TransactItems?: Array<Record<string, { Key?: { sk?: { S?: string } } }>> };
+    if (!withoutEnroll || originalIndex !== closeIndex) return parsed;
+    const enroll = template(enrollIndex, iteration) as { TableName: string; Item: Record<string, unknown> };
+    const run = { Put: { TableName: enroll.TableName, Item: enroll.Item, ConditionExpression: 'attribute_not_exists(pk)' } };
+    return { ...parsed, TransactItems: parsed.TransactItems!.map((item) => (item.Update?.Key?.sk?.S === 'run' ? run : item)) };
+  };
   // The API's transaction (the run's first call) goes through the API's client, with its commit barrier; the rest
   // through the runtime's, as local mode sends them (infra/local/system.ts).
   const viaApi = captured.map((call, index) => index === 0 && call.operation === 'TransactWriteItems');
@@ -77,7 +94,9 @@ async function main(): Promise<void> {
   );
   try {
     await ensureTable(api, LOCAL_TABLE_NAME);
-    console.log(`One run's calls (${captured.length}): ${captured.map((call, index) => `${call.operation}${viaApi[index] ? ' (API)' : ''}`).join(', ')}`);
+    console.log(
+      `One run's calls (${captured.length}${withoutEnroll ? ", without Enroll's write" : ''}): ${captured.map((call, index) => `${call.operation}${viaApi[index] ? ' (API)' : ''}`).join(', ')}`,
+    );
     let iteration = 0;
     /** `count` runs, `inFlight` at a time; every body made before the clock starts (its JSON is this bench's, not the store's). */
     const runMany = async (count: number, inFlight: number) => {
