@@ -4,7 +4,7 @@
 // of transparent huge pages on Linux) for the life of the process that loaded it, and local mode's
 // process lives for hours.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,8 +39,49 @@ function viteBuild(): string[] | undefined {
   }
 }
 
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Runs `work` while holding `lockFile` (created exclusively, holding this process's id): other processes wait
+ * for it, so two builds never write one folder at once (test files in parallel workers, two starts). A lock whose
+ * process has ended is taken over.
+ */
+export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, pollMs = 200): Promise<T> {
+  for (;;) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    const holder = Number(existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : NaN);
+    // An empty file is a lock being written this instant: wait for it like any other.
+    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) rmSync(lockFile, { force: true });
+    else await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lockFile, { force: true });
+  }
+}
+
 export async function ensureConsoleBuilt(log: (line: string) => void): Promise<void> {
   if (!consoleBuildIsStale()) return;
+  // Another process may be building it: wait for it, and build only if it is still stale then.
+  await withFileLock(join(webRoot, '.console-build.lock'), async () => {
+    if (consoleBuildIsStale()) await buildConsole(log);
+  });
+}
+
+async function buildConsole(log: (line: string) => void): Promise<void> {
   const command = viteBuild();
   if (!command) {
     log(existsSync(stamp) ? 'The console sources changed but vite is not installed: serving the previous build.' : 'The console is not built and vite is not installed (npm install installs it).');
