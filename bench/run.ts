@@ -13,6 +13,7 @@ import type { Logger } from '#shared/ports.ts';
 import { consoleFigures } from './console.ts';
 import { functionFigures } from './functions.ts';
 import { benchRunLog } from './console-runs.ts';
+import { storeCeiling } from './store-ceiling.ts';
 import { type PhaseResult, burstPhase, createBenchAutomation, idleCpu, idleRss, startLocalProcess, steadyPhase } from './local-load.ts';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -169,6 +170,13 @@ async function triggerToActionDone(): Promise<void> {
   } finally {
     await system.stop();
   }
+  // What the store allows by itself, for the runs/s above (BENCH_CEILING=0 skips it).
+  if (process.env.BENCH_CEILING === '0') return;
+  const [ceiling] = await storeCeiling({ runs: 2000, warmup: 3000, inFlight: [32] });
+  console.log(
+    `\nDynamoDB Local by itself (bench/store-ceiling.ts: one run's store calls replayed, 32 runs in flight, after 3,000 runs of warm-up): ` +
+      `${ceiling!.runsPerSecond.toFixed(0)} runs/s, JVM ${ms(ceiling!.jvmMsPerRun)} + node ${ms(ceiling!.nodeMsPerRun)} per run, machine ${(ceiling!.machineBusy * 200).toFixed(0)} % busy of 200 % — the most runs/s local mode can reach with it`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -18,9 +18,6 @@ import { LOCAL_TABLE_NAME, ensureTable } from '#infra/local/system.ts';
 import { cpuSeconds } from './proc.ts';
 import { captureOneRun, commands, templates } from './store-calls.ts';
 
-const RUNS = Number(process.env.CEILING_RUNS ?? 2000);
-const WARMUP = Number(process.env.CEILING_WARMUP ?? 600);
-const LEVELS = (process.env.CEILING_IN_FLIGHT ?? '8,16,32,64').split(',').map(Number);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Reads the table's stream to its end every 50 ms, shard after shard, until stopped; counts the records. */
@@ -58,12 +55,33 @@ function drainStream(client: DynamoDBClient, streams: DynamoDBStreamsClient) {
   };
 }
 
-async function main(): Promise<void> {
+export interface CeilingOptions {
+  /** Runs measured per level. */
+  runs: number;
+  /** Runs before the first level, 16 in flight: what the JIT compiles first. */
+  warmup: number;
+  /** Runs in flight, one level each. */
+  inFlight: number[];
+  /** The run with Enroll's write in the action's transaction instead. */
+  withoutEnroll?: boolean;
+}
+
+export interface CeilingLevel {
+  inFlight: number;
+  runsPerSecond: number;
+  jvmMsPerRun: number;
+  nodeMsPerRun: number;
+  /** Of both cores, 0–1. */
+  machineBusy: number;
+}
+
+/** Replays one run's store calls at each level of runs in flight; see the top of this file. */
+export async function storeCeiling(options: CeilingOptions, log: (line: string) => void = () => {}): Promise<CeilingLevel[]> {
   const original = await captureOneRun();
   const template = templates(original);
-  // CEILING_WITHOUT_ENROLL=1: the run as it would be if Enroll's write went into the first action's transaction
-  // (a Put of the run item, conditional on its absence, in place of the close's Update): one write fewer per run.
-  const withoutEnroll = process.env.CEILING_WITHOUT_ENROLL === '1';
+  // Without Enroll: the run as it would be if Enroll's write went into the first action's transaction (a Put of
+  // the run item, conditional on its absence, in place of the close's Update): one write fewer per run.
+  const withoutEnroll = options.withoutEnroll ?? false;
   const enrollIndex = original.findIndex((call) => call.operation === 'PutItem' && call.body.includes('"sk":{"S":"run"}'));
   const closeIndex = original.findLastIndex((call) => call.operation === 'TransactWriteItems' && call.body.includes('"sk":{"S":"run"}'));
   if (withoutEnroll && (enrollIndex < 0 || closeIndex < 0)) throw new Error("CEILING_WITHOUT_ENROLL: the run's Enroll or closing transaction was not captured");
@@ -94,7 +112,7 @@ async function main(): Promise<void> {
   );
   try {
     await ensureTable(api, LOCAL_TABLE_NAME);
-    console.log(
+    log(
       `One run's calls (${captured.length}${withoutEnroll ? ", without Enroll's write" : ''}): ${captured.map((call, index) => `${call.operation}${viaApi[index] ? ' (API)' : ''}`).join(', ')}`,
     );
     let iteration = 0;
@@ -116,24 +134,26 @@ async function main(): Promise<void> {
       return (performance.now() - startedAt) / 1000;
     };
     const reader = drainStream(api, streams);
-    await runMany(WARMUP, 16);
-    console.log(`\n${RUNS} runs per level after ${WARMUP} runs of warm-up; ${LOCAL_JAVA_OPTIONS}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-    console.log('| runs in flight | runs/s | JVM CPU ms/run | node CPU ms/run (SDK, clients) | machine busy (of 200 %) |');
-    console.log('|---|---|---|---|---|');
-    for (const inFlight of LEVELS) {
+    await runMany(options.warmup, 16);
+    const levels: CeilingLevel[] = [];
+    for (const inFlight of options.inFlight) {
       const jvmBefore = cpuSeconds([dynamo.pid!]);
       const nodeBefore = process.cpuUsage();
       const busyBefore = machineTicks();
-      const seconds = await runMany(RUNS, inFlight);
-      const jvm = ((cpuSeconds([dynamo.pid!]) - jvmBefore) * 1000) / RUNS;
+      const seconds = await runMany(options.runs, inFlight);
       const used = process.cpuUsage(nodeBefore);
-      const node = (used.user + used.system) / 1000 / RUNS;
       const busy = machineTicks();
-      const share = (busy.busy - busyBefore.busy) / (busy.total - busyBefore.total);
-      console.log(`| ${inFlight} | ${(RUNS / seconds).toFixed(0)} | ${jvm.toFixed(1)} | ${node.toFixed(1)} | ${(share * 200).toFixed(0)} % |`);
+      levels.push({
+        inFlight,
+        runsPerSecond: options.runs / seconds,
+        jvmMsPerRun: ((cpuSeconds([dynamo.pid!]) - jvmBefore) * 1000) / options.runs,
+        nodeMsPerRun: (used.user + used.system) / 1000 / options.runs,
+        machineBusy: (busy.busy - busyBefore.busy) / (busy.total - busyBefore.total),
+      });
     }
     await reader.stop();
-    console.log(`stream records read: ${reader.records()}`);
+    log(`stream records read: ${reader.records()}`);
+    return levels;
   } finally {
     api.destroy();
     runtime.destroy();
@@ -151,7 +171,20 @@ function machineTicks(): { busy: number; total: number } {
   return { busy: total - idle, total };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const options = {
+    runs: Number(process.env.CEILING_RUNS ?? 2000),
+    warmup: Number(process.env.CEILING_WARMUP ?? 600),
+    inFlight: (process.env.CEILING_IN_FLIGHT ?? '8,16,32,64').split(',').map(Number),
+    withoutEnroll: process.env.CEILING_WITHOUT_ENROLL === '1',
+  };
+  const levels = await storeCeiling(options, (line) => console.log(line));
+  console.log(`\n${options.runs} runs per level after ${options.warmup} runs of warm-up; ${LOCAL_JAVA_OPTIONS}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  console.log('| runs in flight | runs/s | JVM CPU ms/run | node CPU ms/run (SDK, clients) | machine busy (of 200 %) |');
+  console.log('|---|---|---|---|---|');
+  for (const level of levels) {
+    console.log(
+      `| ${level.inFlight} | ${level.runsPerSecond.toFixed(0)} | ${level.jvmMsPerRun.toFixed(1)} | ${level.nodeMsPerRun.toFixed(1)} | ${(level.machineBusy * 200).toFixed(0)} % |`,
+    );
+  }
+}
