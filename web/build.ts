@@ -48,12 +48,23 @@ const alive = (pid: number) => {
   }
 };
 
+export interface FileLockOptions {
+  /** @default 200 */
+  pollMs?: number;
+  /** A lock older than this is taken over whoever holds it (a process id reused after a reboot). @default 10 min */
+  staleAfterMs?: number;
+  /** Told once when the lock is held by another process and this one waits. */
+  onWait?: (holder: number) => void;
+}
+
 /**
  * Runs `work` while holding `lockFile` (created exclusively, holding this process's id): other processes wait
  * for it, so two builds never write one folder at once (test files in parallel workers, two starts). A lock whose
- * process has ended is taken over.
+ * process has ended, or older than `staleAfterMs`, is taken over.
  */
-export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, pollMs = 200): Promise<T> {
+export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
+  const { pollMs = 200, staleAfterMs = 10 * 60_000, onWait } = options;
+  let told = false;
   for (;;) {
     try {
       writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
@@ -61,10 +72,23 @@ export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    const holder = Number(existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : NaN);
+    let holder = Number.NaN;
+    let ageMs = 0;
+    try {
+      holder = Number(readFileSync(lockFile, 'utf8'));
+      ageMs = Date.now() - statSync(lockFile).mtimeMs;
+    } catch {
+      continue; // Released meanwhile: try again at once.
+    }
     // An empty file is a lock being written this instant: wait for it like any other.
-    if (Number.isInteger(holder) && holder > 0 && !alive(holder)) rmSync(lockFile, { force: true });
-    else await new Promise((resolve) => setTimeout(resolve, pollMs));
+    const ended = Number.isInteger(holder) && holder > 0 && !alive(holder);
+    if (ended || ageMs > staleAfterMs) {
+      rmSync(lockFile, { force: true });
+      continue;
+    }
+    if (!told) onWait?.(holder);
+    told = true;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
   try {
     return await work();
@@ -76,9 +100,13 @@ export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, 
 export async function ensureConsoleBuilt(log: (line: string) => void): Promise<void> {
   if (!consoleBuildIsStale()) return;
   // Another process may be building it: wait for it, and build only if it is still stale then.
-  await withFileLock(join(webRoot, '.console-build.lock'), async () => {
-    if (consoleBuildIsStale()) await buildConsole(log);
-  });
+  await withFileLock(
+    join(webRoot, '.console-build.lock'),
+    async () => {
+      if (consoleBuildIsStale()) await buildConsole(log);
+    },
+    { onWait: (holder) => log(`Waiting for the console build of another process (${holder}) …`) },
+  );
 }
 
 async function buildConsole(log: (line: string) => void): Promise<void> {

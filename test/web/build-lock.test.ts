@@ -1,6 +1,6 @@
 // The console's build lock (web/build.ts): one build at a time across processes, a lock left by an ended one taken over.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ describe('the console build lock', () => {
           await sleep(50);
           events.push(`${name} out`);
         },
-        10,
+        { pollMs: 10 },
       );
 
     await Promise.all([hold('a'), hold('b')]);
@@ -43,7 +43,8 @@ describe('the console build lock', () => {
     writeFileSync(lock, String(process.pid));
     let ran = false;
 
-    const waiting = withFileLock(lock, async () => (ran = true), 10);
+    const waitedFor: number[] = [];
+    const waiting = withFileLock(lock, async () => (ran = true), { pollMs: 10, onWait: (holder) => waitedFor.push(holder) });
     await sleep(100);
     const ranWhileHeld = ran;
     rmSync(lock);
@@ -51,6 +52,8 @@ describe('the console build lock', () => {
 
     expect(ranWhileHeld).toBe(false);
     expect(ran).toBe(true);
+    // Told once, with the holder's id.
+    expect(waitedFor).toEqual([process.pid]);
   });
 
   it('takes over a lock whose process has ended, and releases it after a failed holder', async () => {
@@ -58,8 +61,21 @@ describe('the console build lock', () => {
     const ended = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(lock, String(ended));
 
-    await expect(withFileLock(lock, async () => Promise.reject(new Error('build failed')), 10)).rejects.toThrow('build failed');
+    await expect(withFileLock(lock, async () => Promise.reject(new Error('build failed')), { pollMs: 10 })).rejects.toThrow('build failed');
 
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('takes over a lock older than staleAfterMs even when its process id is alive (reused after a reboot)', async () => {
+    const lock = lockFile();
+    writeFileSync(lock, String(process.pid));
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(lock, old, old);
+    let ran = false;
+
+    await withFileLock(lock, async () => (ran = true), { pollMs: 10, staleAfterMs: 30_000 });
+
+    expect(ran).toBe(true);
     expect(existsSync(lock)).toBe(false);
   });
 });
