@@ -51,16 +51,7 @@ export function cpuSeconds(pids: number[]): number {
 
 /** Resident memory of the processes, in bytes. */
 export function rssBytes(pids: number[]): number {
-  let kb = 0;
-  for (const pid of pids) {
-    try {
-      const line = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      kb += Number(line?.[1] ?? 0);
-    } catch {
-      // Gone.
-    }
-  }
-  return kb * 1024;
+  return rssParts(pids).reduce((sum, part) => sum + part.rss, 0);
 }
 
 /** Each process's resident memory and what it is made of (anonymous, file-backed, shared), to name who grew. */
@@ -75,6 +66,14 @@ export function rssParts(pids: number[]): { pid: number; name: string; rss: numb
       return [];
     }
   });
+}
+
+/** The machine's busy and total CPU ticks so far (/proc/stat, all cores). */
+export function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  const idle = fields[3]! + (fields[4] ?? 0);
+  return { busy: total - idle, total };
 }
 
 /** TCP connections node's http agents (the SDK clients') opened since `countConnections` was called: keep-alive reuses them. */

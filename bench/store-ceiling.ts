@@ -15,7 +15,7 @@ import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetSha
 import { withoutIdleSteps, withoutSigning } from '#infra/local/clients.ts';
 import { LOCAL_JAVA_OPTIONS, createCommitTracker, localCredentials, localDynamoClient, localMaxAttempts, localRegion, startDynamoDbLocal } from '#infra/local/dynamodb-local.ts';
 import { LOCAL_TABLE_NAME, ensureTable } from '#infra/local/system.ts';
-import { cpuSeconds } from './proc.ts';
+import { cpuSeconds, machineTicks } from './proc.ts';
 import { captureOneRun, commands, templates } from './store-calls.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -163,13 +163,6 @@ export async function storeCeiling(options: CeilingOptions, log: (line: string) 
   }
 }
 
-/** The machine's busy and total CPU ticks so far (/proc/stat, all cores). */
-function machineTicks(): { busy: number; total: number } {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = fields.reduce((sum, value) => sum + value, 0);
-  const idle = fields[3]! + (fields[4] ?? 0);
-  return { busy: total - idle, total };
-}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const options = {

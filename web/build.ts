@@ -8,6 +8,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeF
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isNodeProcess } from '#infra/local/processes.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const webRoot = join(root, 'web');
@@ -38,15 +39,6 @@ function viteBuild(): string[] | undefined {
     return undefined;
   }
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 export interface FileLockOptions {
   /** @default 200 */
@@ -81,7 +73,7 @@ export async function withFileLock<T>(lockFile: string, work: () => Promise<T>, 
       continue; // Released meanwhile: try again at once.
     }
     // An empty file is a lock being written this instant: wait for it like any other.
-    const ended = Number.isInteger(holder) && holder > 0 && !alive(holder);
+    const ended = Number.isInteger(holder) && holder > 0 && !isNodeProcess(holder);
     if (ended || ageMs > staleAfterMs) {
       rmSync(lockFile, { force: true });
       continue;

@@ -32,6 +32,7 @@ import { type LocalEngine, startLocalEngine } from './engine.ts';
 import { createLocalEventBus } from './event-bus.ts';
 import { type LocalEvents, startLocalEvents } from './events.ts';
 import { type LocalHttpServer, startHttpServer } from './http.ts';
+import { isNodeProcess } from './processes.ts';
 import { localRoutes } from './routes.ts';
 import { seedWorkspace } from './seed.ts';
 import { type Backpressure, DEFAULT_MAX_LAG_MS, createBackpressure } from './status.ts';
@@ -102,21 +103,6 @@ export interface LocalSystem {
 interface RunningMarker {
   pid: number;
   dynamoPid?: number;
-}
-
-/** Whether `pid` is a live Node process (a pid reused by another program after a crash is not). */
-function isNodeProcess(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
-  } catch {
-    // No /proc (macOS): a live pid is taken for the other run.
-    return true;
-  }
 }
 
 /** A DynamoDB Local someone else started and stops. */
