@@ -9,9 +9,9 @@ import { silentLogger } from '#test/support/table.ts';
 let home: string;
 let system: LocalSystem | undefined;
 
-async function http(method: string, path: string, options: { token?: string; apiKey?: string; body?: unknown } = {}) {
+async function http(method: string, path: string, options: { token?: string; apiKey?: string; body?: unknown; headers?: Record<string, string> } = {}) {
   if (!system) throw new Error('system not started');
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.apiKey) headers['x-api-key'] = options.apiKey;
   const response = await fetch(`${system.http.url}${path}`, {
@@ -85,6 +85,27 @@ describe('a newcomer’s first session', () => {
       'stageChanged by admin',
       'created by admin',
     ]);
+  });
+});
+
+describe('a POST repeated with the same Idempotency-Key', () => {
+  it('creates one contact, answers both alike, and the API goes on answering', async () => {
+    // Prepare
+    const { integrationKey } = system!.credentials;
+    const name = `Idempotent ${Date.now()}`;
+    const post = () => http('POST', '/contacts', { apiKey: integrationKey, headers: { 'idempotency-key': `key-${name}` }, body: { name } });
+
+    // Act
+    const first = await post();
+    const second = await post();
+    const found = await http('GET', `/contacts?q=${encodeURIComponent(name)}`, { apiKey: integrationKey });
+    const status = await http('GET', '/local/status', { token: system!.credentials.adminToken });
+
+    // Assess
+    expect(first.status).toBe(201);
+    expect(second).toEqual(first);
+    expect(found.body.items.map((contact: { id: string }) => contact.id)).toEqual([first.body.id]);
+    expect(status.status).toBe(200);
   });
 });
 

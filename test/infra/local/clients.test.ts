@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { describe, expect, inject, it } from 'vitest';
 import { withoutIdleSteps } from '#infra/local/clients.ts';
 import { localDynamoClient } from '#infra/local/dynamodb-local.ts';
+import { idempotencyPersistence } from '#shared/store/idempotency.ts';
 import { createTableInput } from '#shared/store/table.ts';
 
 async function leanClient() {
@@ -19,7 +20,7 @@ async function leanClient() {
   );
   const tableName = `clients-${process.pid}-${Date.now()}`;
   await client.send(new CreateTableCommand(createTableInput(tableName)));
-  return { documents: DynamoDBDocumentClient.from(client), tableName, headers };
+  return { client, documents: DynamoDBDocumentClient.from(client), tableName, headers };
 }
 
 describe('withoutIdleSteps', () => {
@@ -60,5 +61,18 @@ describe('withoutIdleSteps', () => {
     const added = Object.keys(sent).filter((name) => /^(user-agent|x-amz-user-agent|x-amzn-trace-id|host)$/i.test(name));
     expect(added).toEqual([]);
     expect(sent['x-amz-target']).toBe('DynamoDB_20120810.GetItem');
+  });
+
+  it('keeps the names of the steps it drops, for steps other libraries place after them', async () => {
+    // Prepare: the API's idempotency store (Powertools) places its user-agent step after the SDK's.
+    const { client, documents, tableName, headers } = await leanClient();
+    idempotencyPersistence(tableName, client);
+
+    // Act
+    const read = await documents.send(new GetCommand({ TableName: tableName, Key: { pk: 'contact#4', sk: 'contact' } }));
+
+    // Assess
+    expect(read.Item).toBeUndefined();
+    expect(headers.at(-1)?.['user-agent']).toMatch(/^PT\/idempotency\//);
   });
 });
