@@ -22,7 +22,7 @@ import { createCallWebhook } from './webhook.ts';
 
 export type { ActionConfig, MailRef, RecordRef, StepContext, StepOutcome } from './step-outcome.ts';
 export { StepFailed, recordRef } from './step-outcome.ts';
-import { type ActionConfig, type RecordRef, type StepContext, StepFailed, type StepOutcome, recordRef, stepWrite } from './step-outcome.ts';
+import { type ActionConfig, type RecordRef, type StepContext, StepFailed, type StepOutcome, recordRef, stepScope, stepWrite } from './step-outcome.ts';
 
 const noop = (done: string, reason: string): StepOutcome => ({ result: 'noop', done, reason });
 
@@ -58,7 +58,7 @@ async function createOnce(
     done: `${done(record)}${created ? '' : ' (by an earlier attempt)'}`,
     records: [recordRef(type, record, 'created')],
   });
-  const id = stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt);
+  const id = stepId(stepScope(ctx), ctx.stepIndex, ctx.plannedAt);
   const alongside = ctx.logWith?.((record) => outcomeOf(record, true));
   try {
     return outcomeOf(await deps.records.create(type, data, caller, { id, ...(alongside ? { alongside } : {}) }), true);
@@ -189,7 +189,7 @@ export function createActions(deps: ActionDeps) {
       const to = await recipient(action, ctx, entity);
       if (!to) throw new StepFailed(`no address to mail: ${recipientName(action)} has no e-mail address`);
       const subject = await ctx.render(String(action.subject));
-      if (!(await store.stepMarkers.claim(ctx.runId, ctx.stepIndex))) {
+      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) {
         return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject, status: 'sent' }] };
       }
       let outcome: Awaited<ReturnType<SendMail>>;
@@ -201,7 +201,7 @@ export function createActions(deps: ActionDeps) {
           tags: { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex) },
         });
       } catch (error) {
-        await store.stepMarkers.release(ctx.runId, ctx.stepIndex);
+        await store.stepMarkers.release(stepScope(ctx), ctx.stepIndex);
         throw error;
       }
       if (!outcome.sent) {
@@ -216,7 +216,7 @@ export function createActions(deps: ActionDeps) {
       if (!userId) throw new StepFailed(action.to === 'userId' ? 'the step names no user to notify' : `the ${ctx.entityType} has no responsible user to notify`);
       const user = await requireUser(userId);
       const message = await ctx.render(String(action.message));
-      const id = stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt);
+      const id = stepId(stepScope(ctx), ctx.stepIndex, ctx.plannedAt);
       const { created } = await store.notifications.add({ id, userId, message, from: { automationId: ctx.automationId, runId: ctx.runId } });
       const email = str(user.email);
       // The mail goes out with the first delivery only; a retry finds the notification stored.

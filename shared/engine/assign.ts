@@ -6,7 +6,7 @@ import type { RecordService } from '#shared/crm/records.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import type { FieldIssue } from '#shared/errors.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type ActionConfig, type StepContext, StepFailed, type StepOutcome, recordRef, stepWrite } from './step-outcome.ts';
+import { type ActionConfig, type StepContext, StepFailed, type StepOutcome, recordRef, stepScope, stepWrite } from './step-outcome.ts';
 
 /** Records that have a responsible user. */
 export const assignableTypes: readonly EntityType[] = ['contact', 'lead', 'deal', 'activity'];
@@ -37,7 +37,7 @@ export function createAssign(deps: { store: Store; records: RecordService }) {
   const { store } = deps;
 
   return async function assign(action: ActionConfig, ctx: StepContext, entity: Entity, caller: Caller): Promise<StepOutcome> {
-    const { value: userId, first } = await store.counters.chooseOnce(ctx.runId, ctx.stepIndex, async () => {
+    const { value: userId, first } = await store.counters.chooseOnce(stepScope(ctx), ctx.stepIndex, async () => {
       const users = await candidates(store, action);
       if (users.length === 0) {
         throw new StepFailed(Array.isArray(action.users) ? 'none of the listed users is active' : `no active user has the role ${String(action.role)}`);

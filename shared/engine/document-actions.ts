@@ -14,7 +14,7 @@ import type { SendSms } from '#shared/sms/guarded-sms.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, recordRef } from './step-outcome.ts';
+import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, recordRef, stepScope } from './step-outcome.ts';
 
 export interface DocumentActionDeps {
   links: DocumentLinkService;
@@ -42,7 +42,7 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
     const event = ctx.event;
     if (event?.entityType === 'document' && typeof event.entityId === 'string') return store.records.get('document', event.entityId);
     for (let step = ctx.stepIndex - 1; step >= 1; step--) {
-      const made = await store.records.get('document', stepId(ctx.runId, step, ctx.plannedAt));
+      const made = await store.records.get('document', stepId(stepScope(ctx), step, ctx.plannedAt));
       if (made) return made;
     }
     return undefined;
@@ -63,7 +63,7 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
 
   return {
     async createDocument(action, ctx, _entity, caller) {
-      const id = stepId(ctx.runId, ctx.stepIndex, ctx.plannedAt);
+      const id = stepId(stepScope(ctx), ctx.stepIndex, ctx.plannedAt);
       const data = {
         templateId: action.templateId,
         entityType: ctx.entityType,
@@ -90,7 +90,7 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
       if (channel === 'sms' && !documents.sendSms) throw new StepFailed('No SMS channel is configured.');
       const subject = str(action.subject) ?? String(document.title);
       const sentBefore = { result: 'changed', done: `sent ${to} a link to document ${document.id} (by an earlier attempt)` } as const;
-      if (!(await store.stepMarkers.claim(ctx.runId, ctx.stepIndex))) return channel === 'email' ? { ...sentBefore, mails: [{ to, subject, status: 'sent' }] } : sentBefore;
+      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) return channel === 'email' ? { ...sentBefore, mails: [{ to, subject, status: 'sent' }] } : sentBefore;
       try {
         const { url, link } = await documents.links.issue(document.id, { channel, address: to });
         const intro = str(action.message) ?? `${String(document.title)} is ready for you.`;
@@ -105,7 +105,7 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
         }
         return { result: 'changed', done: `sent ${outcome.to} link ${link.linkId} to document ${document.id}`, ...mails('sent', { messageId: outcome.messageId }) };
       } catch (error) {
-        await store.stepMarkers.release(ctx.runId, ctx.stepIndex);
+        await store.stepMarkers.release(stepScope(ctx), ctx.stepIndex);
         throw error;
       }
     },

@@ -39,6 +39,7 @@ import type { Clock, Logger, RunMetrics } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import { RunNotOpen, type StepRecord, type StepWrite, StepRecordedAlready } from '#shared/store/run-log.ts';
 import type { Actions, StepContext, StepOutcome } from './actions.ts';
+import { stepScope } from './step-outcome.ts';
 
 export interface RunActionDeps {
   store: Store;
@@ -143,7 +144,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         automation: { id: payload.automationId, name: payload.automationName },
         run: { id: payload.runId, ...(planned.dueAt ? { dueAt: planned.dueAt } : {}) },
         now: clock.now(),
-        ...(payload.readsSteps ? { steps: await store.webhooks.results(payload.runId) } : {}),
+        ...(payload.readsSteps ? { steps: await store.webhooks.results(stepScope(payload)) } : {}),
       }),
       ...(await documentVariablesOf(store, payload.event)),
     };

@@ -36,6 +36,13 @@ export interface StepContext {
   logWith?(outcomeOf: (record: Entity) => StepOutcome, actor?: Actor): WrittenAlongside;
 }
 
+/**
+ * What a step's once-only work is keyed on (the ids of what it creates, its mail marker, its round-robin choice,
+ * its webhook's result): the run of one automation. A run's id is its trigger event's id, which every automation
+ * that event matches shares, so the automation's id is part of the key.
+ */
+export const stepScope = (ctx: Pick<StepContext, 'automationId' | 'runId'>): string => `${ctx.automationId}#${ctx.runId}`;
+
 /** A record a step created, changed or deleted: enough to link to it at that version. */
 export interface RecordRef {
   type: EntityType;

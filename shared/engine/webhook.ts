@@ -8,7 +8,7 @@ import { WebhookUnavailable } from '#shared/automation/run-errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import { TargetRefused, TargetUnreachable, type WebhookSender } from '#shared/webhooks/outbound.ts';
 import { SIGNATURE_HEADER, signWebhook } from '#shared/webhooks/signature.ts';
-import { type ActionConfig, type StepContext, StepFailed, type StepOutcome } from './step-outcome.ts';
+import { type ActionConfig, type StepContext, StepFailed, type StepOutcome, stepScope } from './step-outcome.ts';
 
 /** How much of a response the run log keeps. */
 const EXCERPT = 1000;
@@ -42,8 +42,9 @@ export function createCallWebhook(deps: { store: Store; send: WebhookSender }) {
       ...((action.headers as Record<string, string> | undefined) ?? {}),
       'content-type': 'application/json',
       'user-agent': 'Stagecraft-Webhooks/1',
-      // The same for every attempt of the step: a receiver that saw it already can answer 2xx and do nothing.
-      'idempotency-key': `${ctx.runId}-${ctx.stepIndex}`,
+      // The same for every attempt of the step, and another automation's step on the same event has its own: a
+      // receiver that saw it already can answer 2xx and do nothing.
+      'idempotency-key': `${ctx.automationId}-${ctx.runId}-${ctx.stepIndex}`,
     };
     if (typeof action.secretId === 'string') {
       const secret = await deps.store.webhooks.secretValue(action.secretId);
@@ -68,7 +69,7 @@ export function createCallWebhook(deps: { store: Store; send: WebhookSender }) {
     if (response.status >= 400 || response.status < 200) throw new WebhookRefused(`${said}: ${excerpt}`);
     if (typeof action.name === 'string') {
       const json = response.body.length <= KEPT_RESPONSE ? parsedJson(response.body) : undefined;
-      await deps.store.webhooks.putResult(ctx.runId, action.name, { status: response.status, response: json ?? response.body.slice(0, KEPT_RESPONSE) });
+      await deps.store.webhooks.putResult(stepScope(ctx), action.name, { status: response.status, response: json ?? response.body.slice(0, KEPT_RESPONSE) });
     }
     return { result: 'changed', done: said, webhook: { status: response.status, response: excerpt } };
   };

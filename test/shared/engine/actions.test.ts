@@ -183,6 +183,57 @@ describe('sendEmail', () => {
   });
 });
 
+describe('two automations matching one event', () => {
+  // A run's id is its trigger event's id: every automation the event matches runs under the same one.
+  const twin = (ctx: StepContext): StepContext => ({ ...ctx, automationId: 'auto-2', automationName: 'Twin automation' });
+
+  it('each create its own lead', async () => {
+    // Prepare
+    const { deal } = await aContactAndDeal();
+    const ctx = stepContext('deal', deal);
+
+    // Act
+    const first = await actions.runStep({ type: 'createLead', title: 'From one' }, ctx, deal);
+    const second = await actions.runStep({ type: 'createLead', title: 'From two' }, twin(ctx), deal);
+
+    // Assess
+    expect(second.records?.[0]?.id).not.toBe(first.records?.[0]?.id);
+    expect(second.done).not.toMatch(/earlier attempt/);
+    expect((await t.app.store.records.require('lead', second.records![0]!.id)).title).toBe('From two');
+  });
+
+  it('each send their own mail', async () => {
+    // Prepare
+    const { deal } = await aContactAndDeal();
+    const ctx = stepContext('deal', deal);
+    const before = readdirSync(outbox).length;
+
+    // Act
+    await actions.runStep({ type: 'sendEmail', to: 'contact', subject: 'One', body: 'b' }, ctx, deal);
+    const second = await actions.runStep({ type: 'sendEmail', to: 'contact', subject: 'Two', body: 'b' }, twin(ctx), deal);
+
+    // Assess
+    expect(readdirSync(outbox).length).toBe(before + 2);
+    expect(second.done).not.toMatch(/earlier attempt/);
+  });
+
+  it('each notify', async () => {
+    // Prepare
+    const { deal } = await aContactAndDeal();
+    const ctx = stepContext('deal', deal);
+
+    // Act
+    const first = await actions.runStep({ type: 'notify', to: 'userId', userId: t.admin.id, message: `one ${ctx.runId}` }, ctx, deal);
+    const second = await actions.runStep({ type: 'notify', to: 'userId', userId: t.admin.id, message: `two ${ctx.runId}` }, twin(ctx), deal);
+
+    // Assess
+    const inbox = await t.app.store.notifications.list(t.admin.id, { limit: 100 });
+    const ids = [first, second].map((outcome) => outcome.notifications?.[0]?.id);
+    expect(new Set(ids).size).toBe(2);
+    expect(inbox.items.filter((notification) => notification.message.endsWith(ctx.runId)).map((notification) => notification.message).sort()).toEqual([`one ${ctx.runId}`, `two ${ctx.runId}`]);
+  });
+});
+
 describe('sendEmail with nobody to mail', () => {
   it('fails the step naming the missing address', async () => {
     const { deal } = await aContactAndDeal({ emails: [] });

@@ -7,6 +7,7 @@ import type { CheckConditionsPayload, CheckedLine, RunActionPayload } from '#sha
 import type { Entity } from '#shared/domain/entities.ts';
 import { createActions } from '#shared/engine/actions.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
+import { stepScope } from '#shared/engine/step-outcome.ts';
 import { VersionMismatch } from '#shared/errors.ts';
 import { RunClosedAlready } from '#shared/automation/run-errors.ts';
 import { stepId } from '#shared/ids.ts';
@@ -119,7 +120,7 @@ describe('an action Task', () => {
     const answer = (await handleTask(payload)) as { records: Array<{ id: string }>; carry: { planned: unknown } };
 
     // Assess
-    expect(answer.records[0]?.id).toBe(stepId(payload.runId, 1, new Date(plannedAt)));
+    expect(answer.records[0]?.id).toBe(stepId(stepScope(payload), 1, new Date(plannedAt)));
     expect(answer.carry.planned).toEqual({ plannedAt });
   });
 
@@ -135,7 +136,7 @@ describe('an action Task', () => {
     const answer = (await handleTask(payload)) as { records: Array<{ id: string }>; carry: { planned: unknown } };
 
     // Assess
-    expect(answer.records[0]?.id).toBe(stepId(payload.runId, 1, new Date(dueAt)));
+    expect(answer.records[0]?.id).toBe(stepId(stepScope(payload), 1, new Date(dueAt)));
     expect(answer.carry.planned).toEqual({ plannedAt: dueAt, dueAt });
   });
 
