@@ -13,6 +13,8 @@ export interface LocalClock extends Clock {
   onAdvance(listener: (now: Date) => void): void;
 }
 
+const LATEST_TIME = Date.UTC(10000, 0, 1);
+
 export function createLocalClock(home?: string): LocalClock {
   const file = home ? join(home, 'clock.json') : undefined;
   let offset = file && existsSync(file) ? Number(JSON.parse(readFileSync(file, 'utf8')).offsetMs) || 0 : 0;
@@ -27,6 +29,10 @@ export function createLocalClock(home?: string): LocalClock {
         throw ValidationFailed.field('advance', 'a positive ISO-8601 duration such as P6M or PT2H');
       }
       const target = DateTime.fromJSDate(now(), { zone: 'utc' }).plus(duration).toJSDate();
+      // Past 9999 the ISO timestamps the store sorts by grow a sign and a fifth digit, and ids cannot encode the time.
+      if (!(target.getTime() < LATEST_TIME)) {
+        throw ValidationFailed.field('advance', `moves the clock past 9999-12-31 (now ${now().toISOString()}); choose a shorter duration`);
+      }
       offset = target.getTime() - Date.now();
       if (file) writeFileSync(file, JSON.stringify({ offsetMs: offset }));
       for (const listener of listeners) listener(target);
