@@ -11,7 +11,7 @@ import { type DocumentActionDeps, documentExecutors } from './document-actions.t
 import { type Actor, automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, type EntityType, Pipeline, leadStages, stageOf } from '#shared/domain/entities.ts';
-import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
+import { Conflict, ContactExcepted, NotFound, ValidationFailed } from '#shared/errors.ts';
 import { stepId } from '#shared/ids.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Clock } from '#shared/ports.ts';
@@ -320,7 +320,16 @@ export function createActions(deps: ActionDeps) {
     // The step's log line names who it acted as.
     const logWith = ctx.logWith;
     const acting: StepContext = logWith ? { ...ctx, logWith: (outcomeOf) => logWith(outcomeOf, actor) } : ctx;
-    return { ...(await executor(action, acting, entity, caller)), actor };
+    try {
+      return { ...(await executor(action, acting, entity, caller)), actor };
+    } catch (error) {
+      // A record the step would create or change carries an address on the exceptions list: policy, not a fault
+      // (no redrive could make it succeed), as for a mail to such an address.
+      if (!(error instanceof ContactExcepted)) throw error;
+      const values = (error.details as Array<{ value: string }>).map((detail) => detail.value).join(', ');
+      const reason = `${values} ${values.includes(', ') ? 'are' : 'is'} on the exceptions list`;
+      return { result: 'suppressed', done: `wrote nothing: ${reason}`, reason, actor };
+    }
   }
 
   return { runStep, actionTypes: Object.keys(executors) };

@@ -66,7 +66,8 @@ export interface MailRef {
  * What a step did, kept in the run log (README, "What a run log says"):
  * - `changed`: it wrote what `records`, `mails`, `notifications` and `excepted` list;
  * - `noop`: nothing needed doing (the record was already so, or a backward move is not allowed), `reason` says why;
- * - `suppressed`: the mail was not sent because its address is on the exceptions list (policy, not a fault).
+ * - `suppressed`: the mail was not sent, or the record not written, because an address it carries is on the
+ *   exceptions list (policy, not a fault).
  * A step that cannot do its job at all (no such stage in the record's pipeline, nobody to mail or notify, a user
  * that does not exist) throws StepFailed instead: the run is FAILED with that cause and can be redriven.
  */

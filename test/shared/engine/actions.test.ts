@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '#infra/local/outbox.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import { type Actions, type StepContext, StepFailed, createActions } from '#shared/engine/actions.ts';
-import { ulidIds } from '#shared/ids.ts';
+import { stepScope } from '#shared/engine/step-outcome.ts';
+import { stepId, ulidIds } from '#shared/ids.ts';
 import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
@@ -180,6 +181,24 @@ describe('sendEmail', () => {
 
     expect(readdirSync(outbox).length).toBe(before + 1);
     expect(again.done).toMatch(/\(by an earlier attempt\)$/);
+  });
+});
+
+describe('a record to create that carries an excepted address', () => {
+  it('is not created, and the step says so as suppressed rather than failing the run', async () => {
+    // Prepare: the client asked to hear no more after the deal was won.
+    const { contact, deal } = await aContactAndDeal();
+    const address = (contact.emails as string[])[0]!;
+    await t.call('POST', '/exceptions', { value: address });
+    const ctx = stepContext('deal', deal);
+
+    // Act
+    const outcome = await actions.runStep({ type: 'createLead', title: 'Renewal: {{ deal.title }}' }, ctx, deal);
+
+    // Assess
+    expect(outcome).toMatchObject({ result: 'suppressed', reason: `${address} is on the exceptions list`, done: `wrote nothing: ${address} is on the exceptions list` });
+    expect(outcome.records).toBeUndefined();
+    expect(await t.app.store.records.get('lead', stepId(stepScope(ctx), ctx.stepIndex, ctx.plannedAt))).toBeUndefined();
   });
 });
 
