@@ -227,6 +227,19 @@ export interface RunFacts {
   /** The record re-read now: undefined when not re-read, null when it no longer exists. */
   current?: Record<string, unknown> | null;
   automationStatus?: 'active' | 'stopped';
+  /** The record changed stage after the trigger, though it is in the trigger's stage again now (from its history). */
+  leftAndCameBack?: boolean;
+}
+
+/**
+ * When a run that waited must read its record's history to know whether the record left the trigger's stage and
+ * came back meanwhile (its stage is the same, its version is not): the trigger's time, to read back to.
+ */
+export function stageHistoryNeededSince(payload: CheckConditionsPayload, current: Record<string, unknown> | null | undefined): string | undefined {
+  const atTrigger = eventRecordOf(payload.event);
+  if (!payload.waited || payload.onLeave !== 'cancel' || !current || atTrigger?.stageId === undefined) return undefined;
+  if (!same(current.stageId, atTrigger.stageId) || same(current.version, atTrigger.version)) return undefined;
+  return payload.event.occurredAt;
 }
 
 export type RunDecision = { proceed: true } | { proceed: false; outcome: 'skip' | 'cancel'; reason: string };
@@ -300,6 +313,8 @@ export function decideRun(payload: CheckConditionsPayload, facts: RunFacts = {})
     const stageAtTrigger = atTrigger?.stageId;
     if (payload.onLeave === 'cancel' && stageAtTrigger !== undefined && !same(current.stageId, stageAtTrigger))
       return cancel(`the ${event.entityType} left stage ${String(stageAtTrigger)}`);
+    if (payload.onLeave === 'cancel' && facts.leftAndCameBack)
+      return cancel(`the ${event.entityType} left stage ${String(stageAtTrigger)} and came back: that entry has a run of its own`);
     if (payload.onLeave === 'cancel' && atTrigger?.pipelineId !== undefined && !same(current.pipelineId, atTrigger.pipelineId))
       return cancel(`the ${event.entityType} left pipeline ${String(atTrigger.pipelineId)}`);
     if (trigger.type === 'dateReached' && !same(fieldValue(current, trigger.field), fieldValue(atTrigger, trigger.field)))

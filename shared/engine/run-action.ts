@@ -23,6 +23,7 @@ import {
   enforceDecision,
   eventRecordOf,
   needsCurrentRecord,
+  stageHistoryNeededSince,
   plannedOf,
 } from '#shared/automation/run-steps.ts';
 import { STATE } from '#shared/automation/state-names.ts';
@@ -93,6 +94,20 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     return { answer, outcome: { done: `waits until ${answer.dueAt}${continues}`, dueAt: answer.dueAt, waitStep } };
   }
 
+  /** Whether the record's history has a stage change after `since` (newest first, read back to it). */
+  async function stageChangedSince(type: EntityType, id: string, since: string): Promise<boolean> {
+    let cursor: string | undefined;
+    do {
+      const page = await store.records.history(type, id, { limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const entry of page.items) {
+        if (entry.at <= since) return false;
+        if (entry.action === 'stageChanged') return true;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return false;
+  }
+
   async function checkConditions(
     payload: CheckConditionsPayload,
   ): Promise<{ proceed: true; carry: { planned: PlannedRun; branches?: Record<string, boolean> }; paths?: Record<string, string> }> {
@@ -104,7 +119,13 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
       : undefined;
     const automation = payload.waited ? await store.records.get('automation', payload.automationId) : undefined;
     const automationStatus = payload.waited ? (automation?.status === 'active' ? 'active' : 'stopped') : undefined;
-    const facts: RunFacts = { ...(current !== undefined ? { current } : {}), ...(automationStatus ? { automationStatus } : {}) };
+    const since = stageHistoryNeededSince(decided, current);
+    const leftAndCameBack = since !== undefined && (await stageChangedSince(payload.entityType as EntityType, payload.entityId, since));
+    const facts: RunFacts = {
+      ...(current !== undefined ? { current } : {}),
+      ...(automationStatus ? { automationStatus } : {}),
+      ...(leftAndCameBack ? { leftAndCameBack } : {}),
+    };
     enforceDecision(decideRun(decided, facts));
     const paths = decideBranches(payload, facts);
     if (payload.waited) await store.runLog.markResumed(payload.automationId, payload.runId);

@@ -284,6 +284,56 @@ describe("Check conditions' line", () => {
     expect(steps.map((step) => [step.name, step.status, step.outcome?.done])).toEqual([['Check conditions', 'SUCCEEDED', 'no conditions']]);
   });
 
+  describe('after a wait, for a deal that entered the trigger stage', () => {
+    async function aDealThatEntered(): Promise<{ deal: Entity; waitedCheck: (runId: string) => CheckConditionsPayload }> {
+      const contact = await aContact();
+      const trigger = { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' };
+      const automation = await t.call('POST', '/automations', { name: `Follow-up ${Date.now()}`, status: 'active', trigger, delay: { after: 'P2M' }, actions: [{ type: 'createLead', title: 'Follow up' }] });
+      const deal = (await t.call('POST', '/deals', { title: 'Boomerang', pipelineId: 'sales', stageId: 'contract', contactId: contact.id })).body as Entity;
+      const waitedCheck = (runId: string) =>
+        checks(contact, runId, {
+          automationId: automation.body.id,
+          entityType: 'deal',
+          entityId: deal.id,
+          event: { eventId: runId, entityType: 'deal', entityId: deal.id, occurredAt: deal.createdAt, after: deal } as unknown as CrmEventDetail,
+          trigger: trigger as never,
+          onLeave: 'cancel',
+          waited: true,
+        });
+      return { deal, waitedCheck };
+    }
+
+    it('cancels the run when the deal left the stage and came back meanwhile (the return has a run of its own)', async () => {
+      // Prepare
+      const { deal, waitedCheck } = await aDealThatEntered();
+      t.clock.advance(60_000);
+      const left = await t.call('PATCH', `/deals/${deal.id}`, { stageId: 'won' });
+      t.clock.advance(60_000);
+      const back = await t.call('PATCH', `/deals/${deal.id}`, { stageId: 'contract' });
+
+      // Act
+      const checked = handleTask(waitedCheck(`run-ra-back-${Date.now()}`));
+
+      // Assess
+      expect([left.status, back.status]).toEqual([200, 200]);
+      await expect(checked).rejects.toMatchObject({ name: expect.stringMatching(/RunCancelled/), message: 'the deal left stage contract and came back: that entry has a run of its own' });
+    });
+
+    it('goes on when the deal stayed in the stage and only other fields changed', async () => {
+      // Prepare
+      const { deal, waitedCheck } = await aDealThatEntered();
+      t.clock.advance(60_000);
+      const changed = await t.call('PATCH', `/deals/${deal.id}`, { amount: 5000 });
+
+      // Act
+      const answer = (await handleTask(waitedCheck(`run-ra-stay-${Date.now()}`))) as { proceed: boolean };
+
+      // Assess
+      expect(changed.status).toBe(200);
+      expect(answer.proceed).toBe(true);
+    });
+  });
+
   it('is written by Check conditions itself when it skips the run', async () => {
     // Prepare
     const contact = await aContact();
