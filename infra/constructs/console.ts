@@ -11,7 +11,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { buildConsoleInto, webRoot } from '#web/build.ts';
-import { contentSecurityPolicy } from '#web/security-headers.ts';
+import { contentSecurityPolicyFor } from '#web/security-headers.ts';
 
 export interface ConsoleProps {
   readonly stage: string;
@@ -80,7 +80,7 @@ export class Console extends Construct {
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Stagecraft console and API: CSP, HSTS and friends',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicyFor(Stack.of(this).region), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },

@@ -112,8 +112,12 @@ describe('Console construct', () => {
     const policyId = config.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref as string;
     const headers = built.resources[policyId]!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
 
-    expect(headers.ContentSecurityPolicy.ContentSecurityPolicy).toContain("default-src 'self'");
-    expect(headers.ContentSecurityPolicy.ContentSecurityPolicy).toContain("frame-ancestors 'none'");
+    const csp = JSON.stringify(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    // The user pool's issuer, in the stack's own region: a wildcard inside a host is not a valid source.
+    expect(csp).toMatch(/https:\/\/cognito-idp\.(",\{"Ref":"AWS::Region"\},"|[a-z]+-[a-z]+-\d)\.amazonaws\.com/);
+    expect(csp).not.toContain('cognito-idp.*');
     expect(headers.StrictTransportSecurity).toEqual({ AccessControlMaxAgeSec: 63_072_000, IncludeSubdomains: true, Override: true });
     expect(headers.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
     expect(config.CacheBehaviors[0].ResponseHeadersPolicyId).toEqual(config.DefaultCacheBehavior.ResponseHeadersPolicyId);
