@@ -11,6 +11,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type App, createApp } from '#shared/app.ts';
+import { humanActor } from '#shared/domain/actors.ts';
 import { ulidIds } from '#shared/ids.ts';
 import { createCore } from '#shared/runtime/core.ts';
 import { tableRefOf } from '#shared/store/document-client.ts';
@@ -152,25 +153,39 @@ async function addMissingIndexes(client: DynamoDBClient, tableName: string, pres
   }
 }
 
-/** Tokens are stored hashed, so the file is where the secrets of a local workspace live. */
+/** The demo integration key's integration: listed and revocable under `GET/DELETE /integrations` like any other. */
+const LOCAL_INTEGRATION_ID = 'local';
+const LOCAL_INTEGRATION_NAME = 'local integration';
+
+/**
+ * Tokens are stored hashed, so the file is where the secrets of a local workspace live. A saved secret that still
+ * works is kept; one that does not (a new table, a revoked key) is issued anew.
+ */
 async function loadOrIssueCredentials(app: App, file: string, adminUserId: string, apiUrl: string): Promise<LocalCredentials> {
-  if (existsSync(file)) {
-    const saved = JSON.parse(readFileSync(file, 'utf8')) as LocalCredentials;
-    const [token, key] = await Promise.all([app.store.credentials.find(saved.adminToken), app.store.credentials.find(saved.integrationKey)]);
-    if (token && key) {
-      const credentials = { ...saved, apiUrl };
-      writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
-      return credentials;
-    }
-  }
+  const { credentials: store } = app.store;
+  const saved = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<LocalCredentials>) : {};
+  const [token, key] = await Promise.all([
+    saved.adminToken ? store.find(saved.adminToken) : undefined,
+    saved.integrationKey ? store.find(saved.integrationKey) : undefined,
+  ]);
+  const keptKey = saved.integrationKey && key?.principal.kind === 'integration' && key.principal.integrationId === LOCAL_INTEGRATION_ID ? saved.integrationKey : undefined;
+  // A home seeded before the demo key had its integration: recorded now, the key unchanged.
+  if (keptKey && key) await store.adoptIntegration(LOCAL_INTEGRATION_ID, LOCAL_INTEGRATION_NAME, keptKey, adminUserId, key.createdAt);
   const credentials: LocalCredentials = {
     apiUrl,
-    adminUserId,
-    adminToken: await app.store.credentials.issue({ kind: 'user', userId: adminUserId }, 'local admin'),
-    integrationKey: await app.store.credentials.issue({ kind: 'integration', integrationId: 'local' }, 'local integration'),
+    adminUserId: token && saved.adminUserId ? saved.adminUserId : adminUserId,
+    adminToken: token && saved.adminToken ? saved.adminToken : await store.issue({ kind: 'user', userId: adminUserId }, 'local admin'),
+    integrationKey: keptKey ?? (await issueLocalKey(app, adminUserId)),
   };
   writeFileSync(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;
+}
+
+/** The demo key as `POST /integrations` makes keys; an integration of an earlier start whose secret is lost is revoked. */
+async function issueLocalKey(app: App, adminUserId: string): Promise<string> {
+  await app.store.credentials.removeIntegration(LOCAL_INTEGRATION_ID);
+  const { key } = await app.store.credentials.createIntegration(LOCAL_INTEGRATION_ID, LOCAL_INTEGRATION_NAME, humanActor(adminUserId));
+  return key;
 }
 
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {

@@ -4,13 +4,14 @@ import { z } from 'zod';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, Id, Pipeline, createSchemas, patchSchemas } from '#shared/domain/entities.ts';
-import { Conflict, NotFound, ValidationFailed } from '#shared/errors.ts';
+import { Conflict, Forbidden, NotFound, ValidationFailed } from '#shared/errors.ts';
 import type { Ids } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import { automationsUsingStages } from '#shared/engine/automations.ts';
 import type { ActionCounts } from '#shared/store/lookups.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import { type Caller, actorOf, requireAdmin, writeContextOf } from './context.ts';
+import { mergePatch } from './records.ts';
 import { countryFor, phoneFormat } from './settings.ts';
 
 export const ButlerPatch = z
@@ -26,6 +27,9 @@ const exceptionValue = async (store: Store, raw: string) => (raw.length <= 320 ?
 const shortened = (raw: string) => (raw.length > 80 ? `${raw.slice(0, 80)}…` : raw);
 
 export const StatsQuery = z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) });
+
+/** An admin who can act: the Butler and deactivated users cannot manage the workspace. */
+const isActiveAdmin = (user: Record<string, unknown>) => user.kind !== 'butler' && user.role === 'admin' && user.active !== false;
 
 const assertNotButler = (id: string) => {
   if (id === BUTLER_ID) throw new Conflict('BUTLER_UNDELETABLE', 'The Butler cannot be deleted.');
@@ -55,23 +59,44 @@ export function createWorkspaceService(store: Store, ids: Ids) {
     return records.create('user', { ...data, kind: 'human' }, writeContextOf(caller));
   }
 
+  /**
+   * A merge patch (RFC 7396) of a user: null clears an optional field. Roles are an admin's to change, and no
+   * change may leave the workspace without an active admin, as nobody could then manage users again.
+   */
   async function updateUser(id: string, input: unknown, caller: Caller, expectedVersion?: number): Promise<Entity> {
     const isSelf = caller.kind === 'user' && caller.userId === id;
     if (!isSelf) requireAdmin(caller);
-    const patch = id === BUTLER_ID ? parseWith(ButlerPatch, input) : parseWith(patchSchemas.user, input);
+    const patch: Record<string, unknown> = id === BUTLER_ID ? parseWith(ButlerPatch, input) : parseWith(patchSchemas.user, input);
     if (isSelf && caller.kind === 'user' && caller.role !== 'admin' && 'role' in patch) {
-      throw ValidationFailed.field('role', 'only an admin may change roles');
+      throw new Forbidden('Only an admin may change roles.');
     }
     const current = await records.require('user', id);
-    return records.update('user', id, () => ({ ...current, ...patch }), writeContextOf(caller), {
+    const next = mergePatch(current, patch);
+    if (isActiveAdmin(current) && !isActiveAdmin(next)) await requireAnotherActiveAdmin(id);
+    return records.update('user', id, () => next, writeContextOf(caller), {
       expectedVersion: expectedVersion ?? current.version,
+      current,
     });
+  }
+
+  /** Checked before the write, not in its transaction: two admins demoting each other at the same moment both pass. */
+  async function requireAnotherActiveAdmin(id: string): Promise<void> {
+    let cursor: string | undefined;
+    do {
+      const page = await records.list('user', { limit: 100, ...(cursor ? { cursor } : {}) });
+      if (page.items.some((user) => user.id !== id && isActiveAdmin(user))) return;
+      cursor = page.cursor;
+    } while (cursor);
+    throw new Conflict('LAST_ADMIN', 'The workspace needs an active admin: make another user an admin before demoting, deactivating or deleting this one.', [{ userId: id }]);
   }
 
   async function deleteUser(id: string, caller: Caller, expectedVersion?: number): Promise<void> {
     requireAdmin(caller);
     assertNotButler(id);
     if (caller.kind === 'user' && caller.userId === id) throw new Conflict('CANNOT_DELETE_SELF', 'You cannot delete your own user.');
+    // Only a deactivated admin's call can get here with nobody else left to manage the workspace.
+    const target = await records.get('user', id);
+    if (target && isActiveAdmin(target)) await requireAnotherActiveAdmin(id);
     await records.remove('user', id, writeContextOf(caller), expectedVersion === undefined ? {} : { expectedVersion });
   }
 
@@ -79,7 +104,8 @@ export function createWorkspaceService(store: Store, ids: Ids) {
     requireAdmin(caller);
     const data = parseWith(createSchemas.pipeline, input);
     const { id, ...rest } = data;
-    return records.create('pipeline', rest, writeContextOf(caller), id ? { id } : {});
+    // Pipeline ids are slugs (deals and automations name them): a generated one is a lower-cased ULID.
+    return records.create('pipeline', rest, writeContextOf(caller), { id: id ?? ids.next().toLowerCase() });
   }
 
   /** Stages may be renamed, reordered and added; a stage that still holds deals, or that an automation needs, cannot be removed. */

@@ -1,6 +1,7 @@
 // API keys and local user tokens, stored only as SHA-256 hashes: a leaked table
 // backup gives no usable credential.
 import { createHash, randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '#shared/domain/actors.ts';
 import type { Clock, TableRef } from '#shared/ports.ts';
@@ -116,6 +117,25 @@ export function createCredentials(table: TableRef, clock: Clock, ttlMs = CREDENT
     return { integration, key };
   }
 
+  /**
+   * Records an integration for a key issued before integrations had records (local mode's demo key in homes
+   * seeded earlier): listed and revocable from now on, the key unchanged. Nothing happens if it is recorded already.
+   */
+  async function adoptIntegration(integrationId: string, name: string, key: string, createdBy: string, createdAt: string): Promise<void> {
+    const integration: Integration = { integrationId, name, createdAt, createdBy };
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...integrationKey(integrationId), itemKind: 'integration', ...integration, keyHash: hashSecret(key), gsi1pk: INTEGRATIONS_INDEX_KEY, gsi1sk: integrationId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async function listIntegrations(): Promise<Integration[]> {
     const result = await client.send(
       new QueryCommand({
@@ -167,7 +187,7 @@ export function createCredentials(table: TableRef, clock: Clock, ttlMs = CREDENT
     return { integrationId, name: item.name as string, createdAt: item.createdAt as string, createdBy: item.createdBy as string };
   }
 
-  return { issue, find, createIntegration, getIntegration, listIntegrations, removeIntegration };
+  return { issue, find, createIntegration, adoptIntegration, getIntegration, listIntegrations, removeIntegration };
 }
 
 export type Credentials = ReturnType<typeof createCredentials>;

@@ -187,3 +187,67 @@ describe('trigger latency', () => {
     expect(status.triggerLatency.maxMs).toBeGreaterThanOrEqual(status.triggerLatency.p99Ms);
   });
 });
+
+describe('the demo integration key', () => {
+  const listed = async () => (await http('GET', '/integrations', { token: system!.credentials.adminToken })).body.items as Array<Record<string, unknown>>;
+
+  it('is an integration: listed by GET /integrations as "local", created by the admin', async () => {
+    // Act
+    const items = await listed();
+    const used = await http('GET', '/contacts?limit=1', { apiKey: system!.credentials.integrationKey });
+
+    // Assess
+    expect(items).toEqual([expect.objectContaining({ integrationId: 'local', name: 'local integration', createdBy: 'admin' })]);
+    expect(used.status).toBe(200);
+  });
+
+  it('of a home seeded before it had an integration keeps working after a restart, and is listed', async () => {
+    // Prepare: a key issued as earlier versions did, a bare credential of integration "local", in credentials.json.
+    const { writeFileSync } = await import('node:fs');
+    const { credentials } = system!.app.store;
+    await credentials.removeIntegration('local');
+    const legacyKey = await credentials.issue({ kind: 'integration', integrationId: 'local' }, 'local integration');
+    const file = join(home, 'credentials.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), integrationKey: legacyKey }));
+    expect(await listed()).toEqual([]);
+
+    // Act
+    await system?.stop();
+    system = await startLocalSystem({ home, port: 0, logger: silentLogger });
+    const used = await http('GET', '/contacts?limit=1', { apiKey: legacyKey });
+
+    // Assess
+    expect(system.credentials.integrationKey).toBe(legacyKey);
+    expect(used.status).toBe(200);
+    expect(await listed()).toEqual([expect.objectContaining({ integrationId: 'local', name: 'local integration', createdBy: 'admin' })]);
+  });
+
+  it('is revoked by DELETE /integrations/local: 204, then the key gets 401', async () => {
+    // Prepare
+    const { adminToken, integrationKey } = system!.credentials;
+
+    // Act
+    const removed = await http('DELETE', '/integrations/local', { token: adminToken });
+    const used = await http('GET', '/contacts?limit=1', { apiKey: integrationKey });
+
+    // Assess
+    expect(removed.status).toBe(204);
+    expect(used.status).toBe(401);
+    expect(await listed()).toEqual([]);
+  });
+
+  it('once revoked, is issued anew, and listed, on the next start', async () => {
+    // Prepare
+    const revoked = system!.credentials.integrationKey;
+
+    // Act
+    await system?.stop();
+    system = await startLocalSystem({ home, port: 0, logger: silentLogger });
+    const used = await http('GET', '/contacts?limit=1', { apiKey: system.credentials.integrationKey });
+
+    // Assess
+    expect(system.credentials.integrationKey).not.toBe(revoked);
+    expect(used.status).toBe(200);
+    expect(await listed()).toEqual([expect.objectContaining({ integrationId: 'local' })]);
+  });
+});
