@@ -2,7 +2,7 @@
 // and template variable it names exists on the records its runs will see. Only saving runs these
 // checks; a stored definition is read with the schema alone, so one saved earlier still runs.
 import { templateVariables as documentTemplateFields } from '#shared/domain/documents.ts';
-import { ownerTypes } from '#shared/domain/entities.ts';
+import { ownerTypes, reservedFieldNameProblem } from '#shared/domain/entities.ts';
 import type { FieldIssue } from '#shared/errors.ts';
 import {
   type Action,
@@ -39,14 +39,20 @@ const describeSubject = (subject: Subject) => (subject === 'documentOwner' ? "a 
 // ---------------------------------------------------------------------------------------------------------
 // Field paths
 
+/** Why `fields.<name>` can never name a custom field (a reserved name no record may carry), or undefined. */
+const customFieldProblem = (path: string): string | undefined =>
+  isCustomField(path) ? reservedFieldNameProblem(path.slice('fields.'.length)) : undefined;
+
 /** Why `path` names nothing on the record type, or undefined when it does. */
 function unknownField(type: TriggerEntity, path: string): string | undefined {
-  if (isCustomField(path) || recordFields(type).includes(path)) return undefined;
+  if (isCustomField(path)) return customFieldProblem(path);
+  if (recordFields(type).includes(path)) return undefined;
   return `${an(type)} has no field "${path}" (its fields: ${listed(recordFields(type))}; custom fields are "fields.<name>")`;
 }
 
 function notADate(type: TriggerEntity, path: string): string | undefined {
-  if (isCustomField(path) || dateFields(type).includes(path)) return undefined;
+  if (isCustomField(path)) return customFieldProblem(path);
+  if (dateFields(type).includes(path)) return undefined;
   const unknown = unknownField(type, path);
   if (unknown) return unknown;
   return `"${path}" of ${an(type)} is not a date (its dates: ${listed(dateFields(type))}; or a custom field "fields.<name>" holding one)`;
@@ -67,10 +73,15 @@ function conditionFieldIssues(items: Array<Condition | ConditionGroup>, path: st
 function updateFieldIssues(action: Extract<Action, { type: 'updateFields' }>, path: string, subject: Subject): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const [field, template] of Object.entries(action.set)) {
-    if (isCustomField(field)) continue;
     const at = `${path}.set.${field}`;
+    if (isCustomField(field)) {
+      const problem = customFieldProblem(field);
+      if (problem) issues.push({ path: at, message: problem });
+      continue;
+    }
     const types = subjectTypes(subject);
-    const lacking = types.filter((type) => !(field in writableFields(type)));
+    // An own field only: `in` would also find what every object inherits (constructor, toString).
+    const lacking = types.filter((type) => !Object.hasOwn(writableFields(type), field));
     if (lacking.length > 0) {
       const writable = types.map((type) => Object.keys(writableFields(type))).reduce((a, b) => a.filter((name) => b.includes(name)));
       issues.push({

@@ -135,9 +135,21 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
           });
       }
     }
-    if ((type === 'activity' || type === 'document') && (changed.has('entityType') || changed.has('entityId'))) {
-      const owner = await records.get(data.entityType as EntityType, String(data.entityId));
-      if (!owner) issues.push({ path: 'entityId', message: `no ${String(data.entityType)} with id ${String(data.entityId)}` });
+    if (type === 'activity' || type === 'document') {
+      const ownerChanged = changed.has('entityType') || changed.has('entityId');
+      // The stage an activity was planned in is one of its deal's pipeline, or auto-completion never fires.
+      const plannedChanged =
+        type === 'activity' && data.entityType === 'deal' && typeof data.plannedInStageId === 'string' && (ownerChanged || changed.has('plannedInStageId'));
+      const owner = ownerChanged || plannedChanged ? await records.get(data.entityType as EntityType, String(data.entityId)) : undefined;
+      if (ownerChanged && !owner) issues.push({ path: 'entityId', message: `no ${String(data.entityType)} with id ${String(data.entityId)}` });
+      if (plannedChanged && owner) {
+        const found = await pipeline(String(owner.pipelineId));
+        if (found && !stageOf(found, String(data.plannedInStageId)))
+          issues.push({
+            path: 'plannedInStageId',
+            message: `the deal's pipeline ${found.id} has no stage ${String(data.plannedInStageId)} (its stages: ${found.stages.map((s) => s.id).join(', ')})`,
+          });
+      }
     }
     if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
   }
@@ -167,7 +179,8 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
   async function update(type: CrmRecordType, id: string, input: unknown, caller: Caller, expectedVersion?: number, step: StepWrite = {}): Promise<Entity> {
     const { values, clears } = splitClears(await withNationalPhones(store, input));
     const patch = clears.length > 0 && isEmpty(values) ? {} : parseWith(patchSchemas[type], values);
-    const unknown = clears.filter((field) => !(field in createSchemas[type].shape));
+    // An own field only: `in` would also find what every object inherits (`{"constructor": null}`).
+    const unknown = clears.filter((field) => !Object.hasOwn(createSchemas[type].shape, field));
     if (unknown.length > 0) throw new ValidationFailed(unknown.map((path) => ({ path, message: 'not a field of this record' })));
     const required = clears.filter((field) => requiredFields[type].includes(field));
     if (required.length > 0) throw new ValidationFailed(required.map((path) => ({ path, message: 'required; it cannot be cleared' })));

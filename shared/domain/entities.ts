@@ -67,9 +67,45 @@ const uniqueList = <T extends z.ZodType<string>>(item: T) =>
 
 export const MAX_CUSTOM_FIELDS = 100;
 
-const CustomFields = z
-  .record(z.string().min(1).max(64), z.union([z.string().max(10_000), StorableNumber, z.boolean(), z.null(), z.array(z.string().max(1000)).max(100)]))
+/**
+ * Names a custom field may not have: the members every JavaScript object inherits (`constructor`, `toString`,
+ * `__proto__`, …) and `prototype`. Stored, such a key breaks the SDK's marshalling (an own `constructor`), is
+ * dropped on the way (`__proto__`), or reads as the inherited member on any record lacking it.
+ */
+const reservedFieldNames: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** Why `name` cannot be a custom field's name, or undefined when it can. */
+export function reservedFieldNameProblem(name: string): string | undefined {
+  return reservedFieldNames.has(name) ? `"${name}" is a reserved name (every JavaScript object has a member of that name); choose another` : undefined;
+}
+
+const CustomFieldName = z
+  .string()
+  .min(1, 'a custom field name has 1 to 64 characters')
+  .max(64, 'a custom field name has 1 to 64 characters')
+  .superRefine((name, ctx) => {
+    const problem = reservedFieldNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const CustomFieldValues = z
+  .record(CustomFieldName, z.union([z.string().max(10_000), StorableNumber, z.boolean(), z.null(), z.array(z.string().max(1000)).max(100)]), {
+    // A bad key is reported by zod as "Invalid key in record"; say what is wrong with it instead.
+    error: (issue) => (issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined),
+  })
   .refine((fields) => Object.keys(fields).length <= MAX_CUSTOM_FIELDS, `at most ${MAX_CUSTOM_FIELDS} custom fields`);
+
+// JSON.parse keeps "__proto__" as an own key, but zod's record skips that key without a word before the key
+// schema sees it: it is refused here, on the input, so it is never silently dropped. That issue stops the
+// parse, so the other keys are checked here too and every bad one is named at once.
+const CustomFields = z.preprocess((input, ctx) => {
+  if (typeof input !== 'object' || input === null || !Object.hasOwn(input, '__proto__')) return input;
+  ctx.addIssue({ code: 'custom', path: ['__proto__'], message: reservedFieldNameProblem('__proto__')!, input });
+  const others = Object.fromEntries(Object.entries(input).filter(([name]) => name !== '__proto__'));
+  for (const issue of CustomFieldValues.safeParse(others).error?.issues ?? [])
+    ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message, input });
+  return input;
+}, CustomFieldValues);
 
 const DateTime = z.iso.datetime({ offset: true });
 const CalendarDate = z.iso.date();

@@ -8,7 +8,7 @@ import type { ContactPointKind } from '#shared/domain/contact-points.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import { contactPointTypes, exceptionCheckedTypes } from '#shared/domain/record-types.ts';
 import { type SearchableType, isSearchable, searchTextOf, searchableTypes } from '#shared/domain/search.ts';
-import { Conflict, ContactExcepted, NotFound, VersionMismatch } from '#shared/errors.ts';
+import { Conflict, ContactExcepted, NotFound, PayloadTooLarge, VersionMismatch } from '#shared/errors.ts';
 import type { Clock, Ids, TableRef } from '#shared/ports.ts';
 import { decodeCursor, encodeCursor, fillPage, fromCursor, type Page } from './cursor.ts';
 import {
@@ -150,6 +150,85 @@ function contactPointsOf(type: EntityType, record: Record<string, unknown>): Arr
   ];
 }
 
+/** DynamoDB's limit on one item: its attribute names and values together. */
+export const MAX_ITEM_BYTES = 400 * 1024;
+/**
+ * What a record write leaves free of that limit: room for what is written later on the same item without the
+ * caller (a tombstone's deletion attributes; a deal's search text when its contact is renamed).
+ */
+const ITEM_HEADROOM_BYTES = 2 * 1024;
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/**
+ * An item's size by DynamoDB's rules, rounded up where they are approximate: names and strings in UTF-8 bytes,
+ * a number by its digit pairs (numberSize), null and booleans 1 byte, a list or map 3 bytes plus 1 byte
+ * per element beside the elements themselves. Undefined attributes are not written (document-client.ts).
+ */
+export function itemSize(item: Record<string, unknown>): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) if (value !== undefined) size += utf8Bytes(name) + valueSize(value);
+  return size;
+}
+
+function valueSize(value: unknown): number {
+  if (typeof value === 'string') return utf8Bytes(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return numberSize(value);
+  if (value === null || typeof value === 'boolean') return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...(value as Set<unknown>)].reduce<number>((sum, member) => sum + valueSize(member), 0);
+  if (Array.isArray(value)) return 3 + value.reduce<number>((sum, element) => sum + 1 + (element === undefined ? 0 : valueSize(element)), 0);
+  if (typeof value === 'object') {
+    let size = 3;
+    for (const [name, member] of Object.entries(value)) if (member !== undefined) size += utf8Bytes(name) + 1 + valueSize(member);
+    return size;
+  }
+  return 0;
+}
+
+/**
+ * DynamoDB keeps a number's digits in pairs either side of the decimal point (333.5 is 03 33 . 50), plus a byte of
+ * exponent and one more when negative; counted here without dropping inner zero pairs, so never too few.
+ */
+function numberSize(value: number | bigint): number {
+  const text = String(value).toLowerCase();
+  const [mantissa = ''] = text.split('e');
+  const [whole = '', fraction = ''] = mantissa.replace('-', '').split('.');
+  const pairs = Math.ceil(whole.replace(/^0+/, '').length / 2) + Math.ceil(fraction.replace(/0+$/, '').length / 2);
+  return pairs + 1 + (text.startsWith('-') ? 1 : 0);
+}
+
+/** Refuses a record's item before its write when it would not fit DynamoDB's item limit with its headroom. */
+function requireStorable(type: EntityType, item: Record<string, unknown>): void {
+  const size = itemSize(item);
+  if (size + ITEM_HEADROOM_BYTES <= MAX_ITEM_BYTES) return;
+  throw recordTooLarge(type, size);
+}
+
+/** 413: the caller sent what makes the record too large, as a body too large is (DESIGN.md §8). */
+function recordTooLarge(type: EntityType, size?: number): PayloadTooLarge {
+  const limit = Math.floor((MAX_ITEM_BYTES - ITEM_HEADROOM_BYTES) / 1024);
+  const measured = size === undefined ? '' : ` (${Math.ceil(size / 1024)} KB)`;
+  return new PayloadTooLarge(
+    `The ${type} would be too large to store${measured}: a record holds at most ${limit} KB in all; shorten or remove some of its fields (custom fields are removed with null).`,
+  );
+}
+
+/**
+ * Whether the store refused a write because an item passed its size limit: the check before the write
+ * estimates, so the store's own refusal is mapped too. DynamoDB answers a ValidationException ("Item size has
+ * exceeded the maximum allowed size", also DynamoDB Local's), or cancels a transaction with a ValidationError
+ * reason ("Item size to update has exceeded the maximum allowed size").
+ */
+export function isItemTooLarge(error: unknown): boolean {
+  const aboutSize = (message: unknown) => typeof message === 'string' && /item size .*exceeded/i.test(message);
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'ValidationException') return aboutSize(error.message);
+  if (error instanceof TransactionCanceledException)
+    return (error.CancellationReasons ?? []).some((reason) => reason.Code === 'ValidationError' && aboutSize(reason.Message));
+  return false;
+}
+
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
@@ -252,6 +331,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
    * an excepted e-mail or phone.
    */
   async function transact(
+    type: EntityType,
     items: TransactItem[],
     checked: string[],
     onRecordConflict: () => Promise<never>,
@@ -260,6 +340,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
+      if (isItemTooLarge(error)) throw recordTooLarge(type);
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       // Its line says the write was made already (by an earlier attempt): that comes before any conflict it meets.
@@ -356,6 +437,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
       updatedBy: context.actor.id,
     };
     const item = entityItem(type, record, lastWrite(context, 'created', at), await searchOf(type, record));
+    requireStorable(type, item);
     const points = contactPointItems(type, id, undefined, record);
     const items: TransactItem[] = [
       { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -364,6 +446,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     ];
     const written = withAlongside(items, toRecord(item), options.alongside);
     await transact(
+      type,
       written.items,
       points.checked,
       async () => {
@@ -400,6 +483,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     if (Object.keys(changes).length === 0) return current;
     const action: HistoryAction = 'stageId' in changes ? 'stageChanged' : 'updated';
     const item = entityItem(type, record, lastWrite(context, action, at), await searchOf(type, record));
+    requireStorable(type, item);
     await replaceVersion(type, current, item, { at, actor: context.actor, action, changes, cause: context.cause }, record, options);
     // A contact's new name reaches its deals' search text through the `Contact Updated` event (deal-search.ts).
     return toRecord(item);
@@ -432,6 +516,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     ];
     const written = withAlongside(items, toRecord(item), options.alongside);
     await transact(
+      type,
       written.items,
       points.checked,
       async () => {
