@@ -10,6 +10,12 @@ import type { Shed } from './status.ts';
 
 export type EventHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** The request's path and query, read as a path: `//contacts` stays a path, not a URL naming the host "contacts". */
+function requestUrl(request: IncomingMessage): URL {
+  const target = request.url ?? '/';
+  return new URL(`http://127.0.0.1${target.startsWith('/') ? target : `/${target}`}`);
+}
+
 /** Bodies past API Gateway's own 10 MB are cut off here; the handler answers 413 well below it. */
 const MAX_READ_BYTES = 10 * 1024 * 1024;
 
@@ -25,7 +31,7 @@ async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'>
 }
 
 export function toApiGatewayEvent(request: IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const url = requestUrl(request);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -82,7 +88,7 @@ export interface HttpServerOptions {
 function overloaded(shed: Shed): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: 503,
-    headers: { 'content-type': 'application/json', 'retry-after': String(shed.retryAfterSeconds) },
+    headers: { 'content-type': 'application/json', 'retry-after': String(shed.retryAfterSeconds), 'x-request-id': ulid(undefined, pooledRandom) },
     body: JSON.stringify({
       error: {
         code: 'BACKLOGGED',
@@ -97,7 +103,7 @@ export async function startHttpServer(handler: EventHandler, options: HttpServer
   const server = createServer(async (request, response) => {
     try {
       const method = (request.method ?? 'GET').toUpperCase();
-      const refused = options.shed?.(method, new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+      const refused = options.shed?.(method, requestUrl(request).pathname);
       if (refused) {
         // Nothing was read or written: the caller retries the same request later.
         send(response, overloaded(refused));
@@ -108,7 +114,7 @@ export async function startHttpServer(handler: EventHandler, options: HttpServer
       if (body === 'too-large') {
         send(response, {
           statusCode: 413,
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', 'x-request-id': ulid(undefined, pooledRandom) },
           body: JSON.stringify({ error: { code: 'PAYLOAD_TOO_LARGE', message: `Bodies are limited to ${MAX_BODY_BYTES} bytes.`, details: [] } }),
         });
         request.resume();
@@ -121,7 +127,7 @@ export async function startHttpServer(handler: EventHandler, options: HttpServer
       // The handler answers every error itself; reaching here is a bug in this adapter.
       send(response, {
         statusCode: 500,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-request-id': ulid(undefined, pooledRandom) },
         body: JSON.stringify({ error: { code: 'INTERNAL', message: String(error), details: [] } }),
       });
     }

@@ -122,10 +122,18 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
   });
 
   async function dispatch(event: APIGatewayProxyEventV2, context: Context): Promise<Reply> {
-    const method = event.requestContext.http.method.toUpperCase();
+    const asked = event.requestContext.http.method.toUpperCase();
     const path = event.rawPath;
+    // OPTIONS says what a path allows; HEAD is a GET without its body (handleApiRequest drops it).
+    if (asked === 'OPTIONS') {
+      const found = router.match(asked, path);
+      if (!found) return errorReply('NOT_FOUND', `No route OPTIONS ${path}.`);
+      const allowed = 'allowed' in found ? found.allowed : [asked];
+      return { status: 204, headers: { allow: [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ') } };
+    }
+    const method = asked === 'HEAD' ? 'GET' : asked;
     const found = router.match(method, path);
-    if (!found) return errorReply('NOT_FOUND', `No route ${method} ${path}.`);
+    if (!found) return errorReply('NOT_FOUND', `No route ${asked} ${path}.`);
     if ('allowed' in found) {
       const reply = errorReply('METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}; use ${found.allowed.join(', ')}.`);
       return { ...reply, headers: { allow: found.allowed.join(', ') } };
@@ -167,14 +175,19 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
 
   return async function handleApiRequest(event: APIGatewayProxyEventV2, context?: Context): Promise<APIGatewayProxyStructuredResultV2> {
     const requestId = event.requestContext.requestId;
-    try {
-      return toResult(await dispatch(event, context ?? REQUEST_BUDGET), requestId);
-    } catch (error) {
-      const known = replyForError(error);
-      if (known) return toResult(known, requestId);
-      logger.error('request failed', { requestId, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
-      return toResult(internalErrorReply(requestId), requestId);
-    }
+    const result = await (async () => {
+      try {
+        return toResult(await dispatch(event, context ?? REQUEST_BUDGET), requestId);
+      } catch (error) {
+        const known = replyForError(error);
+        if (known) return toResult(known, requestId);
+        logger.error('request failed', { requestId, error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) });
+        return toResult(internalErrorReply(requestId), requestId);
+      }
+    })();
+    if (event.requestContext.http.method.toUpperCase() !== 'HEAD' || result.body === undefined) return result;
+    const { body: _body, ...withoutBody } = result;
+    return withoutBody;
   };
 }
 

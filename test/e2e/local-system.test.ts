@@ -251,3 +251,46 @@ describe('the demo integration key', () => {
     expect(await listed()).toEqual([expect.objectContaining({ integrationId: 'local' })]);
   });
 });
+
+describe('HTTP as generic clients speak it', () => {
+  const url = (path: string) => `${system!.http.url}${path}`;
+  const auth = () => ({ authorization: `Bearer ${system!.credentials.adminToken}` });
+
+  it('answers HEAD like GET, without the body', async () => {
+    // Act
+    const head = await fetch(url('/contacts?limit=1'), { method: 'HEAD', headers: auth() });
+
+    // Assess
+    expect(head.status).toBe(200);
+    expect(head.headers.get('x-request-id')).toMatch(/^[0-9A-Z]{26}$/);
+    expect(await head.text()).toBe('');
+  });
+
+  it('answers OPTIONS with what the path allows', async () => {
+    // Act
+    const options = await fetch(url('/contacts'), { method: 'OPTIONS' });
+
+    // Assess
+    expect(options.status).toBe(204);
+    expect(options.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'OPTIONS', 'POST']);
+  });
+
+  it('names the path it was given in a 404, even one that starts with two slashes', async () => {
+    // Act
+    const reply = await http('GET', '//contacts', { token: system!.credentials.adminToken });
+
+    // Assess
+    expect(reply.status).toBe(404);
+    expect(reply.body.error.message).toBe('No route GET //contacts.');
+  });
+
+  it('refuses a body past 10 MB with 413 and a request id', async () => {
+    // Act
+    const reply = await fetch(url('/contacts'), { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: 'x'.repeat(11 * 1024 * 1024) });
+
+    // Assess
+    expect(reply.status).toBe(413);
+    expect(reply.headers.get('x-request-id')).toMatch(/^[0-9A-Z]{26}$/);
+    expect((await reply.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+});
