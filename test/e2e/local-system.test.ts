@@ -291,6 +291,6 @@ describe('HTTP as generic clients speak it', () => {
     // Assess
     expect(reply.status).toBe(413);
     expect(reply.headers.get('x-request-id')).toMatch(/^[0-9A-Z]{26}$/);
-    expect((await reply.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(((await reply.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 });
