@@ -259,17 +259,20 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
   }
 
   /** A signature by one party; signing twice changes nothing. */
-  async function sign(id: string, party: 'sender' | 'recipient', caller: Caller): Promise<Entity> {
+  /** `expectedVersion` (If-Match) is checked also when the party signed already: the caller's view was stale. */
+  async function sign(id: string, party: 'sender' | 'recipient', caller: Caller, expectedVersion?: number): Promise<Entity> {
     const field = party === 'sender' ? 'signedBySenderAt' : 'signedByRecipientAt';
     const current = await records.require('document', id);
+    if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(expectedVersion, current.version);
     if (current[field]) return current;
-    return writePatch('document', id, { [field]: clock.now().toISOString() }, caller);
+    return writePatch('document', id, { [field]: clock.now().toISOString() }, caller, expectedVersion);
   }
 
-  async function view(id: string, caller: Caller): Promise<Entity> {
+  async function view(id: string, caller: Caller, expectedVersion?: number): Promise<Entity> {
     const current = await records.require('document', id);
+    if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(expectedVersion, current.version);
     const views = typeof current.viewCount === 'number' ? current.viewCount : 0;
-    return writePatch('document', id, { viewedAt: clock.now().toISOString(), viewCount: views + 1 }, caller);
+    return writePatch('document', id, { viewedAt: clock.now().toISOString(), viewCount: views + 1 }, caller, expectedVersion);
   }
 
   return { create, update, remove, get, list, stageTotals, board, findByContactPoint, history, sign, view, pipeline, writePatch, checkLinks };

@@ -6,7 +6,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { loadPhoneParsing, loadedPhoneParsing } from '#shared/domain/contact-points.ts';
-import { Conflict } from '#shared/errors.ts';
+import { Conflict, VersionMismatch } from '#shared/errors.ts';
 import type { Clock } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import { actorOf, type Caller, requireAdmin } from './context.ts';
@@ -62,17 +62,21 @@ export function createSettingsService(store: Store, clock: Clock) {
     return (await store.settings.get<WorkspaceSettings>(SETTINGS_NAME, { fresh: true })) ?? fresh;
   }
 
-  /** Writes a change on the settings as read, again on a fresh read when another admin wrote in between. */
-  async function write(change: (current: WorkspaceSettings) => WorkspaceSettings): Promise<WorkspaceSettings> {
+  /**
+   * Writes a change on the settings as read, again on a fresh read when another admin wrote in between, unless the
+   * caller named the version it read (If-Match): then a write in between makes its view stale (412).
+   */
+  async function write(change: (current: WorkspaceSettings) => WorkspaceSettings, expectedVersion?: number): Promise<WorkspaceSettings> {
     for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
       const current = await read();
+      if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(expectedVersion, current.version);
       const next = { ...change(current), version: current.version + 1 };
       if (await store.settings.putVersioned(SETTINGS_NAME, next, current.version)) return next;
     }
     throw new Conflict('WRITE_CONFLICT', 'The settings changed under every attempt to write them; try again.');
   }
 
-  async function update(input: unknown, caller: Caller): Promise<WorkspaceSettings> {
+  async function update(input: unknown, caller: Caller, expectedVersion?: number): Promise<WorkspaceSettings> {
     requireAdmin(caller);
     // The country check reads phone metadata, loaded only when a country is sent.
     if (typeof (input as { defaultCountry?: unknown } | null)?.defaultCountry === 'string') await loadPhoneParsing();
@@ -88,7 +92,7 @@ export function createSettingsService(store: Store, clock: Clock) {
       if (patch.defaultCountry === null) delete next.defaultCountry;
       else if (patch.defaultCountry !== undefined) next.defaultCountry = patch.defaultCountry;
       return next;
-    });
+    }, expectedVersion);
   }
 
   async function get(caller: Caller): Promise<WorkspaceSettings> {

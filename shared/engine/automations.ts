@@ -6,7 +6,7 @@ import { actionsOf, triggerEntityOf } from '#shared/automation/definition-model.
 import { loadDefinitionSchemas } from '#shared/automation/definition-schemas.ts';
 import { type Caller, requireAdmin, writeContextOf } from '#shared/crm/context.ts';
 import { type Entity, Pipeline } from '#shared/domain/entities.ts';
-import { ValidationFailed } from '#shared/errors.ts';
+import { ValidationFailed, VersionMismatch } from '#shared/errors.ts';
 import { loadedOnFirstUse } from '#shared/lazy-module.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
@@ -80,12 +80,12 @@ const namesTemplates = (definition: AutomationDefinition) =>
 
 /** What only saving an automation runs (the schemas, their Liquid checks, the save checks, the compiler): loaded by the first save, not at the api's init. */
 const loadSaving = loadedOnFirstUse(async () => {
-  const [{ parseAutomationDefinition }, { saveIssues }, { compileAutomation }] = await Promise.all([
+  const [{ parseAutomationDefinition }, { saveIssues, literalValueIssues }, { compileAutomation }] = await Promise.all([
     loadDefinitionSchemas(),
     import('#shared/automation/save-checks.ts'),
     import('#shared/automation/compile-asl.ts'),
   ]);
-  return { parseAutomationDefinition, saveIssues, compileAutomation };
+  return { parseAutomationDefinition, saveIssues, literalValueIssues, compileAutomation };
 });
 
 export function createAutomationService(store: Store) {
@@ -126,7 +126,7 @@ export function createAutomationService(store: Store) {
 
   /** Everything a definition must pass before it is stored: schema, workspace, and the compiler itself. */
   async function validated(input: unknown, id = 'validation', checks: 'all' | 'schema' = 'all'): Promise<AutomationDefinition> {
-    const { parseAutomationDefinition, saveIssues, compileAutomation } = await loadSaving();
+    const { parseAutomationDefinition, saveIssues, literalValueIssues, compileAutomation } = await loadSaving();
     const definition = parseAutomationDefinition(input);
     // Stopping changes nothing the checks look at: a user deleted since must not keep a broken automation running.
     const issues =
@@ -138,6 +138,7 @@ export function createAutomationService(store: Store) {
               users: await userIds(),
               ...(namesTemplates(definition) ? { templateIds: await templateIds() } : {}),
             }),
+            ...(await literalValueIssues(definition, async (type, recordId) => (await records.get(type, recordId)) !== undefined)),
             ...(await assignmentIssues(store, actionsOf(definition.actions))),
             ...(await webhookIssues(store, actionsOf(definition.actions))),
           ];
@@ -191,11 +192,13 @@ export function createAutomationService(store: Store) {
     return Object.fromEntries(Object.entries(record).filter(([key]) => (META as readonly string[]).includes(key)));
   }
 
-  async function setStatus(id: string, status: 'active' | 'stopped', caller: Caller): Promise<AutomationView> {
+  /** `expectedVersion` (If-Match) is checked also when the status is already so: the caller's view was stale. */
+  async function setStatus(id: string, status: 'active' | 'stopped', caller: Caller, expectedVersion?: number): Promise<AutomationView> {
     requireAdmin(caller);
     const current = await records.require('automation', id);
+    if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(expectedVersion, current.version);
     if (current.status === status) return view(current);
-    return update(id, { status }, caller);
+    return update(id, { status }, caller, expectedVersion);
   }
 
   async function remove(id: string, caller: Caller, expectedVersion?: number): Promise<void> {

@@ -59,6 +59,8 @@ function parseBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
+const isEmptyObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+
 /** `If-Match: "3"`, `3` or `W/"3"`: the version the caller last read. */
 function parseIfMatch(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -142,7 +144,12 @@ export function createApi({ routes, authenticate, idempotencyStore, logger }: Ap
     if (oversized !== undefined) return errorReply('NOT_FOUND', `Nothing here has an id of ${Buffer.byteLength(oversized)} bytes.`);
     const headers = lowerCaseHeaders(event.headers);
     const caller = found.route.open ? ({ kind: 'integration', integrationId: 'anonymous' } as const) : await authenticate(headers);
-    const body = parseBody(event);
+    // A GET carries no meaning in a body: it is not read. A request whose route takes none refuses one (an
+    // ignored field would look applied); `{}` is what many clients send for "nothing".
+    const body = method === 'GET' ? undefined : parseBody(event);
+    if (!found.route.body && !found.route.open && body !== undefined && !isEmptyObject(body)) {
+      throw ValidationFailed.field('(body)', `${method} ${path} takes no body`);
+    }
     const request: RouteRequest = {
       params: found.params,
       query: { ...(event.queryStringParameters as Record<string, string> | undefined) },

@@ -137,7 +137,7 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
       summary: 'Stop an automation (admins): no new runs; waiting runs are cancelled unless finishPending',
       response: Automation,
       status: 200,
-      handle: async (request) => ok(await automations.setStatus(request.params.id!, 'stopped', request.caller)),
+      handle: async (request) => ok(await automations.setStatus(request.params.id!, 'stopped', request.caller, request.expectedVersion)),
     },
     {
       method: 'POST',
@@ -146,7 +146,7 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
       summary: 'Activate a stopped automation (admins)',
       response: Automation,
       status: 200,
-      handle: async (request) => ok(await automations.setStatus(request.params.id!, 'active', request.caller)),
+      handle: async (request) => ok(await automations.setStatus(request.params.id!, 'active', request.caller, request.expectedVersion)),
     },
     {
       method: 'GET',

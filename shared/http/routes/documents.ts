@@ -23,7 +23,7 @@ export function documentRoutes(records: RecordService): Route[] {
       status: 200,
       handle: async (request) => {
         const { party } = parseWith(SignInput, request.body);
-        return ok(await records.sign(request.params.id!, party, request.caller));
+        return ok(await records.sign(request.params.id!, party, request.caller, request.expectedVersion));
       },
     },
     {
@@ -33,7 +33,7 @@ export function documentRoutes(records: RecordService): Route[] {
       summary: 'Record that the recipient viewed a document',
       response: recordResponse('document'),
       status: 200,
-      handle: async (request) => ok(await records.view(request.params.id!, request.caller)),
+      handle: async (request) => ok(await records.view(request.params.id!, request.caller, request.expectedVersion)),
     },
   ];
 }

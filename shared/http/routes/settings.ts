@@ -3,6 +3,8 @@ import { SettingsPatch, type SettingsService, SettingsView } from '#shared/crm/s
 import type { Route } from '../router.ts';
 import { ok } from './shapes.ts';
 
+const versioned = (settings: { version: number }) => ok(settings, 200, { etag: `"${settings.version}"` });
+
 export function settingsRoutes(settings: SettingsService): Route[] {
   return [
     {
@@ -12,7 +14,7 @@ export function settingsRoutes(settings: SettingsService): Route[] {
       summary: 'Workspace settings (admins): whether the Butler is activated (and when it was switched), the default country for phones',
       response: SettingsView,
       status: 200,
-      handle: async (request) => ok(await settings.get(request.caller)),
+      handle: async (request) => versioned(await settings.get(request.caller)),
     },
     {
       method: 'PATCH',
@@ -22,7 +24,7 @@ export function settingsRoutes(settings: SettingsService): Route[] {
       body: SettingsPatch,
       response: SettingsView,
       status: 200,
-      handle: async (request) => ok(await settings.update(request.body, request.caller)),
+      handle: async (request) => versioned(await settings.update(request.body, request.caller, request.expectedVersion)),
     },
   ];
 }
