@@ -233,8 +233,8 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
     const contactIds = [...new Set(pages.flatMap((page) => page.items.map((deal) => deal.contactId)).filter((id): id is string => typeof id === 'string'))];
     const contacts: Board['contacts'] = {};
     for (let start = 0; start < contactIds.length; start += 100) {
-      for (const [id, contact] of await records.getMany('contact', contactIds.slice(start, start + 100))) {
-        if (!contact.deletedAt && typeof contact.name === 'string') contacts[id] = { name: contact.name };
+      for (const [id, contact] of await records.getMany('contact', contactIds.slice(start, start + 100), { live: true })) {
+        if (typeof contact.name === 'string') contacts[id] = { name: contact.name };
       }
     }
     const columns: Board['columns'] = {};

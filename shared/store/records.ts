@@ -749,16 +749,16 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
   }
 
   /**
-   * Several records of one type in one BatchGet (at most 100 ids), deleted ones included: a page of
-   * history names people who may have left since.
+   * Several records of one type in one BatchGet (at most 100 ids), deleted ones included unless `live` (a page
+   * of history names people who may have left since; a board names only contacts that still exist).
    */
-  async function getMany(type: EntityType, idList: string[]): Promise<Map<string, Entity>> {
+  async function getMany(type: EntityType, idList: string[], { live = false }: { live?: boolean } = {}): Promise<Map<string, Entity>> {
     const wanted = [...new Set(idList)].filter((id) => RECORD_ID.test(id)).slice(0, 100);
     const found = new Map<string, Entity>();
     let keys: Array<Record<string, unknown>> = wanted.map((id) => entityKey(type, id));
     for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
       const result = await client.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-      for (const item of result.Responses?.[tableName] ?? []) found.set(String(item.id), toRecord(item));
+      for (const item of result.Responses?.[tableName] ?? []) if (!live || item.deletedAt === undefined) found.set(String(item.id), toRecord(item));
       keys = (result.UnprocessedKeys?.[tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
     }
     return found;

@@ -48,6 +48,22 @@ describe('GET /pipelines/{id}/board', () => {
     expect(board.body.contacts).toEqual({ [contact.id]: { name: 'Ada Lovelace' } });
   });
 
+  it('does not name a contact deleted since, though its deals still link to it', async () => {
+    // Prepare
+    const pipeline = await must(t, 'POST', '/pipelines', pipelineBody());
+    const kept = await must(t, 'POST', '/contacts', contactBody({ name: 'Grace Hopper' }));
+    const gone = await must(t, 'POST', '/contacts', contactBody({ name: 'Tom Baker' }));
+    await must(t, 'POST', '/deals', dealBody({ pipelineId: pipeline.id, contactId: kept.id }));
+    await must(t, 'POST', '/deals', dealBody({ pipelineId: pipeline.id, contactId: gone.id }));
+    await must(t, 'DELETE', `/contacts/${gone.id}`);
+
+    // Act
+    const board = await t.call('GET', `/pipelines/${pipeline.id}/board`);
+
+    // Assess
+    expect(board.body.contacts).toEqual({ [kept.id]: { name: 'Grace Hopper' } });
+  });
+
   it('filters every column like GET /deals, by text and responsible person', async () => {
     // Prepare
     const pipeline = await must(t, 'POST', '/pipelines', pipelineBody());
