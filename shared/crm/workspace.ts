@@ -168,7 +168,7 @@ export function createWorkspaceService(store: Store, ids: Ids) {
 
   /** Humans and the Butler counted apart, so automation never inflates a person's figures. */
   async function activityStats(query: unknown) {
-    const { from, to } = parseWith(StatsQuery, query);
+    const { from, to } = parseWith(StatsQuery, query, 'query');
     const fromIso = new Date(from).toISOString();
     const toIso = new Date(to).toISOString();
     if (fromIso >= toIso) throw ValidationFailed.field('to', 'must be after from');

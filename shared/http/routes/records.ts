@@ -109,9 +109,9 @@ function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListO
 /** Records carrying e-mails and phones can be looked up by one: the duplicate check before creating. */
 const ContactPointListQuery = z
   .strictObject({ limit: Limit, cursor: Cursor, email: z.string().max(320).optional(), phone: z.string().max(40).optional(), q: SearchText })
-  .refine((query) => [query.email, query.phone, query.q].filter(Boolean).length <= 1, {
-    path: ['phone'],
-    message: 'filter by one of email, phone and q',
+  .superRefine((query, ctx) => {
+    const given = (['email', 'phone', 'q'] as const).filter((name) => Boolean(query[name]));
+    for (const extra of given.slice(1)) ctx.addIssue({ code: 'custom', path: [extra], message: `filter by one of email, phone and q (${given[0]} is given)` });
   });
 
 /** A record's documents, as the console's record page lists them. */
@@ -165,7 +165,8 @@ function recordRoutesOf(type: CrmRecordType, records: RecordService): Route[] {
       handle: async (request) => {
         const query = parseWith(listQuery, request.query, 'query') as Record<string, unknown>;
         if (typeof query.email === 'string') return ok(await records.findByContactPoint(type, 'email', query.email));
-        if (typeof query.phone === 'string') return ok(await records.findByContactPoint(type, 'phone', query.phone));
+        // A `+` sent unencoded in a query string arrives as a space (`?phone=+4930…`): it was the number's `+`.
+        if (typeof query.phone === 'string') return ok(await records.findByContactPoint(type, 'phone', query.phone.replace(/^ (?=\d)/, '+')));
         return ok(await records.list(type, listOptions(type, query)));
       },
     },

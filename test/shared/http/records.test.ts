@@ -69,6 +69,26 @@ describe('duplicate hints', () => {
 
     expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([created.body.id]);
   });
+
+  it('finds leads by a phone whose + was sent unencoded (a query string reads it as a space)', async () => {
+    // Prepare
+    const created = await t.call('POST', '/leads', { title: 'Plus lead', phones: ['+44 20 7946 0959'] });
+
+    // Act
+    const found = await t.call('GET', '/leads?phone=+442079460959');
+
+    // Assess
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([created.body.id]);
+  });
+
+  it('names the second of two lookups given together', async () => {
+    // Act
+    const result = await t.call('GET', '/contacts?email=a@b.co&q=x');
+
+    // Assess
+    expect(result.status).toBe(400);
+    expect(result.body.error.details).toEqual([{ path: 'query.q', message: 'filter by one of email, phone and q (email is given)' }]);
+  });
 });
 
 describe('integrations', () => {

@@ -139,14 +139,14 @@ describe('a bad query', () => {
     const result = await t.call('GET', '/stats/activity');
 
     expect(result.status).toBe(400);
-    expect(errorPaths(result).map((path) => path.replace(/^query\./, ''))).toEqual(['from', 'to']);
+    expect(errorPaths(result)).toEqual(['query.from', 'query.to']);
   });
 
   it('with a date that is not ISO 8601 names it', async () => {
     const result = await t.call('GET', '/stats/activity?from=yesterday&to=2026-01-02T00:00:00Z');
 
     expect(result.status).toBe(400);
-    expect(errorPaths(result).map((path) => path.replace(/^query\./, ''))).toEqual(['from']);
+    expect(errorPaths(result)).toEqual(['query.from']);
   });
 
   it('with to before from is refused', async () => {
