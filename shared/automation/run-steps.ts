@@ -244,12 +244,13 @@ export function stageHistoryNeededSince(payload: CheckConditionsPayload, current
 
 export type RunDecision = { proceed: true } | { proceed: false; outcome: 'skip' | 'cancel'; reason: string };
 
-/** Whether Check conditions must re-read the event's record before deciding. */
+/**
+ * Whether Check conditions must re-read the event's record before deciding: to recheck, and after every wait (the
+ * record may have been deleted meanwhile, which skips the run whatever its onLeave; an action would fail on it for
+ * good). A deletion's run has nothing to re-read.
+ */
 export function needsCurrentRecord(payload: CheckConditionsPayload): boolean {
-  return (
-    payload.recheck ||
-    (payload.waited && (payload.onLeave === 'cancel' || payload.trigger.type === 'dateReached' || payload.branches !== undefined))
-  );
+  return payload.recheck || (payload.waited && payload.trigger.type !== 'deleted');
 }
 
 /** A branch as Check conditions decides it: its conditions, state name, order in the run, and the arm it sits in. */

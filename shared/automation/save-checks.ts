@@ -1,6 +1,8 @@
 // What a definition must pass when it is saved, beyond its schema and its pipelines: every user, field
 // and template variable it names exists on the records its runs will see. Only saving runs these
 // checks; a stored definition is read with the schema alone, so one saved earlier still runs.
+import { BUTLER_ID } from '#shared/domain/actors.ts';
+import { normaliseEmail } from '#shared/domain/contact-points.ts';
 import { templateVariables as documentTemplateFields } from '#shared/domain/documents.ts';
 import { ownerTypes, reservedFieldNameProblem } from '#shared/domain/entities.ts';
 import type { FieldIssue } from '#shared/errors.ts';
@@ -18,6 +20,7 @@ import {
   triggerEntityOf,
   workspaceIssues,
 } from './definition.ts';
+import { loadDateArithmetic } from './date-arithmetic.ts';
 import { dateFields, isCustomField, isUntemplatable, recordFields, writableFields } from './record-fields.ts';
 import { templateKeys } from './render-action.ts';
 import { templateProblem, templateVariables } from './templates.ts';
@@ -70,7 +73,7 @@ function conditionFieldIssues(items: Array<Condition | ConditionGroup>, path: st
   });
 }
 
-function updateFieldIssues(action: Extract<Action, { type: 'updateFields' }>, path: string, subject: Subject): FieldIssue[] {
+function updateFieldIssues(action: Extract<Action, { type: 'updateFields' }>, path: string, subject: Subject, users: ReadonlySet<string>): FieldIssue[] {
   const issues: FieldIssue[] = [];
   for (const [field, template] of Object.entries(action.set)) {
     const at = `${path}.set.${field}`;
@@ -97,14 +100,19 @@ function updateFieldIssues(action: Extract<Action, { type: 'updateFields' }>, pa
     }
     if (isLiteral(template)) {
       // A value without template syntax is known now: check it as the write will.
+      let valid = true;
       for (const type of types) {
         const value = field === 'amount' ? Number(template) : template;
         const result = writableFields(type)[field]!.safeParse(value);
         if (!result.success) {
           issues.push({ path: at, message: `not a valid ${field}: ${result.error.issues[0]?.message ?? 'refused'}` });
+          valid = false;
           break;
         }
       }
+      // The records it names are checked by reading them (literalValueIssues); a user is one of the workspace's.
+      const problem = valid && field === 'responsibleId' ? responsibleProblem(template.trim(), users) : undefined;
+      if (problem) issues.push({ path: at, message: problem });
     }
   }
   return issues;
@@ -180,6 +188,13 @@ function templatesOf(action: Action): Array<[string, string]> {
 
 const isLiteral = (source: string) => !source.includes('{{') && !source.includes('{%');
 
+/** Why a user id cannot be responsible for a record: no such user, or the Butler (who acts, and answers for nothing). */
+function responsibleProblem(id: string, users: ReadonlySet<string>): string | undefined {
+  if (id === BUTLER_ID) return 'the Butler cannot be responsible for a record';
+  if (!users.has(id)) return `no user with id ${id} (users: ${listed([...users].filter((user) => user !== BUTLER_ID))})`;
+  return undefined;
+}
+
 function userIssues(action: Action, path: string, users: ReadonlySet<string>, subject: Subject): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const named: Array<[string, string | undefined]> = [];
@@ -188,13 +203,18 @@ function userIssues(action: Action, path: string, users: ReadonlySet<string>, su
   for (const [key, value] of named) {
     if (value === undefined || !isLiteral(value)) continue;
     const id = value.trim();
-    if (!users.has(id)) issues.push({ path: `${path}.${key}`, message: `no user with id ${id} (users: ${listed([...users])})` });
+    const problem = key === 'responsible' ? responsibleProblem(id, users) : users.has(id) ? undefined : `no user with id ${id} (users: ${listed([...users])})`;
+    if (problem) issues.push({ path: `${path}.${key}`, message: problem });
   }
   const types = subjectTypes(subject);
   const toResponsible = (action.type === 'notify' || action.type === 'sendEmail') && action.to === 'responsible';
   if (toResponsible) {
     const without = types.filter((type) => !recordFields(type).includes('responsibleId'));
     if (without.length > 0) issues.push({ path: `${path}.to`, message: `${without.map(an).join(', ')} has no responsible user; name one with to: userId` });
+  }
+  // A literal address is mailed as written (an empty one is a template that renders nothing at save).
+  if (action.type === 'sendEmail' && action.to === 'address' && action.address && isLiteral(action.address) && !normaliseEmail(action.address)) {
+    issues.push({ path: `${path}.address`, message: `not an e-mail address: ${action.address}` });
   }
   if (action.type === 'sendEmail' && action.to === 'contact') {
     const mailable = ['contact', 'company', 'lead', 'deal'];
@@ -240,8 +260,38 @@ export function saveIssues(definition: AutomationDefinition, workspace: SaveWork
   for (const { action, path: at } of actions) {
     const path = at.join('.');
     issues.push(...userIssues(action, path, users, subject));
-    if (action.type === 'updateFields') issues.push(...updateFieldIssues(action, path, subject));
+    if (action.type === 'updateFields') issues.push(...updateFieldIssues(action, path, subject, users));
     for (const [key, source] of templatesOf(action)) issues.push(...templateVariableIssues(source, `${path}.${key}`, subject, variables));
+  }
+  return issues;
+}
+
+/** The fields whose literal updateFields value is the id of a record, and that record's type. */
+const linkedTypes = { contactId: 'contact', companyId: 'company' } as const;
+
+/**
+ * What saving checks beyond saveIssues, by reading: the contact or company a literal `set.contactId`/`companyId`
+ * names exists, and a literal `due` that is no duration is a date or date-time as planActivity reads it (luxon,
+ * loaded here). Templates are filled at run time and are not checked.
+ */
+export async function literalValueIssues(
+  definition: AutomationDefinition,
+  exists: (type: 'contact' | 'company', id: string) => Promise<boolean>,
+): Promise<FieldIssue[]> {
+  const issues: FieldIssue[] = [];
+  for (const { action, path: at } of actionsOf(definition.actions)) {
+    const path = at.join('.');
+    if (action.type === 'updateFields') {
+      for (const [field, type] of Object.entries(linkedTypes)) {
+        const value = Object.hasOwn(action.set, field) ? action.set[field]!.trim() : undefined;
+        if (value && isLiteral(value) && !(await exists(type, value))) issues.push({ path: `${path}.set.${field}`, message: `no ${type} with id ${value}` });
+      }
+    }
+    if (action.type === 'planActivity' && isLiteral(action.due) && !/^-?P/.test(action.due)) {
+      const luxon = await loadDateArithmetic();
+      if (!luxon.DateTime.fromISO(action.due, { zone: definition.timeZone }).isValid)
+        issues.push({ path: `${path}.due`, message: `not a duration or date: ${action.due} (a duration such as P3D, or a date such as 2026-05-01 or 2026-05-01T10:00)` });
+    }
   }
   return issues;
 }

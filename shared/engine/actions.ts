@@ -37,8 +37,6 @@ export interface ActionDeps {
   documents?: DocumentActionDeps;
 }
 
-const valueAt = (record: Record<string, unknown>, path: string) => fieldValue(record, path);
-
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /**
@@ -95,6 +93,53 @@ async function responsibleOf(ctx: StepContext, configured: unknown, entity: Enti
   return rendered || str(entity.responsibleId);
 }
 
+const noResponsible = (entityType: string) => `the ${entityType} has no responsible user and the step names none`;
+const noSuchUser = (userId: string) => `user ${userId} does not exist (deleted after the automation was saved?)`;
+
+/** Why a mail has nobody to go to: for `to: contact`, whether there is a contact at all. */
+function noRecipient(action: ActionConfig, entityType: EntityType, entity: Entity, contact: Entity | undefined): string {
+  const why = (text: string) => `no address to mail: ${text}`;
+  if (action.to === 'address') return why('the rendered address is empty');
+  if (action.to === 'responsible') return why('the responsible user has no e-mail address');
+  if (contact) return why('the contact has no e-mail address');
+  const contactId = str(entity.contactId);
+  if (contactId) return why(`the ${entityType}'s contact ${contactId} no longer exists`);
+  // A lead or a company is mailed at its own addresses.
+  return why(entityType === 'deal' ? 'the deal has no contact' : `the ${entityType} has no e-mail address`);
+}
+
+/**
+ * Why a step, with its templates filled, would fail on the record: what can be known by reading only (a dry run
+ * reports it as the step's error). Undefined when nothing is known to stop it.
+ */
+export async function stepProblem(
+  store: Store,
+  action: ActionConfig,
+  on: { entityType: EntityType; entity: Entity; now: Date; timeZone: string },
+): Promise<string | undefined> {
+  const { entityType, entity } = on;
+  if (action.type === 'planActivity') {
+    const responsibleId = str(typeof action.responsible === 'string' ? action.responsible.trim() : undefined) ?? str(entity.responsibleId);
+    if (!responsibleId) return noResponsible(entityType);
+    if (!(await store.records.get('user', responsibleId))) return noSuchUser(responsibleId);
+    try {
+      dueAt(String(action.due), on.now, on.timeZone);
+    } catch (error) {
+      if (error instanceof ValidationFailed) return error.message;
+      throw error;
+    }
+  }
+  if (action.type === 'sendEmail' && action.to === 'contact') {
+    const contact = entityType === 'contact' ? entity : str(entity.contactId) ? await store.records.get('contact', str(entity.contactId)!) : undefined;
+    if (!contactAddress(contact, entity)) return noRecipient(action, entityType, entity, contact);
+  }
+  return undefined;
+}
+
+/** The address a mail `to: contact` goes to: the contact's first, else the record's own (a lead's). */
+const contactAddress = (contact: Entity | undefined, entity: Entity): string | undefined =>
+  str((contact?.emails as string[] | undefined)?.[0]) ?? str((entity.emails as string[] | undefined)?.[0]);
+
 export function createActions(deps: ActionDeps) {
   const { store } = deps;
 
@@ -130,7 +175,7 @@ export function createActions(deps: ActionDeps) {
 
     async planActivity(action, ctx, entity, caller) {
       const responsibleId = await responsibleOf(ctx, action.responsible, entity);
-      if (!responsibleId) throw new StepFailed(`the ${ctx.entityType} has no responsible user and the step names none`);
+      if (!responsibleId) throw new StepFailed(noResponsible(ctx.entityType));
       await requireUser(responsibleId);
       const activity = {
         subject: await ctx.render(String(action.subject)),
@@ -186,8 +231,8 @@ export function createActions(deps: ActionDeps) {
     },
 
     async sendEmail(action, ctx, entity) {
-      const to = await recipient(action, ctx, entity);
-      if (!to) throw new StepFailed(`no address to mail: ${recipientName(action)} has no e-mail address`);
+      const { to, contact } = await recipient(action, ctx, entity);
+      if (!to) throw new StepFailed(noRecipient(action, ctx.entityType, entity, contact));
       const subject = await ctx.render(String(action.subject));
       if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) {
         return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject, status: 'sent' }] };
@@ -232,16 +277,18 @@ export function createActions(deps: ActionDeps) {
     async updateFields(action, ctx, entity, caller) {
       const set = (action.set ?? {}) as Record<string, string>;
       const patch: Record<string, unknown> = {};
+      // Each field by its path as the step names it (`amount`, `fields.tier`): what the run log says was set.
+      const changed: string[] = [];
       for (const [field, template] of Object.entries(set)) {
         const rendered = await ctx.render(template);
         const value = typeof fieldValue(entity, field) === 'number' || field === 'amount' ? Number(rendered) : rendered;
+        if (JSON.stringify(fieldValue(entity, field)) !== JSON.stringify(value)) changed.push(field);
         // A custom field travels as a merge patch of `fields`, which keeps the record's other custom fields.
         const [head, custom] = fieldSegments(field);
         if (custom === undefined) patch[head] = value;
         else patch.fields = { ...(patch.fields as Record<string, unknown> | undefined), [custom]: value };
       }
-      const changed = Object.keys(patch).filter((field) => JSON.stringify(valueAt(entity, field)) !== JSON.stringify(patch[field]));
-      if (changed.length === 0) return noop(`${Object.keys(patch).join(', ')} already set`, 'every field already had its value');
+      if (changed.length === 0) return noop(`${Object.keys(set).join(', ')} already set`, 'every field already had its value');
       const outcomeOf = (record: Entity): StepOutcome => ({ result: 'changed', done: `set ${changed.join(', ')}`, records: [recordRef(ctx.entityType, record, 'updated', changed)] });
       return outcomeOf(await deps.records.update(ctx.entityType as 'deal', ctx.entityId, patch, caller, undefined, stepWrite(ctx, outcomeOf)));
     },
@@ -283,25 +330,21 @@ export function createActions(deps: ActionDeps) {
 
   async function requireUser(userId: string): Promise<Entity> {
     const user = await store.records.get('user', userId);
-    if (!user) throw new StepFailed(`user ${userId} does not exist (deleted after the automation was saved?)`);
+    if (!user) throw new StepFailed(noSuchUser(userId));
     return user;
   }
 
-  function recipientName(action: ActionConfig): string {
-    if (action.to === 'address') return 'the rendered address';
-    return action.to === 'responsible' ? 'the responsible user' : 'the contact';
-  }
-
-  async function recipient(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<string | undefined> {
-    if (action.to === 'address') return str(await ctx.render(String(action.address ?? '')));
+  /** Who a mail goes to, and for `to: contact` the contact it looked at (none: the record has no contact). */
+  async function recipient(action: ActionConfig, ctx: StepContext, entity: Entity): Promise<{ to: string | undefined; contact?: Entity }> {
+    if (action.to === 'address') return { to: str(await ctx.render(String(action.address ?? ''))) };
     if (action.to === 'responsible') {
       const responsibleId = str(entity.responsibleId);
       const user = responsibleId ? await store.records.get('user', responsibleId) : undefined;
       if (responsibleId && !user) throw ValidationFailed.field('responsibleId', `no user with id ${responsibleId} to mail (deleted since?)`);
-      return str(user?.email);
+      return { to: str(user?.email) };
     }
     const contact = await linkedContact(deps, entity, ctx.entityType);
-    return str((contact?.emails as string[] | undefined)?.[0]) ?? str((entity.emails as string[] | undefined)?.[0]);
+    return { to: contactAddress(contact, entity), ...(contact ? { contact } : {}) };
   }
 
   /** Runs one step against the record as it is now; says who the step acted as (the Butler, or the author while it is off). */

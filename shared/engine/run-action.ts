@@ -28,9 +28,7 @@ import {
 } from '#shared/automation/run-steps.ts';
 import { STATE } from '#shared/automation/state-names.ts';
 import { renderAction } from '#shared/automation/render-action.ts';
-import { templateContext } from '#shared/automation/template-context.ts';
 import { workspaceCalendar } from '#shared/crm/calendar.ts';
-import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { type RunClose, stepOrder } from '#shared/store/runs.ts';
 import type { Actor } from '#shared/domain/actors.ts';
 import type { EntityType } from '#shared/domain/entities.ts';
@@ -41,6 +39,7 @@ import type { Store } from '#shared/store/index.ts';
 import { RunNotOpen, type StepRecord, type StepWrite, StepRecordedAlready } from '#shared/store/run-log.ts';
 import type { Actions, StepContext, StepOutcome } from './actions.ts';
 import { stepScope } from './step-outcome.ts';
+import { loadTemplateVariables } from './template-variables.ts';
 
 export interface RunActionDeps {
   store: Store;
@@ -148,27 +147,16 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
     const read = await store.records.get(entityType, payload.entityId);
     const entity = read ?? (eventRecordOf(payload.event) as never);
     if (!entity) throw new Error(`The ${entityType} ${payload.entityId} no longer exists.`);
-    const contactId = entityType === 'contact' ? undefined : (entity.contactId as string | undefined);
-    const companyId = entity.companyId as string | undefined;
-    const [contact, company] = await Promise.all([
-      contactId ? store.records.get('contact', contactId) : undefined,
-      companyId ? store.records.get('company', companyId) : undefined,
-    ]);
     const planned = await plannedFor(payload);
-    const context = {
-      ...templateContext({
-        entityType,
-        entity,
-        ...(contact ? { contact } : {}),
-        ...(company ? { company } : {}),
-        event: payload.event as unknown as Record<string, unknown>,
-        automation: { id: payload.automationId, name: payload.automationName },
-        run: { id: payload.runId, ...(planned.dueAt ? { dueAt: planned.dueAt } : {}) },
-        now: clock.now(),
-        ...(payload.readsSteps ? { steps: await store.webhooks.results(stepScope(payload)) } : {}),
-      }),
-      ...(await documentVariablesOf(store, payload.event)),
-    };
+    const context = await loadTemplateVariables(store, {
+      entityType,
+      entity,
+      event: payload.event as unknown as Record<string, unknown>,
+      automation: { id: payload.automationId, name: payload.automationName },
+      run: { id: payload.runId, ...(planned.dueAt ? { dueAt: planned.dueAt } : {}) },
+      now: clock.now(),
+      ...(payload.readsSteps ? { steps: await store.webhooks.results(stepScope(payload)) } : {}),
+    });
     const rendered = await renderAction(payload.action as Action, context, { timeZone: payload.timeZone });
     const plannedAt = new Date(planned.plannedAt);
     try {

@@ -6,10 +6,9 @@ import type { AutomationDefinition, Step, Trigger } from '#shared/automation/def
 import { actionsOf, isBranch, subjectOf, walkSteps } from '#shared/automation/definition-model.ts';
 import type { RunInput } from '#shared/automation/run-steps.ts';
 import { causeMessage } from '#shared/automation/causes.ts';
+import { changedFieldName } from '#shared/automation/fields.ts';
 import { type NumberedStep, STATE, numberSteps } from '#shared/automation/state-names.ts';
-import { documentVariablesOf } from '#shared/crm/document-templates.ts';
 import { renderAction } from '#shared/automation/render-action.ts';
-import { templateContext } from '#shared/automation/template-context.ts';
 import { type ActorView, createActorDisplay } from '#shared/crm/actor-display.ts';
 import { type Caller, actorOf, requireAdmin } from '#shared/crm/context.ts';
 import type { Actor } from '#shared/domain/actors.ts';
@@ -22,17 +21,20 @@ import type { Clock, Ids, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { StepRecord } from '#shared/store/run-log.ts';
 import { type RunRecord, runStatuses, stepOrder } from '#shared/store/runs.ts';
+import type { ActionConfig } from './actions.ts';
 import { storedDefinition } from './stored-definition.ts';
+import { loadTemplateVariables } from './template-variables.ts';
 
-/** What only a dry run or a redrive runs (the compiler, event patterns, a run's decisions and date arithmetic): loaded by the first. */
+/** What only a dry run or a redrive runs (the compiler, event patterns, a run's decisions, the steps' own checks and date arithmetic): loaded by the first. */
 const loadRunTools = loadedOnFirstUse(async () => {
-  const [{ compileAutomation, resumeRunInput }, { decideBranches, decideRun }, { matchesPattern }] = await Promise.all([
+  const [{ compileAutomation, resumeRunInput }, { decideBranches, decideRun }, { matchesPattern }, { stepProblem }] = await Promise.all([
     import('#shared/automation/compile-asl.ts'),
     import('#shared/automation/run-steps.ts'),
     import('#shared/events/pattern.ts'),
+    import('./actions.ts'),
     import('#shared/automation/date-arithmetic.ts').then(({ loadDateArithmetic }) => loadDateArithmetic()),
   ]);
-  return { compileAutomation, resumeRunInput, decideBranches, decideRun, matchesPattern };
+  return { compileAutomation, resumeRunInput, decideBranches, decideRun, matchesPattern, stepProblem };
 });
 
 // The query and body schemas are built by the first request that parses one (or documents it), not at init.
@@ -215,7 +217,8 @@ function eventFor(trigger: Trigger, entityType: EntityType, record: Entity, even
       before = null;
       break;
     case 'updated':
-      changedFields = trigger.fields ?? [];
+      // As a write of those fields names them (a custom field also as `fields`), so the trigger's pattern matches.
+      changedFields = [...new Set((trigger.fields ?? []).flatMap((path) => [changedFieldName(path), path]))];
       break;
     case 'deleted':
       detailType = entityName('Deleted');
@@ -261,6 +264,16 @@ function eventFor(trigger: Trigger, entityType: EntityType, record: Entity, even
     'detail-type': detailType,
     detail,
   };
+}
+
+/**
+ * The trigger a dry run checks, and what it takes for granted: an update trigger's field check compares the event's
+ * before and after, which a record as it is has not, so the dry run assumes one of the fields changed.
+ */
+function withoutChangeCheck(trigger: Trigger): { trigger: Trigger; assumed: string[] } {
+  if (trigger.type !== 'updated' || !trigger.fields) return { trigger, assumed: [] };
+  const { fields, ...rest } = trigger;
+  return { trigger: rest, assumed: [`one of ${fields.join(', ')} changed: a dry run has no change to look at`] };
 }
 
 /** Admins run any automation by hand; members only a manual one that allows them (`allowMembers`). */
@@ -373,11 +386,13 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
 
   /** Whether the trigger and conditions hold for the record, and every action filled in: no side effect. */
   async function dryRun(automationId: string, input: unknown, caller: Caller) {
-    const { compileAutomation, decideBranches, decideRun, matchesPattern } = await loadRunTools();
+    const { compileAutomation, decideBranches, decideRun, matchesPattern, stepProblem } = await loadRunTools();
     const { record: auto, definition } = await automation(automationId);
     const { entityType, entityId } = parseWith(RunTarget, input);
     const record = await store.records.require(entityType, entityId);
     const event = eventFor(definition.trigger, entityType, record, 'dry-run', clock.now().toISOString(), caller);
+    // A record has no change to look at: which of an update trigger's fields changed cannot be checked, only assumed.
+    const { trigger, assumed } = withoutChangeCheck(definition.trigger);
     const compiled = compileAutomation({ id: automationId, version: auto.version, definition });
     const triggerMatches = compiled.eventPattern === null ? definition.trigger.type === 'manual' : matchesPattern(compiled.eventPattern, event);
     const numbered = numberSteps(definition.actions);
@@ -390,7 +405,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       entityType,
       entityId,
       event: event.detail as never,
-      trigger: definition.trigger,
+      trigger,
       conditions: definition.conditions ? JSON.stringify(definition.conditions) : null,
       recheck: false,
       onLeave: 'continue' as const,
@@ -400,20 +415,14 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     };
     const decision = decideRun(checks);
     const paths = decideBranches(checks);
-    const contactId = typeof record.contactId === 'string' ? record.contactId : undefined;
-    const contact = contactId ? await store.records.get('contact', contactId) : undefined;
-    const context = {
-      ...templateContext({
-        entityType,
-        entity: record,
-        ...(contact ? { contact } : {}),
-        event: event.detail as unknown as Record<string, unknown>,
-        automation: { id: automationId, name: definition.name },
-        run: { id: 'dry-run' },
-        now: clock.now(),
-      }),
-      ...(await documentVariablesOf(store, event.detail as unknown as Record<string, unknown>)),
-    };
+    const context = await loadTemplateVariables(store, {
+      entityType,
+      entity: record,
+      event: event.detail as unknown as Record<string, unknown>,
+      automation: { id: automationId, name: definition.name },
+      run: { id: 'dry-run' },
+      now: clock.now(),
+    });
     // Every step in run order; with branches, each says whether it is on the path this record would take.
     const onPath = new Set<Step>();
     const follow = (steps: readonly Step[]) => {
@@ -432,16 +441,21 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
         const key = `b${index + 1}`;
         return { step: name, ...path, branch: paths?.branches[key] ? 'then' : 'else', why: paths?.reasons[key] };
       }
+      let action: Record<string, unknown>;
       try {
-        return { step: name, ...path, action: await renderAction(step, context, { timeZone: definition.timeZone }) };
+        action = await renderAction(step, context, { timeZone: definition.timeZone });
       } catch (error) {
         return { step: name, ...path, error: (error as Error).message };
       }
+      // What the step would fail on, when reading tells (a planned activity with nobody responsible).
+      const problem = await stepProblem(store, action as ActionConfig, { entityType, entity: record, now: clock.now(), timeZone: definition.timeZone });
+      return { step: name, ...path, action, ...(problem ? { error: problem } : {}) };
     }));
     return {
       triggerMatches,
       conditionsHold: decision.proceed,
       ...(decision.proceed ? {} : { reason: decision.reason }),
+      ...(assumed.length > 0 ? { assumed } : {}),
       wouldRun: triggerMatches && decision.proceed,
       actions,
     };

@@ -184,6 +184,8 @@ describe('decideRun', () => {
     ['a waiting run that cancels on leave', { onLeave: 'cancel' }, true],
     ['a waiting dateReached run', { onLeave: 'continue', trigger: { type: 'dateReached', entity: 'deal', field: 'closeDate' } }, true],
     ['a run without wait nor recheck', { waited: false }, false],
+    ['a waiting run that continues on leave (its record may be gone)', { onLeave: 'continue' }, true],
+    ['a waiting run of a deletion (its record is gone)', { onLeave: 'continue', trigger: { type: 'deleted', entity: 'deal' } }, false],
   ])('re-reads the record for %s: %s', (_case, overrides, expected) => {
     // Act
     const result = needsCurrentRecord(aCheckPayload(overrides));

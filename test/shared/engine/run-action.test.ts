@@ -72,7 +72,7 @@ describe('an action Task', () => {
 
     // Assess: the retry found the field set, and the log keeps what the first attempt did.
     const steps = await t.app.store.runLog.steps(automationId, payload.runId);
-    expect(steps.map((step) => [step.name, step.status, step.attempts, step.outcome?.done])).toEqual([['1 · Update fields', 'SUCCEEDED', 2, 'set fields']]);
+    expect(steps.map((step) => [step.name, step.status, step.attempts, step.outcome?.done])).toEqual([['1 · Update fields', 'SUCCEEDED', 2, 'set fields.tier']]);
     const now = await t.app.store.records.get('contact', contact.id);
     expect([now?.version, (now?.fields as Record<string, unknown>).tier]).toEqual([2, 'gold']);
   });
@@ -90,9 +90,9 @@ describe('an action Task', () => {
     // Assess: the person's change stands, and the Task answers what the first attempt did.
     const now = await t.app.store.records.get('contact', contact.id);
     expect([now?.version, (now?.fields as Record<string, unknown>).tier]).toEqual([3, 'silver']);
-    expect([answer.records[0]?.version, answer.carry.summaries]).toEqual([2, [{ S: '1 · Update fields: set fields' }]]);
+    expect([answer.records[0]?.version, answer.carry.summaries]).toEqual([2, [{ S: '1 · Update fields: set fields.tier' }]]);
     const [step] = await t.app.store.runLog.steps(automationId, payload.runId);
-    expect([step?.attempts, step?.outcome?.done, step?.actor?.kind]).toEqual([2, 'set fields', expect.any(String)]);
+    expect([step?.attempts, step?.outcome?.done, step?.actor?.kind]).toEqual([2, 'set fields.tier', expect.any(String)]);
   });
 
   it("writes its line in its record's transaction: one history entry and one step, no write after it", async () => {
@@ -150,7 +150,7 @@ describe('an action Task', () => {
     const answer = (await handleTask(payload)) as { carry: { summaries: unknown } };
 
     // Assess
-    expect(answer.carry.summaries).toEqual([{ S: '1 · Update fields: set fields' }]);
+    expect(answer.carry.summaries).toEqual([{ S: '1 · Update fields: set fields.tier' }]);
     const run = await t.app.store.runLog.get(automationId, payload.runId);
     expect([run?.actionsCompleted, run?.summaries]).toEqual([0, undefined]);
   });
@@ -168,7 +168,7 @@ describe('an action Task', () => {
     // Assess
     expect(first.carry.summaries).toEqual([]);
     const run = await t.app.store.runLog.get(automationId, payload.runId);
-    expect([run?.actionsCompleted, run?.summaries]).toEqual([1, ['1 · Update fields: set fields']]);
+    expect([run?.actionsCompleted, run?.summaries]).toEqual([1, ['1 · Update fields: set fields.tier']]);
   });
 });
 
@@ -247,7 +247,7 @@ describe("Check conditions' line", () => {
     const steps = await t.app.store.runLog.steps(automationId, action.runId);
     expect(steps.map((step) => [step.name, step.status, step.outcome?.done])).toEqual([
       ['Check conditions', 'SUCCEEDED', 'no conditions'],
-      ['1 · Update fields', 'SUCCEEDED', 'set fields'],
+      ['1 · Update fields', 'SUCCEEDED', 'set fields.tier'],
     ]);
     expect(await t.app.store.runLog.input(automationId, action.runId)).toEqual(check.event);
   });
@@ -367,7 +367,7 @@ describe('the last action of a run compiled to end with it (closesRun)', () => {
 
     // Assess
     const run = await t.app.store.runLog.get(automationId, payload.runId);
-    expect([run?.status, run?.actionsCompleted, run?.summaries, run?.endedAt]).toEqual(['SUCCEEDED', 1, ['1 · Update fields: set fields'], expect.any(String)]);
+    expect([run?.status, run?.actionsCompleted, run?.summaries, run?.endedAt]).toEqual(['SUCCEEDED', 1, ['1 · Update fields: set fields.tier'], expect.any(String)]);
     const [step] = await t.app.store.runLog.steps(automationId, payload.runId);
     expect([step?.status, step?.attempts]).toEqual(['SUCCEEDED', 1]);
   });
@@ -383,7 +383,7 @@ describe('the last action of a run compiled to end with it (closesRun)', () => {
 
     // Assess
     const run = await t.app.store.runLog.get(automationId, payload.runId);
-    expect([run?.status, run?.summaries]).toEqual(['SUCCEEDED', ['1 · Update fields: set fields']]);
+    expect([run?.status, run?.summaries]).toEqual(['SUCCEEDED', ['1 · Update fields: set fields.tier']]);
     expect((await t.app.store.records.get('contact', contact.id))?.version).toBe(2);
   });
 
@@ -401,7 +401,7 @@ describe('the last action of a run compiled to end with it (closesRun)', () => {
 
     // Assess
     const run = await t.app.store.runLog.get(automationId, payload.runId);
-    expect([run?.status, run?.actionsCompleted, run?.summaries]).toEqual(['SUCCEEDED', 1, ['1 · Update fields: set fields']]);
+    expect([run?.status, run?.actionsCompleted, run?.summaries]).toEqual(['SUCCEEDED', 1, ['1 · Update fields: set fields.tier']]);
     const now = await t.app.store.records.get('contact', contact.id);
     expect([now?.version, (now?.fields as Record<string, unknown>).tier]).toEqual([3, 'silver']);
   });
