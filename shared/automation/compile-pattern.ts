@@ -117,7 +117,8 @@ export function compileEventPattern(
     taken.add(field);
   };
   let types: string[] = [];
-  let alternatives: EventPattern[] | undefined;
+  /** The fields an update must change: an updated trigger's, or the date field of a dateReached one. */
+  let watched: string[] | undefined;
 
   switch (trigger.type) {
     case 'created':
@@ -125,8 +126,7 @@ export function compileEventPattern(
       break;
     case 'updated':
       types = [lifecycle('Updated')];
-      // Events name a changed custom field `fields`; the run checks which one (triggerMismatch).
-      if (trigger.fields) detail.changedFields = [...new Set(trigger.fields.map(changedFieldName))];
+      watched = trigger.fields;
       break;
     case 'deleted':
       types = [lifecycle('Deleted')];
@@ -140,10 +140,7 @@ export function compileEventPattern(
     case 'dateReached':
       // A run per value of the date: on create, and on each update that changes it (the run planned for an
       // older value sees the change after its wait and is skipped).
-      alternatives = [
-        { 'detail-type': [lifecycle('Created')] },
-        { 'detail-type': [lifecycle('Updated')], detail: { changedFields: [changedFieldName(trigger.field)] } },
-      ];
+      watched = [trigger.field];
       constrain(trigger.field, [{ exists: true }]);
       break;
     case 'documentSigned':
@@ -161,20 +158,39 @@ export function compileEventPattern(
   // A document trigger set on a pipeline: documents carry their deal's pipelineId.
   if (entity === 'document' && 'pipelineId' in trigger && trigger.pipelineId !== undefined) constrain('pipelineId', [trigger.pipelineId]);
 
-  const build = (withConditions: boolean): EventPattern => {
+  /**
+   * Events name a changed custom field both `fields.<name>` and `fields`. `coarse` matches `fields`, so a change of
+   * any custom field starts a run, which checks which one changed (triggerMismatch in run-steps.ts) and skips.
+   */
+  const build = (withConditions: boolean, coarse: boolean): EventPattern => {
     const recordPattern: Nested = structuredClone(record);
     if (withConditions) for (const [field, leaf] of patternConditions(definition, taken)) put(recordPattern, field, leaf);
+    const changedFields = watched && [...new Set(watched.map((path) => (coarse ? changedFieldName(path) : path)))];
     const pattern: EventPattern = { source: [CRM_SOURCE] };
-    if (alternatives) pattern.$or = alternatives;
-    else pattern['detail-type'] = types;
-    pattern.detail = Object.keys(recordPattern).length > 0 ? { ...detail, [side]: recordPattern } : { ...detail };
+    const common: Record<string, unknown> = { ...detail };
+    if (trigger.type === 'dateReached') {
+      pattern.$or = [{ 'detail-type': [lifecycle('Created')] }, { 'detail-type': [lifecycle('Updated')], detail: { changedFields } }];
+    } else {
+      pattern['detail-type'] = types;
+      if (changedFields) common.changedFields = changedFields;
+    }
+    pattern.detail = Object.keys(recordPattern).length > 0 ? { ...common, [side]: recordPattern } : common;
     return pattern;
   };
-  const pattern = build(true);
-  if (JSON.stringify(pattern).length <= maxLength) return pattern;
-  const triggerOnly = build(false);
-  const length = JSON.stringify(triggerOnly).length;
-  if (length > maxLength) throw new PatternTooLong(length, maxLength);
-  return triggerOnly;
+  // The first that fits PutRule's quota. Each may let through more than the automation wants, never less: without
+  // the conditions, then with custom fields as `fields` (twenty long names may not fit where `fields` always did).
+  const namesCustomFields = watched?.some((path) => fieldSegments(path).length === 2) ?? false;
+  const tries: Array<[withConditions: boolean, coarse: boolean]> = [
+    [true, false],
+    [false, false],
+  ];
+  if (namesCustomFields) tries.push([true, true], [false, true]);
+  let length = 0;
+  for (const [withConditions, coarse] of tries) {
+    const pattern = build(withConditions, coarse);
+    length = JSON.stringify(pattern).length;
+    if (length <= maxLength) return pattern;
+  }
+  throw new PatternTooLong(length, maxLength);
 }
 

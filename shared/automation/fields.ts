@@ -26,7 +26,11 @@ export function fieldValue(record: Record<string, unknown> | null | undefined, p
   return (top as Record<string, unknown>)[custom];
 }
 
-/** The name an event's changedFields uses for the path: custom fields change as one field, `fields`. */
+/**
+ * The name of the whole field a change of the path changes: `fields` for every custom field. Events name a changed
+ * custom field both ways, `fields` and `fields.<name>` (shared/events/derive.ts); patterns match the path itself,
+ * and `fields` only where its own name does not fit (compile-pattern.ts), as rules compiled before did.
+ */
 export function changedFieldName(path: string): string {
   return fieldSegments(path)[0];
 }

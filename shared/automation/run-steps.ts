@@ -164,11 +164,14 @@ export function eventRecordOf(event: CrmEventDetail): Record<string, unknown> | 
 }
 
 /**
- * Why the event is not one the trigger means, though its pattern let it through: a pattern sees custom fields
+ * Why the event is not one the trigger means, though its pattern let it through: rules compiled before events named
+ * custom fields (on AWS, until the automation is saved again), or whose names did not fit the pattern, see them
  * change only as `fields`, so "updated fields.segment" and "dateReached fields.renewal_date" are checked here.
  */
 export function triggerMismatch(trigger: Trigger, event: CrmEventDetail): string | undefined {
-  const changed = (path: string) => !same(fieldValue(event.before, path), fieldValue(event.after, path));
+  // The event names each changed custom field (`fields.x`); an event too large for the bus loses its images' custom
+  // fields, so the names are trusted first. Events derived before the names existed are compared by value.
+  const changed = (path: string) => event.changedFields?.includes(path) || !same(fieldValue(event.before, path), fieldValue(event.after, path));
   // Document triggers limited to a pipeline or template (the rule filters the same; dry runs rely on this).
   if (trigger.type.startsWith('document') && event.entityType === 'document') {
     for (const field of ['pipelineId', 'templateId'] as const) {

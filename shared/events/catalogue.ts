@@ -72,7 +72,8 @@ export interface CrmEventDetail {
   before: Record<string, unknown> | null;
   /** The record as the API shows it; null on Deleted. */
   after: Record<string, unknown> | null;
-  /** Record fields (not id/version/timestamps) that differ between before and after, sorted. */
+  /** Record fields (not id/version/timestamps) that differ between before and after, sorted; a changed custom
+   *  field is named both `fields` and `fields.<name>`. */
   changedFields: string[];
   /** Document Signed only. */
   party?: DocumentParty;

@@ -71,9 +71,33 @@ function sameValue(a: unknown, b: unknown): boolean {
   return [...keys].every((key) => sameValue(left[key], right[key]));
 }
 
-function changedFieldsOf(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
-  const keys = new Set([...fieldNames(before), ...fieldNames(after)]);
-  return [...keys].filter((key) => !sameValue(before[key], after[key])).sort();
+type Side = Record<string, unknown> | null;
+
+/** A record's custom fields; anything but an object holds none. */
+function customFieldsOf(record: Side): Side {
+  const fields = record?.fields;
+  return typeof fields === 'object' && fields !== null && !Array.isArray(fields) ? (fields as Record<string, unknown>) : null;
+}
+
+/** The keys of either side whose values differ (own keys only: a custom field may be named like a member every object inherits). */
+function differingKeys(left: Side, right: Side, keys: (record: Record<string, unknown>) => string[]): string[] {
+  const own = (record: Side, key: string) => (record && Object.hasOwn(record, key) ? record[key] : undefined);
+  const all = new Set([...(left ? keys(left) : []), ...(right ? keys(right) : [])]);
+  return [...all].filter((key) => !sameValue(own(left, key), own(right, key)));
+}
+
+/**
+ * The fields that differ between the two sides (a missing side: every field of the other), sorted. A changed
+ * custom field is named twice: `fields`, which consumers and rules matching the object of custom fields as a
+ * whole read, and `fields.<name>`, so that a rule on one custom field can say so in its pattern instead of
+ * starting a run for every custom field written. That adds at most 2 × MAX_CUSTOM_FIELDS names of up to 64
+ * characters, each the key of a value the event carries in before or after anyway (the publisher trims those
+ * to fit EventBridge's 256 KB, never changedFields).
+ */
+function changedFieldsOf(before: Side, after: Side): string[] {
+  const changed = differingKeys(before, after, fieldNames);
+  const custom = changed.includes('fields') ? differingKeys(customFieldsOf(before), customFieldsOf(after), Object.keys) : [];
+  return [...changed, ...custom.map((name) => `fields.${name}`)].sort();
 }
 
 const isSet = (value: unknown) => value !== undefined && value !== null && value !== '';
@@ -105,8 +129,8 @@ export function deriveEvents(oldImage: StreamImage | undefined, newImage: Stream
   const lifecycle = (verb: LifecycleVerb, changedFields: string[]) =>
     event(meta.eventId, detailTypes.lifecycle(type, verb), changedFields);
 
-  if (!before && after) return [lifecycle('Created', fieldNames(after))];
-  if (before && !after) return [lifecycle('Deleted', fieldNames(before))];
+  if (!before && after) return [lifecycle('Created', changedFieldsOf(null, after))];
+  if (before && !after) return [lifecycle('Deleted', changedFieldsOf(before, null))];
   if (!before || !after) return [];
 
   const changed = changedFieldsOf(before, after);

@@ -34,7 +34,7 @@ describe('the pattern of each trigger', () => {
     [
       'updated with fields',
       triggerExamples.updated,
-      { 'detail-type': ['Deal Updated'], detail: { changedFields: ['amount', 'fields'] } },
+      { 'detail-type': ['Deal Updated'], detail: { changedFields: ['amount', 'fields.segment'] } },
     ],
     ['deleted', { type: 'deleted', entity: 'lead' }, { 'detail-type': ['Lead Deleted'], detail: { entityType: ['lead'] } }],
     [
@@ -65,12 +65,12 @@ describe('the pattern of each trigger', () => {
     expect(pattern).toMatchObject(expected);
   });
 
-  it('a dateReached trigger on a custom field listens to changes of fields', () => {
+  it('a dateReached trigger on a custom field listens to changes of that field', () => {
     // Act
     const pattern = patternOf({ trigger: { type: 'dateReached', entity: 'lead', field: 'fields.renewal_date' } });
 
     // Assess
-    expect(pattern.$or[1]).toEqual({ 'detail-type': ['Lead Updated'], detail: { changedFields: ['fields'] } });
+    expect(pattern.$or[1]).toEqual({ 'detail-type': ['Lead Updated'], detail: { changedFields: ['fields.renewal_date'] } });
   });
 
   it('an updated trigger without fields matches any change', () => {

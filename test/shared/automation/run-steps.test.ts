@@ -10,6 +10,7 @@ import {
   decideRun,
   enforceDecision,
   needsCurrentRecord,
+  triggerMismatch,
 } from '#shared/automation/run-steps.ts';
 import { anEvent } from './factories.ts';
 
@@ -221,5 +222,18 @@ describe('causeMessage', () => {
 
     // Assess
     expect(message).toBe(expected);
+  });
+});
+
+describe('triggerMismatch on an event trimmed to fit the bus', () => {
+  it('trusts the custom fields the event names as changed, though its images lost them', () => {
+    // Prepare: the publisher cut before.fields and after.fields; changedFields keeps the names.
+    const event = anEvent({ before: { amount: 1500 }, after: { amount: 1500 }, changedFields: ['fields', 'fields.segment'], trimmed: ['before.fields', 'after.fields'] });
+
+    // Act
+    const mismatch = triggerMismatch({ type: 'updated', entity: 'deal', fields: ['fields.segment'] } as never, event);
+
+    // Assess
+    expect(mismatch).toBeUndefined();
   });
 });

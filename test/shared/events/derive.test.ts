@@ -131,7 +131,7 @@ describe('<Entity> Updated', () => {
       eventId: meta.eventId,
       before: expect.objectContaining({ version: 1 }),
       after: expect.objectContaining({ version: 2, fields: { note: 'changed' } }),
-      changedFields: ['fields'],
+      changedFields: ['fields', 'fields.note'],
     });
   });
 
