@@ -5,12 +5,35 @@ import { ButlerPatch, type WorkspaceService } from '#shared/crm/workspace.ts';
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import { createSchemas, patchSchemas } from '#shared/domain/entities.ts';
 import { parseWith } from '#shared/domain/validation.ts';
+import type { Caller } from '#shared/crm/context.ts';
+import { Forbidden } from '#shared/errors.ts';
 import type { Route } from '../router.ts';
 import { ListQuery, ok, pageOf, recordResponse } from './shapes.ts';
+
+/** Who is calling: a person with their role (what the console offers them), or an integration key. */
+const Me = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('user'), userId: z.string(), role: z.enum(['admin', 'member']) }),
+  z.object({ kind: z.literal('integration'), integrationId: z.string() }),
+]);
+
+function meOf(caller: Caller): z.infer<typeof Me> {
+  if (caller.kind === 'user') return { kind: 'user', userId: caller.userId, role: caller.role };
+  if (caller.kind === 'integration') return { kind: 'integration', integrationId: caller.integrationId };
+  throw new Forbidden('Only a person or an integration calls the API.');
+}
 
 export function userRoutes(records: RecordService, workspace: WorkspaceService): Route[] {
   const User = recordResponse('user');
   return [
+    {
+      method: 'GET',
+      path: '/me',
+      tag: 'users',
+      summary: 'Who the caller is: a user with their role, or an integration',
+      response: Me,
+      status: 200,
+      handle: async (request) => ok(meOf(request.caller)),
+    },
     {
       method: 'GET',
       path: '/users',

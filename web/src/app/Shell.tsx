@@ -5,6 +5,7 @@ import { Suspense } from 'react';
 import { Link, Outlet, useLocation } from 'react-router';
 import { Loading } from '../components/States';
 import { NotificationBell } from '../features/notifications';
+import { useIsAdmin } from '../lib/role';
 import { useSession } from '../lib/session';
 import { navigationFor } from './routes';
 
@@ -12,6 +13,7 @@ export function Shell() {
   const [opened, { toggle, close }] = useDisclosure();
   const location = useLocation();
   const { auth } = useSession();
+  const isAdmin = useIsAdmin();
   const isActive = (to: string, prefixes: string[] = []) =>
     location.pathname === to || [to, ...prefixes].some((prefix) => location.pathname.startsWith(`${prefix}/`));
   return (
@@ -38,7 +40,7 @@ export function Shell() {
       </AppShell.Header>
       <AppShell.Navbar p="xs" aria-label="Main">
         <ScrollArea>
-          {navigationFor(auth.kind).map((entry) => (
+          {navigationFor(auth.kind, isAdmin).map((entry) => (
             <NavLink
               key={entry.to}
               component={Link}

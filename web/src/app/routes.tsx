@@ -37,6 +37,8 @@ export interface NavigationEntry {
   icon: ReactNode;
   /** Only local mode has these routes (/local/* on the API): hidden when signed in through Cognito. */
   localOnly?: boolean;
+  /** Every request of the screen is for admins (the API refuses members): hidden from members. */
+  adminOnly?: boolean;
 }
 
 export const navigation: NavigationEntry[] = [
@@ -49,11 +51,12 @@ export const navigation: NavigationEntry[] = [
   { label: 'Runs', to: paths.runs, icon: '↻' },
   { label: 'Statistics', to: paths.stats, icon: '▮' },
   { label: 'Settings', to: paths.settings('butler'), prefixes: ['/settings'], icon: '⚒' },
-  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '⏱', localOnly: true },
+  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '⏱', localOnly: true, adminOnly: true },
 ];
 
-/** The entries shown to a session signed in the given way. */
-export const navigationFor = (authKind: 'local' | 'cognito'): NavigationEntry[] => navigation.filter((entry) => !entry.localOnly || authKind === 'local');
+/** The entries shown to a session signed in the given way, by an admin or not (not yet known: not an admin). */
+export const navigationFor = (authKind: 'local' | 'cognito', isAdmin: boolean): NavigationEntry[] =>
+  navigation.filter((entry) => (!entry.localOnly || authKind === 'local') && (!entry.adminOnly || isAdmin));
 
 export const routes: RouteObject[] = [
   { index: true, element: <Navigate to="/pipelines/sales" replace /> },

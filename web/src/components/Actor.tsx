@@ -7,9 +7,10 @@ import { paths } from '../lib/paths';
 import { type Actor, BUTLER_ID, type User } from '../lib/records';
 import { useUsers } from '../lib/users';
 
+/** Never squeezed by what stands beside it (that text wraps instead); only a name wider than the whole line is cut. */
 export function ButlerBadge({ butler }: { butler: User | undefined }) {
   return (
-    <Badge variant="light" color="grape" size="lg" radius="sm" leftSection={<span aria-hidden="true">{butler?.icon ?? '🤵'}</span>} tt="none">
+    <Badge variant="light" color="grape" size="lg" radius="sm" leftSection={<span aria-hidden="true">{butler?.icon ?? '🤵'}</span>} tt="none" style={{ flexShrink: 0, maxWidth: '100%' }}>
       {butler?.name ?? 'Butler'}
     </Badge>
   );

@@ -23,6 +23,9 @@ export type Answer = { status?: number; body?: unknown };
 export type Handler = (request: SentRequest) => Answer | undefined | Promise<Answer | undefined>;
 
 /** `routes` maps "METHOD /path" to an answer or a function of the request; anything else is a 404. */
+export const asAdmin: Answer = { body: { kind: 'user', userId: 'admin', role: 'admin' } };
+export const asMember: Answer = { body: { kind: 'user', userId: 'maria', role: 'member' } };
+
 export function scriptedApi(routes: Record<string, Answer | Handler>) {
   const sent: SentRequest[] = [];
   const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
@@ -35,7 +38,8 @@ export function scriptedApi(routes: Record<string, Answer | Handler>) {
       body: init.body ? JSON.parse(String(init.body)) : undefined,
     };
     sent.push(request);
-    const route = routes[`${request.method} ${request.path}`];
+    // Screens act as an admin unless a test scripts GET /me otherwise.
+    const route = routes[`${request.method} ${request.path}`] ?? (`${request.method} ${request.path}` === 'GET /me' ? asAdmin : undefined);
     const answer = typeof route === 'function' ? await route(request) : route;
     if (!answer) return new Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.path}`, details: [] } }), { status: 404 });
     return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status ?? 200 });

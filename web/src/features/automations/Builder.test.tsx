@@ -117,7 +117,7 @@ describe('AutomationBuilder', () => {
     // Act
     await user.type(await screen.findByRole('textbox', { name: 'Name' }), 'Blank');
     await user.type(screen.getByRole('textbox', { name: 'Lead title' }), 'Hello');
-    await user.click(screen.getByRole('button', { name: 'Create automation' }));
+    await user.click(await screen.findByRole('button', { name: 'Create automation' }));
 
     // Assess
     await waitFor(() => expect(api.sent.some((request) => request.method === 'POST')).toBe(true));
@@ -154,7 +154,7 @@ describe('AutomationBuilder', () => {
       await choose(user, 'Channel', 'SMS');
       await choose(user, 'Send to', 'a phone number');
       await user.type(screen.getByRole('textbox', { name: 'Phone number' }), '612 34 56 78');
-      await user.click(screen.getByRole('button', { name: 'Create automation' }));
+      await user.click(await screen.findByRole('button', { name: 'Create automation' }));
 
       // Assess
       await waitFor(() => expect(api.sent.some((request) => request.method === 'POST')).toBe(true));
@@ -175,7 +175,7 @@ describe('AutomationBuilder', () => {
       // Act
       await choose(user, 'Deals of pipeline', 'Sales');
       await choose(user, 'Documents of template', 'Quote (quote)');
-      await user.click(screen.getByRole('button', { name: 'Create automation' }));
+      await user.click(await screen.findByRole('button', { name: 'Create automation' }));
 
       // Assess
       await waitFor(() => expect(api.sent.some((request) => request.method === 'POST')).toBe(true));

@@ -172,4 +172,45 @@ describe('BoardPage', () => {
     await waitFor(() => expect(api.sent.some((request) => request.path === '/pipelines/sales/board' && request.query.get('responsibleId') === 'admin')).toBe(true));
     expect(api.sent.some((request) => request.path === '/pipelines/sales/totals' && request.query.get('responsibleId') === 'admin')).toBe(true);
   });
+
+  it.each(['{Enter}', ' '])('opens the "⋯" menu from the keyboard (%s) and moves the deal with arrow keys and Enter, without picking the card up', async (key) => {
+    const api = boardApi({ body: { ...deal, stageId: 'contract', version: 4 } });
+    renderBoard(api);
+    const user = userEvent.setup();
+    const button = await screen.findByRole('button', { name: 'Move Solar roof' });
+    button.focus();
+
+    await user.keyboard(key);
+    await screen.findByRole('menu');
+    await user.keyboard('{ArrowDown}');
+    await user.keyboard('{Enter}');
+
+    await waitFor(() => expect(api.sent.find((request) => request.method === 'PATCH')?.body).toEqual({ stageId: 'contract' }));
+    expect(screen.getByRole('status').textContent ?? '').not.toMatch(/Picked up/);
+  });
+
+  it('puts the focus back on the "⋯" button when its menu closes with Escape', async () => {
+    renderBoard(boardApi({ body: deal }));
+    const user = userEvent.setup();
+    (await screen.findByRole('button', { name: 'Move Solar roof' })).focus();
+
+    await user.keyboard('{Enter}');
+    await screen.findByRole('menu');
+    await user.keyboard('{Escape}');
+
+    await waitFor(() => expect(screen.queryByRole('menu')).toBeNull());
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Move Solar roof' })));
+  });
+
+  it("still picks the card itself up with Space, and announces the deal's title rather than its id", async () => {
+    renderBoard(boardApi({ body: deal }));
+    const user = userEvent.setup();
+    (await screen.findByRole('article', { name: 'Deal Solar roof' })).focus();
+
+    await user.keyboard(' ');
+
+    await waitFor(() => expect(screen.getByRole('status').textContent).toBe('Picked up deal Solar roof.'));
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.getByRole('status').textContent).toMatch(/Moving deal Solar roof was cancelled/));
+  });
 });

@@ -164,6 +164,39 @@ describe('RecordPage of a contact', () => {
   });
 });
 
+describe('inline edit by keyboard', () => {
+  it('leaves edit mode on Escape without saving', async () => {
+    const api = scriptedApi({
+      ...common,
+      'GET /contacts/c1': { body: contact },
+      'GET /contacts/c1/history': { body: { items: [] } },
+      'GET /activities': { body: { items: [] } },
+      'GET /documents': { body: { items: [] } },
+    });
+    renderScreen(<RecordPage />, { api, path: '/contacts/c1', route: '/:collection/:id' });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Edit Name' }));
+    await user.type(screen.getByRole('textbox', { name: 'Name' }), ' Jr');
+
+    await user.keyboard('{Escape}');
+
+    await waitFor(() => expect(screen.queryByRole('form', { name: 'Edit Name' })).toBeNull());
+    expect(api.sent.some((request) => request.method === 'PATCH')).toBe(false);
+  });
+});
+
+describe('RecordListPage create dialog', () => {
+  it('names its close button and puts the focus in the first field', async () => {
+    const api = scriptedApi({ ...common, 'GET /companies': { body: { items: [] } } });
+    renderScreen(<RecordListPage />, { api, path: '/companies?new=1', route: '/:collection' });
+
+    const dialog = await screen.findByRole('dialog', { name: 'New company' });
+
+    expect(within(dialog).getByRole('button', { name: 'Close' })).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getByRole('textbox', { name: 'Name' })));
+  });
+});
+
 describe('RecordListPage search', () => {
   it('asks the server to search the text, and looks a whole e-mail up exactly', async () => {
     const api = scriptedApi({ ...common, 'GET /contacts': { body: { items: [contact] } } });

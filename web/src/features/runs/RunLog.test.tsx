@@ -104,4 +104,52 @@ describe('RunLog', () => {
     expect(order).toEqual(['Run r3 SUCCEEDED', 'Run r2 FAILED', 'Run r1 SUCCEEDED']);
     expect(await screen.findByRole('button', { name: 'SUCCEEDED 6' })).toBeTruthy();
   });
+
+  it('does not send a record id without its type, and asks for the type at the field', async () => {
+    // Prepare
+    const api = scriptedApi({
+      'GET /automations': { body: { items: [{ id: 'a1', name: 'Renewal' }] } },
+      'GET /runs': (request) =>
+        request.query.has('entityId') && !request.query.has('entityType')
+          ? { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'Invalid query.entityId', details: [] } } }
+          : { body: { items: [run('r1', 'SUCCEEDED', '2026-11-02T10:00:00.000Z')] } },
+      'GET /automations/a1/runs/counts': counts,
+    });
+    renderLog(api, '/runs');
+    const user = userEvent.setup();
+    await screen.findByRole('link', { name: 'Run r1 SUCCEEDED' });
+
+    // Act
+    await user.type(screen.getByRole('textbox', { name: 'Record id' }), 'D1');
+
+    // Assess
+    expect(await screen.findByText('Choose the type of the record id')).toBeTruthy();
+    expect(screen.getByRole('combobox', { name: 'Record type' }).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('link', { name: 'Run r1 SUCCEEDED' })).toBeTruthy();
+    expect(api.sent.filter((request) => request.path === '/runs' && request.query.has('entityId'))).toEqual([]);
+  });
+
+  it('filters by the record once its type is chosen too', async () => {
+    // Prepare
+    const api = scriptedApi({
+      'GET /automations': { body: { items: [{ id: 'a1', name: 'Renewal' }] } },
+      'GET /runs': { body: { items: [run('r1', 'SUCCEEDED', '2026-11-02T10:00:00.000Z')] } },
+      'GET /automations/a1/runs/counts': counts,
+    });
+    renderLog(api, '/runs?entityId=D1');
+    const user = userEvent.setup();
+    await screen.findByText('Choose the type of the record id');
+
+    // Act
+    await user.click(screen.getByRole('combobox', { name: 'Record type' }));
+    await user.click(await screen.findByRole('option', { name: 'deal' }));
+
+    // Assess
+    await waitFor(() => expect(screen.queryByText('Choose the type of the record id')).toBeNull());
+    await waitFor(() =>
+      expect(api.sent.some((request) => request.path === '/runs' && request.query.get('entityType') === 'deal' && request.query.get('entityId') === 'D1')).toBe(true),
+    );
+    expect(api.sent.filter((request) => request.path === '/runs' && request.query.has('entityId') && !request.query.has('entityType'))).toEqual([]);
+  });
 });

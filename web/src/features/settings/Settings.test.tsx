@@ -2,7 +2,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { meta, people, renderScreen, scriptedApi } from '../../test/render';
+import { asAdmin, asMember, meta, people, renderScreen, scriptedApi } from '../../test/render';
 import { ButlerSettings } from './components/ButlerSettings';
 import { IntegrationsSettings } from './components/IntegrationsSettings';
 import { moveStage, slugFor } from './components/PipelinesSettings';
@@ -20,6 +20,7 @@ describe('ButlerSettings', () => {
     const user = userEvent.setup();
 
     const name = await screen.findByRole('textbox', { name: 'Name' });
+    await screen.findByRole('button', { name: 'Save the Butler' });
     await user.clear(name);
     await user.type(name, 'Alfred');
     await user.click(screen.getByRole('radio', { name: 'Icon 🤖' }));
@@ -37,8 +38,46 @@ describe('UsersSettings', () => {
     renderScreen(<UsersSettings />, { api: scriptedApi({ 'GET /users': { body: { items: people } } }) });
 
     expect(await screen.findByText('virtual user · not a login')).toBeTruthy();
-    expect(screen.getByText('cannot be deleted')).toBeTruthy();
+    expect(await screen.findByText('cannot be deleted')).toBeTruthy();
     expect(screen.getAllByRole('button', { name: 'Delete' })).toHaveLength(1);
+  });
+});
+
+describe('settings for a member', () => {
+  const forbidden = { status: 403, body: { error: { code: 'FORBIDDEN', message: 'Only an admin may do this.', details: [] } } };
+
+  it('lists the users without role selects, Delete buttons or the Add user form', async () => {
+    const member = { ...meta('maria'), name: 'Maria Sales', kind: 'human', role: 'member', emails: [] };
+    const api = scriptedApi({ 'GET /users': { body: { items: [...people, member] } }, 'GET /me': asMember });
+
+    renderScreen(<UsersSettings />, { api });
+
+    expect(await screen.findByText('Maria Sales')).toBeTruthy();
+    expect(await screen.findByText('Only admins add people, change roles and delete users.')).toBeTruthy();
+    expect(screen.getByText('Member')).toBeTruthy();
+    expect(screen.queryByRole('combobox', { name: /Role of/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+    expect(screen.queryByRole('form', { name: 'Add a user' })).toBeNull();
+  });
+
+  it('shows the Butler but offers no way to rename it', async () => {
+    const api = scriptedApi({ 'GET /users/butler': { body: butler }, 'GET /me': asMember, 'GET /settings': forbidden });
+
+    renderScreen(<ButlerSettings />, { api });
+
+    expect(await screen.findByText('Only admins rename the Butler or change its icon.')).toBeTruthy();
+    expect((screen.getByRole('textbox', { name: 'Name' }) as HTMLInputElement).disabled).toBe(true);
+    expect((screen.getByRole('radio', { name: 'Icon 🤖' }) as HTMLInputElement).disabled).toBe(true);
+    expect(screen.queryByRole('button', { name: 'Save the Butler' })).toBeNull();
+  });
+
+  it('offers role selects, Delete and Add user to an admin', async () => {
+    const api = scriptedApi({ 'GET /users': { body: { items: people } }, 'GET /me': asAdmin });
+
+    renderScreen(<UsersSettings />, { api });
+
+    expect(await screen.findByRole('form', { name: 'Add a user' })).toBeTruthy();
+    expect(screen.getByRole('combobox', { name: 'Role of Ada Admin' })).toBeTruthy();
   });
 });
 

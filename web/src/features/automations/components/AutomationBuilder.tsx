@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { templateContext } from '#shared/automation/templates.ts';
 import { describeError } from '../../../lib/api';
 import { type Page, collections, titleOf } from '../../../lib/records';
+import { useIsAdmin } from '../../../lib/role';
 import { useApi } from '../../../lib/session';
 import { type Automation, useSaveAutomation } from '../api/automations';
 import { type ActionForm, type DefinitionForm, blankAction, toDefinition, toPatch } from '../model/definition-form';
@@ -52,6 +53,7 @@ export function AutomationBuilder({ initial, automation, onSaved }: { initial: D
   const [form, setForm] = useState<DefinitionForm>(initial);
   const [previewId, setPreviewId] = useState('');
   const save = useSaveAutomation();
+  const isAdmin = useIsAdmin();
   const pipelines = usePipelines();
   const errors = fieldErrorsOf(save.error);
   const subject = subjectTypeOf(form.trigger);
@@ -202,12 +204,18 @@ export function AutomationBuilder({ initial, automation, onSaved }: { initial: D
           </Alert>
         ) : null}
         <Divider />
-        <Group>
-          <Button type="submit" loading={save.isPending}>
-            {automation ? 'Save changes' : 'Create automation'}
-          </Button>
-          {save.isSuccess ? <Text c="green">Saved.</Text> : null}
-        </Group>
+        {isAdmin ? (
+          <Group>
+            <Button type="submit" loading={save.isPending}>
+              {automation ? 'Save changes' : 'Create automation'}
+            </Button>
+            {save.isSuccess ? <Text c="green">Saved.</Text> : null}
+          </Group>
+        ) : (
+          <Text size="sm" c="dimmed">
+            Only admins create and change automations.
+          </Text>
+        )}
       </Stack>
     </PreviewContext.Provider>
   );

@@ -50,7 +50,7 @@ function ConditionLine({ row, onChange, onRemove, path, errors, type }: { row: C
           value={row.valueKind}
           onChange={(kind) => set({ valueKind: (kind ?? 'text') as ValueKind })}
           allowDeselect={false}
-          w={100}
+          w={124}
         />
       ) : null}
       <ActionIcon mt={26} variant="subtle" color="red" onClick={onRemove} aria-label={`Remove condition ${path}`}>

@@ -1,14 +1,24 @@
 // Active ↔ Stopped. Stopping asks what becomes of the runs that are waiting: finish them, or cancel them.
-import { Button, Group, Modal, Radio, Stack, Switch, Text } from '@mantine/core';
+import { Badge, Button, Group, Modal, Radio, Stack, Switch, Text } from '@mantine/core';
 import { useState } from 'react';
 import { describeError } from '../../../lib/api';
+import { useIsAdmin } from '../../../lib/role';
 import { type Automation, useSetStatus } from '../api/automations';
 
+/** Admins stop and activate; members read the status only. */
 export function StatusToggle({ automation }: { automation: Automation }) {
+  const isAdmin = useIsAdmin();
   const setStatus = useSetStatus();
   const [asking, setAsking] = useState(false);
   const [finishPending, setFinishPending] = useState(automation.finishPending ? 'finish' : 'cancel');
   const active = automation.status !== 'stopped';
+  if (!isAdmin) {
+    return (
+      <Badge variant="light" color={active ? 'green' : 'gray'} miw="max-content" aria-label={`${automation.name}: ${active ? 'active' : 'stopped'}`}>
+        {active ? 'Active' : 'Stopped'}
+      </Badge>
+    );
+  }
   return (
     <>
       <Switch

@@ -47,7 +47,7 @@ export function TemplateInput({
   const variablesMenu = (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <Button size="compact-xs" variant="subtle" aria-label={`Insert a variable into ${label}`}>
+        <Button size="compact-xs" variant="subtle" px={6} aria-label={`Insert a variable into ${label}`}>
           {'{{ }}'}
         </Button>
       </Menu.Target>
@@ -77,7 +77,8 @@ export function TemplateInput({
     error,
     onChange: (event: { currentTarget: { value: string } }) => onChange(event.currentTarget.value),
     rightSection: variablesMenu,
-    rightSectionWidth: 48,
+    // Wide enough for the whole "{{ }}" button, with the input's text stopping before it.
+    rightSectionWidth: 64,
   };
   return (
     <Stack gap={2}>

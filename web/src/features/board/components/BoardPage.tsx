@@ -1,5 +1,5 @@
 // The board of a pipeline: a column per stage, deals moved by drag and drop or by their menu.
-import { DndContext, type DragEndEvent, DragOverlay, type DragStartEvent, KeyboardSensor, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
+import { type Active, type Announcements, DndContext, type DragEndEvent, DragOverlay, type DragStartEvent, KeyboardSensor, type Over, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
 import { Button, Group, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useCallback, useMemo, useState } from 'react';
@@ -7,7 +7,7 @@ import { Link, Navigate, useNavigate, useParams } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { automationsEntering, useAutomations } from '../../../lib/automations';
 import { paths } from '../../../lib/paths';
-import type { Deal } from '../../../lib/records';
+import type { Deal, Stage } from '../../../lib/records';
 import { usePipelines, useUsers } from '../../../lib/users';
 import { type BoardFilters, moveRefusal, useBoardSnapshot, useMoveDeal, useStageTotals } from '../api/board';
 import { DealCardPreview } from './DealCard';
@@ -23,6 +23,17 @@ export function BoardIndex() {
 }
 
 const noContacts: Record<string, { name: string }> = {};
+
+const dealTitle = (active: Active) => (active.data.current?.deal as Deal | undefined)?.title ?? 'the deal';
+const stageName = (over: Over) => (over.data.current?.stage as Stage | undefined)?.name ?? String(over.id);
+
+/** What a screen reader hears during a drag: the deal's title and the stages' names, not their ids. */
+const announcements: Announcements = {
+  onDragStart: ({ active }) => `Picked up deal ${dealTitle(active)}.`,
+  onDragOver: ({ active, over }) => (over ? `Deal ${dealTitle(active)} is over stage ${stageName(over)}.` : `Deal ${dealTitle(active)} is no longer over a stage.`),
+  onDragEnd: ({ active, over }) => (over ? `Deal ${dealTitle(active)} was dropped on stage ${stageName(over)}.` : `Deal ${dealTitle(active)} was dropped outside the stages; it stays where it was.`),
+  onDragCancel: ({ active }) => `Moving deal ${dealTitle(active)} was cancelled; it stays where it was.`,
+};
 
 /** How long typing may pause before the board asks the server for the filtered columns. */
 export const FILTER_DEBOUNCE_MS = 300;
@@ -126,7 +137,7 @@ export function BoardPage() {
         onDragCancel={() => setDragged(undefined)}
         // Scroll the board only when the pointer is right at its edge, not a fifth of the way in.
         autoScroll={{ threshold: { x: 0.06, y: 0.1 } }}
-        accessibility={{ screenReaderInstructions: { draggable: 'Press space to pick up the deal, arrow keys to move it, space to drop it on a stage. Or use its menu “Move”.' } }}>
+        accessibility={{ announcements, screenReaderInstructions: { draggable: 'Press space to pick up the deal, arrow keys to move it, space to drop it on a stage. Or use its menu “Move”.' } }}>
         <Group align="stretch" wrap="nowrap" gap="sm" style={{ overflowX: 'auto', flex: 1, minHeight: 0 }} pb="xs">
           {pipeline.stages.map((stage) => (
             <StageColumn

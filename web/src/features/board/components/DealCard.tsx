@@ -2,7 +2,7 @@
 import { useDraggable } from '@dnd-kit/core';
 import { Alert, CloseButton, Group, Menu, Paper, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { memo, useState } from 'react';
+import { memo, useCallback, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { paths } from '../../../lib/paths';
 import { keys } from '../../../lib/query';
@@ -32,18 +32,34 @@ function ContactName({ contactId }: { contactId: string }) {
 
 /**
  * The keyboard and menu alternative to dragging. A board shows hundreds of cards: the menu
- * is mounted on first use only, the button alone costs little.
+ * is mounted on first use only, the button alone costs little. Enter and Space on the button
+ * open the menu (the card's drag starts only from the card itself, see `DealCard`); the menu is
+ * Mantine's (arrow keys, Enter, Escape), and closing it puts the focus back on the button.
  */
 function MoveMenu({ deal, stages, onMove }: Pick<DealCardProps, 'deal' | 'stages' | 'onMove'>) {
   const [opened, setOpened] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  // Opening mounts the menu around the button, so the button the user pressed is replaced: focus the new one on close.
+  const close = () => {
+    setOpened(false);
+    requestAnimationFrame(() => buttonRef.current?.focus());
+  };
   const button = (
-    <button type="button" className={classes.move} aria-label={`Move ${deal.title}`} onPointerDown={(event) => event.stopPropagation()} onClick={() => setOpened(true)}>
+    <button
+      ref={buttonRef}
+      type="button"
+      className={classes.move}
+      aria-label={`Move ${deal.title}`}
+      aria-haspopup="menu"
+      aria-expanded={opened}
+      onPointerDown={(event) => event.stopPropagation()}
+      onClick={() => setOpened(true)}>
       <span aria-hidden="true">⋯</span>
     </button>
   );
   if (!opened) return button;
   return (
-    <Menu position="bottom-end" withinPortal opened={opened} onChange={setOpened} defaultOpened>
+    <Menu position="bottom-end" withinPortal opened={opened} onChange={(next) => (next ? setOpened(true) : close())} defaultOpened>
       <Menu.Target>{button}</Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>Move to</Menu.Label>
@@ -72,10 +88,19 @@ export interface DealCardProps {
 /** Memoised: a column re-renders on every page, filter and move; an unchanged card does not. */
 export const DealCard = memo(function DealCard({ deal, responsible, contactName, stages, onMove, notice, onDismissNotice }: DealCardProps) {
   // The card stays in its column while dragged (dimmed); the board's DragOverlay follows the pointer.
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id: deal.id, data: { deal } });
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, isDragging } = useDraggable({ id: deal.id, data: { deal } });
+  // The card is also the keyboard drag's activator: Space or Enter picks it up only when the card itself has the
+  // focus, not when they were meant for its title link or its "⋯" menu (React bubbles their keys up to the card).
+  const cardRef = useCallback(
+    (node: HTMLElement | null) => {
+      setNodeRef(node);
+      setActivatorNodeRef(node);
+    },
+    [setNodeRef, setActivatorNodeRef],
+  );
   return (
     <article
-      ref={setNodeRef}
+      ref={cardRef}
       className={isDragging ? `${classes.card} ${classes.dragging}` : classes.card}
       aria-label={`Deal ${deal.title}`}
       {...listeners}

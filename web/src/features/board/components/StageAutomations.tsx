@@ -10,7 +10,7 @@ function WaitingRuns({ automationId }: { automationId: string }) {
   if (!waiting.data || waiting.data.count === 0) return null;
   return (
     <Tooltip label="Runs waiting (a delay before their actions)">
-      <Badge size="xs" variant="light" color="blue">
+      <Badge size="xs" variant="light" color="blue" style={{ flexShrink: 0 }}>
         {waiting.data.count}
         {waiting.data.more ? '+' : ''} waiting
       </Badge>

@@ -41,46 +41,48 @@ function RuleBadges({ event }: { event: BusEvent }) {
 
 function EventsTable({ events }: { events: BusEvent[] }) {
   return (
-    <Table striped aria-label="Events">
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Received</Table.Th>
-          <Table.Th>Event</Table.Th>
-          <Table.Th>Record</Table.Th>
-          <Table.Th>By</Table.Th>
-          <Table.Th>Rules matched</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {events.map((event) => (
-          <Table.Tr key={event.id}>
-            <Table.Td>{new Date(event.receivedAt).toLocaleString()}</Table.Td>
-            <Table.Td>
-              {event['detail-type']}
-              {event.detail.changedFields && event.detail.changedFields.length > 0 ? (
-                <Text size="xs" c="dimmed">
-                  {event.detail.changedFields.join(', ')}
-                </Text>
-              ) : null}
-            </Table.Td>
-            <Table.Td>
-              {event.detail.entityType} {event.detail.entityId?.slice(-6)}
-            </Table.Td>
-            <Table.Td>
-              {event.detail.actor?.kind === 'butler' ? 'Butler' : event.detail.actor?.id}
-              {event.detail.cause && event.detail.cause.automationId !== 'none' ? (
-                <Text size="xs" c="dimmed">
-                  for automation {event.detail.cause.automationId.slice(-6)}
-                </Text>
-              ) : null}
-            </Table.Td>
-            <Table.Td>
-              <RuleBadges event={event} />
-            </Table.Td>
+    <Table.ScrollContainer minWidth={640}>
+      <Table striped aria-label="Events">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Received</Table.Th>
+            <Table.Th>Event</Table.Th>
+            <Table.Th>Record</Table.Th>
+            <Table.Th>By</Table.Th>
+            <Table.Th>Rules matched</Table.Th>
           </Table.Tr>
-        ))}
-      </Table.Tbody>
-    </Table>
+        </Table.Thead>
+        <Table.Tbody>
+          {events.map((event) => (
+            <Table.Tr key={event.id}>
+              <Table.Td>{new Date(event.receivedAt).toLocaleString()}</Table.Td>
+              <Table.Td>
+                {event['detail-type']}
+                {event.detail.changedFields && event.detail.changedFields.length > 0 ? (
+                  <Text size="xs" c="dimmed">
+                    {event.detail.changedFields.join(', ')}
+                  </Text>
+                ) : null}
+              </Table.Td>
+              <Table.Td>
+                {event.detail.entityType} {event.detail.entityId?.slice(-6)}
+              </Table.Td>
+              <Table.Td>
+                {event.detail.actor?.kind === 'butler' ? 'Butler' : event.detail.actor?.id}
+                {event.detail.cause && event.detail.cause.automationId !== 'none' ? (
+                  <Text size="xs" c="dimmed">
+                    for automation {event.detail.cause.automationId.slice(-6)}
+                  </Text>
+                ) : null}
+              </Table.Td>
+              <Table.Td>
+                <RuleBadges event={event} />
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 

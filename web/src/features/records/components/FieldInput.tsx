@@ -40,6 +40,8 @@ export function FieldInput({ field, value, onChange, error, pipelineId, autoFocu
     error,
     withAsterisk: field.required,
     autoFocus,
+    // Inside a Mantine Modal the focus trap, not autoFocus, decides the first focus: it takes [data-autofocus].
+    ...(autoFocus ? { 'data-autofocus': true } : {}),
     size: 'sm' as const,
   };
   const select = (data: Array<{ value: string; label: string }>, clearable = !field.required) => (

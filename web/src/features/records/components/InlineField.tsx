@@ -43,7 +43,17 @@ export function InlineField({ field, value, display, pipelineId, save }: InlineF
         {field.label}
       </Text>
       {editing ? (
-        <form onSubmit={(event) => void submit(event)} style={{ flex: 1 }} aria-label={`Edit ${field.label}`}>
+        <form
+          onSubmit={(event) => void submit(event)}
+          // Escape leaves edit mode as Cancel does, unless an open dropdown of the field took it (to close itself).
+          onKeyDown={(event) => {
+            if (event.key !== 'Escape' || event.defaultPrevented || event.nativeEvent.isComposing) return;
+            if (event.target instanceof HTMLElement && event.target.getAttribute('aria-expanded') === 'true') return;
+            event.preventDefault();
+            setEditing(false);
+          }}
+          style={{ flex: 1 }}
+          aria-label={`Edit ${field.label}`}>
           <Stack gap={6}>
             <FieldInput field={field} value={text} onChange={setText} error={error} pipelineId={pipelineId} autoFocus hideLabel />
             <Group gap="xs">

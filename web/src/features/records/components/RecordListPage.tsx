@@ -50,9 +50,9 @@ function Row({ collection, record, stageName }: { collection: RecordCollection; 
   const list = (value: unknown) => (Array.isArray(value) ? value.join(', ') : '');
   const cells =
     collection === 'deals'
-      ? [link, <Badge variant="light" key="s">{stageName(record)}</Badge>, typeof record.amount === 'number' ? `${record.amount} ${String(record.currency ?? '')}` : '—']
+      ? [link, <Badge variant="light" key="s" miw="max-content">{stageName(record)}</Badge>, typeof record.amount === 'number' ? `${record.amount} ${String(record.currency ?? '')}` : '—']
       : collection === 'leads'
-        ? [link, String(record.name ?? '—'), <Badge variant="light" key="s">{String(record.stageId)}</Badge>]
+        ? [link, String(record.name ?? '—'), <Badge variant="light" key="s" miw="max-content">{String(record.stageId)}</Badge>]
         : [link, list(record.emails) || '—', list(record.phones) || '—'];
   return (
     <Table.Tr>
@@ -148,7 +148,7 @@ function RecordList({ collection }: { collection: RecordCollection }) {
           </Button>
         </Group>
       </Group>
-      <Modal opened={creating} onClose={() => setSearchParams({})} title={`New ${singular[collection]}`} size="lg">
+      <Modal opened={creating} onClose={() => setSearchParams({})} title={`New ${singular[collection]}`} size="lg" closeButtonProps={{ 'aria-label': 'Close' }}>
         <CreateRecordForm
           collection={collection}
           initial={initial}

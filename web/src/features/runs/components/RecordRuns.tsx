@@ -22,30 +22,43 @@ export function RecordRuns({ entityType, entityId }: { entityType: RecordType; e
       ) : runs.length === 0 ? (
         <EmptyState title="No automation ran on this record" />
       ) : (
-        <Table>
-          <Table.Tbody>
-            {runs.map((run) => (
-              <Table.Tr key={`${run.automationId}/${run.runId}`}>
-                <Table.Td>
-                  <Anchor component={Link} to={paths.run(run.automationId, run.runId)}>
-                    <RunStatusBadge status={run.status} />
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  <Anchor component={Link} to={paths.automation(run.automationId)}>
-                    {names.get(run.automationId) ?? run.automationId}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>{new Date(run.startedAt).toLocaleString()}</Table.Td>
-                <Table.Td>
-                  <Text size="xs" c="dimmed">
-                    {run.summary ?? run.error ?? run.reason ?? `${run.actionsCompleted} / ${run.actionsTotal} actions`}
-                  </Text>
-                </Table.Td>
+        // A side column of the record page: three columns (the start under the automation's name), scrolling
+        // inside the column rather than widening the page when it is narrower still.
+        <Table.ScrollContainer minWidth={340}>
+          <Table aria-label="Automation runs of this record" verticalSpacing={6}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Status</Table.Th>
+                <Table.Th>Automation</Table.Th>
+                <Table.Th>Outcome</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {runs.map((run) => (
+                <Table.Tr key={`${run.automationId}/${run.runId}`}>
+                  <Table.Td w={1}>
+                    <Anchor component={Link} to={paths.run(run.automationId, run.runId)} aria-label={`Run ${run.runId} ${run.status}`}>
+                      <RunStatusBadge status={run.status} />
+                    </Anchor>
+                  </Table.Td>
+                  <Table.Td miw={140}>
+                    <Anchor component={Link} to={paths.automation(run.automationId)} size="sm">
+                      {names.get(run.automationId) ?? run.automationId}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {new Date(run.startedAt).toLocaleString()}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                      {run.summary ?? run.error ?? run.reason ?? `${run.actionsCompleted} / ${run.actionsTotal} actions`}
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       <Anchor component={Link} to={`${paths.runs}?entityType=${entityType}&entityId=${encodeURIComponent(entityId)}`} size="sm">
         All runs of this record

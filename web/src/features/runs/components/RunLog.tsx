@@ -6,10 +6,11 @@ import { Link, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { describeError } from '../../../lib/api';
 import { paths } from '../../../lib/paths';
+import { useIsAdmin } from '../../../lib/role';
 import { type Page, type RecordCollection, collections } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
 import { type Run, useRedrive, useRunCounts, useRunLog } from '../api/runs';
-import { type RunFilters, boundInstant, logStatuses, parseRunFilters, recordTypes, runFiltersToSearch } from '../model/run-filters';
+import { type RunFilters, applicableFilters, boundInstant, logStatuses, parseRunFilters, recordTypeMissing, recordTypes, runFiltersToSearch } from '../model/run-filters';
 
 export const statusColors: Record<string, string> = {
   RUNNING: 'blue',
@@ -21,9 +22,10 @@ export const statusColors: Record<string, string> = {
   LOOP_STOPPED: 'orange',
 };
 
+/** A run's status, always in full: a table squeezing its column must not cut it to "SU…" or to an empty blob. */
 export function RunStatusBadge({ status }: { status: string }) {
   return (
-    <Badge color={statusColors[status] ?? 'gray'} variant="light">
+    <Badge color={statusColors[status] ?? 'gray'} variant="light" miw="max-content" style={{ overflow: 'visible' }}>
       {status}
     </Badge>
   );
@@ -126,9 +128,12 @@ export function RunLog({ fixed = {} }: { fixed?: RunFilters }) {
   const [search, setSearch] = useSearchParams();
   const parsed = parseRunFilters(search);
   const filters: RunFilters = { ...parsed.filters, ...fixed };
+  const isAdmin = useIsAdmin();
   const automations = useAutomationIndex();
   const automationIds = filters.automationId ? [filters.automationId] : automations.data?.map((automation) => automation.id);
-  const log = useRunLog(filters, automationIds);
+  // A record id typed before its type is kept in the form (and the address) but not sent: the field says why.
+  const typeMissing = recordTypeMissing(filters);
+  const log = useRunLog(applicableFilters(filters), automationIds);
   // Counting a range reads every run in it; the first page reads 50. Count once the page is shown, so the
   // two do not compete for the table.
   const counts = useRunCounts(automationIds, { ...(filters.from ? { from: filters.from } : {}), ...(filters.to ? { to: filters.to } : {}) }, { enabled: !log.isPending });
@@ -159,12 +164,20 @@ export function RunLog({ fixed = {} }: { fixed?: RunFilters }) {
           <Select label="Status" clearable data={[...logStatuses]} value={filters.status ?? null} onChange={(status) => update({ status: (status ?? undefined) as RunFilters['status'] })} w={150} />
           <TextInput label="From" type="date" value={filters.from?.slice(0, 10) ?? ''} onChange={(event) => update({ from: event.currentTarget.value || undefined })} w={160} />
           <TextInput label="To" type="date" value={filters.to?.slice(0, 10) ?? ''} onChange={(event) => update({ to: event.currentTarget.value || undefined })} w={160} />
-          <Select label="Record type" clearable data={[...recordTypes]} value={filters.entityType ?? null} onChange={(entityType) => update({ entityType: (entityType ?? undefined) as RunFilters['entityType'] })} w={140} />
+          <Select
+            label="Record type"
+            clearable
+            data={[...recordTypes]}
+            value={filters.entityType ?? null}
+            onChange={(entityType) => update({ entityType: (entityType ?? undefined) as RunFilters['entityType'] })}
+            error={typeMissing ? 'Choose the type of the record id' : undefined}
+            w={typeMissing ? 220 : 140}
+          />
           <TextInput label="Record id" value={filters.entityId ?? ''} onChange={(event) => update({ entityId: event.currentTarget.value.trim() || undefined })} w={240} />
           <Button variant="subtle" onClick={() => setSearch('')}>
             Clear
           </Button>
-          {filters.automationId && (counts.data?.FAILED ?? 0) > 0 ? <RedriveWindow automationId={filters.automationId} filters={filters} failed={counts.data?.FAILED ?? 0} /> : null}
+          {isAdmin && filters.automationId && (counts.data?.FAILED ?? 0) > 0 ? <RedriveWindow automationId={filters.automationId} filters={filters} failed={counts.data?.FAILED ?? 0} /> : null}
         </Group>
       </Paper>
       {parsed.dropped.length > 0 ? (
@@ -182,7 +195,7 @@ export function RunLog({ fixed = {} }: { fixed?: RunFilters }) {
                 </Button>
               ))
           : null}
-        {filters.entityId && counts.data ? (
+        {filters.entityId && !typeMissing && counts.data ? (
           <Text size="xs" c="dimmed">
             (counts are for the range, every record)
           </Text>
@@ -196,26 +209,28 @@ export function RunLog({ fixed = {} }: { fixed?: RunFilters }) {
         <EmptyState title="No runs">No run matches these filters.</EmptyState>
       ) : (
         <>
-          <Table striped highlightOnHover aria-label="Runs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Status</Table.Th>
-                {showAutomation ? <Table.Th>Automation</Table.Th> : null}
-                <Table.Th>Started</Table.Th>
-                <Table.Th>Ended</Table.Th>
-                <Table.Th>Record</Table.Th>
-                <Table.Th>Trigger</Table.Th>
-                <Table.Th>Actions</Table.Th>
-                <Table.Th>Due</Table.Th>
-                <Table.Th>Note</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {runs.map((run) => (
-                <RunRow key={`${run.automationId}/${run.runId}`} run={run} automationName={names.get(run.automationId)} showAutomation={showAutomation} />
-              ))}
-            </Table.Tbody>
-          </Table>
+          <Table.ScrollContainer minWidth={showAutomation ? 960 : 820}>
+            <Table striped highlightOnHover aria-label="Runs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Status</Table.Th>
+                  {showAutomation ? <Table.Th>Automation</Table.Th> : null}
+                  <Table.Th>Started</Table.Th>
+                  <Table.Th>Ended</Table.Th>
+                  <Table.Th>Record</Table.Th>
+                  <Table.Th>Trigger</Table.Th>
+                  <Table.Th>Actions</Table.Th>
+                  <Table.Th>Due</Table.Th>
+                  <Table.Th>Note</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {runs.map((run) => (
+                  <RunRow key={`${run.automationId}/${run.runId}`} run={run} automationName={names.get(run.automationId)} showAutomation={showAutomation} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
           {log.hasNextPage ? (
             <Button variant="light" w="fit-content" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
               Older runs

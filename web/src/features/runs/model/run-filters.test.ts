@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundInstant, parseRunFilters, runFiltersToSearch, runsRequest } from './run-filters.ts';
+import { applicableFilters, boundInstant, parseRunFilters, recordTypeMissing, runFiltersToSearch, runsRequest } from './run-filters.ts';
 
 describe('run log filters ↔ address bar', () => {
   it('reads every filter from a deep link and writes the same link back', () => {
@@ -56,5 +56,23 @@ describe('run log filters ↔ address bar', () => {
 
     expect(path).toBe('/runs');
     expect(Object.fromEntries(query)).toEqual({ entityType: 'deal', entityId: 'D1', to: '2026-11-30T23:59:59.999Z', cursor: 'abc' });
+  });
+
+  it('leaves a record id without its type out of the query across automations (the API refuses it alone)', () => {
+    const filters = { entityId: 'D1', status: 'FAILED' as const };
+
+    const { path, query } = runsRequest(filters);
+
+    expect(path).toBe('/runs');
+    expect(Object.fromEntries(query)).toEqual({ status: 'FAILED' });
+    expect(recordTypeMissing(filters)).toBe(true);
+    expect(applicableFilters(filters)).toEqual({ status: 'FAILED' });
+  });
+
+  it('needs no record type for one automation’s runs', () => {
+    const filters = { automationId: 'A1', entityId: 'D1' };
+
+    expect(recordTypeMissing(filters)).toBe(false);
+    expect(applicableFilters(filters)).toBe(filters);
   });
 });

@@ -98,19 +98,40 @@ export function runFiltersToSearch(filters: RunFilters): string {
 }
 
 /**
- * The API query for these filters. Across automations it is `GET /runs`; for one automation
- * `GET /automations/{id}/runs` (which knows no entityType: a record id is unique across types).
+ * Across automations the API filters by a record only with its type and id together (a lone id is a 400):
+ * true when the filters hold an id the log cannot apply until a type is chosen.
+ */
+export function recordTypeMissing(filters: RunFilters): boolean {
+  return filters.entityId !== undefined && filters.entityType === undefined && filters.automationId === undefined;
+}
+
+/** The filters the log can ask the API for: without a record id that still lacks its type. */
+export function applicableFilters(filters: RunFilters): RunFilters {
+  if (!recordTypeMissing(filters)) return filters;
+  const { entityId: _waitingForType, ...rest } = filters;
+  return rest;
+}
+
+/**
+ * The API query for these filters. Across automations it is `GET /runs`, which takes a record's
+ * type and id together or neither; for one automation `GET /automations/{id}/runs` (which knows
+ * no entityType: a record id is unique across types).
  */
 export function runsRequest(filters: RunFilters, page: { cursor?: string; limit?: number } = {}): { path: string; query: URLSearchParams } {
   const query = new URLSearchParams();
   if (filters.status) query.set('status', filters.status);
   if (filters.from) query.set('from', boundInstant(filters.from, 'from'));
   if (filters.to) query.set('to', boundInstant(filters.to, 'to'));
-  if (filters.entityId) query.set('entityId', filters.entityId);
   if (page.limit) query.set('limit', String(page.limit));
   if (page.cursor) query.set('cursor', page.cursor);
-  if (filters.automationId) return { path: `/automations/${encodeURIComponent(filters.automationId)}/runs`, query };
-  if (filters.entityType && filters.entityId) query.set('entityType', filters.entityType);
+  if (filters.automationId) {
+    if (filters.entityId) query.set('entityId', filters.entityId);
+    return { path: `/automations/${encodeURIComponent(filters.automationId)}/runs`, query };
+  }
+  if (filters.entityType && filters.entityId) {
+    query.set('entityType', filters.entityType);
+    query.set('entityId', filters.entityId);
+  }
   return { path: '/runs', query };
 }
 

@@ -5,12 +5,15 @@ import { ButlerBadge } from '../../../components/Actor';
 import { QueryState } from '../../../components/States';
 import { describeError } from '../../../lib/api';
 import { keys } from '../../../lib/query';
+import { useIsAdmin } from '../../../lib/role';
 import { useButler, useSettingsWrite } from '../api/settings';
 import { ButlerSwitch } from './ButlerSwitch';
 
 export const butlerIcons = ['🤵', '🤖', '🦉', '🐙', '🧞', '🛎️', '🐝', '🦊', '⚙️', '✨'];
 
+/** Members see the Butler; renaming it and choosing its icon is an admin's. */
 export function ButlerSettings() {
+  const isAdmin = useIsAdmin();
   const butler = useButler();
   const write = useSettingsWrite([keys.users]);
   const [name, setName] = useState('');
@@ -41,7 +44,7 @@ export function ButlerSettings() {
                   While it is active, automations and integrations act as the Butler. It cannot be deleted and nobody signs in as it; history and statistics keep it apart from people.
                 </Text>
               </Group>
-              <TextInput label="Name" value={name} onChange={(event) => setName(event.currentTarget.value)} required maxLength={200} />
+              <TextInput label="Name" disabled={!isAdmin} value={name} onChange={(event) => setName(event.currentTarget.value)} required maxLength={200} />
               <Stack gap={4}>
                 <Text size="sm" fw={500} id="butler-icon-label">
                   Icon
@@ -49,7 +52,7 @@ export function ButlerSettings() {
                 <Chip.Group multiple={false} value={icon} onChange={setIcon}>
                   <Group gap={6} role="radiogroup" aria-labelledby="butler-icon-label">
                     {butlerIcons.map((candidate) => (
-                      <Chip key={candidate} value={candidate} aria-label={`Icon ${candidate}`}>
+                      <Chip key={candidate} value={candidate} disabled={!isAdmin} aria-label={`Icon ${candidate}`}>
                         {candidate}
                       </Chip>
                     ))}
@@ -66,11 +69,17 @@ export function ButlerSettings() {
                   Saved: the Butler is now “{current.name}”.
                 </Alert>
               ) : null}
-              <Group>
-                <Button type="submit" loading={write.isPending}>
-                  Save the Butler
-                </Button>
-              </Group>
+              {isAdmin ? (
+                <Group>
+                  <Button type="submit" loading={write.isPending}>
+                    Save the Butler
+                  </Button>
+                </Group>
+              ) : (
+                <Text size="sm" c="dimmed">
+                  Only admins rename the Butler or change its icon.
+                </Text>
+              )}
             </Stack>
           </form>
         )}

@@ -50,46 +50,48 @@ export function ExceptionsSettings() {
           return rows.length === 0 ? (
             <EmptyState title={`Nothing on this page matches “${search}”`} />
           ) : (
-            <Table aria-label="Exceptions" striped>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Value</Table.Th>
-                  <Table.Th>Reason</Table.Th>
-                  <Table.Th>Added by</Table.Th>
-                  <Table.Th>When</Table.Th>
-                  <Table.Th />
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((entry) => (
-                  <Table.Tr key={entry.value}>
-                    <Table.Td>
-                      <Group gap={6} wrap="nowrap">
-                        <Badge size="xs" variant="light">
-                          {entry.kind}
-                        </Badge>
-                        <Text size="sm">{entry.value}</Text>
-                      </Group>
-                    </Table.Td>
-                    <Table.Td>{entry.reason ?? '—'}</Table.Td>
-                    <Table.Td>
-                      <ActorName actor={entry.addedBy} />
-                    </Table.Td>
-                    <Table.Td>{new Date(entry.addedAt).toLocaleString()}</Table.Td>
-                    <Table.Td>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Remove ${entry.value}`}
-                        onClick={() => write.mutate({ path: `/exceptions/${encodeURIComponent(entry.value)}`, method: 'DELETE' })}
-                      >
-                        <span aria-hidden="true">✕</span>
-                      </ActionIcon>
-                    </Table.Td>
+            <Table.ScrollContainer minWidth={600}>
+              <Table aria-label="Exceptions" striped>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Value</Table.Th>
+                    <Table.Th>Reason</Table.Th>
+                    <Table.Th>Added by</Table.Th>
+                    <Table.Th>When</Table.Th>
+                    <Table.Th />
                   </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
+                </Table.Thead>
+                <Table.Tbody>
+                  {rows.map((entry) => (
+                    <Table.Tr key={entry.value}>
+                      <Table.Td>
+                        <Group gap={6} wrap="nowrap">
+                          <Badge size="xs" variant="light">
+                            {entry.kind}
+                          </Badge>
+                          <Text size="sm">{entry.value}</Text>
+                        </Group>
+                      </Table.Td>
+                      <Table.Td>{entry.reason ?? '—'}</Table.Td>
+                      <Table.Td>
+                        <ActorName actor={entry.addedBy} />
+                      </Table.Td>
+                      <Table.Td>{new Date(entry.addedAt).toLocaleString()}</Table.Td>
+                      <Table.Td>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Remove ${entry.value}`}
+                          onClick={() => write.mutate({ path: `/exceptions/${encodeURIComponent(entry.value)}`, method: 'DELETE' })}
+                        >
+                          <span aria-hidden="true">✕</span>
+                        </ActionIcon>
+                      </Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
           );
         }}
       </QueryState>

@@ -1,8 +1,9 @@
 // Settings: one tab per section, each its own address (/console/settings/{section}).
-import { Stack, Tabs, Title } from '@mantine/core';
+import { Stack, Tabs, Text, Title } from '@mantine/core';
 import { useNavigate, useParams } from 'react-router';
 import { ErrorState } from '../../../components/States';
 import { paths } from '../../../lib/paths';
+import { useIsAdmin } from '../../../lib/role';
 import { ButlerSettings } from './ButlerSettings';
 import { ExceptionsSettings } from './ExceptionsSettings';
 import { IntegrationsSettings } from './IntegrationsSettings';
@@ -13,7 +14,8 @@ import { UsersSettings } from './UsersSettings';
 const sections = {
   butler: { label: 'Butler', Panel: ButlerSettings },
   users: { label: 'Users', Panel: UsersSettings },
-  integrations: { label: 'Integrations', Panel: IntegrationsSettings },
+  // Every integration request is an admin's: members are not offered the tab.
+  integrations: { label: 'Integrations', Panel: IntegrationsSettings, adminOnly: true },
   exceptions: { label: 'Exceptions', Panel: ExceptionsSettings },
   pipelines: { label: 'Pipelines', Panel: PipelinesSettings },
   templates: { label: 'Document templates', Panel: TemplatesSettings },
@@ -23,22 +25,31 @@ type Section = keyof typeof sections;
 export function SettingsPage() {
   const { section = 'butler' } = useParams();
   const navigate = useNavigate();
+  const isAdmin = useIsAdmin();
+  const shown = (Object.keys(sections) as Section[]).filter((key) => isAdmin || !('adminOnly' in sections[key]));
   if (!(section in sections)) return <ErrorState title="Not found" error={new Error(`There is no settings section "${section}".`)} />;
   const current = section as Section;
   const { Panel } = sections[current];
+  const allowed = shown.includes(current);
   return (
     <Stack>
       <Title order={2}>Settings</Title>
       <Tabs value={current} onChange={(next) => next && navigate(paths.settings(next as Section))} keepMounted={false}>
         <Tabs.List>
-          {(Object.keys(sections) as Section[]).map((key) => (
+          {shown.map((key) => (
             <Tabs.Tab key={key} value={key}>
               {sections[key].label}
             </Tabs.Tab>
           ))}
         </Tabs.List>
         <Tabs.Panel value={current} pt="md">
-          <Panel />
+          {allowed ? (
+            <Panel />
+          ) : (
+            <Text size="sm" c="dimmed">
+              Only admins manage {sections[current].label.toLowerCase()}.
+            </Text>
+          )}
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -27,19 +27,21 @@ function FiguresRow({ name, figures }: { name: React.ReactNode; figures: Figures
 
 function FiguresTable({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <Table aria-label={label} striped>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>Who</Table.Th>
-          <Table.Th ta="right">Created</Table.Th>
-          <Table.Th ta="right">Updated</Table.Th>
-          <Table.Th ta="right">Stage changes</Table.Th>
-          <Table.Th ta="right">Deleted</Table.Th>
-          <Table.Th ta="right">Total</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>{children}</Table.Tbody>
-    </Table>
+    <Table.ScrollContainer minWidth={520}>
+      <Table aria-label={label} striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Who</Table.Th>
+            <Table.Th ta="right">Created</Table.Th>
+            <Table.Th ta="right">Updated</Table.Th>
+            <Table.Th ta="right">Stage changes</Table.Th>
+            <Table.Th ta="right">Deleted</Table.Th>
+            <Table.Th ta="right">Total</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>{children}</Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }
 

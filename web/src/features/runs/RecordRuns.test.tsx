@@ -1,0 +1,39 @@
+// A record page's runs: a table with a head row, each run's status spelled out and linked to the run.
+import { screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { renderScreen, scriptedApi } from '../../test/render';
+import { RecordRuns } from './components/RecordRuns';
+
+const run = (runId: string, status: string) => ({
+  automationId: 'a1',
+  runId,
+  executionId: `x-${runId}`,
+  entityType: 'deal',
+  entityId: 'D1',
+  status,
+  startedAt: '2026-11-02T10:00:00.000Z',
+  actionsCompleted: 1,
+  actionsTotal: 1,
+  summary: '1 · Notify: notified 01M8RS4DQ7PV39599FGV0N18G5 (and mailed)',
+});
+
+describe('RecordRuns', () => {
+  it('heads its columns and names each run’s status and automation', async () => {
+    // Prepare
+    const api = scriptedApi({
+      'GET /automations': { body: { items: [{ id: 'a1', name: 'Notify owner on invoice' }] } },
+      'GET /runs': { body: { items: [run('r1', 'SUCCEEDED'), run('r2', 'WAITING')] } },
+    });
+
+    // Act
+    renderScreen(<RecordRuns entityType="deal" entityId="D1" />, { api });
+
+    // Assess
+    const table = await screen.findByRole('table', { name: 'Automation runs of this record' });
+    expect(within(table).getAllByRole('columnheader').map((head) => head.textContent)).toEqual(['Status', 'Automation', 'Outcome']);
+    expect(within(table).getByRole('link', { name: 'Run r1 SUCCEEDED' }).textContent).toBe('SUCCEEDED');
+    expect(within(table).getByRole('link', { name: 'Run r2 WAITING' }).textContent).toBe('WAITING');
+    expect(within(table).getAllByRole('link', { name: 'Notify owner on invoice' })).toHaveLength(2);
+    expect(api.sent.find((request) => request.path === '/runs')?.query.get('entityType')).toBe('deal');
+  });
+});
