@@ -172,7 +172,7 @@ describe('GET /contacts, /companies, /leads ?q', () => {
     const result = await t.call('GET', '/contacts?q=ann&email=ann%40example.com');
 
     expect(result.status).toBe(400);
-    expect(errorPaths(result)).toEqual(['query.phone']);
+    expect(errorPaths(result)).toEqual(['query.q']);
   });
 });
 
