@@ -3,6 +3,8 @@
 import { providePhoneParsing } from '#shared/domain/contact-points.ts';
 import { createSchemas, leadStages, patchSchemas } from '#shared/domain/entities.ts';
 import * as phoneParsing from '#shared/domain/phone-parsing.ts';
+import { plainMessage } from '#shared/domain/validation.ts';
+import type { z } from 'zod';
 import { type RecordCollection, type RecordType, recordTypeOfCollection } from '../../../lib/records';
 
 // The Lambda functions load phone parsing on first use; the console checks phones as a person types.
@@ -81,13 +83,13 @@ export function toText(value: unknown): string {
 
 export type FieldErrors = Record<string, string>;
 
-function errorsOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): FieldErrors {
+function errorsOf(issues: ReadonlyArray<z.core.$ZodIssue>): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of issues) {
     const path = issue.path.map(String).join('.') || 'form';
     // A list item's error belongs to the list field.
     const field = path.split('.')[0] ?? path;
-    errors[field] ??= issue.message;
+    errors[field] ??= plainMessage(issue);
   }
   return errors;
 }
@@ -99,7 +101,7 @@ export function validateCreate(type: RecordType, values: Record<string, string>)
     const value = toInput(field.kind, values[field.name] ?? '');
     if (value !== undefined) input[field.name] = value;
   }
-  const result = createSchemas[type].safeParse(input);
+  const result = createSchemas[type].safeParse(input, { reportInput: true });
   if (!result.success) return { errors: errorsOf(result.error.issues) };
   // Send what the person typed; the API normalises it itself (defaults, e-mail case).
   return { input };
@@ -109,7 +111,7 @@ export function validateCreate(type: RecordType, values: Record<string, string>)
 export function validatePatch(type: RecordType, name: string, kind: FieldKind, text: string): { patch: Record<string, unknown> } | { error: string } {
   const value = toInput(kind, text);
   const patch = { [name]: value === undefined ? null : value };
-  const result = patchSchemas[type].safeParse(patch);
-  if (!result.success) return { error: errorsOf(result.error.issues)[name] ?? result.error.issues[0]?.message ?? 'invalid' };
+  const result = patchSchemas[type].safeParse(patch, { reportInput: true });
+  if (!result.success) return { error: errorsOf(result.error.issues)[name] ?? (result.error.issues[0] ? plainMessage(result.error.issues[0]) : 'invalid') };
   return { patch };
 }
