@@ -9,7 +9,7 @@ import { keys } from '../../../lib/query';
 import type { Contact, Deal, Stage } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
 import classes from './DealCard.module.css';
-import { formatAmount } from './format';
+import { formatAmount } from '../../../lib/money';
 
 function ContactLink({ contactId, name }: { contactId: string; name: string }) {
   return (

@@ -8,7 +8,7 @@ import type { Deal, Stage } from '../../../lib/records';
 import { useUsers } from '../../../lib/users';
 import { type BoardFilters, type StageTotal, filterQuery, useStageDeals } from '../api/board';
 import { DealCard } from './DealCard';
-import { formatTotals } from './format';
+import { formatTotals } from '../../../lib/money';
 import { StageAutomations } from './StageAutomations';
 
 export interface StageColumnProps {

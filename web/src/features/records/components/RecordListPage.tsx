@@ -11,6 +11,7 @@ import { usePipelines } from '../../../lib/users';
 import { type AnyRecord, type ListQuery, useRecordList } from '../api/records';
 import { CreateRecordForm } from './CreateRecordForm';
 import { isCollection, singular } from './fields';
+import { formatAmount } from '../../../lib/money';
 
 const titles: Record<RecordCollection, string> = { deals: 'Deals', contacts: 'Contacts', companies: 'Companies', leads: 'Leads' };
 
@@ -50,7 +51,7 @@ function Row({ collection, record, stageName }: { collection: RecordCollection; 
   const list = (value: unknown) => (Array.isArray(value) ? value.join(', ') : '');
   const cells =
     collection === 'deals'
-      ? [link, <Badge variant="light" key="s" miw="max-content">{stageName(record)}</Badge>, typeof record.amount === 'number' ? `${record.amount} ${String(record.currency ?? '')}` : '—']
+      ? [link, <Badge variant="light" key="s" miw="max-content">{stageName(record)}</Badge>, typeof record.amount === 'number' ? formatAmount(record.amount, typeof record.currency === 'string' ? record.currency : undefined) : '—']
       : collection === 'leads'
         ? [link, String(record.name ?? '—'), <Badge variant="light" key="s" miw="max-content">{String(record.stageId)}</Badge>]
         : [link, list(record.emails) || '—', list(record.phones) || '—'];

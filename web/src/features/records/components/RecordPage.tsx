@@ -21,6 +21,7 @@ import { RecordRuns } from '../../runs';
 import { HistoryTimeline } from './HistoryTimeline';
 import { InlineField, saveErrorMessage } from './InlineField';
 import { LinkedDeals, MatchingLeads } from './LinkedRecords';
+import { formatAmount } from '../../../lib/money';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -63,6 +64,8 @@ function Display({ field, record }: { field: FieldSpec; record: AnyRecord }) {
       return <Badge variant="light">{pipelines.data?.find((pipeline) => pipeline.id === record.pipelineId)?.stages.find((stage) => stage.id === value)?.name ?? String(value)}</Badge>;
     case 'leadStage':
       return <Badge variant="light">{String(value).replace('_', ' ')}</Badge>;
+    case 'number':
+      return <Text size="sm">{field.name === 'amount' && typeof value === 'number' ? formatAmount(value, typeof record.currency === 'string' ? record.currency : undefined) : toText(value)}</Text>;
     default:
       return <Text size="sm">{toText(value)}</Text>;
   }
