@@ -160,6 +160,26 @@ describe('BoardPage', () => {
     expect(api.sent.some((request) => request.path.startsWith('/contacts'))).toBe(false);
   });
 
+  it('opens with the filters its address names (a reload or a shared link shows the same board)', async () => {
+    const api = boardApi({ body: deal });
+    renderScreen(<BoardPage />, { api, path: '/pipelines/sales?q=solar&responsible=admin', route: '/pipelines/:pipelineId' });
+
+    expect(await screen.findByRole('article', { name: 'Deal Solar roof' })).toBeTruthy();
+    expect((screen.getByRole('searchbox', { name: 'Filter deals by title or contact' }) as HTMLInputElement).value).toBe('solar');
+    await waitFor(() =>
+      expect(api.sent.some((request) => request.path === '/pipelines/sales/board' && request.query.get('q') === 'solar' && request.query.get('responsibleId') === 'admin')).toBe(true),
+    );
+  });
+
+  it('starts a new deal in this pipeline and its first stage, coming back to the board', async () => {
+    renderBoard(boardApi({ body: deal }));
+
+    const link = await screen.findByRole('link', { name: 'New deal' });
+
+    const target = new URL(link.getAttribute('href')!, 'http://console.test');
+    expect(Object.fromEntries(target.searchParams)).toEqual({ new: '1', pipelineId: 'sales', stageId: salesPipeline.stages[0]!.id, back: 'board' });
+  });
+
   it('asks the server for one responsible person’s deals', async () => {
     const api = boardApi({ body: deal });
     renderBoard(api);

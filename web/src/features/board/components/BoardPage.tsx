@@ -2,8 +2,8 @@
 import { type Active, type Announcements, DndContext, type DragEndEvent, DragOverlay, type DragStartEvent, KeyboardSensor, type Over, PointerSensor, useSensor, useSensors } from '@dnd-kit/core';
 import { Button, Group, Select, Stack, TextInput, Title } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useCallback, useMemo, useState } from 'react';
-import { Link, Navigate, useNavigate, useParams } from 'react-router';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { automationsEntering, useAutomations } from '../../../lib/automations';
 import { paths } from '../../../lib/paths';
@@ -41,9 +41,25 @@ export const FILTER_DEBOUNCE_MS = 300;
 export function BoardPage() {
   const { pipelineId = '' } = useParams();
   const navigate = useNavigate();
-  const [text, setText] = useState('');
+  // The filters live in the address (?q=&responsible=): a reload or a shared link shows the same board.
+  const [params, setParams] = useSearchParams();
+  const [text, setText] = useState(() => params.get('q') ?? '');
   const [q] = useDebouncedValue(text, FILTER_DEBOUNCE_MS);
-  const [responsibleId, setResponsibleId] = useState('');
+  const responsibleId = params.get('responsible') ?? '';
+  const setFilter = useCallback(
+    (name: 'q' | 'responsible', value: string) =>
+      setParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          if (value) next.set(name, value);
+          else next.delete(name);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  useEffect(() => setFilter('q', q), [q, setFilter]);
   const filters = useMemo<BoardFilters>(() => ({ q, responsibleId }), [q, responsibleId]);
   // First the cards: the board request leaves at once and alone with the small lists; totals (which read
   // every deal of the pipeline) and the automations of the column heads follow once a board is shown.
@@ -122,9 +138,9 @@ export function BoardPage() {
             clearable
             data={people.map((user) => ({ value: user.id, label: user.name }))}
             value={responsibleId || null}
-            onChange={(value) => setResponsibleId(value ?? '')}
+            onChange={(value) => setFilter('responsible', value ?? '')}
           />
-          <Button component={Link} to={`${paths.list('deals')}?new=1&pipelineId=${encodeURIComponent(pipeline.id)}`} size="xs">
+          <Button component={Link} to={`${paths.list('deals')}?${new URLSearchParams({ new: '1', pipelineId: pipeline.id, stageId: pipeline.stages[0]?.id ?? '', back: 'board' }).toString()}`} size="xs">
             New deal
           </Button>
         </Group>

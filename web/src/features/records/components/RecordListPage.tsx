@@ -89,7 +89,9 @@ function RecordList({ collection }: { collection: RecordCollection }) {
   const list = useRecordList(collection, { ...search, ...(cursor ? { cursor } : {}) });
   const pipelines = usePipelines();
   const creating = searchParams.get('new') === '1';
-  const initial = Object.fromEntries([...searchParams.entries()].filter(([key]) => key !== 'new'));
+  // `back=board`: a deal started from a board goes back to that board once created (or cancelled).
+  const backToBoard = searchParams.get('back') === 'board' ? searchParams.get('pipelineId') : null;
+  const initial = Object.fromEntries([...searchParams.entries()].filter(([key]) => key !== 'new' && key !== 'back'));
   const stageName = (record: AnyRecord) =>
     pipelines.data?.find((pipeline) => pipeline.id === record.pipelineId)?.stages.find((stage) => stage.id === record.stageId)?.name ?? String(record.stageId);
   const items = list.data?.items ?? [];
@@ -153,8 +155,8 @@ function RecordList({ collection }: { collection: RecordCollection }) {
         <CreateRecordForm
           collection={collection}
           initial={initial}
-          onCancel={() => setSearchParams({})}
-          onCreated={(record) => navigate(paths.record(collection, record.id))}
+          onCancel={() => (backToBoard ? navigate(paths.board(backToBoard)) : setSearchParams({}))}
+          onCreated={(record) => navigate(backToBoard ? paths.board(backToBoard) : paths.record(collection, record.id))}
         />
       </Modal>
     </Stack>
