@@ -31,6 +31,20 @@ describe('StatsPage', () => {
     expect(sent?.query.get('to')).toBeTruthy();
   });
 
+  it('ends the default range on local mode’s today, after its clock was moved forward', async () => {
+    const api = scriptedApi({
+      'GET /users': { body: { items: people } },
+      'GET /local/clock': { body: { now: '2027-06-02T10:00:00.000Z', offsetMs: 0 } },
+      'GET /stats/activity': { body: { from: '', to: '', humans: [], butler: { created: 0, updated: 0, deleted: 0, stageChanges: 0 } } },
+    });
+
+    renderScreen(<StatsPage />, { api });
+
+    expect(((await screen.findByLabelText('To')) as HTMLInputElement).value).toBe('2027-06-02');
+    const sent = api.sent.find((request) => request.path === '/stats/activity');
+    expect(new Date(sent!.query.get('to')!).getTime()).toBeGreaterThan(new Date('2027-06-02T00:00:00Z').getTime());
+  });
+
   it('counts a day range up to the end of its last day', () => {
     const { from, to } = rangeOf('2026-11-01', '2026-11-30');
 

@@ -1,9 +1,12 @@
 // Statistics: what people did in a date range, and apart from them what the Butler did.
 import { Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ButlerBadge } from '../../../components/Actor';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { BUTLER_ID } from '../../../lib/records';
+import { useRole } from '../../../lib/role';
+import { useSession } from '../../../lib/session';
 import { useUsers } from '../../../lib/users';
 import { type Figures, rangeOf, totalOf, useActivityStats } from '../api/stats';
 import { ActivityChart } from './ActivityChart';
@@ -45,8 +48,30 @@ function FiguresTable({ label, children }: { label: string; children: React.Reac
   );
 }
 
+/**
+ * Today as the workspace sees it: local mode's clock may have been moved forward (an admin reads it from
+ * /local/clock); elsewhere the browser's.
+ */
+function useToday(): Date | undefined {
+  const { api, auth } = useSession();
+  const role = useRole();
+  const local = auth.kind === 'local';
+  const clock = useQuery({
+    queryKey: ['stats', 'today'],
+    queryFn: async () => new Date((await api.request<{ now: string }>('/local/clock')).now),
+    enabled: local && role === 'admin',
+    retry: false,
+  });
+  if (!local || role === 'member' || clock.isError) return new Date();
+  return clock.data;
+}
+
 export function StatsPage() {
-  const today = new Date();
+  const today = useToday();
+  return today ? <StatsOver today={today} /> : <Loading />;
+}
+
+function StatsOver({ today }: { today: Date }) {
   const monthAgo = new Date(today);
   monthAgo.setDate(today.getDate() - 30);
   const [fromDay, setFromDay] = useState(day(monthAgo));
