@@ -4,8 +4,10 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { asAdmin, asMember, meta, people, renderScreen, scriptedApi } from '../../test/render';
 import { ButlerSettings } from './components/ButlerSettings';
+import { ExceptionsSettings } from './components/ExceptionsSettings';
 import { IntegrationsSettings } from './components/IntegrationsSettings';
 import { moveStage, slugFor } from './components/PipelinesSettings';
+import { SettingsPage } from './components/SettingsPage';
 import { UsersSettings } from './components/UsersSettings';
 
 const butler = people[1]!;
@@ -45,6 +47,27 @@ describe('UsersSettings', () => {
 
 describe('settings for a member', () => {
   const forbidden = { status: 403, body: { error: { code: 'FORBIDDEN', message: 'Only an admin may do this.', details: [] } } };
+
+  it('lets a member add to the exceptions list but offers removal only to admins', async () => {
+    const entry = { value: 'no@example.com', kind: 'email', reason: 'asked', addedAt: '2026-11-01T00:00:00.000Z', addedBy: { kind: 'user', id: 'admin' } };
+    const exceptions = { 'GET /exceptions': { body: { items: [entry] } }, 'GET /users': { body: { items: people } } };
+
+    const member = renderScreen(<ExceptionsSettings />, { api: scriptedApi({ ...exceptions, 'GET /me': asMember }) });
+    expect(await screen.findByText('no@example.com')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Remove no@example.com' })).toBeNull();
+    member.unmount();
+
+    renderScreen(<ExceptionsSettings />, { api: scriptedApi({ ...exceptions, 'GET /me': asAdmin }) });
+    expect(await screen.findByRole('button', { name: 'Remove no@example.com' })).toBeTruthy();
+  });
+
+  it('offers a member no Pipelines or Document templates tab', async () => {
+    renderScreen(<SettingsPage />, { api: scriptedApi({ 'GET /me': asMember, 'GET /users/butler': { body: butler }, 'GET /settings': forbidden }), path: '/settings/butler', route: '/settings/:section' });
+
+    expect(await screen.findByRole('tab', { name: 'Exceptions' })).toBeTruthy();
+    await waitFor(() => expect(screen.queryByRole('tab', { name: 'Pipelines' })).toBeNull());
+    expect(screen.queryByRole('tab', { name: 'Document templates' })).toBeNull();
+  });
 
   it('lists the users without role selects, Delete buttons or the Add user form', async () => {
     const member = { ...meta('maria'), name: 'Maria Sales', kind: 'human', role: 'member', emails: [] };

@@ -5,12 +5,15 @@ import { ActorName } from '../../../components/Actor';
 import { EmptyState, QueryState } from '../../../components/States';
 import { describeError } from '../../../lib/api';
 import { keys } from '../../../lib/query';
+import { useIsAdmin } from '../../../lib/role';
 import { useExceptions, useSettingsWrite } from '../api/settings';
 
 export function ExceptionsSettings() {
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const exceptions = useExceptions(cursors[cursors.length - 1]);
   const write = useSettingsWrite([keys.exceptions]);
+  // Anyone may add to the list; only admins take a value off it.
+  const isAdmin = useIsAdmin();
   const [search, setSearch] = useState('');
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
@@ -78,14 +81,16 @@ export function ExceptionsSettings() {
                       </Table.Td>
                       <Table.Td>{new Date(entry.addedAt).toLocaleString()}</Table.Td>
                       <Table.Td>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={`Remove ${entry.value}`}
-                          onClick={() => write.mutate({ path: `/exceptions/${encodeURIComponent(entry.value)}`, method: 'DELETE' })}
-                        >
-                          <span aria-hidden="true">✕</span>
-                        </ActionIcon>
+                        {isAdmin ? (
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={`Remove ${entry.value}`}
+                            onClick={() => write.mutate({ path: `/exceptions/${encodeURIComponent(entry.value)}`, method: 'DELETE' })}
+                          >
+                            <span aria-hidden="true">✕</span>
+                          </ActionIcon>
+                        ) : null}
                       </Table.Td>
                     </Table.Tr>
                   ))}

@@ -17,8 +17,9 @@ const sections = {
   // Every integration request is an admin's: members are not offered the tab.
   integrations: { label: 'Integrations', Panel: IntegrationsSettings, adminOnly: true },
   exceptions: { label: 'Exceptions', Panel: ExceptionsSettings },
-  pipelines: { label: 'Pipelines', Panel: PipelinesSettings },
-  templates: { label: 'Document templates', Panel: TemplatesSettings },
+  // Pipelines and templates are changed by admins only; members use them on the board and in documents.
+  pipelines: { label: 'Pipelines', Panel: PipelinesSettings, adminOnly: true },
+  templates: { label: 'Document templates', Panel: TemplatesSettings, adminOnly: true },
 } as const;
 type Section = keyof typeof sections;
 
