@@ -93,7 +93,7 @@ export function startLocalEngine(options: LocalEngineOptions): LocalEngine {
     const interrupted = await runner.recover();
     const due = await runner.tick();
     runner.startTimer();
-    clock.onAdvance(() => void runner.tick());
+    clock.onAdvance(() => void runner.tickInBackground());
     return { resumedRuns: interrupted + due };
   }
 

@@ -580,6 +580,18 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     }
   }
 
+  /**
+   * tick for the timer and the clock's moves, which nobody awaits: a failure to read the due waits (the store
+   * unreachable for a moment) is logged and the next tick tries again, instead of ending local mode.
+   */
+  async function tickInBackground(): Promise<void> {
+    try {
+      await tick();
+    } catch (error) {
+      deps.logger.error('could not read the due waits; the next tick tries again', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+
   /** Runs a FAILED execution again from the Task it failed in, with that Task's input. */
   async function redrive(executionId: string): Promise<ExecutionRecord> {
     const record = await executions.get(executionId);
@@ -607,7 +619,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
   }
 
   function startTimer(): void {
-    timer ??= setInterval(() => void tick(), deps.tickMs ?? 1000);
+    timer ??= setInterval(() => void tickInBackground(), deps.tickMs ?? 1000);
     timer.unref();
   }
 
@@ -624,6 +636,7 @@ export function createLocalWorkflows(deps: LocalWorkflowsDeps) {
     durable,
     eventsAreNew,
     tick,
+    tickInBackground,
     recover,
     redrive,
     abort,

@@ -198,3 +198,24 @@ describe('failures', () => {
     expect(record?.steps.at(-1)?.name).toBe('Already recorded');
   });
 });
+
+describe('the timer\'s tick', () => {
+  it('logs a failure to read the due waits and resolves, so local mode goes on and the next tick tries again', async () => {
+    // Prepare: a store that cannot answer (its table does not exist).
+    const errors: string[] = [];
+    const broken = createLocalWorkflows({
+      table: { ...table, tableName: `no-such-table-${Date.now()}` },
+      dynamoClient: table.dynamoClient,
+      clock: manualClock('2026-01-01T00:00:00.000Z'),
+      logger: { ...silentLogger, error: (message: string) => void errors.push(message) },
+      functions: {},
+    });
+
+    // Act
+    const ticked = broken.tickInBackground();
+
+    // Assess
+    await expect(ticked).resolves.toBeUndefined();
+    expect(errors).toEqual(['could not read the due waits; the next tick tries again']);
+  });
+});
