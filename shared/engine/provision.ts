@@ -5,6 +5,7 @@
 import { compileAutomation } from '#shared/automation/compile-asl.ts';
 import type { AutomationInfra, Clock, Logger, Workflows } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
+import type { RunRecord } from '#shared/store/runs.ts';
 import { storedDefinition } from './stored-definition.ts';
 
 export interface ProvisionDeps {
@@ -32,6 +33,31 @@ export interface AutomationChange {
   detail: { entityId: string; entityType: string };
 }
 
+/** The run a stop ends: its execution, and the redrive's when it was redriven (either may be the one under way). */
+export type RunToStop = Pick<RunRecord, 'automationId' | 'runId' | 'executionId' | 'redriveExecutionId'>;
+
+/**
+ * Stops one run: its execution(s) first, then the run marked CANCELLED with the reason, so a run leaves WAITING or
+ * RUNNING only once stopped (stopping an execution twice, or one that ended, is harmless). The mark is the run
+ * log's conditional write: only a run still open on the executions stopped changes; false when it ended meanwhile
+ * or moved on to another execution (a wait continued past a year), which the caller reads again.
+ * Shared by an automation's stop (cancelWaitingRuns) and an admin's cancel of one run (runs.ts cancel).
+ */
+export async function stopRun({ store, workflows }: { store: Store; workflows: Workflows }, run: RunToStop, reason: string, endedAt: string): Promise<boolean> {
+  let current: RunToStop & { status?: RunRecord['status'] } = run;
+  // A run that moved to another execution while being stopped is stopped again there (a few times at most).
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    const executions = [...new Set([current.executionId, current.redriveExecutionId].filter((id): id is string => !!id))];
+    for (const executionId of executions) await workflows.stop(executionId, reason);
+    const on = { executionId: current.executionId, ...(current.redriveExecutionId ? { redriveExecutionId: current.redriveExecutionId } : {}) };
+    if (await store.runLog.markCancelled(run.automationId, run.runId, reason, endedAt, on)) return true;
+    const now = await store.runLog.get(run.automationId, run.runId);
+    if (!now || (now.status !== 'WAITING' && now.status !== 'RUNNING')) return false;
+    current = now;
+  }
+  return false;
+}
+
 export function createProvisioner({ store, infra, workflows, clock, logger, bindings, maxPatternLength, stopConcurrency = 16 }: ProvisionDeps) {
   /**
    * Cancels the waiting runs of a stopped automation (unless it lets them finish), several at a time. Each
@@ -46,8 +72,7 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
       const queue = [...page.items];
       const worker = async () => {
         for (let run = queue.shift(); run; run = queue.shift()) {
-          await workflows.stop(run.executionId, reason);
-          await store.runLog.markCancelled(automationId, run.runId, reason, clock.now().toISOString());
+          await stopRun({ store, workflows }, run, reason, clock.now().toISOString());
           cancelled += 1;
         }
       };

@@ -25,6 +25,9 @@ import type { ActionConfig } from './actions.ts';
 import { storedDefinition } from './stored-definition.ts';
 import { loadTemplateVariables } from './template-variables.ts';
 
+/** Stopping one run, as an automation's stop does it (provision.ts): loaded by the first cancel. */
+const loadStopRun = loadedOnFirstUse(async () => (await import('./provision.ts')).stopRun);
+
 /** What only a dry run or a redrive runs (the compiler, event patterns, a run's decisions, the steps' own checks and date arithmetic): loaded by the first. */
 const loadRunTools = loadedOnFirstUse(async () => {
   const [{ compileAutomation, resumeRunInput }, { decideBranches, decideRun }, { matchesPattern }, { stepProblem }] = await Promise.all([
@@ -361,6 +364,10 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     const runsOn = manualRunTypes(definition.trigger);
     if (!runsOn.includes(entityType))
       throw ValidationFailed.field('entityType', `this automation runs on ${runsOn.join(' or ')}; a ${entityType} cannot start it`);
+    // A stopped automation's rule is off: a run by hand would go round that (activating it is the way back).
+    if (auto.status === 'stopped') {
+      throw new Conflict('AUTOMATION_STOPPED', `Automation ${automationId} is stopped: activate it first (POST /automations/${automationId}/activate) to run it by hand.`);
+    }
     const provisioning = await store.provisioning.get(automationId);
     if (provisioning?.status !== 'ready') {
       throw new Conflict('NOT_PROVISIONED', `Automation ${automationId} is not deployed yet (provisioning: ${provisioning?.status ?? 'pending'}); try again shortly.`);
@@ -487,10 +494,15 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
       const name = `${run.runId}-r${ids.next()}`.slice(0, 80);
       const [first] = numberSteps(definition.actions);
       const failedStep = run.failedStep ?? (first as NumberedStep).name;
+      // The failure this redrive follows stays in its entry: the run's own error and cause are cleared for the new attempt.
+      const cause = causeMessage(run.errorCause);
       const marked = await store.runLog.markRedriven(automationId, run.runId, {
         at: clock.now().toISOString(),
         fromStep: failedStep,
         ...(deployed ? { automationVersion: deployed.automationVersion } : {}),
+        ...(run.failedStep ? { failedStep: run.failedStep } : {}),
+        ...(run.error ? { error: run.error } : {}),
+        ...(cause ? { cause } : {}),
       });
       if (!marked) continue;
       const branchy = walkSteps(definition.actions).some(({ step }) => isBranch(step));
@@ -500,10 +512,34 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
         { branchy },
       );
       const { executionId } = await workflows.start(automationId, name, resumed);
-      await store.runLog.noteRedriveExecution(automationId, run.runId, executionId);
+      const noted = await store.runLog.noteRedriveExecution(automationId, run.runId, executionId);
+      // Cancelled by an admin before its new execution was known: that execution is stopped now.
+      if (noted?.status === 'CANCELLED') await workflows.stop(executionId, noted.reason ?? 'the run was cancelled');
       redriven.push(run.runId);
     }
     return { redriven };
+  }
+
+  /**
+   * An admin ends one run (HubSpot's unenroll): a WAITING or RUNNING run is stopped as an automation's stop stops
+   * it, and CANCELLED naming who cancelled it. A run cancelled already is answered as it is (a repeated call); a run
+   * that ended otherwise, also while this call was stopping it (it resumed and finished), is a conflict.
+   */
+  async function cancel(automationId: string, runId: string, caller: Caller) {
+    requireAdmin(caller);
+    const run = await store.runLog.get(automationId, runId);
+    if (!run) throw new NotFound('run', runId);
+    if (run.status === 'WAITING' || run.status === 'RUNNING') {
+      const userId = caller.kind === 'user' ? caller.userId : '';
+      const who = (await actors.names([userId])).get(userId)?.name ?? userId;
+      const stopRun = await loadStopRun();
+      await stopRun({ store, workflows }, run, `cancelled by ${who}`, clock.now().toISOString());
+    }
+    const view = await get(automationId, runId);
+    if (view.status !== 'CANCELLED') {
+      throw new Conflict('RUN_ENDED', `Run ${runId} ended ${view.status}${view.endedAt ? ` at ${view.endedAt}` : ''}: only a WAITING or RUNNING run can be cancelled.`);
+    }
+    return view;
   }
 
   /** A run enrolled before the table kept its input: read it from the execution, while Step Functions has it. */
@@ -515,7 +551,7 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     }
   }
 
-  return { list, listAll, counts, get, history, startManual, dryRun, redrive };
+  return { list, listAll, counts, get, history, startManual, dryRun, redrive, cancel };
 }
 
 export type RunsService = ReturnType<typeof createRunsService>;

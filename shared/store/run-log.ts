@@ -125,6 +125,28 @@ export interface LoopStoppedRun {
   causedBy: string;
 }
 
+/** The executions a run is on: the one that enrolled it (or continued its wait), and a redrive's. */
+export interface RunExecutions {
+  executionId: string;
+  redriveExecutionId?: string;
+}
+
+/**
+ * One redrive of a run: when, from which step, with which automation version, and the failure it followed as the
+ * run showed it (the run's own error, cause and failed step are cleared for the new attempt).
+ */
+export interface RedriveEntry {
+  at: string;
+  fromStep: string;
+  automationVersion?: number;
+  failedStep?: string;
+  error?: string;
+  cause?: string;
+}
+
+/** The run attribute naming the execution a redrive started. */
+const REDRIVE_EXECUTION = 'redriveExecutionId';
+
 /** The attribute of a run's first step item that keeps the run's trigger event (as JSON text). */
 const RUN_INPUT = 'runInput';
 /** The attribute of a first action's step item that keeps Check conditions' line (CheckedStep). */
@@ -468,14 +490,10 @@ export function createRunLog(table: TableRef) {
   }
 
   /**
-   * A redriven run: FAILED → RUNNING, the old failure cleared, the new execution noted as
-   * `redriveExecutionId` (not `executionId`, which Enroll compares to tell a retry of its own put).
+   * A redriven run: FAILED → RUNNING, the old failure cleared from the run and kept in its redrive entry, the new
+   * execution noted as `redriveExecutionId` (not `executionId`, which Enroll compares to tell a retry of its own put).
    */
-  async function markRedriven(
-    automationId: string,
-    runId: string,
-    redrive: { at: string; fromStep: string; automationVersion?: number },
-  ): Promise<boolean> {
+  async function markRedriven(automationId: string, runId: string, redrive: RedriveEntry): Promise<boolean> {
     return change(runRedriveUpdate(tableName, { automationId, runId }, redrive));
   }
 
@@ -484,9 +502,25 @@ export function createRunLog(table: TableRef) {
     await change(runStatusUpdate(tableName, { automationId, runId }, runTransitions.resume, {}));
   }
 
-  /** A cancelled waiting run (its record left the stage, or its automation stopped). */
-  async function markCancelled(automationId: string, runId: string, reason: string, endedAt: string): Promise<void> {
-    await change(runStatusUpdate(tableName, { automationId, runId }, runTransitions.cancel, { [runAttributes.reason]: reason, [runAttributes.endedAt]: endedAt }));
+  /**
+   * A cancelled run (its record left the stage, its automation stopped, an admin cancelled it); false when it was
+   * not open. With `on`, only while the run is still on the executions that were stopped: a run that moved to
+   * another (a wait continued past a year, a redrive started meanwhile) is refused, to be stopped there too.
+   */
+  async function markCancelled(automationId: string, runId: string, reason: string, endedAt: string, on?: RunExecutions): Promise<boolean> {
+    const update = runStatusUpdate(tableName, { automationId, runId }, runTransitions.cancel, { [runAttributes.reason]: reason, [runAttributes.endedAt]: endedAt });
+    if (!on) return change(update);
+    const redrive = on.redriveExecutionId === undefined ? 'attribute_not_exists(#onRedrive)' : '#onRedrive = :onRedrive';
+    return change({
+      ...update,
+      ConditionExpression: `${update.ConditionExpression} AND #onExecution = :onExecution AND ${redrive}`,
+      ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#onExecution': runAttributes.executionId, '#onRedrive': REDRIVE_EXECUTION },
+      ExpressionAttributeValues: {
+        ...update.ExpressionAttributeValues,
+        ':onExecution': on.executionId,
+        ...(on.redriveExecutionId === undefined ? {} : { ':onRedrive': on.redriveExecutionId }),
+      },
+    });
   }
 
   /** An execution that ended without its state machine closing the record (timeout, failure outside a Catch). */
@@ -506,16 +540,22 @@ export function createRunLog(table: TableRef) {
     }
   }
 
-  /** The execution a redrive started; the run's steps are read from it. */
-  async function noteRedriveExecution(automationId: string, runId: string, executionId: string): Promise<void> {
-    await client.send(
+  /**
+   * The execution a redrive started; the run's steps are read from it. Answers the run as it is then: one cancelled
+   * between the redrive's mark and this note was cancelled before its new execution was known, which is stopped next.
+   */
+  async function noteRedriveExecution(automationId: string, runId: string, executionId: string): Promise<RunRecord | undefined> {
+    const noted = await client.send(
       new UpdateCommand({
         TableName: tableName,
         Key: runKey(automationId, runId),
-        UpdateExpression: 'SET redriveExecutionId = :executionId',
+        UpdateExpression: 'SET #redriveExecution = :executionId',
+        ExpressionAttributeNames: { '#redriveExecution': REDRIVE_EXECUTION },
         ExpressionAttributeValues: { ':executionId': executionId },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return noted.Attributes ? toRun(noted.Attributes) : undefined;
   }
 
   /**

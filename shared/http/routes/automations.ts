@@ -37,7 +37,19 @@ const runObject = () =>
     failedStep: z.string().optional(),
     automationVersion: z.number().optional(),
     summary: z.string().describe('The run in one line: what its actions did, or why it stopped'),
-    redrives: z.array(z.object({ at: z.string(), fromStep: z.string(), automationVersion: z.number().optional() })).optional(),
+    redrives: z
+      .array(
+        z.object({
+          at: z.string(),
+          fromStep: z.string().describe('The step the redrive ran again from'),
+          automationVersion: z.number().optional(),
+          failedStep: z.string().optional().describe('The step the run had failed at, before this redrive'),
+          error: z.string().optional().describe('The error the run had failed with'),
+          cause: z.string().optional().describe('Why it had failed, in a line'),
+        }),
+      )
+      .optional()
+      .describe('Each redrive, oldest first, with the failure it followed'),
   });
 const Run = z.lazy(runObject);
 const RecordRef = z.lazy(() =>
@@ -216,6 +228,16 @@ export function automationRoutes(automations: AutomationService, runs: RunsServi
       response: z.lazy(() => runObject().extend({ steps: z.array(Step), consoleUrl: z.string().optional() })),
       status: 200,
       handle: async (request) => ok(await runs.get(request.params.id!, request.params.runId!)),
+    },
+    {
+      method: 'POST',
+      path: '/automations/{id}/runs/{runId}/cancel',
+      tag,
+      summary:
+        'Cancel one WAITING or RUNNING run (admins): its execution is stopped and the run CANCELLED "cancelled by <user>"; a cancelled run is answered as it is, an ended one is 409 RUN_ENDED',
+      response: z.lazy(() => runObject().extend({ steps: z.array(Step), consoleUrl: z.string().optional() })),
+      status: 200,
+      handle: async (request) => ok(await runs.cancel(request.params.id!, request.params.runId!, request.caller)),
     },
     {
       method: 'POST',

@@ -1,8 +1,9 @@
 // A run's detail: each action step says who it acted as, with the Butler's name and icon as they are now,
-// or the author while the Butler was off.
-import { screen } from '@testing-library/react';
+// or the author while the Butler was off; admins cancel a run under way; a redriven run shows the failure it fixed.
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { renderScreen, scriptedApi } from '../../test/render';
+import { asMember, renderScreen, scriptedApi } from '../../test/render';
 import { RunDetailPage } from './components/RunDetailPage';
 
 const run = {
@@ -32,5 +33,127 @@ describe('RunDetailPage', () => {
     expect((await screen.findByLabelText('1 · Create document acted as')).textContent).toBe('as 🎩 Jeeves');
     expect(screen.getByLabelText('2 · Send document acted as').textContent).toBe('as Ada Admin (the Butler was off)');
     expect(screen.queryByLabelText('Enroll acted as')).toBeNull();
+  });
+});
+
+const automations = { 'GET /automations': { body: { items: [{ id: 'a1', name: 'Quote at contract' }] } } };
+const waiting = {
+  ...run,
+  status: 'WAITING',
+  endedAt: undefined,
+  dueAt: '2026-12-02T09:30:00.000Z',
+  actionsCompleted: 0,
+  steps: [{ name: 'Enroll', status: 'SUCCEEDED', startedAt: '2026-11-02T09:30:00.000Z' }],
+};
+const showRun = (routes: Parameters<typeof scriptedApi>[0]) => {
+  const api = scriptedApi({ ...automations, ...routes });
+  renderScreen(<RunDetailPage />, { api, path: '/automations/a1/runs/r1', route: '/automations/:id/runs/:runId' });
+  return api;
+};
+
+describe('Cancel run', () => {
+  it('cancels a waiting run after the admin confirms, and shows it cancelled with who did it', async () => {
+    // Prepare
+    const cancelled = { ...waiting, status: 'CANCELLED', reason: 'cancelled by Ada Admin', endedAt: '2026-11-03T10:00:00.000Z' };
+    let current: typeof waiting | typeof cancelled = waiting;
+    const api = showRun({
+      'GET /automations/a1/runs/r1': () => ({ body: current }),
+      'POST /automations/a1/runs/r1/cancel': () => {
+        current = cancelled;
+        return { body: cancelled };
+      },
+    });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'Cancel run' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Cancel this run?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel run' }));
+
+    // Assess
+    await waitFor(() => expect(screen.getByLabelText('Run status').textContent).toMatch(/cancelled/i));
+    expect(api.sent.filter((request) => request.method === 'POST').map((request) => request.path)).toEqual(['/automations/a1/runs/r1/cancel']);
+    expect(screen.getByText('cancelled by Ada Admin')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
+  });
+
+  it('sends nothing when the admin keeps the run', async () => {
+    // Prepare
+    const api = showRun({ 'GET /automations/a1/runs/r1': { body: waiting } });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'Cancel run' }));
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Keep it' }));
+
+    // Assess
+    expect(api.sent.some((request) => request.method === 'POST')).toBe(false);
+  });
+
+  it('says why when the run ended before it could be cancelled', async () => {
+    // Prepare
+    const refusal = { error: { code: 'RUN_ENDED', message: 'Run r1 ended SUCCEEDED: only a WAITING or RUNNING run can be cancelled.', details: [] } };
+    showRun({ 'GET /automations/a1/runs/r1': { body: { ...waiting, status: 'RUNNING' } }, 'POST /automations/a1/runs/r1/cancel': { status: 409, body: refusal } });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'Cancel run' }));
+    await user.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Cancel run' }));
+
+    // Assess
+    expect(await screen.findByText(/ended SUCCEEDED: only a WAITING or RUNNING run can be cancelled/)).toBeTruthy();
+  });
+
+  it('is not offered to members', async () => {
+    // Prepare
+    showRun({ 'GET /me': asMember, 'GET /automations/a1/runs/r1': { body: waiting } });
+
+    // Act
+    await screen.findByLabelText('Run status');
+
+    // Assess
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull());
+  });
+
+  it.each(['SUCCEEDED', 'FAILED', 'CANCELLED'])('is not offered for a %s run', async (status) => {
+    // Prepare
+    showRun({ 'GET /automations/a1/runs/r1': { body: { ...run, status } } });
+
+    // Act
+    await screen.findByLabelText('Run status');
+
+    // Assess
+    expect(screen.queryByRole('button', { name: 'Cancel run' })).toBeNull();
+  });
+});
+
+describe('a redriven run', () => {
+  it('shows the failure each redrive fixed in the timeline, before the step it ran again from', async () => {
+    // Prepare
+    const redriven = {
+      ...run,
+      redrives: [
+        {
+          at: '2026-11-02T10:00:00.000Z',
+          fromStep: '1 · Create document',
+          failedStep: '1 · Create document',
+          error: 'Stagecraft.StepFailed',
+          cause: 'the deal has no contact to address',
+        },
+      ],
+    };
+
+    // Act
+    showRun({ 'GET /automations/a1/runs/r1': { body: redriven } });
+
+    // Assess
+    const timeline = await screen.findByLabelText('Steps');
+    const lines = within(timeline).getAllByText(/^(Enroll|Failed at|1 · Create document|2 · Send document)/).map((line) => line.textContent);
+    expect(lines).toEqual([
+      'Enroll',
+      `Failed at 1 · Create document: the deal has no contact to address — redriven ${new Date('2026-11-02T10:00:00.000Z').toLocaleString()}`,
+      '1 · Create document',
+      '2 · Send document',
+    ]);
   });
 });

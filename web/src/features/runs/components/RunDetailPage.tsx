@@ -1,14 +1,124 @@
 // One run: its record, the version of the automation it ran, and the step timeline (Enroll, Wait with its
-// due time, Check conditions, each action) with what each step did; Redrive for a failed run.
-import { Alert, Anchor, Badge, Button, Code, Group, List, Stack, Text, Timeline, Title } from '@mantine/core';
+// due time, Check conditions, each action, and each failure a redrive followed) with what each step did;
+// Redrive for a failed run, Cancel run (admins) for a waiting or running one.
+import { Alert, Anchor, Badge, Button, Code, Group, List, Modal, Stack, Text, Timeline, Title } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { QueryState } from '../../../components/States';
 import { describeError } from '../../../lib/api';
 import { paths } from '../../../lib/paths';
-import { type RunDetail, type RunStep, type StepOutcome, useRedrive, useRun } from '../api/runs';
+import { useIsAdmin } from '../../../lib/role';
+import { useApi } from '../../../lib/session';
+import { type RunDetail, type RunStep, type StepOutcome, runKeys, useRedrive, useRun } from '../api/runs';
 import { RecordLink, RunStatusBadge, statusColors, useAutomationIndex } from './RunLog';
 
 const time = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '');
+
+/** One redrive of the run, with the failure it followed (the run's own error is cleared by the redrive). */
+interface Redrive {
+  at: string;
+  fromStep: string;
+  automationVersion?: number;
+  failedStep?: string;
+  error?: string;
+  cause?: string;
+}
+
+type RunWithRedrives = RunDetail & { redrives?: Redrive[] };
+
+/** Cancels one WAITING or RUNNING run (admins): its execution stops and the run is CANCELLED, naming who cancelled it. */
+function useCancelRun() {
+  const api = useApi();
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (run: { automationId: string; runId: string }) =>
+      api.request<RunDetail>(`/automations/${encodeURIComponent(run.automationId)}/runs/${encodeURIComponent(run.runId)}/cancel`, { method: 'POST' }),
+    onSuccess: (cancelled) => {
+      client.setQueryData(runKeys.one(cancelled.automationId, cancelled.runId), cancelled);
+      void client.invalidateQueries({ queryKey: runKeys.all });
+    },
+    // Refused because the run ended meanwhile: the page shows how it ended.
+    onError: (_error, run) => void client.invalidateQueries({ queryKey: runKeys.one(run.automationId, run.runId) }),
+  });
+}
+
+/** Admins end a run under way; the API refuses (409) a run that ended meanwhile, which is shown. */
+function CancelRun({ run }: { run: RunDetail }) {
+  const isAdmin = useIsAdmin();
+  const cancel = useCancelRun();
+  const [asking, setAsking] = useState(false);
+  if (!isAdmin || (run.status !== 'WAITING' && run.status !== 'RUNNING')) return null;
+  return (
+    <>
+      <Button color="red" variant="light" onClick={() => setAsking(true)}>
+        Cancel run
+      </Button>
+      <Modal opened={asking} onClose={() => setAsking(false)} title="Cancel this run?">
+        <Stack>
+          <Text size="sm">
+            The run stops where it is ({run.status === 'WAITING' ? 'its wait ends now' : 'no further step runs'}) and cannot be resumed. Steps done so
+            far stay done.
+          </Text>
+          {cancel.isError ? <Alert color="red">{describeError(cancel.error)}</Alert> : null}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setAsking(false)}>
+              Keep it
+            </Button>
+            <Button
+              color="red"
+              loading={cancel.isPending}
+              onClick={() => cancel.mutate({ automationId: run.automationId, runId: run.runId }, { onSuccess: () => setAsking(false) })}
+            >
+              Cancel run
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </>
+  );
+}
+
+/** The failure a redrive followed, where the timeline reached it: "Failed at 1 · Plan activity: <cause> — redriven <at>". */
+function RedriveItem({ redrive }: { redrive: Redrive }) {
+  const failure = redrive.cause ?? redrive.error;
+  return (
+    <Timeline.Item
+      color="red"
+      title={
+        <Group gap="xs">
+          <Text fw={600}>
+            Failed at {redrive.failedStep ?? redrive.fromStep}
+            {failure ? `: ${failure}` : ''} — redriven {time(redrive.at)}
+          </Text>
+          <Badge size="sm" variant="light" color="orange">
+            REDRIVEN
+          </Badge>
+        </Group>
+      }
+    >
+      <Text size="xs" c="dimmed">
+        {redrive.error ? `${redrive.error} · ` : ''}run again from {redrive.fromStep}
+        {redrive.automationVersion !== undefined ? ` with automation version ${redrive.automationVersion}` : ''}
+      </Text>
+    </Timeline.Item>
+  );
+}
+
+/** The steps, each redrive's failure just before the step it ran again from (at the end if that step is not listed). */
+function timelineItems(steps: RunStep[], redrives: Redrive[]): ReactNode[] {
+  const placed = new Set<Redrive>();
+  const items: ReactNode[] = [];
+  steps.forEach((step, index) => {
+    for (const redrive of redrives.filter((entry) => !placed.has(entry) && entry.fromStep === step.name)) {
+      placed.add(redrive);
+      items.push(<RedriveItem key={`redrive-${redrive.at}`} redrive={redrive} />);
+    }
+    items.push(<StepItem key={`${step.name}-${index}`} step={step} />);
+  });
+  for (const redrive of redrives.filter((entry) => !placed.has(entry))) items.push(<RedriveItem key={`redrive-${redrive.at}`} redrive={redrive} />);
+  return items;
+}
 
 function Outcome({ outcome }: { outcome: StepOutcome }) {
   return (
@@ -88,13 +198,14 @@ function StepItem({ step }: { step: RunStep }) {
   );
 }
 
-function RunDetailView({ run }: { run: RunDetail }) {
+function RunDetailView({ run }: { run: RunWithRedrives }) {
   const redrive = useRedrive();
   const automations = useAutomationIndex();
   const name = automations.data?.find((automation) => automation.id === run.automationId)?.name ?? run.automationId;
   // The API redrives by window; a window of this run's start millisecond picks this run.
   const window = { from: run.startedAt, to: new Date(new Date(run.startedAt).getTime() + 1).toISOString() };
   const steps = run.steps ?? [];
+  const items = timelineItems(steps, run.redrives ?? []);
   return (
     <Stack>
       <Group justify="space-between">
@@ -132,6 +243,7 @@ function RunDetailView({ run }: { run: RunDetail }) {
               Redrive
             </Button>
           ) : null}
+          <CancelRun run={run} />
         </Group>
       </Group>
       {run.status === 'FAILED' || run.error ? (
@@ -140,17 +252,15 @@ function RunDetailView({ run }: { run: RunDetail }) {
           {run.errorCause ? `: ${run.errorCause}` : ''}
         </Alert>
       ) : null}
-      {run.reason && run.status !== 'FAILED' ? <Alert color="gray" title={run.status === 'SKIPPED' ? 'Skipped' : 'Why'}>{run.reason}</Alert> : null}
+      {run.reason && run.status !== 'FAILED' ? <Alert color="gray" title={run.status === 'SKIPPED' ? 'Skipped' : run.status === 'CANCELLED' ? 'Cancelled' : 'Why'}>{run.reason}</Alert> : null}
       {redrive.isError ? <Alert color="red">{describeError(redrive.error)}</Alert> : null}
       {redrive.isSuccess ? <Alert color="green">Redriven: {redrive.data.redriven.length} run(s).</Alert> : null}
       <Title order={4}>Steps</Title>
       {steps.length === 0 ? (
         <Text c="dimmed">No steps recorded yet.</Text>
       ) : (
-        <Timeline active={steps.length} bulletSize={16} lineWidth={2} aria-label="Steps">
-          {steps.map((step, index) => (
-            <StepItem key={`${step.name}-${index}`} step={step} />
-          ))}
+        <Timeline active={items.length} bulletSize={16} lineWidth={2} aria-label="Steps">
+          {items}
         </Timeline>
       )}
       <details>
