@@ -71,8 +71,45 @@ describe('HistoryTimeline', () => {
     expect(screen.getByText('🦉')).toBeTruthy();
     expect((await screen.findByRole('link', { name: 'Won deals go to Installation' })).getAttribute('href')).toBe('/automations/a1');
     expect(screen.getByRole('link', { name: 'run' }).getAttribute('href')).toBe('/automations/a1/runs/r9');
-    expect(screen.getByText('stageId: new → won')).toBeTruthy();
+    expect(screen.getByText('Stage: New → Closed Won')).toBeTruthy();
     expect(await screen.findByText('Ada Admin')).toBeTruthy();
+  });
+
+  it('names linked records, people and stages, reading each linked record once; a deleted one says so', async () => {
+    // Prepare: two entries name the same contact; the company is gone.
+    const api = scriptedApi({
+      ...common,
+      'GET /deals/d1': { body: { ...meta('d1', 3), title: 'Solar roof', pipelineId: 'sales', stageId: 'contract' } },
+      'GET /contacts/c1': { body: contact },
+      'GET /contacts/c2': { body: { ...meta('c2'), name: 'John Doe', emails: [], phones: [] } },
+      'GET /deals/d1/history': {
+        body: {
+          items: [
+            { at: '2026-11-02T10:00:00.000Z', actor: { kind: 'user', id: 'admin' }, action: 'updated', changes: { contactId: { from: 'c1', to: 'c2' }, stageId: { from: 'new', to: 'contract' } } },
+            {
+              at: '2026-11-01T10:00:00.000Z',
+              actor: { kind: 'user', id: 'admin' },
+              action: 'created',
+              changes: { title: { to: 'Solar roof' }, pipelineId: { to: 'sales' }, contactId: { to: 'c1' }, companyId: { to: '01M8RS4E0H000000000000GONE' }, responsibleId: { to: 'admin' } },
+            },
+          ],
+        },
+      },
+    });
+
+    // Act
+    renderScreen(<HistoryTimeline collection="deals" id="d1" />, { api });
+
+    // Assess
+    const janes = await screen.findAllByRole('link', { name: 'Jane Roe' });
+    expect(janes.map((link) => link.getAttribute('href'))).toEqual(['/contacts/c1', '/contacts/c1']);
+    expect((await screen.findByRole('link', { name: 'John Doe' })).getAttribute('href')).toBe('/contacts/c2');
+    expect(await screen.findByText('company (deleted)')).toBeTruthy();
+    expect(screen.getByText('Stage: New → Contract')).toBeTruthy();
+    expect(screen.getByText('Pipeline: Sales')).toBeTruthy();
+    expect(screen.getByText('Responsible: Ada Admin')).toBeTruthy();
+    expect(screen.queryByText(/01M8RS4E0H/)).toBeNull();
+    expect(api.sent.filter((request) => request.path === '/contacts/c1')).toHaveLength(1);
   });
 });
 

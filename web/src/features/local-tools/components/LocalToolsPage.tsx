@@ -6,7 +6,10 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { describeDuration } from '#shared/automation/durations.ts';
 import { EmptyState, QueryState } from '../../../components/States';
 import { describeError } from '../../../lib/api';
+import { useAutomations } from '../../../lib/automations';
 import { paths } from '../../../lib/paths';
+import { RecordName, labelOfImage, shortRecordLabel } from '../../../lib/record-names';
+import { useUsers } from '../../../lib/users';
 import { type BusEvent, type LocalStatus, useAdvanceClock, useBusEvents, useLocalClock, useLocalStatus, useOutbox } from '../api/local';
 
 const tools = ['clock', 'status', 'outbox', 'events'] as const;
@@ -15,7 +18,7 @@ type Tool = (typeof tools)[number];
 /** The automation a local rule belongs to (`automation-<id>`), for a link. */
 const automationOfRule = (rule: string) => (rule.startsWith('automation-') ? rule.slice('automation-'.length) : undefined);
 
-function RuleBadges({ event }: { event: BusEvent }) {
+function RuleBadges({ event, automationNames }: { event: BusEvent; automationNames: Map<string, string> }) {
   if (event.matchedRules.length === 0) return <Text size="xs" c="dimmed">no rule</Text>;
   return (
     <Group gap={4}>
@@ -23,8 +26,8 @@ function RuleBadges({ event }: { event: BusEvent }) {
         const delivery = event.deliveries.find((item) => item.rule === rule);
         const automationId = automationOfRule(rule);
         const badge = (
-          <Badge size="sm" variant="light" color={delivery?.status === 'failed' ? 'red' : delivery?.status === 'pending' ? 'yellow' : 'green'} tt="none">
-            {rule}
+          <Badge size="sm" variant="light" color={delivery?.status === 'failed' ? 'red' : delivery?.status === 'pending' ? 'yellow' : 'green'} tt="none" title={rule}>
+            {(automationId && automationNames.get(automationId)) ?? rule}
           </Badge>
         );
         return automationId ? (
@@ -39,7 +42,26 @@ function RuleBadges({ event }: { event: BusEvent }) {
   );
 }
 
+/** The event's record by the name its image shows (no read per row), linked; the short id when it has none. */
+function EventRecord({ detail }: { detail: BusEvent['detail'] }) {
+  if (!detail.entityType || !detail.entityId) return null;
+  const named = labelOfImage(detail.after) ?? labelOfImage(detail.before);
+  if (!named) return <RecordName type={detail.entityType} id={detail.entityId} label={shortRecordLabel(detail.entityType, detail.entityId)} />;
+  return (
+    <>
+      <Text span size="xs" c="dimmed">
+        {detail.entityType}
+      </Text>{' '}
+      <RecordName type={detail.entityType} id={detail.entityId} label={named} />
+    </>
+  );
+}
+
 function EventsTable({ events }: { events: BusEvent[] }) {
+  // One cached read of the automations and one of the users name every rule, writer and "for automation" on the page.
+  const automations = useAutomations();
+  const users = useUsers();
+  const automationNames = new Map((automations.data ?? []).map((automation) => [automation.id, automation.name]));
   return (
     <Table.ScrollContainer minWidth={640}>
       <Table striped aria-label="Events">
@@ -65,18 +87,18 @@ function EventsTable({ events }: { events: BusEvent[] }) {
                 ) : null}
               </Table.Td>
               <Table.Td>
-                {event.detail.entityType} {event.detail.entityId?.slice(-6)}
+                <EventRecord detail={event.detail} />
               </Table.Td>
               <Table.Td>
-                {event.detail.actor?.kind === 'butler' ? 'Butler' : event.detail.actor?.id}
+                {event.detail.actor?.kind === 'butler' ? 'Butler' : event.detail.actor ? (users.data?.find((user) => user.id === event.detail.actor?.id)?.name ?? event.detail.actor.id) : null}
                 {event.detail.cause && event.detail.cause.automationId !== 'none' ? (
                   <Text size="xs" c="dimmed">
-                    for automation {event.detail.cause.automationId.slice(-6)}
+                    for automation {automationNames.get(event.detail.cause.automationId) ?? event.detail.cause.automationId.slice(-6)}
                   </Text>
                 ) : null}
               </Table.Td>
               <Table.Td>
-                <RuleBadges event={event} />
+                <RuleBadges event={event} automationNames={automationNames} />
               </Table.Td>
             </Table.Tr>
           ))}

@@ -1,10 +1,15 @@
 // A record's history, newest first: who did what, the Butler with its name and icon and
-// the automation run or integration it acted for.
+// the automation run or integration it acted for. Values read as on the record page: people by name, linked
+// records by their name (each read once, cached), stages by their name in the deal's pipeline.
 import { Group, Stack, Text, Timeline } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { ActorName } from '../../../components/Actor';
 import { EmptyState, QueryState } from '../../../components/States';
-import type { HistoryEntry, RecordCollection } from '../../../lib/records';
-import { useHistory } from '../api/records';
+import { RecordName } from '../../../lib/record-names';
+import type { HistoryEntry, Pipeline, RecordCollection } from '../../../lib/records';
+import { usePipelines, useUsers } from '../../../lib/users';
+import { useHistory, useRecord } from '../api/records';
+import { type FieldKind, fieldsOf, leadStageOptions, typeOf } from './fields';
 
 const verbs: Record<HistoryEntry['action'], string> = { created: 'created', updated: 'updated', deleted: 'deleted', stageChanged: 'moved' };
 
@@ -14,14 +19,85 @@ function show(value: unknown): string {
   return String(value);
 }
 
-export function describeChanges(entry: HistoryEntry): string[] {
+/** One field of an entry: what it is called on the record page, how its values read, and the change. */
+export interface ChangeLine {
+  field: string;
+  label: string;
+  kind?: FieldKind;
+  from?: unknown;
+  to?: unknown;
+  /** A creation says what the field was set to, not what it changed from. */
+  created: boolean;
+}
+
+export function describeChanges(entry: HistoryEntry, collection: RecordCollection): ChangeLine[] {
+  const specs = new Map(fieldsOf[typeOf(collection)].map((spec) => [spec.name, spec]));
   return Object.entries(entry.changes)
     .filter(([field]) => !['version', 'updatedAt', 'updatedBy', 'createdAt', 'createdBy', 'id'].includes(field))
-    .map(([field, change]) => (entry.action === 'created' ? `${field}: ${show(change.to)}` : `${field}: ${show(change.from)} → ${show(change.to)}`));
+    .map(([field, change]) => {
+      const spec = specs.get(field);
+      return { field, label: spec?.label ?? field, ...(spec ? { kind: spec.kind } : {}), from: change.from, to: change.to, created: entry.action === 'created' };
+    });
+}
+
+/** A deal stage's name: in the given pipeline, else wherever the id names one stage only, else the id. */
+function stageName(pipelines: Pipeline[] | undefined, pipelineId: unknown, stageId: string): string {
+  const inPipeline = pipelines?.find((pipeline) => pipeline.id === pipelineId)?.stages.find((stage) => stage.id === stageId);
+  if (inPipeline) return inPipeline.name;
+  const names = new Set((pipelines ?? []).flatMap((pipeline) => pipeline.stages.filter((stage) => stage.id === stageId).map((stage) => stage.name)));
+  return names.size === 1 ? [...names][0]! : stageId;
+}
+
+function UserLabel({ userId }: { userId: string }) {
+  const users = useUsers();
+  return <>{users.data?.find((user) => user.id === userId)?.name ?? userId}</>;
+}
+
+/** A field's value as a person reads it; `pipelineId` is the deal's pipeline at that side of the change. */
+function FieldValue({ kind, value, pipelineId }: { kind: FieldKind | undefined; value: unknown; pipelineId: unknown }) {
+  const pipelines = usePipelines();
+  if (value === undefined || value === null || value === '' || typeof value !== 'string') return <>{show(value)}</>;
+  switch (kind) {
+    case 'user':
+      return <UserLabel userId={value} />;
+    case 'contact':
+      return <RecordName type="contact" id={value} size="xs" />;
+    case 'company':
+      return <RecordName type="company" id={value} size="xs" />;
+    case 'pipeline':
+      return <>{pipelines.data?.find((pipeline) => pipeline.id === value)?.name ?? value}</>;
+    case 'stage':
+      return <>{stageName(pipelines.data, pipelineId, value)}</>;
+    case 'leadStage':
+      return <>{leadStageOptions.find((option) => option.value === value)?.label ?? value}</>;
+    default:
+      return <>{value}</>;
+  }
+}
+
+function Change({ line, entry, currentPipelineId }: { line: ChangeLine; entry: HistoryEntry; currentPipelineId: unknown }) {
+  // A move between pipelines changes both in one entry: each side's stage is named in its own pipeline.
+  const pipelineChange = entry.changes.pipelineId;
+  const side = (value: unknown, pipelineId: unknown): ReactNode => <FieldValue kind={line.kind} value={value} pipelineId={pipelineId} />;
+  return (
+    <Text size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
+      {line.label}:{' '}
+      {line.created ? (
+        side(line.to, pipelineChange?.to ?? currentPipelineId)
+      ) : (
+        <>
+          {side(line.from, pipelineChange ? pipelineChange.from : currentPipelineId)} → {side(line.to, pipelineChange?.to ?? currentPipelineId)}
+        </>
+      )}
+    </Text>
+  );
 }
 
 export function HistoryTimeline({ collection, id }: { collection: RecordCollection; id: string }) {
   const history = useHistory(collection, id);
+  // The record page has read the record already (the same query): its pipeline names the stages of older moves.
+  const record = useRecord(collection, id);
+  const currentPipelineId = record.data?.pipelineId;
   return (
     <QueryState query={history} isEmpty={(page) => page.items.length === 0} empty={<EmptyState title="No history yet" />}>
       {(page) => (
@@ -36,10 +112,8 @@ export function HistoryTimeline({ collection, id }: { collection: RecordCollecti
                     {new Date(entry.at).toLocaleString()}
                   </Text>
                 </Group>
-                {describeChanges(entry).map((line) => (
-                  <Text key={line} size="xs" c="dimmed" style={{ wordBreak: 'break-word' }}>
-                    {line}
-                  </Text>
+                {describeChanges(entry, collection).map((line) => (
+                  <Change key={line.field} line={line} entry={entry} currentPipelineId={currentPipelineId} />
                 ))}
               </Stack>
             </Timeline.Item>

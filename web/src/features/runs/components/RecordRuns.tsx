@@ -6,11 +6,13 @@ import { paths } from '../../../lib/paths';
 import { useRunLog } from '../api/runs';
 import type { RecordType } from '../model/run-filters';
 import { RunStatusBadge, useAutomationIndex } from './RunLog';
+import { useReadableSummary } from './RunSummary';
 
 export function RecordRuns({ entityType, entityId }: { entityType: RecordType; entityId: string }) {
   const automations = useAutomationIndex();
   const log = useRunLog({ entityType, entityId }, automations.data?.map((automation) => automation.id));
   const names = new Map((automations.data ?? []).map((automation) => [automation.id, automation.name]));
+  const readable = useReadableSummary();
   const runs = log.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <Stack gap="xs" component="section" aria-label="Automation runs">
@@ -51,7 +53,7 @@ export function RecordRuns({ entityType, entityId }: { entityType: RecordType; e
                   </Table.Td>
                   <Table.Td>
                     <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
-                      {run.summary ?? run.error ?? run.reason ?? `${run.actionsCompleted} / ${run.actionsTotal} actions`}
+                      {readable(run.summary ?? run.error ?? run.reason ?? `${run.actionsCompleted} / ${run.actionsTotal} actions`)}
                     </Text>
                   </Table.Td>
                 </Table.Tr>

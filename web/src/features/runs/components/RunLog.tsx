@@ -7,10 +7,12 @@ import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { describeError } from '../../../lib/api';
 import { paths } from '../../../lib/paths';
 import { useIsAdmin } from '../../../lib/role';
-import { type Page, type RecordCollection, collections } from '../../../lib/records';
+import { RecordName } from '../../../lib/record-names';
+import type { Page } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
 import { type Run, useRedrive, useRunCounts, useRunLog } from '../api/runs';
 import { type RunFilters, applicableFilters, boundInstant, logStatuses, parseRunFilters, recordTypeMissing, recordTypes, runFiltersToSearch } from '../model/run-filters';
+import { useReadableSummary } from './RunSummary';
 
 export const statusColors: Record<string, string> = {
   RUNNING: 'blue',
@@ -58,18 +60,20 @@ export function useAutomationIndex() {
 
 const time = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '');
 
-export function RecordLink({ type, id }: { type: string; id: string }) {
-  const collection = (collections as Record<string, string>)[type];
-  const label = `${type} ${id.slice(-6)}`;
-  if (!collection || !['deals', 'contacts', 'companies', 'leads'].includes(collection)) return <Text span>{label}</Text>;
-  return (
-    <Anchor component={Link} to={paths.record(collection as RecordCollection, id)}>
-      {label}
-    </Anchor>
-  );
+/** A run's record by its name, linked to it. `label` is what the screen knows already; without one the record is read, once, cached. */
+export function RecordLink({ type, id, label }: { type: string; id: string; label?: string | undefined }) {
+  return <RecordName type={type} id={id} label={label} />;
 }
 
-function RunRow({ run, automationName, showAutomation }: { run: Run; automationName?: string | undefined; showAutomation: boolean }) {
+/**
+ * A listed run's record by its name: read once per record and cached, so a page of runs about a few deals asks
+ * for each deal once (a deleted one shows as deleted).
+ */
+export function RunRecordLink({ run }: { run: Run }) {
+  return <RecordLink type={run.entityType} id={run.entityId} />;
+}
+
+function RunRow({ run, automationName, showAutomation, readable }: { run: Run; automationName?: string | undefined; showAutomation: boolean; readable: (text: string) => string }) {
   return (
     <Table.Tr>
       <Table.Td>
@@ -87,7 +91,7 @@ function RunRow({ run, automationName, showAutomation }: { run: Run; automationN
       <Table.Td>{time(run.startedAt)}</Table.Td>
       <Table.Td>{time(run.endedAt)}</Table.Td>
       <Table.Td>
-        <RecordLink type={run.entityType} id={run.entityId} />
+        <RunRecordLink run={run} />
       </Table.Td>
       <Table.Td>{run.trigger ?? ''}</Table.Td>
       <Table.Td>
@@ -96,7 +100,7 @@ function RunRow({ run, automationName, showAutomation }: { run: Run; automationN
       <Table.Td>{run.status === 'WAITING' ? <span aria-label="Due">{time(run.dueAt)}</span> : null}</Table.Td>
       <Table.Td>
         <Text size="xs" c={run.status === 'FAILED' ? 'red' : 'dimmed'} lineClamp={2}>
-          {run.summary ?? run.error ?? run.reason ?? ''}
+          {readable(run.summary ?? run.error ?? run.reason ?? '')}
         </Text>
       </Table.Td>
     </Table.Tr>
@@ -138,6 +142,7 @@ export function RunLog({ fixed = {} }: { fixed?: RunFilters }) {
   // two do not compete for the table.
   const counts = useRunCounts(automationIds, { ...(filters.from ? { from: filters.from } : {}), ...(filters.to ? { to: filters.to } : {}) }, { enabled: !log.isPending });
   const names = new Map((automations.data ?? []).map((automation) => [automation.id, automation.name]));
+  const readable = useReadableSummary();
   const update = (patch: Partial<RunFilters>) => {
     const next: RunFilters = { ...parsed.filters, ...patch };
     for (const key of Object.keys(fixed) as Array<keyof RunFilters>) delete next[key];
@@ -226,7 +231,7 @@ export function RunLog({ fixed = {} }: { fixed?: RunFilters }) {
               </Table.Thead>
               <Table.Tbody>
                 {runs.map((run) => (
-                  <RunRow key={`${run.automationId}/${run.runId}`} run={run} automationName={names.get(run.automationId)} showAutomation={showAutomation} />
+                  <RunRow key={`${run.automationId}/${run.runId}`} run={run} automationName={names.get(run.automationId)} showAutomation={showAutomation} readable={readable} />
                 ))}
               </Table.Tbody>
             </Table>
