@@ -35,8 +35,11 @@ export function useRecordName(type: string, id: string | undefined, { enabled = 
     queryFn: ({ signal }) => api.request<Record<string, unknown>>(`/${collection}/${encodeURIComponent(id ?? '')}`, { signal }),
     enabled: enabled && collection !== undefined && Boolean(id),
     staleTime: 60_000,
-    // A deleted record stays deleted: a 404 is an answer, not a blip to retry.
+    // A deleted record stays deleted: a 404 is an answer, not a blip to retry. Nor is it asked again when a name
+    // mounts beside the page that got the 404 (the page of a deleted record shows its history, which names it):
+    // that refetch put the page back to loading, which unmounted the history, and so on without end.
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
+    retryOnMount: false,
   });
   if (!collection || !id || !enabled) return { state: 'unknown' };
   if (record.isPending) return { state: 'loading' };

@@ -2,13 +2,15 @@
 // the automation run or integration it acted for. Values read as on the record page: people by name, linked
 // records by their name (each read once, cached), stages by their name in the deal's pipeline.
 import { Group, Stack, Text, Timeline } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ActorName } from '../../../components/Actor';
 import { EmptyState, QueryState } from '../../../components/States';
 import { RecordName } from '../../../lib/record-names';
+import { keys } from '../../../lib/query';
 import type { HistoryEntry, Pipeline, RecordCollection } from '../../../lib/records';
 import { usePipelines, useUsers } from '../../../lib/users';
-import { useHistory, useRecord } from '../api/records';
+import { type AnyRecord, useHistory } from '../api/records';
 import { type FieldKind, fieldsOf, leadStageOptions, typeOf } from './fields';
 
 const verbs: Record<HistoryEntry['action'], string> = { created: 'created', updated: 'updated', deleted: 'deleted', stageChanged: 'moved' };
@@ -95,9 +97,10 @@ function Change({ line, entry, currentPipelineId }: { line: ChangeLine; entry: H
 
 export function HistoryTimeline({ collection, id }: { collection: RecordCollection; id: string }) {
   const history = useHistory(collection, id);
-  // The record page has read the record already (the same query): its pipeline names the stages of older moves.
-  const record = useRecord(collection, id);
-  const currentPipelineId = record.data?.pipelineId;
+  // The record page has read the record already: its pipeline names the stages of older moves. Read from the cache,
+  // not asked for: the page of a deleted record shows this history beside its 404, and asking again put the page
+  // back to loading, which unmounted the history, and so on without end.
+  const currentPipelineId = useQueryClient().getQueryData<AnyRecord>(keys.record(collection, id))?.pipelineId;
   return (
     <QueryState query={history} isEmpty={(page) => page.items.length === 0} empty={<EmptyState title="No history yet" />}>
       {(page) => (
