@@ -364,6 +364,8 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     const runsOn = manualRunTypes(definition.trigger);
     if (!runsOn.includes(entityType))
       throw ValidationFailed.field('entityType', `this automation runs on ${runsOn.join(' or ')}; a ${entityType} cannot start it`);
+    // What the body names is checked before the automation's state: a caller's mistake is answered first.
+    const record = await namedRecord(entityType, entityId);
     // A stopped automation's rule is off: a run by hand would go round that (activating it is the way back).
     if (auto.status === 'stopped') {
       throw new Conflict('AUTOMATION_STOPPED', `Automation ${automationId} is stopped: activate it first (POST /automations/${automationId}/activate) to run it by hand.`);
@@ -372,7 +374,6 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     if (provisioning?.status !== 'ready') {
       throw new Conflict('NOT_PROVISIONED', `Automation ${automationId} is not deployed yet (provisioning: ${provisioning?.status ?? 'pending'}); try again shortly.`);
     }
-    const record = await store.records.require(entityType, entityId);
     const runId = ids.next();
     const event = eventFor(definition.trigger, entityType, record, runId, clock.now().toISOString(), caller);
     const { executionId } = await workflows.start(automationId, runId, event);
@@ -391,12 +392,19 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
     };
   }
 
+  /** The record a request body names: a missing one is the body's mistake (400 at entityId), not a missing route (404). */
+  async function namedRecord(entityType: EntityType, entityId: string) {
+    const record = await store.records.get(entityType, entityId);
+    if (!record) throw ValidationFailed.field('entityId', `no ${entityType} with id ${entityId}`);
+    return record;
+  }
+
   /** Whether the trigger and conditions hold for the record, and every action filled in: no side effect. */
   async function dryRun(automationId: string, input: unknown, caller: Caller) {
     const { compileAutomation, decideBranches, decideRun, matchesPattern, stepProblem } = await loadRunTools();
     const { record: auto, definition } = await automation(automationId);
     const { entityType, entityId } = parseWith(RunTarget, input);
-    const record = await store.records.require(entityType, entityId);
+    const record = await namedRecord(entityType, entityId);
     const event = eventFor(definition.trigger, entityType, record, 'dry-run', clock.now().toISOString(), caller);
     // A record has no change to look at: which of an update trigger's fields changed cannot be checked, only assumed.
     const { trigger, assumed } = withoutChangeCheck(definition.trigger);
