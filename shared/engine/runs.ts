@@ -353,7 +353,9 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
   async function history(automationId: string, query: { limit?: number; cursor?: string }) {
     const page = await store.records.history('automation', automationId, query);
     if (page.items.length === 0 && !query.cursor) throw new NotFound('automation', automationId);
-    return { items: page.items.map(({ cause: _cause, ...entry }) => entry), ...(page.cursor ? { cursor: page.cursor } : {}) };
+    // Actors named as in every other history (README: "History entries … carry each actor's name and icon").
+    const items = await actors.withActors(page.items.map(({ cause: _cause, ...entry }) => entry));
+    return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
   }
 
   /** Starts a run for one record, now: the run id is the id of the event built for it. */

@@ -119,6 +119,8 @@ describe('an automation’s lifecycle', () => {
     expect(byRecord.body.items.map((item: { runId: string }) => item.runId)).toEqual([run.runId]);
     expect(detail.body).toMatchObject({ status: 'SUCCEEDED', summary: '1 · Update fields: set title' });
     expect(history.body.items.map((entry: { action: string }) => entry.action)).toEqual(['deleted', 'created']);
+    // Its actors are named, as in every history.
+    expect(history.body.items.map((entry: { actor: { id: string; name?: string } }) => `${entry.actor.id}: ${entry.actor.name}`)).toEqual(['admin: Admin', 'admin: Admin']);
   });
 
   it('answers 404 for the history of an automation that never existed', async () => {
