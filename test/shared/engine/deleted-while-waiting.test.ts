@@ -4,26 +4,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CheckConditionsPayload } from '#shared/automation/run-steps.ts';
 import type { Entity } from '#shared/domain/entities.ts';
 import type { CrmEventDetail } from '#shared/events/catalogue.ts';
-import { createActions } from '#shared/engine/actions.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
-import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
+import { runActionOf } from '#test/support/run-action.ts';
 import { dealBody, must, unique } from '#test/support/http-factories.ts';
-import { silentLogger } from '#test/support/table.ts';
 
 let t: TestApp;
 let handleTask: ReturnType<typeof createRunAction>;
 
 beforeAll(async () => {
   t = await createTestApp();
-  const actions = createActions({
-    store: t.app.store,
-    records: t.app.records,
-    sendMail: async (mail) => ({ sent: true, to: mail.to, messageId: 'm1' }),
-    clock: t.clock,
-    sendWebhook: createWebhookSender({ allowLoopback: true }),
-  });
-  handleTask = createRunAction({ store: t.app.store, actions, clock: t.clock, logger: silentLogger, metrics: { runEnrolled: () => {} } });
+  handleTask = runActionOf(t);
 });
 
 const trigger = { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' } as const;

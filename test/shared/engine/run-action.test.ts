@@ -5,16 +5,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CrmEventDetail } from '#shared/events/catalogue.ts';
 import type { CheckConditionsPayload, CheckedLine, RunActionPayload } from '#shared/automation/run-steps.ts';
 import type { Entity } from '#shared/domain/entities.ts';
-import { createActions } from '#shared/engine/actions.ts';
 import { createRunAction } from '#shared/engine/run-action.ts';
 import { stepScope } from '#shared/engine/step-outcome.ts';
 import { VersionMismatch } from '#shared/errors.ts';
 import { RunClosedAlready } from '#shared/automation/run-errors.ts';
 import { stepId } from '#shared/ids.ts';
-import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
+import { runActionOf } from '#test/support/run-action.ts';
 import { aRun, putRuns } from '#test/support/run-records.ts';
-import { silentLogger } from '#test/support/table.ts';
 
 let t: TestApp;
 let handleTask: ReturnType<typeof createRunAction>;
@@ -24,14 +22,7 @@ const butler = { kind: 'automation', automationId: 'other', runId: 'r0', cause: 
 
 beforeAll(async () => {
   t = await createTestApp();
-  const actions = createActions({
-    store: t.app.store,
-    records: t.app.records,
-    sendMail: async (mail) => ({ sent: true, to: mail.to, messageId: 'm1' }),
-    clock: t.clock,
-    sendWebhook: createWebhookSender({ allowLoopback: true }),
-  });
-  handleTask = createRunAction({ store: t.app.store, actions, clock: t.clock, logger: silentLogger, metrics: { runEnrolled: () => {} } });
+  handleTask = runActionOf(t);
 });
 
 async function aContact(): Promise<Entity> {

@@ -4,34 +4,18 @@
 // Also on AWS: a redrive keeps the failure it followed in its entry.
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '#shared/app.ts';
-import { sfnWorkflows } from '#shared/aws/workflows.ts';
 import { type RunStatus, automationRunsByStatusKey, automationRunsKey, runKey, runSortKey } from '#shared/store/runs.ts';
-import { createTestTable, manualClock, silentLogger, ulidIds } from '#test/support/table.ts';
+import { awsApp } from '#test/support/aws-app.ts';
+import { manualClock } from '#test/support/table.ts';
 
 const sfn = mockClient(SFNClient);
 const clock = manualClock('2026-03-01T10:00:00.000Z');
-let app: ReturnType<typeof createApp>;
-let adminToken: string;
+let app: Awaited<ReturnType<typeof awsApp>>['app'];
+let table: Awaited<ReturnType<typeof awsApp>>['table'];
+let call: Awaited<ReturnType<typeof awsApp>>['call'];
 let memberToken: string;
-let table: Awaited<ReturnType<typeof createTestTable>>;
-
-async function call(method: string, path: string, body?: unknown, token = adminToken) {
-  const result = await app.api({
-    version: '2.0',
-    routeKey: '$default',
-    rawPath: path,
-    rawQueryString: '',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    requestContext: { requestId: `r-${Math.random()}`, http: { method, path } },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2);
-  return { status: result.statusCode ?? 200, body: result.body ? JSON.parse(result.body) : undefined };
-}
 
 const executionOf = (automationId: string, name: string) => `arn:aws:states:eu-west-1:111122223333:execution:stagecraft-prod-${automationId}:${name}`;
 
@@ -79,16 +63,7 @@ async function closeAsSucceeded(automationId: string, runId: string) {
 const stopsSent = () => sfn.commandCalls(StopExecutionCommand).map((stop) => stop.args[0].input);
 
 beforeAll(async () => {
-  table = await createTestTable();
-  const ids = ulidIds(clock);
-  const workflows = sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { region: 'eu-west-1', partition: 'aws', accountId: '111122223333', stateMachinePrefix: 'stagecraft-prod-' });
-  app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger, workflows });
-  await app.workspace.ensureButler();
-  const system = { actor: { kind: 'butler' as const, id: 'butler' as const }, cause: { automationId: 'none', depth: 0 } };
-  const admin = await app.store.records.create('user', { name: 'Ada Admin', role: 'admin', kind: 'human' }, system);
-  const member = await app.store.records.create('user', { name: 'Mo Member', role: 'member', kind: 'human' }, system);
-  adminToken = await app.store.credentials.issue({ kind: 'user', userId: admin.id }, 'test admin');
-  memberToken = await app.store.credentials.issue({ kind: 'user', userId: member.id }, 'test member');
+  ({ app, table, call, memberToken } = await awsApp(clock));
 });
 
 // The mocks replace send on the clients' classes: put it back for the next file in this worker.

@@ -3,35 +3,17 @@
 // as it does for such an execution, and the test asserts what the API asked it.
 import { DescribeExecutionCommand, ExecutionDoesNotExist, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createApp } from '#shared/app.ts';
-import { sfnWorkflows } from '#shared/aws/workflows.ts';
 import { automationRunsByStatusKey, automationRunsKey, runKey, runSortKey, stepOrder } from '#shared/store/runs.ts';
-import { createTestTable, manualClock, silentLogger, ulidIds } from '#test/support/table.ts';
+import { awsApp } from '#test/support/aws-app.ts';
+import { manualClock } from '#test/support/table.ts';
 
 const sfn = mockClient(SFNClient);
 const clock = manualClock('2026-01-01T10:00:00.000Z');
-let app: ReturnType<typeof createApp>;
-let token: string;
-let table: Awaited<ReturnType<typeof createTestTable>>;
-
-async function call(method: string, path: string, body?: unknown) {
-  const [rawPath = path, rawQuery = ''] = path.split('?');
-  const result = await app.api({
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString: rawQuery,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(rawQuery ? { queryStringParameters: Object.fromEntries(new URLSearchParams(rawQuery)) } : {}),
-    requestContext: { requestId: `r-${Math.random()}`, http: { method, path: rawPath } },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    isBase64Encoded: false,
-  } as unknown as APIGatewayProxyEventV2);
-  return { status: result.statusCode ?? 200, body: result.body ? JSON.parse(result.body) : undefined };
-}
+let app: Awaited<ReturnType<typeof awsApp>>['app'];
+let table: Awaited<ReturnType<typeof awsApp>>['table'];
+let call: Awaited<ReturnType<typeof awsApp>>['call'];
 
 const gone = () => new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} });
 
@@ -93,14 +75,7 @@ async function aFailedRun(automationId: string, runId: string) {
 }
 
 beforeAll(async () => {
-  table = await createTestTable();
-  const ids = ulidIds(clock);
-  const workflows = sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { region: 'eu-west-1', partition: 'aws', accountId: '111122223333', stateMachinePrefix: 'stagecraft-prod-' });
-  app = createApp({ table, dynamoClient: table.dynamoClient, clock, ids, logger: silentLogger, workflows });
-  await app.workspace.ensureButler();
-  const system = { actor: { kind: 'butler' as const, id: 'butler' as const }, cause: { automationId: 'none', depth: 0 } };
-  const admin = await app.store.records.create('user', { name: 'Ada Admin', role: 'admin', kind: 'human' }, system);
-  token = await app.store.credentials.issue({ kind: 'user', userId: admin.id }, 'test admin');
+  ({ app, table, call } = await awsApp(clock));
 });
 
 // The mocks replace send on the clients' classes: put it back for the next file in this worker.
