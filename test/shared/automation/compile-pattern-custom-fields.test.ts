@@ -5,35 +5,14 @@ import { DEFAULT_MAX_PATTERN_LENGTH, compileEventPattern } from '#shared/automat
 import type { Trigger } from '#shared/automation/definition.ts';
 import { triggerMismatch } from '#shared/automation/run-steps.ts';
 import type { CrmEventDetail } from '#shared/events/catalogue.ts';
-import { type StreamImage, deriveEvents } from '#shared/events/derive.ts';
+import { deriveEvents } from '#shared/events/derive.ts';
+import { aDealImage } from '#test/support/stream-images.ts';
 import { type EventPattern, matchesPattern, validatePattern } from '#shared/events/pattern.ts';
 import { anAutomation } from './factories.ts';
 
 const probeTrigger: Trigger = { type: 'updated', entity: 'deal', fields: ['fields.probe'] };
 
-/** A deal item as the store writes it. */
-function aDeal(fields: Record<string, unknown>, version = 1, extra: Record<string, unknown> = {}): StreamImage {
-  const at = `2026-01-15T09:00:0${version}.000Z`;
-  return {
-    pk: 'deal#01JDEAL',
-    sk: 'entity',
-    itemKind: 'entity',
-    recordType: 'deal',
-    id: '01JDEAL',
-    version,
-    createdAt: '2026-01-15T09:00:00.000Z',
-    updatedAt: at,
-    createdBy: 'ada',
-    updatedBy: 'ada',
-    title: 'Solar roof',
-    pipelineId: 'sales',
-    stageId: 'new',
-    amount: 1000,
-    fields,
-    ...extra,
-    lastWrite: { actor: { kind: 'user', id: 'ada' }, cause: { automationId: 'none', depth: 0 }, action: 'updated', at },
-  };
-}
+const aDeal = (fields: Record<string, unknown>, version = 1, extra: Record<string, unknown> = {}) => aDealImage(fields, version, { amount: 1000, ...extra });
 
 /** The "Deal Updated" event of a write of these custom fields (and top-level fields), as EventBridge delivers it. */
 function anUpdate(fields: Record<string, unknown>, extra: Record<string, unknown> = {}) {

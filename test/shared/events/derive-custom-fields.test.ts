@@ -2,34 +2,14 @@
 // field can say so in its pattern (docs/ARCHITECTURE.md §5).
 import { describe, expect, it } from 'vitest';
 import type { CrmEventDetail } from '#shared/events/catalogue.ts';
-import { type StreamImage, deriveEvents } from '#shared/events/derive.ts';
+import { deriveEvents } from '#shared/events/derive.ts';
+import { aDealImage } from '#test/support/stream-images.ts';
 import { PUT_BUDGET_BYTES, entrySize, fitToSize } from '#shared/events/publish.ts';
 import type { BusEvent } from '#shared/ports.ts';
 
 const meta = { eventId: 'stream-record-1', occurredAt: '2026-01-15T09:00:00.000Z' };
 
-/** A deal item as the store writes it, with these custom fields (none: no `fields` attribute). */
-function aDeal(fields?: Record<string, unknown>, version = 1, extra: Record<string, unknown> = {}): StreamImage {
-  const at = `2026-01-15T09:00:0${version}.000Z`;
-  return {
-    pk: 'deal#01JDEAL',
-    sk: 'entity',
-    itemKind: 'entity',
-    recordType: 'deal',
-    id: '01JDEAL',
-    version,
-    createdAt: '2026-01-15T09:00:00.000Z',
-    updatedAt: at,
-    createdBy: 'ada',
-    updatedBy: 'ada',
-    title: 'Solar roof',
-    pipelineId: 'sales',
-    stageId: 'new',
-    ...(fields === undefined ? {} : { fields }),
-    ...extra,
-    lastWrite: { actor: { kind: 'user', id: 'ada' }, cause: { automationId: 'none', depth: 0 }, action: 'updated', at },
-  };
-}
+const aDeal = aDealImage;
 
 const changedFieldsOf = (event: BusEvent | undefined) => (event?.detail as unknown as CrmEventDetail | undefined)?.changedFields;
 
