@@ -69,6 +69,25 @@ describe('each action, by a manual run', () => {
   });
 });
 
+describe('a run by hand of an automation triggered by a custom field', () => {
+  it('runs its actions: the field change the trigger names is taken as given', async () => {
+    // Prepare
+    const automationId = await anAutomation({
+      name: 'probe changed',
+      trigger: { type: 'updated', entity: 'deal', fields: ['fields.probe'] },
+      actions: [{ type: 'updateFields', set: { title: '{{ deal.title }} (probed)' } }],
+    });
+    const deal = await aDeal({ fields: { probe: 'x' } });
+
+    // Act
+    const run = await manualRun(automationId, 'deal', deal.id);
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    expect((await http('GET', `/deals/${deal.id}`)).body.title).toBe('Deal (probed)');
+  });
+});
+
 describe('conditions', () => {
   it('skip a run whose record does not meet them, with the reason', async () => {
     const automationId = await anAutomation({
