@@ -26,6 +26,9 @@ import { type ActionConfig, type RecordRef, type StepContext, StepFailed, type S
 
 const noop = (done: string, reason: string): StepOutcome => ({ result: 'noop', done, reason });
 
+/** A record's title in a step's line, as a person reads it (the record itself is in the outcome's `records`). */
+const quoted = (title: unknown): string => `"${String(title ?? '')}"`;
+
 export interface ActionDeps {
   store: Store;
   records: RecordService;
@@ -156,7 +159,7 @@ export function createActions(deps: ActionDeps) {
         ...(responsibleId ? { responsibleId } : {}),
         fields: { fromEntityType: ctx.entityType, fromEntityId: ctx.entityId },
       };
-      return createOnce(deps, 'lead', lead, caller, ctx, (record) => `created lead ${record.id}`);
+      return createOnce(deps, 'lead', lead, caller, ctx, (record) => `created lead ${quoted(record.title)}`);
     },
 
     async copyDeal(action, ctx, entity, caller) {
@@ -170,7 +173,7 @@ export function createActions(deps: ActionDeps) {
         stageId: action.stageId,
         ...(responsibleId ? { responsibleId } : {}),
       };
-      return createOnce(deps, 'deal', copy, caller, ctx, (record) => `copied the deal to ${String(action.pipelineId)} as deal ${record.id}`);
+      return createOnce(deps, 'deal', copy, caller, ctx, (record) => `copied the deal to ${String(action.pipelineId)} as ${quoted(record.title)}`);
     },
 
     async planActivity(action, ctx, entity, caller) {
@@ -186,7 +189,7 @@ export function createActions(deps: ActionDeps) {
         entityId: ctx.entityId,
         ...(action.autoComplete ? { autoComplete: true, ...(str(entity.stageId) ? { plannedInStageId: entity.stageId } : {}) } : {}),
       };
-      return createOnce(deps, 'activity', activity, caller, ctx, (record) => `planned activity ${record.id}`);
+      return createOnce(deps, 'activity', activity, caller, ctx, (record) => `planned ${String(record.activityType ?? 'activity')} ${quoted(record.subject)}`);
     },
 
     async addToExceptions(action, ctx, entity, caller) {

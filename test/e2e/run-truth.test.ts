@@ -96,7 +96,7 @@ describe('step outcomes', () => {
     expect(created).toEqual([{ type: 'lead', id: lead.body.id, version: 1, change: 'created', href: `/leads/${lead.body.id}` }]);
     expect(lead.body).toMatchObject({ title: 'Again: Same', createdBy: 'butler' });
     expect(stepNamed(run, '2 · Update fields').outcome).toMatchObject({ result: 'noop', reason: 'every field already had its value' });
-    expect(run.summary).toBe(`1 · Create lead: created lead ${lead.body.id}; 2 · Update fields: title already set`);
+    expect(run.summary).toBe('1 · Create lead: created lead "Again: Same"; 2 · Update fields: title already set');
     expect(run.steps.map((step: { name: string }) => step.name)).toEqual(['Enroll', 'Check conditions', '1 · Create lead', '2 · Update fields', 'Record success']);
   });
 });

@@ -82,7 +82,7 @@ describe('createLead', () => {
     const second = await actions.runStep({ type: 'createLead', title: 'Again' }, ctx, deal);
 
     expect(second.records?.[0]?.id).toBe(first.records?.[0]?.id);
-    expect(second.done).toBe(`created lead ${first.records?.[0]?.id} (by an earlier attempt)`);
+    expect(second.done).toBe('created lead "Again" (by an earlier attempt)');
   });
 });
 
