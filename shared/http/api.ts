@@ -51,13 +51,23 @@ function parseBody(event: APIGatewayProxyEventV2): unknown {
   if (raw.byteLength > MAX_BODY_BYTES) {
     throw new PayloadTooLarge(`The body has ${raw.byteLength} bytes; at most ${MAX_BODY_BYTES} are accepted.`);
   }
+  // Bytes that are not UTF-8 would be stored as U+FFFD, silently altered: refused instead. A leading byte-order
+  // mark (some Windows tools write one) is no part of the JSON.
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw ValidationFailed.field('(body)', 'not valid UTF-8');
+  }
   // The body is read as JSON whatever Content-Type says: curl -d sends form encoding by default.
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw ValidationFailed.field('(body)', 'not valid JSON');
   }
 }
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 const isEmptyObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 

@@ -284,6 +284,21 @@ describe('HTTP as generic clients speak it', () => {
     expect(reply.body.error.message).toBe('No route GET //contacts.');
   });
 
+  it('reads a body that starts with a UTF-8 byte-order mark, and refuses bytes that are not UTF-8 rather than store them altered', async () => {
+    // Prepare
+    const post = (bytes: Buffer) => fetch(url('/contacts'), { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: bytes });
+    const json = Buffer.from(JSON.stringify({ name: 'Zoë' }), 'utf8');
+
+    // Act
+    const withBom = await post(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json]));
+    const notUtf8 = await post(Buffer.concat([Buffer.from('{"name":"Zo'), Buffer.from([0xff]), Buffer.from('"}')]));
+
+    // Assess
+    expect([withBom.status, ((await withBom.json()) as { name: string }).name]).toEqual([201, 'Zoë']);
+    expect(notUtf8.status).toBe(400);
+    expect(((await notUtf8.json()) as { error: { details: unknown[] } }).error.details).toEqual([{ path: '(body)', message: 'not valid UTF-8' }]);
+  });
+
   it('refuses a body past 10 MB with 413 and a request id', async () => {
     // Act
     const reply = await fetch(url('/contacts'), { method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: 'x'.repeat(11 * 1024 * 1024) });
