@@ -5,9 +5,10 @@ import type { EntityType } from '#shared/domain/entities.ts';
 
 export const CRM_SOURCE = 'stagecraft.crm';
 
-/** Events caused this many automation hops deep still trigger; the writes of their runs are one deeper, so no
- *  automation write is deeper than MAX_TRIGGER_DEPTH + 1 = 5 and an event at depth 5 triggers nothing (docs/ARCHITECTURE.md §5). */
-export const MAX_TRIGGER_DEPTH = 4;
+/** Events caused up to this many automation hops deep still trigger (DESIGN §5: "no event deeper than 5"); the
+ *  writes of their runs are one deeper, so no automation write is deeper than MAX_TRIGGER_DEPTH + 1 = 6, and an
+ *  event at depth 6 triggers nothing: the loop guard takes it (docs/ARCHITECTURE.md §5). */
+export const MAX_TRIGGER_DEPTH = 5;
 
 /**
  * The entity name each record type has in detail-types. Users and pipelines are in the

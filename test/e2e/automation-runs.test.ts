@@ -173,12 +173,12 @@ describe('a dry run', () => {
 
 describe('the loop guard', () => {
   it('stops two automations that undo each other within the depth limit, and says so in the log of the one it stopped', async () => {
-    await anAutomation({
+    const ping = await anAutomation({
       name: 'ping',
       trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'contract' },
       actions: [{ type: 'moveToStage', stageId: 'invoice' }],
     });
-    const pong = await anAutomation({
+    await anAutomation({
       name: 'pong',
       trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'invoice' },
       actions: [{ type: 'moveToStage', stageId: 'contract', allowBackward: true }],
@@ -186,18 +186,19 @@ describe('the loop guard', () => {
     const deal = await aDeal({ title: 'Ping-pong' });
 
     await http('PATCH', `/deals/${deal.id}`, { stageId: 'contract' });
-    // Each hop is one automation write deeper; the fifth write (by ping) would start pong at depth 6.
+    // Each hop is one automation write deeper; events up to depth 5 trigger, so six writes happen and the sixth
+    // (by pong, at depth 6) would start ping again: the loop guard stops that run.
     const stopped = await eventually('the loop guard to stop the chain', async () => {
-      const runs = (await http('GET', `/automations/${pong}/runs?status=LOOP_STOPPED&entityId=${deal.id}`)).body.items;
+      const runs = (await http('GET', `/automations/${ping}/runs?status=LOOP_STOPPED&entityId=${deal.id}`)).body.items;
       return runs[0];
     });
     const history = (await http('GET', `/deals/${deal.id}/history?limit=100`)).body.items;
     const notifications = (await http('GET', '/notifications?limit=100')).body.items;
 
-    expect(history.filter((entry: { actor: { id: string } }) => entry.actor.id === 'butler')).toHaveLength(5);
+    expect(history.filter((entry: { actor: { id: string } }) => entry.actor.id === 'butler')).toHaveLength(6);
     expect(stopped).toMatchObject({ status: 'LOOP_STOPPED', entityType: 'deal', entityId: deal.id, actionsCompleted: 0 });
-    expect(stopped.summary).toContain('the loop guard stopped a chain of automation writes at depth 5');
-    expect(notifications.some((item: { from: { automationId?: string; runId?: string } }) => item.from.automationId === pong && item.from.runId === stopped.runId)).toBe(true);
+    expect(stopped.summary).toContain('the loop guard stopped a chain of automation writes at depth 6');
+    expect(notifications.some((item: { from: { automationId?: string; runId?: string } }) => item.from.automationId === ping && item.from.runId === stopped.runId)).toBe(true);
   });
 });
 

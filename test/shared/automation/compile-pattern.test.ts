@@ -23,7 +23,7 @@ describe('the pattern of each trigger', () => {
       'detail-type': ['Deal Created', 'Deal Stage Changed'],
       detail: {
         entityType: ['deal'],
-        cause: { automationId: [{ 'anything-but': 'renewal-1' }], depth: [{ numeric: ['<', 5] }] },
+        cause: { automationId: [{ 'anything-but': 'renewal-1' }], depth: [{ numeric: ['<', 6] }] },
         after: { stageId: ['won'], pipelineId: ['sales'] },
       },
     });
@@ -115,13 +115,13 @@ describe('loop guards', () => {
     const guards = patternOf({ trigger }).detail.cause;
 
     // Assess
-    expect(guards).toEqual({ automationId: [{ 'anything-but': 'renewal-1' }], depth: [{ numeric: ['<', 5] }] });
+    expect(guards).toEqual({ automationId: [{ 'anything-but': 'renewal-1' }], depth: [{ numeric: ['<', 6] }] });
   });
 
   it.each([
     ['a human write', 'none', 0, true],
-    ["another automation's write four hops deep", 'welcome-mail', 4, true],
-    ["another automation's write five hops deep", 'welcome-mail', 5, false],
+    ["another automation's write five hops deep", 'welcome-mail', 5, true],
+    ["another automation's write six hops deep", 'welcome-mail', 6, false],
     ['a write of its own runs', 'renewal-1', 1, false],
   ])('%s triggers: %s', (_case, automationId, depth, expected) => {
     // Act
