@@ -1,8 +1,9 @@
-// The automations list as a member sees it: the status read-only and no New automation, since the API
-// lets only admins create, stop and activate automations.
-import { screen } from '@testing-library/react';
+// The automations list and an automation's page as a member and as an admin see them: a member reads the status
+// and gets no New automation nor Delete, since the API lets only admins create, stop, activate and delete.
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { type Answer, asAdmin, asMember, renderScreen, salesPipeline, scriptedApi } from '../../test/render';
+import { AutomationPage } from './components/AutomationPage';
 import { AutomationsPage } from './components/AutomationsPage';
 
 const automation = {
@@ -36,5 +37,38 @@ describe('AutomationsPage', () => {
 
     expect(await screen.findByRole('switch', { name: 'Call when the contract is out: active' })).toBeTruthy();
     expect(screen.getByRole('link', { name: 'New automation' })).toBeTruthy();
+  });
+});
+
+describe('AutomationPage', () => {
+  const pageApi = (role: Answer) =>
+    scriptedApi({
+      'GET /automations/a1': { body: automation },
+      'DELETE /automations/a1': { status: 204 },
+      'GET /pipelines': { body: { items: [salesPipeline] } },
+      'GET /me': role,
+    });
+  const renderPage = (api: ReturnType<typeof scriptedApi>) => renderScreen(<AutomationPage />, { api, path: '/automations/a1', route: '/automations/:id' });
+
+  it('offers a member no Delete', async () => {
+    const api = pageApi(asMember);
+
+    renderPage(api);
+
+    expect(await screen.findByLabelText('Call when the contract is out: active')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+  });
+
+  it('deletes for an admin only once confirmed, at the version shown', async () => {
+    const api = pageApi(asAdmin);
+    renderPage(api);
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText(/its waiting runs are cancelled/)).toBeTruthy();
+    expect(api.sent.some((request) => request.method === 'DELETE')).toBe(false);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete automation' }));
+
+    await waitFor(() => expect(api.sent.filter((request) => request.method === 'DELETE').map((request) => request.path)).toEqual(['/automations/a1']));
+    expect(api.sent.find((request) => request.method === 'DELETE')?.headers['if-match']).toBe('"1"');
   });
 });

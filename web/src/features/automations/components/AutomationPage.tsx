@@ -9,6 +9,7 @@ import { useAutomation } from '../api/automations';
 import { blankForm, toForm } from '../model/definition-form';
 import { delayInWords, triggerInWords } from '../model/in-words';
 import { AutomationBuilder } from './AutomationBuilder';
+import { DeleteAutomation } from './DeleteAutomation';
 import { DryRunPanel } from './DryRunPanel';
 import { HistoryTab } from './HistoryTab';
 import { ProvisioningBadge } from './ProvisioningBadge';
@@ -59,6 +60,7 @@ export function AutomationPage() {
             <Group>
               <ProvisioningBadge automation={data} />
               <StatusToggle automation={data} />
+              <DeleteAutomation automation={data} />
             </Group>
           </Group>
           <Tabs value={tab} onChange={(next) => navigate(next === 'builder' ? paths.automation(id) : `${paths.automation(id)}/${next}`)} keepMounted={false}>
