@@ -51,7 +51,7 @@ export const navigation: NavigationEntry[] = [
   { label: 'Runs', to: paths.runs, icon: '↻' },
   { label: 'Statistics', to: paths.stats, icon: '▮' },
   { label: 'Settings', to: paths.settings('butler'), prefixes: ['/settings'], icon: '⚒' },
-  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '⏱', localOnly: true, adminOnly: true },
+  { label: 'Local tools', to: '/local/clock', prefixes: ['/local'], icon: '◷', localOnly: true, adminOnly: true },
 ];
 
 /** The entries shown to a session signed in the given way, by an admin or not (not yet known: not an admin). */
