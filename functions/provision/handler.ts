@@ -1,11 +1,16 @@
-// The provision function: the target of the system rule on Automation Created/Updated/Deleted.
-// Composed by shared/runtime/provision.ts, as in local mode; only the infrastructure is AWS's.
+// The provision function: the target of the system rule on Automation Created/Updated/Deleted, and of the
+// custom resource that compiles every automation again on a deployment that changes the compiler
+// (shared/aws/reconcile-resource.ts). Composed by shared/runtime/provision.ts, as in local mode; only the
+// infrastructure is AWS's.
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
 import { automationEnv, awsWorkflows, requiredEnv } from '#shared/aws/config.ts';
+import { createReconcileResource, isCustomResourceRequest } from '#shared/aws/reconcile-resource.ts';
+import { respondWithFetch } from '#shared/aws/teardown.ts';
 import { awsCore } from '#shared/aws/core.ts';
 import { provisionerOf } from '#shared/runtime/provision.ts';
 import { ENV } from '#shared/aws/env.ts';
@@ -29,4 +34,12 @@ const provisioner = provisionerOf(core, {
   maxPatternLength: Number(requiredEnv(ENV.eventPatternMaxLength)),
 });
 
-export const handler = middy(provisioner.onChange).use(injectLambdaContext(powertools));
+const onDeploy = createReconcileResource({ reconcileEvery: provisioner.reconcileEvery, respond: respondWithFetch, logger: core.logger });
+
+export const handler = middy(async (event: unknown, context: Context) => {
+  if (isCustomResourceRequest(event)) {
+    await onDeploy(event, context.getRemainingTimeInMillis());
+    return;
+  }
+  await provisioner.onChange(event as Parameters<typeof provisioner.onChange>[0]);
+}).use(injectLambdaContext(powertools));

@@ -74,6 +74,8 @@ export class Automations extends Construct {
   readonly cancelledRunsRule: events.Rule;
   /** Deletes every state machine and rule under the prefix when the stack is deleted. */
   readonly teardownResource: CustomResource;
+  /** Compiles every automation again on a deployment that changes the code they are made of. */
+  readonly reconcileResource: CustomResource;
   /** Where run-action puts its metrics: `Stagecraft/<stack name>`. */
   readonly metricsNamespace: string;
 
@@ -109,6 +111,7 @@ export class Automations extends Construct {
     this.rulesDeadLetters = provisioning.rulesDeadLetters;
     this.provision = provisioning.function;
     this.provisionRule = provisioning.rule;
+    this.reconcileResource = provisioning.reconcile;
 
     const tracking = new RunTracking(this, { ...common, events: props.events, automationEnv });
     this.trackRuns = tracking.trackRuns;

@@ -96,7 +96,7 @@ async function deleteStateMachines(sfn: SFNClient, namePrefix: string): Promise<
   return names;
 }
 
-/** The part of a CloudFormation custom resource request the teardown reads. */
+/** The part of a CloudFormation custom resource request Stagecraft's custom resources read (teardown, reconcile). */
 export interface CustomResourceRequest {
   RequestType: 'Create' | 'Update' | 'Delete';
   ResponseURL: string;
@@ -104,7 +104,7 @@ export interface CustomResourceRequest {
   RequestId: string;
   LogicalResourceId: string;
   PhysicalResourceId?: string;
-  ResourceProperties: { ServiceToken?: string; EventBusName?: string; NamePrefix?: string };
+  ResourceProperties: { ServiceToken?: string; EventBusName?: string; NamePrefix?: string; [property: string]: string | undefined };
 }
 
 export interface CustomResourceResponse {

@@ -151,7 +151,38 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
     return count;
   }
 
-  return { onChange, reconcile, reconcileAll, cancelWaitingRuns };
+  /**
+   * Every stored automation brought to the current compiler, one failure not stopping the others, until `deadlineAt`
+   * (epoch ms): a deployment's pass (shared/aws/reconcile-resource.ts). A failure is recorded on the automation by
+   * reconcile (provisioning `error`, shown on its page) and named here; `unfinished` says the deadline came first.
+   */
+  async function reconcileEvery({ deadlineAt = Number.POSITIVE_INFINITY, concurrency = 4 }: { deadlineAt?: number; concurrency?: number } = {}) {
+    const result = { reconciled: 0, failed: [] as Array<{ automationId: string; error: string }>, unfinished: false };
+    let cursor: string | undefined;
+    do {
+      const page = await store.records.list('automation', { limit: 100, ...(cursor ? { cursor } : {}) });
+      const queue = page.items.map((record) => record.id);
+      const worker = async () => {
+        for (let id = queue.shift(); id; id = queue.shift()) {
+          if (clock.now().getTime() >= deadlineAt) {
+            result.unfinished = true;
+            return;
+          }
+          try {
+            await reconcile(id);
+            result.reconciled += 1;
+          } catch (error) {
+            result.failed.push({ automationId: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+      cursor = result.unfinished ? undefined : page.cursor;
+    } while (cursor);
+    return result;
+  }
+
+  return { onChange, reconcile, reconcileAll, reconcileEvery, cancelWaitingRuns };
 }
 
 export type Provisioner = ReturnType<typeof createProvisioner>;

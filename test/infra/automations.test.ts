@@ -1,11 +1,15 @@
 // Automations on AWS (infra/constructs/automations.ts), resource by resource: the functions'
 // configuration, every permission scoped to the name prefix, the rules that feed provision and
-// track-runs, the teardown custom resource and the failed-runs alarm.
+// track-runs, the reconcile and teardown custom resources and the failed-runs alarm.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Duration } from 'aws-cdk-lib';
 import { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { CfnEventInvokeConfig } from 'aws-cdk-lib/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Automations } from '#infra/constructs/automations.ts';
+import { compilerFingerprint } from '#infra/constructs/automations/provisioning.ts';
 import { MAX_TRIGGER_DEPTH } from '#shared/events/catalogue.ts';
 import type { StagecraftFunction } from '#infra/constructs/functions.ts';
 import { StagecraftStack, settingsFromContext } from '#infra/stack.ts';
@@ -379,6 +383,41 @@ describe('the api function', () => {
       Action: ['states:DescribeExecution', 'states:GetExecutionHistory', 'states:RedriveExecution', 'states:StopExecution'],
       Resource: executions,
     });
+  });
+});
+
+describe('reconcile at deploy', () => {
+  it('is a custom resource of the provision function, keyed on a fingerprint of the code automations are compiled from', () => {
+    const resource = built.resourceOf(automations().reconcileResource);
+
+    expect(resource.Type).toBe('Custom::StagecraftAutomationsReconcile');
+    expect(resource.Properties).toEqual({ ServiceToken: built.arnOf(automations().provision), NamePrefix: PREFIX, Code: compilerFingerprint() });
+  });
+
+  it('gives provision the time to compile many automations', () => {
+    expect(built.resourceOf(automations().provision).Properties.Timeout).toBe(300);
+  });
+});
+
+describe('the compiler fingerprint', () => {
+  it('changes when a source file changes, and only then', () => {
+    // Prepare
+    const root = mkdtempSync(join(tmpdir(), 'fingerprint-'));
+    mkdirSync(join(root, 'automation'));
+    writeFileSync(join(root, 'automation', 'compile.ts'), 'export const depth = 5;');
+    writeFileSync(join(root, 'README.md'), 'not code');
+    const before = compilerFingerprint(root);
+
+    // Act
+    writeFileSync(join(root, 'README.md'), 'still not code');
+    const afterReadme = compilerFingerprint(root);
+    writeFileSync(join(root, 'automation', 'compile.ts'), 'export const depth = 6;');
+    const afterCode = compilerFingerprint(root);
+
+    // Assess
+    expect(afterReadme).toBe(before);
+    expect(afterCode).not.toBe(before);
+    rmSync(root, { recursive: true, force: true });
   });
 });
 

@@ -1,7 +1,10 @@
 // Provisioning: `Automation Created|Updated|Deleted` → the provision function, which compiles the automation
 // and puts (or switches, or removes) its state machine and rule; with the role those rules start executions
 // with and the queue of events they could not deliver.
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,7 +13,7 @@ import { provisionRule } from '#shared/events/system-rules.ts';
 import type { Data } from '../data.ts';
 import { DeadLetterQueue } from '../dead-letters.ts';
 import type { Events } from '../events.ts';
-import { StagecraftFunction } from '../functions.ts';
+import { StagecraftFunction, projectRoot } from '../functions.ts';
 import { type automationArns, passRoleTo, prefixReason, wildcardFinding } from './names.ts';
 import { ENV } from '#shared/aws/env.ts';
 
@@ -29,6 +32,20 @@ export interface ProvisioningProps {
   readonly eventPatternMaxLength?: number;
 }
 
+/**
+ * A fingerprint of the code a deployed automation is made of (its compiler and everything the compiled states
+ * rely on: all of shared/). It changes with any release that changes that code, and then the reconcile resource
+ * compiles every automation again; a deployment that changes only the stack leaves the automations alone.
+ */
+export function compilerFingerprint(root = join(projectRoot, 'shared')): string {
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .sort();
+  const hash = createHash('sha256');
+  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
+
 /** Built in the scope it is given (the Automations construct), so the logical IDs stay as deployed. */
 export class Provisioning {
   readonly function: StagecraftFunction;
@@ -37,6 +54,8 @@ export class Provisioning {
   readonly eventsRole: iam.Role;
   /** Events the automations' rules could not deliver to their state machines. */
   readonly rulesDeadLetters: DeadLetterQueue;
+  /** Compiles every automation again on a deployment that changes the code they are made of. */
+  readonly reconcile: CustomResource;
 
   constructor(scope: Construct, props: ProvisioningProps) {
     const { arns, namePrefix } = props;
@@ -81,8 +100,9 @@ export class Provisioning {
       description: 'Compiles a saved automation into its state machine and rule, switches or removes them',
       logRetention: props.logRetention,
       memorySize: 512,
-      // Stopping an automation cancels its waiting runs one StopExecution at a time.
-      timeout: Duration.seconds(60),
+      // Stopping an automation cancels its waiting runs a few StopExecutions at a time; a deployment's reconcile
+      // compiles every automation again (it stops in time to answer CloudFormation, and says how far it got).
+      timeout: Duration.minutes(5),
       environment: {
         ...props.data.environment,
         ...props.automationEnv,
@@ -150,5 +170,11 @@ export class Provisioning {
       reason: prefixReason(namePrefix, 'EventBridge rules on the CRM bus it puts, targets, switches, tags and deletes'),
     });
     this.rule = props.events.addSystemRule(provisionRule, { handler: provision }).rule;
+    // Invoked by CloudFormation with the deploying principal's rights, so no resource policy is needed.
+    this.reconcile = new CustomResource(scope, 'ReconcileResource', {
+      serviceToken: provision.functionArn,
+      resourceType: 'Custom::StagecraftAutomationsReconcile',
+      properties: { NamePrefix: namePrefix, Code: compilerFingerprint() },
+    });
   }
 }

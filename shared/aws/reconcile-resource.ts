@@ -1,0 +1,66 @@
+// Reconcile at deploy: the custom resource Custom::StagecraftAutomationsReconcile, answered by the provision
+// function. Automations are compiled when they are saved; without this pass, an automation saved under an older
+// release would keep the state machine and rule pattern that release compiled until someone saved it again.
+// The resource's `Code` property is a fingerprint of the code that compiles automations (infra/constructs/
+// automations/provisioning.ts), so CloudFormation sends Update — and every automation is compiled again, in
+// place — on each deployment that changes that code, and on the first one.
+//
+// A deployment is never failed for an automation: one that does not compile or deploy says so on its own page
+// (provisioning `error`, as after a save), the pass goes on with the others, and the answer's Data counts them.
+import type { Logger } from '#shared/ports.ts';
+import type { CustomResourceRequest, CustomResourceResponse } from './teardown.ts';
+
+export interface ReconcileResult {
+  reconciled: number;
+  failed: Array<{ automationId: string; error: string }>;
+  unfinished: boolean;
+}
+
+export interface ReconcileResourceDeps {
+  reconcileEvery: (options: { deadlineAt?: number }) => Promise<ReconcileResult>;
+  /** Sends the response to CloudFormation's pre-signed URL (an HTTP PUT). */
+  respond: (url: string, response: CustomResourceResponse) => Promise<void>;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  now?: () => number;
+}
+
+/** Time kept to answer CloudFormation after the pass stopped at its deadline. */
+const ANSWER_MARGIN_MS = 20_000;
+
+export const isCustomResourceRequest = (event: unknown): event is CustomResourceRequest =>
+  typeof event === 'object' && event !== null && 'RequestType' in event && 'ResponseURL' in event;
+
+export function createReconcileResource({ reconcileEvery, respond, logger, now = Date.now }: ReconcileResourceDeps) {
+  /** `timeLeftMs`: the invocation's remaining time; the pass stops in time to answer. */
+  return async function onRequest(request: CustomResourceRequest, timeLeftMs?: number): Promise<CustomResourceResponse> {
+    const base = {
+      PhysicalResourceId: request.PhysicalResourceId ?? `automations-reconcile:${request.ResourceProperties.NamePrefix ?? ''}`,
+      StackId: request.StackId,
+      RequestId: request.RequestId,
+      LogicalResourceId: request.LogicalResourceId,
+    };
+    let response: CustomResourceResponse;
+    if (request.RequestType === 'Delete') {
+      response = { ...base, Status: 'SUCCESS' };
+    } else {
+      try {
+        const result = await reconcileEvery(timeLeftMs === undefined ? {} : { deadlineAt: now() + timeLeftMs - ANSWER_MARGIN_MS });
+        for (const failure of result.failed) logger.error('automation not reconciled at deploy', failure);
+        if (result.unfinished) logger.warn('reconcile at deploy ran out of time: the automations not reached keep their compiled state until saved or the next deployment');
+        logger.info('automations reconciled at deploy', { reconciled: result.reconciled, failed: result.failed.length, unfinished: result.unfinished });
+        response = {
+          ...base,
+          Status: 'SUCCESS',
+          Data: { Reconciled: String(result.reconciled), Failed: String(result.failed.length), Unfinished: String(result.unfinished) },
+        };
+      } catch (error) {
+        // The automations could not even be listed (the table unreachable): the deployment goes on, and says so.
+        const reason = error instanceof Error ? error.message : String(error);
+        logger.error('reconcile at deploy failed', { reason });
+        response = { ...base, Status: 'SUCCESS', Data: { Reconciled: '0', Failed: '0', Unfinished: 'true' } };
+      }
+    }
+    await respond(request.ResponseURL, response);
+    return response;
+  };
+}

@@ -1,0 +1,162 @@
+// Reconcile at deploy (shared/aws/reconcile-resource.ts): the custom resource compiles every stored automation
+// again, in place, against DynamoDB Local with the real AWS adapters over mocked SDK clients (the control-plane
+// calls have no local engine), and always answers CloudFormation, a failed automation recorded on its own page.
+import { EventBridgeClient, InternalException, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
+import { createReconcileResource, isCustomResourceRequest } from '#shared/aws/reconcile-resource.ts';
+import type { CustomResourceRequest, CustomResourceResponse } from '#shared/aws/teardown.ts';
+import { sfnWorkflows } from '#shared/aws/workflows.ts';
+import { createProvisioner } from '#shared/engine/provision.ts';
+import { ulidIds } from '#shared/ids.ts';
+import type { Logger } from '#shared/ports.ts';
+import { type Store, createStore } from '#shared/store/index.ts';
+import { aDefinitionInput } from '#test/shared/automation/factories.ts';
+import { asUser } from '#test/support/factories.ts';
+import { createTestTable, manualClock } from '#test/support/table.ts';
+
+const sfn = mockClient(SFNClient);
+const events = mockClient(EventBridgeClient);
+const clock = manualClock();
+const logged: Array<{ level: string; message: string }> = [];
+const logger: Logger = {
+  debug: () => {},
+  info: (message) => logged.push({ level: 'info', message }),
+  warn: (message) => logged.push({ level: 'warn', message }),
+  error: (message) => logged.push({ level: 'error', message }),
+};
+let store: Store;
+let table: Awaited<ReturnType<typeof createTestTable>>;
+
+const aws = { partition: 'aws', region: 'eu-west-1', accountId: '111122223333' };
+const prefix = 'stagecraft-prod-auto-';
+
+function resource(now = () => clock.now().getTime()) {
+  const provisioner = createProvisioner({
+    store,
+    infra: awsAutomationInfra(new SFNClient({ region: 'eu-west-1' }), new EventBridgeClient({ region: 'eu-west-1' }), {
+      ...aws,
+      namePrefix: prefix,
+      eventBusName: 'stagecraft-prod',
+      executionRoleArn: 'arn:aws:iam::111122223333:role/run',
+      eventsRoleArn: 'arn:aws:iam::111122223333:role/start',
+      deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:111122223333:rules-dlq',
+    }),
+    workflows: sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { ...aws, stateMachinePrefix: prefix }),
+    clock,
+    logger,
+    bindings: { runActionFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:run-action', tableName: table.tableName },
+  });
+  const answers: Array<{ url: string; response: CustomResourceResponse }> = [];
+  const onRequest = createReconcileResource({
+    reconcileEvery: provisioner.reconcileEvery,
+    respond: async (url, response) => void answers.push({ url, response }),
+    logger,
+    now,
+  });
+  return { onRequest, answers };
+}
+
+const aRequest = (requestType: CustomResourceRequest['RequestType']): CustomResourceRequest => ({
+  RequestType: requestType,
+  ResponseURL: 'https://cloudformation-custom-resource-response.example/answer',
+  StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/stagecraft-prod/1',
+  RequestId: 'request-1',
+  LogicalResourceId: 'AutomationsReconcileResource',
+  ...(requestType === 'Create' ? {} : { PhysicalResourceId: `automations-reconcile:${prefix}` }),
+  ResourceProperties: { NamePrefix: prefix, Code: 'fingerprint' },
+});
+
+const ruleNames = () => events.commandCalls(PutRuleCommand).map((call) => call.args[0].input.Name);
+
+beforeAll(async () => {
+  table = await createTestTable();
+  store = createStore(table, clock, ulidIds());
+});
+
+afterAll(() => {
+  sfn.restore();
+  events.restore();
+});
+
+beforeEach(() => {
+  sfn.reset();
+  events.reset();
+  logged.length = 0;
+  sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', creationDate: new Date() });
+  sfn.on(UpdateStateMachineCommand).resolves({ updateDate: new Date() });
+  events.on(PutRuleCommand).resolves({});
+  events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
+});
+
+describe('reconcile at deploy', () => {
+  it('compiles every stored automation again, with the patterns this release compiles, and answers SUCCESS with the count', async () => {
+    // Prepare
+    const first = await store.records.create('automation', aDefinitionInput({ name: 'first' }) as never, asUser('admin'));
+    const second = await store.records.create('automation', aDefinitionInput({ name: 'second' }) as never, asUser('admin'));
+    const { onRequest, answers } = resource();
+
+    // Act
+    const response = await onRequest(aRequest('Update'), 300_000);
+
+    // Assess
+    expect(ruleNames().sort()).toEqual([`${prefix}${first.id}`, `${prefix}${second.id}`].sort());
+    const pattern = JSON.parse(events.commandCalls(PutRuleCommand)[0]!.args[0].input.EventPattern!);
+    expect(pattern.detail.cause.depth).toEqual([{ numeric: ['<', 6] }]);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `automations-reconcile:${prefix}`, Data: { Reconciled: '2', Failed: '0', Unfinished: 'false' } });
+    expect(answers).toEqual([{ url: 'https://cloudformation-custom-resource-response.example/answer', response }]);
+    expect(await store.provisioning.get(first.id)).toMatchObject({ status: 'ready', automationVersion: first.version });
+  });
+
+  it('goes on past an automation AWS will not deploy, which says so on its page, and still lets the deployment succeed', async () => {
+    // Prepare
+    const broken = await store.records.create('automation', aDefinitionInput({ name: 'throttled' }) as never, asUser('admin'));
+    events.on(PutRuleCommand, { Name: `${prefix}${broken.id}` }).rejects(new InternalException({ message: 'try later', $metadata: {} }));
+    const { onRequest } = resource();
+
+    // Act
+    const response = await onRequest(aRequest('Update'), 300_000);
+
+    // Assess
+    expect(response.Status).toBe('SUCCESS');
+    expect(response.Data).toMatchObject({ Failed: '1', Unfinished: 'false' });
+    expect(Number(response.Data?.Reconciled)).toBeGreaterThanOrEqual(2);
+    expect(await store.provisioning.get(broken.id)).toMatchObject({ status: 'error', error: 'deployment failed: InternalException: try later' });
+    expect(logged).toContainEqual({ level: 'error', message: 'automation not reconciled at deploy' });
+  });
+
+  it('stops at its deadline, in time to answer, and says it did not finish', async () => {
+    // Prepare: the invocation has less time left than the margin kept to answer.
+    await store.records.create('automation', aDefinitionInput({ name: 'late' }) as never, asUser('admin'));
+    const { onRequest, answers } = resource();
+
+    // Act
+    const response = await onRequest(aRequest('Create'), 5_000);
+
+    // Assess
+    expect(ruleNames()).toEqual([]);
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { Reconciled: '0', Unfinished: 'true' } });
+    expect(answers).toHaveLength(1);
+    expect(logged.some((line) => line.level === 'warn' && line.message.startsWith('reconcile at deploy ran out of time'))).toBe(true);
+  });
+
+  it('touches nothing when the stack is deleted (the teardown resource removes the automations)', async () => {
+    // Prepare
+    const { onRequest } = resource();
+
+    // Act
+    const response = await onRequest(aRequest('Delete'), 300_000);
+
+    // Assess
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `automations-reconcile:${prefix}` });
+    expect(ruleNames()).toEqual([]);
+    expect(sfn.calls()).toHaveLength(0);
+  });
+
+  it('is told apart from the automation change events the same function receives', () => {
+    expect(isCustomResourceRequest(aRequest('Update'))).toBe(true);
+    expect(isCustomResourceRequest({ 'detail-type': 'Automation Updated', detail: { entityType: 'automation', entityId: 'a1' } })).toBe(false);
+  });
+});
