@@ -193,12 +193,16 @@ describe('the loop guard', () => {
       return runs[0];
     });
     const history = (await http('GET', `/deals/${deal.id}/history?limit=100`)).body.items;
-    const notifications = (await http('GET', '/notifications?limit=100')).body.items;
+    // The admins are told after the stopped run is recorded.
+    const told = await eventually('the admins to be told', async () => {
+      const notifications = (await http('GET', '/notifications?limit=100')).body.items as Array<{ from: { automationId?: string; runId?: string } }>;
+      return notifications.find((item) => item.from.automationId === ping && item.from.runId === stopped.runId);
+    });
 
     expect(history.filter((entry: { actor: { id: string } }) => entry.actor.id === 'butler')).toHaveLength(6);
     expect(stopped).toMatchObject({ status: 'LOOP_STOPPED', entityType: 'deal', entityId: deal.id, actionsCompleted: 0 });
     expect(stopped.summary).toContain('the loop guard stopped a chain of automation writes at depth 6');
-    expect(notifications.some((item: { from: { automationId?: string; runId?: string } }) => item.from.automationId === ping && item.from.runId === stopped.runId)).toBe(true);
+    expect(told.from).toMatchObject({ automationId: ping, runId: stopped.runId });
   });
 });
 
