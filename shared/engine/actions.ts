@@ -22,7 +22,19 @@ import { createCallWebhook } from './webhook.ts';
 
 export type { ActionConfig, MailRef, RecordRef, StepContext, StepOutcome } from './step-outcome.ts';
 export { StepFailed, recordRef } from './step-outcome.ts';
-import { type ActionConfig, type RecordRef, type StepContext, StepFailed, type StepOutcome, recordRef, stepScope, stepWrite } from './step-outcome.ts';
+import {
+  type ActionConfig,
+  type RecordRef,
+  type StepContext,
+  StepFailed,
+  type StepOutcome,
+  keptBody,
+  keptText,
+  recordRef,
+  stepScope,
+  stepWrite,
+  valuesOf,
+} from './step-outcome.ts';
 
 const noop = (done: string, reason: string): StepOutcome => ({ result: 'noop', done, reason });
 
@@ -43,8 +55,8 @@ export interface ActionDeps {
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 /**
- * Creates once, with the step's line (`done` names what was made): a retry meets its own record and reports it as
- * made by an earlier attempt.
+ * Creates once, with the step's line (`done` names what was made) and the values of `shown` as written: a retry
+ * meets its own record and reports it as made by an earlier attempt.
  */
 async function createOnce(
   deps: ActionDeps,
@@ -53,11 +65,12 @@ async function createOnce(
   caller: Caller,
   ctx: StepContext,
   done: (record: Entity) => string,
+  shown: readonly string[],
 ): Promise<StepOutcome> {
   const outcomeOf = (record: Entity, created: boolean): StepOutcome => ({
     result: 'changed',
     done: `${done(record)}${created ? '' : ' (by an earlier attempt)'}`,
-    records: [recordRef(type, record, 'created')],
+    records: [recordRef(type, record, 'created', undefined, valuesOf(record, shown))],
   });
   const id = stepId(stepScope(ctx), ctx.stepIndex, ctx.plannedAt);
   const alongside = ctx.logWith?.((record) => outcomeOf(record, true));
@@ -159,7 +172,8 @@ export function createActions(deps: ActionDeps) {
         ...(responsibleId ? { responsibleId } : {}),
         fields: { fromEntityType: ctx.entityType, fromEntityId: ctx.entityId },
       };
-      return createOnce(deps, 'lead', lead, caller, ctx, (record) => `created lead ${quoted(record.title)}`);
+      // The contact's name and addresses are copied: the lead at that version shows them.
+      return createOnce(deps, 'lead', lead, caller, ctx, (record) => `created lead ${quoted(record.title)}`, ['title', 'responsibleId']);
     },
 
     async copyDeal(action, ctx, entity, caller) {
@@ -173,7 +187,12 @@ export function createActions(deps: ActionDeps) {
         stageId: action.stageId,
         ...(responsibleId ? { responsibleId } : {}),
       };
-      return createOnce(deps, 'deal', copy, caller, ctx, (record) => `copied the deal to ${String(action.pipelineId)} as ${quoted(record.title)}`);
+      return createOnce(deps, 'deal', copy, caller, ctx, (record) => `copied the deal to ${String(action.pipelineId)} as ${quoted(record.title)}`, [
+        'title',
+        'pipelineId',
+        'stageId',
+        'responsibleId',
+      ]);
     },
 
     async planActivity(action, ctx, entity, caller) {
@@ -189,7 +208,12 @@ export function createActions(deps: ActionDeps) {
         entityId: ctx.entityId,
         ...(action.autoComplete ? { autoComplete: true, ...(str(entity.stageId) ? { plannedInStageId: entity.stageId } : {}) } : {}),
       };
-      return createOnce(deps, 'activity', activity, caller, ctx, (record) => `planned ${String(record.activityType ?? 'activity')} ${quoted(record.subject)}`);
+      return createOnce(deps, 'activity', activity, caller, ctx, (record) => `planned ${String(record.activityType ?? 'activity')} ${quoted(record.subject)}`, [
+        'subject',
+        'activityType',
+        'dueAt',
+        'responsibleId',
+      ]);
     },
 
     async addToExceptions(action, ctx, entity, caller) {
@@ -237,15 +261,18 @@ export function createActions(deps: ActionDeps) {
       const { to, contact } = await recipient(action, ctx, entity);
       if (!to) throw new StepFailed(noRecipient(action, ctx.entityType, entity, contact));
       const subject = await ctx.render(String(action.subject));
+      const text = await ctx.render(String(action.body));
+      // The run log keeps the text body as rendered (its start), as for every attempt of the step.
+      const body = keptBody(text);
       if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) {
-        return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject, status: 'sent' }] };
+        return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject, status: 'sent', ...body }] };
       }
       let outcome: Awaited<ReturnType<SendMail>>;
       try {
         outcome = await deps.sendMail({
           to,
           subject,
-          text: await ctx.render(String(action.body)),
+          text,
           tags: { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex) },
         });
       } catch (error) {
@@ -254,9 +281,9 @@ export function createActions(deps: ActionDeps) {
       }
       if (!outcome.sent) {
         const reason = `${outcome.to} is on the exceptions list`;
-        return { result: 'suppressed', done: `did not mail ${outcome.to}: it is on the exceptions list`, reason, mails: [{ to: outcome.to, subject, status: 'suppressed', reason }] };
+        return { result: 'suppressed', done: `did not mail ${outcome.to}: it is on the exceptions list`, reason, mails: [{ to: outcome.to, subject, status: 'suppressed', reason, ...body }] };
       }
-      return { result: 'changed', done: `mailed ${outcome.to}`, mails: [{ to: outcome.to, subject, status: 'sent', messageId: outcome.messageId }] };
+      return { result: 'changed', done: `mailed ${outcome.to}`, mails: [{ to: outcome.to, subject, status: 'sent', messageId: outcome.messageId, ...body }] };
     },
 
     async notify(action, ctx, entity) {
@@ -269,30 +296,52 @@ export function createActions(deps: ActionDeps) {
       const email = str(user.email);
       // The mail goes out with the first delivery only; a retry finds the notification stored.
       const mailed = created && email ? await deps.sendMail({ to: email, subject: message.slice(0, 120), text: message }) : undefined;
+      const kept = keptText(message);
       return {
         result: 'changed',
         done: `notified ${userId}${mailed?.sent ? ' (and mailed)' : ''}`,
-        notifications: [{ userId, id, mailed: mailed?.sent === true }],
-        ...(mailed ? { mails: [{ to: mailed.to, subject: message.slice(0, 120), status: mailed.sent ? 'sent' : 'suppressed', ...(mailed.sent ? {} : { reason: `${mailed.to} is on the exceptions list` }) }] } : {}),
+        notifications: [{ userId, id, mailed: mailed?.sent === true, message: kept.text, ...(kept.truncated ? { truncated: kept.truncated } : {}) }],
+        ...(mailed
+          ? {
+              mails: [
+                {
+                  to: mailed.to,
+                  subject: message.slice(0, 120),
+                  status: mailed.sent ? 'sent' : 'suppressed',
+                  ...(mailed.sent ? {} : { reason: `${mailed.to} is on the exceptions list` }),
+                  ...keptBody(message),
+                },
+              ],
+            }
+          : {}),
       };
     },
 
     async updateFields(action, ctx, entity, caller) {
       const set = (action.set ?? {}) as Record<string, string>;
       const patch: Record<string, unknown> = {};
-      // Each field by its path as the step names it (`amount`, `fields.tier`): what the run log says was set.
+      // Each field by its path as the step names it (`amount`, `fields.tier`), with its value: what the run log
+      // says was set.
       const changed: string[] = [];
+      const values: Record<string, unknown> = {};
       for (const [field, template] of Object.entries(set)) {
         const rendered = await ctx.render(template);
         const value = typeof fieldValue(entity, field) === 'number' || field === 'amount' ? Number(rendered) : rendered;
-        if (JSON.stringify(fieldValue(entity, field)) !== JSON.stringify(value)) changed.push(field);
+        if (JSON.stringify(fieldValue(entity, field)) !== JSON.stringify(value)) {
+          changed.push(field);
+          values[field] = value;
+        }
         // A custom field travels as a merge patch of `fields`, which keeps the record's other custom fields.
         const [head, custom] = fieldSegments(field);
         if (custom === undefined) patch[head] = value;
         else patch.fields = { ...(patch.fields as Record<string, unknown> | undefined), [custom]: value };
       }
       if (changed.length === 0) return noop(`${Object.keys(set).join(', ')} already set`, 'every field already had its value');
-      const outcomeOf = (record: Entity): StepOutcome => ({ result: 'changed', done: `set ${changed.join(', ')}`, records: [recordRef(ctx.entityType, record, 'updated', changed)] });
+      const outcomeOf = (record: Entity): StepOutcome => ({
+        result: 'changed',
+        done: `set ${changed.join(', ')}`,
+        records: [recordRef(ctx.entityType, record, 'updated', changed, values)],
+      });
       return outcomeOf(await deps.records.update(ctx.entityType as 'deal', ctx.entityId, patch, caller, undefined, stepWrite(ctx, outcomeOf)));
     },
 
@@ -324,7 +373,7 @@ export function createActions(deps: ActionDeps) {
       const outcomeOf = (record: Entity): StepOutcome => ({
         result: 'changed',
         done: `moved the ${ctx.entityType} from ${from} to ${target}`,
-        records: [recordRef(ctx.entityType, record, 'updated', ['stageId'])],
+        records: [recordRef(ctx.entityType, record, 'updated', ['stageId'], { stageId: target })],
       });
       return outcomeOf(await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { stageId: target }, caller, undefined, stepWrite(ctx, outcomeOf)));
     },

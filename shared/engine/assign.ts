@@ -52,7 +52,7 @@ export function createAssign(deps: { store: Store; records: RecordService }) {
       result: 'changed',
       done: `assigned to ${userId}`,
       assignedTo: userId,
-      records: [recordRef(ctx.entityType, record, 'updated', ['responsibleId'])],
+      records: [recordRef(ctx.entityType, record, 'updated', ['responsibleId'], { responsibleId: userId })],
     });
     return outcomeOf(await deps.records.update(ctx.entityType as 'deal', ctx.entityId, { responsibleId: userId }, caller, undefined, stepWrite(ctx, outcomeOf)));
   };

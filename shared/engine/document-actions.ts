@@ -14,7 +14,7 @@ import type { SendSms } from '#shared/sms/guarded-sms.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, recordRef, stepScope } from './step-outcome.ts';
+import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, keptBody, recordRef, stepScope, valuesOf } from './step-outcome.ts';
 
 export interface DocumentActionDeps {
   links: DocumentLinkService;
@@ -33,6 +33,9 @@ interface SharedDeps {
   records: RecordService;
   sendMail: SendMail;
 }
+
+/** A document a step made, with the template and title it was made with. */
+const createdDocument = (document: Entity) => recordRef('document', document, 'created', undefined, valuesOf(document, ['templateId', 'title']));
 
 export function documentExecutors(deps: SharedDeps, documents: DocumentActionDeps | undefined): Record<string, Executor> {
   const { store } = deps;
@@ -72,11 +75,11 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
       };
       try {
         const made = await deps.records.create('document', data, caller, { id });
-        return { result: 'changed', done: `created document ${id} from template ${String(action.templateId)}`, records: [recordRef('document', made, 'created')] };
+        return { result: 'changed', done: `created document ${id} from template ${String(action.templateId)}`, records: [createdDocument(made)] };
       } catch (error) {
         if (!(error instanceof Conflict && error.code === 'ALREADY_EXISTS')) throw error;
         const made = await store.records.require('document', id);
-        return { result: 'changed', done: `created document ${id} (by an earlier attempt)`, records: [recordRef('document', made, 'created')] };
+        return { result: 'changed', done: `created document ${id} (by an earlier attempt)`, records: [createdDocument(made)] };
       }
     },
 
@@ -95,10 +98,12 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
         const { url, link } = await documents.links.issue(document.id, { channel, address: to });
         const intro = str(action.message) ?? `${String(document.title)} is ready for you.`;
         const text = `${intro}\n\n${url}\n\nThe link is valid for ${DOCUMENT_LINK_DAYS} days.`;
+        // The link opens the document to whoever holds it: the run log keeps the mail without it.
+        const body = keptBody(text.replace(url, `[link ${link.linkId}]`));
         const tags = { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex), document: document.id };
         const outcome = channel === 'sms' ? await documents.sendSms!({ to, text, tags }) : await deps.sendMail({ to, subject, text, tags });
         const mails = (status: 'sent' | 'suppressed', extra: { reason?: string; messageId?: string } = {}) =>
-          channel === 'email' ? { mails: [{ to: outcome.to, subject, status, ...extra }] } : {};
+          channel === 'email' ? { mails: [{ to: outcome.to, subject, status, ...extra, ...body }] } : {};
         if (!outcome.sent) {
           const reason = `${outcome.to} is on the exceptions list`;
           return { result: 'suppressed', done: `did not send document ${document.id} to ${outcome.to}: it is on the exceptions list`, reason, ...mails('suppressed', { reason }) };

@@ -52,6 +52,13 @@ export interface RecordRef {
   /** The record's path in the API. */
   href: string;
   fields?: string[];
+  /**
+   * What the step wrote, field → value, for the fields it set from its configuration (an update's changed fields,
+   * a created record's title, stage, responsible, due date…); fields a step copies are in the record itself.
+   */
+  values?: Record<string, unknown>;
+  /** Some value was cut to fit the run log (keptValues). */
+  truncated?: true;
 }
 
 export interface MailRef {
@@ -60,6 +67,69 @@ export interface MailRef {
   status: 'sent' | 'suppressed';
   reason?: string;
   messageId?: string;
+  /** The text body as rendered for the mail (its start, keptText). */
+  body?: string;
+  /** The body was longer than the run log keeps. */
+  truncated?: true;
+}
+
+/**
+ * The request a webhook step sent, without what may carry credentials: the URL's user info and query values, the
+ * headers' values and the signature are left out (the admin's header names are kept, and whether it was signed).
+ */
+export interface WebhookRequest {
+  method: string;
+  /** Scheme, host and path. */
+  url: string;
+  /** The names of the query parameters sent. */
+  query?: string[];
+  /** The names of the headers the step sets. */
+  headers?: string[];
+  signed: boolean;
+  body: string;
+  truncated?: true;
+}
+
+/**
+ * How much of a long text (a mail's body, a notification's message, a webhook's request body) a step's outcome
+ * keeps: a step item holds its outcome beside the run's trigger event, all within DynamoDB's 400 KB.
+ */
+export const KEPT_TEXT = 4000;
+/** How much of one value a step wrote the outcome keeps, and of all its values together. */
+export const KEPT_VALUE = 1000;
+export const KEPT_VALUES = 4000;
+
+/** A text's first `limit` characters, flagged when cut (never half a surrogate pair, which is not UTF-8). */
+export function keptText(text: string, limit = KEPT_TEXT): { text: string; truncated?: true } {
+  if (text.length <= limit) return { text };
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(limit - 1)) ? limit - 1 : limit;
+  return { text: text.slice(0, end), truncated: true };
+}
+
+/** The values a step wrote, each text cut to KEPT_VALUE characters and all of them to KEPT_VALUES. */
+export function keptValues(values: Record<string, unknown>): { values: Record<string, unknown>; truncated?: true } {
+  let room = KEPT_VALUES;
+  let truncated = false;
+  const kept: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    // Numbers, booleans and ids are small; only text can be long.
+    if (typeof value !== 'string') {
+      kept[field] = value;
+      continue;
+    }
+    const cut = keptText(value, Math.min(KEPT_VALUE, room));
+    kept[field] = cut.text;
+    room -= cut.text.length;
+    if (cut.truncated) truncated = true;
+  }
+  return { values: kept, ...(truncated ? { truncated: true as const } : {}) };
+}
+
+/** A mail's text body as the outcome keeps it (`body`, `truncated`). */
+export function keptBody(text: string): Pick<MailRef, 'body' | 'truncated'> {
+  const { text: body, truncated } = keptText(text);
+  return { body, ...(truncated ? { truncated } : {}) };
 }
 
 /**
@@ -78,13 +148,14 @@ export interface StepOutcome {
   reason?: string;
   records?: RecordRef[];
   mails?: MailRef[];
-  notifications?: Array<{ userId: string; id: string; mailed: boolean }>;
+  /** Each notification left, with its message (its start, keptText). */
+  notifications?: Array<{ userId: string; id: string; mailed: boolean; message?: string; truncated?: true }>;
   excepted?: string[];
   added?: string[];
   /** Round-robin: who the record was given to. */
   assignedTo?: string;
-  /** A webhook's answer: its status and the start of its body. */
-  webhook?: { status: number; response: string };
+  /** A webhook's answer (its status and the start of its body), and the request it sent. */
+  webhook?: { status: number; response: string; request?: WebhookRequest };
 }
 
 /** The step could not do its job: its run fails with this message (never retried: a redrive may, once fixed). */
@@ -101,9 +172,27 @@ const collections: Record<string, string> = {
   document: 'documents',
 };
 
-export function recordRef(type: EntityType, record: { id: string; version: number }, change: RecordRef['change'], fields?: string[]): RecordRef {
-  return { type, id: record.id, version: record.version, change, href: `/${collections[type] ?? type}/${record.id}`, ...(fields ? { fields } : {}) };
+export function recordRef(
+  type: EntityType,
+  record: { id: string; version: number },
+  change: RecordRef['change'],
+  fields?: string[],
+  values?: Record<string, unknown>,
+): RecordRef {
+  return {
+    type,
+    id: record.id,
+    version: record.version,
+    change,
+    href: `/${collections[type] ?? type}/${record.id}`,
+    ...(fields ? { fields } : {}),
+    ...(values ? keptValues(values) : {}),
+  };
 }
+
+/** The record's own values of `fields` (a created record's, as written: a retry reports the same). */
+export const valuesOf = (record: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(fields.filter((field) => record[field] !== undefined).map((field) => [field, record[field]]));
 
 
 /** A step's record write with its log line (StepContext.logWith), the outcome built from the record as written. */

@@ -8,7 +8,7 @@ import { WebhookUnavailable } from '#shared/automation/run-errors.ts';
 import type { Store } from '#shared/store/index.ts';
 import { TargetRefused, TargetUnreachable, type WebhookSender } from '#shared/webhooks/outbound.ts';
 import { SIGNATURE_HEADER, signWebhook } from '#shared/webhooks/signature.ts';
-import { type ActionConfig, type StepContext, StepFailed, type StepOutcome, stepScope } from './step-outcome.ts';
+import { type ActionConfig, type StepContext, StepFailed, type StepOutcome, type WebhookRequest, keptText, stepScope } from './step-outcome.ts';
 
 /** How much of a response the run log keeps. */
 const EXCERPT = 1000;
@@ -25,6 +25,31 @@ function parsedJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A URL as the run log (a step's line, its request, a failure's cause) shows it: its user info and query may carry
+ * credentials (`?token=`), so only scheme, host and path are kept, and the names of the query's parameters. The
+ * path is kept: it is the automation's own, as its definition shows it. A URL that does not parse is not called.
+ */
+function shownUrl(url: string): { url: string; query?: string[] } {
+  if (!URL.canParse(url)) return { url: '(not a URL)' };
+  const parsed = new URL(url);
+  const query = [...new Set(parsed.searchParams.keys())];
+  return { url: `${parsed.protocol}//${parsed.host}${parsed.pathname}`, ...(query.length > 0 ? { query } : {}) };
+}
+
+/** The request as the run log keeps it: header values (`Authorization`) and the signature are left out too. */
+function loggedRequest(request: { method: string; url: string; body: string }, headerNames: string[], signed: boolean): WebhookRequest {
+  const body = keptText(request.body);
+  return {
+    method: request.method,
+    ...shownUrl(request.url),
+    ...(headerNames.length > 0 ? { headers: headerNames } : {}),
+    signed,
+    body: body.text,
+    ...(body.truncated ? { truncated: body.truncated } : {}),
+  };
 }
 
 export function createCallWebhook(deps: { store: Store; send: WebhookSender }) {
@@ -52,18 +77,20 @@ export function createCallWebhook(deps: { store: Store; send: WebhookSender }) {
       // Real time, not local mode's moved clock: the receiver compares it with its own.
       headers[SIGNATURE_HEADER] = signWebhook(secret, body, new Date());
     }
+    // Lines and causes name the URL without what may carry credentials.
+    const shown = shownUrl(url).url;
     const timeoutMs = (typeof action.timeoutSeconds === 'number' ? action.timeoutSeconds : 10) * 1000;
     let response;
     try {
       response = await deps.send({ url, method, headers, body, timeoutMs });
     } catch (error) {
       if (error instanceof TargetRefused) throw new WebhookRefused(error.message);
-      if (error instanceof TargetUnreachable) throw new WebhookUnavailable(`${method} ${url}: ${error.message}`);
-      if (error instanceof TypeError) throw new WebhookRefused(`${url} is not a URL that can be called: ${error.message}`);
+      if (error instanceof TargetUnreachable) throw new WebhookUnavailable(`${method} ${shown}: ${error.message}`);
+      if (error instanceof TypeError) throw new WebhookRefused(`${shown} is not a URL that can be called: ${error.message}`);
       throw error;
     }
     const excerpt = response.body.slice(0, EXCERPT);
-    const said = `${method} ${url} answered ${response.status}`;
+    const said = `${method} ${shown} answered ${response.status}`;
     if (response.status >= 500 || response.status === 429) throw new WebhookUnavailable(`${said}: ${excerpt}`);
     if (response.status >= 300 && response.status < 400) throw new WebhookRefused(`${said} (redirects are not followed): ${response.headers.location ?? ''}`);
     if (response.status >= 400 || response.status < 200) throw new WebhookRefused(`${said}: ${excerpt}`);
@@ -71,7 +98,8 @@ export function createCallWebhook(deps: { store: Store; send: WebhookSender }) {
       const json = response.body.length <= KEPT_RESPONSE ? parsedJson(response.body) : undefined;
       await deps.store.webhooks.putResult(stepScope(ctx), action.name, { status: response.status, response: json ?? response.body.slice(0, KEPT_RESPONSE) });
     }
-    return { result: 'changed', done: said, webhook: { status: response.status, response: excerpt } };
+    const request = loggedRequest({ method, url, body }, Object.keys((action.headers as Record<string, string> | undefined) ?? {}), typeof action.secretId === 'string');
+    return { result: 'changed', done: said, webhook: { status: response.status, response: excerpt, request } };
   };
 }
 

@@ -60,7 +60,28 @@ const RecordRef = z.lazy(() =>
     change: z.enum(['created', 'updated', 'deleted']),
     href: z.string(),
     fields: z.array(z.string()).optional(),
+    values: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('What the step wrote, field → value, for the fields it set (each text cut to 1,000 characters, 4,000 in all)'),
+    truncated: z.literal(true).optional().describe('Some value was cut'),
   }),
+);
+/** Text a step sent, kept in its outcome up to 4,000 characters. */
+const keptText = (what: string) => z.string().describe(`${what}: its first 4,000 characters`);
+const truncated = z.literal(true).optional().describe('The text was longer and is cut');
+const WebhookRequest = z.lazy(() =>
+  z
+    .object({
+      method: z.string(),
+      url: z.string().describe('Scheme, host and path: user info and query values are left out'),
+      query: z.array(z.string()).optional().describe('The names of the query parameters sent'),
+      headers: z.array(z.string()).optional().describe("The names of the step's headers (their values are left out)"),
+      signed: z.boolean().describe('Signed with a webhook secret (the signature is left out)'),
+      body: keptText('The request body sent'),
+      truncated,
+    })
+    .describe('The request the step sent, without what may carry credentials'),
 );
 const Outcome = z.lazy(() =>
   z.looseObject({
@@ -68,8 +89,25 @@ const Outcome = z.lazy(() =>
     result: z.enum(['changed', 'noop', 'suppressed']).optional().describe('Actions: changed something, nothing to change (reason), or a mail suppressed (reason)'),
     reason: z.string().optional(),
     records: z.array(RecordRef).optional(),
-    mails: z.array(z.object({ to: z.string(), subject: z.string(), status: z.enum(['sent', 'suppressed']), reason: z.string().optional() })).optional(),
-    notifications: z.array(z.object({ userId: z.string(), id: z.string(), mailed: z.boolean() })).optional(),
+    mails: z
+      .array(
+        z.object({
+          to: z.string(),
+          subject: z.string(),
+          status: z.enum(['sent', 'suppressed']),
+          reason: z.string().optional(),
+          messageId: z.string().optional(),
+          body: keptText('The text body as rendered').optional(),
+          truncated,
+        }),
+      )
+      .optional(),
+    notifications: z
+      .array(z.object({ userId: z.string(), id: z.string(), mailed: z.boolean(), message: keptText('The message as rendered').optional(), truncated }))
+      .optional(),
+    webhook: z
+      .object({ status: z.number(), response: z.string().describe("The start of the target's answer"), request: WebhookRequest.optional() })
+      .optional(),
   }),
 );
 const Step = z.lazy(() =>

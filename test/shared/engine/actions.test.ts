@@ -67,7 +67,9 @@ describe('createLead', () => {
     const outcome = await actions.runStep({ type: 'createLead', title: 'Renewal: {{ deal.title }}' }, ctx, deal);
 
     const lead = await t.app.store.records.require('lead', outcome.records![0]!.id);
-    expect(outcome.records).toEqual([{ type: 'lead', id: lead.id, version: 1, change: 'created', href: `/leads/${lead.id}` }]);
+    expect(outcome.records).toEqual([
+      { type: 'lead', id: lead.id, version: 1, change: 'created', href: `/leads/${lead.id}`, values: { title: 'Renewal: Roof', responsibleId: t.admin.id } },
+    ]);
     expect(lead).toMatchObject({ title: 'Renewal: Roof', emails: contact.emails, createdBy: 'butler', responsibleId: t.admin.id });
     const history = await t.app.store.records.history('lead', lead.id);
     expect(history.items[0]?.actor).toEqual({ kind: 'butler', id: 'butler', via: { automationId: 'auto-1', runId: ctx.runId } });
@@ -167,7 +169,7 @@ describe('sendEmail', () => {
     const outcome = await actions.runStep({ type: 'sendEmail', to: 'address', address: 'Never@Example.com', subject: 's', body: 'b' }, stepContext('deal', deal), deal);
 
     expect(outcome).toMatchObject({ result: 'suppressed', reason: 'never@example.com is on the exceptions list' });
-    expect(outcome.mails).toEqual([{ to: 'never@example.com', subject: 's', status: 'suppressed', reason: 'never@example.com is on the exceptions list' }]);
+    expect(outcome.mails).toEqual([{ to: 'never@example.com', subject: 's', status: 'suppressed', reason: 'never@example.com is on the exceptions list', body: 'b' }]);
     expect(readdirSync(outbox).length).toBe(before);
   });
 
@@ -292,7 +294,9 @@ describe('updateFields', () => {
     const outcome = await actions.runStep({ type: 'updateFields', set: { title: '{{ deal.title }} (signed)', amount: '1000' } }, stepContext('deal', deal), deal);
 
     expect(await t.app.store.records.require('deal', deal.id)).toMatchObject({ title: 'Roof (signed)', amount: 1000, updatedBy: 'butler' });
-    expect(outcome.records).toEqual([{ type: 'deal', id: deal.id, version: 2, change: 'updated', href: `/deals/${deal.id}`, fields: ['title', 'amount'] }]);
+    expect(outcome.records).toEqual([
+      { type: 'deal', id: deal.id, version: 2, change: 'updated', href: `/deals/${deal.id}`, fields: ['title', 'amount'], values: { title: 'Roof (signed)', amount: 1000 } },
+    ]);
   });
 
   it('is a visible no-op when every field has its value already', async () => {

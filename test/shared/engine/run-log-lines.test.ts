@@ -1,10 +1,11 @@
-// What a step's line in the run log says: the custom fields an update set, by name, and why a mail to the
-// contact had nobody to go to.
+// What a step's line in the run log says: the custom fields an update set, by name and value, what a step
+// planned or notified, and why a mail to the contact had nobody to go to.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Liquid } from 'liquidjs';
 import { loadDateArithmetic } from '#shared/automation/date-arithmetic.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import { type Actions, type StepContext, StepFailed, createActions } from '#shared/engine/actions.ts';
+import { KEPT_VALUE, keptText } from '#shared/engine/step-outcome.ts';
 import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { type TestApp, createTestApp } from '#test/support/app.ts';
 import { contactBody, dealBody, must } from '#test/support/http-factories.ts';
@@ -76,6 +77,57 @@ describe('updateFields', () => {
 
     // Assess
     expect([outcome.result, outcome.done]).toEqual(['noop', 'fields.step1 already set']);
+  });
+});
+
+describe('what a step wrote or sent', () => {
+  it('cuts a long value it set, flagged, and keeps the others whole', async () => {
+    // Prepare
+    const deal = await must<Entity>(t, 'POST', '/deals', dealBody());
+    const long = 'n'.repeat(KEPT_VALUE + 10);
+
+    // Act
+    const outcome = await actions.runStep({ type: 'updateFields', set: { 'fields.notes': long, 'fields.tier': 'gold' } }, stepContext('deal', deal), deal);
+
+    // Assess
+    expect(outcome.records?.[0]).toMatchObject({ values: { 'fields.notes': 'n'.repeat(KEPT_VALUE), 'fields.tier': 'gold' }, truncated: true });
+  });
+
+  it('planActivity keeps the subject and due date it planned', async () => {
+    // Prepare
+    const deal = await must<Entity>(t, 'POST', '/deals', dealBody());
+
+    // Act
+    const outcome = await actions.runStep(
+      { type: 'planActivity', subject: 'Call about {{ deal.title }}', activityType: 'call', due: '2026-05-04T09:00:00Z', responsible: t.admin.id },
+      stepContext('deal', deal),
+      deal,
+    );
+
+    // Assess
+    expect(outcome.records?.[0]?.values).toEqual({ subject: `Call about ${String(deal.title)}`, activityType: 'call', dueAt: '2026-05-04T09:00:00.000Z', responsibleId: t.admin.id });
+  });
+
+  it('notify keeps the message it left', async () => {
+    // Prepare
+    const deal = await must<Entity>(t, 'POST', '/deals', dealBody());
+
+    // Act
+    const outcome = await actions.runStep({ type: 'notify', to: 'userId', userId: t.admin.id, message: 'Look at {{ deal.title }}' }, stepContext('deal', deal), deal);
+
+    // Assess
+    expect(outcome.notifications).toEqual([expect.objectContaining({ userId: t.admin.id, message: `Look at ${String(deal.title)}` })]);
+  });
+
+  it('a text cut where an emoji starts keeps no half of it', () => {
+    // Prepare
+    const text = `${'a'.repeat(9)}😀 and more`;
+
+    // Act
+    const kept = keptText(text, 10);
+
+    // Assess
+    expect(kept).toEqual({ text: 'a'.repeat(9), truncated: true });
   });
 });
 

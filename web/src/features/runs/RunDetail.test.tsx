@@ -157,3 +157,90 @@ describe('a redriven run', () => {
     ]);
   });
 });
+
+describe('what a step sent', () => {
+  const sent = {
+    ...run,
+    steps: [
+      { name: 'Enroll', status: 'SUCCEEDED', startedAt: '2026-11-02T09:30:00.000Z' },
+      {
+        name: '1 · Send e-mail',
+        status: 'SUCCEEDED',
+        startedAt: '2026-11-02T09:30:00.100Z',
+        outcome: {
+          result: 'changed',
+          done: 'mailed mia@example.com',
+          mails: [{ to: 'mia@example.com', subject: 'About Heat pump', status: 'sent', body: 'Dear Mia,\nyour Heat pump is planned.', truncated: true }],
+        },
+      },
+      {
+        name: '2 · Call webhook',
+        status: 'SUCCEEDED',
+        startedAt: '2026-11-02T09:30:00.200Z',
+        outcome: {
+          result: 'changed',
+          done: 'PUT https://tickets.example.org/t answered 200',
+          webhook: {
+            status: 200,
+            response: '{"ticket": "T-7"}',
+            request: { method: 'PUT', url: 'https://tickets.example.org/t', query: ['token'], headers: ['Authorization'], signed: true, body: '{"title": "Heat pump"}' },
+          },
+        },
+      },
+      {
+        name: '3 · Update fields',
+        status: 'SUCCEEDED',
+        startedAt: '2026-11-02T09:30:00.300Z',
+        outcome: { result: 'changed', done: 'set fields.tier', records: [{ type: 'deal', id: 'd1', version: 2, change: 'updated', fields: ['fields.tier'], values: { 'fields.tier': 'gold' } }] },
+      },
+    ],
+  };
+
+  it('is folded under each step until asked for', async () => {
+    // Prepare
+    showRun({ 'GET /automations/a1/runs/r1': { body: sent } });
+
+    // Act
+    const toggle = await screen.findByRole('button', { name: 'What it sent (1 · Send e-mail)' });
+
+    // Assess
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByRole('region', { name: 'What it sent (1 · Send e-mail)' })).toBeNull();
+  });
+
+  it('shows the mail body as sent, saying it was cut', async () => {
+    // Prepare
+    showRun({ 'GET /automations/a1/runs/r1': { body: sent } });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'What it sent (1 · Send e-mail)' }));
+
+    // Assess
+    const region = screen.getByRole('region', { name: 'What it sent (1 · Send e-mail)' });
+    const body = within(region).getByLabelText('Body of the e-mail to mia@example.com');
+    expect([body.tagName, body.textContent]).toEqual(['PRE', 'Dear Mia,\nyour Heat pump is planned.']);
+    expect(within(region).getByText('Cut: the run log keeps the start of it.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'What it sent (1 · Send e-mail)' }).getAttribute('aria-expanded')).toBe('true');
+  });
+
+  it('shows a webhook request and the values an update set, opened from the keyboard', async () => {
+    // Prepare
+    showRun({ 'GET /automations/a1/runs/r1': { body: sent } });
+    const user = userEvent.setup();
+    (await screen.findByRole('button', { name: 'What it sent (2 · Call webhook)' })).focus();
+
+    // Act
+    await user.keyboard('{Enter}');
+    screen.getByRole('button', { name: 'What it wrote (3 · Update fields)' }).focus();
+    await user.keyboard(' ');
+
+    // Assess
+    const request = screen.getByRole('region', { name: 'What it sent (2 · Call webhook)' });
+    expect(within(request).getByText('PUT https://tickets.example.org/t')).toBeTruthy();
+    expect(within(request).getByText('Headers (values not kept): Authorization · signed')).toBeTruthy();
+    expect(within(request).getByLabelText('Request body').textContent).toBe('{"title": "Heat pump"}');
+    const values = within(screen.getByRole('region', { name: 'What it wrote (3 · Update fields)' })).getByRole('table', { name: 'Values set on the deal d1' });
+    expect(within(values).getAllByRole('row').map((row) => row.textContent)).toEqual(['FieldValue', 'fields.tiergold']);
+  });
+});

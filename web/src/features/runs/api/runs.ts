@@ -36,6 +36,20 @@ export interface RecordRef {
   version?: number;
   change?: 'created' | 'updated' | 'deleted';
   fields?: string[];
+  /** What the step wrote, field → value (each text cut to its start; `truncated` when one was). */
+  values?: Record<string, unknown>;
+  truncated?: boolean;
+}
+
+/** A webhook step's request, without what may carry credentials (query values, header values, the signature). */
+export interface WebhookRequest {
+  method: string;
+  url: string;
+  query?: string[];
+  headers?: string[];
+  signed?: boolean;
+  body: string;
+  truncated?: boolean;
 }
 
 export interface StepOutcome {
@@ -44,8 +58,10 @@ export interface StepOutcome {
   reason?: string;
   dueAt?: string;
   records?: RecordRef[];
-  mails?: Array<{ to: string; subject?: string; status: 'sent' | 'suppressed' | string; reason?: string }>;
-  notifications?: Array<{ userId?: string; message?: string }>;
+  /** Each mail with its text body as rendered (its start; `truncated` when cut). */
+  mails?: Array<{ to: string; subject?: string; status: 'sent' | 'suppressed' | string; reason?: string; body?: string; truncated?: boolean }>;
+  notifications?: Array<{ userId?: string; message?: string; truncated?: boolean }>;
+  webhook?: { status: number; response?: string; request?: WebhookRequest };
   excepted?: string[];
   [key: string]: unknown;
 }

@@ -1,6 +1,6 @@
 // One run: its record, the version of the automation it ran, and the step timeline (Enroll, Wait with its
-// due time, Check conditions, each action, and each failure a redrive followed) with what each step did;
-// Redrive for a failed run, Cancel run (admins) for a waiting or running one.
+// due time, Check conditions, each action, and each failure a redrive followed) with what each step did
+// and, unfolded, what it sent and wrote (StepSent); Redrive for a failed run, Cancel run (admins) for a waiting or running one.
 import { Alert, Anchor, Badge, Button, Code, Group, List, Modal, Stack, Text, Timeline, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
@@ -12,6 +12,7 @@ import { useIsAdmin } from '../../../lib/role';
 import { useApi } from '../../../lib/session';
 import { type RunDetail, type RunStep, type StepOutcome, runKeys, useRedrive, useRun } from '../api/runs';
 import { RecordLink, RunStatusBadge, statusColors, useAutomationIndex } from './RunLog';
+import { StepSent } from './StepSent';
 
 const time = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '');
 
@@ -120,7 +121,7 @@ function timelineItems(steps: RunStep[], redrives: Redrive[]): ReactNode[] {
   return items;
 }
 
-function Outcome({ outcome }: { outcome: StepOutcome }) {
+function Outcome({ stepName, outcome }: { stepName: string; outcome: StepOutcome }) {
   return (
     <Stack gap={2}>
       {outcome.done ? <Text size="sm">{outcome.done}</Text> : null}
@@ -155,6 +156,7 @@ function Outcome({ outcome }: { outcome: StepOutcome }) {
           ))}
         </List>
       ) : null}
+      <StepSent stepName={stepName} outcome={outcome} />
     </Stack>
   );
 }
@@ -185,7 +187,7 @@ function StepItem({ step }: { step: RunStep }) {
           {step.actor.kind === 'user' ? ' (the Butler was off)' : ''}
         </Text>
       ) : null}
-      {step.outcome ? <Outcome outcome={step.outcome} /> : null}
+      {step.outcome ? <Outcome stepName={step.name} outcome={step.outcome} /> : null}
       {step.error ? (
         // A caught error was routed by the state machine (a resumed run's Enroll, a skip): not a failure by itself.
         <Text size="sm" c={step.status === 'CAUGHT' ? 'dimmed' : 'red'}>

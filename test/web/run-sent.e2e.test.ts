@@ -1,0 +1,69 @@
+// What a step sent, in the console in a real headless Chromium against the whole local system: an admin opens a
+// run whose step mailed a client and unfolds the step to read the mail as it went out. Each step saves a
+// screenshot under test-artifacts/console/ (git-ignored).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { automationClient, httpClient } from '#test/support/local-http.ts';
+import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
+import { ensureConsoleBuilt } from '#web/build.ts';
+import { type ChromiumSession, openChromium, screenshot } from './browser.ts';
+
+let home: string;
+// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
+const dynamoDb = sharedDynamoDb();
+let system: LocalSystem;
+let chromium: ChromiumSession;
+let page: Page;
+
+const http = httpClient(() => system);
+const runs = automationClient(http);
+
+beforeAll(async () => {
+  await ensureConsoleBuilt(() => {});
+  home = mkdtempSync(join(tmpdir(), 'stagecraft-run-sent-e2e-'));
+  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb, seedAutomations: false });
+  chromium = await openChromium({ width: 1280, height: 900 });
+  page = chromium.page;
+  page.setDefaultTimeout(15_000);
+}, 180_000);
+
+afterAll(async () => {
+  await chromium?.close();
+  await system?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('a run page', () => {
+  it('unfolds a mail step to show the body it sent', async () => {
+    // Prepare
+    const contact = (await http('POST', '/contacts', { name: 'Mia', emails: ['mia.console@example.com'] })).body;
+    const deal = (await http('POST', '/deals', { title: 'Heat pump', pipelineId: 'sales', stageId: 'new', contactId: contact.id })).body;
+    const automationId = await runs.anAutomation({
+      name: 'Plan the visit',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'sendEmail', to: 'contact', subject: 'Your {{ deal.title }}', body: 'Dear {{ contact.name }},\n\nwe will install your {{ deal.title }} next week.' }],
+    });
+    const run = await runs.manualRun(automationId, 'deal', deal.id, { stepsLogged: true });
+    await page.goto(`${system.http.url}/console/#token=${system.credentials.adminToken}`);
+    await page.getByRole('heading', { name: 'Sales', level: 2 }).waitFor();
+    await page.goto(`${system.http.url}/console/automations/${automationId}/runs/${run.runId}`);
+    const toggle = page.getByRole('button', { name: 'What it sent (1 · Send e-mail)' });
+    await toggle.waitFor();
+    await screenshot(page, 'run-sent-01-folded');
+
+    // Act
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+
+    // Assess
+    const body = page.getByRole('region', { name: 'What it sent (1 · Send e-mail)' }).getByLabel('Body of the e-mail to mia.console@example.com');
+    await body.waitFor();
+    await screenshot(page, 'run-sent-02-unfolded');
+    expect(await body.innerText()).toBe('Dear Mia,\n\nwe will install your Heat pump next week.');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+  });
+});
