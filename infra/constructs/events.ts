@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { CRM_SOURCE } from '#shared/events/catalogue.ts';
 import type { EventPattern } from '#shared/events/pattern.ts';
 import { publisherStreamFilters } from '#shared/events/stream-filter.ts';
-import { type SystemRule, completeActivitiesRule, refreshDealSearchRule } from '#shared/events/system-rules.ts';
+import { type SystemRule, completeActivitiesRule, refreshDealSearchRule, unlinkDeletedRule } from '#shared/events/system-rules.ts';
 import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
 import { StagecraftFunction } from './functions.ts';
@@ -156,16 +156,20 @@ export class Events extends Construct {
 
     this.completeActivities = new StagecraftFunction(this, 'CompleteActivities', {
       name: 'complete-activities',
-      description: "Completes auto-complete activities of a deal that left their stage; rewrites a renamed contact's deals' search text",
+      description:
+        "Completes auto-complete activities of a deal that left their stage; rewrites a renamed contact's deals' search text; unlinks what linked to a deleted record",
       logRetention: props.logRetention,
       memorySize: 512,
-      timeout: Duration.seconds(30),
+      // Unlinking a company's thousands of contacts and deals takes a while; a timed-out attempt is retried and goes on
+      // where it stopped (what it unlinked has left the indexes it reads).
+      timeout: Duration.minutes(2),
       environment: props.data.environment,
     });
     props.data.grantReadWriteData(this.completeActivities);
     const completing = this.addSystemRule(completeActivitiesRule, { handler: this.completeActivities });
     // The same function (the system's upkeep after a write), so the same dead letters: its handler tells the events apart.
     this.addSystemRule(refreshDealSearchRule, { handler: this.completeActivities, deadLetters: completing.deadLetters });
+    this.addSystemRule(unlinkDeletedRule, { handler: this.completeActivities, deadLetters: completing.deadLetters });
   }
 
   /**

@@ -78,11 +78,18 @@ async function createOnce(create: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/** A workspace from before text search gets its records indexed for it, once (docs/ARCHITECTURE.md §3). */
+/**
+ * What `records.reindex()` gives records written before it: 1, text search and the deals-of-a-contact/company
+ * indexes; 2, the contacts-of-a-company index (gsi5), which unlinking a deleted company reads.
+ */
+const SEARCH_INDEX_VERSION = 2;
+
+/** A workspace from before the latest index gets its records indexed for it, once (docs/ARCHITECTURE.md §3). */
 async function searchIndexOnce(app: App): Promise<void> {
-  if (await app.store.settings.get('searchIndex')) return;
+  const indexed = await app.store.settings.get<{ version?: number }>('searchIndex');
+  if ((indexed?.version ?? 0) >= SEARCH_INDEX_VERSION) return;
   await app.store.records.reindex();
-  await app.store.settings.put('searchIndex', { version: 1 });
+  await app.store.settings.put('searchIndex', { version: SEARCH_INDEX_VERSION });
 }
 
 /** Seeds once; every step is safe to repeat, so a start interrupted mid-seed completes the next time. */
@@ -108,6 +115,6 @@ export async function seedWorkspace(app: App, options: { automations?: boolean }
     for (const automation of demoAutomations) await app.automations.create(structuredClone(automation), admin);
   }
   await app.store.settings.putOnce('seed', seed);
-  await app.store.settings.put('searchIndex', { version: 1 });
+  await app.store.settings.put('searchIndex', { version: SEARCH_INDEX_VERSION });
   return { seed, firstStart: true };
 }

@@ -3,7 +3,11 @@
 
 export const BUTLER_ID = 'butler';
 
-export type Via = { automationId: string; runId: string } | { integrationId: string } | { documentLink: string };
+/**
+ * What the actor wrote for: an automation's run, an integration, a tracked document link, or one of the system's own
+ * rules (`system`: the rule's name, shared/events/system-rules.ts) handling the event `eventId`.
+ */
+export type Via = { automationId: string; runId: string } | { integrationId: string } | { documentLink: string } | { system: string; eventId: string };
 
 /**
  * A person carries `via` when an integration or automation wrote on their behalf: while the
@@ -31,4 +35,11 @@ export const automationActor = (automationId: string, runId: string): Actor => (
   kind: 'butler',
   id: BUTLER_ID,
   via: { automationId, runId },
+});
+
+/** The Butler tidying up after an event, for one of the system's rules (never credited to a person). */
+export const systemActor = (rule: string, eventId: string): Actor => ({
+  kind: 'butler',
+  id: BUTLER_ID,
+  via: { system: rule, eventId },
 });

@@ -6,7 +6,7 @@ import type { EventPattern } from './pattern.ts';
 import { CRM_SOURCE, MAX_TRIGGER_DEPTH, detailTypes } from './catalogue.ts';
 
 /** The runtime function a system rule delivers to (a member of createRuntime's result). */
-export type SystemTarget = 'provisioner' | 'completeActivities' | 'refreshDealSearch' | 'loopGuard' | 'trackRuns';
+export type SystemTarget = 'provisioner' | 'completeActivities' | 'refreshDealSearch' | 'unlinkDeleted' | 'loopGuard' | 'trackRuns';
 
 export interface SystemRule {
   /** The rule's name on the local bus, and the id the CDK construct gives it. */
@@ -55,6 +55,23 @@ export const refreshDealSearchRule: SystemRule = {
   pattern: { source: [CRM_SOURCE], 'detail-type': [detailTypes.lifecycle('contact', 'Updated')], detail: { changedFields: ['name'] } },
 };
 
+/** The record types other records link to: deals to contacts and companies, contacts to companies, activities and documents to all four. */
+export const linkedTypes = ['contact', 'company', 'lead', 'deal'] as const;
+
+/**
+ * `Contact|Company|Lead|Deal Deleted` → the records linking to it are unlinked, its open activities and its documents
+ * deleted (shared/crm/unlink-deleted.ts). On AWS the complete-activities function handles it too. Any depth: a
+ * dangling link is wrong whoever deleted its target.
+ */
+export const unlinkDeletedRule: SystemRule = {
+  name: 'system-unlink-deleted',
+  cdkId: 'UnlinkDeletedRule',
+  description: 'Contact|Company|Lead|Deal Deleted → complete-activities (unlink the records linking to it)',
+  bus: 'crm',
+  target: 'unlinkDeleted',
+  pattern: { source: [CRM_SOURCE], 'detail-type': linkedTypes.map((type) => detailTypes.lifecycle(type, 'Deleted')) },
+};
+
 /** Events no automation rule can match because of their depth → loop-guard (a LOOP_STOPPED run each). */
 export const loopGuardRule: SystemRule = {
   name: 'system-loop-guard',
@@ -99,4 +116,4 @@ export function trackRunsRules(stateMachineArnPrefix: string): SystemRule[] {
 }
 
 /** The rules local mode puts on its bus. */
-export const crmBusRules: SystemRule[] = [provisionRule, completeActivitiesRule, refreshDealSearchRule, loopGuardRule];
+export const crmBusRules: SystemRule[] = [provisionRule, completeActivitiesRule, refreshDealSearchRule, unlinkDeletedRule, loopGuardRule];

@@ -4,6 +4,7 @@
 // holds only that function's code.
 import { createCompleteActivities } from '#shared/crm/complete-activities.ts';
 import { createRefreshDealSearch } from '#shared/crm/deal-search.ts';
+import { createUnlinkDeleted } from '#shared/crm/unlink-deleted.ts';
 import { createLoopGuard } from '#shared/engine/loop-guard.ts';
 import { createTrackStatusChanges } from '#shared/engine/track-runs.ts';
 import { createPublishChanges } from '#shared/events/publish.ts';
@@ -24,6 +25,7 @@ export function createRuntime(core: Core, adapters: RuntimeAdapters) {
   const provisioner = provisionerOf(core, adapters);
   const completeActivities = createCompleteActivities(core);
   const refreshDealSearch = createRefreshDealSearch(core);
+  const unlinkDeleted = createUnlinkDeleted(core);
   const loopGuard = createLoopGuard(core);
   const trackRuns = createTrackStatusChanges({ ...core, namePrefix: adapters.namePrefix });
   return {
@@ -32,6 +34,7 @@ export function createRuntime(core: Core, adapters: RuntimeAdapters) {
     trackRuns,
     completeActivities,
     refreshDealSearch,
+    unlinkDeleted,
     publishChanges: createPublishChanges({ bus: adapters.bus, logger: core.logger }),
     loopGuard,
     /** What each system rule (shared/events/system-rules.ts) delivers to. */
@@ -39,6 +42,7 @@ export function createRuntime(core: Core, adapters: RuntimeAdapters) {
       provisioner: (event: unknown) => provisioner.onChange(event as never),
       completeActivities: (event: unknown) => completeActivities(event as never),
       refreshDealSearch: (event: unknown) => refreshDealSearch(event as never),
+      unlinkDeleted: (event: unknown) => unlinkDeleted(event as never),
       loopGuard: (event: unknown) => loopGuard(event as never),
       trackRuns: (event: unknown) => trackRuns(event as never),
     } satisfies Record<SystemTarget, (event: unknown) => Promise<unknown>>,

@@ -7,6 +7,7 @@
 //                 gsi3 `pipeline#<pipeline>` / id      (deals of a pipeline)
 //                 gsi4 `contactDeals#<contact>` / id   (deals of a contact)
 //                 gsi5 `companyDeals#<company>` / id   (deals of a company)
+//                      `companyContacts#<company>` / id (contacts: the contacts of a company)
 //                 `search`: the record's normalised search text (contacts, companies, leads, deals),
 //                 filtered within whichever of these a listing queries (shared/domain/search.ts)
 //   history       pk `<type>#<id>`, sk `history#<ulid>` — kept after the entity is deleted
@@ -30,6 +31,7 @@ export const pipelineDealsKey = (pipelineId: string) => `pipeline#${pipelineId}`
 export const ownerKey = (type: string, id: string) => `owner#${type}#${id}`;
 export const contactDealsKey = (contactId: string) => `contactDeals#${contactId}`;
 export const companyDealsKey = (companyId: string) => `companyDeals#${companyId}`;
+export const companyContactsKey = (companyId: string) => `companyContacts#${companyId}`;
 /** The item attribute holding a searchable record's normalised text. */
 export const SEARCH_ATTRIBUTE = 'search';
 
@@ -73,6 +75,11 @@ export function entityIndexAttributes(type: EntityType, record: Record<string, u
       attributes.gsi5pk = companyDealsKey(record.companyId);
       attributes.gsi5sk = id;
     }
+  }
+  // Contacts share gsi5 with deals (their keys differ): a company's contacts are found without a Scan or another index.
+  if (type === 'contact' && typeof record.companyId === 'string') {
+    attributes.gsi5pk = companyContactsKey(record.companyId);
+    attributes.gsi5sk = id;
   }
   if (type === 'activity') {
     attributes.gsi2pk = ownerKey(String(record.entityType), String(record.entityId));

@@ -16,6 +16,7 @@ import {
   actorIndexKey,
   SEARCH_ATTRIBUTE,
   boardKey,
+  companyContactsKey,
   companyDealsKey,
   contactDealsKey,
   contactPointKey,
@@ -50,6 +51,7 @@ export type ListFilter =
   | { by: 'board'; pipelineId: string; stageId: string }
   | { by: 'pipeline'; pipelineId: string }
   | { by: 'contact'; contactId: string }
+  /** Deals or contacts of a company (gsi5, keyed apart per type). */
   | { by: 'company'; companyId: string }
   | { by: 'owner'; ownerType: string; ownerId: string; status?: string };
 
@@ -82,6 +84,12 @@ export interface WriteOptions {
   current?: Entity;
   /** Another item written in the same transaction (a run step's log line): with the record, or neither. */
   alongside?: WrittenAlongside;
+  /**
+   * update: false for a write that adds no e-mail or phone and must not be refused for one stored before it was
+   * excepted (the system's unlink of a deleted company from its contacts, shared/crm/unlink-deleted.ts).
+   * @default true
+   */
+  checkExceptions?: boolean;
 }
 
 /**
@@ -294,6 +302,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     id: string,
     before: Record<string, unknown> | undefined,
     after: Record<string, unknown> | undefined,
+    checkExceptions = true,
   ): { items: TransactItem[]; checked: string[] } {
     const old = before ? contactPointsOf(type, before) : [];
     const next = after ? contactPointsOf(type, after) : [];
@@ -310,7 +319,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
           },
         });
     const checked: string[] = [];
-    if (after && exceptionCheckedTypes.includes(type)) {
+    if (after && checkExceptions && exceptionCheckedTypes.includes(type)) {
       for (const point of next) {
         checked.push(point.value);
         items.push({
@@ -501,7 +510,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
     next: Record<string, unknown> | undefined,
     options: WriteOptions,
   ): Promise<void> {
-    const points = contactPointItems(type, current.id, current, next);
+    const points = contactPointItems(type, current.id, current, next, options.checkExceptions ?? true);
     const items: TransactItem[] = [
       {
         Put: {
@@ -576,8 +585,10 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
         return { IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': pipelineDealsKey(filter.pipelineId) } };
       case 'contact':
         return { IndexName: 'gsi4', KeyConditionExpression: 'gsi4pk = :pk', ExpressionAttributeValues: { ':pk': contactDealsKey(filter.contactId) } };
-      case 'company':
-        return { IndexName: 'gsi5', KeyConditionExpression: 'gsi5pk = :pk', ExpressionAttributeValues: { ':pk': companyDealsKey(filter.companyId) } };
+      case 'company': {
+        const key = type === 'contact' ? companyContactsKey(filter.companyId) : companyDealsKey(filter.companyId);
+        return { IndexName: 'gsi5', KeyConditionExpression: 'gsi5pk = :pk', ExpressionAttributeValues: { ':pk': key } };
+      }
       case 'owner':
         return filter.status
           ? {
@@ -591,7 +602,7 @@ export function createRecords(table: TableRef, clock: Clock, ids: Ids) {
 
   /**
    * Gives one page of records written before search existed their search text (and deals their contact and
-   * company index keys): item-only attributes, no new version, no event. Safe to repeat; `cursor` says where
+   * company index keys, contacts their company's): item-only attributes, no new version, no event. Safe to repeat; `cursor` says where
    * the next page starts, so a reindex of any size goes page by page and resumes after an interruption.
    */
   async function reindexPage(type: SearchableType, options: { cursor?: string; limit?: number } = {}): Promise<{ written: number; cursor?: string }> {

@@ -1,15 +1,17 @@
 // The complete-activities composition root: configured from the environment, it completes
-// a deal's activities, and rewrites a renamed contact's deals' search text, in the table it is given
+// a deal's activities, rewrites a renamed contact's deals' search text, and unlinks what linked to a deleted
+// record, in the table it is given
 // (DynamoDB Local standing in for DynamoDB).
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { localCredentials } from '#infra/local/dynamodb-local.ts';
 import type { CrmEvent } from '#shared/crm/complete-activities.ts';
+import type { Tidied } from '#shared/crm/unlink-deleted.ts';
 import { createStore } from '#shared/store/index.ts';
 import { aDeal, asUser } from '#test/support/factories.ts';
 import { createTestTable, manualClock, ulidIds } from '#test/support/table.ts';
 
-let handler: (event: CrmEvent, context: Context) => Promise<{ completed: string[] } | { rewritten: number }>;
+let handler: (event: CrmEvent, context: Context) => Promise<{ completed: string[] } | { rewritten: number } | Tidied>;
 let store: ReturnType<typeof createStore>;
 const clock = manualClock();
 
@@ -102,5 +104,40 @@ describe('the complete-activities function', () => {
     expect(result).toEqual({ rewritten: 1 });
     const found = await store.records.list('deal', { filter: { by: 'contact', contactId: contact.id }, search: 'lovisa' });
     expect(found.items.map((item) => item.id)).toEqual([deal.id]);
+  });
+
+  it('unlinks the deals of a deleted contact on Contact Deleted', async () => {
+    // Prepare
+    const contact = await store.records.create('contact', { name: 'Greta Garbo', emails: [], phones: [] }, asUser('u1'));
+    const deal = await store.records.create('deal', aDeal({ contactId: contact.id }), asUser('u1'));
+    await store.records.remove('contact', contact.id, asUser('u1'));
+    const event = {
+      version: '0',
+      id: 'eb-3',
+      source: 'stagecraft.crm',
+      'detail-type': 'Contact Deleted',
+      account: '123456789012',
+      region: 'us-east-1',
+      time: '2026-01-15T09:00:00Z',
+      resources: [],
+      detail: {
+        eventId: 'stream-3',
+        entityType: 'contact',
+        entityId: contact.id,
+        occurredAt: clock.now().toISOString(),
+        actor: { kind: 'user', id: 'u1' },
+        cause: { automationId: 'none', depth: 0 },
+        before: contact,
+        after: null,
+        changedFields: ['name'],
+      },
+    } as unknown as CrmEvent;
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    expect(result).toEqual({ unlinked: [`deal#${deal.id}`], deleted: [] });
+    expect(await store.records.get('deal', deal.id)).not.toHaveProperty('contactId');
   });
 });

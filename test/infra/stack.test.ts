@@ -164,6 +164,30 @@ describe('events: the bus, its archive and the system rule', () => {
     ]);
   });
 
+  it('sends Contact|Company|Lead|Deal Deleted to complete-activities, with its retry policy and dead letters', () => {
+    const rule = built.stack.events.node.findChild('UnlinkDeletedRule');
+    const deadLetters = built.stack.events.node.findChild('CompleteActivitiesRuleDeadLetters');
+    const { Properties } = built.resourceOf(rule);
+
+    expect(Properties.EventBusName).toEqual(built.ref(built.stack.events.bus));
+    expect(Properties.EventPattern).toEqual({
+      source: ['stagecraft.crm'],
+      'detail-type': ['Contact Deleted', 'Company Deleted', 'Lead Deleted', 'Deal Deleted'],
+    });
+    expect(Properties.Targets).toEqual([
+      {
+        Id: 'Target0',
+        Arn: built.arnOf(built.stack.events.completeActivities),
+        RetryPolicy: { MaximumRetryAttempts: 50, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: { Arn: built.arnOf(deadLetters) },
+      },
+    ]);
+  });
+
+  it('gives complete-activities two minutes, so a company with thousands of contacts is unlinked in one attempt', () => {
+    expect(built.resourceOf(built.stack.events.completeActivities).Properties.Timeout).toBe(120);
+  });
+
   it('sends complete-activities invocations that still fail after 2 retries to the same queue', () => {
     const deadLetters = built.stack.events.node.findChild('CompleteActivitiesRuleDeadLetters');
     const invokeConfig = only(built.cfnUnder(built.stack.events.completeActivities, CfnEventInvokeConfig));

@@ -47,6 +47,24 @@ describe('npm run reindex', () => {
     expect(lines.at(-1)).toBe('Done: 2 records reindexed.');
   });
 
+  it("gives contacts written before the contacts-of-a-company index their company's index keys", async () => {
+    // Prepare
+    const company = await store.records.create('company', { name: 'Acme', emails: [], phones: [] }, asUser('u1'));
+    const greta = await store.records.create('contact', { name: 'Greta Garbo', emails: [], phones: [], companyId: company.id }, asUser('u1'));
+    await table.client.send(
+      new UpdateCommand({ TableName: table.tableName, Key: { pk: `contact#${greta.id}`, sk: 'entity' }, UpdateExpression: 'REMOVE gsi5pk, gsi5sk' }),
+    );
+    const contactsOf = async () => (await store.records.list('contact', { filter: { by: 'company', companyId: company.id } })).items.map((item) => item.id);
+    const before = await contactsOf();
+
+    // Act
+    await reindexTable(table, { print: () => {} });
+
+    // Assess
+    expect(before).toEqual([]);
+    expect(await contactsOf()).toEqual([greta.id]);
+  });
+
   it('resumes from a position it printed, reindexing what follows it', async () => {
     // Prepare
     const first = await contact('Ingrid First');

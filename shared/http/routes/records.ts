@@ -87,7 +87,7 @@ function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListO
     };
   }
   if (type === 'deal' && query.contactId) return { ...base, filter: { by: 'contact', contactId: String(query.contactId) } };
-  if (type === 'deal' && query.companyId) return { ...base, filter: { by: 'company', companyId: String(query.companyId) } };
+  if ((type === 'deal' || type === 'contact') && query.companyId) return { ...base, filter: { by: 'company', companyId: String(query.companyId) } };
   if (type === 'activity' && query.entityId) {
     return {
       ...base,
@@ -107,11 +107,18 @@ function listOptions(type: CrmRecordType, query: Record<string, unknown>): ListO
 }
 
 /** Records carrying e-mails and phones can be looked up by one: the duplicate check before creating. */
-const ContactPointListQuery = z
-  .strictObject({ limit: Limit, cursor: Cursor, email: z.string().max(320).optional(), phone: z.string().max(40).optional(), q: SearchText })
+const contactPointFields = { limit: Limit, cursor: Cursor, email: z.string().max(320).optional(), phone: z.string().max(40).optional(), q: SearchText };
+const oneLookup = (query: { email?: string | undefined; phone?: string | undefined; q?: string | undefined }, ctx: z.RefinementCtx) => {
+  const given = (['email', 'phone', 'q'] as const).filter((name) => Boolean(query[name]));
+  for (const extra of given.slice(1)) ctx.addIssue({ code: 'custom', path: [extra], message: `filter by one of email, phone and q (${given[0]} is given)` });
+};
+const ContactPointListQuery = z.strictObject(contactPointFields).superRefine(oneLookup);
+/** Contacts also by their company (q filters within it); an e-mail or phone lookup names its records whatever their company. */
+const ContactListQuery = z
+  .strictObject({ ...contactPointFields, companyId: Id.optional() })
+  .superRefine(oneLookup)
   .superRefine((query, ctx) => {
-    const given = (['email', 'phone', 'q'] as const).filter((name) => Boolean(query[name]));
-    for (const extra of given.slice(1)) ctx.addIssue({ code: 'custom', path: [extra], message: `filter by one of email, phone and q (${given[0]} is given)` });
+    if (query.companyId && (query.email || query.phone)) ctx.addIssue({ code: 'custom', path: ['companyId'], message: 'filter by companyId or look up by email or phone, not both' });
   });
 
 /** A record's documents, as the console's record page lists them. */
@@ -123,7 +130,7 @@ const listQueries: Partial<Record<CrmRecordType, z.ZodType>> = {
   deal: DealListQuery,
   activity: ActivityListQuery,
   document: DocumentListQuery,
-  contact: ContactPointListQuery,
+  contact: ContactListQuery,
   company: ContactPointListQuery,
   lead: ContactPointListQuery,
 };
@@ -131,7 +138,8 @@ const listQueries: Partial<Record<CrmRecordType, z.ZodType>> = {
 const searchHelp: Partial<Record<CrmRecordType, string>> = {
   deal:
     '; pipelineId (+ stageId: a board column), contactId or companyId choose the deals; responsibleId and q (text in the title or the contact\'s name, any case or accents) filter them, reading at most 1,000 deals a call (a short page with a cursor means: read on)',
-  contact: '; q finds text in the name, e-mails and phones (reading at most 1,000 contacts a call); email and phone look one up exactly',
+  contact:
+    "; companyId chooses a company's contacts; q finds text in the name, e-mails and phones (reading at most 1,000 contacts a call); email and phone look one up exactly",
   company: '; q finds text in the name, e-mails and phones (reading at most 1,000 companies a call); email and phone look one up exactly',
   lead: '; q finds text in the title, name, source, e-mails and phones (reading at most 1,000 leads a call); email and phone look one up exactly',
 };

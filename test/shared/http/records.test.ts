@@ -91,6 +91,32 @@ describe('duplicate hints', () => {
   });
 });
 
+describe("a company's contacts", () => {
+  it('lists the contacts of a company, filtered by q within it', async () => {
+    // Prepare
+    const company = await t.call('POST', '/companies', { name: 'Contacts Inc' });
+    const greta = await t.call('POST', '/contacts', { name: 'Greta Garbo', companyId: company.body.id });
+    await t.call('POST', '/contacts', { name: 'Ingrid Bergman', companyId: company.body.id });
+    await t.call('POST', '/contacts', { name: 'Greta Elsewhere' });
+
+    // Act
+    const found = await t.call('GET', `/contacts?companyId=${company.body.id}&q=greta`);
+
+    // Assess
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((item: { id: string }) => item.id)).toEqual([greta.body.id]);
+  });
+
+  it('refuses companyId with an e-mail lookup, naming companyId', async () => {
+    // Act
+    const result = await t.call('GET', '/contacts?companyId=01J00000000000000000000000&email=a@b.co');
+
+    // Assess
+    expect(result.status).toBe(400);
+    expect(result.body.error.details).toEqual([{ path: 'query.companyId', message: 'filter by companyId or look up by email or phone, not both' }]);
+  });
+});
+
 describe('integrations', () => {
   it('issues a key that writes as the Butler, and revoking it locks the integration out', async () => {
     const created = await t.call('POST', '/integrations', { name: 'Web form' });

@@ -33,6 +33,9 @@ function ForIntegration({ via }: { via: { integrationId: string; integrationName
   );
 }
 
+/** What the system's own rules do, as a reader of a history understands it. */
+const systemWork: Record<string, string> = { 'system-unlink-deleted': 'unlinked a deleted record' };
+
 export function ActorName({ actor }: { actor: Actor }) {
   const users = useUsers();
   const automations = useAutomations();
@@ -66,6 +69,10 @@ export function ActorName({ actor }: { actor: Actor }) {
         </Text>
       ) : via && 'integrationId' in via ? (
         <ForIntegration via={via} />
+      ) : via && 'system' in via ? (
+        <Text span size="sm" c="dimmed">
+          {systemWork[via.system] ?? via.system}
+        </Text>
       ) : null}
     </Group>
   );

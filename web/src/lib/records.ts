@@ -34,8 +34,11 @@ export interface Page<T> {
   cursor?: string;
 }
 
-/** What an actor wrote for; the API names an integration by its current name when it still exists. */
-export type Via = { automationId: string; runId: string } | { integrationId: string; integrationName?: string };
+/**
+ * What an actor wrote for; the API names an integration by its current name when it still exists. `system`: one of
+ * the system's own rules tidying up after an event (`system-unlink-deleted`: a linked record was deleted).
+ */
+export type Via = { automationId: string; runId: string } | { integrationId: string; integrationName?: string } | { system: string; eventId: string };
 export type Actor = { kind: 'user'; id: string; via?: Via } | { kind: 'butler'; id: 'butler'; via?: Via };
 
 export interface HistoryEntry {

@@ -176,6 +176,26 @@ describe('HistoryTimeline with integrations', () => {
   });
 });
 
+describe('HistoryTimeline with the system tidying up', () => {
+  it('says the Butler unlinked a deleted record, without a link to an automation', async () => {
+    const api = scriptedApi({
+      ...common,
+      'GET /deals/d1/history': {
+        body: {
+          items: [
+            { at: '2026-11-02T10:00:00.000Z', actor: { kind: 'butler', id: 'butler', via: { system: 'system-unlink-deleted', eventId: 'e1' } }, action: 'updated', changes: { contactId: { from: 'c1', to: null } } },
+          ],
+        },
+      },
+    });
+
+    renderScreen(<HistoryTimeline collection="deals" id="d1" />, { api });
+
+    expect(await screen.findByText('unlinked a deleted record')).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'run' })).toBeNull();
+  });
+});
+
 describe('RecordPage of a contact', () => {
   it('lists its deals and the leads sharing its e-mail, each a link', async () => {
     const api = scriptedApi({
