@@ -246,6 +246,7 @@ export function createActions(deps: ActionDeps) {
           to,
           subject,
           text: await ctx.render(String(action.body)),
+          ...(typeof action.html === 'string' ? { html: await ctx.render(action.html) } : {}),
           tags: { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex) },
         });
       } catch (error) {
