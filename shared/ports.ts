@@ -56,6 +56,8 @@ export interface MailMessage {
   to: string;
   subject: string;
   text: string;
+  /** An HTML version of `text`: the mail then goes as multipart/alternative, `text` for clients that show no HTML. */
+  html?: string;
   /** Reply-To, or where bounces are traced to. */
   replyTo?: string;
   /** Free-form tags (automation id, run id) carried to SES as message tags. */

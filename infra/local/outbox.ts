@@ -7,32 +7,20 @@ import { requireAdmin } from '#shared/crm/context.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 import type { Route } from '#shared/http/router.ts';
 import type { Clock, Ids, Mailer } from '#shared/ports.ts';
+import { composeEml, readEml } from './eml.ts';
 
 const OutboxQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
-
-function encodeHeader(value: string): string {
-  // RFC 2047: non-ASCII subjects travel base64-encoded.
-  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value).toString('base64')}?=`;
-}
 
 export function createOutbox(folder: string, clock: Clock, ids: Ids, from = 'stagecraft@localhost'): Mailer & { route: Route } {
   mkdirSync(folder, { recursive: true });
   return {
     async send(message) {
       const messageId = ids.next();
-      const headers = [
-        `Message-ID: <${messageId}@stagecraft.local>`,
-        `Date: ${clock.now().toUTCString()}`,
-        `From: ${from}`,
-        `To: ${message.to}`,
-        ...(message.replyTo ? [`Reply-To: ${message.replyTo}`] : []),
-        `Subject: ${encodeHeader(message.subject)}`,
-        ...Object.entries(message.tags ?? {}).map(([name, value]) => `X-Stagecraft-${name}: ${value}`),
-        'MIME-Version: 1.0',
-        'Content-Type: text/plain; charset=UTF-8',
-        'Content-Transfer-Encoding: 8bit',
-      ];
-      writeFileSync(join(folder, `${messageId}.eml`), `${headers.join('\r\n')}\r\n\r\n${message.text}\r\n`);
+      const eml = composeEml(
+        { messageId, date: clock.now(), from, to: message.to, replyTo: message.replyTo, subject: message.subject, tags: message.tags },
+        { text: message.text, html: message.html },
+      );
+      writeFileSync(join(folder, `${messageId}.eml`), eml);
       return { messageId };
     },
     route: {
@@ -51,12 +39,8 @@ export function createOutbox(folder: string, clock: Clock, ids: Ids, from = 'sta
           .sort()
           .reverse()
           .slice(0, limit);
-        const items = files.map((name) => {
-          const raw = readFileSync(join(folder, name), 'utf8');
-          const [head = '', ...body] = raw.split('\r\n\r\n');
-          const header = (field: string) => new RegExp(`^${field}: (.*)$`, 'm').exec(head)?.[1];
-          return { file: name, to: header('To'), subject: header('Subject'), date: header('Date'), text: body.join('\r\n\r\n').trimEnd() };
-        });
+        // A mail with an HTML part carries it as `html`, beside its text part.
+        const items = files.map((name) => ({ file: name, ...readEml(readFileSync(join(folder, name), 'utf8')) }));
         return { status: 200, body: { items } };
       },
     },

@@ -55,13 +55,13 @@ const Slug = z
 
 const FieldPath = z.string().regex(FIELD_PATH, FIELD_PATH_HINT);
 
-const Template = (max: number) =>
+const Template = (max: number, options: { html?: boolean } = {}) =>
   z
     .string()
     .min(1)
     .max(max)
     .superRefine((source, ctx) => {
-      const problem = templateProblem(source);
+      const problem = templateProblem(source, options);
       if (problem) ctx.addIssue({ code: 'custom', message: `not a valid Liquid template: ${problem}` });
     });
 
@@ -263,7 +263,10 @@ export const Action = z.discriminatedUnion(
         to: z.enum(['contact', 'responsible', 'address']),
         address: Template(320).optional(),
         subject: Template(500),
+        /** The text part; with `html`, the part shown by mail clients that do not show HTML. */
         body: Template(20_000),
+        /** Sent as multipart/alternative with `body`; every value written into it is HTML-escaped. */
+        html: Template(20_000, { html: true }).optional(),
       })
       .superRefine((action, ctx) => {
         if (action.to === 'address' && action.address === undefined)

@@ -17,7 +17,7 @@ export const templateKeys: TemplateKeys = {
   copyDeal: ['title', 'responsible'],
   planActivity: ['subject', 'due', 'responsible'],
   addToExceptions: [],
-  sendEmail: ['address', 'subject', 'body'],
+  sendEmail: ['address', 'subject', 'body', 'html'],
   notify: ['userId', 'message'],
   updateFields: [],
   moveToStage: [],
@@ -33,10 +33,11 @@ export async function renderAction<A extends Action>(action: A, context: Record<
   const headers = action.type === 'callWebhook' ? action.headers : undefined;
   if (keys.length === 0 && !headers && action.type !== 'updateFields') return action;
   const { renderTemplate } = await loadTemplates();
-  const render = (source: string) => renderTemplate(source, context, options);
+  const render = (source: string, html = false) => renderTemplate(source, context, { ...options, html });
   const each = (sources: Record<string, string>) => Object.fromEntries(Object.entries(sources).map(([name, source]) => [name, render(source)]));
   const rendered: Record<string, unknown> = { ...action };
-  for (const key of keys) rendered[key] = render(rendered[key] as string);
+  // A mail's `html` is the one HTML template: its values are escaped as they are written in.
+  for (const key of keys) rendered[key] = render(rendered[key] as string, key === 'html' && action.type === 'sendEmail');
   if (headers) rendered.headers = each(headers);
   if (action.type === 'updateFields') rendered.set = each(action.set);
   return rendered as A;

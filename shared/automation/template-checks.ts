@@ -2,7 +2,7 @@
 // is loaded by the first save of an automation (shared/engine/automations.ts), not at the api's init.
 import { loadedOnFirstUse } from '#shared/lazy-module.ts';
 
-type TemplateProblem = (source: string) => string | undefined;
+type TemplateProblem = (source: string, options?: { html?: boolean }) => string | undefined;
 let check: TemplateProblem | undefined;
 
 /** Loads Liquid for the schema's template checks (once; a failed load is tried again next time). */
@@ -16,7 +16,7 @@ export function provideTemplateChecks(templateProblem: TemplateProblem): void {
 }
 
 /** Why a template does not parse, or undefined when it does; whoever parses a definition awaits loadTemplateChecks() first. */
-export function templateProblem(source: string): string | undefined {
+export function templateProblem(source: string, options: { html?: boolean } = {}): string | undefined {
   if (!check) throw new Error('Liquid is not loaded: await loadTemplateChecks() before checking a definition with its schema.');
-  return check(source);
+  return check(source, options);
 }

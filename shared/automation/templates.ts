@@ -17,7 +17,14 @@ type FilterThis = { context: { environments: Record<string, unknown> } };
 // Partials would read the Lambda's file system; automations have no partials.
 const FILE_TAGS = ['include', 'render', 'layout'] as const;
 
-function createEngine(timeZone: string): Liquid {
+/** How a template's output is written: as text, or into HTML, where every value is escaped. */
+export interface RenderOptions {
+  timeZone: string;
+  /** The template is HTML (a mail's `html`): every `{{ value }}` is HTML-escaped, with no way out. */
+  html?: boolean;
+}
+
+function createEngine(timeZone: string, html: boolean): Liquid {
   const engine = new Liquid({
     // A missing value renders as empty: "{{ deal.amount }}" on a deal without an amount is not an error.
     strictVariables: false,
@@ -26,8 +33,12 @@ function createEngine(timeZone: string): Liquid {
     ownPropertyOnly: true,
     templates: {},
     timezoneOffset: timeZone,
+    // Values come from records that web forms and integrations fill: a contact named "<script>" is text in a mail.
+    ...(html ? { outputEscape: 'escape' as const } : {}),
     ...LIMITS,
   });
+  // `| raw` would let a record's value through as markup; an HTML template has its markup in the template itself.
+  if (html) engine.unregisterFilter('raw');
   // Liquid reads "now" and "today" in date filters from the machine's clock; a run renders at its own `now`
   // (the local clock in local mode, which can be moved forward), so those filters read it from the context.
   for (const name of DATE_FILTERS) {
@@ -53,22 +64,24 @@ function createEngine(timeZone: string): Liquid {
 }
 
 const engines = new Map<string, Liquid>();
-function engineFor(timeZone: string): Liquid {
-  let engine = engines.get(timeZone);
+function engineFor(timeZone: string, html = false): Liquid {
+  const key = `${html ? 'html' : 'text'} ${timeZone}`;
+  let engine = engines.get(key);
   if (!engine) {
-    engine = createEngine(timeZone);
-    engines.set(timeZone, engine);
+    engine = createEngine(timeZone, html);
+    engines.set(key, engine);
   }
   return engine;
 }
 
-/** Why a template does not parse, or undefined when it does. */
-export function templateProblem(source: string): string | undefined {
+/** Why a template does not parse, or undefined when it does; an HTML template has no `| raw`. */
+export function templateProblem(source: string, options: { html?: boolean } = {}): string | undefined {
   try {
-    engineFor('UTC').parse(source);
+    engineFor('UTC', options.html).parse(source);
     return undefined;
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return options.html && /undefined filter: raw\b/.test(message) ? `${message} (every value in HTML is escaped: "| raw" is not available)` : message;
   }
 }
 
@@ -92,7 +105,7 @@ export function templateVariables(source: string): string[][] {
 // The variables a template sees are built without Liquid (template-context.ts); its importers find them here too.
 export { type TemplateContextInput, templateContext } from './template-context.ts';
 
-export function renderTemplate(source: string, context: Record<string, unknown>, options: { timeZone: string }): string {
-  const engine = engineFor(options.timeZone);
+export function renderTemplate(source: string, context: Record<string, unknown>, options: RenderOptions): string {
+  const engine = engineFor(options.timeZone, options.html);
   return String(engine.renderSync(engine.parse(source), context));
 }

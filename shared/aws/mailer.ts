@@ -14,7 +14,11 @@ export function sesMailer(client: SESv2Client, options: { from: string; configur
           Content: {
             Simple: {
               Subject: { Data: message.subject, Charset: 'UTF-8' },
-              Body: { Text: { Data: message.text, Charset: 'UTF-8' } },
+              // With Html, SES sends multipart/alternative: the text part for clients that show no HTML.
+              Body: {
+                Text: { Data: message.text, Charset: 'UTF-8' },
+                ...(message.html !== undefined ? { Html: { Data: message.html, Charset: 'UTF-8' } } : {}),
+              },
             },
           },
           ...(options.configurationSetName ? { ConfigurationSetName: options.configurationSetName } : {}),

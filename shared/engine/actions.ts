@@ -273,6 +273,7 @@ export function createActions(deps: ActionDeps) {
           to,
           subject,
           text,
+          ...(typeof action.html === 'string' ? { html: await ctx.render(action.html) } : {}),
           tags: { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex) },
         });
       } catch (error) {

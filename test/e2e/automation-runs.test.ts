@@ -1,7 +1,7 @@
 // Compiled automations run by the local runner against DynamoDB Local with the real
 // run-action: each action through a manual run, skips, failures and redrives, stopping,
 // dry runs, the loop guard, and a wait that outlives a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +66,89 @@ describe('each action, by a manual run', () => {
 
     expect(run.status).toBe('SUCCEEDED');
     expect(outbox.body.items[0]).toMatchObject({ to: 'mia@example.com', subject: 'Hello Mia', text: 'About Deal' });
+  });
+});
+
+describe('a mail with HTML', () => {
+  /** The .eml the outbox wrote for `to`: its head and, for multipart, each part's head and decoded content. */
+  const emlTo = (to: string) => {
+    const folder = join(home, 'outbox');
+    const raw = readdirSync(folder)
+      .map((name) => readFileSync(join(folder, name), 'utf8'))
+      .find((text) => text.includes(`\r\nTo: ${to}\r\n`));
+    if (!raw) throw new Error(`no mail to ${to} in the outbox`);
+    const [head = '', body = ''] = raw.split(/\r\n\r\n(.*)/s);
+    const boundary = /^Content-Type: multipart\/alternative; boundary="([^"]+)"$/m.exec(head)?.[1] ?? '';
+    const sections = body.split(`--${boundary}`);
+    const parts = sections.slice(1, -1).map((section) => {
+      const [partHead = '', content = ''] = section.replace(/^\r\n/, '').split('\r\n\r\n');
+      return { head: partHead, decoded: Buffer.from(content.replace(/\s+/g, ''), 'base64').toString('utf8') };
+    });
+    return { head, boundary, parts, epilogue: sections.at(-1) };
+  };
+
+  it('goes as multipart/alternative: the body as its text part, the HTML with escaped values as its HTML part', async () => {
+    // Prepare
+    const automationId = await anAutomation({
+      name: 'manual html mail',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'sendEmail', to: 'contact', subject: 'Hello {{ contact.name }}', body: 'Dear {{ contact.name }}, about {{ deal.title }}', html: '<p>Dear <b>{{ contact.name }}</b>, about {{ deal.title }}</p>' }],
+    });
+    const contact = (await http('POST', '/contacts', { name: '<script>alert("x")</script> Jürgen', emails: ['juergen@example.com'] })).body;
+    const deal = await aDeal({ contactId: contact.id, title: 'Roof & Solar' });
+
+    // Act
+    const run = await manualRun(automationId, 'deal', deal.id);
+
+    // Assess
+    expect(run.status).toBe('SUCCEEDED');
+    const eml = emlTo('juergen@example.com');
+    expect(eml.head).toMatch(/^MIME-Version: 1\.0$/m);
+    expect(eml.boundary).not.toBe('');
+    expect(eml.epilogue).toBe('--\r\n');
+    expect(eml.parts.map((part) => part.head)).toEqual([
+      'Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64',
+      'Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64',
+    ]);
+    expect(eml.parts[0]?.decoded).toBe('Dear <script>alert("x")</script> Jürgen, about Roof & Solar');
+    expect(eml.parts[1]?.decoded).toBe('<p>Dear <b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Jürgen</b>, about Roof &amp; Solar</p>');
+  });
+
+  it('is listed by the local outbox with its HTML part', async () => {
+    // Prepare
+    const automationId = await anAutomation({
+      name: 'manual html mail listed',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'sendEmail', to: 'address', address: 'listed@example.com', subject: 'Grüße', body: 'Text part', html: '<p>{{ deal.title }}</p>' }],
+    });
+    const deal = await aDeal({ title: 'A <b>bold</b> deal' });
+
+    // Act
+    await manualRun(automationId, 'deal', deal.id);
+    const outbox = await http('GET', '/local/outbox?limit=200');
+
+    // Assess
+    expect(outbox.body.items.find((item: { to: string }) => item.to === 'listed@example.com')).toMatchObject({
+      subject: 'Grüße',
+      text: 'Text part',
+      html: '<p>A &lt;b&gt;bold&lt;/b&gt; deal</p>',
+    });
+  });
+
+  it('shows its rendered, escaped HTML in a dry run', async () => {
+    // Prepare
+    const automationId = await anAutomation({
+      name: 'dry html mail',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [{ type: 'sendEmail', to: 'address', address: 'dry@example.com', subject: 's', body: '{{ deal.title }}', html: '<i>{{ deal.title }}</i>' }],
+    });
+    const deal = await aDeal({ title: '<img src=x onerror=alert(1)>' });
+
+    // Act
+    const dryRun = await http('POST', `/automations/${automationId}/test`, { entityType: 'deal', entityId: deal.id });
+
+    // Assess
+    expect(dryRun.body.actions[0].action).toMatchObject({ body: '<img src=x onerror=alert(1)>', html: '<i>&lt;img src=x onerror=alert(1)&gt;</i>' });
   });
 });
 

@@ -95,6 +95,42 @@ describe('"now" in date filters', () => {
   });
 });
 
+describe('an HTML template', () => {
+  const htmlContext = { ...context, contact: { name: '<script>alert(1)</script> & "Co"' } };
+
+  it('escapes every value it writes, and keeps its own markup', () => {
+    // Act
+    const html = renderTemplate('<p>Dear <b>{{ contact.name }}</b></p>', htmlContext, { timeZone: 'UTC', html: true });
+
+    // Assess
+    expect(html).toBe('<p>Dear <b>&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;</b></p>');
+  });
+
+  it('escapes a value written by echo and cycle too', () => {
+    // Act
+    const html = renderTemplate('{% echo contact.name %}|{% cycle contact.name %}', htmlContext, { timeZone: 'UTC', html: true });
+
+    // Assess
+    expect(html).not.toContain('<script>');
+  });
+
+  it('has no way out of escaping: | raw is refused when the template is checked', () => {
+    // Act
+    const problem = templateProblem('{{ contact.name | raw }}', { html: true });
+
+    // Assess
+    expect(problem).toContain('"| raw" is not available');
+  });
+
+  it('leaves a text template as it is: raw and unescaped', () => {
+    // Act
+    const text = renderTemplate('{{ contact.name | raw }}', htmlContext, { timeZone: 'UTC' });
+
+    // Assess
+    expect(text).toBe('<script>alert(1)</script> & "Co"');
+  });
+});
+
 describe('renderAction', () => {
   it('fills every template of an action and keeps the rest', async () => {
     // Prepare
@@ -105,6 +141,18 @@ describe('renderAction', () => {
 
     // Assess
     expect(rendered).toEqual({ type: 'sendEmail', to: 'contact', subject: 'About Boiler', body: 'Dear Ada Lovelace' });
+  });
+
+  it("escapes the values in a mail's html and not in its body", async () => {
+    // Prepare
+    const action: Action = { type: 'sendEmail', to: 'contact', subject: '{{ deal.title }}', body: 'Dear {{ contact.name }}', html: '<p>Dear {{ contact.name }}</p>' };
+    const withMarkup = { ...context, contact: { name: 'Ada <b>' } };
+
+    // Act
+    const rendered = await renderAction(action, withMarkup, { timeZone: 'UTC' });
+
+    // Assess
+    expect(rendered).toEqual({ type: 'sendEmail', to: 'contact', subject: 'Boiler', body: 'Dear Ada <b>', html: '<p>Dear Ada &lt;b&gt;</p>' });
   });
 
   it('fills the values of updateFields', async () => {

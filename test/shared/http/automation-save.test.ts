@@ -225,6 +225,47 @@ describe('template variables', () => {
   });
 });
 
+describe("a mail's HTML", () => {
+  const mail = (html: string) => ({ type: 'sendEmail', to: 'responsible', subject: 'Won', body: 'Won: {{ deal.title }}', html });
+
+  it('accepts an HTML template beside the body', async () => {
+    const reply = await save({ actions: [mail('<p>Won: <b>{{ deal.title }}</b></p>')] });
+
+    expect(reply.status).toBe(201);
+    expect(reply.body.actions[0].html).toBe('<p>Won: <b>{{ deal.title }}</b></p>');
+  });
+
+  it('refuses HTML that is not a valid Liquid template, at its path', async () => {
+    const reply = await save({ actions: [mail('<p>{{ deal.title </p>')] });
+
+    expect(reply.status).toBe(400);
+    expect(errorPaths(reply)).toEqual(['actions.0.html']);
+    expect(messageAt(reply, 'actions.0.html')).toContain('not a valid Liquid template');
+  });
+
+  it('refuses | raw in HTML: every value is escaped', async () => {
+    const reply = await save({ actions: [mail('<p>{{ deal.title | raw }}</p>')] });
+
+    expect(reply.status).toBe(400);
+    expect(errorPaths(reply)).toEqual(['actions.0.html']);
+    expect(messageAt(reply, 'actions.0.html')).toContain('"| raw" is not available');
+  });
+
+  it('refuses a variable the runs do not have in HTML, as in the body', async () => {
+    const reply = await save({ actions: [mail('<p>{{ document.title }}</p>')] });
+
+    expect(reply.status).toBe(400);
+    expect(errorPaths(reply)).toEqual(['actions.0.html']);
+  });
+
+  it('refuses HTML longer than 20,000 characters', async () => {
+    const reply = await save({ actions: [mail(`<p>${'x'.repeat(20_000)}</p>`)] });
+
+    expect(reply.status).toBe(400);
+    expect(errorPaths(reply)).toEqual(['actions.0.html']);
+  });
+});
+
 describe('a manual run', () => {
   it('of a deal automation on a contact answers 400 naming entityType', async () => {
     const saved = await must(t, 'POST', '/automations', automation({ trigger: { type: 'manual', entity: 'deal' } }));

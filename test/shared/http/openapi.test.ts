@@ -169,6 +169,28 @@ describe('request schemas', () => {
     expect(schema.properties.party.enum).toEqual(['sender', 'recipient']);
   });
 
+  it("POST /automations documents a mail's optional html beside its body", () => {
+    // The sendEmail branch of the action union, wherever the generator put it.
+    const found: any[] = [];
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') {
+        const schema = node as any;
+        if (schema.properties?.type?.const === 'sendEmail' || schema.properties?.type?.enum?.[0] === 'sendEmail') found.push(schema);
+        Object.values(schema).forEach(walk);
+      }
+    };
+    walk(requestSchema(document, 'POST', '/automations'));
+    walk(document.components);
+
+    expect(found.length).toBeGreaterThan(0);
+    for (const mail of found) {
+      expect(mail.properties.html).toMatchObject({ type: 'string', maxLength: 20_000 });
+      expect(mail.required).toContain('body');
+      expect(mail.required).not.toContain('html');
+    }
+  });
+
   it('refuse unknown fields, as the API does', () => {
     expect(requestSchema(document, 'POST', '/contacts')?.additionalProperties).toBe(false);
   });

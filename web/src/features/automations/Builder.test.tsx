@@ -108,6 +108,48 @@ describe('AutomationBuilder', () => {
     expect((await screen.findByLabelText('Preview of Lead title')).textContent).toBe('Preview: Renewal: Solar roof');
   });
 
+  describe("a mail's HTML", () => {
+    const mailing = toForm({
+      name: 'Welcome',
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' },
+      actions: [{ type: 'sendEmail', to: 'responsible', subject: 'Won', body: 'Won: {{ deal.title }}' }],
+    });
+
+    it('sends the HTML typed into its field with the action', async () => {
+      // Prepare
+      const api = scriptedApi({ ...workspace, 'POST /automations': { status: 201, body: { ...meta('a4'), provisioning: 'pending', name: 'Welcome' } } });
+      renderScreen(<AutomationBuilder initial={mailing} onSaved={() => undefined} />, { api });
+      const user = userEvent.setup();
+
+      // Act
+      await user.type(await screen.findByRole('textbox', { name: 'HTML' }), '<p>Won</p>');
+      await user.click(screen.getByRole('button', { name: 'Create automation' }));
+
+      // Assess
+      await waitFor(() => expect(api.sent.some((request) => request.method === 'POST')).toBe(true));
+      expect((api.sent.find((request) => request.method === 'POST')?.body as { actions: unknown }).actions).toEqual([
+        { type: 'sendEmail', to: 'responsible', subject: 'Won', body: 'Won: {{ deal.title }}', html: '<p>Won</p>' },
+      ]);
+    });
+
+    it('previews the HTML in a sandboxed frame, with the values escaped', async () => {
+      // Prepare
+      const api = scriptedApi({ ...workspace, 'GET /deals': { body: { items: [{ ...meta('d1'), title: '<script>x</script>', pipelineId: 'sales', stageId: 'won' }] } } });
+      const withHtml = { ...mailing, actions: mailing.actions.map((action) => ({ ...action, html: '<p>{{ deal.title }}</p>' })) };
+      renderScreen(<AutomationBuilder initial={withHtml} onSaved={() => undefined} />, { api });
+      const user = userEvent.setup();
+
+      // Act
+      await user.click(await screen.findByRole('combobox', { name: 'Preview templates on' }));
+      await user.click(await screen.findByRole('option', { name: '<script>x</script>' }));
+
+      // Assess
+      const frame = await screen.findByTitle('Preview of HTML');
+      expect(frame.getAttribute('sandbox')).toBe('');
+      expect(frame.getAttribute('srcdoc')).toBe('<p>&lt;script&gt;x&lt;/script&gt;</p>');
+    });
+  });
+
   it('starts a blank automation with one action and sends no empty option', async () => {
     // Prepare
     const api = scriptedApi({ ...workspace, 'POST /automations': { status: 400, body: { error: { code: 'VALIDATION_FAILED', message: 'no', details: [] } } } });

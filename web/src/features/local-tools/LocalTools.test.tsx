@@ -1,5 +1,5 @@
-// Local tools' backlog tab: whether local mode keeps up with its writes, from GET /local/status.
-import { screen } from '@testing-library/react';
+// Local tools' backlog tab: whether local mode keeps up with its writes, from GET /local/status; the outbox tab.
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderScreen, scriptedApi } from '../../test/render';
 import { LocalToolsPage } from './components/LocalToolsPage';
@@ -32,5 +32,26 @@ describe('LocalToolsPage backlog', () => {
     expect(await screen.findByText('Writes are refused for now')).toBeTruthy();
     expect(screen.getByLabelText('Oldest unhandled change').textContent).toBe('12.5 s');
     expect(screen.getByLabelText('Writes refused').textContent).toBe('17');
+  });
+});
+
+describe('LocalToolsPage outbox', () => {
+  const mail = (to: string, html?: string) => ({ file: `${to}.eml`, to, subject: 'Won', date: 'Tue, 01 Dec 2026 10:00:00 GMT', text: 'Won: Roof', ...(html ? { html } : {}) });
+
+  it('marks a mail with an HTML part and shows that part in a sandboxed frame', async () => {
+    // Prepare
+    const api = scriptedApi({ 'GET /local/outbox': { body: { items: [mail('ada@example.com', '<p>Won: <b>Roof</b></p>'), mail('bob@example.com')] } } });
+
+    // Act
+    renderScreen(<LocalToolsPage />, { api, path: '/local/outbox', route: '/local/:tool' });
+
+    // Assess
+    const withHtml = await screen.findByRole('article', { name: 'Mail to ada@example.com' });
+    expect(within(withHtml).getByText('HTML')).toBeTruthy();
+    const frame = within(withHtml).getByTitle('HTML part of the mail to ada@example.com');
+    expect(frame.getAttribute('sandbox')).toBe('');
+    expect(frame.getAttribute('srcdoc')).toBe('<p>Won: <b>Roof</b></p>');
+    const textOnly = screen.getByRole('article', { name: 'Mail to bob@example.com' });
+    expect(within(textOnly).queryByText('HTML')).toBeNull();
   });
 });

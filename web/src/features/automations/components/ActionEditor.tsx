@@ -149,6 +149,15 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
             {value.emailTo === 'address' ? <TemplateInput label="Address" value={value.address} onChange={(address) => set({ address })} error={err('address')} /> : null}
             <TemplateInput label="Subject" required value={value.subject} onChange={(subjectText) => set({ subject: subjectText })} error={err('subject')} />
             <TemplateInput label="Body" required multiline value={value.body} onChange={(body) => set({ body })} error={err('body')} />
+            <TemplateInput
+              label="HTML"
+              description="Optional: the mail then has this HTML version, and the body is its text version. Values are HTML-escaped."
+              multiline
+              html
+              value={value.html}
+              onChange={(html) => set({ html })}
+              error={err('html')}
+            />
           </>
         ) : null}
 

@@ -3,6 +3,7 @@
 import { Alert, Badge, Button, Code, Group, Select, Stack, Table, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { HtmlPreview } from '../../../components/HtmlPreview';
 import { describeError } from '../../../lib/api';
 import { type Page, collections, titleOf } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
@@ -71,7 +72,10 @@ export function DryRunPanel({ automation }: { automation: Automation }) {
                         {action.error}
                       </Text>
                     ) : (
-                      <Code block>{JSON.stringify(action.action, null, 2)}</Code>
+                      <Stack gap={4}>
+                        <Code block>{JSON.stringify(action.action, null, 2)}</Code>
+                        {typeof action.action?.html === 'string' ? <HtmlPreview title={`HTML of ${action.step}`} html={action.action.html} /> : null}
+                      </Stack>
                     )}
                   </Table.Td>
                 </Table.Tr>

@@ -1,8 +1,9 @@
 // A Liquid template field: the variables this trigger provides one click away, and the text rendered
-// on the record chosen for preview, with the same renderer runs use.
+// on the record chosen for preview, with the same renderer runs use (an HTML template: in a sandboxed frame).
 import { Button, Menu, ScrollArea, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { createContext, useContext, useMemo } from 'react';
 import { renderTemplate } from '#shared/automation/templates.ts';
+import { HtmlPreview } from '../../../components/HtmlPreview';
 import type { TemplateVariable } from '../model/variables';
 
 export interface Preview {
@@ -14,10 +15,10 @@ export interface Preview {
 
 export const PreviewContext = createContext<Preview>({ context: undefined, timeZone: 'UTC', variables: [] });
 
-export function renderPreview(source: string, preview: Preview): { text?: string; error?: string } {
+export function renderPreview(source: string, preview: Preview, options: { html?: boolean } = {}): { text?: string; error?: string } {
   if (!preview.context || source.trim() === '') return {};
   try {
-    return { text: renderTemplate(source, preview.context, { timeZone: preview.timeZone }) };
+    return { text: renderTemplate(source, preview.context, { timeZone: preview.timeZone, html: options.html === true }) };
   } catch (error) {
     return { error: error instanceof Error ? error.message : String(error) };
   }
@@ -31,6 +32,7 @@ export function TemplateInput({
   multiline,
   required,
   description,
+  html,
 }: {
   label: string;
   value: string;
@@ -39,9 +41,11 @@ export function TemplateInput({
   multiline?: boolean;
   required?: boolean;
   description?: string;
+  /** An HTML template: values are escaped as runs escape them, and the preview shows the page, sandboxed. */
+  html?: boolean;
 }) {
   const preview = useContext(PreviewContext);
-  const rendered = useMemo(() => renderPreview(value, preview), [value, preview]);
+  const rendered = useMemo(() => renderPreview(value, preview, { html: html === true }), [value, preview, html]);
   const groups = [...new Set(preview.variables.map((variable) => variable.group))];
   const insert = (name: string) => onChange(`${value}{{ ${name} }}`);
   const variablesMenu = (
@@ -83,7 +87,8 @@ export function TemplateInput({
   return (
     <Stack gap={2}>
       {multiline ? <Textarea {...common} autosize minRows={3} /> : <TextInput {...common} />}
-      {rendered.text !== undefined ? (
+      {rendered.text !== undefined && html ? <HtmlPreview title={`Preview of ${label}`} html={rendered.text} /> : null}
+      {rendered.text !== undefined && !html ? (
         <Text size="xs" c="dimmed" aria-label={`Preview of ${label}`}>
           Preview: {rendered.text === '' ? <em>(empty)</em> : rendered.text}
         </Text>

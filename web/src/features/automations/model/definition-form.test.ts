@@ -68,6 +68,7 @@ const actions: Record<Action['type'], Action[]> = {
   sendEmail: [
     { type: 'sendEmail', to: 'contact', subject: 'Thanks', body: 'Dear {{ contact.name }}' },
     { type: 'sendEmail', to: 'address', address: 'ops@example.com', subject: 'Won', body: '{{ deal.title }}' },
+    { type: 'sendEmail', to: 'contact', subject: 'Thanks', body: 'Dear {{ contact.name }}', html: '<p>Dear <b>{{ contact.name }}</b></p>' },
   ],
   notify: [
     { type: 'notify', to: 'responsible', message: 'Look at {{ deal.title }}' },

@@ -95,6 +95,8 @@ export interface ActionForm {
   emailTo: 'contact' | 'responsible' | 'address';
   address: string;
   body: string;
+  /** sendEmail: the HTML version of the body ('' sends text only). */
+  html: string;
   notifyTo: 'responsible' | 'userId';
   userId: string;
   message: string;
@@ -146,6 +148,7 @@ export function blankAction(type: StepType = 'createLead'): ActionForm {
     emailTo: 'contact',
     address: '',
     body: '',
+    html: '',
     notifyTo: 'responsible',
     userId: '',
     message: '',
@@ -258,7 +261,7 @@ function actionToForm(step: Step): ActionForm {
     case 'addToExceptions':
       return { ...form, deleteEntity: action.deleteEntity ?? false };
     case 'sendEmail':
-      return { ...form, emailTo: action.to, address: action.address ?? '', subject: action.subject, body: action.body };
+      return { ...form, emailTo: action.to, address: action.address ?? '', subject: action.subject, body: action.body, html: action.html ?? '' };
     case 'notify':
       return { ...form, notifyTo: action.to, userId: action.userId ?? '', message: action.message };
     case 'updateFields':
@@ -421,6 +424,7 @@ function actionFromForm(form: ActionForm): Step {
         ...(form.emailTo === 'address' ? { address: form.address.trim() } : {}),
         subject: form.subject,
         body: form.body,
+        ...(given(form.html) ? { html: form.html } : {}),
       };
     case 'notify':
       return { type: 'notify', to: form.notifyTo, ...(form.notifyTo === 'userId' ? { userId: form.userId.trim() } : {}), message: form.message };

@@ -15,6 +15,8 @@ export interface OutboxMail {
   subject?: string;
   date?: string;
   text: string;
+  /** The HTML part, when the mail has one (multipart/alternative). */
+  html?: string;
 }
 
 export interface BusEvent {

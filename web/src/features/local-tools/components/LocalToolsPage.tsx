@@ -4,6 +4,7 @@ import { Alert, Anchor, Badge, Button, Code, Group, Paper, Stack, Table, Tabs, T
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { describeDuration } from '#shared/automation/durations.ts';
+import { HtmlPreview } from '../../../components/HtmlPreview';
 import { EmptyState, QueryState } from '../../../components/States';
 import { describeError } from '../../../lib/api';
 import { useAutomations } from '../../../lib/automations';
@@ -233,13 +234,17 @@ function OutboxTool() {
         <Stack>
           {data.items.map((mail) => (
             <Paper key={mail.file} withBorder p="sm" component="article" aria-label={`Mail to ${mail.to ?? ''}`}>
-              <Text fw={600}>{mail.subject}</Text>
+              <Group gap="xs">
+                <Text fw={600}>{mail.subject}</Text>
+                {mail.html !== undefined ? <Badge variant="light">HTML</Badge> : null}
+              </Group>
               <Text size="sm" c="dimmed">
                 To {mail.to} · {mail.date}
               </Text>
               <Code block mt="xs">
                 {mail.text}
               </Code>
+              {mail.html !== undefined ? <HtmlPreview title={`HTML part of the mail to ${mail.to ?? ''}`} html={mail.html} /> : null}
             </Paper>
           ))}
         </Stack>
