@@ -217,8 +217,11 @@ export function createActions(deps: ActionDeps) {
     },
 
     async addToExceptions(action, ctx, entity, caller) {
-      // The contact as the run saw it, even if someone deleted it meanwhile: its details still go on the list.
-      const contactId = ctx.entityType === 'contact' ? undefined : str(entity.contactId);
+      // The contact as the run saw it, even if someone deleted it meanwhile: its details still go on the list. A
+      // deleted contact is also unlinked from its deals soon after (shared/crm/unlink-deleted.ts), so when the record
+      // no longer names one, the contact it named when the run was triggered (the event's image) is the one.
+      const seenAtTrigger = (ctx.event?.after as Record<string, unknown> | undefined)?.contactId;
+      const contactId = ctx.entityType === 'contact' ? undefined : (str(entity.contactId) ?? str(seenAtTrigger));
       const contact = ctx.entityType === 'contact' ? entity : contactId ? await store.records.lastKnown('contact', contactId) : undefined;
       const sources = [entity, ...(contact && contact !== entity ? [contact] : [])];
       const values = new Set<string>();

@@ -93,7 +93,9 @@ describe('step outcomes', () => {
     const lead = await http('GET', created[0].href);
 
     expect(run.status).toBe('SUCCEEDED');
-    expect(created).toEqual([{ type: 'lead', id: lead.body.id, version: 1, change: 'created', href: `/leads/${lead.body.id}` }]);
+    expect(created).toEqual([
+      { type: 'lead', id: lead.body.id, version: 1, change: 'created', href: `/leads/${lead.body.id}`, values: { title: 'Again: Same', responsibleId: lead.body.responsibleId } },
+    ]);
     expect(lead.body).toMatchObject({ title: 'Again: Same', createdBy: 'butler' });
     expect(stepNamed(run, '2 · Update fields').outcome).toMatchObject({ result: 'noop', reason: 'every field already had its value' });
     expect(run.summary).toBe('1 · Create lead: created lead "Again: Same"; 2 · Update fields: title already set');
