@@ -265,8 +265,9 @@ export function createActions(deps: ActionDeps) {
       if (!to) throw new StepFailed(noRecipient(action, ctx.entityType, entity, contact));
       const subject = await ctx.render(String(action.subject));
       const text = await ctx.render(String(action.body));
-      // The run log keeps the text body as rendered (its start), as for every attempt of the step.
-      const body = keptBody(text);
+      const html = typeof action.html === 'string' ? await ctx.render(action.html) : undefined;
+      // The run log keeps the text body and the HTML part as rendered (their start), as for every attempt of the step.
+      const body = keptBody(text, html);
       if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) {
         return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject, status: 'sent', ...body }] };
       }
@@ -276,7 +277,7 @@ export function createActions(deps: ActionDeps) {
           to,
           subject,
           text,
-          ...(typeof action.html === 'string' ? { html: await ctx.render(action.html) } : {}),
+          ...(html === undefined ? {} : { html }),
           tags: { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex) },
         });
       } catch (error) {

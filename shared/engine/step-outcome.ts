@@ -71,6 +71,10 @@ export interface MailRef {
   body?: string;
   /** The body was longer than the run log keeps. */
   truncated?: true;
+  /** The HTML part as rendered, values escaped (its start, keptText), when the mail had one. */
+  html?: string;
+  /** The HTML part was longer than the run log keeps. */
+  htmlTruncated?: true;
 }
 
 /**
@@ -126,10 +130,15 @@ export function keptValues(values: Record<string, unknown>): { values: Record<st
   return { values: kept, ...(truncated ? { truncated: true as const } : {}) };
 }
 
-/** A mail's text body as the outcome keeps it (`body`, `truncated`). */
-export function keptBody(text: string): Pick<MailRef, 'body' | 'truncated'> {
+/** A mail's text body, and its HTML part if it has one, as the outcome keeps them (`body`, `html`, their cuts). */
+export function keptBody(text: string, html?: string): Pick<MailRef, 'body' | 'truncated' | 'html' | 'htmlTruncated'> {
   const { text: body, truncated } = keptText(text);
-  return { body, ...(truncated ? { truncated } : {}) };
+  const keptHtml = html === undefined ? undefined : keptText(html);
+  return {
+    body,
+    ...(truncated ? { truncated } : {}),
+    ...(keptHtml ? { html: keptHtml.text, ...(keptHtml.truncated ? { htmlTruncated: true as const } : {}) } : {}),
+  };
 }
 
 /**

@@ -112,6 +112,9 @@ describe('a mail with HTML', () => {
     ]);
     expect(eml.parts[0]?.decoded).toBe('Dear <script>alert("x")</script> Jürgen, about Roof & Solar');
     expect(eml.parts[1]?.decoded).toBe('<p>Dear <b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Jürgen</b>, about Roof &amp; Solar</p>');
+    // The run log keeps both parts as they were sent.
+    const sent = run.steps.find((step: { name: string }) => step.name === '1 · Send e-mail').outcome.mails[0];
+    expect(sent).toMatchObject({ body: eml.parts[0]?.decoded, html: eml.parts[1]?.decoded, status: 'sent' });
   });
 
   it('is listed by the local outbox with its HTML part', async () => {

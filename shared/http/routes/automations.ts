@@ -99,6 +99,8 @@ const Outcome = z.lazy(() =>
           messageId: z.string().optional(),
           body: keptText('The text body as rendered').optional(),
           truncated,
+          html: keptText('The HTML part as rendered, values escaped, when the mail had one').optional(),
+          htmlTruncated: z.literal(true).optional().describe('The HTML part was longer and is cut'),
         }),
       )
       .optional(),

@@ -224,6 +224,21 @@ describe('what a step sent', () => {
     expect(screen.getByRole('button', { name: 'What it sent (1 · Send e-mail)' }).getAttribute('aria-expanded')).toBe('true');
   });
 
+  it('shows a mail’s HTML part in a sandboxed frame, as the recipient’s client would', async () => {
+    // Prepare
+    const html = '<p>Dear <b>Mia &lt;3</b></p>';
+    const withHtml = { ...sent, steps: sent.steps.map((step) => (step.name === '1 · Send e-mail' ? { ...step, outcome: { ...step.outcome, mails: [{ ...step.outcome!.mails![0]!, html }] } } : step)) };
+    showRun({ 'GET /automations/a1/runs/r1': { body: withHtml } });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'What it sent (1 · Send e-mail)' }));
+
+    // Assess
+    const frame = within(screen.getByRole('region', { name: 'What it sent (1 · Send e-mail)' })).getByTitle('HTML part of the e-mail to mia@example.com');
+    expect([frame.tagName, frame.getAttribute('sandbox'), frame.getAttribute('srcdoc')]).toEqual(['IFRAME', '', html]);
+  });
+
   it('shows a webhook request and the values an update set, opened from the keyboard', async () => {
     // Prepare
     showRun({ 'GET /automations/a1/runs/r1': { body: sent } });

@@ -59,7 +59,7 @@ export interface StepOutcome {
   dueAt?: string;
   records?: RecordRef[];
   /** Each mail with its text body as rendered (its start; `truncated` when cut). */
-  mails?: Array<{ to: string; subject?: string; status: 'sent' | 'suppressed' | string; reason?: string; body?: string; truncated?: boolean }>;
+  mails?: Array<{ to: string; subject?: string; status: 'sent' | 'suppressed' | string; reason?: string; body?: string; truncated?: boolean; html?: string; htmlTruncated?: boolean }>;
   notifications?: Array<{ userId?: string; message?: string; truncated?: boolean }>;
   webhook?: { status: number; response?: string; request?: WebhookRequest };
   excepted?: string[];

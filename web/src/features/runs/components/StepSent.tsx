@@ -4,6 +4,7 @@
 import { Button, Code, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useId, useState } from 'react';
 import type { RecordRef, StepOutcome, WebhookRequest } from '../api/runs';
+import { HtmlPreview } from '../../../components/HtmlPreview';
 
 /** The outcome keeps the first 4,000 characters of a text (README, "What a run log says"). */
 function Cut({ truncated }: { truncated?: boolean | undefined }) {
@@ -116,6 +117,15 @@ export function StepSent({ stepName, outcome }: { stepName: string; outcome: Ste
                     {mail.body}
                   </Code>
                   <Cut truncated={mail.truncated} />
+                  {mail.html !== undefined ? (
+                    <>
+                      <Text size="xs" c="dimmed">
+                        Its HTML part, as the recipient&apos;s mail client shows it:
+                      </Text>
+                      <HtmlPreview title={`HTML part of the e-mail to ${mail.to}`} html={mail.html} />
+                      <Cut truncated={mail.htmlTruncated} />
+                    </>
+                  ) : null}
                 </Stack>
               ))}
             {(outcome.notifications ?? [])
