@@ -5,15 +5,13 @@ import { EventBridgeClient, InternalException, PutRuleCommand, PutTargetsCommand
 import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
 import { createReconcileResource, isCustomResourceRequest } from '#shared/aws/reconcile-resource.ts';
 import type { CustomResourceRequest, CustomResourceResponse } from '#shared/aws/teardown.ts';
-import { sfnWorkflows } from '#shared/aws/workflows.ts';
-import { createProvisioner } from '#shared/engine/provision.ts';
 import { ulidIds } from '#shared/ids.ts';
 import type { Logger } from '#shared/ports.ts';
 import { type Store, createStore } from '#shared/store/index.ts';
 import { aDefinitionInput } from '#test/shared/automation/factories.ts';
+import { AUTOMATION_PREFIX, awsProvisioner } from '#test/support/aws-provisioner.ts';
 import { asUser } from '#test/support/factories.ts';
 import { createTestTable, manualClock } from '#test/support/table.ts';
 
@@ -30,25 +28,10 @@ const logger: Logger = {
 let store: Store;
 let table: Awaited<ReturnType<typeof createTestTable>>;
 
-const aws = { partition: 'aws', region: 'eu-west-1', accountId: '111122223333' };
-const prefix = 'stagecraft-prod-auto-';
+const prefix = AUTOMATION_PREFIX;
 
 function resource(now = () => clock.now().getTime()) {
-  const provisioner = createProvisioner({
-    store,
-    infra: awsAutomationInfra(new SFNClient({ region: 'eu-west-1' }), new EventBridgeClient({ region: 'eu-west-1' }), {
-      ...aws,
-      namePrefix: prefix,
-      eventBusName: 'stagecraft-prod',
-      executionRoleArn: 'arn:aws:iam::111122223333:role/run',
-      eventsRoleArn: 'arn:aws:iam::111122223333:role/start',
-      deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:111122223333:rules-dlq',
-    }),
-    workflows: sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { ...aws, stateMachinePrefix: prefix }),
-    clock,
-    logger,
-    bindings: { runActionFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:run-action', tableName: table.tableName },
-  });
+  const provisioner = awsProvisioner({ store, clock, logger, tableName: table.tableName });
   const answers: Array<{ url: string; response: CustomResourceResponse }> = [];
   const onRequest = createReconcileResource({
     reconcileEvery: provisioner.reconcileEvery,

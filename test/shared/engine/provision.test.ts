@@ -12,14 +12,12 @@ import { CreateStateMachineCommand, ListStateMachineVersionsCommand, SFNClient, 
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
-import { sfnWorkflows } from '#shared/aws/workflows.ts';
-import { createProvisioner } from '#shared/engine/provision.ts';
 import { ulidIds } from '#shared/ids.ts';
 import type { Logger } from '#shared/ports.ts';
 import { type Store, createStore } from '#shared/store/index.ts';
 import { RUN_ITEM_KIND, automationRunsByStatusKey, automationRunsKey, runKey, runSortKey } from '#shared/store/runs.ts';
 import { aDefinitionInput } from '#test/shared/automation/factories.ts';
+import { awsProvisioner } from '#test/support/aws-provisioner.ts';
 import { asUser } from '#test/support/factories.ts';
 import { createTestTable, manualClock } from '#test/support/table.ts';
 
@@ -30,24 +28,8 @@ const clock = manualClock();
 let store: Store;
 let table: Awaited<ReturnType<typeof createTestTable>>;
 
-const aws = { partition: 'aws', region: 'eu-west-1', accountId: '111122223333' };
 const provisioner = (stopConcurrency?: number) =>
-  createProvisioner({
-    store,
-    infra: awsAutomationInfra(new SFNClient({ region: 'eu-west-1' }), new EventBridgeClient({ region: 'eu-west-1' }), {
-      ...aws,
-      namePrefix: 'stagecraft-prod-auto-',
-      eventBusName: 'stagecraft-prod',
-      executionRoleArn: 'arn:aws:iam::111122223333:role/run',
-      eventsRoleArn: 'arn:aws:iam::111122223333:role/start',
-      deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:111122223333:rules-dlq',
-    }),
-    workflows: sfnWorkflows(new SFNClient({ region: 'eu-west-1' }), { ...aws, stateMachinePrefix: 'stagecraft-prod-auto-' }),
-    clock,
-    logger: silent,
-    bindings: { runActionFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:run-action', tableName: table.tableName },
-    ...(stopConcurrency ? { stopConcurrency } : {}),
-  });
+  awsProvisioner({ store, clock, logger: silent, tableName: table.tableName, ...(stopConcurrency ? { stopConcurrency } : {}) });
 
 beforeAll(async () => {
   table = await createTestTable();
