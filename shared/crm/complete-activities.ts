@@ -1,6 +1,7 @@
 // The first system rule: when a deal leaves a stage, the Butler completes the deal's open
 // activities planned in that stage with autoComplete (docs/ARCHITECTURE.md §6, planActivity).
 import type { EventBridgeEvent } from 'aws-lambda';
+import { systemActor } from '#shared/domain/actors.ts';
 import type { Entity } from '#shared/domain/entities.ts';
 import { NotFound, VersionMismatch } from '#shared/errors.ts';
 import { type CrmEventDetail, detailTypes } from '#shared/events/catalogue.ts';
@@ -8,9 +9,8 @@ import { completeActivitiesRule } from '#shared/events/system-rules.ts';
 import type { Logger } from '#shared/ports.ts';
 import type { Store } from '#shared/store/index.ts';
 import type { WriteContext } from '#shared/store/records.ts';
-import { writeContextOf } from './context.ts';
 
-/** Names the rule on the bus and, as `via.automationId` and `cause.automationId`, its writes. */
+/** Names the rule on the bus and, as `via.system` and `cause.automationId`, its writes. */
 export const COMPLETE_ACTIVITIES_RULE = completeActivitiesRule.name;
 
 export type CrmEvent = EventBridgeEvent<string, CrmEventDetail>;
@@ -71,12 +71,11 @@ export function createCompleteActivities({ store, logger }: CompleteActivitiesDe
       logger.warn('Deal Stage Changed without the stage the deal left', { eventId: detail.eventId });
       return { completed: [] };
     }
-    const context = writeContextOf({
-      kind: 'automation',
-      automationId: COMPLETE_ACTIVITIES_RULE,
-      runId: detail.eventId,
+    // The Butler, for a system rule (not an automation a reader could open): `via: {system, eventId}`.
+    const context: WriteContext = {
+      actor: systemActor(COMPLETE_ACTIVITIES_RULE, detail.eventId),
       cause: { automationId: COMPLETE_ACTIVITIES_RULE, depth: detail.cause.depth + 1 },
-    });
+    };
     const completed: string[] = [];
     for (const activity of await dueActivities(detail.entityId, leftStage, detail.occurredAt)) {
       if (await complete(activity.id, context)) completed.push(activity.id);

@@ -125,7 +125,7 @@ describe('a deal leaving a stage', () => {
         .recent(1000)
         .find((item) => item.event['detail-type'] === 'Activity Updated' && item.event.detail.entityId === activityId);
       expect(completion?.event.detail).toMatchObject({
-        actor: { kind: 'butler', id: 'butler', via: { automationId: COMPLETE_ACTIVITIES_RULE, runId: stageChanged.detail.eventId } },
+        actor: { kind: 'butler', id: 'butler', via: { system: COMPLETE_ACTIVITIES_RULE, eventId: stageChanged.detail.eventId } },
         cause: { automationId: COMPLETE_ACTIVITIES_RULE, depth: 1 },
         changedFields: ['status'],
       });

@@ -34,7 +34,10 @@ function ForIntegration({ via }: { via: { integrationId: string; integrationName
 }
 
 /** What the system's own rules do, as a reader of a history understands it. */
-const systemWork: Record<string, string> = { 'system-unlink-deleted': 'unlinked a deleted record' };
+const systemWork: Record<string, string> = {
+  'system-unlink-deleted': 'unlinked a deleted record',
+  'system-complete-activities': 'completed it as the deal left its stage',
+};
 
 export function ActorName({ actor }: { actor: Actor }) {
   const users = useUsers();
