@@ -54,7 +54,8 @@ export function ActorName({ actor }: { actor: Actor }) {
     return <UserName userId={actor.id} />;
   }
   const butler = users.data?.find((user) => user.id === BUTLER_ID);
-  const via = actor.via;
+  // History written before the system rules had `via: {system}` names the rule as an automation: shown as the rule.
+  const via = actor.via && 'automationId' in actor.via && actor.via.automationId in systemWork ? { system: actor.via.automationId, eventId: actor.via.runId } : actor.via;
   const automationName = via && 'automationId' in via ? automations.data?.find((automation) => automation.id === via.automationId)?.name : undefined;
   return (
     <Group gap={6} wrap="nowrap" component="span">

@@ -194,6 +194,26 @@ describe('HistoryTimeline with the system tidying up', () => {
     expect(await screen.findByText('unlinked a deleted record')).toBeTruthy();
     expect(screen.queryByRole('link', { name: 'run' })).toBeNull();
   });
+
+  it('shows a write of the complete-activities rule as that rule, also in history written before the rule had its own via', async () => {
+    const api = scriptedApi({
+      ...common,
+      'GET /deals/d2/history': {
+        body: {
+          items: [
+            { at: '2026-11-03T10:00:00.000Z', actor: { kind: 'butler', id: 'butler', via: { system: 'system-complete-activities', eventId: 'e2' } }, action: 'updated', changes: { status: { from: 'open', to: 'completed' } } },
+            { at: '2026-11-02T10:00:00.000Z', actor: { kind: 'butler', id: 'butler', via: { automationId: 'system-complete-activities', runId: 'e1' } }, action: 'updated', changes: { status: { from: 'open', to: 'completed' } } },
+          ],
+        },
+      },
+    });
+
+    renderScreen(<HistoryTimeline collection="deals" id="d2" />, { api });
+
+    expect(await screen.findAllByText('completed it as the deal left its stage')).toHaveLength(2);
+    expect(screen.queryByRole('link', { name: 'an automation' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'run' })).toBeNull();
+  });
 });
 
 describe('RecordPage of a contact', () => {
