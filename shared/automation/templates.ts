@@ -1,6 +1,6 @@
 // Liquid templates in automation actions ("Renewal: {{ deal.title }}"): checked when an automation is
 // saved, rendered by run-action and by dry runs. The engine reads no files and stops runaway templates.
-import { Liquid } from 'liquidjs';
+import { Liquid, filters } from 'liquidjs';
 
 const LIMITS = {
   /** Characters a template may have; the schema's own limits are lower. */
@@ -24,6 +24,11 @@ export interface RenderOptions {
   html?: boolean;
 }
 
+/** Liquid's own escape_once (escapes what is not an entity yet), as the HTML engine's escape of every output. */
+function escapeOnce(this: unknown, value: unknown): string {
+  return (filters.escape_once as (this: unknown, value: unknown) => string).call(this, value);
+}
+
 function createEngine(timeZone: string, html: boolean): Liquid {
   const engine = new Liquid({
     // A missing value renders as empty: "{{ deal.amount }}" on a deal without an amount is not an error.
@@ -34,7 +39,9 @@ function createEngine(timeZone: string, html: boolean): Liquid {
     templates: {},
     timezoneOffset: timeZone,
     // Values come from records that web forms and integrations fill: a contact named "<script>" is text in a mail.
-    ...(html ? { outputEscape: 'escape' as const } : {}),
+    // Escaped once, however often a value passes an output: `{{ name | escape }}` (a common habit) and a value
+    // built with `{% capture %}` would otherwise reach the reader as "Tom &amp;amp; Jerry".
+    ...(html ? { outputEscape: escapeOnce } : {}),
     ...LIMITS,
   });
   // `| raw` would let a record's value through as markup; an HTML template has its markup in the template itself.

@@ -114,6 +114,18 @@ describe('an HTML template', () => {
     expect(html).not.toContain('<script>');
   });
 
+  it('escapes a value once, also when the admin escapes it too or builds it with capture', () => {
+    // Act
+    const html = renderTemplate('{{ contact.name | escape }}|{% capture greeting %}Dear {{ contact.name }}{% endcapture %}{{ greeting }}', htmlContext, {
+      timeZone: 'UTC',
+      html: true,
+    });
+
+    // Assess
+    const once = '&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;Co&#34;';
+    expect(html).toBe(`${once}|Dear ${once}`);
+  });
+
   it('has no way out of escaping: | raw is refused when the template is checked', () => {
     // Act
     const problem = templateProblem('{{ contact.name | raw }}', { html: true });
