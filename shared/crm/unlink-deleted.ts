@@ -93,9 +93,11 @@ export function createUnlinkDeleted({ store, logger }: UnlinkDeletedDeps) {
   }
 
   /** Deletes an activity while it is still open, or a document: what only made sense with its owner. */
-  function removeOwned(type: 'activity' | 'document', context: WriteContext) {
+  function removeOwned(type: 'activity' | 'document', owner: { type: EntityType; id: string }, context: WriteContext) {
     return (listed: Entity) =>
       withFresh(type, listed, async (current) => {
+        // Moved to another record since the index was read: it belongs there now.
+        if (current.entityType !== owner.type || current.entityId !== owner.id) return false;
         if (type === 'activity' && current.status !== 'open') return false;
         await records.remove(type, current.id, context, { expectedVersion: current.version });
         return true;
@@ -114,7 +116,10 @@ export function createUnlinkDeleted({ store, logger }: UnlinkDeletedDeps) {
       logger.warn('a Deleted event for a record that exists: nothing unlinked', { eventId: detail.eventId, entityType: type, entityId: detail.entityId });
       return { unlinked: [], deleted: [] };
     }
-    const cause: Cause = { automationId: UNLINK_DELETED_RULE, depth: detail.cause.depth + 1 };
+    // At the deletion's own depth: tidying cannot loop (it writes only links and owned records of a record that is
+    // gone), and one hop deeper would send every unlinked record of a deletion made at the loop limit to the loop
+    // guard, a stopped run and a notice each.
+    const cause: Cause = { automationId: UNLINK_DELETED_RULE, depth: detail.cause.depth };
     const context: WriteContext = { actor: systemActor(UNLINK_DELETED_RULE, detail.eventId), cause };
     const unlinked: string[] = [];
     for (const link of linksTo[type]) {
@@ -122,8 +127,8 @@ export function createUnlinkDeleted({ store, logger }: UnlinkDeletedDeps) {
     }
     const owner: ListFilter = { by: 'owner', ownerType: type, ownerId: detail.entityId };
     const deleted = [
-      ...(await eachPage('activity', { ...owner, status: 'open' }, removeOwned('activity', context))),
-      ...(await eachPage('document', owner, removeOwned('document', context))),
+      ...(await eachPage('activity', { ...owner, status: 'open' }, removeOwned('activity', { type, id: detail.entityId }, context))),
+      ...(await eachPage('document', owner, removeOwned('document', { type, id: detail.entityId }, context))),
     ];
     if (unlinked.length + deleted.length > 0) logger.info('records tidied after a deletion', { entityType: type, entityId: detail.entityId, unlinked, deleted });
     return { unlinked, deleted };

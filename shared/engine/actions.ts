@@ -12,6 +12,7 @@ import { type Actor, automationActor } from '#shared/domain/actors.ts';
 import { normaliseContactPoint } from '#shared/domain/contact-points.ts';
 import { type Entity, type EntityType, Pipeline, leadStages, stageOf } from '#shared/domain/entities.ts';
 import { Conflict, ContactExcepted, NotFound, ValidationFailed } from '#shared/errors.ts';
+import { unlinkDeletedRule } from '#shared/events/system-rules.ts';
 import { stepId } from '#shared/ids.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Clock } from '#shared/ports.ts';
@@ -159,6 +160,18 @@ const contactAddress = (contact: Entity | undefined, entity: Entity): string | u
 export function createActions(deps: ActionDeps) {
   const { store } = deps;
 
+  /**
+   * The contact the system unlinked from a record because that contact was deleted: the latest change of the
+   * record's `contactId`, when it was the unlink rule's. Undefined when the latest change was anyone else's (a
+   * person who unlinked or relinked on purpose) or the record never had one.
+   */
+  async function contactUnlinkedByDeletion(type: EntityType, id: string): Promise<string | undefined> {
+    const { items } = await store.records.history(type, id, { limit: 25 });
+    const latest = items.find((entry) => entry.changes.contactId !== undefined);
+    if (!latest?.actor.via || !('system' in latest.actor.via) || latest.actor.via.system !== unlinkDeletedRule.name) return undefined;
+    return str(latest.changes.contactId?.from);
+  }
+
   const executors: Record<string, (action: ActionConfig, ctx: StepContext, entity: Entity, caller: Caller) => Promise<StepOutcome>> = {
     assign: createAssign(deps),
     callWebhook: createCallWebhook({ store, send: deps.sendWebhook }),
@@ -218,10 +231,9 @@ export function createActions(deps: ActionDeps) {
 
     async addToExceptions(action, ctx, entity, caller) {
       // The contact as the run saw it, even if someone deleted it meanwhile: its details still go on the list. A
-      // deleted contact is also unlinked from its deals soon after (shared/crm/unlink-deleted.ts), so when the record
-      // no longer names one, the contact it named when the run was triggered (the event's image) is the one.
-      const seenAtTrigger = (ctx.event?.after as Record<string, unknown> | undefined)?.contactId;
-      const contactId = ctx.entityType === 'contact' ? undefined : (str(entity.contactId) ?? str(seenAtTrigger));
+      // deleted contact is also unlinked from its deals (shared/crm/unlink-deleted.ts), before or after the trigger:
+      // then the contact the system unlinked for that reason is the one (a person's own unlink is left alone).
+      const contactId = ctx.entityType === 'contact' ? undefined : (str(entity.contactId) ?? (await contactUnlinkedByDeletion(ctx.entityType, entity.id)));
       const contact = ctx.entityType === 'contact' ? entity : contactId ? await store.records.lastKnown('contact', contactId) : undefined;
       const sources = [entity, ...(contact && contact !== entity ? [contact] : [])];
       const values = new Set<string>();

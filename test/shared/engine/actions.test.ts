@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import { Liquid } from 'liquidjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox } from '#infra/local/outbox.ts';
+import { systemActor } from '#shared/domain/actors.ts';
 import type { Entity, EntityType } from '#shared/domain/entities.ts';
 import { type Actions, type StepContext, StepFailed, createActions } from '#shared/engine/actions.ts';
 import { stepScope } from '#shared/engine/step-outcome.ts';
+import { unlinkDeletedRule } from '#shared/events/system-rules.ts';
 import { stepId, ulidIds } from '#shared/ids.ts';
 import { createWebhookSender } from '#shared/webhooks/outbound.ts';
 import { createGuardedMailer } from '#shared/mail/guarded-mailer.ts';
@@ -146,6 +148,38 @@ describe('addToExceptions', () => {
     expect(again.added).toEqual([]);
     expect(again.records).toBeUndefined();
     expect(again.result).toBe('noop');
+  });
+
+  it('excepts the contact the system unlinked from the deal because a person deleted it', async () => {
+    // Prepare: a person deleted the contact, and the unlink rule removed it from the deal, before the step ran.
+    const { contact, deal } = await aContactAndDeal();
+    expect((await t.call('DELETE', `/contacts/${contact.id}`)).status).toBe(204);
+    const unlinked = await t.app.store.records.update(
+      'deal',
+      deal.id,
+      ({ contactId: _gone, ...rest }) => rest,
+      { actor: systemActor(unlinkDeletedRule.name, 'deleted-event'), cause: { automationId: unlinkDeletedRule.name, depth: 0 } },
+      { expectedVersion: deal.version },
+    );
+
+    // Act
+    const outcome = await actions.runStep({ type: 'addToExceptions' }, stepContext('deal', unlinked), unlinked);
+
+    // Assess
+    expect(outcome.added).toEqual(contact.emails);
+  });
+
+  it('leaves alone a contact a person unlinked on purpose and that still exists', async () => {
+    // Prepare
+    const { contact, deal } = await aContactAndDeal();
+    const unlinked = (await t.call('PATCH', `/deals/${deal.id}`, { contactId: null })).body as Entity;
+
+    // Act
+    const outcome = await actions.runStep({ type: 'addToExceptions', deleteEntity: true }, stepContext('deal', unlinked), unlinked);
+
+    // Assess
+    expect(outcome.excepted).toEqual([]);
+    expect(await t.app.store.records.get('contact', contact.id)).toMatchObject({ id: contact.id });
   });
 });
 
