@@ -18,7 +18,8 @@ import { ENV } from '#shared/aws/env.ts';
 const { core, powertools } = awsCore('provision');
 const { partition, region, accountId, namePrefix } = automationEnv();
 const provisioner = provisionerOf(core, {
-  infra: awsAutomationInfra(new SFNClient({}), new EventBridgeClient({}), {
+  // Adaptive retries: a deployment's pass recompiles many automations, and the control plane throttles.
+  infra: awsAutomationInfra(new SFNClient({ retryMode: 'adaptive', maxAttempts: 8 }), new EventBridgeClient({ retryMode: 'adaptive', maxAttempts: 8 }), {
     partition,
     region,
     accountId,

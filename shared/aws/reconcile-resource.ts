@@ -24,8 +24,11 @@ export interface ReconcileResourceDeps {
   now?: () => number;
 }
 
-/** Time kept to answer CloudFormation after the pass stopped at its deadline. */
-const ANSWER_MARGIN_MS = 20_000;
+/**
+ * Time kept to answer CloudFormation after the pass stopped at its deadline: the deadline is checked between
+ * automations, and one automation's calls (with the SDK's retries under throttling) may take a while.
+ */
+const ANSWER_MARGIN_MS = 60_000;
 
 export const isCustomResourceRequest = (event: unknown): event is CustomResourceRequest =>
   typeof event === 'object' && event !== null && 'RequestType' in event && 'ResponseURL' in event;

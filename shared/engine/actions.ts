@@ -30,6 +30,7 @@ import {
   StepFailed,
   type StepOutcome,
   keptBody,
+  keptSubject,
   keptText,
   recordRef,
   stepScope,
@@ -281,7 +282,7 @@ export function createActions(deps: ActionDeps) {
       // The run log keeps the text body and the HTML part as rendered (their start), as for every attempt of the step.
       const body = keptBody(text, html);
       if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) {
-        return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject, status: 'sent', ...body }] };
+        return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject: keptSubject(subject), status: 'sent', ...body }] };
       }
       let outcome: Awaited<ReturnType<SendMail>>;
       try {
@@ -298,9 +299,9 @@ export function createActions(deps: ActionDeps) {
       }
       if (!outcome.sent) {
         const reason = `${outcome.to} is on the exceptions list`;
-        return { result: 'suppressed', done: `did not mail ${outcome.to}: it is on the exceptions list`, reason, mails: [{ to: outcome.to, subject, status: 'suppressed', reason, ...body }] };
+        return { result: 'suppressed', done: `did not mail ${outcome.to}: it is on the exceptions list`, reason, mails: [{ to: outcome.to, subject: keptSubject(subject), status: 'suppressed', reason, ...body }] };
       }
-      return { result: 'changed', done: `mailed ${outcome.to}`, mails: [{ to: outcome.to, subject, status: 'sent', messageId: outcome.messageId, ...body }] };
+      return { result: 'changed', done: `mailed ${outcome.to}`, mails: [{ to: outcome.to, subject: keptSubject(subject), status: 'sent', messageId: outcome.messageId, ...body }] };
     },
 
     async notify(action, ctx, entity) {

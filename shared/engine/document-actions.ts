@@ -14,7 +14,7 @@ import type { SendSms } from '#shared/sms/guarded-sms.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, keptBody, recordRef, stepScope, valuesOf } from './step-outcome.ts';
+import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, keptBody, keptSubject, recordRef, stepScope, valuesOf } from './step-outcome.ts';
 
 export interface DocumentActionDeps {
   links: DocumentLinkService;
@@ -93,7 +93,7 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
       if (channel === 'sms' && !documents.sendSms) throw new StepFailed('No SMS channel is configured.');
       const subject = str(action.subject) ?? String(document.title);
       const sentBefore = { result: 'changed', done: `sent ${to} a link to document ${document.id} (by an earlier attempt)` } as const;
-      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) return channel === 'email' ? { ...sentBefore, mails: [{ to, subject, status: 'sent' }] } : sentBefore;
+      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) return channel === 'email' ? { ...sentBefore, mails: [{ to, subject: keptSubject(subject), status: 'sent' }] } : sentBefore;
       try {
         const { url, link } = await documents.links.issue(document.id, { channel, address: to });
         const intro = str(action.message) ?? `${String(document.title)} is ready for you.`;
@@ -103,7 +103,7 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
         const tags = { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex), document: document.id };
         const outcome = channel === 'sms' ? await documents.sendSms!({ to, text, tags }) : await deps.sendMail({ to, subject, text, tags });
         const mails = (status: 'sent' | 'suppressed', extra: { reason?: string; messageId?: string } = {}) =>
-          channel === 'email' ? { mails: [{ to: outcome.to, subject, status, ...extra, ...body }] } : {};
+          channel === 'email' ? { mails: [{ to: outcome.to, subject: keptSubject(subject), status, ...extra, ...body }] } : {};
         if (!outcome.sent) {
           const reason = `${outcome.to} is on the exceptions list`;
           return { result: 'suppressed', done: `did not send document ${document.id} to ${outcome.to}: it is on the exceptions list`, reason, ...mails('suppressed', { reason }) };

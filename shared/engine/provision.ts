@@ -82,13 +82,27 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
     return cancelled;
   }
 
+  /**
+   * Deploys what is stored; when the automation was saved while this deployed (a save's provision and a deploy's
+   * pass racing), it deploys again, so the last to finish leaves the latest version, never an older one.
+   */
   async function reconcile(automationId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const deployedVersion = await reconcileOnce(automationId);
+      if (deployedVersion === undefined || attempt >= 3) return;
+      const now = await store.records.get('automation', automationId);
+      if (!now || now.version === deployedVersion) return;
+    }
+  }
+
+  /** One pass: the automation's version deployed, or undefined when there was nothing (more) to deploy. */
+  async function reconcileOnce(automationId: string): Promise<number | undefined> {
     const record = await store.records.get('automation', automationId);
     if (!record) {
       await cancelWaitingRuns(automationId, 'the automation was deleted');
       await infra.remove(automationId);
       logger.info('automation removed', { automationId });
-      return;
+      return undefined;
     }
     let compiled: ReturnType<typeof compileAutomation>;
     try {
@@ -100,7 +114,7 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
       // A definition that does not compile will not compile on a retry either: say so and stop.
       await store.provisioning.record(automationId, { status: 'error', automationVersion: record.version, error: (error as Error).message });
       logger.error('automation does not compile', { automationId, error: (error as Error).message });
-      return;
+      return undefined;
     }
     const active = record.status === 'active';
     let deployed: Awaited<ReturnType<AutomationInfra['deploy']>>;
@@ -117,7 +131,7 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
       const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       await store.provisioning.record(automationId, { status: 'error', automationVersion: record.version, error: `deployment failed: ${cause}` });
       logger.error('automation deployment failed', { automationId, error: cause });
-      if (isPermanent(error)) return;
+      if (isPermanent(error)) return undefined;
       throw error;
     }
     if (!active && !record.finishPending) await cancelWaitingRuns(automationId);
@@ -128,6 +142,7 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
       stateMachineVersion: deployed.version,
     });
     logger.info('automation provisioned', { automationId, version: record.version, active });
+    return record.version;
   }
 
   /** Handles one change event; infrastructure errors throw, so the delivery is retried. */
@@ -156,7 +171,7 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
    * (epoch ms): a deployment's pass (shared/aws/reconcile-resource.ts). A failure is recorded on the automation by
    * reconcile (provisioning `error`, shown on its page) and named here; `unfinished` says the deadline came first.
    */
-  async function reconcileEvery({ deadlineAt = Number.POSITIVE_INFINITY, concurrency = 4 }: { deadlineAt?: number; concurrency?: number } = {}) {
+  async function reconcileEvery({ deadlineAt = Number.POSITIVE_INFINITY, concurrency = 2 }: { deadlineAt?: number; concurrency?: number } = {}) {
     const result = { reconciled: 0, failed: [] as Array<{ automationId: string; error: string }>, unfinished: false };
     let cursor: string | undefined;
     do {

@@ -130,6 +130,9 @@ export function keptValues(values: Record<string, unknown>): { values: Record<st
   return { values: kept, ...(truncated ? { truncated: true as const } : {}) };
 }
 
+/** A mail's subject as the outcome keeps it: rendered from record values, it can be long too (KEPT_VALUE). */
+export const keptSubject = (subject: string): string => keptText(subject, KEPT_VALUE).text;
+
 /** A mail's text body, and its HTML part if it has one, as the outcome keeps them (`body`, `html`, their cuts). */
 export function keptBody(text: string, html?: string): Pick<MailRef, 'body' | 'truncated' | 'html' | 'htmlTruncated'> {
   const { text: body, truncated } = keptText(text);

@@ -387,11 +387,22 @@ describe('the api function', () => {
 });
 
 describe('reconcile at deploy', () => {
-  it('is a custom resource of the provision function, keyed on a fingerprint of the code automations are compiled from', () => {
+  it('is a custom resource of the provision function, keyed on what a compiled automation is made of', () => {
     const resource = built.resourceOf(automations().reconcileResource);
 
     expect(resource.Type).toBe('Custom::StagecraftAutomationsReconcile');
-    expect(resource.Properties).toEqual({ ServiceToken: built.arnOf(automations().provision), NamePrefix: PREFIX, Code: compilerFingerprint() });
+    expect(resource.Properties).toEqual({
+      ServiceToken: built.arnOf(automations().provision),
+      ServiceTimeout: '600',
+      NamePrefix: PREFIX,
+      Code: compilerFingerprint(),
+      RunAction: built.arnOf(automations().runAction),
+      Table: built.ref(built.stack.data.table),
+      ExecutionRole: built.arnOf(automations().executionRole),
+      EventsRole: built.arnOf(automations().eventsRole),
+      RulesDeadLetters: built.arnOf(automations().rulesDeadLetters),
+      EventPatternMaxLength: '2048',
+    });
   });
 
   it('gives provision the time to compile many automations', () => {
@@ -400,6 +411,22 @@ describe('reconcile at deploy', () => {
 });
 
 describe('the compiler fingerprint', () => {
+  it('is the same for a checkout with CRLF line endings', () => {
+    // Prepare
+    const [lf, crlf] = ['\n', '\r\n'].map((ending) => {
+      const root = mkdtempSync(join(tmpdir(), 'fingerprint-'));
+      writeFileSync(join(root, 'compile.ts'), ['export const a = 1;', 'export const b = 2;', ''].join(ending));
+      return root;
+    });
+
+    // Act
+    const [fromLf, fromCrlf] = [lf!, crlf!].map((root) => compilerFingerprint(root));
+
+    // Assess
+    expect(fromCrlf).toBe(fromLf);
+    for (const root of [lf!, crlf!]) rmSync(root, { recursive: true, force: true });
+  });
+
   it('changes when a source file changes, and only then', () => {
     // Prepare
     const root = mkdtempSync(join(tmpdir(), 'fingerprint-'));

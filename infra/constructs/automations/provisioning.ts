@@ -42,7 +42,8 @@ export function compilerFingerprint(root = join(projectRoot, 'shared')): string 
     .filter((file) => file.endsWith('.ts'))
     .sort();
   const hash = createHash('sha256');
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
+  // Line endings as git stores them, so that a checkout with CRLF gives the same fingerprint.
+  for (const file of files) hash.update(file.split('\\').join('/')).update('\0').update(readFileSync(join(root, file), 'utf8').replaceAll('\r\n', '\n')).update('\0');
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -170,11 +171,24 @@ export class Provisioning {
       reason: prefixReason(namePrefix, 'EventBridge rules on the CRM bus it puts, targets, switches, tags and deletes'),
     });
     this.rule = props.events.addSystemRule(provisionRule, { handler: provision }).rule;
-    // Invoked by CloudFormation with the deploying principal's rights, so no resource policy is needed.
+    // Invoked by CloudFormation with the deploying principal's rights, so no resource policy is needed. Its
+    // properties are what a compiled automation is made of: the code, and what the compiler binds into it (the
+    // run-action function, the table, the roles and queue its rule and state machine use, the pattern quota);
+    // a change of any of them recompiles every automation. CloudFormation waits at most the service timeout.
     this.reconcile = new CustomResource(scope, 'ReconcileResource', {
       serviceToken: provision.functionArn,
       resourceType: 'Custom::StagecraftAutomationsReconcile',
-      properties: { NamePrefix: namePrefix, Code: compilerFingerprint() },
+      serviceTimeout: Duration.minutes(10),
+      properties: {
+        NamePrefix: namePrefix,
+        Code: compilerFingerprint(),
+        RunAction: props.runAction.functionArn,
+        Table: props.data.table.tableName,
+        ExecutionRole: props.executionRole.roleArn,
+        EventsRole: this.eventsRole.roleArn,
+        RulesDeadLetters: this.rulesDeadLetters.queueArn,
+        EventPatternMaxLength: String(props.eventPatternMaxLength ?? 2048),
+      },
     });
   }
 }

@@ -144,6 +144,28 @@ describe('a deployment AWS refuses', () => {
   });
 });
 
+describe('a save while the automation deploys', () => {
+  it('is deployed after, so the latest version is the one left deployed', async () => {
+    // Prepare: the automation is saved (version 2) while version 1's rule is being put.
+    const automation = await anAutomation({ name: 'first' });
+    let saved = false;
+    events.on(PutRuleCommand).callsFake(async () => {
+      if (!saved) {
+        saved = true;
+        await store.records.update('automation', automation.id, (current) => ({ ...current, name: 'second' }), asUser('admin'), { expectedVersion: automation.version });
+      }
+      return {};
+    });
+
+    // Act
+    await provisioner().reconcile(automation.id);
+
+    // Assess
+    expect(events.commandCalls(PutRuleCommand)).toHaveLength(2);
+    expect(await store.provisioning.get(automation.id)).toMatchObject({ status: 'ready', automationVersion: automation.version + 1 });
+  });
+});
+
 describe('stopping an automation with many waiting runs', () => {
   it('stops them several at a time and marks each cancelled', async () => {
     // Prepare
