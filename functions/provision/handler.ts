@@ -13,6 +13,7 @@ import { createReconcileResource, isCustomResourceRequest } from '#shared/aws/re
 import { respondWithFetch } from '#shared/aws/teardown.ts';
 import { awsCore } from '#shared/aws/core.ts';
 import { provisionerOf } from '#shared/runtime/provision.ts';
+import { upgradeIndexes } from '#shared/store/index-upgrade.ts';
 import { ENV } from '#shared/aws/env.ts';
 
 const { core, powertools } = awsCore('provision');
@@ -35,7 +36,12 @@ const provisioner = provisionerOf(core, {
   maxPatternLength: Number(requiredEnv(ENV.eventPatternMaxLength)),
 });
 
-const onDeploy = createReconcileResource({ reconcileEvery: provisioner.reconcileEvery, respond: respondWithFetch, logger: core.logger });
+const onDeploy = createReconcileResource({
+  upgradeIndexes: (options) => upgradeIndexes(core.store, options),
+  reconcileEvery: provisioner.reconcileEvery,
+  respond: respondWithFetch,
+  logger: core.logger,
+});
 
 export const handler = middy(async (event: unknown, context: Context) => {
   if (isCustomResourceRequest(event)) {

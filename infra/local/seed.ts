@@ -3,6 +3,7 @@
 import { BUTLER_ID } from '#shared/domain/actors.ts';
 import type { App } from '#shared/app.ts';
 import { Conflict } from '#shared/errors.ts';
+import { INDEX_VERSION } from '#shared/store/index-upgrade.ts';
 import type { WriteContext } from '#shared/store/records.ts';
 
 export const demoPipelines = [
@@ -78,28 +79,11 @@ async function createOnce(create: () => Promise<unknown>): Promise<void> {
   }
 }
 
-/**
- * What `records.reindex()` gives records written before it: 1, text search and the deals-of-a-contact/company
- * indexes; 2, the contacts-of-a-company index (gsi5), which unlinking a deleted company reads.
- */
-const SEARCH_INDEX_VERSION = 2;
-
-/** A workspace from before the latest index gets its records indexed for it, once (docs/ARCHITECTURE.md §3). */
-async function searchIndexOnce(app: App): Promise<void> {
-  const indexed = await app.store.settings.get<{ version?: number }>('searchIndex');
-  if ((indexed?.version ?? 0) >= SEARCH_INDEX_VERSION) return;
-  await app.store.records.reindex();
-  await app.store.settings.put('searchIndex', { version: SEARCH_INDEX_VERSION });
-}
-
 /** Seeds once; every step is safe to repeat, so a start interrupted mid-seed completes the next time. */
 export async function seedWorkspace(app: App, options: { automations?: boolean } = {}): Promise<{ seed: WorkspaceSeed; firstStart: boolean }> {
   await app.workspace.ensureButler();
   const existing = await app.store.settings.get<WorkspaceSeed>('seed');
-  if (existing) {
-    await searchIndexOnce(app);
-    return { seed: existing, firstStart: false };
-  }
+  if (existing) return { seed: existing, firstStart: false };
   for (const { id, ...pipeline } of demoPipelines) {
     await createOnce(() => app.store.records.create('pipeline', structuredClone(pipeline), seedContext, { id }));
   }
@@ -115,6 +99,6 @@ export async function seedWorkspace(app: App, options: { automations?: boolean }
     for (const automation of demoAutomations) await app.automations.create(structuredClone(automation), admin);
   }
   await app.store.settings.putOnce('seed', seed);
-  await app.store.settings.put('searchIndex', { version: SEARCH_INDEX_VERSION });
+  await app.store.settings.put('searchIndex', { version: INDEX_VERSION });
   return { seed, firstStart: true };
 }

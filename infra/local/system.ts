@@ -15,6 +15,7 @@ import { humanActor } from '#shared/domain/actors.ts';
 import { ulidIds } from '#shared/ids.ts';
 import { createCore } from '#shared/runtime/core.ts';
 import { tableRefOf } from '#shared/store/document-client.ts';
+import { upgradeIndexes } from '#shared/store/index-upgrade.ts';
 import type { Logger, TableRef } from '#shared/ports.ts';
 import { createTableInput, indexes, ttlAttribute } from '#shared/store/table.ts';
 import { withoutIdleSteps } from './clients.ts';
@@ -282,7 +283,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       workflows: engine.workflows,
       extraRoutes: ({ store }) => [...localRoutes({ clock, store }), ...events.routes, engine.outbox.route, engine.sms.route, backpressure.route],
     });
-    // Rules first, then what a crash interrupted, then the stream's backlog, then new work.
+    // Records from before an index get its keys before anything reads the stream (the unlink rule reads the
+    // contacts-of-a-company index); then rules, then what a crash interrupted, the stream's backlog, new work.
+    await upgradeIndexes(app.store);
     const { resumedRuns } = await engine.resume();
     const replayed = await events.poller.catchUp().catch((error: unknown): CatchUp => {
       // The running poller reads on from the checkpoint; a start does not fail for it.

@@ -1,5 +1,6 @@
 // Reconcile at deploy: the custom resource Custom::StagecraftAutomationsReconcile, answered by the provision
-// function. Automations are compiled when they are saved; without this pass, an automation saved under an older
+// function. First it gives records from before an index its keys (shared/store/index-upgrade.ts), then it
+// recompiles the automations. Automations are compiled when they are saved; without this pass, an automation saved under an older
 // release would keep the state machine and rule pattern that release compiled until someone saved it again.
 // The resource's `Code` property is a fingerprint of the code that compiles automations (infra/constructs/
 // automations/provisioning.ts), so CloudFormation sends Update — and every automation is compiled again, in
@@ -17,6 +18,8 @@ export interface ReconcileResult {
 }
 
 export interface ReconcileResourceDeps {
+  /** Records from before an index get its keys first (shared/store/index-upgrade.ts): the automations read them. */
+  upgradeIndexes: (options: { deadlineAt?: number }) => Promise<{ done: boolean; written: number }>;
   reconcileEvery: (options: { deadlineAt?: number }) => Promise<ReconcileResult>;
   /** Sends the response to CloudFormation's pre-signed URL (an HTTP PUT). */
   respond: (url: string, response: CustomResourceResponse) => Promise<void>;
@@ -33,7 +36,7 @@ const ANSWER_MARGIN_MS = 60_000;
 export const isCustomResourceRequest = (event: unknown): event is CustomResourceRequest =>
   typeof event === 'object' && event !== null && 'RequestType' in event && 'ResponseURL' in event;
 
-export function createReconcileResource({ reconcileEvery, respond, logger, now = Date.now }: ReconcileResourceDeps) {
+export function createReconcileResource({ upgradeIndexes, reconcileEvery, respond, logger, now = Date.now }: ReconcileResourceDeps) {
   /** `timeLeftMs`: the invocation's remaining time; the pass stops in time to answer. */
   return async function onRequest(request: CustomResourceRequest, timeLeftMs?: number): Promise<CustomResourceResponse> {
     const base = {
@@ -47,20 +50,29 @@ export function createReconcileResource({ reconcileEvery, respond, logger, now =
       response = { ...base, Status: 'SUCCESS' };
     } else {
       try {
-        const result = await reconcileEvery(timeLeftMs === undefined ? {} : { deadlineAt: now() + timeLeftMs - ANSWER_MARGIN_MS });
+        const deadline = timeLeftMs === undefined ? {} : { deadlineAt: now() + timeLeftMs - ANSWER_MARGIN_MS };
+        const indexes = await upgradeIndexes(deadline);
+        if (!indexes.done)
+          logger.warn('the index upgrade ran out of time at deploy: it continues at the next deployment, or run `npm run reindex` now', { written: indexes.written });
+        const result = await reconcileEvery(deadline);
         for (const failure of result.failed) logger.error('automation not reconciled at deploy', failure);
         if (result.unfinished) logger.warn('reconcile at deploy ran out of time: the automations not reached keep their compiled state until saved or the next deployment');
         logger.info('automations reconciled at deploy', { reconciled: result.reconciled, failed: result.failed.length, unfinished: result.unfinished });
         response = {
           ...base,
           Status: 'SUCCESS',
-          Data: { Reconciled: String(result.reconciled), Failed: String(result.failed.length), Unfinished: String(result.unfinished) },
+          Data: {
+            Reconciled: String(result.reconciled),
+            Failed: String(result.failed.length),
+            Unfinished: String(result.unfinished),
+            IndexesUpgraded: String(indexes.done),
+          },
         };
       } catch (error) {
         // The automations could not even be listed (the table unreachable): the deployment goes on, and says so.
         const reason = error instanceof Error ? error.message : String(error);
         logger.error('reconcile at deploy failed', { reason });
-        response = { ...base, Status: 'SUCCESS', Data: { Reconciled: '0', Failed: '0', Unfinished: 'true' } };
+        response = { ...base, Status: 'SUCCESS', Data: { Reconciled: '0', Failed: '0', Unfinished: 'true', IndexesUpgraded: 'false' } };
       }
     }
     await respond(request.ResponseURL, response);

@@ -9,6 +9,7 @@ import { createReconcileResource, isCustomResourceRequest } from '#shared/aws/re
 import type { CustomResourceRequest, CustomResourceResponse } from '#shared/aws/teardown.ts';
 import { ulidIds } from '#shared/ids.ts';
 import type { Logger } from '#shared/ports.ts';
+import { upgradeIndexes } from '#shared/store/index-upgrade.ts';
 import { type Store, createStore } from '#shared/store/index.ts';
 import { aDefinitionInput } from '#test/shared/automation/factories.ts';
 import { AUTOMATION_PREFIX, awsProvisioner } from '#test/support/aws-provisioner.ts';
@@ -34,6 +35,7 @@ function resource(now = () => clock.now().getTime()) {
   const provisioner = awsProvisioner({ store, clock, logger, tableName: table.tableName });
   const answers: Array<{ url: string; response: CustomResourceResponse }> = [];
   const onRequest = createReconcileResource({
+    upgradeIndexes: (options) => upgradeIndexes(store, { ...options, now }),
     reconcileEvery: provisioner.reconcileEvery,
     respond: async (url, response) => void answers.push({ url, response }),
     logger,
@@ -88,7 +90,11 @@ describe('reconcile at deploy', () => {
     expect(ruleNames().sort()).toEqual([`${prefix}${first.id}`, `${prefix}${second.id}`].sort());
     const pattern = JSON.parse(events.commandCalls(PutRuleCommand)[0]!.args[0].input.EventPattern!);
     expect(pattern.detail.cause.depth).toEqual([{ numeric: ['<', 6] }]);
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: `automations-reconcile:${prefix}`, Data: { Reconciled: '2', Failed: '0', Unfinished: 'false' } });
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      PhysicalResourceId: `automations-reconcile:${prefix}`,
+      Data: { Reconciled: '2', Failed: '0', Unfinished: 'false', IndexesUpgraded: 'true' },
+    });
     expect(answers).toEqual([{ url: 'https://cloudformation-custom-resource-response.example/answer', response }]);
     expect(await store.provisioning.get(first.id)).toMatchObject({ status: 'ready', automationVersion: first.version });
   });
