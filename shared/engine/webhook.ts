@@ -91,9 +91,12 @@ export function createCallWebhook(deps: { store: Store; send: WebhookSender }) {
     }
     const excerpt = response.body.slice(0, EXCERPT);
     const said = `${method} ${shown} answered ${response.status}`;
-    if (response.status >= 500 || response.status === 429) throw new WebhookUnavailable(`${said}: ${excerpt}`);
+    // A failed step keeps no outcome, only its cause: what was sent goes there, so the receiver's complaint can be
+    // read beside the request it was about (the body only, as a success keeps it; never headers or the signature).
+    const sent = ` (the body sent: ${body.slice(0, EXCERPT)}${body.length > EXCERPT ? '…' : ''})`;
+    if (response.status >= 500 || response.status === 429) throw new WebhookUnavailable(`${said}: ${excerpt}${sent}`);
     if (response.status >= 300 && response.status < 400) throw new WebhookRefused(`${said} (redirects are not followed): ${response.headers.location ?? ''}`);
-    if (response.status >= 400 || response.status < 200) throw new WebhookRefused(`${said}: ${excerpt}`);
+    if (response.status >= 400 || response.status < 200) throw new WebhookRefused(`${said}: ${excerpt}${sent}`);
     if (typeof action.name === 'string') {
       const json = response.body.length <= KEPT_RESPONSE ? parsedJson(response.body) : undefined;
       await deps.store.webhooks.putResult(stepScope(ctx), action.name, { status: response.status, response: json ?? response.body.slice(0, KEPT_RESPONSE) });

@@ -408,7 +408,7 @@ describe('a webhook step', () => {
     expect(run.actionsCompleted).toBe(2);
   });
 
-  it('fails the step with what the receiver said on a 4xx, without retrying', async () => {
+  it('fails the step with what the receiver said on a 4xx and what was sent, without retrying', async () => {
     const automationId = await anAutomation({
       name: 'Refused ticket',
       trigger: { type: 'manual', entity: 'deal' },
@@ -427,6 +427,8 @@ describe('a webhook step', () => {
     expect(received).toHaveLength(1);
     expect(JSON.parse((received[0] as Received).body)).toMatchObject({ entityType: 'deal', entity: { id: deal.id, title: 'Tank' } });
     expect(run).toMatchObject({ failedStep: '1 · Call webhook', errorCause: expect.stringContaining('answered 422') });
+    // The cause says what was sent, beside what the receiver said about it.
+    expect(run.errorCause).toContain(`(the body sent: ${(received[0] as Received).body.slice(0, 200)}`);
   });
 
   it('refuses at save a secret that does not exist and a URL that is not http(s)', async () => {
