@@ -140,7 +140,11 @@ export function useDeleteAutomation() {
   return useMutation({
     mutationFn: (input: { id: string; version?: number }) =>
       api.request<void>(`/automations/${encodeURIComponent(input.id)}`, { method: 'DELETE', ...(input.version === undefined ? {} : { ifMatch: input.version }) }),
-    onSuccess: () => void client.invalidateQueries({ queryKey: automationKeys.all }),
+    onSuccess: (_, input) => {
+      // Gone: not read again (a refetch would only answer 404), the lists are.
+      client.removeQueries({ queryKey: automationKeys.one(input.id) });
+      void client.invalidateQueries({ queryKey: automationKeys.all });
+    },
   });
 }
 
