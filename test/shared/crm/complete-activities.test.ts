@@ -1,40 +1,21 @@
 // The first system rule, end to end in local mode: activities planned through the HTTP API,
 // a deal moved through it, and the Butler completing what was planned in the stage it left.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createLocalEventBus } from '#infra/local/event-bus.ts';
-import { type LocalEvents, startLocalEvents } from '#infra/local/events.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalEvents } from '#infra/local/events.ts';
 import { COMPLETE_ACTIVITIES_RULE, type CrmEvent, createCompleteActivities } from '#shared/crm/complete-activities.ts';
-import { createPublishChanges } from '#shared/events/publish.ts';
-import { type TestApp, createTestApp } from '#test/support/app.ts';
+import type { TestApp } from '#test/support/app.ts';
+import { systemRuleUnderTest } from '#test/support/system-rule.ts';
 import { silentLogger } from '#test/support/table.ts';
 
 const eventually = { timeout: 15_000, interval: 20 };
+const rule = systemRuleUnderTest('activities', (t) => {
+  const completeActivities = createCompleteActivities({ store: t.app.store, logger: silentLogger });
+  return { completeActivities: (event) => completeActivities(event) };
+});
 let testApp: TestApp;
 let events: LocalEvents;
-let home: string;
-
-beforeAll(async () => {
-  testApp = await createTestApp();
-  home = mkdtempSync(join(tmpdir(), 'stagecraft-activities-'));
-  const bus = createLocalEventBus({ logger: silentLogger, clock: testApp.clock });
-  const completeActivities = createCompleteActivities({ store: testApp.app.store, logger: silentLogger });
-  events = await startLocalEvents({
-    core: { table: testApp.table, logger: silentLogger },
-    dynamoClient: testApp.table.dynamoClient,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    home,
-    bus,
-    runtime: { publishChanges: createPublishChanges({ bus, logger: silentLogger }), targets: { completeActivities: (event) => completeActivities(event as CrmEvent) } },
-    poller: { idleMs: 20 },
-  });
-});
-
-afterAll(async () => {
-  await events.stop();
-  rmSync(home, { recursive: true, force: true });
+beforeAll(() => {
+  ({ t: testApp, events } = rule);
 });
 
 async function aDeal(stageId = 'new'): Promise<string> {

@@ -1,43 +1,24 @@
 // The system rule that keeps deals findable by their contact's name, in local mode: a rename through the HTTP
 // API, the Contact Updated event on the local bus, the deals' search text rewritten — and replays of the event.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createLocalEventBus } from '#infra/local/event-bus.ts';
-import { type LocalEvents, startLocalEvents } from '#infra/local/events.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalEvents } from '#infra/local/events.ts';
 import type { CrmEvent } from '#shared/crm/complete-activities.ts';
 import { REFRESH_DEAL_SEARCH_RULE, createRefreshDealSearch } from '#shared/crm/deal-search.ts';
-import { createPublishChanges } from '#shared/events/publish.ts';
-import { type TestApp, createTestApp } from '#test/support/app.ts';
+import type { TestApp } from '#test/support/app.ts';
 import { contactBody, dealBody, must } from '#test/support/http-factories.ts';
+import { systemRuleUnderTest } from '#test/support/system-rule.ts';
 import { silentLogger } from '#test/support/table.ts';
 
 const eventually = { timeout: 15_000, interval: 20 };
+const rule = systemRuleUnderTest('deal-search', (t) => {
+  const refreshDealSearch = createRefreshDealSearch({ store: t.app.store, logger: silentLogger });
+  return { refreshDealSearch: (event) => refreshDealSearch(event) };
+});
 let t: TestApp;
 let events: LocalEvents;
-let home: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  home = mkdtempSync(join(tmpdir(), 'stagecraft-deal-search-'));
-  const bus = createLocalEventBus({ logger: silentLogger, clock: t.clock });
-  const refreshDealSearch = createRefreshDealSearch({ store: t.app.store, logger: silentLogger });
-  events = await startLocalEvents({
-    core: { table: t.table, logger: silentLogger },
-    dynamoClient: t.table.dynamoClient,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    home,
-    bus,
-    runtime: { publishChanges: createPublishChanges({ bus, logger: silentLogger }), targets: { refreshDealSearch: (event) => refreshDealSearch(event as CrmEvent) } },
-    poller: { idleMs: 20 },
-  });
-});
-
-afterAll(async () => {
-  await events.stop();
-  rmSync(home, { recursive: true, force: true });
+beforeAll(() => {
+  ({ t, events } = rule);
 });
 
 const ids = (items: Array<{ id: string }>) => items.map((item) => item.id);

@@ -1,41 +1,22 @@
 // The system rule on `<Entity> Deleted`, in local mode over DynamoDB Local: records deleted through the HTTP API, the
 // stream, the local bus and the rule's target, and the Butler unlinking what pointed at them.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createLocalEventBus } from '#infra/local/event-bus.ts';
-import { type LocalEvents, startLocalEvents } from '#infra/local/events.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { LocalEvents } from '#infra/local/events.ts';
 import type { CrmEvent } from '#shared/crm/complete-activities.ts';
 import { UNLINK_DELETED_RULE, createUnlinkDeleted } from '#shared/crm/unlink-deleted.ts';
-import { createPublishChanges } from '#shared/events/publish.ts';
-import { type TestApp, createTestApp } from '#test/support/app.ts';
+import type { TestApp } from '#test/support/app.ts';
+import { systemRuleUnderTest } from '#test/support/system-rule.ts';
 import { silentLogger } from '#test/support/table.ts';
 
 const eventually = { timeout: 30_000, interval: 20 };
+const rule = systemRuleUnderTest('unlink', (t) => {
+  const unlinkDeleted = createUnlinkDeleted({ store: t.app.store, logger: silentLogger });
+  return { unlinkDeleted: (event) => unlinkDeleted(event) };
+});
 let t: TestApp;
 let events: LocalEvents;
-let home: string;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  home = mkdtempSync(join(tmpdir(), 'stagecraft-unlink-'));
-  const bus = createLocalEventBus({ logger: silentLogger, clock: t.clock });
-  const unlinkDeleted = createUnlinkDeleted({ store: t.app.store, logger: silentLogger });
-  events = await startLocalEvents({
-    core: { table: t.table, logger: silentLogger },
-    dynamoClient: t.table.dynamoClient,
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    home,
-    bus,
-    runtime: { publishChanges: createPublishChanges({ bus, logger: silentLogger }), targets: { unlinkDeleted: (event) => unlinkDeleted(event as CrmEvent) } },
-    poller: { idleMs: 20 },
-  });
-});
-
-afterAll(async () => {
-  await events.stop();
-  rmSync(home, { recursive: true, force: true });
+beforeAll(() => {
+  ({ t, events } = rule);
 });
 
 async function created(collection: string, body: Record<string, unknown>): Promise<string> {
