@@ -2,23 +2,19 @@
 // as a person does them: sign in with the printed link, move a deal on the board, read
 // the Butler in history, rename it, keep the exceptions list, read the statistics.
 // Each step saves a screenshot under test-artifacts/console/ (git-ignored).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '#infra/local/system.ts';
 import { adminApi } from '#test/support/local-http.ts';
-import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
-import { ensureConsoleBuilt } from '#web/build.ts';
-import { type ChromiumSession, openChromium, screenshot } from './browser.ts';
+import { screenshot } from './browser.ts';
+import { localConsole } from './local-console.ts';
 
-let home: string;
-// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
-const dynamoDb = sharedDynamoDb();
+const e2e = localConsole('console', { width: 1280, height: 800 });
 let system: LocalSystem;
-let chromium: ChromiumSession;
 let page: Page;
+beforeAll(() => {
+  ({ system, page } = e2e);
+});
 
 const api = adminApi(() => system);
 
@@ -39,21 +35,6 @@ async function drag(from: ReturnType<Page['locator']>, to: ReturnType<Page['loca
 }
 
 const signInLink = () => `${system.http.url}/console/#token=${system.credentials.adminToken}`;
-
-beforeAll(async () => {
-  await ensureConsoleBuilt(() => {});
-  home = mkdtempSync(join(tmpdir(), 'stagecraft-console-e2e-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb });
-  chromium = await openChromium({ width: 1280, height: 800 });
-  page = chromium.page;
-  page.setDefaultTimeout(15_000);
-}, 180_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await system?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
 
 describe('the console in a browser', () => {
   let dealTitle: string;

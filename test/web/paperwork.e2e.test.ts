@@ -2,23 +2,19 @@
 // quote template on the templates screen and previews it on a deal, switches the Butler off and on again, and
 // builds an automation whose step creates a document from that template — then a deal entering Contract gets
 // its quote. Each step saves a screenshot under test-artifacts/console/ (git-ignored).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '#infra/local/system.ts';
 import { adminApi, eventually } from '#test/support/local-http.ts';
-import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
-import { ensureConsoleBuilt } from '#web/build.ts';
-import { type ChromiumSession, openChromium, screenshot } from './browser.ts';
+import { screenshot } from './browser.ts';
+import { localConsole } from './local-console.ts';
 
-let home: string;
-// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
-const dynamoDb = sharedDynamoDb();
+const e2e = localConsole('paperwork', { width: 1280, height: 900, seedAutomations: false });
 let system: LocalSystem;
-let chromium: ChromiumSession;
 let page: Page;
+beforeAll(() => {
+  ({ system, page } = e2e);
+});
 
 const api = adminApi(() => system);
 
@@ -26,21 +22,6 @@ async function choose(combobox: string, option: string): Promise<void> {
   await page.getByRole('combobox', { name: combobox, exact: true }).click();
   await page.getByRole('option', { name: option, exact: true }).click();
 }
-
-beforeAll(async () => {
-  await ensureConsoleBuilt(() => {});
-  home = mkdtempSync(join(tmpdir(), 'stagecraft-paperwork-e2e-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb, seedAutomations: false });
-  chromium = await openChromium({ width: 1280, height: 900 });
-  page = chromium.page;
-  page.setDefaultTimeout(15_000);
-}, 180_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await system?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
 
 describe('paperwork in the console', () => {
   const dealTitle = `Heat pump ${Date.now()}`;

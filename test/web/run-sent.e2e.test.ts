@@ -1,41 +1,22 @@
 // What a step sent, in the console in a real headless Chromium against the whole local system: an admin opens a
 // run whose step mailed a client and unfolds the step to read the mail as it went out. Each step saves a
 // screenshot under test-artifacts/console/ (git-ignored).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalSystem, startLocalSystem } from '#infra/local/system.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LocalSystem } from '#infra/local/system.ts';
 import { automationClient, httpClient } from '#test/support/local-http.ts';
-import { sharedDynamoDb, silentLogger } from '#test/support/table.ts';
-import { ensureConsoleBuilt } from '#web/build.ts';
-import { type ChromiumSession, openChromium, screenshot } from './browser.ts';
+import { screenshot } from './browser.ts';
+import { localConsole } from './local-console.ts';
 
-let home: string;
-// The run's DynamoDB Local (test/support/global-setup.ts), a table of this file's own.
-const dynamoDb = sharedDynamoDb();
+const e2e = localConsole('run-sent', { width: 1280, height: 900, seedAutomations: false });
 let system: LocalSystem;
-let chromium: ChromiumSession;
 let page: Page;
+beforeAll(() => {
+  ({ system, page } = e2e);
+});
 
 const http = httpClient(() => system);
 const runs = automationClient(http);
-
-beforeAll(async () => {
-  await ensureConsoleBuilt(() => {});
-  home = mkdtempSync(join(tmpdir(), 'stagecraft-run-sent-e2e-'));
-  system = await startLocalSystem({ home, port: 0, logger: silentLogger, dynamoDb, seedAutomations: false });
-  chromium = await openChromium({ width: 1280, height: 900 });
-  page = chromium.page;
-  page.setDefaultTimeout(15_000);
-}, 180_000);
-
-afterAll(async () => {
-  await chromium?.close();
-  await system?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
 
 describe('a run page', () => {
   it('unfolds a mail step to show the body it sent', async () => {
