@@ -1,7 +1,9 @@
 // The provisioner as it runs on AWS: the real Step Functions and EventBridge adapters over SDK clients the test
 // mocks (aws-sdk-client-mock; the control plane has no local engine), the store over a DynamoDB Local table.
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateStateMachineCommand, ListStateMachineVersionsCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach } from 'vitest';
 import { awsAutomationInfra } from '#shared/aws/automation-infra.ts';
 import { sfnWorkflows } from '#shared/aws/workflows.ts';
 import { createProvisioner } from '#shared/engine/provision.ts';
@@ -28,4 +30,28 @@ export function awsProvisioner({ store, clock, logger, tableName, stopConcurrenc
     bindings: { runActionFunctionArn: 'arn:aws:lambda:eu-west-1:111122223333:function:run-action', tableName },
     ...(stopConcurrency ? { stopConcurrency } : {}),
   });
+}
+
+/**
+ * Step Functions and EventBridge mocked for a test file (aws-sdk-client-mock): before each test every call succeeds
+ * as AWS answers a new automation; a test overrides what it is about. The mocks replace `send` on the clients'
+ * classes, so they are put back after the file, for the next file in the worker.
+ */
+export function mockedControlPlane() {
+  const sfn = mockClient(SFNClient);
+  const events = mockClient(EventBridgeClient);
+  afterAll(() => {
+    sfn.restore();
+    events.restore();
+  });
+  beforeEach(() => {
+    sfn.reset();
+    events.reset();
+    sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', creationDate: new Date() });
+    sfn.on(UpdateStateMachineCommand).resolves({ updateDate: new Date() });
+    sfn.on(ListStateMachineVersionsCommand).resolves({ stateMachineVersions: [] });
+    events.on(PutRuleCommand).resolves({});
+    events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
+  });
+  return { sfn, events };
 }

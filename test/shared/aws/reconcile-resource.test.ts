@@ -1,10 +1,8 @@
 // Reconcile at deploy (shared/aws/reconcile-resource.ts): the custom resource compiles every stored automation
 // again, in place, against DynamoDB Local with the real AWS adapters over mocked SDK clients (the control-plane
 // calls have no local engine), and always answers CloudFormation, a failed automation recorded on its own page.
-import { EventBridgeClient, InternalException, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateStateMachineCommand, SFNClient, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InternalException, PutRuleCommand } from '@aws-sdk/client-eventbridge';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileResource, isCustomResourceRequest } from '#shared/aws/reconcile-resource.ts';
 import type { CustomResourceRequest, CustomResourceResponse } from '#shared/aws/teardown.ts';
 import { ulidIds } from '#shared/ids.ts';
@@ -12,12 +10,11 @@ import type { Logger } from '#shared/ports.ts';
 import { upgradeIndexes } from '#shared/store/index-upgrade.ts';
 import { type Store, createStore } from '#shared/store/index.ts';
 import { aDefinitionInput } from '#test/shared/automation/factories.ts';
-import { AUTOMATION_PREFIX, awsProvisioner } from '#test/support/aws-provisioner.ts';
+import { AUTOMATION_PREFIX, awsProvisioner, mockedControlPlane } from '#test/support/aws-provisioner.ts';
 import { asUser } from '#test/support/factories.ts';
 import { createTestTable, manualClock } from '#test/support/table.ts';
 
-const sfn = mockClient(SFNClient);
-const events = mockClient(EventBridgeClient);
+const { sfn, events } = mockedControlPlane();
 const clock = manualClock();
 const logged: Array<{ level: string; message: string }> = [];
 const logger: Logger = {
@@ -61,19 +58,8 @@ beforeAll(async () => {
   store = createStore(table, clock, ulidIds());
 });
 
-afterAll(() => {
-  sfn.restore();
-  events.restore();
-});
-
 beforeEach(() => {
-  sfn.reset();
-  events.reset();
   logged.length = 0;
-  sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', creationDate: new Date() });
-  sfn.on(UpdateStateMachineCommand).resolves({ updateDate: new Date() });
-  events.on(PutRuleCommand).resolves({});
-  events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
 });
 
 describe('reconcile at deploy', () => {

@@ -1,28 +1,20 @@
 // The provisioner against DynamoDB Local, with the real AWS adapters over mocked SDK clients (the
 // control-plane calls have no local engine): deployment failures recorded with their cause, waiting
 // runs stopped several at a time and resumably.
-import {
-  EventBridgeClient,
-  InvalidEventPatternException,
-  PutRuleCommand,
-  PutTargetsCommand,
-  InternalException,
-} from '@aws-sdk/client-eventbridge';
-import { CreateStateMachineCommand, ListStateMachineVersionsCommand, SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { InternalException, InvalidEventPatternException, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ulidIds } from '#shared/ids.ts';
 import type { Logger } from '#shared/ports.ts';
 import { type Store, createStore } from '#shared/store/index.ts';
 import { RUN_ITEM_KIND, automationRunsByStatusKey, automationRunsKey, runKey, runSortKey } from '#shared/store/runs.ts';
 import { aDefinitionInput } from '#test/shared/automation/factories.ts';
-import { awsProvisioner } from '#test/support/aws-provisioner.ts';
+import { awsProvisioner, mockedControlPlane } from '#test/support/aws-provisioner.ts';
 import { asUser } from '#test/support/factories.ts';
 import { createTestTable, manualClock } from '#test/support/table.ts';
 
-const sfn = mockClient(SFNClient);
-const events = mockClient(EventBridgeClient);
+const { sfn, events } = mockedControlPlane();
 const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 const clock = manualClock();
 let store: Store;
@@ -34,21 +26,6 @@ const provisioner = (stopConcurrency?: number) =>
 beforeAll(async () => {
   table = await createTestTable();
   store = createStore(table, clock, ulidIds());
-});
-
-// The mocks replace send on the clients' classes: put it back for the next file in this worker.
-afterAll(() => {
-  sfn.restore();
-  events.restore();
-});
-
-beforeEach(() => {
-  sfn.reset();
-  events.reset();
-  sfn.on(CreateStateMachineCommand).resolves({ stateMachineArn: 'arn:sm', creationDate: new Date() });
-  sfn.on(ListStateMachineVersionsCommand).resolves({ stateMachineVersions: [] });
-  events.on(PutRuleCommand).resolves({});
-  events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0 });
 });
 
 async function anAutomation(overrides: Record<string, unknown> = {}) {
