@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import { CRM_SOURCE } from '#shared/events/catalogue.ts';
 import type { EventPattern } from '#shared/events/pattern.ts';
 import { publisherStreamFilters } from '#shared/events/stream-filter.ts';
-import { type SystemRule, completeActivitiesRule, refreshDealSearchRule, unlinkDeletedRule } from '#shared/events/system-rules.ts';
+import { DEFAULT_RULE_TIMEOUT_SECONDS, type SystemRule, completeActivitiesRule, refreshDealSearchRule, unlinkDeletedRule } from '#shared/events/system-rules.ts';
 import type { Data } from './data.ts';
 import { DeadLetterQueue } from './dead-letters.ts';
 import { StagecraftFunction } from './functions.ts';
@@ -160,9 +160,10 @@ export class Events extends Construct {
         "Completes auto-complete activities of a deal that left their stage; rewrites a renamed contact's deals' search text; unlinks what linked to a deleted record",
       logRetention: props.logRetention,
       memorySize: 512,
-      // Unlinking a company's thousands of contacts and deals takes a while; a timed-out attempt is retried and goes on
-      // where it stopped (what it unlinked has left the indexes it reads).
-      timeout: Duration.minutes(2),
+      // As long as the slowest of its rules may take (unlinking a company's thousands of contacts and deals).
+      timeout: Duration.seconds(
+        Math.max(...[completeActivitiesRule, refreshDealSearchRule, unlinkDeletedRule].map((rule) => rule.timeoutSeconds ?? DEFAULT_RULE_TIMEOUT_SECONDS)),
+      ),
       environment: props.data.environment,
     });
     props.data.grantReadWriteData(this.completeActivities);

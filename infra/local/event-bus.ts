@@ -26,6 +26,8 @@ export interface LocalRule {
   pattern: EventPattern;
   target: (event: EventEnvelope) => Promise<unknown>;
   enabled: boolean;
+  /** This rule's attempt timeout, when it is not the bus's (`attemptTimeoutMs`). */
+  attemptTimeoutMs?: number;
 }
 
 export interface Delivery {
@@ -100,8 +102,9 @@ export function createLocalEventBus(options: LocalEventBusOptions): LocalEventBu
 
   async function attempt(rule: LocalRule, event: EventEnvelope): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
+    const limitMs = rule.attemptTimeoutMs ?? attemptTimeoutMs;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`target did not settle within ${attemptTimeoutMs} ms`)), attemptTimeoutMs);
+      timer = setTimeout(() => reject(new Error(`target did not settle within ${limitMs} ms`)), limitMs);
     });
     try {
       await Promise.race([rule.target(structuredClone(event)), timeout]);

@@ -106,7 +106,15 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   // The system rules of the CRM bus, as the stack makes them on EventBridge (shared/events/system-rules.ts).
   for (const rule of crmBusRules) {
     const target = options.runtime.targets[rule.target];
-    if (target) bus.putRule({ name: rule.name, pattern: rule.pattern, enabled: true, target: (event) => target(event) });
+    if (target)
+      bus.putRule({
+        name: rule.name,
+        pattern: rule.pattern,
+        enabled: true,
+        target: (event) => target(event),
+        // As long as the AWS function serving the rule may take (a company's thousands of contacts to unlink).
+        ...(rule.timeoutSeconds ? { attemptTimeoutMs: rule.timeoutSeconds * 1000 } : {}),
+      });
   }
 
   const { publishChanges } = options.runtime;

@@ -17,7 +17,11 @@ export interface SystemRule {
   bus: 'crm' | 'default';
   target: SystemTarget;
   pattern: EventPattern;
+  /** How long one delivery may take: the AWS function that serves the rule has at least this, the local bus as much. @default 30 */
+  timeoutSeconds?: number;
 }
+
+export const DEFAULT_RULE_TIMEOUT_SECONDS = 30;
 
 /** `Automation Created|Updated|Deleted` → provision. */
 export const provisionRule: SystemRule = {
@@ -70,6 +74,9 @@ export const unlinkDeletedRule: SystemRule = {
   bus: 'crm',
   target: 'unlinkDeleted',
   pattern: { source: [CRM_SOURCE], 'detail-type': linkedTypes.map((type) => detailTypes.lifecycle(type, 'Deleted')) },
+  // A company's thousands of contacts and deals take a while; a timed-out attempt is retried and goes on where it
+  // stopped (what it unlinked has left the indexes it reads).
+  timeoutSeconds: 120,
 };
 
 /** Events no automation rule can match because of their depth → loop-guard (a LOOP_STOPPED run each). */

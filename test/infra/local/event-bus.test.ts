@@ -134,6 +134,19 @@ describe('delivery', () => {
     expect(bus.recent(1)[0]?.deliveries[0]).toMatchObject({ status: 'failed', error: expect.stringMatching(/did not settle/) });
   });
 
+  it('gives a rule with a time of its own that time, not the bus’s', async () => {
+    const bus = createLocalEventBus({ logger: silentLogger, retryDelayMs: 1, targetAttempts: 1, attemptTimeoutMs: 20 });
+    bus.putRule({ name: 'slow', pattern: wonDeals, enabled: true, target: () => new Promise((resolve) => setTimeout(resolve, 100)), attemptTimeoutMs: 5_000 });
+    bus.putRule({ name: 'stuck', pattern: wonDeals, enabled: true, target: () => new Promise(() => {}), attemptTimeoutMs: 30 });
+
+    await bus.putEvents([dealMoved()]);
+
+    expect(bus.recent(1)[0]?.deliveries).toEqual([
+      expect.objectContaining({ rule: 'slow', status: 'delivered' }),
+      expect.objectContaining({ rule: 'stuck', status: 'failed', error: 'target did not settle within 30 ms' }),
+    ]);
+  });
+
   it('hands each target its own copy of the event', async () => {
     const bus = quickBus();
     const { received, target } = collector();

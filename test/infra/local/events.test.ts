@@ -91,6 +91,21 @@ describe('the stream records publish-changes gets', () => {
   });
 });
 
+describe('the system rules on the local bus', () => {
+  it('give each rule as long as its AWS function has: unlinking a large company is not cut at the bus default', async () => {
+    // Prepare
+    const { start } = await setUp();
+    const side = eventSide(await createTestTable());
+
+    // Act
+    const events = await start({ runtime: { ...side.runtime, targets: { ...side.runtime.targets, unlinkDeleted: async () => undefined } } });
+
+    // Assess
+    const timeouts = Object.fromEntries(events.bus.rules().map((rule) => [rule.name, rule.attemptTimeoutMs]));
+    expect(timeouts).toMatchObject({ 'system-unlink-deleted': 120_000, 'system-complete-activities': undefined });
+  });
+});
+
 describe('GET /local/events', () => {
   it('lists the latest events newest first, each with the rules it matched', async () => {
     const { store, start } = await setUp();
