@@ -24,9 +24,17 @@ export interface RenderOptions {
   html?: boolean;
 }
 
-/** Liquid's own escape_once (escapes what is not an entity yet), as the HTML engine's escape of every output. */
+/** A value that would run as script where a link or image takes it (`href="{{ contact.website }}"`). */
+const SCRIPT_URL = /^[\s\u0000-\u001f]*(?:javascript|vbscript)\s*:/i;
+
+/**
+ * Liquid's own escape_once (escapes what is not an entity yet), as the HTML engine's escape of every output; a
+ * value that starts as a script URL is written `unsafe:…`, so a link built from a record cannot run script in a mail
+ * client that would follow it (escaping does not change a URL's scheme).
+ */
 function escapeOnce(this: unknown, value: unknown): string {
-  return (filters.escape_once as (this: unknown, value: unknown) => string).call(this, value);
+  const escaped = (filters.escape_once as (this: unknown, value: unknown) => string).call(this, value);
+  return SCRIPT_URL.test(escaped) ? `unsafe:${escaped}` : escaped;
 }
 
 function createEngine(timeZone: string, html: boolean): Liquid {

@@ -126,6 +126,17 @@ describe('an HTML template', () => {
     expect(html).toBe(`${once}|Dear ${once}`);
   });
 
+  it('writes a value that is a script URL as unsafe, so a link built from a record cannot run script', () => {
+    // Act
+    const html = renderTemplate('<a href="{{ contact.website }}">site</a> <a href="{{ contact.blog }}">blog</a>', { contact: { website: ' JavaScript:alert(1)', blog: 'https://example.org/?q=a&b' } }, {
+      timeZone: 'UTC',
+      html: true,
+    });
+
+    // Assess
+    expect(html).toBe('<a href="unsafe: JavaScript:alert(1)">site</a> <a href="https://example.org/?q=a&amp;b">blog</a>');
+  });
+
   it('has no way out of escaping: | raw is refused when the template is checked', () => {
     // Act
     const problem = templateProblem('{{ contact.name | raw }}', { html: true });
