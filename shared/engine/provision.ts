@@ -22,6 +22,15 @@ export interface ProvisionDeps {
   stopConcurrency?: number;
 }
 
+/** `work` on every item, at most `limit` at a time. */
+async function eachAtOnce<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+}
+
 /** A refusal that a retry cannot change (a 4xx other than throttling): record it and stop. */
 function isPermanent(error: unknown): boolean {
   const fault = (error as { $fault?: string; $retryable?: unknown; name?: string }) ?? {};
@@ -69,14 +78,10 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
     let cursor: string | undefined;
     do {
       const page = await store.runLog.list(automationId, { status: 'WAITING', limit: 100, ...(cursor ? { cursor } : {}) });
-      const queue = [...page.items];
-      const worker = async () => {
-        for (let run = queue.shift(); run; run = queue.shift()) {
-          await stopRun({ store, workflows }, run, reason, clock.now().toISOString());
-          cancelled += 1;
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(stopConcurrency, queue.length) }, worker));
+      await eachAtOnce(page.items, stopConcurrency, async (run) => {
+        await stopRun({ store, workflows }, run, reason, clock.now().toISOString());
+        cancelled += 1;
+      });
       cursor = page.cursor;
     } while (cursor);
     return cancelled;
@@ -176,22 +181,18 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
     let cursor: string | undefined;
     do {
       const page = await store.records.list('automation', { limit: 100, ...(cursor ? { cursor } : {}) });
-      const queue = page.items.map((record) => record.id);
-      const worker = async () => {
-        for (let id = queue.shift(); id; id = queue.shift()) {
-          if (clock.now().getTime() >= deadlineAt) {
-            result.unfinished = true;
-            return;
-          }
-          try {
-            await reconcile(id);
-            result.reconciled += 1;
-          } catch (error) {
-            result.failed.push({ automationId: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-          }
+      await eachAtOnce(page.items, concurrency, async ({ id }) => {
+        if (clock.now().getTime() >= deadlineAt) {
+          result.unfinished = true;
+          return;
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+        try {
+          await reconcile(id);
+          result.reconciled += 1;
+        } catch (error) {
+          result.failed.push({ automationId: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+        }
+      });
       cursor = result.unfinished ? undefined : page.cursor;
     } while (cursor);
     return result;
