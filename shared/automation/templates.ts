@@ -1,6 +1,7 @@
 // Liquid templates in automation actions ("Renewal: {{ deal.title }}"): checked when an automation is
 // saved, rendered by run-action and by dry runs. The engine reads no files and stops runaway templates.
-import { Liquid, filters } from 'liquidjs';
+import { Liquid } from 'liquidjs';
+import { htmlOnly, htmlOutput, htmlProblem } from './liquid-html.ts';
 
 const LIMITS = {
   /** Characters a template may have; the schema's own limits are lower. */
@@ -24,19 +25,6 @@ export interface RenderOptions {
   html?: boolean;
 }
 
-/** A value that would run as script where a link or image takes it (`href="{{ contact.website }}"`). */
-const SCRIPT_URL = /^[\s\u0000-\u001f]*(?:javascript|vbscript)\s*:/i;
-
-/**
- * Liquid's own escape_once (escapes what is not an entity yet), as the HTML engine's escape of every output; a
- * value that starts as a script URL is written `unsafe:…`, so a link built from a record cannot run script in a mail
- * client that would follow it (escaping does not change a URL's scheme).
- */
-function escapeOnce(this: unknown, value: unknown): string {
-  const escaped = (filters.escape_once as (this: unknown, value: unknown) => string).call(this, value);
-  return SCRIPT_URL.test(escaped) ? `unsafe:${escaped}` : escaped;
-}
-
 function createEngine(timeZone: string, html: boolean): Liquid {
   const engine = new Liquid({
     // A missing value renders as empty: "{{ deal.amount }}" on a deal without an amount is not an error.
@@ -46,14 +34,11 @@ function createEngine(timeZone: string, html: boolean): Liquid {
     ownPropertyOnly: true,
     templates: {},
     timezoneOffset: timeZone,
-    // Values come from records that web forms and integrations fill: a contact named "<script>" is text in a mail.
-    // Escaped once, however often a value passes an output: `{{ name | escape }}` (a common habit) and a value
-    // built with `{% capture %}` would otherwise reach the reader as "Tom &amp;amp; Jerry".
-    ...(html ? { outputEscape: escapeOnce } : {}),
+    // A mail's HTML: every value escaped, with no way out (liquid-html.ts).
+    ...(html ? htmlOutput : {}),
     ...LIMITS,
   });
-  // `| raw` would let a record's value through as markup; an HTML template has its markup in the template itself.
-  if (html) engine.unregisterFilter('raw');
+  if (html) htmlOnly(engine);
   // Liquid reads "now" and "today" in date filters from the machine's clock; a run renders at its own `now`
   // (the local clock in local mode, which can be moved forward), so those filters read it from the context.
   for (const name of DATE_FILTERS) {
@@ -96,7 +81,7 @@ export function templateProblem(source: string, options: { html?: boolean } = {}
     return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return options.html && /undefined filter: raw\b/.test(message) ? `${message} (every value in HTML is escaped: "| raw" is not available)` : message;
+    return options.html ? htmlProblem(message) : message;
   }
 }
 

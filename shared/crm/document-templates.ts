@@ -22,9 +22,10 @@ import { parseWith } from '#shared/domain/validation.ts';
 
 let loaded: Promise<Liquid> | undefined;
 function documentEngine(): Promise<Liquid> {
-  loaded ??= import('liquidjs').then(({ Liquid }) => {
+  loaded ??= Promise.all([import('liquidjs'), import('#shared/automation/liquid-html.ts')]).then(([{ Liquid }, { htmlOnly, htmlOutput }]) => {
+    // HTML as a mail's is: every record value escaped, with no way out (`| raw` refused when the template is saved).
     const engine = new Liquid({
-      outputEscape: 'escape',
+      ...htmlOutput,
       strictVariables: false,
       strictFilters: true,
       ownPropertyOnly: true,
@@ -33,6 +34,7 @@ function documentEngine(): Promise<Liquid> {
       renderLimit: 1_000,
       memoryLimit: 10_000_000,
     });
+    htmlOnly(engine);
     for (const tag of ['include', 'render', 'layout']) {
       engine.registerTag(tag, {
         parse() {
@@ -55,7 +57,8 @@ export async function variableIssues(source: string, roots: readonly string[], p
   try {
     segments = engine.globalVariableSegmentsSync(engine.parse(source)) as Array<Array<string | number>>;
   } catch (error) {
-    return [{ path, message: `not a valid Liquid template: ${(error as Error).message}` }];
+    const { htmlProblem } = await import('#shared/automation/liquid-html.ts');
+    return [{ path, message: `not a valid Liquid template: ${htmlProblem((error as Error).message)}` }];
   }
   const issues: FieldIssue[] = [];
   for (const [root, field] of segments) {

@@ -137,6 +137,14 @@ describe('an HTML template', () => {
     expect(html).toBe('<a href="unsafe: JavaScript:alert(1)">site</a> <a href="https://example.org/?q=a&amp;b">blog</a>');
   });
 
+  it('keeps the line breaks of newline_to_br and escapes the value around them', () => {
+    // Act
+    const html = renderTemplate('<p>{{ contact.notes | newline_to_br }}</p>', { contact: { notes: 'Call <Ada>\nafter 5 & before 6' } }, { timeZone: 'UTC', html: true });
+
+    // Assess
+    expect(html).toBe('<p>Call &lt;Ada&gt;<br />\nafter 5 &amp; before 6</p>');
+  });
+
   it('has no way out of escaping: | raw is refused when the template is checked', () => {
     // Act
     const problem = templateProblem('{{ contact.name | raw }}', { html: true });

@@ -66,6 +66,14 @@ describe('document templates', () => {
     expect(errorPaths(result)).toEqual(['body', 'body', 'subject']);
   });
 
+  it('refuse | raw, which would let a record value through as markup', async () => {
+    const result = await t.call('POST', '/document-templates', templateBody({ body: '<p>{{ deal.title | raw }}</p>' }));
+
+    expect(result.status).toBe(400);
+    expect(errorPaths(result)).toEqual(['body']);
+    expect(JSON.stringify(result.body)).toContain('\\"| raw\\" is not available');
+  });
+
   it('change with PATCH; a document made before keeps the body it was made with', async () => {
     const { template, document } = await quoteOnDeal();
 
@@ -83,6 +91,16 @@ describe('POST /documents from a template', () => {
 
     expect(document).toMatchObject({ title: 'Quote: Solar <b>roof</b>', templateId: template.id, kind: 'quote', parties: ['sender', 'recipient'], pipelineId: 'sales' });
     expect(document.body).toBe('<h1>Quote for Solar &lt;b&gt;roof&lt;/b&gt;</h1><p>&lt;img src=x onerror=alert(1)&gt; Roe</p><p>Quote · quote</p>');
+  });
+
+  it('escapes a value once, keeps the line breaks of newline_to_br and writes a script URL as unsafe', async () => {
+    const template = await must(t, 'POST', '/document-templates', templateBody({ body: '<p>{{ deal.title | escape }}</p><p>{{ deal.fields.notes | newline_to_br }}</p><a href="{{ contact.fields.website }}">site</a>' }));
+    const contact = await must(t, 'POST', '/contacts', contactBody({ fields: { website: 'javascript:alert(1)' } }));
+    const deal = await must(t, 'POST', '/deals', dealBody({ title: 'Tom & Jerry', fields: { notes: 'Line <1>\nLine 2' }, contactId: contact.id }));
+
+    const document = await must(t, 'POST', '/documents', { templateId: template.id, entityType: 'deal', entityId: deal.id });
+
+    expect(document.body).toBe('<p>Tom &amp; Jerry</p><p>Line &lt;1&gt;<br />\nLine 2</p><a href="unsafe:javascript:alert(1)">site</a>');
   });
 
   it('answers 400 naming templateId when no such template exists', async () => {
