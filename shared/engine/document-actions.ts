@@ -14,7 +14,7 @@ import type { SendSms } from '#shared/sms/guarded-sms.ts';
 import type { RecordService } from '#shared/crm/records.ts';
 import type { SendMail } from '#shared/mail/guarded-mailer.ts';
 import type { Store } from '#shared/store/index.ts';
-import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, keptBody, keptSubject, recordRef, stepScope, valuesOf } from './step-outcome.ts';
+import { type ActionConfig, type StepContext, type StepOutcome, StepFailed, keptBody, keptSubject, keptText, recordRef, stepScope, valuesOf } from './step-outcome.ts';
 
 export interface DocumentActionDeps {
   links: DocumentLinkService;
@@ -93,22 +93,26 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
       if (channel === 'sms' && !documents.sendSms) throw new StepFailed('No SMS channel is configured.');
       const subject = str(action.subject) ?? String(document.title);
       const sentBefore = { result: 'changed', done: `sent ${to} a link to document ${document.id} (by an earlier attempt)` } as const;
-      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) return channel === 'email' ? { ...sentBefore, mails: [{ to, subject: keptSubject(subject), status: 'sent' }] } : sentBefore;
+      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex)))
+        return channel === 'email' ? { ...sentBefore, mails: [{ to, subject: keptSubject(subject), status: 'sent' }] } : { ...sentBefore, texts: [{ to, status: 'sent' }] };
       try {
         const { url, link } = await documents.links.issue(document.id, { channel, address: to });
         const intro = str(action.message) ?? `${String(document.title)} is ready for you.`;
         const text = `${intro}\n\n${url}\n\nThe link is valid for ${DOCUMENT_LINK_DAYS} days.`;
-        // The link opens the document to whoever holds it: the run log keeps the mail without it.
-        const body = keptBody(text.replace(url, `[link ${link.linkId}]`));
+        // The link opens the document to whoever holds it: the run log keeps the mail or the text without it.
+        const kept = text.replace(url, `[link ${link.linkId}]`);
         const tags = { automation: ctx.automationId, run: ctx.runId, step: String(ctx.stepIndex), document: document.id };
         const outcome = channel === 'sms' ? await documents.sendSms!({ to, text, tags }) : await deps.sendMail({ to, subject, text, tags });
-        const mails = (status: 'sent' | 'suppressed', extra: { reason?: string; messageId?: string } = {}) =>
-          channel === 'email' ? { mails: [{ to: outcome.to, subject: keptSubject(subject), status, ...extra, ...body }] } : {};
+        const sent = (status: 'sent' | 'suppressed', extra: { reason?: string; messageId?: string } = {}) => {
+          if (channel === 'email') return { mails: [{ to: outcome.to, subject: keptSubject(subject), status, ...extra, ...keptBody(kept) }] };
+          const { text: body, truncated } = keptText(kept);
+          return { texts: [{ to: outcome.to, status, ...extra, body, ...(truncated ? { truncated } : {}) }] };
+        };
         if (!outcome.sent) {
           const reason = `${outcome.to} is on the exceptions list`;
-          return { result: 'suppressed', done: `did not send document ${document.id} to ${outcome.to}: it is on the exceptions list`, reason, ...mails('suppressed', { reason }) };
+          return { result: 'suppressed', done: `did not send document ${document.id} to ${outcome.to}: it is on the exceptions list`, reason, ...sent('suppressed', { reason }) };
         }
-        return { result: 'changed', done: `sent ${outcome.to} link ${link.linkId} to document ${document.id}`, ...mails('sent', { messageId: outcome.messageId }) };
+        return { result: 'changed', done: `sent ${outcome.to} link ${link.linkId} to document ${document.id}`, ...sent('sent', { messageId: outcome.messageId }) };
       } catch (error) {
         await store.stepMarkers.release(stepScope(ctx), ctx.stepIndex);
         throw error;

@@ -94,6 +94,17 @@ export interface WebhookRequest {
   truncated?: true;
 }
 
+/** A text message (SMS) a step sent or held back, as the run log keeps it. */
+export interface TextRef {
+  to: string;
+  status: 'sent' | 'suppressed';
+  reason?: string;
+  messageId?: string;
+  /** The message as sent (its start, keptText). */
+  body?: string;
+  truncated?: true;
+}
+
 /**
  * How much of a long text (a mail's body, a notification's message, a webhook's request body) a step's outcome
  * keeps: a step item holds its outcome beside the run's trigger event, all within DynamoDB's 400 KB.
@@ -146,9 +157,9 @@ export function keptBody(text: string, html?: string): Pick<MailRef, 'body' | 't
 
 /**
  * What a step did, kept in the run log (README, "What a run log says"):
- * - `changed`: it wrote what `records`, `mails`, `notifications` and `excepted` list;
+ * - `changed`: it wrote what `records`, `mails`, `texts`, `notifications` and `excepted` list;
  * - `noop`: nothing needed doing (the record was already so, or a backward move is not allowed), `reason` says why;
- * - `suppressed`: the mail was not sent, or the record not written, because an address it carries is on the
+ * - `suppressed`: the mail or text message was not sent, or the record not written, because an address it carries is on the
  *   exceptions list (policy, not a fault).
  * A step that cannot do its job at all (no such stage in the record's pipeline, nobody to mail or notify, a user
  * that does not exist) throws StepFailed instead: the run is FAILED with that cause and can be redriven.
@@ -160,6 +171,8 @@ export interface StepOutcome {
   reason?: string;
   records?: RecordRef[];
   mails?: MailRef[];
+  /** Each text message sent or held back, with what it said. */
+  texts?: TextRef[];
   /** Each notification left, with its message (its start, keptText). */
   notifications?: Array<{ userId: string; id: string; mailed: boolean; message?: string; truncated?: true }>;
   excepted?: string[];

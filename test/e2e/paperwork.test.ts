@@ -214,6 +214,10 @@ describe('sendDocument', () => {
     });
     const mails = (await http('GET', '/local/outbox')).body.items as Array<{ to: string }>;
     expect(run.actionsCompleted).toBe(4);
+    const steps = (await http('GET', `/automations/${id}/runs/${run.runId}`)).body.steps as Array<{ name: string; outcome?: Record<string, any> }>;
+    expect(steps.find((step) => step.name.startsWith('2 '))?.outcome?.texts).toEqual([
+      { to: '+34612345678', status: 'sent', messageId: expect.any(String), body: expect.stringMatching(/^Contract for Heat pump\n\n\[link [^\]]+\]\n\nThe link is valid for \d+ days\.$/) },
+    ]);
     const texts = (await http('GET', '/local/sms')).body.items as Array<{ to: string; text: string }>;
     expect(texts.find((item) => item.text.startsWith('Copy for the office'))?.to).toBe('+34612345679');
     expect(mails.map((mail) => mail.to)).not.toContain('text.me@example.com');

@@ -104,6 +104,19 @@ const Outcome = z.lazy(() =>
         }),
       )
       .optional(),
+    texts: z
+      .array(
+        z.object({
+          to: z.string(),
+          status: z.enum(['sent', 'suppressed']),
+          reason: z.string().optional(),
+          messageId: z.string().optional(),
+          body: keptText('The text message as sent, its link shown as [link <id>]').optional(),
+          truncated,
+        }),
+      )
+      .optional()
+      .describe('Text messages (SMS) the step sent or held back'),
     notifications: z
       .array(z.object({ userId: z.string(), id: z.string(), mailed: z.boolean(), message: keptText('The message as rendered').optional(), truncated }))
       .optional(),

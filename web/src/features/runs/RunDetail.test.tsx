@@ -239,6 +239,38 @@ describe('what a step sent', () => {
     expect([frame.tagName, frame.getAttribute('sandbox'), frame.getAttribute('srcdoc')]).toEqual(['IFRAME', '', html]);
   });
 
+  it('shows a text message as sent, its link shown by id, and one held back with why', async () => {
+    // Prepare
+    const texted = {
+      ...sent,
+      steps: [
+        {
+          name: '1 · Send document',
+          status: 'SUCCEEDED',
+          startedAt: '2026-11-02T09:30:00.100Z',
+          outcome: {
+            result: 'changed',
+            done: 'sent +34612345678 link l1 to document doc1',
+            texts: [
+              { to: '+34612345678', status: 'sent', body: 'Contract for Heat pump\n\n[link l1]' },
+              { to: '+34612345679', status: 'suppressed', reason: '+34612345679 is on the exceptions list', body: 'Copy\n\n[link l2]' },
+            ],
+          },
+        },
+      ],
+    };
+    showRun({ 'GET /automations/a1/runs/r1': { body: texted } });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'What it sent (1 · Send document)' }));
+
+    // Assess
+    const region = screen.getByRole('region', { name: 'What it sent (1 · Send document)' });
+    expect(within(region).getByLabelText('Text message to +34612345678').textContent).toBe('Contract for Heat pump\n\n[link l1]');
+    expect(within(region).getByText('Text message to +34612345679 (not sent: +34612345679 is on the exceptions list)')).toBeTruthy();
+  });
+
   it('shows a webhook request and the values an update set, opened from the keyboard', async () => {
     // Prepare
     showRun({ 'GET /automations/a1/runs/r1': { body: sent } });

@@ -60,6 +60,7 @@ export interface StepOutcome {
   records?: RecordRef[];
   /** Each mail with its text body as rendered (its start; `truncated` when cut). */
   mails?: Array<{ to: string; subject?: string; status: 'sent' | 'suppressed' | string; reason?: string; body?: string; truncated?: boolean; html?: string; htmlTruncated?: boolean }>;
+  texts?: Array<{ to: string; status: 'sent' | 'suppressed' | string; reason?: string; body?: string; truncated?: boolean }>;
   notifications?: Array<{ userId?: string; message?: string; truncated?: boolean }>;
   webhook?: { status: number; response?: string; request?: WebhookRequest };
   excepted?: string[];

@@ -1,5 +1,5 @@
-// What an action step sent and wrote, as its outcome keeps it: each mail's body, each notification's message, a
-// webhook's request and answer, the values set on a record. Folded under the step by default, so the run page
+// What an action step sent and wrote, as its outcome keeps it: each mail's body, each text message, each
+// notification's message, a webhook's request and answer, the values set on a record. Folded under the step by default, so the run page
 // stays a timeline; the button says whether it is open (aria-expanded).
 import { Button, Code, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useId, useState } from 'react';
@@ -82,6 +82,7 @@ const valued = (record: RecordRef): record is RecordRef & { values: Record<strin
 export function keepsSent(outcome: StepOutcome): boolean {
   return (
     (outcome.mails ?? []).some((mail) => mail.body !== undefined) ||
+    (outcome.texts ?? []).some((text) => text.body !== undefined) ||
     (outcome.notifications ?? []).some((notification) => notification.message !== undefined) ||
     outcome.webhook?.request !== undefined ||
     (outcome.records ?? []).some(valued)
@@ -92,7 +93,7 @@ export function StepSent({ stepName, outcome }: { stepName: string; outcome: Ste
   const [open, setOpen] = useState(false);
   const id = useId();
   if (!keepsSent(outcome)) return null;
-  const sends = (outcome.mails ?? []).length > 0 || (outcome.notifications ?? []).length > 0 || outcome.webhook !== undefined;
+  const sends = (outcome.mails ?? []).length > 0 || (outcome.texts ?? []).length > 0 || (outcome.notifications ?? []).length > 0 || outcome.webhook !== undefined;
   const label = sends ? 'What it sent' : 'What it wrote';
   return (
     <Stack gap={4} mt={4}>
@@ -126,6 +127,20 @@ export function StepSent({ stepName, outcome }: { stepName: string; outcome: Ste
                       <Cut truncated={mail.htmlTruncated} />
                     </>
                   ) : null}
+                </Stack>
+              ))}
+            {(outcome.texts ?? [])
+              .filter((text) => text.body !== undefined)
+              .map((text, index) => (
+                <Stack gap={2} key={`text-${index}`}>
+                  <Text size="sm" fw={500}>
+                    Text message to {text.to}
+                    {text.status === 'sent' ? '' : ` (not sent: ${text.reason ?? text.status})`}
+                  </Text>
+                  <Code block aria-label={`Text message to ${text.to}`}>
+                    {text.body}
+                  </Code>
+                  <Cut truncated={text.truncated} />
                 </Stack>
               ))}
             {(outcome.notifications ?? [])
