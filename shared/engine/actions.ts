@@ -25,6 +25,7 @@ export type { ActionConfig, MailRef, RecordRef, StepContext, StepOutcome } from 
 export { StepFailed, recordRef } from './step-outcome.ts';
 import {
   type ActionConfig,
+  type MailRef,
   type RecordRef,
   type StepContext,
   StepFailed,
@@ -279,10 +280,13 @@ export function createActions(deps: ActionDeps) {
       const subject = await ctx.render(String(action.subject));
       const text = await ctx.render(String(action.body));
       const html = typeof action.html === 'string' ? await ctx.render(action.html) : undefined;
-      // The run log keeps the text body and the HTML part as rendered (their start), as for every attempt of the step.
+      // The run log keeps the text body and the HTML part as rendered (their start); the marker keeps them too, so a
+      // retry after a lost answer reports the mail the first attempt sent.
       const body = keptBody(text, html);
-      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex))) {
-        return { result: 'changed', done: `mailed ${to} (by an earlier attempt)`, mails: [{ to, subject: keptSubject(subject), status: 'sent', ...body }] };
+      const claim = await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex, { to, subject: keptSubject(subject), ...body });
+      if (!claim.first) {
+        const sent = (claim.sent as Omit<MailRef, 'status'> | undefined) ?? { to, subject: keptSubject(subject), ...body };
+        return { result: 'changed', done: `mailed ${sent.to} (by an earlier attempt)`, mails: [{ ...sent, status: 'sent' }] };
       }
       let outcome: Awaited<ReturnType<SendMail>>;
       try {

@@ -93,7 +93,7 @@ export function documentExecutors(deps: SharedDeps, documents: DocumentActionDep
       if (channel === 'sms' && !documents.sendSms) throw new StepFailed('No SMS channel is configured.');
       const subject = str(action.subject) ?? String(document.title);
       const sentBefore = { result: 'changed', done: `sent ${to} a link to document ${document.id} (by an earlier attempt)` } as const;
-      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex)))
+      if (!(await store.stepMarkers.claim(stepScope(ctx), ctx.stepIndex)).first)
         return channel === 'email' ? { ...sentBefore, mails: [{ to, subject: keptSubject(subject), status: 'sent' }] } : { ...sentBefore, texts: [{ to, status: 'sent' }] };
       try {
         const { url, link } = await documents.links.issue(document.id, { channel, address: to });

@@ -218,6 +218,23 @@ describe('sendEmail', () => {
     expect(readdirSync(outbox).length).toBe(before + 1);
     expect(again.done).toMatch(/\(by an earlier attempt\)$/);
   });
+
+  it('reports on a retry the mail the first attempt sent, not what the record renders now', async () => {
+    // Prepare: the first attempt mailed, its answer was lost, and the deal was renamed before the retry.
+    const { deal } = await aContactAndDeal({}, { title: 'Roof' });
+    const step = { type: 'sendEmail', to: 'contact', subject: 'About {{ deal.title }}', body: 'Your {{ deal.title }}', html: '<p>{{ deal.title }}</p>' } as const;
+    const ctx = stepContext('deal', deal);
+    const first = await actions.runStep(step, ctx, deal);
+    const renamed = { ...deal, title: 'Solar roof' };
+
+    // Act
+    const retry = await actions.runStep(step, { ...ctx, render: (template) => liquid.parseAndRender(template, { deal: renamed }) }, renamed);
+
+    // Assess
+    expect(first.mails).toEqual([expect.objectContaining({ subject: 'About Roof', body: 'Your Roof', html: '<p>Roof</p>' })]);
+    expect(retry.mails).toEqual([{ to: first.mails![0]!.to, subject: 'About Roof', status: 'sent', body: 'Your Roof', html: '<p>Roof</p>' }]);
+    expect(retry.done).toBe(`mailed ${first.mails![0]!.to} (by an earlier attempt)`);
+  });
 });
 
 describe('a record to create that carries an excepted address', () => {
