@@ -123,6 +123,12 @@ export interface AutomationDeployment {
 /** Step Functions + EventBridge on AWS; the local runner and bus on one machine. */
 export interface AutomationInfra {
   deploy(deployment: AutomationDeployment): Promise<{ stateMachine: string; version: string }>;
+  /**
+   * A digest of everything `deploy` puts in place for this deployment: the compiled definition and pattern, and the
+   * adapter's own part (roles, dead-letter queue, target retries, tags, names). Built from what deploy sends, so a
+   * release that changes any of it changes the digest; equal digests mean deploying again would change nothing.
+   */
+  fingerprint(deployment: AutomationDeployment): string;
   setEnabled(automationId: string, enabled: boolean): Promise<void>;
   remove(automationId: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 // Local adapters of the automation ports: Workflows on the local state-machine runner,
 // AutomationInfra on the runner and the local bus (a rule per automation that starts
 // an execution with the matched event, as EventBridge's Step Functions target does).
+import { createHash, randomUUID } from 'node:crypto';
 import type { AutomationInfra, Ids, RunStep, Workflows } from '#shared/ports.ts';
 import type { LocalEventBus } from './event-bus.ts';
 import type { LocalWorkflows } from './workflows.ts';
@@ -40,6 +41,8 @@ export function localWorkflowsPort(workflows: LocalWorkflows): Workflows {
 }
 
 export function localAutomationInfra(workflows: LocalWorkflows, bus: LocalEventBus, ids: Ids): AutomationInfra {
+  // The bus keeps its rules in memory: what another process deployed is gone, so its digests never match this one's.
+  const instance = randomUUID();
   return {
     async deploy({ automationId, definition, eventPattern, enabled }) {
       const version = await workflows.publish(automationId, definition);
@@ -58,6 +61,9 @@ export function localAutomationInfra(workflows: LocalWorkflows, bus: LocalEventB
         });
       }
       return { stateMachine: automationId, version: String(version) };
+    },
+    fingerprint({ automationId, definition, eventPattern, enabled }) {
+      return createHash('sha256').update(JSON.stringify({ instance, automationId, definition, eventPattern, enabled })).digest('hex');
     },
     async setEnabled(automationId, enabled) {
       const rule = automationRuleName(automationId);

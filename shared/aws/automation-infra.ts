@@ -2,6 +2,7 @@
 // execution keeps the definition it started with, so no version is published) and an EventBridge
 // rule on the CRM bus that starts it. Every name carries one prefix, which is what the
 // provisioner's IAM policy is scoped to.
+import { createHash } from 'node:crypto';
 import {
   DeleteRuleCommand,
   DisableRuleCommand,
@@ -22,7 +23,7 @@ import {
   StateMachineDoesNotExist,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
-import type { AutomationInfra } from '#shared/ports.ts';
+import type { AutomationDeployment, AutomationInfra } from '#shared/ports.ts';
 
 export interface AwsAutomationInfraOptions {
   /** aws, aws-cn, aws-us-gov: the stack's partition. */
@@ -61,24 +62,54 @@ export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, op
     `arn:${options.partition}:states:${options.region}:${options.accountId}:stateMachine:${name(automationId)}`;
   const tags = Object.entries({ 'stagecraft:managed-by': 'provisioner', ...options.tags });
 
-  async function upsertStateMachine(automationId: string, definition: string): Promise<string> {
+  /**
+   * What deploy sends for a deployment, built in one place: the fingerprint is a digest of exactly these requests,
+   * so a release that changes a setting here (a retry policy, a tag) redeploys every automation once.
+   */
+  function requestsFor({ automationId, definition, eventPattern, enabled }: AutomationDeployment) {
+    const stateMachine = {
+      name: name(automationId),
+      definition: JSON.stringify(definition),
+      roleArn: options.executionRoleArn,
+      type: 'STANDARD' as const,
+      tracingConfiguration: { enabled: true },
+      tags: [...tags.map(([key, value]) => ({ key, value })), { key: 'stagecraft:automation', value: automationId }],
+    };
+    // A manual automation has no rule, so nothing starts it but a run by hand.
+    if (eventPattern === null) return { stateMachine, trigger: undefined };
+    const rule = {
+      Name: name(automationId),
+      EventBusName: options.eventBusName,
+      EventPattern: JSON.stringify(eventPattern),
+      State: enabled ? ('ENABLED' as const) : ('DISABLED' as const),
+      Description: `Starts Stagecraft automation ${automationId}`,
+      Tags: tags.map(([Key, Value]) => ({ Key, Value })),
+    };
+    const targets = {
+      Rule: name(automationId),
+      EventBusName: options.eventBusName,
+      Targets: [
+        {
+          Id: TARGET_ID,
+          Arn: stateMachineArn(automationId),
+          RoleArn: options.eventsRoleArn,
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
+          DeadLetterConfig: { Arn: options.deadLetterQueueArn },
+        },
+      ],
+    };
+    return { stateMachine, trigger: { rule, targets } };
+  }
+
+  async function upsertStateMachine(automationId: string, request: ReturnType<typeof requestsFor>['stateMachine']): Promise<string> {
     try {
-      const created = await sfn.send(
-        new CreateStateMachineCommand({
-          name: name(automationId),
-          definition,
-          roleArn: options.executionRoleArn,
-          type: 'STANDARD',
-          tracingConfiguration: { enabled: true },
-          tags: [...tags.map(([key, value]) => ({ key, value })), { key: 'stagecraft:automation', value: automationId }],
-        }),
-      );
+      const created = await sfn.send(new CreateStateMachineCommand(request));
       return created.stateMachineArn ?? stateMachineArn(automationId);
     } catch (error) {
       if (!(error instanceof StateMachineAlreadyExists)) throw error;
     }
     const updated = await sfn.send(
-      new UpdateStateMachineCommand({ stateMachineArn: stateMachineArn(automationId), definition, roleArn: options.executionRoleArn }),
+      new UpdateStateMachineCommand({ stateMachineArn: stateMachineArn(automationId), definition: request.definition, roleArn: request.roleArn }),
     );
     await deleteVersions(automationId);
     return updated.revisionId ? `${stateMachineArn(automationId)}@${updated.revisionId}` : stateMachineArn(automationId);
@@ -113,41 +144,24 @@ export function awsAutomationInfra(sfn: SFNClient, events: EventBridgeClient, op
   }
 
   return {
-    async deploy({ automationId, definition, eventPattern, enabled }) {
-      const version = await upsertStateMachine(automationId, JSON.stringify(definition));
-      if (eventPattern === null) {
+    async deploy(deployment) {
+      const { automationId } = deployment;
+      const requests = requestsFor(deployment);
+      const version = await upsertStateMachine(automationId, requests.stateMachine);
+      if (!requests.trigger) {
         // A manual automation has no rule; one left from an earlier trigger must go.
         await removeRule(automationId);
         return { stateMachine: stateMachineArn(automationId), version };
       }
-      await events.send(
-        new PutRuleCommand({
-          Name: name(automationId),
-          EventBusName: options.eventBusName,
-          EventPattern: JSON.stringify(eventPattern),
-          State: enabled ? 'ENABLED' : 'DISABLED',
-          Description: `Starts Stagecraft automation ${automationId}`,
-          Tags: tags.map(([Key, Value]) => ({ Key, Value })),
-        }),
-      );
-      const targets = await events.send(
-        new PutTargetsCommand({
-          Rule: name(automationId),
-          EventBusName: options.eventBusName,
-          Targets: [
-            {
-              Id: TARGET_ID,
-              Arn: stateMachineArn(automationId),
-              RoleArn: options.eventsRoleArn,
-              RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86_400 },
-              DeadLetterConfig: { Arn: options.deadLetterQueueArn },
-            },
-          ],
-        }),
-      );
+      await events.send(new PutRuleCommand(requests.trigger.rule));
+      const targets = await events.send(new PutTargetsCommand(requests.trigger.targets));
       // A refused target would leave an automation that looks ready but starts nothing: fail the deployment.
       assertNoFailedEntries('PutTargets', targets);
       return { stateMachine: stateMachineArn(automationId), version };
+    },
+
+    fingerprint(deployment) {
+      return createHash('sha256').update(JSON.stringify(requestsFor(deployment))).digest('hex');
     },
 
     async setEnabled(automationId, enabled) {

@@ -3,8 +3,10 @@
 // recompiles the automations. Automations are compiled when they are saved; without this pass, an automation saved under an older
 // release would keep the state machine and rule pattern that release compiled until someone saved it again.
 // The resource's `Code` property is a fingerprint of the code that compiles automations (infra/constructs/
-// automations/provisioning.ts), so CloudFormation sends Update — and every automation is compiled again, in
-// place — on each deployment that changes that code, and on the first one.
+// automations/provisioning.ts), so CloudFormation sends Update — and every automation is compiled again — on each
+// deployment that changes that code, and on the first one. Only what changed is deployed again: an automation whose
+// provisioning record says ready for its version, with the digest of what it would deploy now (AutomationInfra
+// `fingerprint`: compiled states, pattern, rule on or off, roles, queue, target settings), is counted unchanged.
 //
 // A deployment is never failed for an automation: one that does not compile or deploy says so on its own page
 // (provisioning `error`, as after a save), the pass goes on with the others, and the answer's Data counts them.
@@ -13,6 +15,8 @@ import type { CustomResourceRequest, CustomResourceResponse } from './teardown.t
 
 export interface ReconcileResult {
   reconciled: number;
+  /** Deployed already as this release would deploy them: left alone. */
+  unchanged: number;
   failed: Array<{ automationId: string; error: string }>;
   unfinished: boolean;
 }
@@ -57,12 +61,18 @@ export function createReconcileResource({ upgradeIndexes, reconcileEvery, respon
         const result = await reconcileEvery(deadline);
         for (const failure of result.failed) logger.error('automation not reconciled at deploy', failure);
         if (result.unfinished) logger.warn('reconcile at deploy ran out of time: the automations not reached keep their compiled state until saved or the next deployment');
-        logger.info('automations reconciled at deploy', { reconciled: result.reconciled, failed: result.failed.length, unfinished: result.unfinished });
+        logger.info('automations reconciled at deploy', {
+          reconciled: result.reconciled,
+          unchanged: result.unchanged,
+          failed: result.failed.length,
+          unfinished: result.unfinished,
+        });
         response = {
           ...base,
           Status: 'SUCCESS',
           Data: {
             Reconciled: String(result.reconciled),
+            Unchanged: String(result.unchanged),
             Failed: String(result.failed.length),
             Unfinished: String(result.unfinished),
             IndexesUpgraded: String(indexes.done),
@@ -72,7 +82,7 @@ export function createReconcileResource({ upgradeIndexes, reconcileEvery, respon
         // The automations could not even be listed (the table unreachable): the deployment goes on, and says so.
         const reason = error instanceof Error ? error.message : String(error);
         logger.error('reconcile at deploy failed', { reason });
-        response = { ...base, Status: 'SUCCESS', Data: { Reconciled: '0', Failed: '0', Unfinished: 'true', IndexesUpgraded: 'false' } };
+        response = { ...base, Status: 'SUCCESS', Data: { Reconciled: '0', Unchanged: '0', Failed: '0', Unfinished: 'true', IndexesUpgraded: 'false' } };
       }
     }
     await respond(request.ResponseURL, response);

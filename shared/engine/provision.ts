@@ -90,18 +90,25 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
   /**
    * Deploys what is stored; when the automation was saved while this deployed (a save's provision and a deploy's
    * pass racing), it deploys again, so the last to finish leaves the latest version, never an older one.
+   * `unlessUnchanged` (a deployment's pass) leaves alone an automation deployed already as it would be now:
+   * `unchanged`. Only the first look may say so: a second one follows a deployment of this call, which may have
+   * put an older version over the one recorded.
    */
-  async function reconcile(automationId: string): Promise<void> {
+  async function reconcile(automationId: string, { unlessUnchanged = false } = {}): Promise<'reconciled' | 'unchanged'> {
     for (let attempt = 1; ; attempt++) {
-      const deployedVersion = await reconcileOnce(automationId);
-      if (deployedVersion === undefined || attempt >= 3) return;
+      const outcome = await reconcileOnce(automationId, unlessUnchanged && attempt === 1);
+      if (outcome === 'unchanged') return outcome;
+      if (outcome === undefined || attempt >= 3) return 'reconciled';
       const now = await store.records.get('automation', automationId);
-      if (!now || now.version === deployedVersion) return;
+      if (!now || now.version === outcome) return 'reconciled';
     }
   }
 
-  /** One pass: the automation's version deployed, or undefined when there was nothing (more) to deploy. */
-  async function reconcileOnce(automationId: string): Promise<number | undefined> {
+  /**
+   * One pass: the automation's version deployed, `unchanged` when it was deployed already and `unlessUnchanged`
+   * let it be, or undefined when there was nothing (more) to deploy.
+   */
+  async function reconcileOnce(automationId: string, unlessUnchanged: boolean): Promise<number | 'unchanged' | undefined> {
     const record = await store.records.get('automation', automationId);
     if (!record) {
       await cancelWaitingRuns(automationId, 'the automation was deleted');
@@ -122,14 +129,26 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
       return undefined;
     }
     const active = record.status === 'active';
+    const deployment = {
+      automationId,
+      definition: compiled.asl as unknown as Record<string, unknown>,
+      eventPattern: compiled.eventPattern,
+      enabled: active,
+    };
+    // The digest covers the compiled states and pattern, whether the rule is on, and the infrastructure's settings.
+    const fingerprint = infra.fingerprint(deployment);
+    const current = await store.provisioning.get(automationId);
+    if (unlessUnchanged && current?.status === 'ready' && current.automationVersion === record.version && current.fingerprint === fingerprint) {
+      // Runs that reached their wait after the stop's cancel are still cancelled, as a deployment did.
+      if (!active && !record.finishPending) await cancelWaitingRuns(automationId);
+      logger.info('automation unchanged, not deployed again', { automationId, version: record.version });
+      return 'unchanged';
+    }
+    // What is deployed is about to change: a deployment cut short must not leave a digest vouching for it.
+    if (current?.fingerprint !== undefined && current.fingerprint !== fingerprint) await store.provisioning.markDeploying(automationId);
     let deployed: Awaited<ReturnType<AutomationInfra['deploy']>>;
     try {
-      deployed = await infra.deploy({
-        automationId,
-        definition: compiled.asl as unknown as Record<string, unknown>,
-        eventPattern: compiled.eventPattern,
-        enabled: active,
-      });
+      deployed = await infra.deploy(deployment);
     } catch (error) {
       // The automation says why it does not run (GET /automations/{id}); a refusal no retry can change ends
       // here, anything else is thrown so the delivery is retried (then parked in the dead-letter queue).
@@ -145,6 +164,7 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
       automationVersion: record.version,
       stateMachine: deployed.stateMachine,
       stateMachineVersion: deployed.version,
+      fingerprint,
     });
     logger.info('automation provisioned', { automationId, version: record.version, active });
     return record.version;
@@ -156,7 +176,10 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
     await reconcile(event.detail.entityId);
   }
 
-  /** Every stored automation, reconciled: local mode's start, and a repair after an outage. */
+  /**
+   * Every stored automation, deployed: local mode's start (the local bus keeps its rules in memory, so nothing is
+   * left from the last start), and a repair after an outage, which must not trust what the records say is deployed.
+   */
   async function reconcileAll(): Promise<number> {
     let count = 0;
     let cursor: string | undefined;
@@ -173,11 +196,14 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
 
   /**
    * Every stored automation brought to the current compiler, one failure not stopping the others, until `deadlineAt`
-   * (epoch ms): a deployment's pass (shared/aws/reconcile-resource.ts). A failure is recorded on the automation by
-   * reconcile (provisioning `error`, shown on its page) and named here; `unfinished` says the deadline came first.
+   * (epoch ms): a deployment's pass (shared/aws/reconcile-resource.ts). An automation deployed already as it would be
+   * now (its version and digest recorded as ready) is left alone and counted `unchanged`: most releases change
+   * nothing an automation is made of, and redeploying all of them would cost time and control-plane calls for nothing.
+   * A failure is recorded on the automation by reconcile (provisioning `error`, shown on its page) and named here;
+   * `unfinished` says the deadline came first.
    */
   async function reconcileEvery({ deadlineAt = Number.POSITIVE_INFINITY, concurrency = 2 }: { deadlineAt?: number; concurrency?: number } = {}) {
-    const result = { reconciled: 0, failed: [] as Array<{ automationId: string; error: string }>, unfinished: false };
+    const result = { reconciled: 0, unchanged: 0, failed: [] as Array<{ automationId: string; error: string }>, unfinished: false };
     let cursor: string | undefined;
     do {
       const page = await store.records.list('automation', { limit: 100, ...(cursor ? { cursor } : {}) });
@@ -187,8 +213,8 @@ export function createProvisioner({ store, infra, workflows, clock, logger, bind
           return;
         }
         try {
-          await reconcile(id);
-          result.reconciled += 1;
+          const outcome = await reconcile(id, { unlessUnchanged: true });
+          result[outcome] += 1;
         } catch (error) {
           result.failed.push({ automationId: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
         }

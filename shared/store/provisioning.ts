@@ -1,7 +1,7 @@
 // Where each automation's deployment stands (pending | ready | error). Kept apart from
 // the automation record: writing it there would be an "Automation Updated" event and
 // provision the automation again, forever.
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock, TableRef } from '#shared/ports.ts';
 import { provisioningKey } from './keys.ts';
 
@@ -13,6 +13,11 @@ export interface Provisioning {
   automationVersion: number;
   stateMachine?: string;
   stateMachineVersion?: string;
+  /**
+   * The digest of what is deployed (AutomationInfra.fingerprint), on a ready record: a deployment's pass leaves an
+   * automation alone while its version and digest are unchanged. Records from before it have none, and are deployed.
+   */
+  fingerprint?: string;
   error?: string;
   at: string;
 }
@@ -43,7 +48,26 @@ export function createProvisioning(table: TableRef, clock: Clock) {
     }
   }
 
-  return { get, record };
+  /**
+   * Drops the digest before a deployment changes what is deployed: if that deployment is cut short (a timeout, a
+   * rolled-back release), the record no longer vouches for a state half replaced, and the next pass deploys again.
+   */
+  async function markDeploying(automationId: string): Promise<void> {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: provisioningKey(automationId),
+          UpdateExpression: 'REMOVE fingerprint',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+
+  return { get, record, markDeploying };
 }
 
 export type ProvisioningStore = ReturnType<typeof createProvisioning>;

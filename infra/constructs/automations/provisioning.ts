@@ -174,7 +174,8 @@ export class Provisioning {
     // Invoked by CloudFormation with the deploying principal's rights, so no resource policy is needed. Its
     // properties are what a compiled automation is made of: the code, and what the compiler binds into it (the
     // run-action function, the table, the roles and queue its rule and state machine use, the pattern quota);
-    // a change of any of them recompiles every automation. CloudFormation waits at most the service timeout.
+    // a change of any of them recompiles every automation, and those whose result differs from what is deployed
+    // are deployed again (the provisioning record's digest). CloudFormation waits at most the service timeout.
     this.reconcile = new CustomResource(scope, 'ReconcileResource', {
       serviceToken: provision.functionArn,
       resourceType: 'Custom::StagecraftAutomationsReconcile',

@@ -182,3 +182,32 @@ describe('stopping and deleting', () => {
     );
   });
 });
+
+describe('the fingerprint of a deployment', () => {
+  const withOptions = (overrides: Partial<typeof options> & { tags?: Record<string, string> }) =>
+    awsAutomationInfra(new SFNClient({ region: 'eu-west-1' }), new EventBridgeClient({ region: 'eu-west-1' }), { ...options, ...overrides });
+
+  it('is the same for the same deployment with the same settings', () => {
+    expect(withOptions({}).fingerprint(structuredClone(deployment))).toBe(infra.fingerprint(deployment));
+  });
+
+  it.each([
+    ['the compiled definition', { ...deployment, definition: { ...deployment.definition, Comment: 'another release' } }],
+    ['the pattern', { ...deployment, eventPattern: { source: ['stagecraft.crm'], 'detail-type': ['Deal Updated'] } }],
+    ['a manual trigger', { ...deployment, eventPattern: null }],
+    ['the rule switched off', { ...deployment, enabled: false }],
+  ])('changes with %s', (_change, changed) => {
+    expect(infra.fingerprint(changed)).not.toBe(infra.fingerprint(deployment));
+  });
+
+  it.each([
+    ['the state machines’ role', { executionRoleArn: 'arn:aws:iam::111122223333:role/run-v2' }],
+    ['the rules’ role', { eventsRoleArn: 'arn:aws:iam::111122223333:role/start-v2' }],
+    ['the dead-letter queue', { deadLetterQueueArn: 'arn:aws:sqs:eu-west-1:111122223333:rules-dlq-v2' }],
+    ['the bus', { eventBusName: 'stagecraft-prod-v2' }],
+    ['the names’ prefix', { namePrefix: 'stagecraft-prod-v2-auto-' }],
+    ['the tags', { tags: { 'stagecraft:stage': 'prod' } }],
+  ])('changes with %s', (_setting, overrides) => {
+    expect(withOptions(overrides).fingerprint(deployment)).not.toBe(infra.fingerprint(deployment));
+  });
+});

@@ -1,7 +1,9 @@
 // Reconcile at deploy (shared/aws/reconcile-resource.ts): the custom resource compiles every stored automation
-// again, in place, against DynamoDB Local with the real AWS adapters over mocked SDK clients (the control-plane
-// calls have no local engine), and always answers CloudFormation, a failed automation recorded on its own page.
-import { InternalException, PutRuleCommand } from '@aws-sdk/client-eventbridge';
+// again and deploys those that changed, against DynamoDB Local with the real AWS adapters over mocked SDK clients
+// (the control-plane calls have no local engine), and always answers CloudFormation, a failed automation recorded
+// on its own page.
+import { InternalException, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateStateMachineCommand, UpdateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createReconcileResource, isCustomResourceRequest } from '#shared/aws/reconcile-resource.ts';
 import type { CustomResourceRequest, CustomResourceResponse } from '#shared/aws/teardown.ts';
@@ -79,7 +81,7 @@ describe('reconcile at deploy', () => {
     expect(response).toMatchObject({
       Status: 'SUCCESS',
       PhysicalResourceId: `automations-reconcile:${prefix}`,
-      Data: { Reconciled: '2', Failed: '0', Unfinished: 'false', IndexesUpgraded: 'true' },
+      Data: { Reconciled: '2', Unchanged: '0', Failed: '0', Unfinished: 'false', IndexesUpgraded: 'true' },
     });
     expect(answers).toEqual([{ url: 'https://cloudformation-custom-resource-response.example/answer', response }]);
     expect(await store.provisioning.get(first.id)).toMatchObject({ status: 'ready', automationVersion: first.version });
@@ -97,9 +99,31 @@ describe('reconcile at deploy', () => {
     // Assess
     expect(response.Status).toBe('SUCCESS');
     expect(response.Data).toMatchObject({ Failed: '1', Unfinished: 'false' });
-    expect(Number(response.Data?.Reconciled)).toBeGreaterThanOrEqual(2);
+    // The automations of the test before are deployed already: the pass goes past them too.
+    expect(Number(response.Data?.Reconciled) + Number(response.Data?.Unchanged)).toBeGreaterThanOrEqual(2);
     expect(await store.provisioning.get(broken.id)).toMatchObject({ status: 'error', error: 'deployment failed: InternalException: try later' });
     expect(logged).toContainEqual({ level: 'error', message: 'automation not reconciled at deploy' });
+  });
+
+  it('deploys nothing again at a deployment that changes nothing the automations are made of, and counts them unchanged', async () => {
+    // Prepare: a first deployment deployed every automation.
+    await store.records.create('automation', aDefinitionInput({ name: 'deployed already' }) as never, asUser('admin'));
+    const first = await resource().onRequest(aRequest('Update'), 300_000);
+    const stored = Number(first.Data?.Reconciled) + Number(first.Data?.Unchanged) + Number(first.Data?.Failed);
+    sfn.resetHistory();
+    events.resetHistory();
+    logged.length = 0;
+
+    // Act: a release whose code changed elsewhere in shared/.
+    const response = await resource().onRequest({ ...aRequest('Update'), ResourceProperties: { NamePrefix: prefix, Code: 'another fingerprint' } }, 300_000);
+
+    // Assess
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { Reconciled: '0', Unchanged: String(stored), Failed: '0', Unfinished: 'false' } });
+    expect(sfn.commandCalls(UpdateStateMachineCommand)).toEqual([]);
+    expect(sfn.commandCalls(CreateStateMachineCommand)).toEqual([]);
+    expect(events.commandCalls(PutRuleCommand)).toEqual([]);
+    expect(events.commandCalls(PutTargetsCommand)).toEqual([]);
+    expect(logged).toContainEqual({ level: 'info', message: 'automation unchanged, not deployed again' });
   });
 
   it('stops at its deadline, in time to answer, and says it did not finish', async () => {
