@@ -14,8 +14,11 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const webRoot = join(root, 'web');
 export const consoleDist = join(webRoot, 'dist');
 const stamp = join(consoleDist, '.vite', 'manifest.json');
-/** What the bundle is made of: a change to any of these makes the build stale. */
-const sources = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'shared/domain', 'package-lock.json'];
+/**
+ * What the bundle is made of: a change to any of these makes the build stale. The console imports shared code from
+ * several folders (the automation schema, templates, domain, store types), and those import others: all of `shared`.
+ */
+const sources = ['web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'shared', 'package-lock.json'];
 
 function newestChange(path: string): number {
   if (!existsSync(path)) return 0;

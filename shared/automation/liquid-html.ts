@@ -3,8 +3,13 @@
 // from web forms and integrations; a contact named "<script>" is text in a mail and in a contract.
 import { type Liquid, type LiquidOptions, filters } from 'liquidjs';
 
-/** A value that would run as script where a link or image takes it (`href="{{ contact.website }}"`). */
-const SCRIPT_URL = /^[\s\u0000-\u001f]*(?:javascript|vbscript)\s*:/i;
+/**
+ * A value that would run as script where a link or image takes it (`href="{{ contact.website }}"`), read as a
+ * browser reads a URL: leading controls and spaces dropped, and every tab and line break removed wherever it is
+ * ("java\tscript:" is "javascript:" to a browser).
+ */
+const SCRIPT_URL = /^[\u0000-\u0020]*(?:javascript|vbscript)\s*:/i;
+const isScriptUrl = (value: string): boolean => SCRIPT_URL.test(value.replace(/[\t\n\r]/g, ''));
 
 type Filter = (this: unknown, value: unknown, ...args: unknown[]) => string;
 
@@ -16,7 +21,7 @@ type Filter = (this: unknown, value: unknown, ...args: unknown[]) => string;
  */
 function escapeOnce(this: unknown, value: unknown): string {
   const escaped = (filters.escape_once as Filter).call(this, value);
-  return SCRIPT_URL.test(escaped) ? `unsafe:${escaped}` : escaped;
+  return isScriptUrl(escaped) ? `unsafe:${escaped}` : escaped;
 }
 
 /** The options an HTML engine is made with. */

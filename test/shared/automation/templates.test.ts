@@ -145,6 +145,17 @@ describe('an HTML template', () => {
     expect(html).toBe('<p>Call &lt;Ada&gt;<br />\nafter 5 &amp; before 6</p>');
   });
 
+  it('writes a script URL as unsafe also when a tab or line break splits its scheme, as a browser joins it', () => {
+    // Act
+    const html = renderTemplate('<a href="{{ a }}">a</a><a href="{{ b }}">b</a><a href="{{ c }}">c</a>', { a: 'java\tscript:alert(1)', b: '\u0001 java\nscript:alert(1)', c: 'VB\r\nScript:x' }, {
+      timeZone: 'UTC',
+      html: true,
+    });
+
+    // Assess
+    expect(html).toBe('<a href="unsafe:java\tscript:alert(1)">a</a><a href="unsafe:\u0001 java\nscript:alert(1)">b</a><a href="unsafe:VB\r\nScript:x">c</a>');
+  });
+
   it('has no way out of escaping: | raw is refused when the template is checked', () => {
     // Act
     const problem = templateProblem('{{ contact.name | raw }}', { html: true });

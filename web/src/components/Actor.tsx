@@ -4,7 +4,7 @@ import { Anchor, Badge, Group, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { useAutomations } from '../lib/automations';
 import { paths } from '../lib/paths';
-import { type Actor, BUTLER_ID, type User } from '../lib/records';
+import { type Actor, BUTLER_ID, type User, systemWork } from '../lib/records';
 import { useUsers } from '../lib/users';
 
 /** Never squeezed by what stands beside it (that text wraps instead); only a name wider than the whole line is cut. */
@@ -32,12 +32,6 @@ function ForIntegration({ via }: { via: { integrationId: string; integrationName
     </Text>
   );
 }
-
-/** What the system's own rules do, as a reader of a history understands it. */
-const systemWork: Record<string, string> = {
-  'system-unlink-deleted': 'unlinked a deleted record',
-  'system-complete-activities': 'completed it as the deal left its stage',
-};
 
 export function ActorName({ actor }: { actor: Actor }) {
   const users = useUsers();

@@ -38,6 +38,12 @@ export interface Page<T> {
  * What an actor wrote for; the API names an integration by its current name when it still exists. `system`: one of
  * the system's own rules tidying up after an event (`system-unlink-deleted`: a linked record was deleted).
  */
+/** What the system's own rules do, as a reader of a history or an event list understands it. */
+export const systemWork: Record<string, string> = {
+  'system-unlink-deleted': 'unlinked a deleted record',
+  'system-complete-activities': 'completed it as the deal left its stage',
+};
+
 export type Via = { automationId: string; runId: string } | { integrationId: string; integrationName?: string } | { system: string; eventId: string };
 export type Actor = { kind: 'user'; id: string; via?: Via } | { kind: 'butler'; id: 'butler'; via?: Via };
 

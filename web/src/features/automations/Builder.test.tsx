@@ -108,6 +108,25 @@ describe('AutomationBuilder', () => {
     expect((await screen.findByLabelText('Preview of Lead title')).textContent).toBe('Preview: Renewal: Solar roof');
   });
 
+  it("previews with the record's company, as a run loads it", async () => {
+    // Prepare
+    const api = scriptedApi({
+      ...workspace,
+      'GET /deals': { body: { items: [{ ...meta('d1'), title: 'Heat pump', pipelineId: 'sales', stageId: 'won', companyId: 'co1' }] } },
+      'GET /companies/co1': { body: { ...meta('co1'), name: 'Acme' } },
+    });
+    const forCompany = { ...renewal, actions: renewal.actions.map((action) => ({ ...action, title: 'Renewal for {{ company.name }}' })) };
+    renderScreen(<AutomationBuilder initial={forCompany} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('combobox', { name: 'Preview templates on' }));
+    await user.click(await screen.findByRole('option', { name: 'Heat pump' }));
+
+    // Assess
+    await waitFor(async () => expect((await screen.findByLabelText('Preview of Lead title')).textContent).toBe('Preview: Renewal for Acme'));
+  });
+
   describe("a mail's HTML", () => {
     const mailing = toForm({
       name: 'Welcome',

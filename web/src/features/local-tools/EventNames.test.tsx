@@ -44,4 +44,27 @@ describe('LocalToolsPage events', () => {
     expect(within(table).getByText('local-audit')).toBeTruthy();
     expect(within(table).queryByText(/automation-01M8RSM3/)).toBeNull();
   });
+
+  it("names a system rule's writes by what the rule does, not as an automation", async () => {
+    // Prepare: the Butler unlinked a contact from a deleted company.
+    const unlinked = {
+      ...event,
+      'detail-type': 'Contact Updated',
+      detail: { ...event.detail, actor: { kind: 'butler', id: 'butler' }, cause: { automationId: 'system-unlink-deleted', depth: 0 }, changedFields: ['companyId'] },
+      matchedRules: [],
+    };
+    const api = scriptedApi({
+      'GET /local/events': { body: { items: [unlinked] } },
+      'GET /users': { body: { items: people } },
+      'GET /automations': { body: { items: [] } },
+    });
+
+    // Act
+    renderScreen(<LocalToolsPage />, { api, path: '/local/events', route: '/local/:tool' });
+
+    // Assess
+    const table = await screen.findByRole('table', { name: 'Events' });
+    expect(await within(table).findByText('system rule: unlinked a deleted record')).toBeTruthy();
+    expect(within(table).queryByText(/for automation/)).toBeNull();
+  });
 });

@@ -31,7 +31,7 @@ function Section({ title, children }: { title: string; children: React.ReactNode
   );
 }
 
-/** The record templates preview on: one of the latest records of the subject's type. */
+/** The record templates preview on: one of the latest records of the subject's type, with its contact and company as a run loads them. */
 function usePreviewRecord(type: RecordTypeName, id: string) {
   const api = useApi();
   const collection = collections[type];
@@ -46,7 +46,13 @@ function usePreviewRecord(type: RecordTypeName, id: string) {
     queryFn: () => api.request<Record<string, unknown>>(`/contacts/${encodeURIComponent(contactId ?? '')}`),
     enabled: contactId !== undefined,
   });
-  return { options: list.data?.items ?? [], record, contact: contact.data };
+  const companyId = typeof record?.companyId === 'string' ? record.companyId : undefined;
+  const company = useQuery({
+    queryKey: ['companies', 'one', companyId ?? ''],
+    queryFn: () => api.request<Record<string, unknown>>(`/companies/${encodeURIComponent(companyId ?? '')}`),
+    enabled: companyId !== undefined,
+  });
+  return { options: list.data?.items ?? [], record, contact: contact.data, company: company.data };
 }
 
 export function AutomationBuilder({ initial, automation, onSaved }: { initial: DefinitionForm; automation?: Automation; onSaved: (saved: Automation) => void }) {
@@ -77,6 +83,7 @@ export function AutomationBuilder({ initial, automation, onSaved }: { initial: D
             entityType: previewType,
             entity: preview.record,
             ...(preview.contact ? { contact: preview.contact } : {}),
+            ...(preview.company ? { company: preview.company } : {}),
             event: { entityType: previewType, entityId: preview.record.id, occurredAt: new Date().toISOString(), actor: { kind: 'user', id: 'preview' } },
             automation: { id: automation?.id ?? 'new', name: form.name },
             run: { id: 'preview' },
@@ -84,7 +91,7 @@ export function AutomationBuilder({ initial, automation, onSaved }: { initial: D
           })
         : undefined,
     }),
-    [form.timeZone, form.trigger, form.name, preview.record, preview.contact, previewType, automation?.id],
+    [form.timeZone, form.trigger, form.name, preview.record, preview.contact, preview.company, previewType, automation?.id],
   );
 
   const submit = () =>

@@ -10,6 +10,7 @@ import { describeError } from '../../../lib/api';
 import { useAutomations } from '../../../lib/automations';
 import { paths } from '../../../lib/paths';
 import { RecordName, labelOfImage, shortRecordLabel } from '../../../lib/record-names';
+import { systemWork } from '../../../lib/records';
 import { useUsers } from '../../../lib/users';
 import { type BusEvent, type LocalStatus, useAdvanceClock, useBusEvents, useLocalClock, useLocalStatus, useOutbox } from '../api/local';
 
@@ -94,7 +95,10 @@ function EventsTable({ events }: { events: BusEvent[] }) {
                 {event.detail.actor?.kind === 'butler' ? 'Butler' : event.detail.actor ? (users.data?.find((user) => user.id === event.detail.actor?.id)?.name ?? event.detail.actor.id) : null}
                 {event.detail.cause && event.detail.cause.automationId !== 'none' ? (
                   <Text size="xs" c="dimmed">
-                    for automation {automationNames.get(event.detail.cause.automationId) ?? event.detail.cause.automationId.slice(-6)}
+                    {/* The system's own rules write with their name as the cause, not an automation's id. */}
+                    {event.detail.cause.automationId in systemWork
+                      ? `system rule: ${systemWork[event.detail.cause.automationId]}`
+                      : `for automation ${automationNames.get(event.detail.cause.automationId) ?? event.detail.cause.automationId.slice(-6)}`}
                   </Text>
                 ) : null}
               </Table.Td>

@@ -3,6 +3,7 @@
 import { Alert, Badge, Button, Checkbox, Group, Paper, Select, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { documentKinds, documentVariables, templateVariables } from '#shared/domain/documents.ts';
+import { HtmlPreview } from '../../../components/HtmlPreview';
 import { EmptyState, QueryState } from '../../../components/States';
 import { ApiError, describeError } from '../../../lib/api';
 import { type DocumentTemplate, useDocumentTemplates } from '../../../lib/document-templates';
@@ -247,8 +248,8 @@ function TemplatePreview({ templateId, body }: { templateId: string | undefined;
             <Text size="sm" fw={500} aria-label="Preview title">
               {preview.data.title}
             </Text>
-            {/* The rendered HTML in a sandbox: no script, no same-origin access, values escaped by the API. */}
-            <iframe title="Rendered document" sandbox="" srcDoc={preview.data.body} style={{ width: '100%', minHeight: 240, border: '1px solid var(--mantine-color-gray-3)', background: 'white' }} />
+            {/* The rendered HTML in a sandbox, values escaped by the API: a page of a document. */}
+            <HtmlPreview title="Rendered document" html={preview.data.body} height={560} />
           </Stack>
         ) : null}
       </Stack>
