@@ -1,7 +1,11 @@
-// The local outbox's mail files (RFC 5322 with MIME): written as a mail client would receive them, and read
-// back for GET /local/outbox. A mail with HTML is multipart/alternative, its text part first (RFC 2046 §5.1.4:
-// the part a client prefers goes last).
-const CRLF = '\r\n';
+// The local outbox's mail files (RFC 5322 with MIME): written by nodemailer's composer as a mail client would
+// receive them, and read back by mailparser for GET /local/outbox. A mail with HTML is multipart/alternative, its
+// text part first (RFC 2046 §5.1.4: the part a client prefers goes last).
+import { loadedOnFirstUse } from '#shared/lazy-module.ts';
+
+// Loaded by the first mail written or read, not when local mode starts: mailparser alone takes most of a second.
+const loadComposer = loadedOnFirstUse(async () => (await import('nodemailer/lib/mail-composer')).default);
+const loadParser = loadedOnFirstUse(async () => (await import('mailparser')).simpleParser);
 
 export interface EmlHeaders {
   messageId: string;
@@ -19,70 +23,31 @@ export interface EmlContent {
   html?: string | undefined;
 }
 
-function encodeHeader(value: string): string {
-  // RFC 2047: non-ASCII subjects travel base64-encoded; so does one with a line break, which would end the header.
-  return /^[\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value).toString('base64')}?=`;
-}
-
-function decodeHeader(value: string): string {
-  return value.replace(/=\?UTF-8\?B\?([A-Za-z0-9+/=]*)\?=/gi, (_, encoded: string) => Buffer.from(encoded, 'base64').toString('utf8'));
-}
-
-/** A body part's header lines and its content in base64 lines of 76 (RFC 2045 §6.8): any script, any line length. */
-function textPart(subtype: 'plain' | 'html', content: string): string[] {
-  const lines = Buffer.from(content, 'utf8').toString('base64').match(/.{1,76}/g) ?? [];
-  return [`Content-Type: text/${subtype}; charset=UTF-8`, 'Content-Transfer-Encoding: base64', '', ...lines];
-}
-
-/** The mail as an .eml file's text. */
-export function composeEml(headers: EmlHeaders, content: EmlContent): string {
-  const head = [
-    `Message-ID: <${headers.messageId}@stagecraft.local>`,
-    `Date: ${headers.date.toUTCString()}`,
-    `From: ${headers.from}`,
-    `To: ${headers.to}`,
-    ...(headers.replyTo ? [`Reply-To: ${headers.replyTo}`] : []),
-    `Subject: ${encodeHeader(headers.subject)}`,
-    ...Object.entries(headers.tags ?? {}).map(([name, value]) => `X-Stagecraft-${name}: ${value}`),
-    'MIME-Version: 1.0',
-  ];
-  if (content.html === undefined) return [...head, ...textPart('plain', content.text), ''].join(CRLF);
-  // "=_" cannot occur in base64, so no part can hold the boundary line.
-  const boundary = `=_stagecraft_${headers.messageId}`;
-  return [
-    ...head,
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
-    '',
-    `--${boundary}`,
-    ...textPart('plain', content.text),
-    `--${boundary}`,
-    ...textPart('html', content.html),
-    `--${boundary}--`,
-    '',
-  ].join(CRLF);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Reading back: only what composeEml writes (and the 8bit text/plain files of earlier versions).
-
-interface Entity {
-  header: (name: string) => string | undefined;
-  body: string;
-}
-
-function entityOf(raw: string): Entity {
-  const split = raw.indexOf(CRLF + CRLF);
-  const head = split === -1 ? raw : raw.slice(0, split);
-  const body = split === -1 ? '' : raw.slice(split + 4);
-  return {
-    header: (name) => new RegExp(`^${name}: (.*)$`, 'mi').exec(head)?.[1],
-    body,
-  };
-}
-
-function decodedBody(entity: Entity): string {
-  const encoding = entity.header('Content-Transfer-Encoding')?.trim().toLowerCase();
-  return encoding === 'base64' ? Buffer.from(entity.body.replace(/\s+/g, ''), 'base64').toString('utf8') : entity.body.trimEnd();
+/** The mail as an .eml file's bytes: headers encoded (RFC 2047) and folded, parts in base64 lines of 76. */
+export async function composeEml(headers: EmlHeaders, content: EmlContent): Promise<Buffer> {
+  const MailComposer = await loadComposer();
+  const composer = new MailComposer({
+    messageId: `<${headers.messageId}@stagecraft.local>`,
+    date: headers.date,
+    from: headers.from,
+    to: headers.to,
+    replyTo: headers.replyTo,
+    subject: headers.subject,
+    // As bytes, so an empty text still gets its part: the composer leaves out an empty string.
+    text: Buffer.from(content.text),
+    ...(content.html === undefined ? {} : { html: Buffer.from(content.html) }),
+    // Base64 keeps every byte of the content as rendered, whatever its script and line lengths.
+    encoding: 'base64',
+    // The boundary is otherwise random: built from the message id, the same mail gives the same file.
+    baseBoundary: headers.messageId,
+    // The content is always the rendered strings: never a path or URL to read or fetch.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+  const mail = composer.compile();
+  // Added to the compiled message, not passed as the composer's `headers`, so they follow the standard headers.
+  for (const [name, value] of Object.entries(headers.tags ?? {})) mail.addHeader(`X-Stagecraft-${name}`, value);
+  return mail.build();
 }
 
 export interface ReadEml {
@@ -94,19 +59,20 @@ export interface ReadEml {
 }
 
 /** The headers a reader looks at, the text, and the HTML when the mail has an HTML part. */
-export function readEml(raw: string): ReadEml {
-  const mail = entityOf(raw);
-  const subject = mail.header('Subject');
-  const summary = { to: mail.header('To'), subject: subject === undefined ? undefined : decodeHeader(subject), date: mail.header('Date') };
-  const boundary = /^multipart\/alternative;\s*boundary="([^"]+)"/i.exec(mail.header('Content-Type') ?? '')?.[1];
-  if (!boundary) return { ...summary, text: decodedBody(mail) };
-  const parts = (CRLF + mail.body)
-    .split(`${CRLF}--${boundary}`)
-    .slice(1)
-    .filter((part) => !part.startsWith('--'))
-    .map((part) => entityOf(part.replace(/^\r\n/, '')));
-  const of = (subtype: string) => parts.find((part) => part.header('Content-Type')?.toLowerCase().startsWith(`text/${subtype}`));
-  const text = of('plain');
-  const html = of('html');
-  return { ...summary, text: text ? decodedBody(text) : '', ...(html ? { html: decodedBody(html) } : {}) };
+export async function readEml(raw: Buffer | string): Promise<ReadEml> {
+  // Only the parts as written: no text made from HTML or HTML from text, no links rewritten.
+  const simpleParser = await loadParser();
+  const mail = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true });
+  const to = mail.to === undefined ? undefined : [mail.to].flat().map((address) => address.text).join(', ');
+  // Earlier versions wrote the text 8bit and ended the file with a line break that was not part of it.
+  const earlier = String(mail.headers.get('content-transfer-encoding') ?? '').toLowerCase() === '8bit';
+  const text = earlier ? (mail.text ?? '').trimEnd() : (mail.text ?? '');
+  return {
+    to,
+    subject: mail.subject,
+    // In the form the listing has always shown (and earlier files wrote): `Tue, 01 Dec 2026 10:00:00 GMT`.
+    date: mail.date?.toUTCString(),
+    text,
+    ...(typeof mail.html === 'string' ? { html: mail.html } : {}),
+  };
 }

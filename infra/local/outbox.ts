@@ -1,6 +1,7 @@
 // SES on one machine: each mail becomes an .eml file under <home>/outbox, listed at
 // GET /local/outbox, so a developer can read what automations sent.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { requireAdmin } from '#shared/crm/context.ts';
@@ -16,7 +17,7 @@ export function createOutbox(folder: string, clock: Clock, ids: Ids, from = 'sta
   return {
     async send(message) {
       const messageId = ids.next();
-      const eml = composeEml(
+      const eml = await composeEml(
         { messageId, date: clock.now(), from, to: message.to, replyTo: message.replyTo, subject: message.subject, tags: message.tags },
         { text: message.text, html: message.html },
       );
@@ -40,7 +41,7 @@ export function createOutbox(folder: string, clock: Clock, ids: Ids, from = 'sta
           .reverse()
           .slice(0, limit);
         // A mail with an HTML part carries it as `html`, beside its text part.
-        const items = files.map((name) => ({ file: name, ...readEml(readFileSync(join(folder, name), 'utf8')) }));
+        const items = await Promise.all(files.map(async (name) => ({ file: name, ...(await readEml(await readFile(join(folder, name)))) })));
         return { status: 200, body: { items } };
       },
     },

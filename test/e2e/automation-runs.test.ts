@@ -77,8 +77,10 @@ describe('a mail with HTML', () => {
       .map((name) => readFileSync(join(folder, name), 'utf8'))
       .find((text) => text.includes(`\r\nTo: ${to}\r\n`));
     if (!raw) throw new Error(`no mail to ${to} in the outbox`);
-    const [head = '', body = ''] = raw.split(/\r\n\r\n(.*)/s);
-    const boundary = /^Content-Type: multipart\/alternative; boundary="([^"]+)"$/m.exec(head)?.[1] ?? '';
+    const [folded = '', body = ''] = raw.split(/\r\n\r\n(.*)/s);
+    // A header longer than a line goes on in lines that start with white space (RFC 5322 §2.2.3).
+    const head = folded.replace(/\r\n(?=[ \t])/g, '');
+    const boundary = /^Content-Type: multipart\/alternative;\s*boundary="([^"]+)"$/m.exec(head)?.[1] ?? '';
     const sections = body.split(`--${boundary}`);
     const parts = sections.slice(1, -1).map((section) => {
       const [partHead = '', content = ''] = section.replace(/^\r\n/, '').split('\r\n\r\n');
@@ -106,9 +108,10 @@ describe('a mail with HTML', () => {
     expect(eml.head).toMatch(/^MIME-Version: 1\.0$/m);
     expect(eml.boundary).not.toBe('');
     expect(eml.epilogue).toBe('--\r\n');
-    expect(eml.parts.map((part) => part.head)).toEqual([
-      'Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64',
-      'Content-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64',
+    // Header names and the charset are case-insensitive (RFC 2045 §5.1).
+    expect(eml.parts.map((part) => part.head.toLowerCase())).toEqual([
+      'content-type: text/plain; charset=utf-8\r\ncontent-transfer-encoding: base64',
+      'content-type: text/html; charset=utf-8\r\ncontent-transfer-encoding: base64',
     ]);
     expect(eml.parts[0]?.decoded).toBe('Dear <script>alert("x")</script> Jürgen, about Roof & Solar');
     expect(eml.parts[1]?.decoded).toBe('<p>Dear <b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Jürgen</b>, about Roof &amp; Solar</p>');
