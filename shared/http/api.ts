@@ -71,9 +71,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 const isEmptyObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
 
-/** `If-Match: "3"`, `3` or `W/"3"`: the version the caller last read. */
+/** `If-Match: "3"`, `3` or `W/"3"`: the version the caller last read. `*` (any version: RFC 9110 §13.1.1) asks for none. */
 function parseIfMatch(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || value.trim() === '*') return undefined;
   const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value.trim());
   if (!match) throw ValidationFailed.field('(headers).if-match', 'a record version, as in its ETag ("3")');
   return Number(match[1]);

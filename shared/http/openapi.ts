@@ -82,7 +82,7 @@ export function openApiDocument(routes: Route[], info: { title: string; version:
     const headerParameters = [
       ...(route.method === 'POST' && !route.pages ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
       ...(route.method === 'PATCH' || route.method === 'DELETE'
-        ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The version last read ("3"); another gets 412.' }]
+        ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'The version last read ("3"); another gets 412. `*`: any version.' }]
         : []),
     ];
     const success = route.response

@@ -162,7 +162,7 @@ describe('400 VALIDATION_FAILED', () => {
     expect(result.status).toBe(400);
   });
 
-  it.each([['abc'], ['1.0'], ['-1'], ['*'], ['9999999999999999']])('refuses If-Match %s, naming the header', async (value) => {
+  it.each([['abc'], ['1.0'], ['-1'], ['**'], ['9999999999999999']])('refuses If-Match %s, naming the header', async (value) => {
     const contact = await must(t, 'POST', '/contacts', contactBody());
 
     const result = await t.call('PATCH', `/contacts/${contact.id}`, { name: 'New' }, { headers: { 'if-match': value } });
@@ -171,7 +171,7 @@ describe('400 VALIDATION_FAILED', () => {
     expect(errorPaths(result)).toEqual(['(headers).if-match']);
   });
 
-  it.each([['"1"'], ['1'], ['W/"1"']])('accepts If-Match %s for version 1', async (value) => {
+  it.each([['"1"'], ['1'], ['W/"1"'], ['*']])('accepts If-Match %s for version 1', async (value) => {
     const contact = await must(t, 'POST', '/contacts', contactBody());
 
     const result = await t.call('PATCH', `/contacts/${contact.id}`, { name: 'New' }, { headers: { 'if-match': value } });
