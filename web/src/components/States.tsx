@@ -1,7 +1,7 @@
 // Loading, empty and error states, the same on every screen.
 import { Alert, Button, Center, Loader, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { describeError } from '../lib/api';
+import { ApiError, describeError } from '../lib/api';
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -59,7 +59,11 @@ export function QueryState<T>({
   isEmpty?: (data: T) => boolean;
 }) {
   if (query.isPending) return <Loading />;
-  if (query.isError) return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  if (query.isError) {
+    // A thing that is not there (deleted, or a wrong link) will not be there on a second try either.
+    if (query.error instanceof ApiError && query.error.status === 404) return <ErrorState error={query.error} title="Not found" />;
+    return <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  }
   const data = query.data as T;
   if (empty && isEmpty?.(data)) return <>{empty}</>;
   return <>{children(data)}</>;

@@ -24,5 +24,6 @@ describe('the page of a deleted contact', () => {
     const history = (await screen.findAllByLabelText('History')).at(-1)!;
     expect(await within(history).findByText('deleted')).toBeTruthy();
     expect(api.sent.filter((request) => request.path === '/contacts/c9')).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: 'Try again' })).toBeNull();
   });
 });

@@ -91,7 +91,8 @@ function RecordView({ collection, id }: { collection: RecordCollection; id: stri
     const gone = record.error instanceof ApiError && record.error.status === 404;
     return (
       <Stack>
-        <ErrorState title={gone ? `This ${singular[collection]} does not exist (or was deleted)` : undefined} error={record.error} onRetry={() => void record.refetch()} />
+        {/* Gone stays gone: no second try offered, its history says who deleted it. */}
+        <ErrorState title={gone ? `This ${singular[collection]} does not exist (or was deleted)` : undefined} error={record.error} {...(gone ? {} : { onRetry: () => void record.refetch() })} />
         {gone ? (
           <Section title="History">
             <HistoryTimeline collection={collection} id={id} />
