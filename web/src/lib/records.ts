@@ -12,6 +12,9 @@ export type Company = Stored<Output<'company'>>;
 export type Lead = Stored<Output<'lead'>>;
 export type Activity = Stored<Output<'activity'>>;
 export type DocumentRecord = Stored<Output<'document'>> & {
+  /** The template's HTML as rendered when the document was made from one, kept as sent. */
+  body?: string;
+  kind?: string;
   signedBySenderAt?: string;
   signedByRecipientAt?: string;
   viewedAt?: string;

@@ -1,8 +1,11 @@
-// A record's documents with their state: create, sign as sender or recipient, mark viewed.
-import { Alert, Badge, Button, Group, Stack, Text, TextInput } from '@mantine/core';
+// A record's documents with their state: create (from a template, or by title), read what a template made, sign as
+// sender or recipient, mark viewed.
+import { Alert, Badge, Button, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { HtmlPreview } from '../../../components/HtmlPreview';
 import { EmptyState, QueryState } from '../../../components/States';
 import { describeError } from '../../../lib/api';
+import { useDocumentTemplates } from '../../../lib/document-templates';
 import type { DocumentRecord, RecordCollection } from '../../../lib/records';
 import { ownerOf, useDocuments, useOwnedWrite } from '../api/records';
 
@@ -17,15 +20,21 @@ export function documentState(document: DocumentRecord): { label: string; color:
 export function DocumentsPanel({ collection, id }: { collection: RecordCollection; id: string }) {
   const documents = useDocuments(collection, id);
   const write = useOwnedWrite(collection, id);
+  const templates = useDocumentTemplates();
   const [title, setTitle] = useState('');
+  const [templateId, setTemplateId] = useState<string | null>(null);
+  const [open, setOpen] = useState<string | undefined>();
   const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
   const create = (event: FormEvent) => {
     event.preventDefault();
+    // From a template, an empty title is the template's; the API renders the body over this record.
+    const body = { ...(templateId ? { templateId } : {}), ...(title.trim() || !templateId ? { title } : {}), ...ownerOf(collection, id) };
     write.mutate(
-      { path: '/documents', method: 'POST', idempotencyKey, body: { title, ...ownerOf(collection, id) } },
+      { path: '/documents', method: 'POST', idempotencyKey, body },
       {
         onSuccess: () => {
           setTitle('');
+          setTemplateId(null);
           setKey(crypto.randomUUID());
         },
       },
@@ -58,7 +67,13 @@ export function DocumentsPanel({ collection, id }: { collection: RecordCollectio
                     <Button size="compact-xs" variant="default" onClick={() => write.mutate({ path: `/documents/${document.id}/view`, method: 'POST' })}>
                       Mark viewed
                     </Button>
+                    {document.body !== undefined ? (
+                      <Button size="compact-xs" variant="subtle" aria-expanded={open === document.id} onClick={() => setOpen((was) => (was === document.id ? undefined : document.id))}>
+                        {open === document.id ? 'Hide' : 'Read'}
+                      </Button>
+                    ) : null}
                   </Group>
+                  {open === document.id && document.body !== undefined ? <HtmlPreview title={`Document ${document.title ?? document.id}`} html={document.body} height={480} /> : null}
                 </Stack>
               );
             })}
@@ -72,7 +87,24 @@ export function DocumentsPanel({ collection, id }: { collection: RecordCollectio
       ) : null}
       <form onSubmit={create} aria-label="New document">
         <Group gap="xs" align="flex-end">
-          <TextInput label="New document" placeholder="Title" size="xs" style={{ flex: 1 }} value={title} onChange={(event) => setTitle(event.currentTarget.value)} />
+          <Select
+            label="From template"
+            placeholder="None"
+            size="xs"
+            clearable
+            data={(templates.data ?? []).map((template) => ({ value: template.id, label: template.name }))}
+            value={templateId}
+            onChange={setTemplateId}
+            w={180}
+          />
+          <TextInput
+            label="New document"
+            placeholder={templateId ? "Title (the template's if empty)" : 'Title'}
+            size="xs"
+            style={{ flex: 1 }}
+            value={title}
+            onChange={(event) => setTitle(event.currentTarget.value)}
+          />
           <Button type="submit" size="xs" loading={write.isPending}>
             Create
           </Button>
