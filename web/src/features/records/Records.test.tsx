@@ -75,6 +75,28 @@ describe('HistoryTimeline', () => {
     expect(await screen.findByText('Ada Admin')).toBeTruthy();
   });
 
+  it('shows each custom field that changed on its own line, not every custom field of the record', async () => {
+    // Prepare
+    const api = scriptedApi({
+      ...common,
+      'GET /deals/d1/history': {
+        body: {
+          items: [
+            { at: '2026-11-02T10:00:00.000Z', actor: { kind: 'user', id: 'admin' }, action: 'updated', changes: { fields: { from: { tier: 'silver', region: 'North' }, to: { tier: 'gold', region: 'North', score: 7 } } } },
+          ],
+        },
+      },
+    });
+
+    // Act
+    renderScreen(<HistoryTimeline collection="deals" id="d1" />, { api });
+
+    // Assess
+    expect(await screen.findByText('tier: silver → gold')).toBeTruthy();
+    expect(screen.getByText(/^score: .*7$/)).toBeTruthy();
+    expect(screen.queryByText(/region/)).toBeNull();
+  });
+
   it('names linked records, people and stages, reading each linked record once; a deleted one says so', async () => {
     // Prepare: two entries name the same contact; the company is gone.
     const api = scriptedApi({

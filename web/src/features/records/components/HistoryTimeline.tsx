@@ -32,13 +32,28 @@ export interface ChangeLine {
   created: boolean;
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The history keeps the custom fields as one object before and after; a reader wants the ones that changed, each on
+ * its own line (`fields.tier`), not every custom field of the record twice.
+ */
+function customFieldChanges(change: { from?: unknown; to?: unknown }): Array<[string, { from?: unknown; to?: unknown }]> {
+  const from = isPlainObject(change.from) ? change.from : {};
+  const to = isPlainObject(change.to) ? change.to : {};
+  return [...new Set([...Object.keys(from), ...Object.keys(to)])]
+    .filter((name) => JSON.stringify(from[name]) !== JSON.stringify(to[name]))
+    .map((name) => [`fields.${name}`, { from: from[name] ?? null, to: to[name] ?? null }]);
+}
+
 export function describeChanges(entry: HistoryEntry, collection: RecordCollection): ChangeLine[] {
   const specs = new Map(fieldsOf[typeOf(collection)].map((spec) => [spec.name, spec]));
   return Object.entries(entry.changes)
     .filter(([field]) => !['version', 'updatedAt', 'updatedBy', 'createdAt', 'createdBy', 'id'].includes(field))
+    .flatMap(([field, change]) => (field === 'fields' && (isPlainObject(change.from) || isPlainObject(change.to)) ? customFieldChanges(change) : [[field, change] as const]))
     .map(([field, change]) => {
       const spec = specs.get(field);
-      return { field, label: spec?.label ?? field, ...(spec ? { kind: spec.kind } : {}), from: change.from, to: change.to, created: entry.action === 'created' };
+      return { field, label: spec?.label ?? (field.startsWith('fields.') ? field.slice('fields.'.length) : field), ...(spec ? { kind: spec.kind } : {}), from: change.from, to: change.to, created: entry.action === 'created' };
     });
 }
 
