@@ -41,7 +41,8 @@ export function CustomFields({ fields, save }: { fields: Fields; save: (next: Fi
       ) : (
         entries.map(([key, current]) => (
           <Group key={key} justify="space-between" wrap="nowrap">
-            <Text size="sm">
+            {/* A note typed on several lines keeps them. */}
+            <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
               <Text span c="dimmed">
                 {key}:
               </Text>{' '}
