@@ -47,8 +47,11 @@ export function variablesFor(trigger: Pick<Trigger, 'type'> & { entity?: string 
     add('record (the document\'s owner)', fieldsOf('deal').map((field) => `entity.${field}`));
   } else {
     add(subject, fieldsOf(subject).map((field) => `${subject}.${field}`));
-    if (subject !== 'contact') add('contact', ['contact.name', 'contact.emails', 'contact.phones', 'contact.id']);
   }
+  // A run loads the contact and company its record names by id (shared/engine/template-variables.ts): a deal's
+  // contact and company, a contact's company, a document's owner's. A lead, a company or an activity names neither.
+  if (subject === 'deal' || subject === 'documentOwner') add('contact', ['contact.name', 'contact.emails', 'contact.phones', 'contact.id']);
+  if (subject === 'deal' || subject === 'contact' || subject === 'documentOwner') add('company', ['company.name', 'company.emails', 'company.phones', 'company.id']);
   add('event', ['event.entityType', 'event.entityId', 'event.occurredAt', 'event.actor.id', 'event.changedFields']);
   add('run', ['automation.id', 'automation.name', 'run.id', 'run.dueAt', 'now']);
   return variables;

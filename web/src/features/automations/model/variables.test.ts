@@ -1,0 +1,23 @@
+// The variables the builder offers are the ones a run of the trigger gives its templates.
+import { describe, expect, it } from 'vitest';
+import { variablesFor } from './variables';
+
+const groupsOf = (trigger: Parameters<typeof variablesFor>[0]) => [...new Set(variablesFor(trigger).map((variable) => variable.group))];
+
+describe('variablesFor', () => {
+  it("offers a deal's contact and company, which a run loads by the deal's ids", () => {
+    // Act
+    const names = variablesFor({ type: 'stageEntered', entity: 'deal' }).map((variable) => variable.name);
+
+    // Assess
+    expect(names).toEqual(expect.arrayContaining(['deal.title', 'deal.id', 'contact.name', 'company.name', 'company.id']));
+  });
+
+  it('offers no contact or company for a lead, which names neither', () => {
+    // Act
+    const groups = groupsOf({ type: 'recordCreated', entity: 'lead' });
+
+    // Assess
+    expect(groups).toEqual(['lead', 'event', 'run']);
+  });
+});
