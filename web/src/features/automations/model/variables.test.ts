@@ -15,7 +15,7 @@ describe('variablesFor', () => {
 
   it('offers no contact or company for a lead, which names neither', () => {
     // Act
-    const groups = groupsOf({ type: 'recordCreated', entity: 'lead' });
+    const groups = groupsOf({ type: 'created', entity: 'lead' });
 
     // Assess
     expect(groups).toEqual(['lead', 'event', 'run']);

@@ -163,6 +163,8 @@ export function useRunLog(filters: RunFilters, automationIds: string[] | undefin
     },
     getNextPageParam: (last) => (last.merged ? (last.cursor ? last.merged : undefined) : last.cursor),
     enabled: filters.automationId !== undefined || automationIds !== undefined,
+    // A run started from here (Run now) ends in a moment: read again while one listed is running.
+    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.items.some((run) => run.status === 'RUNNING')) ? 2_000 : false),
   });
 }
 
