@@ -40,6 +40,27 @@ describe('AutomationsPage', () => {
   });
 });
 
+describe("an automation's last 7 days in the list", () => {
+  it("counts the 7 days before local mode's clock, which may have been moved on", async () => {
+    // Prepare: the clock was advanced six months.
+    const api = scriptedApi({
+      'GET /automations': { body: { items: [automation] } },
+      'GET /pipelines': { body: { items: [salesPipeline] } },
+      'GET /automations/a1/runs/counts': { body: { counts: {} } },
+      'GET /local/clock': { body: { now: '2027-06-02T12:00:00.000Z', offsetMs: 0 } },
+      'GET /me': asAdmin,
+    });
+
+    // Act
+    renderScreen(<AutomationsPage />, { api });
+
+    // Assess
+    await waitFor(() => expect(api.sent.some((request) => request.path === '/automations/a1/runs/counts')).toBe(true));
+    const counted = api.sent.filter((request) => request.path === '/automations/a1/runs/counts');
+    expect(counted.map((request) => request.query.get('from')?.slice(0, 7))).toEqual(['2027-05']);
+  });
+});
+
 describe('AutomationPage', () => {
   const pageApi = (role: Answer) =>
     scriptedApi({

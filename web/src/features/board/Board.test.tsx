@@ -76,6 +76,27 @@ describe('BoardPage', () => {
     expect(patch?.body).toEqual({ stageId: 'contract' });
   });
 
+  it('reads the waiting runs again after a move, once its runs have had a moment to start', async () => {
+    // Prepare: a run waits once the deal is in Contract.
+    let moved = false;
+    const api = boardApi(() => {
+      moved = true;
+      return { body: { ...deal, stageId: 'contract', version: 4 } };
+    });
+    const waiting = api.fetch;
+    const scripted = { ...api, fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      String(input).includes('/automations/a1/runs') && moved ? Promise.resolve(new Response(JSON.stringify({ items: [{ runId: 'r1' }, { runId: 'r2' }, { runId: 'r3' }] }))) : waiting(input, init)) as typeof fetch };
+    renderBoard(scripted);
+    const contract = await screen.findByRole('region', { name: 'Contract' });
+    expect(await within(contract).findByText('2 waiting')).toBeTruthy();
+
+    // Act
+    await moveByMenu('Contract');
+
+    // Assess
+    expect(await within(contract).findByText('3 waiting', undefined, { timeout: 5_000 })).toBeTruthy();
+  });
+
   it('moves the count and total to the new column with the card, before the server answers', async () => {
     let answer: (value: { body: unknown }) => void = () => undefined;
     const api = boardApi(() => new Promise((resolve) => (answer = resolve)));

@@ -1,5 +1,5 @@
 // A record page's runs: a table with a head row, each run's status spelled out and linked to the run.
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderScreen, scriptedApi } from '../../test/render';
 import { RecordRuns } from './components/RecordRuns';
@@ -35,5 +35,21 @@ describe('RecordRuns', () => {
     expect(within(table).getByRole('link', { name: 'Run r2 WAITING' }).textContent).toBe('WAITING');
     expect(within(table).getAllByRole('link', { name: 'Notify owner on invoice' })).toHaveLength(2);
     expect(api.sent.find((request) => request.path === '/runs')?.query.get('entityType')).toBe('deal');
+  });
+
+  it('reads again while a run is running, so a run started from the page shows how it ended', async () => {
+    // Prepare: the first read finds the run under way, the next finds it done.
+    let reads = 0;
+    const api = scriptedApi({
+      'GET /automations': { body: { items: [{ id: 'a1', name: 'Notify owner on invoice' }] } },
+      'GET /runs': () => ({ body: { items: [run('r1', (reads += 1) === 1 ? 'RUNNING' : 'SUCCEEDED')] } }),
+    });
+
+    // Act
+    renderScreen(<RecordRuns entityType="deal" entityId="D1" />, { api });
+
+    // Assess
+    expect(await screen.findByRole('link', { name: 'Run r1 RUNNING' })).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole('link', { name: 'Run r1 SUCCEEDED' })).toBeTruthy(), { timeout: 5_000 });
   });
 });

@@ -58,6 +58,9 @@ export function useStageTotals(pipelineId: string, filters: BoardFilters, enable
   });
 }
 
+/** How long after a move its runs have usually started or stopped waiting (stream, bus, runner). */
+const WAITING_SETTLES_MS = 1_500;
+
 export function useWaitingRuns(automationId: string) {
   const api = useApi();
   return useQuery({
@@ -136,6 +139,10 @@ export function useMoveDeal(pipelineId: string) {
       void queryClient.invalidateQueries({ queryKey: keys.board(pipelineId) });
       void queryClient.invalidateQueries({ queryKey: keys.record('deals', deal.id) });
       void queryClient.invalidateQueries({ queryKey: keys.history('deals', deal.id) });
+      // A move can start or end a waiting run, from the event it writes: a moment after the answer, not with it.
+      const waiting = { predicate: (query: { queryKey: readonly unknown[] }) => query.queryKey[0] === keys.automations[0] && query.queryKey.at(-1) === 'WAITING' };
+      void queryClient.invalidateQueries(waiting);
+      setTimeout(() => void queryClient.invalidateQueries(waiting), WAITING_SETTLES_MS);
     },
   });
 }

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../../../lib/api';
 import { useApi } from '../../../lib/session';
+import { workspaceNowKey } from '../../../lib/workspace-clock';
 
 export interface LocalClock {
   now: string;
@@ -75,6 +76,7 @@ export function useAdvanceClock() {
       client.setQueryData(localKeys.clock, clock);
       // Due waits fire at once: runs, records and the bus change.
       void client.invalidateQueries({ queryKey: ['runs'] });
+      void client.invalidateQueries({ queryKey: workspaceNowKey });
       void client.invalidateQueries({ queryKey: localKeys.events });
       void client.invalidateQueries({ queryKey: localKeys.outbox });
     },

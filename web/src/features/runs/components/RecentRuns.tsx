@@ -6,15 +6,19 @@ import { Link } from 'react-router';
 import { paths } from '../../../lib/paths';
 import type { Page } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
+import { useWorkspaceNow } from '../../../lib/workspace-clock';
 import { type Run, useRunCounts } from '../api/runs';
 import { lastDays, logStatuses } from '../model/run-filters';
 import { statusColors } from './RunLog';
 
 export function RecentRuns({ automationId }: { automationId: string }) {
   const api = useApi();
-  // The window is fixed when the row mounts, so the counts' key stays put between renders.
-  const window = useMemo(() => lastDays(7, new Date()), []);
-  const counts = useRunCounts([automationId], window);
+  // The last 7 days of the workspace's clock (local mode's may have been moved on), fixed once read, so the counts'
+  // key stays put between renders.
+  const now = useWorkspaceNow();
+  const nowMs = now?.getTime();
+  const window = useMemo(() => lastDays(7, nowMs === undefined ? new Date() : new Date(nowMs)), [nowMs]);
+  const counts = useRunCounts([automationId], window, { enabled: nowMs !== undefined });
   const last = useQuery({
     queryKey: ['runs', 'last', automationId],
     queryFn: () => api.request<Page<Run>>(`/automations/${encodeURIComponent(automationId)}/runs`, { query: { limit: 1 } }),

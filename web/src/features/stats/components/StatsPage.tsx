@@ -1,13 +1,11 @@
 // Statistics: what people did in a date range, and apart from them what the Butler did.
 import { Group, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { ButlerBadge } from '../../../components/Actor';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { BUTLER_ID } from '../../../lib/records';
-import { useRole } from '../../../lib/role';
-import { useSession } from '../../../lib/session';
 import { useUsers } from '../../../lib/users';
+import { useWorkspaceNow } from '../../../lib/workspace-clock';
 import { type Figures, rangeOf, totalOf, useActivityStats } from '../api/stats';
 import { ActivityChart } from './ActivityChart';
 
@@ -48,26 +46,8 @@ function FiguresTable({ label, children }: { label: string; children: React.Reac
   );
 }
 
-/**
- * Today as the workspace sees it: local mode's clock may have been moved forward (an admin reads it from
- * /local/clock); elsewhere the browser's.
- */
-function useToday(): Date | undefined {
-  const { api, auth } = useSession();
-  const role = useRole();
-  const local = auth.kind === 'local';
-  const clock = useQuery({
-    queryKey: ['stats', 'today'],
-    queryFn: async () => new Date((await api.request<{ now: string }>('/local/clock')).now),
-    enabled: local && role === 'admin',
-    retry: false,
-  });
-  if (!local || role === 'member' || clock.isError) return new Date();
-  return clock.data;
-}
-
 export function StatsPage() {
-  const today = useToday();
+  const today = useWorkspaceNow();
   return today ? <StatsOver today={today} /> : <Loading />;
 }
 
