@@ -18,8 +18,15 @@ export interface Automation extends AutomationDefinitionInput {
   provisioningError?: string;
 }
 
+/** One step of a dry run, in run order across every branch (shared/engine/runs.ts `dryRun`). */
 export interface DryRunAction {
+  /** Its state name: `1 · Create lead`, `2 · If big deal`. */
   step: string;
+  /** Given when the automation has branches: false for a step on an arm this record would not take. */
+  onPath?: boolean;
+  /** A branch step: the arm this record takes, and why (`its conditions hold: "then" runs`). */
+  branch?: 'then' | 'else';
+  why?: string;
   action?: Record<string, unknown>;
   error?: string;
 }

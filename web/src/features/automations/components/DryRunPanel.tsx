@@ -1,13 +1,13 @@
-// Test on a record: would the trigger fire and the conditions hold, and what each step would do —
-// the API's dry run, which changes nothing.
-import { Alert, Badge, Button, Code, Group, Select, Stack, Table, Text } from '@mantine/core';
+// Test on a record: would the trigger fire and the conditions hold, which way each if/else goes, and what each step
+// on that path would do — the API's dry run, which changes nothing.
+import { Alert, Badge, Button, Code, Group, List, Select, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { HtmlPreview } from '../../../components/HtmlPreview';
 import { describeError } from '../../../lib/api';
 import { type Page, collections, titleOf } from '../../../lib/records';
 import { useApi } from '../../../lib/session';
-import { type Automation, useDryRun } from '../api/automations';
+import { type Automation, type DryRun, type DryRunAction, useDryRun } from '../api/automations';
 import { subjectTypeOf } from '../model/variables';
 
 const recordTypes = ['deal', 'lead', 'contact', 'company', 'activity', 'document'] as const;
@@ -48,45 +48,100 @@ export function DryRunPanel({ automation }: { automation: Automation }) {
         </Alert>
       ) : null}
       {result ? (
-        <Stack gap="xs" aria-label="Dry run result">
+        <Stack component="section" gap="xs" aria-label="Dry run result">
           <Group gap="xs">
             <Badge color={result.triggerMatches ? 'green' : 'gray'}>{result.triggerMatches ? 'trigger matches' : 'trigger does not match'}</Badge>
             <Badge color={result.conditionsHold ? 'green' : 'orange'}>{result.conditionsHold ? 'conditions hold' : 'conditions do not hold'}</Badge>
-            <Text fw={600}>{result.wouldRun ? 'These steps would run:' : 'It would not run.'}</Text>
+            {result.wouldRun ? null : <Text fw={600}>It would not run.</Text>}
           </Group>
           {result.reason ? <Text size="sm">Why: {result.reason}</Text> : null}
-          <Table>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Step</Table.Th>
-                <Table.Th>What it would do</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.actions.map((action) => (
-                <Table.Tr key={action.step}>
-                  <Table.Td>{action.step}</Table.Td>
-                  <Table.Td>
-                    {action.error ? (
-                      <Text c="red" size="sm">
-                        {action.error}
-                      </Text>
-                    ) : (
-                      <Stack gap={4}>
-                        <Code block>{JSON.stringify(action.action, null, 2)}</Code>
-                        {typeof action.action?.html === 'string' ? <HtmlPreview title={`HTML of ${action.step}`} html={action.action.html} /> : null}
-                      </Stack>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <DryRunSteps result={result} />
           <Text size="xs" c="dimmed">
             A dry run changes nothing.
           </Text>
         </Stack>
       ) : null}
+    </Stack>
+  );
+}
+
+// Without branches the API gives no `onPath`: every step is on the path.
+const isOnPath = (action: DryRunAction) => action.onPath !== false;
+
+/** The steps the record would go through, in run order, and apart from them those on the arms it would not take. */
+function DryRunSteps({ result }: { result: DryRun }) {
+  const onPath = result.actions.filter(isOnPath);
+  const offPath = result.actions.filter((action) => !isOnPath(action));
+  if (result.actions.length === 0) return <Text size="sm">It has no steps.</Text>;
+  return (
+    <>
+      <StepList title={result.wouldRun ? 'These steps would run' : 'Had it run, these steps would run'}>
+        {onPath.map((action) => (
+          <List.Item key={action.step}>
+            <StepOnPath action={action} />
+          </List.Item>
+        ))}
+      </StepList>
+      {offPath.length > 0 ? (
+        <StepList title="These steps would not run" note="They are on the other arm of an if/else: this record does not go that way.">
+          {offPath.map((action) => (
+            <List.Item key={action.step}>
+              <Text size="sm" c="dimmed">
+                {action.step}
+              </Text>
+            </List.Item>
+          ))}
+        </StepList>
+      ) : null}
+    </>
+  );
+}
+
+function StepList({ title, note, children }: { title: string; note?: string; children: ReactNode }) {
+  const titleId = useId();
+  return (
+    <Stack gap={4}>
+      <Title order={4} id={titleId}>
+        {title}
+      </Title>
+      {note ? (
+        <Text size="sm" c="dimmed">
+          {note}
+        </Text>
+      ) : null}
+      <List type="ordered" listStyleType="none" spacing="xs" aria-labelledby={titleId}>
+        {children}
+      </List>
+    </Stack>
+  );
+}
+
+/** A branch says which way the record goes and why; an action what it would do, or what it would fail on. */
+function StepOnPath({ action }: { action: DryRunAction }) {
+  if (action.branch) {
+    // The API's why ends with the arm it names ("…: "then" runs"); the line names the arm itself.
+    const why = action.why?.replace(/: "(then|else)" runs$/, '');
+    return (
+      <Text size="sm" fw={500}>
+        {why ? `${action.step} → ${action.branch}: ${why}` : `${action.step} → ${action.branch}`}
+      </Text>
+    );
+  }
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {action.step}
+      </Text>
+      {action.error ? (
+        <Text c="red" size="sm">
+          Would fail: {action.error}
+        </Text>
+      ) : (
+        <>
+          <Code block>{JSON.stringify(action.action, null, 2)}</Code>
+          {typeof action.action?.html === 'string' ? <HtmlPreview title={`HTML of ${action.step}`} html={action.action.html} /> : null}
+        </>
+      )}
     </Stack>
   );
 }
