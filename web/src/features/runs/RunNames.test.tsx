@@ -4,6 +4,7 @@ import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { people, renderScreen, salesPipeline, scriptedApi } from '../../test/render';
 import { RecordRuns } from './components/RecordRuns';
+import { RunDetailPage } from './components/RunDetailPage';
 import { RunLog } from './components/RunLog';
 
 const maria = { id: '01M8RS4DQ7PV39599FGV0N18G5', version: 1, name: 'Maria Sales', kind: 'human', role: 'member' };
@@ -73,5 +74,35 @@ describe("a record's runs", () => {
 
     // Assess
     expect(await screen.findByText('1 · Notify: notified Maria Sales (and mailed)')).toBeTruthy();
+  });
+});
+
+describe("a run's page", () => {
+  it('names the people in its summary, its steps and what they sent, whatever their id looks like', async () => {
+    // Prepare: the local admin's id is "admin", not a ULID.
+    const detail = run('r1', {
+      summary: `notified ${maria.id}; assigned to admin`,
+      steps: [
+        { name: 'Enroll', status: 'SUCCEEDED', startedAt: '2026-11-02T10:00:00.000Z' },
+        {
+          name: '1 · Notify',
+          status: 'SUCCEEDED',
+          startedAt: '2026-11-02T10:00:00.100Z',
+          outcome: { result: 'changed', done: `notified ${maria.id} (and mailed)`, notifications: [{ userId: maria.id, id: 'n1', mailed: true, message: 'Invoice is out' }] },
+        },
+        { name: '2 · Assign', status: 'SUCCEEDED', startedAt: '2026-11-02T10:00:00.200Z', outcome: { result: 'noop', done: 'admin is responsible already' } },
+      ],
+    });
+    const api = scriptedApi({ ...common, 'GET /automations/a1/runs/r1': { body: detail } });
+
+    // Act
+    renderScreen(<RunDetailPage />, { api, path: '/automations/a1/runs/r1', route: '/automations/:id/runs/:runId' });
+    (await screen.findByRole('button', { name: 'What it sent (1 · Notify)' })).click();
+
+    // Assess
+    expect(await screen.findByText('notified Maria Sales; assigned to Ada Admin')).toBeTruthy();
+    expect(screen.getByText('notified Maria Sales (and mailed)')).toBeTruthy();
+    expect(screen.getByText('Ada Admin is responsible already')).toBeTruthy();
+    expect(await screen.findByText('Notification to Maria Sales')).toBeTruthy();
   });
 });

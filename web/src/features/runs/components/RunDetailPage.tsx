@@ -12,6 +12,7 @@ import { useIsAdmin } from '../../../lib/role';
 import { useApi } from '../../../lib/session';
 import { type RunDetail, type RunStep, type StepOutcome, runKeys, useRedrive, useRun } from '../api/runs';
 import { RecordLink, RunStatusBadge, statusColors, useAutomationIndex } from './RunLog';
+import { useReadableSummary } from './RunSummary';
 import { StepSent } from './StepSent';
 
 const time = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '');
@@ -122,9 +123,10 @@ function timelineItems(steps: RunStep[], redrives: Redrive[]): ReactNode[] {
 }
 
 function Outcome({ stepName, outcome }: { stepName: string; outcome: StepOutcome }) {
+  const readable = useReadableSummary();
   return (
     <Stack gap={2}>
-      {outcome.done ? <Text size="sm">{outcome.done}</Text> : null}
+      {outcome.done ? <Text size="sm">{readable(outcome.done)}</Text> : null}
       {outcome.result === 'noop' ? (
         <Text size="sm" c="dimmed">
           Nothing to do{outcome.reason ? `: ${outcome.reason}` : ''}
@@ -202,6 +204,7 @@ function StepItem({ step }: { step: RunStep }) {
 
 function RunDetailView({ run }: { run: RunWithRedrives }) {
   const redrive = useRedrive();
+  const readable = useReadableSummary();
   const automations = useAutomationIndex();
   const name = automations.data?.find((automation) => automation.id === run.automationId)?.name ?? run.automationId;
   // The API redrives by window; a window of this run's start millisecond picks this run.
@@ -232,7 +235,7 @@ function RunDetailView({ run }: { run: RunWithRedrives }) {
             {run.endedAt ? `, ended ${time(run.endedAt)}` : ''}
             {run.status === 'WAITING' && run.dueAt ? `, due ${time(run.dueAt)}` : ''}
           </Text>
-          {run.summary ? <Text>{run.summary}</Text> : null}
+          {run.summary ? <Text>{readable(run.summary)}</Text> : null}
         </Stack>
         <Group>
           {run.consoleUrl ? (

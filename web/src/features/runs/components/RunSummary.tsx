@@ -6,6 +6,9 @@ import { leadStages } from '#shared/domain/entities.ts';
 import { usePipelines, useUsers } from '../../../lib/users';
 
 const ULID = /\b[0-9A-HJKMNP-TV-Z]{26}\b/g;
+/** Where a step's line names a user by an id that need not be a ULID (the local admin is `admin`). */
+const USER_AFTER = /\b(notified |assigned to )([\w-]+)/g;
+const USER_BEFORE = /^([\w-]+)( is responsible already)/;
 const STAGE_MOVE = /\b(moved the (deal|lead) from |not moved back from )([\w-]+)( to )([\w-]+)/g;
 const leadStageName = (stage: string) => ((leadStages as readonly string[]).includes(stage) ? stage.charAt(0).toUpperCase() + stage.slice(1).replace('_', ' ') : stage);
 
@@ -23,6 +26,8 @@ export function useReadableSummary(): (text: string) => string {
       };
       return text
         .replace(ULID, (id) => userNames.get(id) ?? id)
+        .replace(USER_AFTER, (match, lead: string, id: string) => (userNames.has(id) ? `${lead}${userNames.get(id)}` : match))
+        .replace(USER_BEFORE, (match, id: string, rest: string) => (userNames.has(id) ? `${userNames.get(id)}${rest}` : match))
         .replace(STAGE_MOVE, (_match, lead: string, type: string | undefined, from: string, to: string, target: string) => {
           const name = type === 'lead' ? leadStageName : dealStageName;
           return `${lead}${name(from)}${to}${name(target)}`;

@@ -5,6 +5,7 @@ import { Button, Code, Stack, Table, Text, VisuallyHidden } from '@mantine/core'
 import { useId, useState } from 'react';
 import type { RecordRef, StepOutcome, WebhookRequest } from '../api/runs';
 import { HtmlPreview } from '../../../components/HtmlPreview';
+import { useUsers } from '../../../lib/users';
 
 /** The outcome keeps the first 4,000 characters of a text (README, "What a run log says"). */
 function Cut({ truncated }: { truncated?: boolean | undefined }) {
@@ -91,6 +92,8 @@ export function keepsSent(outcome: StepOutcome): boolean {
 
 export function StepSent({ stepName, outcome }: { stepName: string; outcome: StepOutcome }) {
   const [open, setOpen] = useState(false);
+  const users = useUsers();
+  const userName = (id: string) => users.data?.find((user) => user.id === id)?.name ?? id;
   const id = useId();
   if (!keepsSent(outcome)) return null;
   const sends = (outcome.mails ?? []).length > 0 || (outcome.texts ?? []).length > 0 || (outcome.notifications ?? []).length > 0 || outcome.webhook !== undefined;
@@ -148,7 +151,7 @@ export function StepSent({ stepName, outcome }: { stepName: string; outcome: Ste
               .map((notification, index) => (
                 <Stack gap={2} key={`notification-${index}`}>
                   <Text size="sm" fw={500}>
-                    Notification{notification.userId ? ` to ${notification.userId}` : ''}
+                    Notification{notification.userId ? ` to ${userName(notification.userId)}` : ''}
                   </Text>
                   <Code block aria-label="Notification message">
                     {notification.message}
