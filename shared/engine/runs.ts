@@ -515,6 +515,9 @@ export function createRunsService({ store, workflows, clock, ids }: RunsDeps) {
         ...(cause ? { cause } : {}),
       });
       if (!marked) continue;
+      // The failed step's line starts over with the new attempt (its failure is in the redrive's entry).
+      const failedLine = (await store.runLog.steps(automationId, run.runId)).find((step) => step.name === failedStep && step.status === 'FAILED');
+      if (failedLine) await store.runLog.restartStep(automationId, run.runId, failedLine.order, clock.now().toISOString());
       const branchy = walkSteps(definition.actions).some(({ step }) => isBranch(step));
       const resumed = resumeRunInput(
         detail as RunInput['detail'],

@@ -497,6 +497,28 @@ export function createRunLog(table: TableRef) {
     return change(runRedriveUpdate(tableName, { automationId, runId }, redrive));
   }
 
+  /**
+   * A redrive runs the failed step again in a new execution: its line starts over (the redrive's time, no attempts
+   * counted), so it tells the new attempt's start and attempts, not the failed execution's. The failure itself is
+   * kept in the run's `redrives[]`. Only a line still FAILED changes.
+   */
+  async function restartStep(automationId: string, runId: string, order: number, at: string): Promise<void> {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: runStepKey(automationId, runId, order),
+          UpdateExpression: 'SET startedAt = :at, attempts = :none REMOVE endedAt',
+          ConditionExpression: '#status = :failed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':none': 0, ':failed': 'FAILED' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   /** Check conditions after a wait: the run is under way again. */
   async function markResumed(automationId: string, runId: string): Promise<void> {
     await change(runStatusUpdate(tableName, { automationId, runId }, runTransitions.resume, {}));
@@ -585,6 +607,7 @@ export function createRunLog(table: TableRef) {
     listAll,
     markWaiting,
     markRedriven,
+    restartStep,
     noteRedriveExecution,
     markResumed,
     markCancelled,

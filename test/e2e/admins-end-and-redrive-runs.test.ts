@@ -125,5 +125,12 @@ describe('a redrive', () => {
       expect.objectContaining({ fromStep: '2 · Plan activity', failedStep: '2 · Plan activity', error: failed.error, cause: failed.steps.find((step: { name: string }) => step.name === '2 · Plan activity').cause }),
     ]);
     expect(redriven.redrives[0].cause).toMatch(/responsible/);
+    // The step's line is the new attempt's: started with the redrive, one attempt, not the failed execution's.
+    const before = failed.steps.find((step: { name: string }) => step.name === '2 · Plan activity');
+    const after = redriven.steps.find((step: { name: string }) => step.name === '2 · Plan activity');
+    expect(after.status).toBe('SUCCEEDED');
+    expect(after).not.toHaveProperty('attempts'); // one attempt: the API names more only
+    expect(Date.parse(after.startedAt)).toBeGreaterThanOrEqual(Date.parse(redriven.redrives[0].at));
+    expect(Date.parse(after.startedAt)).toBeGreaterThan(Date.parse(before.startedAt));
   });
 });
