@@ -57,6 +57,7 @@ describe('RunLog', () => {
     expect(Object.fromEntries(countsAsked?.query ?? [])).toEqual({ from: '2026-11-01T00:00:00.000Z', to: '2026-11-30T23:59:59.999Z' });
     expect(await screen.findByRole('button', { name: 'FAILED 2' })).toBeTruthy();
     expect(screen.getByLabelText('Due').textContent).not.toBe('');
+    expect(screen.getByRole('cell', { name: 'Enters a stage' })).toBeTruthy();
   });
 
   it('writes a status chosen from the counts into the address', async () => {

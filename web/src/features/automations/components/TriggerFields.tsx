@@ -1,22 +1,11 @@
 // The trigger: what happens to which record. Each type shows only the options it reads.
 import { Group, Select, Stack, TagsInput, TextInput } from '@mantine/core';
 import { triggerEntities, triggerTypes, type TriggerType } from '#shared/automation/definition.ts';
+import { triggerLabels } from '../../../lib/triggers';
 import type { TriggerForm } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
 import { type RecordTypeName, dateFieldsOf, fieldsOf } from '../model/variables';
 import { DurationInput, FieldPicker, PipelinePicker, StagePicker, TemplatePicker } from './Pickers';
-
-export const triggerLabels: Record<TriggerType, string> = {
-  stageEntered: 'Enters a stage',
-  created: 'Is created',
-  updated: 'Is updated',
-  deleted: 'Is deleted',
-  dateReached: 'A date is reached',
-  documentSigned: 'A document is signed',
-  documentViewed: 'A document is viewed',
-  documentCreated: 'A document is created',
-  manual: 'Run by hand ("Run now")',
-};
 
 const documentTrigger = (type: TriggerType) => type === 'documentSigned' || type === 'documentViewed' || type === 'documentCreated';
 

@@ -6,6 +6,7 @@ import { Link, useSearchParams } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { describeError } from '../../../lib/api';
 import { paths } from '../../../lib/paths';
+import { triggerLabel } from '../../../lib/triggers';
 import { useIsAdmin } from '../../../lib/role';
 import { RecordName } from '../../../lib/record-names';
 import type { Page } from '../../../lib/records';
@@ -93,7 +94,7 @@ function RunRow({ run, automationName, showAutomation, readable }: { run: Run; a
       <Table.Td>
         <RunRecordLink run={run} />
       </Table.Td>
-      <Table.Td>{run.trigger ?? ''}</Table.Td>
+      <Table.Td>{run.trigger ? triggerLabel(run.trigger) : ''}</Table.Td>
       <Table.Td>
         {run.actionsCompleted} / {run.actionsTotal}
       </Table.Td>
