@@ -5,7 +5,8 @@ import type { Automation } from '../api/automations';
 export function ProvisioningBadge({ automation }: { automation: Pick<Automation, 'provisioning' | 'provisioningError'> }) {
   const color = automation.provisioning === 'ready' ? 'green' : automation.provisioning === 'error' ? 'red' : 'yellow';
   const badge = (
-    <Badge color={color} variant="light">
+    // Never cut to "PENDI…" by a narrow column: the word is the whole information.
+    <Badge color={color} variant="light" style={{ minWidth: 'max-content' }}>
       {automation.provisioning}
     </Badge>
   );
