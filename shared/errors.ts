@@ -16,9 +16,16 @@ export abstract class DomainError extends Error {
   }
 }
 
+/** A refusal's message: each field path with what is wrong with it (the first few; `details` has them all). */
+function issuesInWords(issues: FieldIssue[]): string {
+  if (issues.length === 0) return 'The request is not valid.';
+  const shown = issues.slice(0, 5).map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
+  return `${shown.join('; ')}${issues.length > shown.length ? `; and ${issues.length - shown.length} more` : ''}`;
+}
+
 export class ValidationFailed extends DomainError {
   readonly code = 'VALIDATION_FAILED';
-  constructor(issues: FieldIssue[], message = 'The request is not valid.') {
+  constructor(issues: FieldIssue[], message = issuesInWords(issues)) {
     super(message, issues);
   }
   static field(path: string, message: string): ValidationFailed {

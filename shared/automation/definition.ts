@@ -626,5 +626,5 @@ export function workspaceIssues(definition: AutomationDefinition, workspace: Wor
 /** Throws ValidationFailed naming each unknown pipeline or stage by its field path. */
 export function validateAgainstWorkspace(definition: AutomationDefinition, workspace: Workspace): void {
   const issues = workspaceIssues(definition, workspace);
-  if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+  if (issues.length > 0) throw new ValidationFailed(issues);
 }

@@ -79,7 +79,7 @@ async function checkTemplate(template: { body?: string; subject?: string | null 
     ...(template.body !== undefined ? await variableIssues(template.body, documentTemplateRoots, 'body') : []),
     ...(typeof template.subject === 'string' ? await variableIssues(template.subject, documentTemplateRoots, 'subject') : []),
   ];
-  if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+  if (issues.length > 0) throw new ValidationFailed(issues);
 }
 
 export async function renderDocumentSource(source: string, context: Record<string, unknown>): Promise<string> {

@@ -151,7 +151,7 @@ export function createRecordService(store: Store, clock: Clock, options: RecordS
           });
       }
     }
-    if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+    if (issues.length > 0) throw new ValidationFailed(issues);
   }
 
   /** An activity planned on a deal remembers the stage it was planned in (auto-completion reads it). */

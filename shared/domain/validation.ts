@@ -29,5 +29,5 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, prefix
     if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at(key), message: 'not a field of this request' }));
     return [{ path: at(), message: plainMessage(issue) }];
   });
-  throw new ValidationFailed(issues, `Invalid ${issues.map((issue) => issue.path).join(', ')}.`);
+  throw new ValidationFailed(issues);
 }

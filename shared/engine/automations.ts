@@ -142,7 +142,7 @@ export function createAutomationService(store: Store) {
             ...(await assignmentIssues(store, actionsOf(definition.actions))),
             ...(await webhookIssues(store, actionsOf(definition.actions))),
           ];
-    if (issues.length > 0) throw new ValidationFailed(issues, issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '));
+    if (issues.length > 0) throw new ValidationFailed(issues);
     try {
       compileAutomation({ id, definition });
     } catch (error) {

@@ -40,6 +40,15 @@ describe('400 VALIDATION_FAILED', () => {
     expect(errorPaths(result)).toEqual(['companyId', 'emails.1', 'name', 'phones.0']);
   });
 
+  it('says in its message what is wrong with each field, as its details do', async () => {
+    const result = await t.call('PATCH', `/contacts/${(await must(t, 'POST', '/contacts', contactBody())).id}`, { name: null });
+
+    expect(result.status).toBe(400);
+    const { message, details } = result.body.error as { message: string; details: Array<{ path: string; message: string }> };
+    expect(message).toBe(details.map((detail) => `${detail.path}: ${detail.message}`).join('; '));
+    expect(message).toMatch(/^name: /);
+  });
+
   it('names each bad field of a deal', async () => {
     const result = await t.call('POST', '/deals', dealBody({ amount: -1, currency: 'eur', closeDate: '31.12.2026' }));
 

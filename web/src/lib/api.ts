@@ -82,7 +82,9 @@ function safeJson(text: string): unknown {
 export function describeError(error: unknown): string {
   if (error instanceof ApiError) {
     const fields = error.details.filter((detail) => detail.path).map((detail) => `${detail.path}: ${detail.message}`);
-    return fields.length > 0 ? `${error.message} (${fields.join('; ')})` : error.message;
+    // The API's message names the fields itself ("body: …; title: …"); an older one said only "Invalid body.".
+    const named = fields.length > 0 && error.message.includes(fields[0]!);
+    return fields.length > 0 && !named ? `${error.message} (${fields.join('; ')})` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
 }

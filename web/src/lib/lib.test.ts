@@ -41,6 +41,20 @@ describe('createApiClient', () => {
     expect(seen[0]?.headers).toMatchObject({ authorization: 'Bearer tok', 'if-match': '"7"', 'content-type': 'application/json' });
   });
 
+  it('says a refusal once when the API names the fields in its message', () => {
+    // Prepare
+    const error = new ApiError(400, 'VALIDATION_FAILED', 'body.amount: must be positive; title: required', [
+      { path: 'body.amount', message: 'must be positive' },
+      { path: 'title', message: 'required' },
+    ]);
+
+    // Act
+    const said = describeError(error);
+
+    // Assess
+    expect(said).toBe('body.amount: must be positive; title: required');
+  });
+
   it('says the API cannot be reached when the network fails', async () => {
     const client = createApiClient(async () => undefined, { fetch: (async () => Promise.reject(new TypeError('fetch failed'))) as typeof fetch });
 
