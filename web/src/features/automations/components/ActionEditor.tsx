@@ -1,12 +1,12 @@
 // One action of the list, with every option of its type: templates offer the trigger's variables.
-import { ActionIcon, Button, Checkbox, Group, Paper, Select, Stack, Text, Textarea } from '@mantine/core';
+import { ActionIcon, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { actionTypes } from '#shared/automation/definition.ts';
 import { activityTypes } from '#shared/domain/entities.ts';
 import { actionLabels } from '#shared/automation/state-names.ts';
-import { type ActionForm, type StepType, blankAction, isFormActionType } from '../model/definition-form';
+import { type ActionForm, type HeaderRow, type StepType, blankAction, isFormActionType, webhookMethods } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
 import { type RecordTypeName, fieldsOf } from '../model/variables';
-import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, TemplatePicker, UserPicker } from './Pickers';
+import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, TemplatePicker, UserPicker, WebhookSecretPicker } from './Pickers';
 import { TemplateInput } from './TemplateInput';
 
 interface Props {
@@ -254,6 +254,8 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
           </>
         ) : null}
 
+        {value.type === 'callWebhook' ? <WebhookFields value={value} set={set} err={err} /> : null}
+
         {value.type === 'moveToStage' ? (
           <>
             <StagePicker label="Move to stage" entity={subject === 'lead' ? 'lead' : 'deal'} pipelineId={pipelineId} value={value.stageId} onChange={(stageId) => set({ stageId })} error={err('stageId')} />
@@ -262,5 +264,88 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
         ) : null}
       </Stack>
     </Paper>
+  );
+}
+
+/** callWebhook: where and how to call, the headers and body sent, the secret that signs it, and the name later steps read its answer by. */
+function WebhookFields({ value, set, err }: { value: ActionForm; set: (patch: Partial<ActionForm>) => void; err: (field: string) => string | undefined }) {
+  const headers = value.headers ?? [];
+  // The last header removed leaves none given, not an empty list.
+  const setHeaders = (rows: HeaderRow[]) => set({ headers: rows.length > 0 ? rows : undefined });
+  const setHeader = (index: number, patch: Partial<HeaderRow>) => setHeaders(headers.map((row, position) => (position === index ? { ...row, ...patch } : row)));
+  return (
+    <>
+      <Group grow align="flex-start">
+        <TemplateInput label="URL" required value={value.url} onChange={(url) => set({ url })} error={err('url')} />
+        <Select
+          label="Method"
+          data={[...webhookMethods]}
+          value={value.method || 'POST'}
+          onChange={(method) => set({ method: (method ?? 'POST') as ActionForm['method'] })}
+          allowDeselect={false}
+          error={err('method')}
+          style={{ flexGrow: 0 }}
+          w={120}
+        />
+      </Group>
+      <Stack gap="xs">
+        {err('headers') ? (
+          <Text c="red" size="sm">
+            {err('headers')}
+          </Text>
+        ) : null}
+        {headers.map((row, index) => {
+          // The API names a header's problem by the header (its name or its value): the message goes under the value.
+          const rowError = row.name.trim() ? err(`headers.${row.name.trim()}`) : undefined;
+          return (
+            <Group key={index} align="flex-start" grow>
+              <TextInput label={`Header ${index + 1} name`} placeholder="X-Source" value={row.name} onChange={(event) => setHeader(index, { name: event.currentTarget.value })} error={rowError !== undefined} />
+              <TemplateInput label={`Header ${index + 1} value`} value={row.value} onChange={(text) => setHeader(index, { value: text })} error={rowError} />
+              <ActionIcon mt={26} style={{ flexGrow: 0 }} variant="subtle" color="red" onClick={() => setHeaders(headers.filter((_, position) => position !== index))} aria-label={`Remove header ${index + 1}`}>
+                ✕
+              </ActionIcon>
+            </Group>
+          );
+        })}
+        <Button size="xs" variant="light" w="fit-content" onClick={() => setHeaders([...headers, { name: '', value: '' }])}>
+          Add header
+        </Button>
+      </Stack>
+      <TemplateInput
+        label="Body"
+        description="A Liquid template that renders JSON (put values through | json); empty: the record and the run"
+        multiline
+        value={value.payload}
+        onChange={(payload) => set({ payload })}
+        error={err('body')}
+      />
+      <WebhookSecretPicker
+        label="Signing secret"
+        description="Signs each request (Stagecraft-Signature) with a secret made by POST /webhook-secrets"
+        value={value.secretId}
+        onChange={(secretId) => set({ secretId })}
+        error={err('secretId')}
+      />
+      <Group grow align="flex-start">
+        <TextInput
+          label="Step name"
+          description="Later steps read the answer as {{ steps.<name>.response… }}"
+          placeholder="ticketing"
+          value={value.webhookName}
+          onChange={(event) => set({ webhookName: event.currentTarget.value })}
+          error={err('name')}
+        />
+        <NumberInput
+          label="Timeout (seconds)"
+          description="Per attempt, 1 to 30; empty: 10"
+          min={1}
+          max={30}
+          allowDecimal={false}
+          value={value.timeoutSeconds}
+          onChange={(timeout) => set({ timeoutSeconds: String(timeout) })}
+          error={err('timeoutSeconds')}
+        />
+      </Group>
+    </>
   );
 }

@@ -6,6 +6,7 @@ import { describeDuration } from '#shared/automation/durations.ts';
 import { useDocumentTemplates } from '../../../lib/document-templates';
 import type { Pipeline } from '../../../lib/records';
 import { usePipelines, useUsers } from '../../../lib/users';
+import { useWebhookSecrets } from '../api/webhook-secrets';
 import { type RecordTypeName, fieldsOf } from '../model/variables';
 
 interface Common {
@@ -98,6 +99,14 @@ export function UserPicker({ value, onChange, label, error }: Common & { value: 
   const data = (users.data ?? []).filter((user) => user.kind !== 'butler').map((user) => ({ value: user.id, label: user.name }));
   if (value && !data.some((item) => item.value === value)) data.push({ value, label: value });
   return <Select label={label} data={data} value={value || null} onChange={(next) => onChange(next ?? '')} error={error} searchable />;
+}
+
+/** A webhook signing secret by name; the empty value sends the request unsigned. */
+export function WebhookSecretPicker({ value, onChange, label, error, description }: Common & { value: string; onChange: (id: string) => void }) {
+  const secrets = useWebhookSecrets();
+  const data = [{ value: '', label: 'Not signed' }, ...(secrets.data ?? []).map((secret) => ({ value: secret.secretId, label: secret.name }))];
+  if (value && !data.some((item) => item.value === value)) data.push({ value, label: `${value} (unknown)` });
+  return <Select label={label} description={description} data={data} value={value} onChange={(next) => onChange(next ?? '')} error={error} searchable allowDeselect={false} />;
 }
 
 const units = [

@@ -82,7 +82,19 @@ const actions: Record<Action['type'], Action[]> = {
   ],
   // Edited as JSON in the builder: kept exactly.
   assign: [{ type: 'assign', role: 'member' }],
-  callWebhook: [{ type: 'callWebhook', name: 'crm', url: 'https://example.org/hooks/{{ deal.id }}', method: 'PUT', headers: { 'X-Source': 'stagecraft' }, timeoutSeconds: 5 }],
+  callWebhook: [
+    { type: 'callWebhook', url: 'https://example.org/hooks' },
+    { type: 'callWebhook', name: 'crm', url: 'https://example.org/hooks/{{ deal.id }}', method: 'PUT', headers: { 'X-Source': 'stagecraft' }, timeoutSeconds: 5 },
+    {
+      type: 'callWebhook',
+      url: 'https://example.org/hooks',
+      method: 'POST',
+      headers: { 'X-Source': 'stagecraft', Authorization: 'Bearer {{ deal.fields.token }}' },
+      body: '{"title": {{ deal.title | json }}}',
+      secretId: '01JSECRET',
+    },
+    { type: 'callWebhook', url: 'https://example.org/hooks', headers: {} },
+  ],
   createDocument: [{ type: 'createDocument', templateId: 'quote' }, { type: 'createDocument', templateId: 'quote', title: 'Quote for {{ deal.title }}' }],
   sendDocument: [
     { type: 'sendDocument', channel: 'email', to: 'contact' },

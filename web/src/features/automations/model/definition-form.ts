@@ -15,8 +15,8 @@ import type {
 import { actionTypes } from '#shared/automation/definition-model.ts';
 
 /** Action types the builder has no inputs for: edited as JSON, like a branch. */
-const jsonOnlyActionTypes = ['assign', 'callWebhook'] as const satisfies readonly ActionType[];
-/** The action types the builder has inputs for; any other step (assign, callWebhook, branch) is edited as JSON. */
+const jsonOnlyActionTypes = ['assign'] as const satisfies readonly ActionType[];
+/** The action types the builder has inputs for; any other step (assign, branch) is edited as JSON. */
 export type FormActionType = Exclude<ActionType, (typeof jsonOnlyActionTypes)[number]>;
 export type StepType = ActionType | 'branch';
 export const isFormActionType = (type: string): type is FormActionType =>
@@ -78,6 +78,13 @@ export interface FieldRow {
   value: string;
 }
 
+export interface HeaderRow {
+  name: string;
+  value: string;
+}
+
+export const webhookMethods = ['POST', 'PUT', 'PATCH'] as const;
+
 /** One action; every option of every type lives here as text, and the type picks what is read. */
 export interface ActionForm {
   type: StepType;
@@ -107,6 +114,19 @@ export interface ActionForm {
   /** sendDocument: by e-mail or SMS, to the record's contact or an address (`address`). */
   channel: 'email' | 'sms';
   documentTo: 'contact' | 'address';
+  /** callWebhook: its name, read by later steps as `{{ steps.<name>.response… }}`. */
+  webhookName: string;
+  url: string;
+  /** '' leaves the default (POST). */
+  method: '' | (typeof webhookMethods)[number];
+  /** undefined: no headers given; an empty list is the definition's `headers: {}`. */
+  headers: HeaderRow[] | undefined;
+  /** The request body, a Liquid template rendering JSON; '' sends the record and the run. */
+  payload: string;
+  /** The webhook secret that signs each request; '' leaves it unsigned. */
+  secretId: string;
+  /** Seconds per attempt, as typed; '' leaves the default (10). */
+  timeoutSeconds: string;
 }
 
 export interface DefinitionForm {
@@ -157,6 +177,13 @@ export function blankAction(type: StepType = 'createLead'): ActionForm {
     templateId: '',
     channel: 'email',
     documentTo: 'contact',
+    webhookName: '',
+    url: '',
+    method: '',
+    headers: undefined,
+    payload: '',
+    secretId: '',
+    timeoutSeconds: '',
   };
 }
 
@@ -272,6 +299,17 @@ function actionToForm(step: Step): ActionForm {
       return { ...form, templateId: action.templateId, title: action.title ?? '' };
     case 'sendDocument':
       return { ...form, channel: action.channel, documentTo: action.to, address: action.address ?? '', subject: action.subject ?? '', message: action.message ?? '' };
+    case 'callWebhook':
+      return {
+        ...form,
+        webhookName: action.name ?? '',
+        url: action.url,
+        method: action.method ?? '',
+        headers: action.headers ? Object.entries(action.headers).map(([name, value]) => ({ name, value })) : undefined,
+        payload: action.body ?? '',
+        secretId: action.secretId ?? '',
+        timeoutSeconds: action.timeoutSeconds === undefined ? '' : String(action.timeoutSeconds),
+      };
   }
 }
 
@@ -448,6 +486,17 @@ function actionFromForm(form: ActionForm): Step {
         // An SMS has no subject: the e-mail's subject is sent only by e-mail.
         ...(form.channel === 'email' && given(form.subject) ? { subject: form.subject } : {}),
         ...(given(form.message) ? { message: form.message } : {}),
+      };
+    case 'callWebhook':
+      return {
+        type: 'callWebhook',
+        ...optional('name', form.webhookName),
+        url: form.url,
+        ...(form.method ? { method: form.method } : {}),
+        ...(form.headers ? { headers: Object.fromEntries(form.headers.filter((row) => given(row.name)).map((row) => [row.name.trim(), row.value])) } : {}),
+        ...(given(form.payload) ? { body: form.payload } : {}),
+        ...optional('secretId', form.secretId),
+        ...(given(form.timeoutSeconds) ? { timeoutSeconds: typed(form.timeoutSeconds, 'number') as number } : {}),
       };
   }
 }
