@@ -11,9 +11,15 @@ import { toForm } from './model/definition-form';
 
 type User = ReturnType<typeof userEvent.setup>;
 
+const team = [
+  ...people,
+  { ...meta('maria'), name: 'Maria Member', kind: 'human', role: 'member', emails: [] },
+  { ...meta('olaf'), name: 'Olaf Left', kind: 'human', role: 'member', emails: [], active: false },
+];
+
 const workspace = {
   'GET /pipelines': { body: { items: [salesPipeline] } },
-  'GET /users': { body: { items: people } },
+  'GET /users': { body: { items: team } },
   'GET /deals': { body: { items: [] } },
   'GET /webhook-secrets': { body: { items: [{ secretId: 's1', name: 'Ticketing', createdAt: '2026-11-01T10:00:00.000Z', createdBy: 'admin' }] } },
 };
@@ -182,5 +188,80 @@ describe('a webhook step', () => {
     expect(screen.getByRole('textbox', { name: 'Header 1 name' }).getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByRole('textbox', { name: 'Header 1 value' }).getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByRole('textbox', { name: 'URL' }).getAttribute('aria-invalid')).toBe('true');
+  });
+});
+
+describe('a round-robin step', () => {
+  it('assigns in turn to the users chosen, in the order chosen', async () => {
+    // Prepare
+    const api = scriptedApi({ ...workspace, ...created });
+    renderScreen(<AutomationBuilder initial={wonDeal} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await choose(user, 'Action 1 type', 'Assign');
+    await user.click(screen.getByRole('combobox', { name: 'Users' }));
+    await user.click(await screen.findByRole('option', { name: 'Maria Member' }));
+    await user.click(await screen.findByRole('option', { name: 'Ada Admin' }));
+    const actions = await createAndReadActions(user, api);
+
+    // Assess
+    expect(actions).toEqual([{ type: 'assign', users: ['maria', 'admin'] }]);
+  });
+
+  it('assigns in turn to every active user with the role chosen', async () => {
+    // Prepare
+    const api = scriptedApi({ ...workspace, ...created });
+    renderScreen(<AutomationBuilder initial={wonDeal} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await choose(user, 'Action 1 type', 'Assign');
+    await choose(user, 'Assign to', 'the next user with a role, in turn');
+    await choose(user, 'Role', 'admins');
+    const actions = await createAndReadActions(user, api);
+
+    // Assess
+    expect(actions).toEqual([{ type: 'assign', role: 'admin' }]);
+    expect(screen.queryByRole('combobox', { name: 'Users' })).toBeNull();
+  });
+
+  it('opens a stored round-robin in its form, the inactive user marked, and saves it back unchanged', async () => {
+    // Prepare
+    const step = { type: 'assign', users: ['olaf', 'maria'] };
+    const stored = storedWith([step]);
+    const api = scriptedApi({ ...workspace, 'PATCH /automations/a1': { body: { ...stored, version: 4 } } });
+    renderScreen(<AutomationBuilder initial={toForm(stored)} automation={stored} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('combobox', { name: 'Users' }));
+    const chosen = await screen.findAllByRole('option', { selected: true });
+    await user.keyboard('{Escape}');
+    const actions = await saveAndReadActions(user, api);
+
+    // Assess
+    expect(chosen.map((option) => option.textContent)).toEqual(['Maria Member', 'Olaf Left (inactive)']);
+    expect(screen.queryByRole('textbox', { name: 'Step (JSON)' })).toBeNull();
+    expect(actions).toEqual([step]);
+  });
+
+  it("shows the API's 400 on the users it names", async () => {
+    // Prepare
+    const refusal = {
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', message: 'Invalid actions.0.users.', details: [{ path: 'actions.0.users', message: 'each user once' }] } },
+    };
+    const stored = storedWith([{ type: 'assign', users: ['maria'] }]);
+    const api = scriptedApi({ ...workspace, 'PATCH /automations/a1': refusal });
+    renderScreen(<AutomationBuilder initial={toForm(stored)} automation={stored} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'Save changes' }));
+
+    // Assess
+    expect(await screen.findByText('each user once')).toBeTruthy();
+    expect(screen.getByRole('combobox', { name: 'Users' }).getAttribute('aria-invalid')).toBe('true');
   });
 });

@@ -1,12 +1,12 @@
 // One action of the list, with every option of its type: templates offer the trigger's variables.
 import { ActionIcon, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { actionTypes } from '#shared/automation/definition.ts';
-import { activityTypes } from '#shared/domain/entities.ts';
+import { activityTypes, userRoles } from '#shared/domain/entities.ts';
 import { actionLabels } from '#shared/automation/state-names.ts';
 import { type ActionForm, type HeaderRow, type StepType, blankAction, isFormActionType, webhookMethods } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
 import { type RecordTypeName, fieldsOf } from '../model/variables';
-import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, TemplatePicker, UserPicker, WebhookSecretPicker } from './Pickers';
+import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, TemplatePicker, UserPicker, UsersPicker, WebhookSecretPicker } from './Pickers';
 import { TemplateInput } from './TemplateInput';
 
 interface Props {
@@ -25,7 +25,8 @@ interface Props {
 
 export function ActionEditor({ index, count, value, onChange, onRemove, onMove, errors, subject, pipelineId }: Props) {
   const set = (patch: Partial<ActionForm>) => onChange({ ...value, ...patch });
-  const path = (field: string) => `actions.${index}.${field}`;
+  const stepPath = `actions.${index}`;
+  const path = (field: string) => `${stepPath}.${field}`;
   const err = (field: string) => errorAt(errors, path(field));
   const fieldType = (subject === 'documentOwner' ? 'deal' : subject) as RecordTypeName;
   const isDuration = /^-?P/.test(value.due);
@@ -69,7 +70,7 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
             minRows={4}
             value={value.raw ?? ''}
             onChange={(event) => set({ raw: event.currentTarget.value })}
-            error={errorAt(errors, `actions.${index}`, { within: true })}
+            error={errorAt(errors, stepPath, { within: true })}
             styles={{ input: { fontFamily: 'monospace' } }}
           />
         ) : null}
@@ -255,6 +256,42 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
         ) : null}
 
         {value.type === 'callWebhook' ? <WebhookFields value={value} set={set} err={err} /> : null}
+
+        {value.type === 'assign' ? (
+          <>
+            <Select
+              label="Assign to"
+              data={[
+                { value: 'users', label: 'the next of these users, in turn' },
+                { value: 'role', label: 'the next user with a role, in turn' },
+              ]}
+              value={value.assignTo}
+              onChange={(to) => set({ assignTo: (to ?? 'users') as ActionForm['assignTo'] })}
+              allowDeselect={false}
+              // "exactly one of users or role" names the step itself.
+              error={errorAt(errors, stepPath)}
+            />
+            {value.assignTo === 'users' ? (
+              <UsersPicker
+                label="Users"
+                description="Each new record goes to the next one in this order; inactive users are passed over"
+                value={value.users}
+                onChange={(users) => set({ users })}
+                error={err('users')}
+              />
+            ) : (
+              <Select
+                label="Role"
+                description="Every active user with this role, in turn"
+                data={userRoles.map((role) => ({ value: role, label: role === 'admin' ? 'admins' : 'members' }))}
+                value={value.role}
+                onChange={(role) => set({ role: (role ?? 'member') as ActionForm['role'] })}
+                allowDeselect={false}
+                error={err('role')}
+              />
+            )}
+          </>
+        ) : null}
 
         {value.type === 'moveToStage' ? (
           <>

@@ -80,8 +80,11 @@ const actions: Record<Action['type'], Action[]> = {
     { type: 'moveToStage', stageId: 'contract', allowBackward: true },
     { type: 'moveToStage', stageId: 'new', pipelineId: 'sales' },
   ],
-  // Edited as JSON in the builder: kept exactly.
-  assign: [{ type: 'assign', role: 'member' }],
+  assign: [
+    { type: 'assign', role: 'member' },
+    { type: 'assign', role: 'admin' },
+    { type: 'assign', users: ['maria', 'admin', '01JUSER'] },
+  ],
   callWebhook: [
     { type: 'callWebhook', url: 'https://example.org/hooks' },
     { type: 'callWebhook', name: 'crm', url: 'https://example.org/hooks/{{ deal.id }}', method: 'PUT', headers: { 'X-Source': 'stagecraft' }, timeoutSeconds: 5 },

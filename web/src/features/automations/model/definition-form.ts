@@ -13,10 +13,11 @@ import type {
   TriggerType,
 } from '#shared/automation/definition.ts';
 import { actionTypes } from '#shared/automation/definition-model.ts';
+import type { userRoles } from '#shared/domain/entities.ts';
 
 /** Action types the builder has no inputs for: edited as JSON, like a branch. */
-const jsonOnlyActionTypes = ['assign'] as const satisfies readonly ActionType[];
-/** The action types the builder has inputs for; any other step (assign, branch) is edited as JSON. */
+const jsonOnlyActionTypes = [] as const satisfies readonly ActionType[];
+/** The action types the builder has inputs for; any other step (a branch) is edited as JSON. */
 export type FormActionType = Exclude<ActionType, (typeof jsonOnlyActionTypes)[number]>;
 export type StepType = ActionType | 'branch';
 export const isFormActionType = (type: string): type is FormActionType =>
@@ -127,6 +128,10 @@ export interface ActionForm {
   secretId: string;
   /** Seconds per attempt, as typed; '' leaves the default (10). */
   timeoutSeconds: string;
+  /** assign: round-robin over the users listed (in this order) or over every active user with a role. */
+  assignTo: 'users' | 'role';
+  users: string[];
+  role: (typeof userRoles)[number];
 }
 
 export interface DefinitionForm {
@@ -184,6 +189,9 @@ export function blankAction(type: StepType = 'createLead'): ActionForm {
     payload: '',
     secretId: '',
     timeoutSeconds: '',
+    assignTo: 'users',
+    users: [],
+    role: 'member',
   };
 }
 
@@ -310,6 +318,8 @@ function actionToForm(step: Step): ActionForm {
         secretId: action.secretId ?? '',
         timeoutSeconds: action.timeoutSeconds === undefined ? '' : String(action.timeoutSeconds),
       };
+    case 'assign':
+      return action.role ? { ...form, assignTo: 'role', role: action.role } : { ...form, assignTo: 'users', users: [...(action.users ?? [])] };
   }
 }
 
@@ -498,6 +508,8 @@ function actionFromForm(form: ActionForm): Step {
         ...optional('secretId', form.secretId),
         ...(given(form.timeoutSeconds) ? { timeoutSeconds: typed(form.timeoutSeconds, 'number') as number } : {}),
       };
+    case 'assign':
+      return form.assignTo === 'role' ? { type: 'assign', role: form.role } : { type: 'assign', users: [...form.users] };
   }
 }
 
