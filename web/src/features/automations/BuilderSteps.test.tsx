@@ -265,3 +265,152 @@ describe('a round-robin step', () => {
     expect(screen.getByRole('combobox', { name: 'Users' }).getAttribute('aria-invalid')).toBe('true');
   });
 });
+
+describe('an if/else step', () => {
+  const region = (name: string) => screen.getByRole('region', { name });
+
+  it('is built from its form: name, conditions, and steps in each arm, with a branch nested in a branch', async () => {
+    // Prepare
+    const api = scriptedApi({ ...workspace, ...created });
+    renderScreen(<AutomationBuilder initial={wonDeal} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await choose(user, 'Action 1 type', 'Branch (if / else)');
+    await user.type(screen.getByRole('textbox', { name: 'Branch name' }), 'big deal');
+    const branch = region('Action 1');
+    await user.click(within(branch).getByRole('button', { name: 'Add condition' }));
+    await user.type(within(branch).getByRole('combobox', { name: 'Field' }), 'amount');
+    await choose(user, 'Is', '≥', branch);
+    await user.type(within(branch).getByRole('textbox', { name: 'Value' }), '10000');
+    await choose(user, 'As', 'number', branch);
+    await user.click(screen.getByRole('button', { name: 'Add step to then steps of action 1' }));
+    await fill(user, within(region('Action 1, then step 1')).getByRole('textbox', { name: 'Message' }), 'Big one: {{ deal.title }}');
+    await user.click(screen.getByRole('button', { name: 'Add step to else steps of action 1' }));
+    await choose(user, 'Action 1, else step 1 type', 'Branch (if / else)');
+    const inner = region('Action 1, else step 1');
+    await user.click(within(inner).getByRole('button', { name: 'Add condition' }));
+    await user.type(within(inner).getByRole('combobox', { name: 'Field' }), 'fields.vip');
+    await user.type(within(inner).getByRole('textbox', { name: 'Value' }), 'yes');
+    await user.click(screen.getByRole('button', { name: 'Add step to then steps of action 1, else step 1' }));
+    await choose(user, 'Action 1, else step 1, then step 1 type', 'Add to exceptions');
+    const actions = await createAndReadActions(user, api);
+
+    // Assess
+    expect(actions).toEqual([
+      {
+        type: 'branch',
+        name: 'big deal',
+        if: { all: [{ field: 'amount', op: 'gte', value: 10000 }] },
+        then: [{ type: 'notify', to: 'responsible', message: 'Big one: {{ deal.title }}' }],
+        else: [{ type: 'branch', if: { all: [{ field: 'fields.vip', op: 'eq', value: 'yes' }] }, then: [{ type: 'addToExceptions' }], else: [] }],
+      },
+    ]);
+  });
+
+  const stored = storedWith([
+    {
+      type: 'branch',
+      name: 'big deal',
+      if: { any: [{ field: 'amount', op: 'gte', value: 10000 }, { all: [{ field: 'fields.vip', op: 'eq', value: true }] }] },
+      then: [
+        { type: 'createLead', title: 'Upsell {{ deal.title }}' },
+        { type: 'callWebhook', url: 'https://example.org/hooks' },
+      ],
+      else: [
+        {
+          type: 'branch',
+          if: { all: [{ field: 'currency', op: 'eq', value: 'EUR' }] },
+          then: [{ type: 'branch', if: { all: [{ field: 'title', op: 'contains', value: 'roof' }] }, then: [{ type: 'assign', role: 'member' }], else: [] }],
+          else: [],
+        },
+      ],
+    },
+    { type: 'notify', to: 'responsible', message: 'Done' },
+  ]);
+
+  it('opens stored branches, nested three deep, in their forms and saves them back unchanged', async () => {
+    // Prepare
+    const api = scriptedApi({ ...workspace, 'PATCH /automations/a1': { body: { ...stored, version: 4 } } });
+    renderScreen(<AutomationBuilder initial={toForm(stored)} automation={stored} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    const deepest = await screen.findByRole('region', { name: 'Action 1, else step 1, then step 1, then step 1' });
+    const actions = await saveAndReadActions(user, api);
+
+    // Assess
+    expect(within(deepest).getByRole('combobox', { name: 'Role' })).toHaveProperty('value', 'members');
+    expect(within(region('Then steps of action 1')).getByRole('textbox', { name: 'Lead title' })).toHaveProperty('value', 'Upsell {{ deal.title }}');
+    expect(screen.getAllByRole('textbox', { name: 'Branch name' }).map((input) => (input as HTMLInputElement).value)).toEqual(['big deal', '', '']);
+    expect(screen.queryByRole('textbox', { name: 'Step (JSON)' })).toBeNull();
+    expect(actions).toEqual(stored.actions);
+  });
+
+  it('offers no further branch below the third level', async () => {
+    // Prepare
+    const api = scriptedApi(workspace);
+    renderScreen(<AutomationBuilder initial={toForm(stored)} automation={stored} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('combobox', { name: 'Action 1, else step 1, then step 1, then step 1 type' }));
+    const deepest = (await screen.findAllByRole('option')).map((option) => option.textContent);
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByRole('combobox', { name: 'Action 1, else step 1, then step 1 type' }));
+    const third = (await screen.findAllByRole('option')).map((option) => option.textContent);
+
+    // Assess
+    expect(deepest).not.toContain('Branch (if / else)');
+    expect(third).toContain('Branch (if / else)');
+  });
+
+  it('moves and removes steps within an arm', async () => {
+    // Prepare
+    const api = scriptedApi({ ...workspace, 'PATCH /automations/a1': { body: { ...stored, version: 4 } } });
+    renderScreen(<AutomationBuilder initial={toForm(stored)} automation={stored} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'Move action 1, then step 2 up' }));
+    await user.click(screen.getByRole('button', { name: 'Remove action 1, then step 2' }));
+    await user.click(screen.getByRole('button', { name: 'Remove action 1, else step 1' }));
+    const actions = (await saveAndReadActions(user, api)) as Array<{ then?: unknown; else?: unknown }>;
+
+    // Assess
+    expect(actions[0]?.then).toEqual([{ type: 'callWebhook', url: 'https://example.org/hooks' }]);
+    expect(actions[0]?.else).toEqual([]);
+    expect(screen.getByRole('button', { name: 'Remove action 1, then step 1' })).toHaveProperty('disabled', false);
+  });
+
+  it("shows the API's 400s on the nested fields and lists their paths name, as for the automation's own steps", async () => {
+    // Prepare
+    const refusal = {
+      status: 400,
+      body: {
+        error: {
+          code: 'VALIDATION_FAILED',
+          message: 'Invalid actions.0.then.0.title, actions.0.else.0.then.0.else, actions.0.if.any.0.value.',
+          details: [
+            { path: 'actions.0.then.0.title', message: 'unknown variable deal.nope' },
+            { path: 'actions.0.else.0.then.0.else', message: 'a branch needs an action in "then" or in "else"' },
+            { path: 'actions.0.if.any.0.value', message: 'gte compares with a number or an ISO-8601 date' },
+          ],
+        },
+      },
+    };
+    const api = scriptedApi({ ...workspace, 'PATCH /automations/a1': refusal });
+    renderScreen(<AutomationBuilder initial={toForm(stored)} automation={stored} onSaved={() => undefined} />, { api });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'Save changes' }));
+
+    // Assess
+    await screen.findByText('unknown variable deal.nope');
+    expect(within(region('Action 1, then step 1')).getByRole('textbox', { name: 'Lead title' }).getAttribute('aria-invalid')).toBe('true');
+    expect(within(region('Else steps of action 1, else step 1, then step 1')).getByText('a branch needs an action in "then" or in "else"')).toBeTruthy();
+    const conditions = within(region('Action 1')).getAllByRole('textbox', { name: 'Value' });
+    expect(conditions[0]?.getAttribute('aria-invalid')).toBe('true');
+  });
+});

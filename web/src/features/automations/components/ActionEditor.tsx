@@ -1,21 +1,18 @@
-// One action of the list, with every option of its type: templates offer the trigger's variables.
-import { ActionIcon, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
-import { actionTypes } from '#shared/automation/definition.ts';
+// The steps of an automation, with every option of each step's type: templates offer the trigger's variables,
+// and a branch holds two further lists of steps, edited here too, down to the depth the API allows.
+import { ActionIcon, Box, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { MAX_ACTIONS, MAX_BRANCH_DEPTH, actionTypes } from '#shared/automation/definition.ts';
 import { activityTypes, userRoles } from '#shared/domain/entities.ts';
 import { actionLabels } from '#shared/automation/state-names.ts';
-import { type ActionForm, type HeaderRow, type StepType, blankAction, isFormActionType, webhookMethods } from '../model/definition-form';
+import { type ActionForm, type HeaderRow, type StepType, blankAction, hasForm, webhookMethods } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
 import { type RecordTypeName, fieldsOf } from '../model/variables';
+import { ConditionsEditor } from './ConditionsEditor';
 import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, TemplatePicker, UserPicker, UsersPicker, WebhookSecretPicker } from './Pickers';
 import { TemplateInput } from './TemplateInput';
 
-interface Props {
-  index: number;
-  count: number;
-  value: ActionForm;
-  onChange: (next: ActionForm) => void;
-  onRemove: () => void;
-  onMove: (by: -1 | 1) => void;
+/** What every step of a list shares: where errors are found, and what its pickers offer. */
+interface Context {
   errors: FieldErrors;
   /** What the run acts on: a record type, or the owner of a document. */
   subject: string;
@@ -23,49 +20,112 @@ interface Props {
   pipelineId: string;
 }
 
-export function ActionEditor({ index, count, value, onChange, onRemove, onMove, errors, subject, pipelineId }: Props) {
+const lowerFirst = (text: string) => `${text.charAt(0).toLowerCase()}${text.slice(1)}`;
+
+interface ListProps extends Context {
+  steps: ActionForm[];
+  onChange: (steps: ActionForm[]) => void;
+  /** The list's path in the definition: `actions`, `actions.2.then`. */
+  path: string;
+  /** How a step is named for the user: "Action 3", "Action 3, then step 1". */
+  stepLabel: (index: number) => string;
+  /** The add button's text, and its accessible name when the text alone is ambiguous. */
+  addText: string;
+  addName?: string;
+  /** The automation's own list keeps at least one step; a branch's arm may be empty. */
+  keepOne?: boolean;
+  /** How deep these steps are: the automation's own are at 1. */
+  depth: number;
+}
+
+export function StepList({ steps, onChange, path, stepLabel, addText, addName, keepOne = false, depth, ...context }: ListProps) {
+  const move = (index: number, by: -1 | 1) => {
+    const next = [...steps];
+    const [moved] = next.splice(index, 1);
+    if (moved) next.splice(index + by, 0, moved);
+    onChange(next);
+  };
+  return (
+    <Stack gap="sm">
+      {steps.map((step, index) => (
+        <ActionEditor
+          key={index}
+          {...context}
+          path={`${path}.${index}`}
+          label={stepLabel(index)}
+          index={index}
+          count={steps.length}
+          removable={!keepOne || steps.length > 1}
+          depth={depth}
+          value={step}
+          onChange={(changed) => onChange(steps.map((item, position) => (position === index ? changed : item)))}
+          onRemove={() => onChange(steps.filter((_, position) => position !== index))}
+          onMove={(by) => move(index, by)}
+        />
+      ))}
+      <Button variant="light" size={depth > 1 ? 'xs' : 'sm'} w="fit-content" disabled={steps.length >= MAX_ACTIONS} aria-label={addName} onClick={() => onChange([...steps, blankAction('notify')])}>
+        {addText}
+      </Button>
+    </Stack>
+  );
+}
+
+interface Props extends Context {
+  /** The step's path in the definition (`actions.2`, `actions.2.then.0`): save errors are found by it. */
+  path: string;
+  label: string;
+  index: number;
+  count: number;
+  removable: boolean;
+  depth: number;
+  value: ActionForm;
+  onChange: (next: ActionForm) => void;
+  onRemove: () => void;
+  onMove: (by: -1 | 1) => void;
+}
+
+function ActionEditor({ path: stepPath, label, index, count, removable, depth, value, onChange, onRemove, onMove, ...context }: Props) {
+  const { errors, subject, pipelineId } = context;
   const set = (patch: Partial<ActionForm>) => onChange({ ...value, ...patch });
-  const stepPath = `actions.${index}`;
   const path = (field: string) => `${stepPath}.${field}`;
   const err = (field: string) => errorAt(errors, path(field));
   const fieldType = (subject === 'documentOwner' ? 'deal' : subject) as RecordTypeName;
   const isDuration = /^-?P/.test(value.due);
+  const named = lowerFirst(label);
+  // A branch nests in another up to the API's depth; a step already deeper keeps its type, so the API names the problem.
+  const branchAllowed = depth <= MAX_BRANCH_DEPTH || value.type === 'branch';
   return (
-    <Paper withBorder p="sm" component="section" aria-label={`Action ${index + 1}`}>
+    <Paper withBorder p="sm" component="section" aria-label={label}>
       <Stack gap="sm">
         <Group justify="space-between">
           <Group gap="xs">
             <Text fw={600}>{index + 1} ·</Text>
             <Select
-              aria-label={`Action ${index + 1} type`}
-              data={[...actionTypes.map((type) => ({ value: type, label: actionLabels[type] ?? type })), { value: 'branch', label: 'Branch (if / else)' }]}
+              aria-label={`${label} type`}
+              data={[...actionTypes.map((type) => ({ value: type, label: actionLabels[type] ?? type })), ...(branchAllowed ? [{ value: 'branch', label: 'Branch (if / else)' }] : [])]}
               value={value.type}
-              onChange={(type) => {
-                const next = (type ?? 'createLead') as StepType;
-                // A type the builder has no inputs for starts as its JSON skeleton.
-                set(isFormActionType(next) ? { type: next, raw: undefined } : { type: next, raw: blankAction(next).raw });
-              }}
+              onChange={(type) => set({ type: (type ?? 'createLead') as StepType, raw: undefined })}
               allowDeselect={false}
               error={err('type')}
             />
           </Group>
           <Group gap={4}>
-            <ActionIcon variant="subtle" disabled={index === 0} onClick={() => onMove(-1)} aria-label={`Move action ${index + 1} up`}>
+            <ActionIcon variant="subtle" disabled={index === 0} onClick={() => onMove(-1)} aria-label={`Move ${named} up`}>
               ↑
             </ActionIcon>
-            <ActionIcon variant="subtle" disabled={index === count - 1} onClick={() => onMove(1)} aria-label={`Move action ${index + 1} down`}>
+            <ActionIcon variant="subtle" disabled={index === count - 1} onClick={() => onMove(1)} aria-label={`Move ${named} down`}>
               ↓
             </ActionIcon>
-            <ActionIcon variant="subtle" color="red" disabled={count === 1} onClick={onRemove} aria-label={`Remove action ${index + 1}`}>
+            <ActionIcon variant="subtle" color="red" disabled={!removable} onClick={onRemove} aria-label={`Remove ${named}`}>
               ✕
             </ActionIcon>
           </Group>
         </Group>
 
-        {!isFormActionType(value.type) ? (
+        {!hasForm(value.type) ? (
           <Textarea
             label="Step (JSON)"
-            description="This step has no form yet: edit it as the API's JSON"
+            description="This console has no form for this step: edit it as the API's JSON"
             autosize
             minRows={4}
             value={value.raw ?? ''}
@@ -74,6 +134,8 @@ export function ActionEditor({ index, count, value, onChange, onRemove, onMove, 
             styles={{ input: { fontFamily: 'monospace' } }}
           />
         ) : null}
+
+        {value.type === 'branch' ? <BranchFields value={value} set={set} label={label} path={stepPath} depth={depth} fieldType={fieldType} context={context} /> : null}
 
         {value.type === 'createLead' ? (
           <>
@@ -383,6 +445,72 @@ function WebhookFields({ value, set, err }: { value: ActionForm; set: (patch: Pa
           error={err('timeoutSeconds')}
         />
       </Group>
+    </>
+  );
+}
+
+/** branch: its name, the conditions it decides on (as the automation's own), and the steps of each arm. */
+function BranchFields({
+  value,
+  set,
+  label,
+  path,
+  depth,
+  fieldType,
+  context,
+}: {
+  value: ActionForm;
+  set: (patch: Partial<ActionForm>) => void;
+  label: string;
+  path: string;
+  depth: number;
+  fieldType: RecordTypeName;
+  context: Context;
+}) {
+  const { errors } = context;
+  const named = lowerFirst(label);
+  const arm = (key: 'then' | 'else', title: string) => {
+    const listName = `${title} steps of ${named}`;
+    const listError = errorAt(errors, `${path}.${key}`);
+    return (
+      <Box component="section" aria-label={listName} pl="md" style={{ borderLeft: '2px solid var(--mantine-color-gray-3)' }}>
+        <Text fw={600} size="sm" mb={4}>
+          {title}
+        </Text>
+        {listError ? (
+          <Text c="red" size="sm" mb={4}>
+            {listError}
+          </Text>
+        ) : null}
+        <StepList
+          {...context}
+          steps={key === 'then' ? value.thenSteps : value.elseSteps}
+          onChange={(steps) => set(key === 'then' ? { thenSteps: steps } : { elseSteps: steps })}
+          path={`${path}.${key}`}
+          stepLabel={(index) => `${label}, ${key} step ${index + 1}`}
+          addText="Add step"
+          addName={`Add step to ${lowerFirst(listName)}`}
+          depth={depth + 1}
+        />
+      </Box>
+    );
+  };
+  return (
+    <>
+      <TextInput
+        label="Branch name"
+        description='Shown in the run log: "If big deal"'
+        placeholder="big deal"
+        value={value.branchName}
+        onChange={(event) => set({ branchName: event.currentTarget.value })}
+        error={errorAt(errors, `${path}.name`)}
+      />
+      <Text fw={600} size="sm">
+        If
+      </Text>
+      <ConditionsEditor label={`Conditions of ${named}`} path={`${path}.if`} value={value.when} onChange={(when) => set({ when })} errors={errors} type={fieldType} />
+      {arm('then', 'Then')}
+      {arm('else', 'Else')}
     </>
   );
 }

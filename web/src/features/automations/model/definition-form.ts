@@ -5,6 +5,7 @@ import type {
   Action,
   ActionType,
   AutomationDefinitionInput,
+  Branch,
   Condition,
   ConditionOp,
   Step,
@@ -15,13 +16,10 @@ import type {
 import { actionTypes } from '#shared/automation/definition-model.ts';
 import type { userRoles } from '#shared/domain/entities.ts';
 
-/** Action types the builder has no inputs for: edited as JSON, like a branch. */
-const jsonOnlyActionTypes = [] as const satisfies readonly ActionType[];
-/** The action types the builder has inputs for; any other step (a branch) is edited as JSON. */
-export type FormActionType = Exclude<ActionType, (typeof jsonOnlyActionTypes)[number]>;
 export type StepType = ActionType | 'branch';
-export const isFormActionType = (type: string): type is FormActionType =>
-  (actionTypes as readonly string[]).includes(type) && !(jsonOnlyActionTypes as readonly string[]).includes(type);
+const stepTypes: readonly string[] = [...actionTypes, 'branch'];
+/** Every step type the console knows has inputs; a step of another type (from a newer API) is edited as JSON. */
+export const hasForm = (type: string): type is StepType => stepTypes.includes(type);
 
 type Scalar = string | number | boolean | null;
 
@@ -86,10 +84,10 @@ export interface HeaderRow {
 
 export const webhookMethods = ['POST', 'PUT', 'PATCH'] as const;
 
-/** One action; every option of every type lives here as text, and the type picks what is read. */
+/** One step (an action or a branch); every option of every type lives here as text, and the type picks what is read. */
 export interface ActionForm {
   type: StepType;
-  /** A step the builder has no inputs for, as JSON text: sent as typed. */
+  /** A step of a type the builder does not know, as JSON text: sent as typed. */
   raw?: string;
   title: string;
   responsible: string;
@@ -132,6 +130,11 @@ export interface ActionForm {
   assignTo: 'users' | 'role';
   users: string[];
   role: (typeof userRoles)[number];
+  /** branch: its name (the run log's "If <name>"), its conditions, and the steps of each arm. */
+  branchName: string;
+  when: ConditionsForm;
+  thenSteps: ActionForm[];
+  elseSteps: ActionForm[];
 }
 
 export interface DefinitionForm {
@@ -160,7 +163,6 @@ export function blankTrigger(type: TriggerType = 'stageEntered'): TriggerForm {
 export function blankAction(type: StepType = 'createLead'): ActionForm {
   return {
     type,
-    ...(isFormActionType(type) ? {} : { raw: JSON.stringify(type === 'branch' ? { type, if: { all: [] }, then: [], else: [] } : { type }, null, 2) }),
     title: '',
     responsible: '',
     pipelineId: '',
@@ -192,6 +194,10 @@ export function blankAction(type: StepType = 'createLead'): ActionForm {
     assignTo: 'users',
     users: [],
     role: 'member',
+    branchName: '',
+    when: { mode: 'all', rows: [] },
+    thenSteps: [],
+    elseSteps: [],
   };
 }
 
@@ -276,8 +282,17 @@ function conditionsToForm(conditions: AutomationDefinitionInput['conditions']): 
 }
 
 function actionToForm(step: Step): ActionForm {
-  if (!isFormActionType(step.type)) return { ...blankAction('createLead'), type: step.type, raw: JSON.stringify(step, null, 2) };
-  const action = step as Extract<Action, { type: FormActionType }>;
+  if (!hasForm(step.type)) return { ...blankAction('createLead'), type: step.type, raw: JSON.stringify(step, null, 2) };
+  if (step.type === 'branch') {
+    return {
+      ...blankAction('branch'),
+      branchName: step.name ?? '',
+      when: conditionsToForm(step.if as AutomationDefinitionInput['conditions']),
+      thenSteps: step.then.map(actionToForm),
+      elseSteps: step.else.map(actionToForm),
+    };
+  }
+  const action: Action = step;
   const form = blankAction(action.type);
   switch (action.type) {
     case 'createLead':
@@ -442,8 +457,17 @@ function rawStep(form: ActionForm): Step {
 }
 
 function actionFromForm(form: ActionForm): Step {
-  if (!isFormActionType(form.type)) return rawStep(form);
+  if (!hasForm(form.type)) return rawStep(form);
   switch (form.type) {
+    case 'branch':
+      return {
+        type: 'branch',
+        ...optional('name', form.branchName),
+        // No condition is sent as an empty list, so the API's 400 names the branch's conditions.
+        if: (conditionsFromForm(form.when) ?? { [form.when.mode]: [] }) as Branch['if'],
+        then: form.thenSteps.map(actionFromForm),
+        else: form.elseSteps.map(actionFromForm),
+      };
     case 'createLead':
       return { type: 'createLead', title: form.title, ...optional('responsible', form.responsible) };
     case 'copyDeal':
