@@ -9,6 +9,9 @@ import { actorOf, type Caller, requireAdmin } from './context.ts';
 import { parseWith } from '#shared/domain/validation.ts';
 
 export const WebhookSecretInput = z.strictObject({ name: z.string().trim().min(1).max(200) });
+/** A secret as listed: never its value. */
+export const WebhookSecret = z.object({ secretId: z.string(), name: z.string(), createdAt: z.string(), createdBy: z.string() });
+export type WebhookSecret = z.infer<typeof WebhookSecret>;
 
 export function createWebhookSecretService(store: Store, clock: Clock, ids: Ids) {
   async function create(input: unknown, caller: Caller) {

@@ -1,9 +1,7 @@
 // Webhook signing secrets in the HTTP API (admins): the value is in the creation reply only.
 import { z } from 'zod';
-import { WebhookSecretInput, type WebhookSecretService } from '#shared/crm/webhook-secrets.ts';
+import { WebhookSecret, WebhookSecretInput, type WebhookSecretService } from '#shared/crm/webhook-secrets.ts';
 import type { Route } from '../router.ts';
-
-const WebhookSecret = z.object({ secretId: z.string(), name: z.string(), createdAt: z.string(), createdBy: z.string() });
 
 export function webhookRoutes(secrets: WebhookSecretService): Route[] {
   const tag = 'webhooks';

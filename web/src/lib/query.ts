@@ -27,6 +27,7 @@ export const keys = {
   board: (pipelineId: string) => ['deals', 'board', pipelineId] as const,
   automations: ['automations'] as const,
   documentTemplates: ['document-templates'] as const,
+  webhookSecrets: ['webhook-secrets'] as const,
   settings: ['settings'] as const,
   exceptions: ['exceptions'] as const,
   integrations: ['integrations'] as const,

@@ -9,11 +9,11 @@ import { type Page, collections, titleOf } from '../../../lib/records';
 import { useIsAdmin } from '../../../lib/role';
 import { useApi } from '../../../lib/session';
 import { type Automation, useSaveAutomation } from '../api/automations';
-import { type ActionForm, type DefinitionForm, blankAction, toDefinition, toPatch } from '../model/definition-form';
+import { type DefinitionForm, toDefinition, toPatch } from '../model/definition-form';
 import { errorAt, fieldErrorsOf } from '../model/field-errors';
 import { delayInWords, triggerInWords } from '../model/in-words';
 import { type RecordTypeName, dateFieldsOf, subjectTypeOf, variablesFor } from '../model/variables';
-import { ActionEditor } from './ActionEditor';
+import { StepList } from './ActionEditor';
 import { ConditionsEditor } from './ConditionsEditor';
 import { DurationInput, FieldPicker } from './Pickers';
 import { PreviewContext } from './TemplateInput';
@@ -66,13 +66,6 @@ export function AutomationBuilder({ initial, automation, onSaved }: { initial: D
   const previewType: RecordTypeName = subject === 'documentOwner' ? 'deal' : subject;
   const preview = usePreviewRecord(previewType, previewId);
   const set = (patch: Partial<DefinitionForm>) => setForm((current) => ({ ...current, ...patch }));
-  const setAction = (index: number, next: ActionForm) => set({ actions: form.actions.map((action, position) => (position === index ? next : action)) });
-  const moveAction = (index: number, by: -1 | 1) => {
-    const actions = [...form.actions];
-    const [moved] = actions.splice(index, 1);
-    if (moved) actions.splice(index + by, 0, moved);
-    set({ actions });
-  };
 
   const previewValue = useMemo(
     () => ({
@@ -177,23 +170,18 @@ export function AutomationBuilder({ initial, automation, onSaved }: { initial: D
               searchable
               clearable
             />
-            {form.actions.map((action, index) => (
-              <ActionEditor
-                key={index}
-                index={index}
-                count={form.actions.length}
-                value={action}
-                onChange={(next) => setAction(index, next)}
-                onRemove={() => set({ actions: form.actions.filter((_, position) => position !== index) })}
-                onMove={(by) => moveAction(index, by)}
-                errors={errors}
-                subject={subject}
-                pipelineId={form.trigger.type === 'stageEntered' ? form.trigger.pipelineId : ''}
-              />
-            ))}
-            <Button variant="light" w="fit-content" onClick={() => set({ actions: [...form.actions, blankAction('notify')] })}>
-              Add action
-            </Button>
+            <StepList
+              steps={form.actions}
+              onChange={(actions) => set({ actions })}
+              path="actions"
+              stepLabel={(index) => `Action ${index + 1}`}
+              addText="Add action"
+              keepOne
+              depth={1}
+              errors={errors}
+              subject={subject}
+              pipelineId={form.trigger.type === 'stageEntered' ? form.trigger.pipelineId : ''}
+            />
           </Stack>
         </Section>
         {save.isError ? (

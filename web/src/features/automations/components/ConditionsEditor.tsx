@@ -60,20 +60,38 @@ function ConditionLine({ row, onChange, onRemove, path, errors, type }: { row: C
   );
 }
 
-export function ConditionsEditor({ value, onChange, errors, type }: { value: ConditionsForm; onChange: (next: ConditionsForm) => void; errors: FieldErrors; type: RecordTypeName }) {
-  const base = `conditions.${value.mode}`;
+export function ConditionsEditor({
+  value,
+  onChange,
+  errors,
+  type,
+  path = 'conditions',
+  label = 'Conditions',
+}: {
+  value: ConditionsForm;
+  onChange: (next: ConditionsForm) => void;
+  errors: FieldErrors;
+  type: RecordTypeName;
+  /** Where these conditions are in the definition: the automation's, or a branch's `actions.2.if`. */
+  path?: string;
+  /** What the user calls them: "Conditions", "Conditions of action 3". */
+  label?: string;
+}) {
+  const base = `${path}.${value.mode}`;
+  // A branch's empty list is refused at `….if.all`; a malformed group at the conditions themselves.
+  const listError = errorAt(errors, path) ?? errorAt(errors, base);
   const setRow = (index: number, row: ConditionRow | GroupRow) => onChange({ ...value, rows: value.rows.map((item, position) => (position === index ? row : item)) });
   const remove = (index: number) => onChange({ ...value, rows: value.rows.filter((_, position) => position !== index) });
   return (
     <Stack gap="xs">
-      {errorAt(errors, 'conditions') ? (
+      {listError ? (
         <Text c="red" size="sm">
-          {errorAt(errors, 'conditions')}
+          {listError}
         </Text>
       ) : null}
       {value.rows.length > 1 ? (
         <SegmentedControl
-          aria-label="Conditions must hold"
+          aria-label={`${label} must hold`}
           data={[
             { value: 'all', label: 'All must hold' },
             { value: 'any', label: 'Any may hold' },

@@ -1,11 +1,12 @@
 // Pickers that offer what the workspace really has: pipelines, their stages, users, a record type's fields,
 // and durations as "6 months" rather than P6M. Each shows the API's error for its path.
-import { Autocomplete, Group, NumberInput, Select, TextInput } from '@mantine/core';
+import { Autocomplete, Group, MultiSelect, NumberInput, Select, TextInput } from '@mantine/core';
 import { leadStages } from '#shared/domain/entities.ts';
 import { describeDuration } from '#shared/automation/durations.ts';
 import { useDocumentTemplates } from '../../../lib/document-templates';
 import type { Pipeline } from '../../../lib/records';
 import { usePipelines, useUsers } from '../../../lib/users';
+import { useWebhookSecrets } from '../api/webhook-secrets';
 import { type RecordTypeName, fieldsOf } from '../model/variables';
 
 interface Common {
@@ -98,6 +99,24 @@ export function UserPicker({ value, onChange, label, error }: Common & { value: 
   const data = (users.data ?? []).filter((user) => user.kind !== 'butler').map((user) => ({ value: user.id, label: user.name }));
   if (value && !data.some((item) => item.value === value)) data.push({ value, label: value });
   return <Select label={label} data={data} value={value || null} onChange={(next) => onChange(next ?? '')} error={error} searchable />;
+}
+
+/** Several users, in the order chosen; ids no user has any more stay listed, so saving does not drop them silently. */
+export function UsersPicker({ value, onChange, label, error, description }: Common & { value: string[]; onChange: (ids: string[]) => void }) {
+  const users = useUsers();
+  const data = (users.data ?? [])
+    .filter((user) => user.kind !== 'butler')
+    .map((user) => ({ value: user.id, label: user.active === false ? `${user.name} (inactive)` : user.name }));
+  for (const id of value) if (!data.some((item) => item.value === id)) data.push({ value: id, label: `${id} (unknown)` });
+  return <MultiSelect label={label} description={description} data={data} value={value} onChange={onChange} error={error} searchable />;
+}
+
+/** A webhook signing secret by name; the empty value sends the request unsigned. */
+export function WebhookSecretPicker({ value, onChange, label, error, description }: Common & { value: string; onChange: (id: string) => void }) {
+  const secrets = useWebhookSecrets();
+  const data = [{ value: '', label: 'Not signed' }, ...(secrets.data ?? []).map((secret) => ({ value: secret.secretId, label: secret.name }))];
+  if (value && !data.some((item) => item.value === value)) data.push({ value, label: `${value} (unknown)` });
+  return <Select label={label} description={description} data={data} value={value} onChange={(next) => onChange(next ?? '')} error={error} searchable allowDeselect={false} />;
 }
 
 const units = [

@@ -80,9 +80,24 @@ const actions: Record<Action['type'], Action[]> = {
     { type: 'moveToStage', stageId: 'contract', allowBackward: true },
     { type: 'moveToStage', stageId: 'new', pipelineId: 'sales' },
   ],
-  // Edited as JSON in the builder: kept exactly.
-  assign: [{ type: 'assign', role: 'member' }],
-  callWebhook: [{ type: 'callWebhook', name: 'crm', url: 'https://example.org/hooks/{{ deal.id }}', method: 'PUT', headers: { 'X-Source': 'stagecraft' }, timeoutSeconds: 5 }],
+  assign: [
+    { type: 'assign', role: 'member' },
+    { type: 'assign', role: 'admin' },
+    { type: 'assign', users: ['maria', 'admin', '01JUSER'] },
+  ],
+  callWebhook: [
+    { type: 'callWebhook', url: 'https://example.org/hooks' },
+    { type: 'callWebhook', name: 'crm', url: 'https://example.org/hooks/{{ deal.id }}', method: 'PUT', headers: { 'X-Source': 'stagecraft' }, timeoutSeconds: 5 },
+    {
+      type: 'callWebhook',
+      url: 'https://example.org/hooks',
+      method: 'POST',
+      headers: { 'X-Source': 'stagecraft', Authorization: 'Bearer {{ deal.fields.token }}' },
+      body: '{"title": {{ deal.title | json }}}',
+      secretId: '01JSECRET',
+    },
+    { type: 'callWebhook', url: 'https://example.org/hooks', headers: {} },
+  ],
   createDocument: [{ type: 'createDocument', templateId: 'quote' }, { type: 'createDocument', templateId: 'quote', title: 'Quote for {{ deal.title }}' }],
   sendDocument: [
     { type: 'sendDocument', channel: 'email', to: 'contact' },
@@ -144,6 +159,57 @@ describe('builder form ↔ definition', () => {
     expect(AutomationDefinition.safeParse(definition).success).toBe(true);
 
     expect(toDefinition(toForm(definition))).toEqual(definition);
+  });
+
+  it('round-trips branches nested three deep, with names, condition groups and every kind of step in their arms', () => {
+    const definition = definitionWith({
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' },
+      actions: [
+        { type: 'notify', to: 'responsible', message: 'Won' },
+        {
+          type: 'branch',
+          name: 'big deal',
+          if: { any: [{ field: 'amount', op: 'gte', value: 10000 }, { all: [{ field: 'fields.vip', op: 'eq', value: true }, { field: 'closeDate', op: 'exists' }] }] },
+          then: [
+            { type: 'assign', users: ['maria', 'admin'] },
+            {
+              type: 'branch',
+              if: { all: [{ field: 'currency', op: 'in', value: ['EUR', 'USD'] }] },
+              then: [],
+              else: [
+                { type: 'callWebhook', name: 'fx', url: 'https://example.org/fx', headers: { 'X-Source': 'stagecraft' } },
+                { type: 'branch', name: 'still open', if: { all: [{ field: 'stageId', op: 'ne', value: 'new' }] }, then: [{ type: 'moveToStage', stageId: 'contract' }], else: [] },
+              ],
+            },
+          ],
+          else: [{ type: 'planActivity', subject: 'Call {{ deal.title }}', activityType: 'call', due: 'P1D' }],
+        },
+      ] as never,
+    });
+    const parsed = AutomationDefinition.safeParse(definition);
+    expect(parsed.error?.issues ?? []).toEqual([]);
+
+    expect(toDefinition(toForm(definition))).toEqual(definition);
+  });
+
+  it('sends a branch without conditions with an empty list, so the API names its conditions', () => {
+    const form = toForm(definitionWith({}));
+    form.actions = [{ ...blankAction('branch'), thenSteps: [blankAction('addToExceptions')] }];
+
+    const definition = toDefinition(form);
+
+    expect(definition.actions).toEqual([{ type: 'branch', if: { all: [] }, then: [{ type: 'addToExceptions' }], else: [] }]);
+    expect(AutomationDefinition.safeParse(definition).error?.issues.map((issue) => issue.path.join('.'))).toEqual(['actions.0.if.all']);
+  });
+
+  it('keeps a step of a type this console does not know as its JSON', () => {
+    const step = { type: 'sendFax', to: '+34600000000' };
+    const form = toForm(definitionWith({ actions: [step] as never }));
+
+    const definition = toDefinition(form);
+
+    expect(form.actions[0]?.raw).toBe(JSON.stringify(step, null, 2));
+    expect(definition.actions).toEqual([step]);
   });
 
   it('round-trips a branch and the options the builder has no inputs for', () => {

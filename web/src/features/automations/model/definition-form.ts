@@ -5,6 +5,7 @@ import type {
   Action,
   ActionType,
   AutomationDefinitionInput,
+  Branch,
   Condition,
   ConditionOp,
   Step,
@@ -13,14 +14,12 @@ import type {
   TriggerType,
 } from '#shared/automation/definition.ts';
 import { actionTypes } from '#shared/automation/definition-model.ts';
+import type { userRoles } from '#shared/domain/entities.ts';
 
-/** Action types the builder has no inputs for: edited as JSON, like a branch. */
-const jsonOnlyActionTypes = ['assign', 'callWebhook'] as const satisfies readonly ActionType[];
-/** The action types the builder has inputs for; any other step (assign, callWebhook, branch) is edited as JSON. */
-export type FormActionType = Exclude<ActionType, (typeof jsonOnlyActionTypes)[number]>;
 export type StepType = ActionType | 'branch';
-export const isFormActionType = (type: string): type is FormActionType =>
-  (actionTypes as readonly string[]).includes(type) && !(jsonOnlyActionTypes as readonly string[]).includes(type);
+const stepTypes: readonly string[] = [...actionTypes, 'branch'];
+/** Every step type the console knows has inputs; a step of another type (from a newer API) is edited as JSON. */
+export const hasForm = (type: string): type is StepType => stepTypes.includes(type);
 
 type Scalar = string | number | boolean | null;
 
@@ -78,10 +77,17 @@ export interface FieldRow {
   value: string;
 }
 
-/** One action; every option of every type lives here as text, and the type picks what is read. */
+export interface HeaderRow {
+  name: string;
+  value: string;
+}
+
+export const webhookMethods = ['POST', 'PUT', 'PATCH'] as const;
+
+/** One step (an action or a branch); every option of every type lives here as text, and the type picks what is read. */
 export interface ActionForm {
   type: StepType;
-  /** A step the builder has no inputs for, as JSON text: sent as typed. */
+  /** A step of a type the builder does not know, as JSON text: sent as typed. */
   raw?: string;
   title: string;
   responsible: string;
@@ -107,6 +113,28 @@ export interface ActionForm {
   /** sendDocument: by e-mail or SMS, to the record's contact or an address (`address`). */
   channel: 'email' | 'sms';
   documentTo: 'contact' | 'address';
+  /** callWebhook: its name, read by later steps as `{{ steps.<name>.response… }}`. */
+  webhookName: string;
+  url: string;
+  /** '' leaves the default (POST). */
+  method: '' | (typeof webhookMethods)[number];
+  /** undefined: no headers given; an empty list is the definition's `headers: {}`. */
+  headers: HeaderRow[] | undefined;
+  /** The request body, a Liquid template rendering JSON; '' sends the record and the run. */
+  payload: string;
+  /** The webhook secret that signs each request; '' leaves it unsigned. */
+  secretId: string;
+  /** Seconds per attempt, as typed; '' leaves the default (10). */
+  timeoutSeconds: string;
+  /** assign: round-robin over the users listed (in this order) or over every active user with a role. */
+  assignTo: 'users' | 'role';
+  users: string[];
+  role: (typeof userRoles)[number];
+  /** branch: its name (the run log's "If <name>"), its conditions, and the steps of each arm. */
+  branchName: string;
+  when: ConditionsForm;
+  thenSteps: ActionForm[];
+  elseSteps: ActionForm[];
 }
 
 export interface DefinitionForm {
@@ -135,7 +163,6 @@ export function blankTrigger(type: TriggerType = 'stageEntered'): TriggerForm {
 export function blankAction(type: StepType = 'createLead'): ActionForm {
   return {
     type,
-    ...(isFormActionType(type) ? {} : { raw: JSON.stringify(type === 'branch' ? { type, if: { all: [] }, then: [], else: [] } : { type }, null, 2) }),
     title: '',
     responsible: '',
     pipelineId: '',
@@ -157,6 +184,20 @@ export function blankAction(type: StepType = 'createLead'): ActionForm {
     templateId: '',
     channel: 'email',
     documentTo: 'contact',
+    webhookName: '',
+    url: '',
+    method: '',
+    headers: undefined,
+    payload: '',
+    secretId: '',
+    timeoutSeconds: '',
+    assignTo: 'users',
+    users: [],
+    role: 'member',
+    branchName: '',
+    when: { mode: 'all', rows: [] },
+    thenSteps: [],
+    elseSteps: [],
   };
 }
 
@@ -241,8 +282,17 @@ function conditionsToForm(conditions: AutomationDefinitionInput['conditions']): 
 }
 
 function actionToForm(step: Step): ActionForm {
-  if (!isFormActionType(step.type)) return { ...blankAction('createLead'), type: step.type, raw: JSON.stringify(step, null, 2) };
-  const action = step as Extract<Action, { type: FormActionType }>;
+  if (!hasForm(step.type)) return { ...blankAction('createLead'), type: step.type, raw: JSON.stringify(step, null, 2) };
+  if (step.type === 'branch') {
+    return {
+      ...blankAction('branch'),
+      branchName: step.name ?? '',
+      when: conditionsToForm(step.if as AutomationDefinitionInput['conditions']),
+      thenSteps: step.then.map(actionToForm),
+      elseSteps: step.else.map(actionToForm),
+    };
+  }
+  const action: Action = step;
   const form = blankAction(action.type);
   switch (action.type) {
     case 'createLead':
@@ -272,6 +322,19 @@ function actionToForm(step: Step): ActionForm {
       return { ...form, templateId: action.templateId, title: action.title ?? '' };
     case 'sendDocument':
       return { ...form, channel: action.channel, documentTo: action.to, address: action.address ?? '', subject: action.subject ?? '', message: action.message ?? '' };
+    case 'callWebhook':
+      return {
+        ...form,
+        webhookName: action.name ?? '',
+        url: action.url,
+        method: action.method ?? '',
+        headers: action.headers ? Object.entries(action.headers).map(([name, value]) => ({ name, value })) : undefined,
+        payload: action.body ?? '',
+        secretId: action.secretId ?? '',
+        timeoutSeconds: action.timeoutSeconds === undefined ? '' : String(action.timeoutSeconds),
+      };
+    case 'assign':
+      return action.role ? { ...form, assignTo: 'role', role: action.role } : { ...form, assignTo: 'users', users: [...(action.users ?? [])] };
   }
 }
 
@@ -394,8 +457,17 @@ function rawStep(form: ActionForm): Step {
 }
 
 function actionFromForm(form: ActionForm): Step {
-  if (!isFormActionType(form.type)) return rawStep(form);
+  if (!hasForm(form.type)) return rawStep(form);
   switch (form.type) {
+    case 'branch':
+      return {
+        type: 'branch',
+        ...optional('name', form.branchName),
+        // No condition is sent as an empty list, so the API's 400 names the branch's conditions.
+        if: (conditionsFromForm(form.when) ?? { [form.when.mode]: [] }) as Branch['if'],
+        then: form.thenSteps.map(actionFromForm),
+        else: form.elseSteps.map(actionFromForm),
+      };
     case 'createLead':
       return { type: 'createLead', title: form.title, ...optional('responsible', form.responsible) };
     case 'copyDeal':
@@ -449,6 +521,19 @@ function actionFromForm(form: ActionForm): Step {
         ...(form.channel === 'email' && given(form.subject) ? { subject: form.subject } : {}),
         ...(given(form.message) ? { message: form.message } : {}),
       };
+    case 'callWebhook':
+      return {
+        type: 'callWebhook',
+        ...optional('name', form.webhookName),
+        url: form.url,
+        ...(form.method ? { method: form.method } : {}),
+        ...(form.headers ? { headers: Object.fromEntries(form.headers.filter((row) => given(row.name)).map((row) => [row.name.trim(), row.value])) } : {}),
+        ...(given(form.payload) ? { body: form.payload } : {}),
+        ...optional('secretId', form.secretId),
+        ...(given(form.timeoutSeconds) ? { timeoutSeconds: typed(form.timeoutSeconds, 'number') as number } : {}),
+      };
+    case 'assign':
+      return form.assignTo === 'role' ? { type: 'assign', role: form.role } : { type: 'assign', users: [...form.users] };
   }
 }
 
