@@ -70,7 +70,7 @@ export function AutomationBuilder({ initial, automation, onSaved }: { initial: D
   const previewValue = useMemo(
     () => ({
       timeZone: form.timeZone || 'UTC',
-      variables: variablesFor(form.trigger),
+      variables: variablesFor(form.trigger, toDefinition(form).actions),
       context: preview.record
         ? templateContext({
             entityType: previewType,
@@ -84,7 +84,7 @@ export function AutomationBuilder({ initial, automation, onSaved }: { initial: D
           })
         : undefined,
     }),
-    [form.timeZone, form.trigger, form.name, preview.record, preview.contact, preview.company, previewType, automation?.id],
+    [form.timeZone, form.trigger, form.actions, form.name, preview.record, preview.contact, preview.company, previewType, automation?.id],
   );
 
   const submit = () =>

@@ -20,4 +20,18 @@ describe('variablesFor', () => {
     // Assess
     expect(groups).toEqual(['lead', 'event', 'run']);
   });
+
+  it('offers what each named webhook step answered, branches included, for the steps after it', () => {
+    // Prepare
+    const steps = [
+      { type: 'callWebhook', name: 'ticketing', url: 'https://example.org/t' },
+      { type: 'branch', if: { all: [] }, then: [{ type: 'callWebhook', name: 'billing', url: 'https://example.org/b' }], else: [{ type: 'callWebhook', url: 'https://example.org/anonymous' }] },
+    ];
+
+    // Act
+    const names = variablesFor({ type: 'stageEntered', entity: 'deal' }, steps).map((variable) => variable.name);
+
+    // Assess
+    expect(names.filter((name) => name.startsWith('steps.'))).toEqual(['steps.ticketing.status', 'steps.ticketing.response', 'steps.billing.status', 'steps.billing.response']);
+  });
 });

@@ -38,8 +38,21 @@ export interface TemplateVariable {
   group: string;
 }
 
-/** The variables a template sees in a run of this trigger (see templateContext in shared/automation/templates.ts). */
-export function variablesFor(trigger: Pick<Trigger, 'type'> & { entity?: string }): TemplateVariable[] {
+/** The names of the webhook steps among `steps` (branches included), whose answers later steps read. */
+function namedWebhooks(steps: readonly unknown[]): string[] {
+  return steps.flatMap((step) => {
+    const { type, name, then, else: otherwise } = (step ?? {}) as { type?: string; name?: unknown; then?: unknown; else?: unknown };
+    if (type === 'callWebhook') return typeof name === 'string' && name ? [name] : [];
+    if (type === 'branch') return [...namedWebhooks(Array.isArray(then) ? then : []), ...namedWebhooks(Array.isArray(otherwise) ? otherwise : [])];
+    return [];
+  });
+}
+
+/**
+ * The variables a template sees in a run of this trigger (see templateContext in shared/automation/templates.ts);
+ * with the automation's steps, also what each named webhook step answered (`steps.<name>.response`).
+ */
+export function variablesFor(trigger: Pick<Trigger, 'type'> & { entity?: string }, steps: readonly unknown[] = []): TemplateVariable[] {
   const subject = subjectTypeOf(trigger);
   const variables: TemplateVariable[] = [];
   const add = (group: string, names: string[]) => variables.push(...names.map((name) => ({ name, group })));
@@ -54,5 +67,6 @@ export function variablesFor(trigger: Pick<Trigger, 'type'> & { entity?: string 
   if (subject === 'deal' || subject === 'contact' || subject === 'documentOwner') add('company', ['company.name', 'company.emails', 'company.phones', 'company.id']);
   add('event', ['event.entityType', 'event.entityId', 'event.occurredAt', 'event.actor.id', 'event.changedFields']);
   add('run', ['automation.id', 'automation.name', 'run.id', 'run.dueAt', 'now']);
+  for (const name of namedWebhooks(steps)) add(`webhook step ${name}`, [`steps.${name}.status`, `steps.${name}.response`]);
   return variables;
 }
