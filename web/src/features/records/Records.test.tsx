@@ -75,14 +75,14 @@ describe('HistoryTimeline', () => {
     expect(await screen.findByText('Ada Admin')).toBeTruthy();
   });
 
-  it('shows each custom field that changed on its own line, not every custom field of the record', async () => {
+  it('shows each custom field that changed on its own line, not every custom field of the record, and an amount as the field does', async () => {
     // Prepare
     const api = scriptedApi({
       ...common,
       'GET /deals/d1/history': {
         body: {
           items: [
-            { at: '2026-11-02T10:00:00.000Z', actor: { kind: 'user', id: 'admin' }, action: 'updated', changes: { fields: { from: { tier: 'silver', region: 'North' }, to: { tier: 'gold', region: 'North', score: 7 } } } },
+            { at: '2026-11-02T10:00:00.000Z', actor: { kind: 'user', id: 'admin' }, action: 'updated', changes: { fields: { from: { tier: 'silver', region: 'North' }, to: { tier: 'gold', region: 'North', score: 7 } }, amount: { from: 12000, to: 14000 } } },
           ],
         },
       },
@@ -95,6 +95,7 @@ describe('HistoryTimeline', () => {
     expect(await screen.findByText('tier: silver → gold')).toBeTruthy();
     expect(screen.getByText(/^score: .*7$/)).toBeTruthy();
     expect(screen.queryByText(/region/)).toBeNull();
+    expect(screen.getByText(`Amount: ${(12000).toLocaleString()} → ${(14000).toLocaleString()}`)).toBeTruthy();
   });
 
   it('names linked records, people and stages, reading each linked record once; a deleted one says so', async () => {

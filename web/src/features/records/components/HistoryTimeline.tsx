@@ -73,6 +73,8 @@ function UserLabel({ userId }: { userId: string }) {
 /** A field's value as a person reads it; `pipelineId` is the deal's pipeline at that side of the change. */
 function FieldValue({ kind, value, pipelineId }: { kind: FieldKind | undefined; value: unknown; pipelineId: unknown }) {
   const pipelines = usePipelines();
+  // An amount reads as the field shows it: 14,000, not 14000.
+  if (kind === 'number' && typeof value === 'number') return <>{value.toLocaleString()}</>;
   if (value === undefined || value === null || value === '' || typeof value !== 'string') return <>{show(value)}</>;
   switch (kind) {
     case 'user':
