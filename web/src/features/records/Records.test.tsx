@@ -312,3 +312,21 @@ describe('RecordListPage search', () => {
     await waitFor(() => expect(api.sent.some((request) => request.query.get('email') === 'jane@example.com')).toBe(true));
   });
 });
+
+describe('RecordListPage of deals', () => {
+  it('names the pipeline with the stage when there is more than one pipeline', async () => {
+    // Prepare
+    const installation = { ...meta('installation'), id: 'installation', name: 'Installation', stages: [{ id: 'new', name: 'New', kind: 'open' }] };
+    const api = scriptedApi({
+      ...common,
+      'GET /pipelines': { body: { items: [salesPipeline, installation] } },
+      'GET /deals': { body: { items: [{ ...meta('d1'), title: 'Heat pump', pipelineId: 'installation', stageId: 'new' }] } },
+    });
+
+    // Act
+    renderScreen(<RecordListPage />, { api, path: '/deals', route: '/:collection' });
+
+    // Assess
+    expect(await screen.findByText('Installation · New')).toBeTruthy();
+  });
+});

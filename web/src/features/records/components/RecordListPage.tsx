@@ -92,8 +92,12 @@ function RecordList({ collection }: { collection: RecordCollection }) {
   // `back=board`: a deal started from a board goes back to that board once created (or cancelled).
   const backToBoard = searchParams.get('back') === 'board' ? searchParams.get('pipelineId') : null;
   const initial = Object.fromEntries([...searchParams.entries()].filter(([key]) => key !== 'new' && key !== 'back'));
-  const stageName = (record: AnyRecord) =>
-    pipelines.data?.find((pipeline) => pipeline.id === record.pipelineId)?.stages.find((stage) => stage.id === record.stageId)?.name ?? String(record.stageId);
+  // With more than one pipeline a stage alone is ambiguous ("New" of which?): the pipeline is named with it.
+  const stageName = (record: AnyRecord) => {
+    const pipeline = pipelines.data?.find((candidate) => candidate.id === record.pipelineId);
+    const stage = pipeline?.stages.find((candidate) => candidate.id === record.stageId)?.name ?? String(record.stageId);
+    return pipeline && (pipelines.data?.length ?? 0) > 1 ? `${pipeline.name} · ${stage}` : stage;
+  };
   const items = list.data?.items ?? [];
 
   return (
