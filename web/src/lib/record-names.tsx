@@ -24,7 +24,29 @@ export function labelOfImage(image: unknown): string | undefined {
   return typeof label === 'string' && label.trim() !== '' ? label : undefined;
 }
 
-export type RecordName = { state: 'named'; label: string } | { state: 'deleted' } | { state: 'loading' } | { state: 'unknown' };
+export type RecordName = { state: 'named'; label: string } | { state: 'deleted'; label?: string } | { state: 'loading' } | { state: 'unknown' };
+
+interface HistoryPage {
+  items: Array<{ action: string; changes?: Record<string, { from?: unknown; before?: unknown }> }>;
+}
+
+/**
+ * The name a deleted record had: its history outlives it, and the deletion's entry holds what it was (read once,
+ * only for a record found deleted).
+ */
+function useDeletedLabel(collection: RecordCollection | undefined, id: string | undefined, enabled: boolean): string | undefined {
+  const api = useApi();
+  const history = useQuery({
+    queryKey: [...keys.history(collection ?? '', id ?? ''), 'deleted-name'],
+    queryFn: ({ signal }) => api.request<HistoryPage>(`/${collection}/${encodeURIComponent(id ?? '')}/history`, { query: { limit: 5 }, signal }),
+    enabled: enabled && collection !== undefined && Boolean(id),
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
+  const deletion = history.data?.items.find((entry) => entry.action === 'deleted');
+  const was = Object.fromEntries(Object.entries(deletion?.changes ?? {}).map(([field, change]) => [field, change.from ?? change.before]));
+  return labelOfImage(was);
+}
 
 /** Reads a record for its name (not for types without a page: activities, documents). */
 export function useRecordName(type: string, id: string | undefined, { enabled = true }: { enabled?: boolean } = {}): RecordName {
@@ -41,9 +63,11 @@ export function useRecordName(type: string, id: string | undefined, { enabled = 
     retry: (count, error) => !(error instanceof ApiError && error.status === 404) && count < 2,
     retryOnMount: false,
   });
+  const gone = record.isError && record.error instanceof ApiError && record.error.status === 404;
+  const deletedLabel = useDeletedLabel(collection, id, enabled && gone);
   if (!collection || !id || !enabled) return { state: 'unknown' };
   if (record.isPending) return { state: 'loading' };
-  if (record.isError) return record.error instanceof ApiError && record.error.status === 404 ? { state: 'deleted' } : { state: 'unknown' };
+  if (record.isError) return gone ? { state: 'deleted', ...(deletedLabel ? { label: deletedLabel } : {}) } : { state: 'unknown' };
   if (record.data.deletedAt) return { state: 'deleted' };
   const label = labelOfImage(record.data);
   return label ? { state: 'named', label } : { state: 'unknown' };
@@ -73,11 +97,19 @@ function NamedRecord({ type, id, label, size }: { type: string; id: string; labe
 export function RecordName({ type, id, label, size }: { type: string; id: string; label?: string | undefined; size?: string }) {
   const read = useRecordName(type, id, { enabled: label === undefined });
   if (label !== undefined) return <NamedRecord type={type} id={id} label={label} size={size} />;
-  if (read.state === 'deleted')
-    return (
+  if (read.state === 'deleted') {
+    // Its page still shows its history (who deleted it, and what it was).
+    const collection = linked[type];
+    const text = `${read.label ?? type} (deleted)`;
+    return collection ? (
+      <Anchor component={Link} to={paths.record(collection, id)} {...(size ? { size } : {})} c="dimmed" title={`${type} ${id}`}>
+        {text}
+      </Anchor>
+    ) : (
       <Text span {...(size ? { size } : {})} c="dimmed" title={`${type} ${id}`}>
-        {type} (deleted)
+        {text}
       </Text>
     );
+  }
   return <NamedRecord type={type} id={id} label={read.state === 'named' ? read.label : read.state === 'loading' ? '…' : shortRecordLabel(type, id)} size={size} />;
 }

@@ -330,3 +330,22 @@ describe('RecordListPage of deals', () => {
     expect(await screen.findByText('Installation · New')).toBeTruthy();
   });
 });
+
+describe('a deleted record named on another record', () => {
+  it('is named as it was, from its history, linked to its page', async () => {
+    // Prepare
+    const api = scriptedApi({
+      ...common,
+      'GET /companies/co9': { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No company with id co9.', details: [] } } },
+      'GET /companies/co9/history': { body: { items: [{ at: '2026-11-02T10:00:00.000Z', actor: { kind: 'user', id: 'admin' }, action: 'deleted', changes: { name: { from: 'Acme Ltd', to: null } } }] } },
+      'GET /deals/d1/history': { body: { items: [{ at: '2026-11-01T10:00:00.000Z', actor: { kind: 'user', id: 'admin' }, action: 'updated', changes: { companyId: { from: 'co9', to: null } } }] } },
+    });
+
+    // Act
+    renderScreen(<HistoryTimeline collection="deals" id="d1" />, { api });
+
+    // Assess
+    const link = await screen.findByRole('link', { name: 'Acme Ltd (deleted)' });
+    expect(link.getAttribute('href')).toBe('/companies/co9');
+  });
+});
