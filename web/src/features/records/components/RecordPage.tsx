@@ -22,6 +22,7 @@ import { HistoryTimeline } from './HistoryTimeline';
 import { InlineField, saveErrorMessage } from './InlineField';
 import { LinkedDeals, MatchingLeads } from './LinkedRecords';
 import { formatAmount } from '../../../lib/money';
+import { useRecordName } from '../../../lib/record-names';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -85,14 +86,17 @@ function RecordView({ collection, id }: { collection: RecordCollection; id: stri
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const pipelines = usePipelines();
+  // A deleted record's name, from its history: its page says which record was deleted.
+  const named = useRecordName(type, id);
 
   if (record.isPending) return <Loading />;
   if (record.isError) {
     const gone = record.error instanceof ApiError && record.error.status === 404;
+    const deletedTitle = named.state === 'deleted' && named.label ? `${named.label} was deleted` : `This ${singular[collection]} does not exist (or was deleted)`;
     return (
       <Stack>
         {/* Gone stays gone: no second try offered, its history says who deleted it. */}
-        <ErrorState title={gone ? `This ${singular[collection]} does not exist (or was deleted)` : undefined} error={record.error} {...(gone ? {} : { onRetry: () => void record.refetch() })} />
+        <ErrorState title={gone ? deletedTitle : undefined} error={record.error} {...(gone ? {} : { onRetry: () => void record.refetch() })} />
         {gone ? (
           <Section title="History">
             <HistoryTimeline collection={collection} id={id} />
