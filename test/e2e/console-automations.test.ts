@@ -236,7 +236,7 @@ describe('automations through the console', () => {
       expect(await page.getByText('Cheap pills').count()).toBe(0);
       await shot('deal-gone-from-board');
       await go(`/contacts/${contact.id}`);
-      await page.getByText('This contact does not exist (or was deleted)').waitFor();
+      await page.getByText('Sam Spammer was deleted').waitFor();
       await shot('contact-gone');
       await go('/settings/exceptions');
       const row = page.getByRole('row', { name: /sam\.spam@example\.com/ });
