@@ -6,7 +6,7 @@ export const paths = {
   board: (pipelineId: string) => `/pipelines/${encodeURIComponent(pipelineId)}`,
   list: (collection: RecordCollection) => `/${collection}`,
   record: (collection: RecordCollection, id: string) => `/${collection}/${encodeURIComponent(id)}`,
-  settings: (section: 'butler' | 'users' | 'integrations' | 'exceptions' | 'pipelines' | 'templates') => `/settings/${section}`,
+  settings: (section: 'butler' | 'users' | 'integrations' | 'exceptions' | 'pipelines' | 'templates' | 'webhook-secrets') => `/settings/${section}`,
   stats: '/stats',
   notifications: '/notifications',
   automations: '/automations',

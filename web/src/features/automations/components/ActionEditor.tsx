@@ -420,7 +420,7 @@ function WebhookFields({ value, set, err }: { value: ActionForm; set: (patch: Pa
       />
       <WebhookSecretPicker
         label="Signing secret"
-        description="Signs each request (Stagecraft-Signature) with a secret made by POST /webhook-secrets"
+        description="Signs each request (Stagecraft-Signature) with a secret made in Settings → Webhook secrets"
         value={value.secretId}
         onChange={(secretId) => set({ secretId })}
         error={err('secretId')}

@@ -10,6 +10,7 @@ import { IntegrationsSettings } from './IntegrationsSettings';
 import { PipelinesSettings } from './PipelinesSettings';
 import { TemplatesSettings } from './TemplatesSettings';
 import { UsersSettings } from './UsersSettings';
+import { WebhookSecretsSettings } from './WebhookSecretsSettings';
 
 const sections = {
   butler: { label: 'Butler', Panel: ButlerSettings },
@@ -20,6 +21,8 @@ const sections = {
   // Pipelines and templates are changed by admins only; members use them on the board and in documents.
   pipelines: { label: 'Pipelines', Panel: PipelinesSettings, adminOnly: true },
   templates: { label: 'Document templates', Panel: TemplatesSettings, adminOnly: true },
+  // Secrets are listed, made and deleted by admins only (the API answers members 403).
+  'webhook-secrets': { label: 'Webhook secrets', Panel: WebhookSecretsSettings, adminOnly: true },
 } as const;
 type Section = keyof typeof sections;
 
