@@ -113,7 +113,7 @@ export async function webhookIssues(store: Store, actions: ReadonlyArray<{ actio
   for (const { action, path } of actions) {
     if (action.type !== 'callWebhook') continue;
     const { secretId, name } = action as { secretId?: string; name?: string };
-    if (secretId && !(await store.webhooks.secretValue(secretId))) issues.push({ path: [...path, 'secretId'].join('.'), message: `no webhook secret ${secretId} (POST /webhook-secrets makes one)` });
+    if (secretId && !(await store.webhooks.secretValue(secretId))) issues.push({ path: [...path, 'secretId'].join('.'), message: `no webhook secret ${secretId} (Settings → Webhook secrets, or POST /webhook-secrets, makes one)` });
     if (name && names.has(name)) issues.push({ path: [...path, 'name'].join('.'), message: `another webhook step is named ${name}` });
     if (name) names.add(name);
   }
