@@ -543,6 +543,9 @@ function actionStates(b: Build): Record<string, AslState> {
         build(step.else, following);
         return;
       }
+      // With branches, the step after an action may be a branch, so the run's failed step is set on the way out.
+      const failedAt = b.branchy ? `Failed at ${numbered.name}` : undefined;
+      const failure = failedAt ? { ...toFailure(b), Next: failedAt } : toFailure(b);
       states[numbered.name] = {
         ...invoke(
           b,
@@ -574,9 +577,18 @@ function actionStates(b: Build): Record<string, AslState> {
         },
         ResultPath: PATH.progress,
         ...(following === b.names.recordSuccess
-          ? { Catch: [runClosedAlready(b.names.closedAlready), toFailure(b)], End: true }
-          : { Catch: [toFailure(b)], Next: following }),
+          ? { Catch: [runClosedAlready(b.names.closedAlready), failure], End: true }
+          : { Catch: [failure], Next: following }),
       };
+      if (failedAt) {
+        states[failedAt] = {
+          Type: 'Pass',
+          Comment: 'Names the step that failed: after a branch, $.run.step still names the branch (a Choice writes nothing).',
+          Result: numbered.name,
+          ResultPath: PATH.step,
+          Next: b.names.failureCause,
+        };
+      }
     });
   };
   build(definition.actions, b.names.recordSuccess);

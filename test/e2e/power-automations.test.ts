@@ -325,6 +325,30 @@ describe('an if/else branch', () => {
     ]);
   });
 
+  it('names the step inside an arm that failed, not the branch before it', async () => {
+    // Prepare: "else" notifies the responsible, and the deal has none.
+    const automationId = await anAutomation({
+      name: 'Small deals notify',
+      trigger: { type: 'manual', entity: 'deal' },
+      actions: [
+        { type: 'branch', name: 'big deal', if: { all: [{ field: 'amount', op: 'gte', value: 10000 }] }, then: [], else: [{ type: 'notify', to: 'responsible', message: 'Small deal' }] },
+      ],
+    });
+    const deal = (await http('POST', '/deals', { title: 'Pump', pipelineId: 'sales', stageId: 'new', amount: 10 })).body;
+
+    // Act
+    const started = await http('POST', `/automations/${automationId}/runs`, { entityType: 'deal', entityId: deal.id });
+    const run = await until('the run to fail', async () => {
+      const body = (await http('GET', `/automations/${automationId}/runs/${started.body.runId}`)).body;
+      return body.status === 'FAILED' && body;
+    });
+
+    // Assess
+    expect(run.failedStep).toBe('2 · Notify');
+    expect(run.summary).toMatch(/2 · Notify/);
+    expect(run.summary).not.toMatch(/If big deal/);
+  });
+
   it('refuses branches nested deeper than three, naming the path', async () => {
     const deep = (depth: number): Record<string, unknown> =>
       depth === 0
