@@ -12,6 +12,7 @@ import type { Store } from '#shared/store/index.ts';
 import type { ProvisioningStatus } from '#shared/store/provisioning.ts';
 import { assignmentIssues } from './assign.ts';
 import { META, definitionOf, storedDefinition } from './stored-definition.ts';
+import { isDeepStrictEqual } from 'node:util';
 import { webhookIssues } from './webhook.ts';
 
 export interface AutomationView extends Record<string, unknown> {
@@ -181,11 +182,20 @@ export function createAutomationService(store: Store) {
     }
     const stopping = Object.keys(patch).length === 1 && (patch as Record<string, unknown>).status === 'stopped';
     const definition = await validated(merged, id, stopping ? 'schema' : 'all');
+    // A save that changes nothing (the builder's Save pressed twice) writes nothing: a new version with no change
+    // would start no deployment, and the automation would say "pending" until its next real change.
+    if (isDeepStrictEqual(asStored(definition), asStored(definitionOf(current)))) {
+      if (expectedVersion !== undefined && expectedVersion !== current.version) throw new VersionMismatch(expectedVersion, current.version);
+      return view(current);
+    }
     const updated = await records.update('automation', id, (record) => ({ ...stripped(record), ...definition }), writeContextOf(caller), {
       expectedVersion: expectedVersion ?? current.version,
     });
     return view(updated);
   }
+
+  /** A definition as the table keeps it (no undefined values), to compare one with another. */
+  const asStored = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
   /** Keeps only the meta fields of the current record, so cleared definition fields stay cleared. */
   function stripped(record: Entity): Record<string, unknown> {

@@ -125,6 +125,32 @@ describe('an automation’s lifecycle', () => {
     expect(history.body.items.map((entry: { actor: { id: string; name?: string } }) => `${entry.actor.id}: ${entry.actor.name}`)).toEqual(['admin: Admin', 'admin: Admin']);
   });
 
+  it('keeps the version and stays ready when a save changes nothing (Save pressed twice)', async () => {
+    // Prepare
+    const automationId = await anAutomation({ name: 'unchanged', trigger: { type: 'manual', entity: 'deal' }, actions: [{ type: 'updateFields', set: { title: 'x' } }] });
+    await eventually('deployed', async () => (await http('GET', `/automations/${automationId}`)).body.provisioning === 'ready');
+    const before = (await http('GET', `/automations/${automationId}`)).body;
+
+    // Act
+    const patch = async (body: unknown, version: number) => {
+      const response = await fetch(`${system.http.url}/automations/${automationId}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${system.credentials.adminToken}`, 'if-match': `"${version}"` },
+        body: JSON.stringify(body),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const saved = await patch({ actions: before.actions, name: before.name }, before.version);
+    const stale = await patch({ name: before.name }, before.version - 1);
+
+    // Assess
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ version: before.version, provisioning: 'ready' });
+    expect(stale.status).toBe(412);
+    const history = (await http('GET', `/automations/${automationId}/history`)).body.items as Array<{ action: string }>;
+    expect(history.map((entry) => entry.action)).toEqual(['created']);
+  });
+
   it('answers 404 for the history of an automation that never existed', async () => {
     const history = await http('GET', '/automations/01J00000000000000000000000/history');
 
