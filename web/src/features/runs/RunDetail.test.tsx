@@ -3,7 +3,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { asMember, renderScreen, scriptedApi } from '../../test/render';
+import { asMember, people, renderScreen, scriptedApi } from '../../test/render';
 import { RunDetailPage } from './components/RunDetailPage';
 
 const run = {
@@ -191,7 +191,7 @@ describe('what a step sent', () => {
         name: '3 · Update fields',
         status: 'SUCCEEDED',
         startedAt: '2026-11-02T09:30:00.300Z',
-        outcome: { result: 'changed', done: 'set fields.tier', records: [{ type: 'deal', id: 'd1', version: 2, change: 'updated', fields: ['fields.tier'], values: { 'fields.tier': 'gold' } }] },
+        outcome: { result: 'changed', done: 'set fields.tier', records: [{ type: 'deal', id: 'd1', version: 2, change: 'updated', fields: ['fields.tier', 'responsibleId'], values: { 'fields.tier': 'gold', responsibleId: 'admin' } }] },
       },
     ],
   };
@@ -273,7 +273,7 @@ describe('what a step sent', () => {
 
   it('shows a webhook request and the values an update set, opened from the keyboard', async () => {
     // Prepare
-    showRun({ 'GET /automations/a1/runs/r1': { body: sent } });
+    showRun({ 'GET /automations/a1/runs/r1': { body: sent }, 'GET /deals/d1': { body: { id: 'd1', version: 2, title: 'Heat pump' } }, 'GET /users': { body: { items: people } } });
     const user = userEvent.setup();
     (await screen.findByRole('button', { name: 'What it sent (2 · Call webhook)' })).focus();
 
@@ -287,7 +287,7 @@ describe('what a step sent', () => {
     expect(within(request).getByText('PUT https://tickets.example.org/t')).toBeTruthy();
     expect(within(request).getByText('Headers (values not kept): Authorization · signed')).toBeTruthy();
     expect(within(request).getByLabelText('Request body').textContent).toBe('{"title": "Heat pump"}');
-    const values = within(screen.getByRole('region', { name: 'What it wrote (3 · Update fields)' })).getByRole('table', { name: 'Values set on the deal d1' });
-    expect(within(values).getAllByRole('row').map((row) => row.textContent)).toEqual(['FieldValue', 'fields.tiergold']);
+    const values = await within(screen.getByRole('region', { name: 'What it wrote (3 · Update fields)' })).findByRole('table', { name: 'Values set on the deal: Heat pump' });
+    await waitFor(() => expect(within(values).getAllByRole('row').map((row) => row.textContent)).toEqual(['FieldValue', 'fields.tiergold', 'responsibleIdAda Admin']));
   });
 });

@@ -5,6 +5,7 @@ import { Button, Code, Stack, Table, Text, VisuallyHidden } from '@mantine/core'
 import { useId, useState } from 'react';
 import type { RecordRef, StepOutcome, WebhookRequest } from '../api/runs';
 import { HtmlPreview } from '../../../components/HtmlPreview';
+import { RecordName } from '../../../lib/record-names';
 import { useUsers } from '../../../lib/users';
 
 /** The outcome keeps the first 4,000 characters of a text (README, "What a run log says"). */
@@ -18,12 +19,24 @@ function Cut({ truncated }: { truncated?: boolean | undefined }) {
 
 const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
+/** Fields that hold the id of a record with a name: shown by that name. */
+const linkedTypes: Record<string, string> = { contactId: 'contact', companyId: 'company' };
+
+/** A value as a person reads it: a user by name, a linked record by its title. */
+function Value({ field, value }: { field: string; value: unknown }) {
+  const users = useUsers();
+  if (typeof value === 'string' && field === 'responsibleId') return <>{users.data?.find((user) => user.id === value)?.name ?? value}</>;
+  const type = linkedTypes[field];
+  if (typeof value === 'string' && type) return <RecordName type={type} id={value} size="sm" />;
+  return <>{shown(value)}</>;
+}
+
 function Values({ record }: { record: RecordRef & { values: Record<string, unknown> } }) {
   return (
     <Stack gap={2}>
       <Table withTableBorder fz="sm" layout="fixed">
         <Table.Caption>
-          Values {record.change === 'created' ? 'of the' : 'set on the'} {record.type} {record.id}
+          Values {record.change === 'created' ? 'of the' : 'set on the'} {record.type}: <RecordName type={record.type} id={record.id} size="sm" />
         </Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -35,7 +48,9 @@ function Values({ record }: { record: RecordRef & { values: Record<string, unkno
           {Object.entries(record.values).map(([field, value]) => (
             <Table.Tr key={field}>
               <Table.Td>{field}</Table.Td>
-              <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{shown(value)}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                <Value field={field} value={value} />
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
