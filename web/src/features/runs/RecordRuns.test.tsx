@@ -1,6 +1,8 @@
 // A record page's runs: a table with a head row, each run's status spelled out and linked to the run.
 import { screen, waitFor, within } from '@testing-library/react';
+import { useQuery } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
+import { useApi } from '../../lib/session';
 import { renderScreen, scriptedApi } from '../../test/render';
 import { RecordRuns } from './components/RecordRuns';
 
@@ -51,5 +53,33 @@ describe('RecordRuns', () => {
     // Assess
     expect(await screen.findByRole('link', { name: 'Run r1 RUNNING' })).toBeTruthy();
     await waitFor(() => expect(screen.getByRole('link', { name: 'Run r1 SUCCEEDED' })).toBeTruthy(), { timeout: 5_000 });
+  });
+
+  it('reads the record again when one of its runs ends, so what the run wrote shows', async () => {
+    // Prepare: the run is under way at the first read and done at the next; the page holds the deal.
+    let reads = 0;
+    const api = scriptedApi({
+      'GET /automations': { body: { items: [{ id: 'a1', name: 'Notify owner on invoice' }] } },
+      'GET /runs': () => ({ body: { items: [run('r1', (reads += 1) === 1 ? 'RUNNING' : 'SUCCEEDED')] } }),
+      'GET /deals/D1': { body: { id: 'D1', version: 1, title: 'Heat pump' } },
+    });
+    function TheDeal() {
+      const http = useApi();
+      const deal = useQuery({ queryKey: ['deals', 'one', 'D1'], queryFn: () => http.request<{ title: string }>('/deals/D1'), staleTime: Number.POSITIVE_INFINITY });
+      return <p>{deal.data?.title}</p>;
+    }
+
+    // Act
+    renderScreen(
+      <>
+        <RecordRuns entityType="deal" entityId="D1" />
+        <TheDeal />
+      </>,
+      { api },
+    );
+
+    // Assess
+    await waitFor(() => expect(screen.getByRole('link', { name: 'Run r1 SUCCEEDED' })).toBeTruthy(), { timeout: 5_000 });
+    await waitFor(() => expect(api.sent.filter((request) => request.path === '/deals/D1')).toHaveLength(2));
   });
 });

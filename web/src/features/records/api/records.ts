@@ -62,9 +62,14 @@ export function usePatchRecord(collection: RecordCollection, id: string) {
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: keys.records(collection) });
       if (collection === 'deals') void queryClient.invalidateQueries({ queryKey: ['deals', 'board'] });
+      // A change can start runs, from the event it writes: a moment after the answer, so the runs are read again then.
+      setTimeout(() => void queryClient.invalidateQueries({ queryKey: ['runs'] }), RUNS_START_MS);
     },
   });
 }
+
+/** How long after a write its runs have usually started (stream, bus, runner). */
+const RUNS_START_MS = 1_500;
 
 export function useDeleteRecord(collection: RecordCollection, id: string) {
   const api = useApi();

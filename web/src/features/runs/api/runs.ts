@@ -146,7 +146,8 @@ async function mergedPage(api: ApiClient, automationIds: string[], filters: RunF
 type LogPage = Page<Run> & { merged?: MergedCursor };
 
 /** Pages of runs for the filters, newest first. `automationIds` is needed only for the fallback. */
-export function useRunLog(filters: RunFilters, automationIds: string[] | undefined) {
+/** `everyMs`: read again this often even when no run is running (a record page, where runs start from elsewhere). */
+export function useRunLog(filters: RunFilters, automationIds: string[] | undefined, { everyMs }: { everyMs?: number } = {}) {
   const api = useApi();
   return useInfiniteQuery({
     queryKey: runKeys.list(filters),
@@ -164,7 +165,7 @@ export function useRunLog(filters: RunFilters, automationIds: string[] | undefin
     getNextPageParam: (last) => (last.merged ? (last.cursor ? last.merged : undefined) : last.cursor),
     enabled: filters.automationId !== undefined || automationIds !== undefined,
     // A run started from here (Run now) ends in a moment: read again while one listed is running.
-    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.items.some((run) => run.status === 'RUNNING')) ? 2_000 : false),
+    refetchInterval: (query) => (query.state.data?.pages.some((page) => page.items.some((run) => run.status === 'RUNNING')) ? 2_000 : (everyMs ?? false)),
   });
 }
 

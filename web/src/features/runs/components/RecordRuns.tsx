@@ -1,19 +1,39 @@
 // A record's runs: on every record page, the automation runs about it, newest first.
 import { Anchor, Stack, Table, Text, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef } from 'react';
 import { Link } from 'react-router';
 import { EmptyState, ErrorState, Loading } from '../../../components/States';
 import { paths } from '../../../lib/paths';
-import { useRunLog } from '../api/runs';
+import { type Run, useRunLog } from '../api/runs';
 import type { RecordType } from '../model/run-filters';
 import { RunStatusBadge, useAutomationIndex } from './RunLog';
 import { useReadableSummary } from './RunSummary';
 
+/** How often a record page looks for runs started elsewhere (a move on the board, an integration's write). */
+const RECORD_RUNS_EVERY_MS = 15_000;
+
+/**
+ * When a run of this record ends, what it wrote is read again: the record, its history, activities and documents
+ * (every query about the record names its id).
+ */
+function useRefreshOnRunEnd(entityId: string, runs: Run[]) {
+  const queryClient = useQueryClient();
+  const open = useRef(new Set<string>());
+  useEffect(() => {
+    const ended = runs.filter((run) => open.current.has(run.runId) && run.status !== 'RUNNING');
+    open.current = new Set(runs.filter((run) => run.status === 'RUNNING').map((run) => run.runId));
+    if (ended.length > 0) void queryClient.invalidateQueries({ predicate: (query) => query.queryKey.includes(entityId) && query.queryKey[0] !== 'runs' });
+  }, [runs, entityId, queryClient]);
+}
+
 export function RecordRuns({ entityType, entityId }: { entityType: RecordType; entityId: string }) {
   const automations = useAutomationIndex();
-  const log = useRunLog({ entityType, entityId }, automations.data?.map((automation) => automation.id));
+  const log = useRunLog({ entityType, entityId }, automations.data?.map((automation) => automation.id), { everyMs: RECORD_RUNS_EVERY_MS });
   const names = new Map((automations.data ?? []).map((automation) => [automation.id, automation.name]));
   const readable = useReadableSummary();
-  const runs = log.data?.pages.flatMap((page) => page.items) ?? [];
+  const runs = useMemo(() => log.data?.pages.flatMap((page) => page.items) ?? [], [log.data]);
+  useRefreshOnRunEnd(entityId, runs);
   return (
     <Stack gap="xs" component="section" aria-label="Automation runs">
       <Title order={4}>Automation runs</Title>
