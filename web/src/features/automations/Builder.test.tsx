@@ -127,6 +127,34 @@ describe('AutomationBuilder', () => {
     await waitFor(async () => expect((await screen.findByLabelText('Preview of Lead title')).textContent).toBe('Preview: Renewal for Acme'));
   });
 
+  it("offers a webhook step's answer to the steps after it, not to itself", async () => {
+    // Prepare
+    const withWebhook = toForm({
+      name: 'Ticket then notify',
+      trigger: { type: 'stageEntered', entity: 'deal', pipelineId: 'sales', stageId: 'won' },
+      actions: [
+        { type: 'callWebhook', name: 'ticketing', url: 'https://example.org/t' },
+        { type: 'notify', to: 'responsible', message: 'Ticket opened' },
+      ],
+    });
+    renderScreen(<AutomationBuilder initial={withWebhook} onSaved={() => undefined} />, { api: scriptedApi(workspace) });
+    const user = userEvent.setup();
+    const optionsOf = async (field: string) => {
+      await user.click(await screen.findByRole('button', { name: `Insert a variable into ${field}` }));
+      const names = (await screen.findAllByRole('menuitem')).map((item) => item.textContent);
+      await user.keyboard('{Escape}');
+      return names;
+    };
+
+    // Act
+    const forTheWebhook = await optionsOf('URL');
+    const forTheNotify = await optionsOf('Message');
+
+    // Assess
+    expect(forTheWebhook).not.toContain('steps.ticketing.response');
+    expect(forTheNotify).toContain('steps.ticketing.response');
+  });
+
   describe("a mail's HTML", () => {
     const mailing = toForm({
       name: 'Welcome',

@@ -1,15 +1,16 @@
 // The steps of an automation, with every option of each step's type: templates offer the trigger's variables,
 // and a branch holds two further lists of steps, edited here too, down to the depth the API allows.
 import { ActionIcon, Box, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { useContext, useMemo } from 'react';
 import { MAX_ACTIONS, MAX_BRANCH_DEPTH, actionTypes } from '#shared/automation/definition.ts';
 import { activityTypes, userRoles } from '#shared/domain/entities.ts';
 import { actionLabels } from '#shared/automation/state-names.ts';
 import { type ActionForm, type HeaderRow, type StepType, blankAction, hasForm, webhookMethods } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
-import { type RecordTypeName, fieldsOf } from '../model/variables';
+import { type RecordTypeName, fieldsOf, runsBefore } from '../model/variables';
 import { ConditionsEditor } from './ConditionsEditor';
 import { DurationInput, FieldPicker, PipelinePicker, ResponsiblePicker, StagePicker, TemplatePicker, UserPicker, UsersPicker, WebhookSecretPicker } from './Pickers';
-import { TemplateInput } from './TemplateInput';
+import { PreviewContext, TemplateInput } from './TemplateInput';
 
 /** What every step of a list shares: where errors are found, and what its pickers offer. */
 interface Context {
@@ -84,7 +85,19 @@ interface Props extends Context {
   onMove: (by: -1 | 1) => void;
 }
 
-function ActionEditor({ path: stepPath, label, index, count, removable, depth, value, onChange, onRemove, onMove, ...context }: Props) {
+/** A step's templates are offered the answers of the webhook steps that run before it, not of those after or beside it. */
+function ActionEditor(props: Props) {
+  const preview = useContext(PreviewContext);
+  const all = preview.allVariables ?? preview.variables;
+  const scoped = useMemo(() => ({ ...preview, allVariables: all, variables: all.filter((variable) => variable.after === undefined || runsBefore(variable.after, props.path)) }), [preview, all, props.path]);
+  return (
+    <PreviewContext.Provider value={scoped}>
+      <StepEditor {...props} />
+    </PreviewContext.Provider>
+  );
+}
+
+function StepEditor({ path: stepPath, label, index, count, removable, depth, value, onChange, onRemove, onMove, ...context }: Props) {
   const { errors, subject, pipelineId } = context;
   const set = (patch: Partial<ActionForm>) => onChange({ ...value, ...patch });
   const path = (field: string) => `${stepPath}.${field}`;

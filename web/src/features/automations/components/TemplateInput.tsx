@@ -11,6 +11,8 @@ export interface Preview {
   context: Record<string, unknown> | undefined;
   timeZone: string;
   variables: TemplateVariable[];
+  /** Every variable of the automation; `variables` is what the step at hand is offered (ActionEditor). */
+  allVariables?: TemplateVariable[];
 }
 
 export const PreviewContext = createContext<Preview>({ context: undefined, timeZone: 'UTC', variables: [] });

@@ -1,6 +1,6 @@
 // The variables the builder offers are the ones a run of the trigger gives its templates.
 import { describe, expect, it } from 'vitest';
-import { variablesFor } from './variables';
+import { runsBefore, variablesFor } from './variables';
 
 const groupsOf = (trigger: Parameters<typeof variablesFor>[0]) => [...new Set(variablesFor(trigger).map((variable) => variable.group))];
 
@@ -33,5 +33,25 @@ describe('variablesFor', () => {
 
     // Assess
     expect(names.filter((name) => name.startsWith('steps.'))).toEqual(['steps.ticketing.status', 'steps.ticketing.response', 'steps.billing.status', 'steps.billing.response']);
+  });
+});
+
+describe('runsBefore', () => {
+  it.each([
+    ['actions.0', 'actions.1', true],
+    ['actions.0.then.0', 'actions.0.then.1', true],
+    ['actions.0.then.0', 'actions.1', true],
+    ['actions.0', 'actions.2.else.0', true],
+    ['actions.0.then.0', 'actions.0.else.0', false],
+    ['actions.1', 'actions.0.then.0', false],
+    ['actions.2', 'actions.2', false],
+    ['actions.0.then.0', 'actions.0', false],
+    ['actions.10', 'actions.9', false],
+  ])('says whether %s runs before %s: %s', (earlier, later, expected) => {
+    // Act
+    const before = runsBefore(earlier, later);
+
+    // Assess
+    expect(before).toBe(expected);
   });
 });

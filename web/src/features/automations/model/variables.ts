@@ -36,14 +36,34 @@ export interface TemplateVariable {
   /** What to insert: `{{ deal.title }}`. */
   name: string;
   group: string;
+  /** A webhook step's answer: that step's path (`actions.0.then.1`); offered only to the steps after it. */
+  after?: string;
 }
 
-/** The names of the webhook steps among `steps` (branches included), whose answers later steps read. */
-function namedWebhooks(steps: readonly unknown[]): string[] {
-  return steps.flatMap((step) => {
+/**
+ * Whether the step at `earlier` has run before the step at `later` whatever the branches decided, or may have (it
+ * sits in a branch that runs before): an earlier step of the same list or of a list `later` is nested in. A step
+ * in another arm of the same branch, the step itself, and steps nested inside it do not.
+ */
+export function runsBefore(earlier: string, later: string): boolean {
+  const a = earlier.split('.');
+  const b = later.split('.');
+  for (let position = 0; position < Math.min(a.length, b.length); position++) {
+    if (a[position] === b[position]) continue;
+    // Lists alternate with arms: `actions`, index, arm, index, arm, index…
+    const isIndex = position % 2 === 1;
+    return isIndex && Number(a[position]) < Number(b[position]);
+  }
+  return false;
+}
+
+/** The named webhook steps among `steps` (branches included), with their paths: later steps read their answers. */
+function namedWebhooks(steps: readonly unknown[], path = 'actions'): Array<{ name: string; path: string }> {
+  return steps.flatMap((step, index) => {
     const { type, name, then, else: otherwise } = (step ?? {}) as { type?: string; name?: unknown; then?: unknown; else?: unknown };
-    if (type === 'callWebhook') return typeof name === 'string' && name ? [name] : [];
-    if (type === 'branch') return [...namedWebhooks(Array.isArray(then) ? then : []), ...namedWebhooks(Array.isArray(otherwise) ? otherwise : [])];
+    const at = `${path}.${index}`;
+    if (type === 'callWebhook') return typeof name === 'string' && name ? [{ name, path: at }] : [];
+    if (type === 'branch') return [...namedWebhooks(Array.isArray(then) ? then : [], `${at}.then`), ...namedWebhooks(Array.isArray(otherwise) ? otherwise : [], `${at}.else`)];
     return [];
   });
 }
@@ -67,6 +87,7 @@ export function variablesFor(trigger: Pick<Trigger, 'type'> & { entity?: string 
   if (subject === 'deal' || subject === 'contact' || subject === 'documentOwner') add('company', ['company.name', 'company.emails', 'company.phones', 'company.id']);
   add('event', ['event.entityType', 'event.entityId', 'event.occurredAt', 'event.actor.id', 'event.changedFields']);
   add('run', ['automation.id', 'automation.name', 'run.id', 'run.dueAt', 'now']);
-  for (const name of namedWebhooks(steps)) add(`webhook step ${name}`, [`steps.${name}.status`, `steps.${name}.response`]);
+  for (const { name, path } of namedWebhooks(steps))
+    variables.push(...[`steps.${name}.status`, `steps.${name}.response`].map((variable) => ({ name: variable, group: `webhook step ${name}`, after: path })));
   return variables;
 }
