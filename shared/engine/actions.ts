@@ -114,6 +114,7 @@ async function responsibleOf(ctx: StepContext, configured: unknown, entity: Enti
 
 const noResponsible = (entityType: string) => `the ${entityType} has no responsible user and the step names none`;
 const noSuchUser = (userId: string) => `user ${userId} does not exist (deleted after the automation was saved?)`;
+const noOneToNotify = (entityType: string) => `the ${entityType} has no responsible user to notify`;
 
 /** Why a mail has nobody to go to: for `to: contact`, whether there is a contact at all. */
 function noRecipient(action: ActionConfig, entityType: EntityType, entity: Entity, contact: Entity | undefined): string {
@@ -151,6 +152,17 @@ export async function stepProblem(
   if (action.type === 'sendEmail' && action.to === 'contact') {
     const contact = entityType === 'contact' ? entity : str(entity.contactId) ? await store.records.get('contact', str(entity.contactId)!) : undefined;
     if (!contactAddress(contact, entity)) return noRecipient(action, entityType, entity, contact);
+  }
+  if (action.type === 'sendEmail' && action.to === 'responsible') {
+    const responsibleId = str(entity.responsibleId);
+    const user = responsibleId ? await store.records.get('user', responsibleId) : undefined;
+    if (responsibleId && !user) return `no user with id ${responsibleId} to mail (deleted since?)`;
+    if (!str(user?.email)) return noRecipient(action, entityType, entity, undefined);
+  }
+  if (action.type === 'notify') {
+    const userId = action.to === 'userId' ? str(action.userId) : str(entity.responsibleId);
+    if (!userId) return action.to === 'userId' ? 'the step names no user to notify' : noOneToNotify(entityType);
+    if (!(await store.records.get('user', userId))) return noSuchUser(userId);
   }
   return undefined;
 }
@@ -310,7 +322,7 @@ export function createActions(deps: ActionDeps) {
 
     async notify(action, ctx, entity) {
       const userId = action.to === 'userId' ? str(action.userId) : str(entity.responsibleId);
-      if (!userId) throw new StepFailed(action.to === 'userId' ? 'the step names no user to notify' : `the ${ctx.entityType} has no responsible user to notify`);
+      if (!userId) throw new StepFailed(action.to === 'userId' ? 'the step names no user to notify' : noOneToNotify(ctx.entityType));
       const user = await requireUser(userId);
       const message = await ctx.render(String(action.message));
       const id = stepId(stepScope(ctx), ctx.stepIndex, ctx.plannedAt);

@@ -91,6 +91,27 @@ describe('a step the run would fail', () => {
     expect(result.actions[0]).toMatchObject({ step: '1 · Plan activity', error: 'the deal has no responsible user and the step names none' });
   });
 
+  it('is an error: a notification or a mail to the responsible of a deal that has none', async () => {
+    // Prepare
+    const deal = await must(t, 'POST', '/deals', dealBody());
+    const automationId = await anAutomation({
+      trigger: { type: 'created', entity: 'deal' },
+      actions: [
+        { type: 'notify', to: 'responsible', message: 'Small deal {{ deal.title }}' },
+        { type: 'sendEmail', to: 'responsible', subject: 'About {{ deal.title }}', body: 'Hello' },
+      ],
+    });
+
+    // Act
+    const result = await dryRun(automationId, deal.id);
+
+    // Assess
+    expect(result.actions).toMatchObject([
+      { step: '1 · Notify', error: 'the deal has no responsible user to notify' },
+      { step: '2 · Send e-mail', error: 'no address to mail: the responsible user has no e-mail address' },
+    ]);
+  });
+
   it('is not one when the deal has a responsible', async () => {
     // Prepare
     const deal = await must(t, 'POST', '/deals', dealBody({ responsibleId: t.member.id }));
