@@ -302,7 +302,7 @@ export function createRunAction({ store, actions, clock, logger, metrics }: RunA
         ...(step.automationVersion === undefined ? {} : { automationVersion: step.automationVersion }),
         status: 'SUCCEEDED',
         endedAt,
-        outcome: { result: 'noop', done: `took "${arm}"`, reason: answer.paths?.[branch.key] ?? arm },
+        outcome: { result: 'noop', done: `took "${arm}"`, reason: answer.paths?.[branch.key] ?? arm, branch: arm },
       });
     }
   }

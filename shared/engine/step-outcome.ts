@@ -181,6 +181,8 @@ export interface StepOutcome {
   assignedTo?: string;
   /** A webhook's answer (its status and the start of its body), and the request it sent. */
   webhook?: { status: number; response: string; request?: WebhookRequest };
+  /** A branch: the arm it took (`reason` says why). */
+  branch?: 'then' | 'else';
 }
 
 /** The step could not do its job: its run fails with this message (never retried: a redrive may, once fixed). */

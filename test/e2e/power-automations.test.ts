@@ -293,6 +293,7 @@ describe('an if/else branch', () => {
 
     expect(deal.title).toBe('Pump (big)');
     expect(run.steps.map((step: { name: string }) => step.name)).toEqual(['Enroll', 'Check conditions', '1 · If big deal', '2 · Update fields', 'Record success']);
+    expect(run.steps[2].outcome).toMatchObject({ done: 'took "then"', branch: 'then' });
     expect([run.actionsCompleted, run.actionsTotal]).toEqual([1, 1]);
   });
 

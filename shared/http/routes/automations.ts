@@ -123,6 +123,7 @@ const Outcome = z.lazy(() =>
     webhook: z
       .object({ status: z.number(), response: z.string().describe("The start of the target's answer"), request: WebhookRequest.optional() })
       .optional(),
+    branch: z.enum(['then', 'else']).optional().describe('An if/else step: the arm it took; `reason` says why'),
   }),
 );
 const Step = z.lazy(() =>

@@ -291,3 +291,24 @@ describe('what a step sent', () => {
     await waitFor(() => expect(within(values).getAllByRole('row').map((row) => row.textContent)).toEqual(['FieldValue', 'fields.tiergold', 'responsibleIdAda Admin']));
   });
 });
+
+describe('a branch step', () => {
+  it('says which way it went and why, not "Nothing to do"', async () => {
+    // Prepare
+    const branched = {
+      ...run,
+      steps: [
+        { name: 'Enroll', status: 'SUCCEEDED', startedAt: '2026-11-02T09:30:00.000Z' },
+        { name: '1 · If big deal', status: 'SUCCEEDED', startedAt: '2026-11-02T09:30:00.100Z', outcome: { result: 'noop', done: 'took "then"', reason: 'its conditions hold: "then" runs', branch: 'then' } },
+      ],
+    };
+
+    // Act
+    showRun({ 'GET /automations/a1/runs/r1': { body: branched } });
+
+    // Assess
+    expect(await screen.findByText('took "then"')).toBeTruthy();
+    expect(screen.getByText('Why: its conditions hold: "then" runs')).toBeTruthy();
+    expect(screen.queryByText(/Nothing to do/)).toBeNull();
+  });
+});

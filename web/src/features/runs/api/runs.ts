@@ -63,6 +63,7 @@ export interface StepOutcome {
   texts?: Array<{ to: string; status: 'sent' | 'suppressed' | string; reason?: string; body?: string; truncated?: boolean }>;
   notifications?: Array<{ userId?: string; message?: string; truncated?: boolean }>;
   webhook?: { status: number; response?: string; request?: WebhookRequest };
+  branch?: 'then' | 'else';
   excepted?: string[];
   [key: string]: unknown;
 }

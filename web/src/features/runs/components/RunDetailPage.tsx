@@ -127,7 +127,11 @@ function Outcome({ stepName, outcome }: { stepName: string; outcome: StepOutcome
   return (
     <Stack gap={2}>
       {outcome.done ? <Text size="sm">{readable(outcome.done)}</Text> : null}
-      {outcome.result === 'noop' ? (
+      {outcome.branch && outcome.reason ? (
+        <Text size="sm" c="dimmed">
+          Why: {outcome.reason}
+        </Text>
+      ) : outcome.result === 'noop' ? (
         <Text size="sm" c="dimmed">
           Nothing to do{outcome.reason ? `: ${outcome.reason}` : ''}
         </Text>
