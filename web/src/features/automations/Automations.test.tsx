@@ -71,6 +71,29 @@ describe('AutomationPage', () => {
     });
   const renderPage = (api: ReturnType<typeof scriptedApi>) => renderScreen(<AutomationPage />, { api, path: '/automations/a1', route: '/automations/:id' });
 
+  it('says an edit was saved, with the new version, once the builder starts again from it', async () => {
+    // Prepare
+    let version = 1;
+    const api = scriptedApi({
+      'GET /automations/a1': () => ({ body: { ...automation, version } }),
+      'PATCH /automations/a1': () => {
+        version = 2;
+        return { body: { ...automation, name: 'Call when out', version: 2, provisioning: 'pending' } };
+      },
+      'GET /pipelines': { body: { items: [salesPipeline] } },
+      'GET /me': asAdmin,
+    });
+    renderPage(api);
+    const name = await screen.findByRole('textbox', { name: 'Name' });
+
+    // Act
+    fireEvent.change(name, { target: { value: 'Call when out' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    // Assess
+    expect(await screen.findByText('Saved as version 2.')).toBeTruthy();
+  });
+
   it('offers a member no Delete', async () => {
     const api = pageApi(asMember);
 

@@ -1,5 +1,6 @@
 // One automation: the builder, a dry run, its history and its Status & logs, each a tab with its own address.
-import { Anchor, Breadcrumbs, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Breadcrumbs, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { QueryState } from '../../../components/States';
 import { paths } from '../../../lib/paths';
@@ -40,6 +41,8 @@ export function AutomationPage() {
   const navigate = useNavigate();
   const automation = useAutomation(id);
   const pipelines = usePipelines();
+  // The builder starts again from what is stored after a save (keyed by version), so the page says it was saved.
+  const [savedVersion, setSavedVersion] = useState<number | undefined>();
   return (
     <QueryState query={automation}>
       {(data) => (
@@ -72,7 +75,12 @@ export function AutomationPage() {
             </Tabs.List>
             <Tabs.Panel value="builder" pt="md">
               {/* Keyed by version: a save or another admin's change starts the form from what is stored. */}
-              <AutomationBuilder key={data.version} initial={toForm(data)} automation={data} onSaved={() => undefined} />
+              {savedVersion === data.version ? (
+                <Alert color="green" role="status" mb="sm" withCloseButton onClose={() => setSavedVersion(undefined)}>
+                  Saved as version {data.version}.
+                </Alert>
+              ) : null}
+              <AutomationBuilder key={data.version} initial={toForm(data)} automation={data} onSaved={(saved) => setSavedVersion(saved.version)} />
             </Tabs.Panel>
             <Tabs.Panel value="test" pt="md">
               <DryRunPanel automation={data} />
