@@ -10,6 +10,12 @@ const kinds: Record<string, string> = { string: 'text', number: 'a number', int:
  * undefined" → "required"); messages the schemas set themselves are kept. Needs the issue's input (`reportInput`).
  */
 export function plainMessage(issue: z.core.$ZodIssue): string {
+  // zod's own words for a length ("Too small: expected array to have >=1 items"), said as a person would.
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.message.startsWith('Too ')) {
+    const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+    const unit = issue.origin === 'array' ? (bound === 1 ? 'item' : 'items') : issue.origin === 'string' ? (bound === 1 ? 'character' : 'characters') : undefined;
+    if (unit) return `${issue.code === 'too_small' ? 'at least' : 'at most'} ${bound} ${unit}`;
+  }
   if (issue.code !== 'invalid_type') return issue.message;
   // Left out, or cleared with null (a merge patch) where a value is needed.
   if (issue.input === undefined || issue.input === null) return 'required';

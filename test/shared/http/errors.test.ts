@@ -49,6 +49,13 @@ describe('400 VALIDATION_FAILED', () => {
     expect(message).toMatch(/^name: /);
   });
 
+  it('says a length limit in words, not in the schema library\'s', async () => {
+    const result = await t.call('POST', '/automations', { name: 'Round robin', trigger: { type: 'created', entity: 'lead' }, actions: [{ type: 'assign', users: [] }] });
+
+    expect(result.status).toBe(400);
+    expect(result.body.error.details).toEqual([{ path: 'actions.0.users', message: 'at least 1 item' }]);
+  });
+
   it('names each bad field of a deal', async () => {
     const result = await t.call('POST', '/deals', dealBody({ amount: -1, currency: 'eur', closeDate: '31.12.2026' }));
 
