@@ -76,6 +76,26 @@ async function saveAndReadActions(user: User, api: ReturnType<typeof scriptedApi
 const created = { 'POST /automations': { status: 201, body: { ...meta('a1'), provisioning: 'pending', name: 'Won' } } };
 
 describe('a webhook step', () => {
+  it('says before a save that a header value without a name, or a name given twice, is not sent', async () => {
+    // Prepare
+    renderScreen(<AutomationBuilder initial={wonDeal} onSaved={() => undefined} />, { api: scriptedApi({ ...workspace, ...created }) });
+    const user = userEvent.setup();
+    await choose(user, 'Action 1 type', 'Call webhook');
+
+    // Act
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await fill(user, screen.getByRole('textbox', { name: 'Header 1 value' }), 'orphan');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByRole('textbox', { name: 'Header 2 name' }), 'X-Source');
+    await user.click(screen.getByRole('button', { name: 'Add header' }));
+    await user.type(screen.getByRole('textbox', { name: 'Header 3 name' }), 'x-source');
+
+    // Assess
+    expect(screen.getByText('a header needs a name: without one it is not sent')).toBeTruthy();
+    expect(screen.getByText('given twice: this one replaces the one above')).toBeTruthy();
+    expect(screen.getByRole('textbox', { name: 'Header 2 name' }).getAttribute('aria-invalid')).not.toBe('true');
+  });
+
   it('is built from its form: URL, method, headers, body, signing secret, name and timeout', async () => {
     // Prepare
     const api = scriptedApi({ ...workspace, ...created });

@@ -409,9 +409,23 @@ function WebhookFields({ value, set, err }: { value: ActionForm; set: (patch: Pa
         {headers.map((row, index) => {
           // The API names a header's problem by the header (its name or its value): the message goes under the value.
           const rowError = row.name.trim() ? err(`headers.${row.name.trim()}`) : undefined;
+          // What the definition cannot hold, said before a save drops it: a value without a name, a name given twice.
+          const nameProblem = !row.name.trim()
+            ? row.value.trim()
+              ? 'a header needs a name: without one it is not sent'
+              : undefined
+            : headers.findIndex((other) => other.name.trim().toLowerCase() === row.name.trim().toLowerCase()) !== index
+              ? 'given twice: this one replaces the one above'
+              : undefined;
           return (
             <Group key={index} align="flex-start" grow>
-              <TextInput label={`Header ${index + 1} name`} placeholder="X-Source" value={row.name} onChange={(event) => setHeader(index, { name: event.currentTarget.value })} error={rowError !== undefined} />
+              <TextInput
+                label={`Header ${index + 1} name`}
+                placeholder="X-Source"
+                value={row.name}
+                onChange={(event) => setHeader(index, { name: event.currentTarget.value })}
+                error={nameProblem ?? rowError !== undefined}
+              />
               <TemplateInput label={`Header ${index + 1} value`} value={row.value} onChange={(text) => setHeader(index, { value: text })} error={rowError} />
               <ActionIcon mt={26} style={{ flexGrow: 0 }} variant="subtle" color="red" onClick={() => setHeaders(headers.filter((_, position) => position !== index))} aria-label={`Remove header ${index + 1}`}>
                 ✕
