@@ -312,3 +312,19 @@ describe('a branch step', () => {
     expect(screen.queryByText(/Nothing to do/)).toBeNull();
   });
 });
+
+describe('a failed run', () => {
+  it('is redriven by an admin, and the page says so in words', async () => {
+    // Prepare
+    const failed = { ...run, status: 'FAILED', error: 'Stagecraft.StepFailed', failedStep: '1 · Create document', errorCause: 'the deal has no contact' };
+    const api = showRun({ 'GET /automations/a1/runs/r1': { body: failed }, 'POST /automations/a1/runs/redrive': { body: { redriven: ['r1'] } } });
+    const user = userEvent.setup();
+
+    // Act
+    await user.click(await screen.findByRole('button', { name: 'Redrive' }));
+
+    // Assess
+    expect(await screen.findByText('Redriven: the run is under way again.')).toBeTruthy();
+    expect(api.sent.find((request) => request.method === 'POST')?.path).toBe('/automations/a1/runs/redrive');
+  });
+});

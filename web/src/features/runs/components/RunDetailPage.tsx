@@ -263,7 +263,11 @@ function RunDetailView({ run }: { run: RunWithRedrives }) {
       ) : null}
       {run.reason && run.status !== 'FAILED' ? <Alert color="gray" title={run.status === 'SKIPPED' ? 'Skipped' : run.status === 'CANCELLED' ? 'Cancelled' : 'Why'}>{run.reason}</Alert> : null}
       {redrive.isError ? <Alert color="red">{describeError(redrive.error)}</Alert> : null}
-      {redrive.isSuccess ? <Alert color="green">Redriven: {redrive.data.redriven.length} run(s).</Alert> : null}
+      {redrive.isSuccess ? (
+        <Alert color={redrive.data.redriven.length > 0 ? 'green' : 'yellow'} role="status">
+          {redrive.data.redriven.length > 0 ? 'Redriven: the run is under way again.' : 'Not redriven: the run is no longer FAILED.'}
+        </Alert>
+      ) : null}
       <Title order={4}>Steps</Title>
       {steps.length === 0 ? (
         <Text c="dimmed">No steps recorded yet.</Text>
