@@ -50,6 +50,14 @@ function createEngine(timeZone: string, html: boolean): Liquid {
       return handler.call(this as never, typeof now === 'string' ? now : value, ...args);
     });
   }
+  // `{{ deal.amount | json }}` in a webhook's body: a missing value is JSON's null, not nothing ("amount": } is no JSON).
+  const json = engine.filters.json;
+  const jsonHandler = json && (typeof json === 'function' ? json : json.handler);
+  if (jsonHandler) {
+    engine.registerFilter('json', function (this: unknown, value: unknown, ...args: unknown[]) {
+      return value === undefined ? 'null' : (jsonHandler as (this: unknown, ...all: unknown[]) => unknown).call(this, value, ...args);
+    });
+  }
   for (const tag of FILE_TAGS) {
     engine.registerTag(tag, {
       parse() {

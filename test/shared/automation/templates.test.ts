@@ -95,6 +95,16 @@ describe('"now" in date filters', () => {
   });
 });
 
+describe('the json filter', () => {
+  it('writes a missing value as null, so a webhook body stays JSON', () => {
+    // Act
+    const body = renderTemplate('{"amount": {{ deal.amount | json }}, "title": {{ deal.title | json }}}', { deal: { title: 'Pump "XL"' } }, { timeZone: 'UTC' });
+
+    // Assess
+    expect(JSON.parse(body)).toEqual({ amount: null, title: 'Pump "XL"' });
+  });
+});
+
 describe('an HTML template', () => {
   const htmlContext = { ...context, contact: { name: '<script>alert(1)</script> & "Co"' } };
 
