@@ -313,7 +313,7 @@ describe('automations through the console', () => {
       await shot('run-failed');
       await api('PATCH', `/deals/${deal.id}`, { responsibleId: system.credentials.adminUserId });
       await page.getByRole('button', { name: 'Redrive' }).click();
-      await page.getByText(/Redriven: 1 run/).waitFor();
+      await page.getByText('Redriven: the run is under way again.').waitFor();
       await shot('redriven');
       await reloadUntil(page, () => page.getByLabel('Run status').filter({ hasText: 'SUCCEEDED' }));
       await shot('run-succeeded');
