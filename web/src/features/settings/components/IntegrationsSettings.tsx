@@ -1,8 +1,8 @@
 // Integrations: API keys that act as the Butler. A new key is shown once.
-import { Alert, Button, Code, CopyButton, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Code, CopyButton, Group, Stack, Table, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { EmptyState, QueryState } from '../../../components/States';
-import { describeError } from '../../../lib/api';
+import { CreateByName } from './CreateByName';
 import { keys } from '../../../lib/query';
 import { type Integration, useIntegrations, useSettingsWrite } from '../api/settings';
 
@@ -69,19 +69,16 @@ export function IntegrationsSettings() {
           </Table>
         )}
       </QueryState>
-      {write.isError ? (
-        <Alert color="red" role="alert">
-          {describeError(write.error)}
-        </Alert>
-      ) : null}
-      <form onSubmit={create} aria-label="Create an integration">
-        <Group align="flex-end" gap="xs">
-          <TextInput label="Integration name" size="xs" value={name} onChange={(event) => setName(event.currentTarget.value)} />
-          <Button type="submit" size="xs" loading={write.isPending}>
-            Create integration
-          </Button>
-        </Group>
-      </form>
+      <CreateByName
+        form="Create an integration"
+        field="Integration name"
+        submit="Create integration"
+        name={name}
+        onName={setName}
+        onSubmit={create}
+        pending={write.isPending}
+        error={write.isError ? write.error : undefined}
+      />
     </Stack>
   );
 }

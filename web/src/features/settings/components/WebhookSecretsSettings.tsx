@@ -1,11 +1,11 @@
 // Webhook secrets: what webhook steps sign their requests with. A new secret's value is shown once; deleting one
 // makes the steps that sign with it fail until they are changed.
-import { Alert, Anchor, Button, Code, CopyButton, Group, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, Code, CopyButton, Group, Stack, Table, Text } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import type { WebhookSecret } from '#shared/crm/webhook-secrets.ts';
 import { EmptyState, QueryState } from '../../../components/States';
-import { describeError } from '../../../lib/api';
+import { CreateByName } from './CreateByName';
 import { paths } from '../../../lib/paths';
 import { keys } from '../../../lib/query';
 import { useWebhookSecrets, useWebhookSecretSigners } from '../../automations';
@@ -88,19 +88,16 @@ export function WebhookSecretsSettings() {
           </Table>
         )}
       </QueryState>
-      {write.isError ? (
-        <Alert color="red" role="alert">
-          {describeError(write.error)}
-        </Alert>
-      ) : null}
-      <form onSubmit={create} aria-label="Create a webhook secret">
-        <Group align="flex-end" gap="xs">
-          <TextInput label="Secret name" size="xs" value={name} onChange={(event) => setName(event.currentTarget.value)} />
-          <Button type="submit" size="xs" loading={write.isPending}>
-            Create secret
-          </Button>
-        </Group>
-      </form>
+      <CreateByName
+        form="Create a webhook secret"
+        field="Secret name"
+        submit="Create secret"
+        name={name}
+        onName={setName}
+        onSubmit={create}
+        pending={write.isPending}
+        error={write.isError ? write.error : undefined}
+      />
     </Stack>
   );
 }
