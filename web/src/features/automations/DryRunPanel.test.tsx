@@ -72,6 +72,14 @@ describe('DryRunPanel', () => {
     expect(screen.queryByTitle('HTML of 3 · Send e-mail')).toBeNull();
   });
 
+  it('says what it took as so, which a stored record cannot show (an update trigger\'s change)', async () => {
+    // Act
+    await testOnSolarRoof(thenAnswer({ assumed: ['one of fields.probe changed: a dry run has no change to look at'] }));
+
+    // Assess
+    expect(await screen.findByText('Assumed: one of fields.probe changed: a dry run has no change to look at')).toBeTruthy();
+  });
+
   it('previews the HTML of a mail on the path of the else', async () => {
     // Prepare
     const elseAnswer = thenAnswer({

@@ -26,6 +26,12 @@ describe('LocalToolsPage backlog', () => {
     expect(screen.getByLabelText('Trigger latency p50 / p99').textContent).toBe('48 ms / 2.4 s');
   });
 
+  it('opens at /local/backlog too, the tab named as it reads', async () => {
+    renderScreen(<LocalToolsPage />, { api: scriptedApi({ 'GET /local/status': { body: status(0, false) } }), path: '/local/backlog', route: '/local/:tool' });
+
+    expect(await screen.findByText('Keeping up')).toBeTruthy();
+  });
+
   it('says when local mode falls behind, and when it refuses writes past its lag limit', async () => {
     renderBacklog(status(12_500, true));
 

@@ -35,6 +35,8 @@ export interface DryRun {
   triggerMatches: boolean;
   conditionsHold: boolean;
   reason?: string;
+  /** What a dry run cannot check on a stored record and takes as so (an update trigger's field change). */
+  assumed?: string[];
   wouldRun: boolean;
   actions: DryRunAction[];
 }

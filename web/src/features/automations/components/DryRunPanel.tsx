@@ -55,6 +55,11 @@ export function DryRunPanel({ automation }: { automation: Automation }) {
             {result.wouldRun ? null : <Text fw={600}>It would not run.</Text>}
           </Group>
           {result.reason ? <Text size="sm">Why: {result.reason}</Text> : null}
+          {result.assumed && result.assumed.length > 0 ? (
+            <Text size="sm" c="dimmed">
+              Assumed: {result.assumed.join('; ')}
+            </Text>
+          ) : null}
           <DryRunSteps result={result} />
           <Text size="xs" c="dimmed">
             A dry run changes nothing.

@@ -268,7 +268,9 @@ function EventsTool() {
 
 export function LocalToolsPage() {
   const { tool: raw } = useParams();
-  const tool: Tool = (tools as readonly string[]).includes(raw ?? '') ? (raw as Tool) : 'clock';
+  // The Backlog tab's figures are `/local/status`; its tab name is a fair guess at an address too.
+  const asked = raw === 'backlog' ? 'status' : raw;
+  const tool: Tool = (tools as readonly string[]).includes(asked ?? '') ? (asked as Tool) : 'clock';
   const navigate = useNavigate();
   return (
     <Stack>
