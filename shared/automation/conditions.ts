@@ -2,7 +2,7 @@
 // before/after. Pure: Check conditions runs it in every run, the dry run and the compiler's tests use it too.
 import { loadedLuxon } from './date-arithmetic.ts';
 import type { Condition, ConditionGroup, Conditions } from './definition.ts';
-import { isCondition } from './definition-model.ts';
+import { conditionOpWords, isCondition } from './definition-model.ts';
 import { fieldValue } from './fields.ts';
 
 export interface ConditionFacts {
@@ -84,7 +84,7 @@ export function evaluateCondition(condition: Condition, facts: ConditionFacts): 
 export function describeCondition(condition: Condition): string {
   if (condition.op === 'changed') return `${condition.field} changed`;
   if (condition.op === 'exists') return condition.value === false ? `${condition.field} is empty` : `${condition.field} has a value`;
-  return `${condition.field} ${condition.op} ${JSON.stringify(condition.value)}`;
+  return `${condition.field} ${conditionOpWords[condition.op]} ${JSON.stringify(condition.value)}`;
 }
 
 function evaluateGroup(group: ConditionGroup, facts: ConditionFacts): ConditionsVerdict {

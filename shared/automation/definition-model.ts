@@ -28,6 +28,20 @@ export type TriggerType = (typeof triggerTypes)[number];
 export const conditionOps = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists', 'changed'] as const;
 export type ConditionOp = (typeof conditionOps)[number];
 
+/** How a condition's operator reads to a person: in the builder, and in a run's reason ("amount ≥ 10000 does not hold"). */
+export const conditionOpWords: Record<ConditionOp, string> = {
+  eq: 'is',
+  ne: 'is not',
+  gt: '>',
+  gte: '≥',
+  lt: '<',
+  lte: '≤',
+  in: 'is one of',
+  contains: 'contains',
+  exists: 'has a value',
+  changed: 'changed',
+};
+
 export const actionTypes = [
   'createLead',
   'copyDeal',

@@ -210,7 +210,7 @@ describe('a run whose conditions do not hold', () => {
     // Assess
     expect(recordOf(table, event.eventId)).toMatchObject({
       status: 'SKIPPED',
-      reason: 'amount gte 1000 does not hold',
+      reason: 'amount ≥ 1000 does not hold',
       gsi3pk: automationRunsByStatusKey('renewal-1', 'SKIPPED'),
       endedAt: '2026-03-10T12:00:05.000Z',
     });

@@ -114,7 +114,7 @@ describe('checkConditions', () => {
     const verdict = checkConditions(conditions, { record: deal });
 
     // Assess
-    expect(verdict).toEqual({ holds: false, reason: 'currency eq "USD" does not hold' });
+    expect(verdict).toEqual({ holds: false, reason: 'currency is "USD" does not hold' });
   });
 
   it('any: holds when one holds', () => {
@@ -138,7 +138,7 @@ describe('checkConditions', () => {
     // Assess
     expect(verdict).toEqual({
       holds: false,
-      reason: 'none holds of: currency eq "USD" does not hold; companyId has a value does not hold',
+      reason: 'none holds of: currency is "USD" does not hold; companyId has a value does not hold',
     });
   });
 

@@ -114,13 +114,13 @@ describe('decideRun', () => {
       'skips when a condition did not hold at the trigger',
       { event: anEvent({ after: { stageId: 'won', amount: 10 } }) },
       {},
-      { proceed: false, outcome: 'skip', reason: 'amount gte 1000 does not hold' },
+      { proceed: false, outcome: 'skip', reason: 'amount ≥ 1000 does not hold' },
     ],
     [
       'skips a recheck whose conditions no longer hold',
       { recheck: true },
       { current: { ...current, amount: 900 } },
-      { proceed: false, outcome: 'skip', reason: 'no longer: amount gte 1000 does not hold' },
+      { proceed: false, outcome: 'skip', reason: 'no longer: amount ≥ 1000 does not hold' },
     ],
     ['ignores a changed record without recheck', { onLeave: 'continue' }, { current: { ...current, amount: 900 } }, { proceed: true }],
     [

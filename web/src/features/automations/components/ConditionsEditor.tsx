@@ -1,23 +1,12 @@
 // Conditions: all or any of a list of field comparisons, with one level of groups.
 import { ActionIcon, Button, Group, Paper, SegmentedControl, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { conditionOps } from '#shared/automation/definition.ts';
+import { conditionOpWords } from '#shared/automation/definition-model.ts';
 import { type ConditionRow, type ConditionsForm, type GroupRow, type ValueKind, blankCondition } from '../model/definition-form';
 import { type FieldErrors, errorAt } from '../model/field-errors';
 import type { RecordTypeName } from '../model/variables';
 import { FieldPicker } from './Pickers';
 
-const opLabels: Record<ConditionRow['op'], string> = {
-  eq: 'is',
-  ne: 'is not',
-  gt: '>',
-  gte: '≥',
-  lt: '<',
-  lte: '≤',
-  in: 'is one of',
-  contains: 'contains',
-  exists: 'has a value',
-  changed: 'changed',
-};
 
 function ConditionLine({ row, onChange, onRemove, path, errors, type }: { row: ConditionRow; onChange: (row: ConditionRow) => void; onRemove: () => void; path: string; errors: FieldErrors; type: RecordTypeName }) {
   const set = (patch: Partial<ConditionRow>) => onChange({ ...row, ...patch });
@@ -25,7 +14,7 @@ function ConditionLine({ row, onChange, onRemove, path, errors, type }: { row: C
   return (
     <Group align="flex-start" gap="xs" wrap="nowrap" role="group" aria-label={`Condition ${path}`}>
       <FieldPicker label="Field" type={type} value={row.field} onChange={(field) => set({ field })} error={errorAt(errors, `${path}.field`)} />
-      <Select label="Is" data={conditionOps.map((op) => ({ value: op, label: opLabels[op] }))} value={row.op} onChange={(op) => set({ op: (op ?? 'eq') as ConditionRow['op'] })} allowDeselect={false} w={130} error={errorAt(errors, `${path}.op`)} />
+      <Select label="Is" data={conditionOps.map((op) => ({ value: op, label: conditionOpWords[op] }))} value={row.op} onChange={(op) => set({ op: (op ?? 'eq') as ConditionRow['op'] })} allowDeselect={false} w={130} error={errorAt(errors, `${path}.op`)} />
       {needsValue ? (
         row.op === 'in' ? (
           <Textarea label="Values (one per line)" value={row.value} onChange={(event) => set({ value: event.currentTarget.value })} autosize minRows={1} error={errorAt(errors, `${path}.value`, { within: true })} />
