@@ -1,8 +1,33 @@
-// The foot of a settings list that makes things by name (integrations, webhook secrets): the write's refusal, if
-// any, and the one-field form.
+// Settings lists that make things by name (integrations, webhook secrets): the making, and the foot of the list
+// with the write's refusal, if any, and the one-field form.
 import { Alert, Button, Group, TextInput } from '@mantine/core';
-import type { FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { describeError } from '../../../lib/api';
+import type { useSettingsWrite } from '../api/settings';
+
+/**
+ * Making a thing by name with `write` (a POST to `path`): the name typed, the thing made (its secret part is in this
+ * answer only), and one Idempotency-Key per thing, so a double submit makes one.
+ */
+export function useCreateByName<Made>(write: ReturnType<typeof useSettingsWrite>, path: string) {
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<Made | undefined>();
+  const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
+  const create = (event: FormEvent) => {
+    event.preventDefault();
+    write.mutate(
+      { path, method: 'POST', body: { name }, idempotencyKey },
+      {
+        onSuccess: (result) => {
+          setCreated(result as Made);
+          setName('');
+          setKey(crypto.randomUUID());
+        },
+      },
+    );
+  };
+  return { name, setName, created, dismiss: () => setCreated(undefined), create };
+}
 
 export function CreateByName({
   form,

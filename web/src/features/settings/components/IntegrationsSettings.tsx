@@ -1,34 +1,18 @@
 // Integrations: API keys that act as the Butler. A new key is shown once.
 import { Alert, Button, Code, CopyButton, Group, Stack, Table, Text } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
 import { EmptyState, QueryState } from '../../../components/States';
-import { CreateByName } from './CreateByName';
+import { CreateByName, useCreateByName } from './CreateByName';
 import { keys } from '../../../lib/query';
 import { type Integration, useIntegrations, useSettingsWrite } from '../api/settings';
 
 export function IntegrationsSettings() {
   const integrations = useIntegrations();
   const write = useSettingsWrite([keys.integrations]);
-  const [name, setName] = useState('');
-  const [created, setCreated] = useState<(Integration & { key: string }) | undefined>();
-  const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
-  const create = (event: FormEvent) => {
-    event.preventDefault();
-    write.mutate(
-      { path: '/integrations', method: 'POST', body: { name }, idempotencyKey },
-      {
-        onSuccess: (result) => {
-          setCreated(result as Integration & { key: string });
-          setName('');
-          setKey(crypto.randomUUID());
-        },
-      },
-    );
-  };
+  const { name, setName, created, dismiss, create } = useCreateByName<Integration & { key: string }>(write, '/integrations');
   return (
     <Stack>
       {created ? (
-        <Alert color="green" title={`Integration “${created.name}” created`} role="status" withCloseButton closeButtonLabel="Dismiss" onClose={() => setCreated(undefined)}>
+        <Alert color="green" title={`Integration “${created.name}” created`} role="status" withCloseButton closeButtonLabel="Dismiss" onClose={dismiss}>
           <Stack gap={6}>
             <Text size="sm">Copy its key now: it is not shown again. Send it as the x-api-key header; writes made with it are the Butler’s.</Text>
             <Group gap="xs">

@@ -1,11 +1,10 @@
 // Webhook secrets: what webhook steps sign their requests with. A new secret's value is shown once; deleting one
 // makes the steps that sign with it fail until they are changed.
 import { Alert, Anchor, Button, Code, CopyButton, Group, Stack, Table, Text } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
 import type { WebhookSecret } from '#shared/crm/webhook-secrets.ts';
 import { EmptyState, QueryState } from '../../../components/States';
-import { CreateByName } from './CreateByName';
+import { CreateByName, useCreateByName } from './CreateByName';
 import { paths } from '../../../lib/paths';
 import { keys } from '../../../lib/query';
 import { useWebhookSecrets, useWebhookSecretSigners } from '../../automations';
@@ -18,22 +17,7 @@ export function WebhookSecretsSettings() {
   const signers = useWebhookSecretSigners();
   // The builder's "Signing secret" picker reads the same query: a create or delete refreshes it too.
   const write = useSettingsWrite([keys.webhookSecrets]);
-  const [name, setName] = useState('');
-  const [created, setCreated] = useState<(WebhookSecret & { secret: string }) | undefined>();
-  const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
-  const create = (event: FormEvent) => {
-    event.preventDefault();
-    write.mutate(
-      { path: '/webhook-secrets', method: 'POST', body: { name }, idempotencyKey },
-      {
-        onSuccess: (result) => {
-          setCreated(result as WebhookSecret & { secret: string });
-          setName('');
-          setKey(crypto.randomUUID());
-        },
-      },
-    );
-  };
+  const { name, setName, created, dismiss, create } = useCreateByName<WebhookSecret & { secret: string }>(write, '/webhook-secrets');
   const remove = (secret: WebhookSecret) => {
     const using = signers?.get(secret.secretId)?.map((automation) => automation.name) ?? [];
     const warning = using.length > 0 ? `Its webhook steps in ${using.join(', ')} will fail until they are changed.` : 'Webhook steps that sign with it will fail until they are changed.';
@@ -45,7 +29,7 @@ export function WebhookSecretsSettings() {
         A webhook step can sign each request with one of these secrets (its “Signing secret”), so the receiver knows the request is Stagecraft’s.
       </Text>
       {created ? (
-        <Alert color="green" title={`Secret “${created.name}” created`} role="status" withCloseButton closeButtonLabel="Dismiss" onClose={() => setCreated(undefined)}>
+        <Alert color="green" title={`Secret “${created.name}” created`} role="status" withCloseButton closeButtonLabel="Dismiss" onClose={dismiss}>
           <Stack gap={6}>
             <Text size="sm">Copy its value now and give it to the receiver: it is not shown again.</Text>
             <Group gap="xs">
